@@ -1,0 +1,28 @@
+# Warnings every equalis target gets; -Werror only when asked (CI turns it on).
+add_library(equalis_warnings INTERFACE)
+target_compile_options(equalis_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
+  -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+if(EQUALIS_WERROR)
+  target_compile_options(equalis_warnings INTERFACE -Werror)
+endif()
+if(EQUALIS_SANITIZE)
+  target_compile_options(equalis_warnings INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(equalis_warnings INTERFACE -fsanitize=address,undefined)
+  # Assertions stay on in sanitizer builds.
+  target_compile_definitions(equalis_warnings INTERFACE EQUALIS_ENABLE_ASSERTIONS=1)
+endif()
+if(CMAKE_BUILD_TYPE STREQUAL "Debug")
+  target_compile_definitions(equalis_warnings INTERFACE EQUALIS_ENABLE_ASSERTIONS=1)
+endif()
+
+# equalis_add_module(name SOURCES ... DEPS ...): one library per module, alias equalis::name.
+function(equalis_add_module name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(equalis_${name} ${ARG_SOURCES})
+  add_library(equalis::${name} ALIAS equalis_${name})
+  target_include_directories(equalis_${name} PUBLIC
+    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>)
+  target_link_libraries(equalis_${name} PUBLIC ${ARG_DEPS} PRIVATE equalis_warnings)
+endfunction()

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of equalis from Debian 12 packages. Idempotent; run as root.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config clang clang-format clang-tidy
+  libcli11-dev nlohmann-json3-dev libfmt-dev libfast-float-dev
+  libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+  libeigen3-dev libnanoflann-dev libgdal-dev
+  libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev
+  coinor-libcbc-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "setup: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,273 @@
+#include "measure/inequality.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+#include "core/error.hpp"
+#include "measure/sample.hpp"
+
+namespace equalis::measure {
+
+namespace {
+
+void require_same_length(std::span<const double> values, std::span<const double> weights) {
+  if (values.size() != weights.size()) {
+    throw Error(ErrorCode::Internal, "values and weights differ in length");
+  }
+}
+
+void require_positive_mean(const Moments& m, const char* index_name) {
+  if (m.total_weight <= 0.0) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("{}: the total weight is zero", index_name),
+                "give at least one unit a positive weight");
+  }
+  if (!(m.mean > 0.0)) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("{}: the mean is {} but must be positive", index_name, m.mean),
+                "relative inequality indices need a positive mean; check the sign and units of the indicator");
+  }
+}
+
+// Logs need y > 0 (or y ≥ 0 where 0·ln 0 = 0 is the limit): say which unit breaks it.
+void require_values_at_least(std::span<const double> values, std::span<const double> weights, bool strictly_positive,
+                             const char* index_name) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (weights[i] <= 0.0) continue;
+    if (values[i] < 0.0 || (strictly_positive && values[i] == 0.0)) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("{} needs {} values, but one unit has {}", index_name,
+                              strictly_positive ? "positive" : "non-negative", values[i]),
+                  strictly_positive ? "drop or correct zero/negative values, or use an index defined at zero "
+                                      "(Gini, Theil T, GE(α>0), Atkinson ε<1)"
+                                    : "relative inequality indices are undefined for negative values");
+    }
+  }
+}
+
+}  // namespace
+
+Moments moments(std::span<const double> values, std::span<const double> weights) {
+  require_same_length(values, weights);
+  Moments m;
+  double weighted_sum = 0.0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double w = weights[i];
+    if (w <= 0.0) continue;
+    m.total_weight += w;
+    m.weight_squares += w * w;
+    weighted_sum += w * values[i];
+    ++m.units;
+  }
+  if (m.total_weight <= 0.0) return m;
+  m.mean = weighted_sum / m.total_weight;
+  double squares = 0.0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double d = values[i] - m.mean;
+    squares += weights[i] * d * d;
+  }
+  m.variance = squares / m.total_weight;
+  return m;
+}
+
+double gini_sorted(std::span<const double> sorted_values, std::span<const double> weights) {
+  require_same_length(sorted_values, weights);
+  double total_weight = 0.0;
+  double weighted_sum = 0.0;
+  for (std::size_t i = 0; i < sorted_values.size(); ++i) {
+    total_weight += weights[i];
+    weighted_sum += weights[i] * sorted_values[i];
+  }
+  Moments m;
+  m.total_weight = total_weight;
+  m.mean = total_weight > 0.0 ? weighted_sum / total_weight : 0.0;
+  require_positive_mean(m, "Gini");
+  require_values_at_least(sorted_values, weights, false, "Gini");
+  // Σ_i Σ_j w_i w_j |y_i − y_j| = 2 Σ_i w_i y_i (weight below i − weight above i).
+  double below = 0.0;
+  double signed_sum = 0.0;
+  for (std::size_t i = 0; i < sorted_values.size(); ++i) {
+    const double w = weights[i];
+    const double above = total_weight - below - w;
+    signed_sum += w * sorted_values[i] * (below - above);
+    below += w;
+  }
+  return std::max(0.0, signed_sum / (total_weight * weighted_sum));
+}
+
+double gini(std::span<const double> values, std::span<const double> weights) {
+  require_same_length(values, weights);
+  const std::vector<std::uint32_t> order = sort_order(values);
+  std::vector<double> sorted_values(values.size());
+  std::vector<double> sorted_weights(values.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    sorted_values[i] = values[order[i]];
+    sorted_weights[i] = weights[order[i]];
+  }
+  return gini_sorted(sorted_values, sorted_weights);
+}
+
+double gini_correction(std::size_t units) {
+  if (units < 2) {
+    throw Error(ErrorCode::InvalidInput, "the n/(n-1) Gini needs at least two units", "give more units");
+  }
+  return static_cast<double>(units) / static_cast<double>(units - 1);
+}
+
+double generalized_entropy(std::span<const double> values, std::span<const double> weights, double alpha) {
+  require_same_length(values, weights);
+  if (!std::isfinite(alpha)) throw Error(ErrorCode::InvalidInput, "GE(α) needs a finite α", "give α such as 0, 1 or 2");
+  const Moments m = moments(values, weights);
+  require_positive_mean(m, "GE(α)");
+  require_values_at_least(values, weights, alpha <= 0.0, alpha == 0.0 ? "Theil L (GE(0))" : "GE(α)");
+  double sum = 0.0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double w = weights[i];
+    if (w <= 0.0) continue;
+    const double ratio = values[i] / m.mean;
+    if (alpha == 1.0) {
+      if (ratio > 0.0) sum += w * ratio * std::log(ratio);
+    } else if (alpha == 0.0) {
+      sum -= w * std::log(ratio);
+    } else {
+      sum += w * (std::pow(ratio, alpha) - 1.0);
+    }
+  }
+  sum /= m.total_weight;
+  if (alpha != 0.0 && alpha != 1.0) sum /= alpha * (alpha - 1.0);
+  return std::max(0.0, sum);
+}
+
+double atkinson(std::span<const double> values, std::span<const double> weights, double epsilon) {
+  require_same_length(values, weights);
+  if (!(epsilon >= 0.0) || !std::isfinite(epsilon)) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("Atkinson needs ε ≥ 0, got {}", epsilon),
+                "give an inequality-aversion parameter such as 0.5, 1 or 2");
+  }
+  const Moments m = moments(values, weights);
+  require_positive_mean(m, "Atkinson");
+  if (epsilon == 0.0) return 0.0;
+  require_values_at_least(values, weights, epsilon >= 1.0, "Atkinson with ε ≥ 1");
+  double sum = 0.0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double w = weights[i];
+    if (w <= 0.0) continue;
+    sum += epsilon == 1.0 ? w * std::log(values[i] / m.mean) : w * std::pow(values[i] / m.mean, 1.0 - epsilon);
+  }
+  sum /= m.total_weight;
+  const double equally_distributed_ratio = epsilon == 1.0 ? std::exp(sum) : std::pow(sum, 1.0 / (1.0 - epsilon));
+  return std::clamp(1.0 - equally_distributed_ratio, 0.0, 1.0);
+}
+
+CoefficientOfVariation coefficient_of_variation(std::span<const double> values, std::span<const double> weights) {
+  const Moments m = moments(values, weights);
+  require_positive_mean(m, "coefficient of variation");
+  CoefficientOfVariation cv;
+  cv.population = std::sqrt(m.variance) / m.mean;
+  const double effective = m.total_weight * m.total_weight - m.weight_squares;
+  if (effective <= 0.0) {
+    throw Error(ErrorCode::InvalidInput, "the sample coefficient of variation needs at least two units",
+                "give more units");
+  }
+  cv.sample = std::sqrt(m.variance * m.total_weight * m.total_weight / effective) / m.mean;
+  return cv;
+}
+
+double sd_of_log(std::span<const double> values, std::span<const double> weights) {
+  require_same_length(values, weights);
+  require_values_at_least(values, weights, true, "SD of log");
+  std::vector<double> logs(values.size(), 0.0);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (weights[i] > 0.0) logs[i] = std::log(values[i]);
+  }
+  const Moments m = moments(logs, weights);
+  if (m.total_weight <= 0.0) throw Error(ErrorCode::InvalidInput, "SD of log: the total weight is zero");
+  return std::sqrt(m.variance);
+}
+
+double lorenz_share_sorted(std::span<const double> sorted_values, std::span<const double> weights, double p) {
+  require_same_length(sorted_values, weights);
+  double total_weight = 0.0;
+  double total = 0.0;
+  for (std::size_t i = 0; i < sorted_values.size(); ++i) {
+    total_weight += weights[i];
+    total += weights[i] * sorted_values[i];
+  }
+  if (!(total > 0.0)) {
+    throw Error(ErrorCode::InvalidInput, "quantile shares need a positive total", "check the indicator's sign");
+  }
+  const double target = std::clamp(p, 0.0, 1.0) * total_weight;
+  double weight_so_far = 0.0;
+  double share_so_far = 0.0;
+  for (std::size_t i = 0; i < sorted_values.size(); ++i) {
+    const double w = weights[i];
+    if (w <= 0.0) continue;
+    if (weight_so_far + w >= target) return (share_so_far + (target - weight_so_far) * sorted_values[i]) / total;
+    weight_so_far += w;
+    share_so_far += w * sorted_values[i];
+  }
+  return 1.0;
+}
+
+QuantileRatios quantile_ratios_sorted(std::span<const double> sorted_values, std::span<const double> weights) {
+  require_values_at_least(sorted_values, weights, false, "quantile ratios");
+  QuantileRatios ratios;
+  const double bottom40 = lorenz_share_sorted(sorted_values, weights, 0.4);
+  const double bottom20 = lorenz_share_sorted(sorted_values, weights, 0.2);
+  const double top10 = 1.0 - lorenz_share_sorted(sorted_values, weights, 0.9);
+  const double top20 = 1.0 - lorenz_share_sorted(sorted_values, weights, 0.8);
+  if (bottom40 <= 0.0 || bottom20 <= 0.0) {
+    throw Error(ErrorCode::InvalidInput, "the poorest 20 % hold nothing, so Palma and S80/S20 are infinite",
+                "report the Gini or Theil T instead, or check for zero values");
+  }
+  ratios.palma = top10 / bottom40;
+  ratios.s80_s20 = top20 / bottom20;
+  double smallest = 0.0;
+  double largest = 0.0;
+  bool seen = false;
+  for (std::size_t i = 0; i < sorted_values.size(); ++i) {
+    if (weights[i] <= 0.0) continue;
+    if (!seen) smallest = sorted_values[i];
+    largest = sorted_values[i];
+    seen = true;
+  }
+  ratios.max_min = smallest > 0.0 ? largest / smallest : 0.0;
+  if (smallest <= 0.0) {
+    throw Error(ErrorCode::InvalidInput, "max/min is infinite because the smallest value is 0",
+                "check for zero values");
+  }
+  return ratios;
+}
+
+double concentration_index(std::span<const double> values, std::span<const double> weights,
+                           std::span<const double> rank_by) {
+  require_same_length(values, weights);
+  require_same_length(values, rank_by);
+  const Moments m = moments(values, weights);
+  require_positive_mean(m, "concentration index");
+  const std::vector<std::uint32_t> order = sort_order(rank_by);
+  double below = 0.0;
+  double covariance_sum = 0.0;
+  std::size_t block_start = 0;
+  // Units tied on the ranking variable share the mid-rank of their block.
+  while (block_start < order.size()) {
+    std::size_t block_end = block_start;
+    double block_weight = 0.0;
+    while (block_end < order.size() && rank_by[order[block_end]] == rank_by[order[block_start]]) {
+      block_weight += weights[order[block_end]];
+      ++block_end;
+    }
+    const double rank = (below + block_weight / 2.0) / m.total_weight;
+    for (std::size_t k = block_start; k < block_end; ++k) {
+      const std::uint32_t unit = order[k];
+      covariance_sum += weights[unit] * (values[unit] - m.mean) * (rank - 0.5);
+    }
+    below += block_weight;
+    block_start = block_end;
+  }
+  return 2.0 * (covariance_sum / m.total_weight) / m.mean;
+}
+
+}  // namespace equalis::measure

@@ -1,0 +1,103 @@
+#include "core/csv.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+
+namespace equalis {
+namespace {
+
+SourceLocation parse_error_location(const std::string& text) {
+  try {
+    (void)CsvTable::parse(text, "in.csv");
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Parse);
+    return error.where().value_or(SourceLocation{});
+  }
+  ADD_FAILURE() << "expected a parse error for: " << text;
+  return {};
+}
+
+TEST(Csv, ReadsHeaderAndColumns) {
+  const CsvTable table = CsvTable::parse("a,b\n1,2\n3,4\n", "in.csv");
+  ASSERT_EQ(table.header(), (std::vector<std::string>{"a", "b"}));
+  ASSERT_EQ(table.row_count(), 2U);
+  EXPECT_EQ(table.cell(1, 0), "3");
+  EXPECT_EQ(table.cell(0, 1), "2");
+}
+
+TEST(Csv, HandlesCrlfBomQuotesAndEmbeddedNewlines) {
+  const CsvTable table = CsvTable::parse("\xEF\xBB\xBFname,v\r\n\"He said \"\"hi\"\", ok\",1\r\n\"two\nlines\",2\r\n", "in.csv");
+  ASSERT_EQ(table.row_count(), 2U);
+  EXPECT_EQ(table.header()[0], "name");
+  EXPECT_EQ(table.cell(0, 0), "He said \"hi\", ok");
+  EXPECT_EQ(table.cell(1, 0), "two\nlines");
+  EXPECT_EQ(table.cell(1, 1), "2");
+  EXPECT_EQ(table.location(1, 1).line, 4U);  // the cell after an embedded newline sits on line 4
+}
+
+TEST(Csv, KeepsUtf8NamesAndCountsColumnsInCharacters) {
+  const CsvTable table = CsvTable::parse("省份,值\n北京,x\n", "in.csv");
+  EXPECT_EQ(table.cell(0, 0), "北京");
+  const SourceLocation where = table.location(0, 1);
+  EXPECT_EQ(where.line, 2U);
+  EXPECT_EQ(where.column, 4U);  // 北 京 , x: the fourth character
+}
+
+TEST(Csv, TrimsSpacesAroundUnquotedFields) {
+  const CsvTable table = CsvTable::parse("a , b\n Iraq ,1\n", "in.csv");
+  EXPECT_EQ(table.header()[0], "a");
+  EXPECT_EQ(table.cell(0, 0), "Iraq");
+}
+
+TEST(Csv, RaggedRowNamesLine) {
+  const SourceLocation where = parse_error_location("a,b\n1,2\n3\n");
+  EXPECT_EQ(where.file, "in.csv");
+  EXPECT_EQ(where.line, 3U);
+}
+
+TEST(Csv, UnclosedQuoteNamesItsStart) {
+  const SourceLocation where = parse_error_location("a,b\n1,\"open\n2,3\n");
+  EXPECT_EQ(where.line, 2U);
+  EXPECT_EQ(where.column, 3U);
+}
+
+TEST(Csv, StrayQuoteNamesColumn) {
+  const SourceLocation where = parse_error_location("a,b\n1,ab\"c\n");
+  EXPECT_EQ(where.line, 2U);
+  EXPECT_EQ(where.column, 5U);
+}
+
+TEST(Csv, EmptyFileAndDuplicateHeaderAreErrors) {
+  EXPECT_THROW((void)CsvTable::parse("", "in.csv"), Error);
+  EXPECT_THROW((void)CsvTable::parse("a,a\n1,2\n", "in.csv"), Error);
+}
+
+TEST(Csv, SkipsBlankLinesAndAcceptsMissingFinalNewline) {
+  const CsvTable table = CsvTable::parse("a\n1\n\n2", "in.csv");
+  ASSERT_EQ(table.row_count(), 2U);
+  EXPECT_EQ(table.cell(1, 0), "2");
+}
+
+TEST(Csv, UnknownColumnSuggestsNearest) {
+  const CsvTable table = CsvTable::parse("pcgdp1940,hanson98\n1,2\n", "in.csv");
+  try {
+    (void)table.column_index("pcgdp194");
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
+    EXPECT_NE(error.fix().find("pcgdp1940"), std::string::npos);
+  }
+}
+
+TEST(Csv, MissingFileIsIoError) {
+  try {
+    (void)CsvTable::read_file("/nonexistent/file.csv");
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Io);
+  }
+}
+
+}  // namespace
+}  // namespace equalis
