@@ -1,0 +1,75 @@
+#pragma once
+// Reads the features of one layer of a vector file (anything GDAL/OGR opens: GeoJSON, Shapefile,
+// GeoPackage, …) into plain structs: attribute values as strings, polygon rings as (x, y) points in the
+// layer's own coordinates (no reprojection), and a representative point per feature.
+// This header does not include GDAL; only vector_file.cpp does.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace equalis::io {
+
+struct Point {
+  double x = 0.0;  // layer units (degrees of longitude for lon/lat layers)
+  double y = 0.0;
+};
+
+// A ring as stored in the file: closed (first point == last point) for every source GDAL reads.
+using Ring = std::vector<Point>;
+
+// rings[0] is the exterior ring, the others are holes.
+struct Polygon {
+  std::vector<Ring> rings;
+};
+
+struct Feature {
+  std::int64_t fid = 0;  // GDAL's feature id (shapefiles: 0-based record number)
+  // Every field of the layer, formatted by GDAL as text; "" where the field is null or unset.
+  std::map<std::string, std::string, std::less<>> attributes;
+  // Polygonal parts: a MultiPolygon (or a collection holding only surfaces) is flattened into its
+  // polygons; curved surfaces are linearised. Empty for null geometries and for any geometry that holds
+  // something other than surfaces (points, lines, mixed collections).
+  std::vector<Polygon> polygons;
+  // Area-weighted centroid of the polygons; the point itself for points; GDAL's centroid for other
+  // geometries. nullopt for a null or empty geometry.
+  std::optional<Point> centroid;
+  std::string geometry_type;  // OGR's name, e.g. "Polygon", "Multi Polygon", "Point", "" when null
+};
+
+struct VectorLayer {
+  std::string source;                    // the path that was read
+  std::string layer_name;                // the layer actually read
+  std::vector<std::string> field_names;  // in the layer's order
+  std::vector<Feature> features;         // in the layer's order
+
+  [[nodiscard]] std::size_t size() const noexcept { return features.size(); }
+  // One field's value for every feature (for picking an id column). Throws Error(InvalidInput)
+  // naming the closest existing field if `field` does not exist.
+  [[nodiscard]] std::vector<std::string> column(std::string_view field) const;
+  // Each feature's polygons, in feature order (the input of contiguity weights).
+  [[nodiscard]] std::vector<std::vector<Polygon>> polygons() const;
+};
+
+/// Reads every feature of one layer.
+/// @param path        any file or data source GDAL opens for vector reading.
+/// @param layer_name  the layer to read; "" picks the only layer (a source with several layers
+///                    must name one).
+/// @throws Error(Io) if GDAL cannot open `path` as a vector source (GDAL's message is included);
+///         Error(InvalidInput) if the layer does not exist (the message lists the layers) or the
+///         source has no layer or several layers and none was named;
+///         Error(Parse) if GDAL reports a failure while reading a feature.
+/// Never prints: GDAL's own error handler is silenced while reading and its messages go into the Error.
+[[nodiscard]] VectorLayer read_features(const std::string& path, const std::string& layer_name = "");
+
+/// Throws Error(InvalidInput) naming the first feature that is not a (multi)polygon, e.g. when
+/// contiguity is requested on a point layer.
+void require_polygons(const VectorLayer& layer);
+
+/// Area-weighted centroid of polygons with holes (shoelace formula). nullopt if the total area is zero.
+[[nodiscard]] std::optional<Point> polygon_centroid(const std::vector<Polygon>& polygons);
+
+}  // namespace equalis::io
