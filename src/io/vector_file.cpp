@@ -1,5 +1,8 @@
 #include "io/vector_file.hpp"
 
+#include "core/csv.hpp"
+#include "core/error.hpp"
+
 #include <fmt/format.h>
 #include <ogrsf_frmts.h>
 
@@ -7,9 +10,6 @@
 #include <memory>
 #include <mutex>
 #include <utility>
-
-#include "core/csv.hpp"
-#include "core/error.hpp"
 
 namespace equalis::io {
 namespace {
@@ -170,10 +170,11 @@ std::vector<std::string> VectorLayer::column(std::string_view field) const {
   for (const auto& name : field_names) known = known || name == field;
   if (!known) {
     const std::string nearest = nearest_name(field, field_names);
-    throw Error(ErrorCode::InvalidInput,
-                fmt::format("'{}' (layer '{}') has no field '{}'; its fields are {}", source, layer_name,
-                            field, join_names(field_names)),
-                nearest.empty() ? "name one of the listed fields" : fmt::format("did you mean '{}'?", nearest));
+    throw Error(
+        ErrorCode::InvalidInput,
+        fmt::format("'{}' (layer '{}') has no field '{}'; its fields are {}", source, layer_name, field,
+                    join_names(field_names)),
+        nearest.empty() ? "name one of the listed fields" : fmt::format("did you mean '{}'?", nearest));
   }
   std::vector<std::string> values;
   values.reserve(features.size());
@@ -193,9 +194,12 @@ VectorLayer read_features(const std::string& path, const std::string& layer_name
   const GdalMessageCollector messages;
   DatasetPtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
   if (!dataset) {
+    VSIStatBufL stat_buffer;
+    const bool exists = VSIStatExL(path.c_str(), &stat_buffer, VSI_STAT_EXISTS_FLAG) == 0;
     throw Error(ErrorCode::Io,
                 fmt::format("cannot open vector file '{}': {}", path,
-                            messages.reason("no GDAL driver recognises it as a vector source")),
+                            messages.reason(exists ? "no GDAL driver recognises it as a vector source"
+                                                   : "no such file or directory")),
                 "check the path and that the file is a GeoJSON, Shapefile (with .shx and .dbf beside it), "
                 "GeoPackage or another format GDAL reads");
   }
@@ -229,8 +233,8 @@ void require_polygons(const VectorLayer& layer) {
     const std::string what = feature.geometry_type.empty() ? std::string("no geometry")
                                                            : "a " + feature.geometry_type + " geometry";
     throw Error(ErrorCode::InvalidInput,
-                fmt::format("feature {} (fid {}) of '{}' (layer '{}') has {}, but polygons are needed", feature_idx,
-                            feature.fid, layer.source, layer.layer_name, what),
+                fmt::format("feature {} (fid {}) of '{}' (layer '{}') has {}, but polygons are needed",
+                            feature_idx, feature.fid, layer.source, layer.layer_name, what),
                 "use a polygon layer for contiguity weights, or point-based weights (k nearest neighbours, "
                 "distance band) for points");
   }

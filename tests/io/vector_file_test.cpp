@@ -1,13 +1,13 @@
 #include "io/vector_file.hpp"
 
+#include "core/error.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <unistd.h>
-
-#include "core/error.hpp"
 
 namespace equalis::io {
 namespace {
