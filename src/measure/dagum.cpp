@@ -1,15 +1,15 @@
 #include "measure/dagum.hpp"
 
-#include <fmt/format.h>
-
-#include <algorithm>
-#include <array>
-#include <cmath>
-#include <limits>
-
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "measure/inequality.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
 
 namespace equalis::measure {
 
@@ -28,12 +28,6 @@ struct GroupStats {
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();
   std::size_t units = 0;
-};
-
-struct ActiveUnit {
-  double weight;
-  double weighted_value;
-  std::uint32_t group;  // compact id among the groups of positive weight
 };
 
 std::vector<GroupStats> validate_and_summarise(std::span<const double> sorted_values,
@@ -78,9 +72,10 @@ std::vector<GroupStats> validate_and_summarise(std::span<const double> sorted_va
     }
     if (w <= 0.0) continue;
     if (y < 0.0) {
-      throw Error(ErrorCode::InvalidInput,
-                  fmt::format("the Gini decomposition needs non-negative values, but unit {} has {}", i + 1, y),
-                  "relative inequality indices are undefined for negative values");
+      throw Error(
+          ErrorCode::InvalidInput,
+          fmt::format("the Gini decomposition needs non-negative values, but unit {} has {}", i + 1, y),
+          "relative inequality indices are undefined for negative values");
     }
     GroupStats& g = stats[groups[i]];
     g.weight += w;
@@ -98,26 +93,35 @@ std::vector<GroupStats> validate_and_summarise(std::span<const double> sorted_va
 // Dagum's notation d_jh = A(j,h)/(W_j W_h), p_jh = A(h,j)/(W_j W_h).
 // One sweep over the globally sorted units computes it: at unit a, the weight and weighted value of each
 // group's units seen so far give Σ_{b before a} w_b (y_a − y_b) = y_a·W_below − (wy)_below. That is
-// O(n k) like k²/2 two-pointer merges of group pairs, but it reads the units in order and its inner loop
-// over groups is a fixed-width, branch-free, vectorisable update instead of a data-dependent merge.
-// Parallelism is over fixed blocks of kBlockWidth columns: each cell is accumulated by one task in unit
-// order, so the numbers do not depend on the thread count or schedule.
+// O(n k) like k²/2 two-pointer merges of group pairs, but it reads the units once, in order, and its inner
+// loop over groups is a fixed-width, branch-free, vectorised update instead of a data-dependent merge
+// (about 10x faster for 31 groups).
+// Parallelism is over columns: a task owns a range of column blocks and sweeps all units for them. Each
+// cell is accumulated by the same sequence of operations whichever task owns it, so the numbers do not
+// depend on the thread count or schedule.
 class CrossSums {
  public:
-  CrossSums(std::span<const ActiveUnit> units, std::size_t group_count, ProgressSink& progress)
-      : group_count_(group_count),
-        block_count_((group_count + kBlockWidth - 1) / kBlockWidth),
-        cells_(block_count_ * group_count * kBlockWidth, 0.0) {
-    ProgressTask task(progress, "Dagum decomposition", block_count_);
-    const auto sweep_block = [&](std::size_t block_idx) {
-      if (task.stopped()) return;
-      sweep(units, block_idx);
-      task.tick();
+  // `row_of[g]`: compact id of group g, or `active_count` (a scratch row) for a group without weight,
+  // whose units all have weight 0 and so add 0 everywhere.
+  CrossSums(std::span<const double> sorted_values, std::span<const double> weights,
+            std::span<const std::uint32_t> groups, std::span<const std::uint32_t> row_of,
+            std::size_t active_count, ProgressSink& progress)
+      : rows_(active_count + 1),
+        block_count_((active_count + kBlockWidth - 1) / kBlockWidth),
+        cells_(block_count_ * rows_ * kBlockWidth, 0.0) {
+    const std::size_t n = sorted_values.size();
+    const bool parallel = n * active_count >= kParallelWork && block_count_ > 1;
+    const std::size_t task_count =
+        parallel ? std::min(block_count_, static_cast<std::size_t>(std::max(1, worker_count()))) : 1;
+    ProgressTask task(progress, "Dagum decomposition", task_count * ((n + kChunk - 1) / kChunk));
+    const auto run = [&](std::size_t task_idx) {
+      sweep(sorted_values, weights, groups, row_of, block_count_ * task_idx / task_count,
+            block_count_ * (task_idx + 1) / task_count, task);
     };
-    if (units.size() * group_count >= kParallelWork && block_count_ > 1) {
-      parallel_for(block_count_, sweep_block);
+    if (task_count > 1) {
+      parallel_for(task_count, run);
     } else {
-      for (std::size_t block_idx = 0; block_idx < block_count_; ++block_idx) sweep_block(block_idx);
+      run(0);
     }
     task.throw_if_stopped();
   }
@@ -125,30 +129,60 @@ class CrossSums {
   // A(row, column) as defined above, before clamping.
   [[nodiscard]] double at(std::size_t row, std::size_t column) const {
     const std::size_t block_idx = column / kBlockWidth;
-    return cells_[(block_idx * group_count_ + row) * kBlockWidth + column % kBlockWidth];
+    return cells_[(block_idx * rows_ + row) * kBlockWidth + column % kBlockWidth];
   }
 
  private:
-  void sweep(std::span<const ActiveUnit> units, std::size_t block_idx) {
-    double* const block = cells_.data() + block_idx * group_count_ * kBlockWidth;
-    const std::size_t first_column = block_idx * kBlockWidth;
-    // Padding columns past the last group keep zero weight and add zeros.
-    std::array<double, kBlockWidth> weight_below{};
-    std::array<double, kBlockWidth> weighted_below{};
-    for (const ActiveUnit& unit : units) {
-      double* const row = block + std::size_t{unit.group} * kBlockWidth;
-      for (std::size_t c = 0; c < kBlockWidth; ++c) {
-        row[c] += unit.weighted_value * weight_below[c] - unit.weight * weighted_below[c];
+  static constexpr std::size_t kChunk = std::size_t{1} << 16U;  // units between progress ticks
+
+  void sweep(std::span<const double> sorted_values, std::span<const double> weights,
+             std::span<const std::uint32_t> groups, std::span<const std::uint32_t> row_of,
+             std::size_t first_block, std::size_t last_block, ProgressTask& task) {
+    const std::size_t n = sorted_values.size();
+    const std::size_t first_column = first_block * kBlockWidth;
+    const std::size_t width = (last_block - first_block) * kBlockWidth;
+    const std::size_t slab = rows_ * kBlockWidth;
+    // Running Σw and Σwy of each owned column's units so far; padding columns stay 0 and add zeros.
+    std::vector<double> weight_below(width, 0.0);
+    std::vector<double> weighted_below(width, 0.0);
+    double* const owned_cells = cells_.data() + first_block * slab;
+    for (std::size_t start = 0; start < n; start += kChunk) {
+      if (task.stopped()) return;
+      const std::size_t end = std::min(n, start + kChunk);
+      for (std::size_t i = start; i < end; ++i) {
+        const double w = weights[i];
+        const double wy = w * sorted_values[i];
+        const std::size_t row = row_of[groups[i]];
+        double* cell = owned_cells + row * kBlockWidth;
+        const double* w_below = weight_below.data();
+        const double* wy_below = weighted_below.data();
+        for (std::size_t block_idx = first_block; block_idx < last_block; ++block_idx) {
+          // GCC vectorises this only when told the pointers do not overlap (they never do). Unoptimised
+          // builds cannot honour the hint; clang would warn about that, which is harmless.
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wpass-failed"
+#endif
+#pragma omp simd
+          for (std::size_t c = 0; c < kBlockWidth; ++c) cell[c] += wy * w_below[c] - w * wy_below[c];
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
+          cell += slab;
+          w_below += kBlockWidth;
+          wy_below += kBlockWidth;
+        }
+        const std::size_t column = row - first_column;  // wraps when left of the owned range
+        if (column < width) {
+          weight_below[column] += w;
+          weighted_below[column] += wy;
+        }
       }
-      const std::size_t column = std::size_t{unit.group} - first_column;  // wraps when left of the block
-      if (column < kBlockWidth) {
-        weight_below[column] += unit.weight;
-        weighted_below[column] += unit.weighted_value;
-      }
+      task.tick();
     }
   }
 
-  std::size_t group_count_;
+  std::size_t rows_;
   std::size_t block_count_;
   std::vector<double> cells_;  // block-major: [block][row][column within block]
 };
@@ -178,13 +212,15 @@ DagumDecomposition dagum_decomposition_sorted(std::span<const double> sorted_val
 
   double total_weight = 0.0;
   double total_sum = 0.0;
-  std::vector<std::uint32_t> compact_id(group_count, 0);
+  // Row of each group in the cross-sum matrix: its rank among the groups with weight, or (for a group
+  // without weight) the scratch row after them.
+  std::vector<std::uint32_t> row_of(group_count, 0);
   std::vector<std::uint32_t> active_groups;
   for (std::uint32_t g = 0; g < group_count; ++g) {
     total_weight += stats[g].weight;
     total_sum += stats[g].weighted_sum;
     if (stats[g].weight > 0.0) {
-      compact_id[g] = static_cast<std::uint32_t>(active_groups.size());
+      row_of[g] = static_cast<std::uint32_t>(active_groups.size());
       active_groups.push_back(g);
     }
   }
@@ -196,22 +232,18 @@ DagumDecomposition dagum_decomposition_sorted(std::span<const double> sorted_val
     throw Error(ErrorCode::InvalidInput, "Dagum decomposition: the mean is 0",
                 "the Gini ratio needs a positive mean; check the indicator and its units");
   }
-  const double mean = total_sum / total_weight;
 
-  std::vector<ActiveUnit> units;
-  units.reserve(sorted_values.size());
-  for (std::size_t i = 0; i < sorted_values.size(); ++i) {
-    if (weights[i] <= 0.0) continue;
-    units.push_back({weights[i], weights[i] * sorted_values[i], compact_id[groups[i]]});
+  for (std::uint32_t g = 0; g < group_count; ++g) {
+    if (!(stats[g].weight > 0.0)) row_of[g] = static_cast<std::uint32_t>(active_groups.size());
   }
-  const CrossSums sums(units, active_groups.size(), progress);
+  const CrossSums sums(sorted_values, weights, groups, row_of, active_groups.size(), progress);
 
   // A(j,h) is a sum of non-negative terms. Where no unit of j lies above a unit of h it is exactly 0, but
   // ties leave rounding dust (y·W − Σwy); zeroing it makes D = 1 exact for groups that do not overlap
   // and a constant group's within Gini exactly 0.
   const auto cross = [&](std::uint32_t j, std::uint32_t h) {
     if (stats[j].max <= stats[h].min) return 0.0;
-    return std::max(0.0, sums.at(compact_id[j], compact_id[h]));
+    return std::max(0.0, sums.at(row_of[j], row_of[h]));
   };
 
   DagumDecomposition result;
@@ -262,7 +294,15 @@ DagumDecomposition dagum_decomposition_sorted(std::span<const double> sorted_val
   }
   result.gross_between = result.net_between + result.transvariation;
 
-  result.gini = gini_sorted(sorted_values, weights);
+  // The same number as gini_sorted, except that equal values give exactly 0 where its running sums can
+  // leave rounding dust (then the shares are undefined, not 0/ε).
+  double lowest = std::numeric_limits<double>::infinity();
+  double highest = -std::numeric_limits<double>::infinity();
+  for (const std::uint32_t g : active_groups) {
+    lowest = std::min(lowest, stats[g].min);
+    highest = std::max(highest, stats[g].max);
+  }
+  result.gini = lowest < highest ? gini_sorted(sorted_values, weights) : 0.0;
   if (result.gini > 0.0) {
     result.within_share = result.within / result.gini;
     result.net_between_share = result.net_between / result.gini;

@@ -8,14 +8,14 @@
 // between-group part. All terms are population-weighted: a unit's weight is the population it stands for,
 // and a unit of weight 0 is absent (that is how the bootstrap drops units).
 
+#include "core/progress.hpp"
+#include "measure/sample.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include "core/progress.hpp"
-#include "measure/sample.hpp"
 
 namespace equalis::measure {
 
@@ -62,14 +62,15 @@ struct DagumDecomposition {
 };
 
 // Position in DagumDecomposition::pairs of the pair {first, second} (first ≠ second, both < group_count).
-[[nodiscard]] std::size_t dagum_pair_index(std::uint32_t first, std::uint32_t second, std::uint32_t group_count);
+[[nodiscard]] std::size_t dagum_pair_index(std::uint32_t first, std::uint32_t second,
+                                           std::uint32_t group_count);
 
 // Dagum decomposition of the population-weighted Gini.
-// @pre sorted_values ascending (as in Sample), weights ≥ 0 of the same length, groups[i] < group_names.size().
-// Cost O(n·k) time and O(k²) memory for n units in k groups with positive weight (never O(n²) for fixed k);
-// the result is bit-for-bit the same for any number of threads.
-// Throws Error(InvalidInput) on no groups, a negative or non-finite value (among units of positive weight),
-// a negative or non-finite weight, a group id out of range, unsorted values, a zero total weight or a zero
+// @pre sorted_values ascending (as in Sample), weights ≥ 0 of the same length, groups[i] <
+// group_names.size(). Cost O(n·k) time and O(k²) memory for n units in k groups with positive weight (never
+// O(n²) for fixed k); the result is bit-for-bit the same for any number of threads. Throws
+// Error(InvalidInput) on no groups, a negative or non-finite value (among units of positive weight), a
+// negative or non-finite weight, a group id out of range, unsorted values, a zero total weight or a zero
 // mean; Error(Cancelled) if `progress` asks to stop.
 DagumDecomposition dagum_decomposition_sorted(std::span<const double> sorted_values,
                                               std::span<const double> weights,
