@@ -95,7 +95,7 @@ std::vector<GroupStats> validate_and_summarise(std::span<const double> sorted_va
 // group's units seen so far give Σ_{b before a} w_b (y_a − y_b) = y_a·W_below − (wy)_below. That is
 // O(n k) like k²/2 two-pointer merges of group pairs, but it reads the units once, in order, and its inner
 // loop over groups is a fixed-width, branch-free, vectorised update instead of a data-dependent merge
-// (about 10x faster for 31 groups).
+// (single-threaded on 31 groups × 100 000 units the whole decomposition took 120 ms, the merges alone 750).
 // Parallelism is over columns: a task owns a range of column blocks and sweeps all units for them. Each
 // cell is accumulated by the same sequence of operations whichever task owns it, so the numbers do not
 // depend on the thread count or schedule.

@@ -16,6 +16,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace equalis::measure {
@@ -439,6 +440,29 @@ TEST(Dagum, BadInput) {
   // Too many groups for the k² pair table.
   const std::vector<std::string> many(5000, "x");
   expect_error(ErrorCode::Unsupported, [&] { dagum_decomposition_sorted(y, w, g, many); });
+}
+
+class StoppingSink : public ProgressSink {
+ public:
+  void begin(std::string_view /*task*/, std::uint64_t total_steps) override { total = total_steps; }
+  void update(std::uint64_t steps_done) override { last = steps_done; }
+  [[nodiscard]] bool stop_requested() const override { return stop; }
+  bool stop = false;
+  std::uint64_t total = 0;
+  std::uint64_t last = 0;
+};
+
+TEST(Dagum, ReportsProgressAndStopsWhenAsked) {
+  const GroupedData data = lognormal_grouped_data(200000, 3, 11);
+  const Sample sample = make_sample(data.values, data.weights, data.groups, data.names);
+  StoppingSink sink;
+  const DagumDecomposition r = dagum_decomposition(sample, sink);
+  EXPECT_GT(sink.total, 0U);
+  EXPECT_EQ(sink.last, sink.total);
+  EXPECT_NEAR(r.within + r.net_between + r.transvariation, r.gini, 1e-12);
+  sink.stop = true;
+  expect_error(ErrorCode::Cancelled, [&] { dagum_decomposition(sample, sink); });
+  EXPECT_LT(sink.last, sink.total);  // left the sweep early
 }
 
 // A negative value in a unit of weight 0 is absent, as in gini_sorted.
