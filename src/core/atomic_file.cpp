@@ -1,23 +1,24 @@
 #include "core/atomic_file.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
+#include "core/error.hpp"
+
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
-
-#include "core/error.hpp"
 
 namespace equalis {
 
 namespace {
 [[noreturn]] void fail(const std::string& path, const std::string& what, int error_number) {
-  throw Error(ErrorCode::Io, fmt::format("cannot write '{}': {} ({})", path, what, std::strerror(error_number)),
+  throw Error(ErrorCode::Io,
+              fmt::format("cannot write '{}': {} ({})", path, what, std::strerror(error_number)),
               "check that the directory exists, is writable and the disk is not full");
 }
 }  // namespace

@@ -13,9 +13,8 @@ namespace {
 
 std::size_t utf8_length(std::string_view text) {
   // Count code points: every byte that is not a continuation byte (10xxxxxx) starts one.
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-  }));
+  return static_cast<std::size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -35,9 +34,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string lowercase(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
   return out;
 }
 
@@ -183,7 +181,8 @@ class CsvParser {
           continue;
         }
         // Blank the bytes the unescaping freed, so line counting in location() stays exact.
-        std::fill(text.begin() + static_cast<std::ptrdiff_t>(write), text.begin() + static_cast<std::ptrdiff_t>(read), ' ');
+        std::fill(text.begin() + static_cast<std::ptrdiff_t>(write),
+                  text.begin() + static_cast<std::ptrdiff_t>(read), ' ');
         ++read;  // closing quote
         break;
       }

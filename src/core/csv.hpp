@@ -4,13 +4,13 @@
 // into it, so a 10-million-row file costs its own size plus 16 bytes a cell.
 // Errors name file:line:column and say how to fix the input.
 
+#include "core/error.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "core/error.hpp"
 
 namespace equalis {
 

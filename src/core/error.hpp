@@ -77,7 +77,8 @@ class Error : public std::runtime_error {
 }  // namespace equalis
 
 #ifdef EQUALIS_ENABLE_ASSERTIONS
-#define EQ_ASSERT(expr) ((expr) ? static_cast<void>(0) : ::equalis::assertion_failed(#expr, __FILE__, __LINE__))
+#define EQ_ASSERT(expr) \
+  ((expr) ? static_cast<void>(0) : ::equalis::assertion_failed(#expr, __FILE__, __LINE__))
 #else
 #define EQ_ASSERT(expr) static_cast<void>(0)
 #endif

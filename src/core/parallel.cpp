@@ -4,6 +4,8 @@
 
 namespace equalis {
 
-int worker_count() noexcept { return omp_get_max_threads(); }
+int worker_count() noexcept {
+  return omp_get_max_threads();
+}
 
 }  // namespace equalis

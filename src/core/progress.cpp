@@ -1,10 +1,10 @@
 #include "core/progress.hpp"
 
+#include "core/error.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
-
-#include "core/error.hpp"
 
 namespace equalis {
 
@@ -14,11 +14,16 @@ ProgressSink& null_progress() {
 }
 
 ProgressTask::ProgressTask(ProgressSink& sink, std::string_view task, std::uint64_t total_steps)
-    : sink_(sink), task_(task), total_(total_steps), report_every_(std::max<std::uint64_t>(1, total_steps / 200)) {
+    : sink_(sink),
+      task_(task),
+      total_(total_steps),
+      report_every_(std::max<std::uint64_t>(1, total_steps / 200)) {
   sink_.begin(task_, total_);
 }
 
-ProgressTask::~ProgressTask() { sink_.end(); }
+ProgressTask::~ProgressTask() {
+  sink_.end();
+}
 
 bool ProgressTask::tick(std::uint64_t steps) {
   const std::uint64_t before = done_.fetch_add(steps, std::memory_order_relaxed);

@@ -1,11 +1,11 @@
 #include "core/table.hpp"
 
+#include <fast_float/fast_float.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <fast_float/fast_float.h>
 #include <unordered_map>
 
 namespace equalis {
@@ -16,8 +16,12 @@ std::size_t count_invalid(const std::vector<std::uint8_t>& valid) {
 }
 }  // namespace
 
-std::size_t NumericColumn::missing_count() const noexcept { return count_invalid(valid); }
-std::size_t CategoryColumn::missing_count() const noexcept { return count_invalid(valid); }
+std::size_t NumericColumn::missing_count() const noexcept {
+  return count_invalid(valid);
+}
+std::size_t CategoryColumn::missing_count() const noexcept {
+  return count_invalid(valid);
+}
 
 bool is_missing_token(std::string_view cell) noexcept {
   static constexpr std::array<std::string_view, 7> kTokens{"", "NA", "N/A", "NaN", "nan", "null", "NULL"};
@@ -59,7 +63,9 @@ NumericColumn read_numeric_column(const CsvTable& table, std::string_view name) 
 CategoryColumn read_category_column(const CsvTable& table, std::string_view name) {
   const std::size_t column_idx = table.column_index(name);
   const auto& cells = table.column(column_idx);
-  CategoryColumn column{std::string(name), std::vector<std::uint32_t>(cells.size(), 0), {},
+  CategoryColumn column{std::string(name),
+                        std::vector<std::uint32_t>(cells.size(), 0),
+                        {},
                         std::vector<std::uint8_t>(cells.size(), 1)};
   std::unordered_map<std::string_view, std::uint32_t> code_of;
   for (std::size_t row_idx = 0; row_idx < cells.size(); ++row_idx) {

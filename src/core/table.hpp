@@ -2,13 +2,13 @@
 // Typed columns taken from a CsvTable: one vector per column and an explicit validity mask, so a
 // missing value is never a silent NaN. Parsing errors name file:line:column and the fix.
 
+#include "core/csv.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "core/csv.hpp"
 
 namespace equalis {
 
@@ -20,8 +20,8 @@ enum class MissingPolicy : std::uint8_t {
 
 struct NumericColumn {
   std::string name;
-  std::vector<double> values;        // 0.0 where !valid[i]; never NaN
-  std::vector<std::uint8_t> valid;   // 1 = present, 0 = missing
+  std::vector<double> values;       // 0.0 where !valid[i]; never NaN
+  std::vector<std::uint8_t> valid;  // 1 = present, 0 = missing
   [[nodiscard]] std::size_t size() const noexcept { return values.size(); }
   [[nodiscard]] std::size_t missing_count() const noexcept;
 };

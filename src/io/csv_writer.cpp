@@ -1,10 +1,10 @@
 #include "io/csv_writer.hpp"
 
+#include "core/error.hpp"
+
 #include <fmt/format.h>
 
 #include <cmath>
-
-#include "core/error.hpp"
 
 namespace equalis::io {
 
@@ -53,7 +53,8 @@ CsvWriter& CsvWriter::empty_field() {
 
 void CsvWriter::end_row() {
   if (fields_in_row_ != columns_) {
-    throw Error(ErrorCode::Internal, fmt::format("CSV row has {} fields, header {}", fields_in_row_, columns_));
+    throw Error(ErrorCode::Internal,
+                fmt::format("CSV row has {} fields, header {}", fields_in_row_, columns_));
   }
   text_ += '\n';
   fields_in_row_ = 0;

@@ -1,12 +1,12 @@
 #include "measure/decomposition.hpp"
 
+#include "core/error.hpp"
+#include "measure/inequality.hpp"
+
 #include <fmt/format.h>
 #include <omp.h>
 
 #include <cmath>
-
-#include "core/error.hpp"
-#include "measure/inequality.hpp"
 
 namespace equalis::measure {
 
@@ -79,13 +79,6 @@ void check_domain(std::span<const double> values, std::span<const double> weight
   }
 }
 
-// The GE(α) summand for a ratio r = y/m, before the 1/(α(α−1)) factor.
-inline double ge_term(double ratio, double alpha) {
-  if (alpha == 1.0) return ratio > 0.0 ? ratio * std::log(ratio) : 0.0;
-  if (alpha == 0.0) return -std::log(ratio);
-  return std::pow(ratio, alpha) - 1.0;
-}
-
 }  // namespace
 
 double ge_between(std::span<const double> values, std::span<const double> weights,
@@ -94,9 +87,10 @@ double ge_between(std::span<const double> values, std::span<const double> weight
 }
 
 GeDecomposition ge_decomposition(std::span<const double> values, std::span<const double> weights,
-                                 std::span<const std::uint32_t> groups, const std::vector<std::string>& group_names,
-                                 double alpha) {
-  if (!std::isfinite(alpha)) throw Error(ErrorCode::InvalidInput, "GE(α) needs a finite α", "give α such as 0, 1 or 2");
+                                 std::span<const std::uint32_t> groups,
+                                 const std::vector<std::string>& group_names, double alpha) {
+  if (!std::isfinite(alpha))
+    throw Error(ErrorCode::InvalidInput, "GE(α) needs a finite α", "give α such as 0, 1 or 2");
   const auto group_count = static_cast<std::uint32_t>(group_names.size());
   const GroupSums sums = group_sums(values, weights, groups, group_count);
   check_domain(values, weights, alpha);
@@ -135,7 +129,8 @@ GeDecomposition ge_decomposition(std::span<const double> values, std::span<const
       const double w = weights[i];
       if (w <= 0.0) continue;
       const std::uint32_t g = groups[i];
-      if (group_mean[g] <= 0.0) continue;  // an all-zero group (α > 0): within term 0, overall term 0·ln 0 = 0
+      if (group_mean[g] <= 0.0)
+        continue;  // an all-zero group (α > 0): within term 0, overall term 0·ln 0 = 0
       const double ratio = values[i] / group_mean[g];
       const double m = mean_ratio[g];
       if (alpha == 1.0) {

@@ -34,8 +34,8 @@ struct GeDecomposition {
 // `groups[i]` in [0, group_names.size()). Groups without units of positive weight are left out of the
 // sums and reported with units = 0.
 GeDecomposition ge_decomposition(std::span<const double> values, std::span<const double> weights,
-                                 std::span<const std::uint32_t> groups, const std::vector<std::string>& group_names,
-                                 double alpha);
+                                 std::span<const std::uint32_t> groups,
+                                 const std::vector<std::string>& group_names, double alpha);
 
 // Only the between-group term, O(n): what the permutation test recomputes for each relabelling.
 double ge_between(std::span<const double> values, std::span<const double> weights,

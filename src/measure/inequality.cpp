@@ -1,14 +1,14 @@
 #include "measure/inequality.hpp"
 
+#include "core/error.hpp"
+#include "measure/sample.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <vector>
-
-#include "core/error.hpp"
-#include "measure/sample.hpp"
 
 namespace equalis::measure {
 
@@ -26,14 +26,15 @@ void require_positive_mean(const Moments& m, const char* index_name) {
                 "give at least one unit a positive weight");
   }
   if (!(m.mean > 0.0)) {
-    throw Error(ErrorCode::InvalidInput, fmt::format("{}: the mean is {} but must be positive", index_name, m.mean),
-                "relative inequality indices need a positive mean; check the sign and units of the indicator");
+    throw Error(
+        ErrorCode::InvalidInput, fmt::format("{}: the mean is {} but must be positive", index_name, m.mean),
+        "relative inequality indices need a positive mean; check the sign and units of the indicator");
   }
 }
 
 // Logs need y > 0 (or y ≥ 0 where 0·ln 0 = 0 is the limit): say which unit breaks it.
-void require_values_at_least(std::span<const double> values, std::span<const double> weights, bool strictly_positive,
-                             const char* index_name) {
+void require_values_at_least(std::span<const double> values, std::span<const double> weights,
+                             bool strictly_positive, const char* index_name) {
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (weights[i] <= 0.0) continue;
     if (values[i] < 0.0 || (strictly_positive && values[i] == 0.0)) {
@@ -118,7 +119,8 @@ double gini_correction(std::size_t units) {
 
 double generalized_entropy(std::span<const double> values, std::span<const double> weights, double alpha) {
   require_same_length(values, weights);
-  if (!std::isfinite(alpha)) throw Error(ErrorCode::InvalidInput, "GE(α) needs a finite α", "give α such as 0, 1 or 2");
+  if (!std::isfinite(alpha))
+    throw Error(ErrorCode::InvalidInput, "GE(α) needs a finite α", "give α such as 0, 1 or 2");
   const Moments m = moments(values, weights);
   require_positive_mean(m, "GE(α)");
   require_values_at_least(values, weights, alpha <= 0.0, alpha == 0.0 ? "Theil L (GE(0))" : "GE(α)");
@@ -154,14 +156,17 @@ double atkinson(std::span<const double> values, std::span<const double> weights,
   for (std::size_t i = 0; i < values.size(); ++i) {
     const double w = weights[i];
     if (w <= 0.0) continue;
-    sum += epsilon == 1.0 ? w * std::log(values[i] / m.mean) : w * std::pow(values[i] / m.mean, 1.0 - epsilon);
+    sum +=
+        epsilon == 1.0 ? w * std::log(values[i] / m.mean) : w * std::pow(values[i] / m.mean, 1.0 - epsilon);
   }
   sum /= m.total_weight;
-  const double equally_distributed_ratio = epsilon == 1.0 ? std::exp(sum) : std::pow(sum, 1.0 / (1.0 - epsilon));
+  const double equally_distributed_ratio =
+      epsilon == 1.0 ? std::exp(sum) : std::pow(sum, 1.0 / (1.0 - epsilon));
   return std::clamp(1.0 - equally_distributed_ratio, 0.0, 1.0);
 }
 
-CoefficientOfVariation coefficient_of_variation(std::span<const double> values, std::span<const double> weights) {
+CoefficientOfVariation coefficient_of_variation(std::span<const double> values,
+                                                std::span<const double> weights) {
   const Moments m = moments(values, weights);
   require_positive_mean(m, "coefficient of variation");
   CoefficientOfVariation cv;
@@ -196,7 +201,8 @@ double lorenz_share_sorted(std::span<const double> sorted_values, std::span<cons
     total += weights[i] * sorted_values[i];
   }
   if (!(total > 0.0)) {
-    throw Error(ErrorCode::InvalidInput, "quantile shares need a positive total", "check the indicator's sign");
+    throw Error(ErrorCode::InvalidInput, "quantile shares need a positive total",
+                "check the indicator's sign");
   }
   const double target = std::clamp(p, 0.0, 1.0) * total_weight;
   double weight_so_far = 0.0;
@@ -204,14 +210,16 @@ double lorenz_share_sorted(std::span<const double> sorted_values, std::span<cons
   for (std::size_t i = 0; i < sorted_values.size(); ++i) {
     const double w = weights[i];
     if (w <= 0.0) continue;
-    if (weight_so_far + w >= target) return (share_so_far + (target - weight_so_far) * sorted_values[i]) / total;
+    if (weight_so_far + w >= target)
+      return (share_so_far + (target - weight_so_far) * sorted_values[i]) / total;
     weight_so_far += w;
     share_so_far += w * sorted_values[i];
   }
   return 1.0;
 }
 
-QuantileRatios quantile_ratios_sorted(std::span<const double> sorted_values, std::span<const double> weights) {
+QuantileRatios quantile_ratios_sorted(std::span<const double> sorted_values,
+                                      std::span<const double> weights) {
   require_values_at_least(sorted_values, weights, false, "quantile ratios");
   QuantileRatios ratios;
   const double bottom40 = lorenz_share_sorted(sorted_values, weights, 0.4);

@@ -9,11 +9,11 @@
 namespace equalis::measure {
 
 struct Moments {
-  double total_weight = 0.0;   // W = Σ w
-  double mean = 0.0;           // μ = Σ w y / W
-  double variance = 0.0;       // population variance Σ w (y-μ)² / W
-  std::size_t units = 0;       // units with w > 0
-  double weight_squares = 0.0; // Σ w², for the reliability-weight sample variance
+  double total_weight = 0.0;    // W = Σ w
+  double mean = 0.0;            // μ = Σ w y / W
+  double variance = 0.0;        // population variance Σ w (y-μ)² / W
+  std::size_t units = 0;        // units with w > 0
+  double weight_squares = 0.0;  // Σ w², for the reliability-weight sample variance
 };
 Moments moments(std::span<const double> values, std::span<const double> weights);
 
@@ -39,7 +39,8 @@ struct CoefficientOfVariation {
   double population = 0.0;
   double sample = 0.0;
 };
-CoefficientOfVariation coefficient_of_variation(std::span<const double> values, std::span<const double> weights);
+CoefficientOfVariation coefficient_of_variation(std::span<const double> values,
+                                                std::span<const double> weights);
 // SD of ln y (population form), used for σ-convergence.
 double sd_of_log(std::span<const double> values, std::span<const double> weights);
 
@@ -48,15 +49,15 @@ double sd_of_log(std::span<const double> values, std::span<const double> weights
 double lorenz_share_sorted(std::span<const double> sorted_values, std::span<const double> weights, double p);
 
 struct QuantileRatios {
-  double palma = 0.0;      // top 10 % share / bottom 40 % share (Palma 2011; Cobham & Sumner 2013)
-  double s80_s20 = 0.0;    // top 20 % share / bottom 20 % share
-  double max_min = 0.0;    // largest / smallest value among units of positive weight
+  double palma = 0.0;    // top 10 % share / bottom 40 % share (Palma 2011; Cobham & Sumner 2013)
+  double s80_s20 = 0.0;  // top 20 % share / bottom 20 % share
+  double max_min = 0.0;  // largest / smallest value among units of positive weight
 };
 QuantileRatios quantile_ratios_sorted(std::span<const double> sorted_values, std::span<const double> weights);
 
 // Concentration index of `values` with units ranked by `rank_by` (Kakwani, Wagstaff & van Doorslaer 1997,
-// J. Econometrics 77:87): C = 2 cov_w(y, R) / μ with R the weighted fractional rank, ties sharing the mid-rank.
-// Ranked by the values themselves it equals the Gini.
+// J. Econometrics 77:87): C = 2 cov_w(y, R) / μ with R the weighted fractional rank, ties sharing the
+// mid-rank. Ranked by the values themselves it equals the Gini.
 double concentration_index(std::span<const double> values, std::span<const double> weights,
                            std::span<const double> rank_by);
 

@@ -1,19 +1,21 @@
 #include "measure/profile.hpp"
 
+#include "core/error.hpp"
+#include "core/parallel.hpp"
+#include "core/random.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <utility>
 
-#include "core/error.hpp"
-#include "core/parallel.hpp"
-#include "core/random.hpp"
-
 namespace equalis::measure {
 
 namespace {
 
-std::string parameter_name(const char* family, double parameter) { return fmt::format("{}({})", family, parameter); }
+std::string parameter_name(const char* family, double parameter) {
+  return fmt::format("{}({})", family, parameter);
+}
 
 bool all_positive(std::span<const double> values, std::span<const double> weights) {
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -67,7 +69,8 @@ void append_decompositions(const std::vector<GeDecomposition>& decompositions, s
   }
 }
 
-std::vector<PermutationResult> permutation_tests(const Sample& sample, const std::vector<GeDecomposition>& observed,
+std::vector<PermutationResult> permutation_tests(const Sample& sample,
+                                                 const std::vector<GeDecomposition>& observed,
                                                  const ResamplingOptions& options, ProgressSink& progress) {
   std::vector<PermutationResult> results;
   if (options.permutations == 0 || observed.empty()) return results;
@@ -81,7 +84,8 @@ std::vector<PermutationResult> permutation_tests(const Sample& sample, const std
     Rng rng(options.seed, permutation);
     for (std::size_t i = labels.size(); i > 1; --i) std::swap(labels[i - 1], labels[rng.uniform_index(i)]);
     for (std::size_t k = 0; k < observed.size(); ++k) {
-      const double between = ge_between(sample.values, sample.weights, labels, sample.group_count(), observed[k].alpha);
+      const double between =
+          ge_between(sample.values, sample.weights, labels, sample.group_count(), observed[k].alpha);
       const double share = observed[k].total > 0.0 ? between / observed[k].total : 0.0;
       // A relative tolerance keeps exact ties (e.g. relabelling within equal values) counted as ≥.
       exceeds[k][permutation] = share >= observed[k].between_share * (1.0 - 1e-12) ? 1 : 0;
@@ -90,7 +94,8 @@ std::vector<PermutationResult> permutation_tests(const Sample& sample, const std
   });
   task.throw_if_stopped();
   for (std::size_t k = 0; k < observed.size(); ++k) {
-    const auto count = static_cast<std::size_t>(std::count(exceeds[k].begin(), exceeds[k].end(), std::uint8_t{1}));
+    const auto count =
+        static_cast<std::size_t>(std::count(exceeds[k].begin(), exceeds[k].end(), std::uint8_t{1}));
     PermutationResult result;
     result.statistic = parameter_name("ge", observed[k].alpha) + ".between_share";
     result.observed = observed[k].between_share;
@@ -127,11 +132,13 @@ IndexValues compute_indices(const Sample& sample, std::span<const double> weight
     if (all_positive(sample.values, weights)) out.sd_log = sd_of_log(sample.values, weights);
   }
   if (selection.quantile_ratios) out.quantile_ratios = quantile_ratios_sorted(sample.values, weights);
-  if (!rank_by_sorted.empty()) out.concentration_index = concentration_index(sample.values, weights, rank_by_sorted);
+  if (!rank_by_sorted.empty())
+    out.concentration_index = concentration_index(sample.values, weights, rank_by_sorted);
   return out;
 }
 
-InequalityProfile measure_inequality(const IndicatorData& data, const MeasureOptions& options, ProgressSink& progress) {
+InequalityProfile measure_inequality(const IndicatorData& data, const MeasureOptions& options,
+                                     ProgressSink& progress) {
   if (!data.rank_by.empty() && data.rank_by.size() != data.values.size()) {
     throw Error(ErrorCode::Internal, "rank_by and values differ in length");
   }
@@ -155,7 +162,8 @@ InequalityProfile measure_inequality(const IndicatorData& data, const MeasureOpt
     };
     profile.bootstrap = bootstrap(sample, statistics, options.inference, progress);
   }
-  profile.permutation_tests = permutation_tests(sample, profile.ge_decompositions, options.inference, progress);
+  profile.permutation_tests =
+      permutation_tests(sample, profile.ge_decompositions, options.inference, progress);
   return profile;
 }
 

@@ -3,16 +3,16 @@
 // resampling inference, from plain data to a plain result struct. This is the facade that
 // `equalis measure inequality` and the study runner call.
 
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "core/progress.hpp"
 #include "measure/decomposition.hpp"
 #include "measure/inequality.hpp"
 #include "measure/resampling.hpp"
 #include "measure/sample.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace equalis::measure {
 
@@ -39,7 +39,7 @@ struct IndicatorData {
   std::vector<double> weights;        // empty = every unit weighs 1
   std::vector<std::uint32_t> groups;  // empty = no grouping
   std::vector<std::string> group_names;
-  std::vector<double> rank_by;        // empty = no concentration index
+  std::vector<double> rank_by;  // empty = no concentration index
 };
 
 struct ParameterValue {

@@ -1,13 +1,14 @@
 #include "measure/resampling.hpp"
 
+#include "core/error.hpp"
+#include "core/parallel.hpp"
+#include "core/random.hpp"
+#include "measure/statistics.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
-
-#include "core/error.hpp"
-#include "core/parallel.hpp"
-#include "core/random.hpp"
 
 namespace equalis::measure {
 
@@ -28,20 +29,11 @@ void draw_bootstrap_counts(const Sample& sample, bool stratified, std::uint64_t 
   }
 }
 
-double percentile_sorted(std::span<const double> sorted, double probability) {
-  if (sorted.empty()) throw Error(ErrorCode::Internal, "percentile of an empty sample");
-  const double position = probability * static_cast<double>(sorted.size() - 1);
-  const auto below = static_cast<std::size_t>(std::floor(position));
-  const std::size_t above = std::min(below + 1, sorted.size() - 1);
-  const double fraction = position - static_cast<double>(below);
-  return sorted[below] + fraction * (sorted[above] - sorted[below]);
-}
-
-BootstrapResult bootstrap(const Sample& sample, const StatisticsFunction& compute, const ResamplingOptions& options,
-                          ProgressSink& progress) {
+BootstrapResult bootstrap(const Sample& sample, const StatisticsFunction& compute,
+                          const ResamplingOptions& options, ProgressSink& progress) {
   if (!(options.confidence_level > 0.0 && options.confidence_level < 1.0)) {
-    throw Error(ErrorCode::InvalidInput, fmt::format("confidence level {} is not between 0 and 1",
-                                                     options.confidence_level),
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("confidence level {} is not between 0 and 1", options.confidence_level),
                 "give a level such as 0.95");
   }
   const std::vector<Statistic> observed = compute(sample.weights);
@@ -63,12 +55,14 @@ BootstrapResult bootstrap(const Sample& sample, const StatisticsFunction& comput
     try {
       values = compute(weights);
     } catch (const Error& error) {
-      // A replicate on which an index is undefined (e.g. every drawn value equal) counts as undefined for all.
+      // A replicate on which an index is undefined (e.g. every drawn value equal) counts as undefined for
+      // all.
       if (error.code() != ErrorCode::InvalidInput) throw;
       task.tick();
       return;
     }
-    if (values.size() != statistic_count) throw Error(ErrorCode::Internal, "bootstrap statistics changed shape");
+    if (values.size() != statistic_count)
+      throw Error(ErrorCode::Internal, "bootstrap statistics changed shape");
     for (std::size_t k = 0; k < statistic_count; ++k) {
       if (values[k].value) {
         draws[k][replicate] = *values[k].value;

@@ -4,6 +4,9 @@
 // multiplying each unit's weight by how often it was drawn, so the sorted order of a Sample is reused
 // and every weighted kernel works unchanged; units drawn zero times get weight 0 and drop out.
 
+#include "core/progress.hpp"
+#include "measure/sample.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -11,16 +14,13 @@
 #include <string>
 #include <vector>
 
-#include "core/progress.hpp"
-#include "measure/sample.hpp"
-
 namespace equalis::measure {
 
 struct ResamplingOptions {
   std::size_t bootstrap_replicates = 0;  // 0 = no bootstrap
   double confidence_level = 0.95;
-  bool stratified = false;               // resample within groups, keeping every group's unit count
-  std::size_t permutations = 0;          // permutation tests; 0 = none
+  bool stratified = false;       // resample within groups, keeping every group's unit count
+  std::size_t permutations = 0;  // permutation tests; 0 = none
   std::uint64_t seed = 12345;
 };
 
@@ -48,9 +48,9 @@ struct BootstrapResult {
 };
 
 struct PermutationResult {
-  std::string statistic;     // e.g. "ge(1).between_share"
+  std::string statistic;  // e.g. "ge(1).between_share"
   double observed = 0.0;
-  double p_value = 0.0;      // (1 + #{perm ≥ observed}) / (P + 1), one-sided upper
+  double p_value = 0.0;  // (1 + #{perm ≥ observed}) / (P + 1), one-sided upper
   std::size_t permutations = 0;
   std::uint64_t seed = 0;
 };
@@ -64,10 +64,7 @@ void draw_bootstrap_counts(const Sample& sample, bool stratified, std::uint64_t 
 
 // Percentile bootstrap of every statistic `compute` returns. Parallel over replicates; the result
 // depends only on the seed, not on the thread count.
-BootstrapResult bootstrap(const Sample& sample, const StatisticsFunction& compute, const ResamplingOptions& options,
-                          ProgressSink& progress = null_progress());
-
-// Percentile with linear interpolation between order statistics (Hyndman & Fan 1996, type 7).
-double percentile_sorted(std::span<const double> sorted, double probability);
+BootstrapResult bootstrap(const Sample& sample, const StatisticsFunction& compute,
+                          const ResamplingOptions& options, ProgressSink& progress = null_progress());
 
 }  // namespace equalis::measure

@@ -1,5 +1,7 @@
 #include "measure/sample.hpp"
 
+#include "core/error.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,8 +9,6 @@
 #include <bit>
 #include <cmath>
 #include <numeric>
-
-#include "core/error.hpp"
 
 namespace equalis::measure {
 
@@ -69,7 +69,8 @@ std::vector<std::uint32_t> sort_order(std::span<const double> values) {
   if (values.size() > 4096) return radix_sort_order(values);
   std::vector<std::uint32_t> order(values.size());
   std::iota(order.begin(), order.end(), 0U);
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return values[a] < values[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return values[a] < values[b]; });
   return order;
 }
 
@@ -80,7 +81,8 @@ Sample make_sample(std::span<const double> values, std::span<const double> weigh
   if (!weights.empty() && weights.size() != n) {
     throw Error(ErrorCode::Internal, "weights and values differ in length");
   }
-  if (!groups.empty() && groups.size() != n) throw Error(ErrorCode::Internal, "groups and values differ in length");
+  if (!groups.empty() && groups.size() != n)
+    throw Error(ErrorCode::Internal, "groups and values differ in length");
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(values[i])) {
       throw Error(ErrorCode::InvalidInput, fmt::format("value of unit {} is not finite", i + 1),

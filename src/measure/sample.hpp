@@ -11,11 +11,11 @@
 namespace equalis::measure {
 
 struct Sample {
-  std::vector<double> values;             // ascending
-  std::vector<double> weights;            // >= 0, same order; 1 for every unit when unweighted
-  std::vector<std::uint32_t> groups;      // group id per unit, same order; empty when ungrouped
-  std::vector<std::string> group_names;   // group_names[id]
-  std::vector<std::uint32_t> input_index; // position of each unit in the caller's input
+  std::vector<double> values;              // ascending
+  std::vector<double> weights;             // >= 0, same order; 1 for every unit when unweighted
+  std::vector<std::uint32_t> groups;       // group id per unit, same order; empty when ungrouped
+  std::vector<std::string> group_names;    // group_names[id]
+  std::vector<std::uint32_t> input_index;  // position of each unit in the caller's input
 
   [[nodiscard]] std::size_t size() const noexcept { return values.size(); }
   [[nodiscard]] bool has_groups() const noexcept { return !groups.empty(); }

@@ -1,12 +1,12 @@
 #include "core/atomic_file.hpp"
 
+#include "core/error.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include "core/error.hpp"
 
 namespace equalis {
 namespace {

@@ -1,8 +1,8 @@
 #include "core/csv.hpp"
 
-#include <gtest/gtest.h>
-
 #include "core/error.hpp"
+
+#include <gtest/gtest.h>
 
 namespace equalis {
 namespace {
@@ -27,7 +27,8 @@ TEST(Csv, ReadsHeaderAndColumns) {
 }
 
 TEST(Csv, HandlesCrlfBomQuotesAndEmbeddedNewlines) {
-  const CsvTable table = CsvTable::parse("\xEF\xBB\xBFname,v\r\n\"He said \"\"hi\"\", ok\",1\r\n\"two\nlines\",2\r\n", "in.csv");
+  const CsvTable table =
+      CsvTable::parse("\xEF\xBB\xBFname,v\r\n\"He said \"\"hi\"\", ok\",1\r\n\"two\nlines\",2\r\n", "in.csv");
   ASSERT_EQ(table.row_count(), 2U);
   EXPECT_EQ(table.header()[0], "name");
   EXPECT_EQ(table.cell(0, 0), "He said \"hi\", ok");

@@ -1,12 +1,13 @@
 #include "measure/decomposition.hpp"
 
+#include "test_data.hpp"
+
+#include "measure/inequality.hpp"
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include <cmath>
-
-#include "measure/inequality.hpp"
-#include "test_data.hpp"
 
 namespace equalis::measure {
 namespace {
@@ -34,8 +35,9 @@ TEST(GeDecomposition, HandWorkedTwoGroups) {
 TEST(GeDecomposition, ReproducesMexicoHanson98BetweenComponent) {
   // Published PySAL/inequality values of the Theil T between-region term (hanson98 partition).
   const std::vector<std::pair<const char*, double>> expected{
-      {"pcgdp1940", 0.0345889},  {"pcgdp1950", 0.02816853}, {"pcgdp1960", 0.05260921}, {"pcgdp1970", 0.05931219},
-      {"pcgdp1980", 0.03205257}, {"pcgdp1990", 0.02963731}, {"pcgdp2000", 0.03635872}};
+      {"pcgdp1940", 0.0345889},  {"pcgdp1950", 0.02816853}, {"pcgdp1960", 0.05260921},
+      {"pcgdp1970", 0.05931219}, {"pcgdp1980", 0.03205257}, {"pcgdp1990", 0.02963731},
+      {"pcgdp2000", 0.03635872}};
   for (const auto& [column, between] : expected) {
     const auto data = testing::mexico(column, "hanson98");
     const std::vector<double> w(data.values.size(), 1.0);
@@ -59,8 +61,9 @@ RC_GTEST_PROP(GeDecompositionProperty, BetweenPlusWithinIsTotal, ()) {
   }
   RC_ASSERT(std::abs(population - 1.0) < 1e-12);
   RC_ASSERT(std::abs(income - 1.0) < 1e-12);
-  RC_ASSERT(std::abs(ge_between(data.values, data.weights, data.groups, static_cast<std::uint32_t>(data.names.size()),
-                                alpha) - d.between) < 1e-12);
+  RC_ASSERT(std::abs(ge_between(data.values, data.weights, data.groups,
+                                static_cast<std::uint32_t>(data.names.size()), alpha) -
+                     d.between) < 1e-12);
 }
 
 RC_GTEST_PROP(GeDecompositionProperty, OneGroupIsAllWithinAndSingletonsAllBetween, ()) {

@@ -1,13 +1,14 @@
 #include "measure/inequality.hpp"
 
+#include "test_data.hpp"
+
+#include "core/error.hpp"
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include <cmath>
 #include <vector>
-
-#include "core/error.hpp"
-#include "test_data.hpp"
 
 namespace equalis::measure {
 namespace {
@@ -73,7 +74,8 @@ RC_GTEST_PROP(GiniProperty, MatchesDefinitionAndIsScaleInvariant, ()) {
 
 TEST(GeneralizedEntropy, HandWorkedExamples) {
   const std::vector<double> y{1, 2, 3, 4};  // μ = 2.5, ratios 0.4 0.8 1.2 1.6
-  const double theil_t = (0.4 * std::log(0.4) + 0.8 * std::log(0.8) + 1.2 * std::log(1.2) + 1.6 * std::log(1.6)) / 4;
+  const double theil_t =
+      (0.4 * std::log(0.4) + 0.8 * std::log(0.8) + 1.2 * std::log(1.2) + 1.6 * std::log(1.6)) / 4;
   const double theil_l = -(std::log(0.4) + std::log(0.8) + std::log(1.2) + std::log(1.6)) / 4;
   EXPECT_NEAR(generalized_entropy(y, kOnes4, 1.0), theil_t, 1e-15);
   EXPECT_NEAR(generalized_entropy(y, kOnes4, 0.0), theil_l, 1e-15);
@@ -93,11 +95,14 @@ TEST(GeneralizedEntropy, ConvergesToTheilAtTheLimits) {
 
 TEST(GeneralizedEntropy, LogIndicesRejectZeroAndNegativeValues) {
   const std::vector<double> with_zero{0, 1, 2, 3};
-  EXPECT_EQ(error_code_of([&] { (void)generalized_entropy(with_zero, kOnes4, 0.0); }), ErrorCode::InvalidInput);
-  EXPECT_EQ(error_code_of([&] { (void)generalized_entropy(with_zero, kOnes4, -1.0); }), ErrorCode::InvalidInput);
+  EXPECT_EQ(error_code_of([&] { (void)generalized_entropy(with_zero, kOnes4, 0.0); }),
+            ErrorCode::InvalidInput);
+  EXPECT_EQ(error_code_of([&] { (void)generalized_entropy(with_zero, kOnes4, -1.0); }),
+            ErrorCode::InvalidInput);
   EXPECT_NO_THROW((void)generalized_entropy(with_zero, kOnes4, 1.0));
   const std::vector<double> negative{-1, 1, 2, 3};
-  EXPECT_EQ(error_code_of([&] { (void)generalized_entropy(negative, kOnes4, 1.0); }), ErrorCode::InvalidInput);
+  EXPECT_EQ(error_code_of([&] { (void)generalized_entropy(negative, kOnes4, 1.0); }),
+            ErrorCode::InvalidInput);
   EXPECT_EQ(error_code_of([&] { (void)gini(negative, kOnes4); }), ErrorCode::InvalidInput);
 }
 
@@ -111,7 +116,10 @@ TEST(Atkinson, HandWorkedExamples) {
   EXPECT_NEAR(atkinson(y, w, 0.5), 0.1, 1e-15);
   EXPECT_EQ(atkinson(y, w, 0.0), 0.0);
   EXPECT_EQ(error_code_of([&] { (void)atkinson(y, w, -1.0); }), ErrorCode::InvalidInput);
-  EXPECT_EQ(error_code_of([&] { (void)atkinson(std::vector<double>{0, 4}, w, 1.0); }), ErrorCode::InvalidInput);
+  EXPECT_EQ(error_code_of([&] {
+              (void)atkinson(std::vector<double>{0, 4}, w, 1.0);
+            }),
+            ErrorCode::InvalidInput);
   EXPECT_NEAR(atkinson(std::vector<double>{0, 4}, w, 0.5), 1.0 - 1.0 / 2.0, 1e-15);
 }
 
@@ -123,8 +131,8 @@ RC_GTEST_PROP(AtkinsonProperty, RelatesToGeneralizedEntropy, ()) {
                      (1.0 - std::exp(-generalized_entropy(data.values, data.weights, 0.0)))) < 1e-12);
   const double alpha = -1.0;  // ε = 2
   const double ge = generalized_entropy(data.values, data.weights, alpha);
-  RC_ASSERT(std::abs(atkinson(data.values, data.weights, 2.0) - (1.0 - std::pow(1.0 + alpha * (alpha - 1) * ge, 1.0 / alpha))) <
-            1e-12);
+  RC_ASSERT(std::abs(atkinson(data.values, data.weights, 2.0) -
+                     (1.0 - std::pow(1.0 + alpha * (alpha - 1) * ge, 1.0 / alpha))) < 1e-12);
 }
 
 TEST(CoefficientOfVariation, PopulationSampleAndWilliamson) {
@@ -135,8 +143,9 @@ TEST(CoefficientOfVariation, PopulationSampleAndWilliamson) {
   // Williamson: population-weighted; weights {3,1,1,1}: μ = 12/6 = 2, var = (3·1 + 0 + 1 + 4)/6 = 4/3.
   const std::vector<double> w{3, 1, 1, 1};
   EXPECT_NEAR(coefficient_of_variation(y, w).population, std::sqrt(4.0 / 3.0) / 2.0, 1e-15);
-  EXPECT_EQ(error_code_of([&] { (void)coefficient_of_variation(std::vector<double>{1}, std::vector<double>{1}); }),
-            ErrorCode::InvalidInput);
+  EXPECT_EQ(
+      error_code_of([&] { (void)coefficient_of_variation(std::vector<double>{1}, std::vector<double>{1}); }),
+      ErrorCode::InvalidInput);
 }
 
 TEST(QuantileRatios, HandWorkedExamples) {
@@ -144,12 +153,14 @@ TEST(QuantileRatios, HandWorkedExamples) {
   for (int i = 1; i <= 10; ++i) y.push_back(i);
   const std::vector<double> w(10, 1.0);
   const QuantileRatios r = quantile_ratios_sorted(y, w);
-  EXPECT_NEAR(r.palma, 10.0 / 10.0, 1e-15);     // top 10 % = {10}, bottom 40 % = 1+2+3+4
-  EXPECT_NEAR(r.s80_s20, 19.0 / 3.0, 1e-15);    // {9,10} / {1,2}
+  EXPECT_NEAR(r.palma, 10.0 / 10.0, 1e-15);   // top 10 % = {10}, bottom 40 % = 1+2+3+4
+  EXPECT_NEAR(r.s80_s20, 19.0 / 3.0, 1e-15);  // {9,10} / {1,2}
   EXPECT_NEAR(r.max_min, 10.0, 1e-15);
   // Lorenz between vertices: the poorest quarter of {1,3} holds half of the first unit's 1 → 0.5/4.
   EXPECT_NEAR(lorenz_share_sorted(std::vector<double>{1, 3}, std::vector<double>{1, 1}, 0.25), 0.125, 1e-15);
-  EXPECT_EQ(error_code_of([&] { (void)quantile_ratios_sorted(std::vector<double>{0, 0, 0, 8}, kOnes4); }),
+  EXPECT_EQ(error_code_of([&] {
+              (void)quantile_ratios_sorted(std::vector<double>{0, 0, 0, 8}, kOnes4);
+            }),
             ErrorCode::InvalidInput);
 }
 
@@ -166,17 +177,23 @@ TEST(ConcentrationIndex, RankedBySelfIsGiniAndReversedIsMinusGini) {
 TEST(ConcentrationIndex, HandWorkedExample) {
   // Health access y = {2, 4} ranked by income {10, 20}: μ = 3, ranks 0.25 and 0.75,
   // cov = ½[(2−3)(0.25−0.5) + (4−3)(0.75−0.5)] = 0.25 → C = 2·0.25/3.
-  EXPECT_NEAR(concentration_index(std::vector<double>{2, 4}, std::vector<double>{1, 1}, std::vector<double>{10, 20}),
-              0.5 / 3.0, 1e-15);
+  EXPECT_NEAR(
+      concentration_index(std::vector<double>{2, 4}, std::vector<double>{1, 1}, std::vector<double>{10, 20}),
+      0.5 / 3.0, 1e-15);
   // Tied incomes share the mid-rank: no gradient → 0.
-  EXPECT_NEAR(concentration_index(std::vector<double>{2, 4}, std::vector<double>{1, 1}, std::vector<double>{7, 7}), 0.0,
-              1e-15);
+  EXPECT_NEAR(
+      concentration_index(std::vector<double>{2, 4}, std::vector<double>{1, 1}, std::vector<double>{7, 7}),
+      0.0, 1e-15);
 }
 
 TEST(Moments, EmptyOrZeroWeightIsAnError) {
-  EXPECT_EQ(error_code_of([&] { (void)gini(std::vector<double>{1, 2}, std::vector<double>{0, 0}); }),
+  EXPECT_EQ(error_code_of([&] {
+              (void)gini(std::vector<double>{1, 2}, std::vector<double>{0, 0});
+            }),
             ErrorCode::InvalidInput);
-  EXPECT_EQ(error_code_of([&] { (void)generalized_entropy(std::vector<double>{0, 0}, std::vector<double>{1, 1}, 1.0); }),
+  EXPECT_EQ(error_code_of([&] {
+              (void)generalized_entropy(std::vector<double>{0, 0}, std::vector<double>{1, 1}, 1.0);
+            }),
             ErrorCode::InvalidInput);
 }
 

@@ -1,11 +1,12 @@
 #include "measure/profile.hpp"
 
+#include "test_data.hpp"
+
+#include "core/error.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
-
-#include "core/error.hpp"
-#include "test_data.hpp"
 
 namespace equalis::measure {
 namespace {
@@ -28,7 +29,8 @@ TEST(Profile, ComputesEveryIndexAndDecomposition) {
   ASSERT_TRUE(p.indices.gini.has_value());
   ASSERT_EQ(p.indices.ge.size(), 3U);
   EXPECT_EQ(p.indices.ge[1].parameter, 1.0);
-  EXPECT_NEAR(p.indices.ge[1].value, 0.10660832349588023, 1e-14);  // Theil T, computed independently in python
+  EXPECT_NEAR(p.indices.ge[1].value, 0.10660832349588023,
+              1e-14);  // Theil T, computed independently in python
   ASSERT_EQ(p.ge_decompositions.size(), 3U);
   EXPECT_NEAR(p.ge_decompositions[1].between, 0.03635872, 5e-9);
   EXPECT_FALSE(p.bootstrap.has_value());

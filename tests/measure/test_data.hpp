@@ -1,14 +1,14 @@
 #pragma once
 // Shared helpers for the measure tests: random positive samples for property tests and the mexico data.
 
+#include "core/csv.hpp"
+#include "core/table.hpp"
+
 #include <rapidcheck.h>
 
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "core/csv.hpp"
-#include "core/table.hpp"
 
 namespace equalis::measure::testing {
 
@@ -28,7 +28,8 @@ inline rc::Gen<GroupedData> grouped_data() {
     for (std::size_t i = 0; i < n; ++i) {
       data.values.push_back(*rc::gen::inRange(1, 100000) / 100.0);
       data.weights.push_back(*rc::gen::inRange(1, 51));
-      data.groups.push_back(static_cast<std::uint32_t>(i < group_count ? i : *rc::gen::inRange<std::uint32_t>(0, group_count)));
+      data.groups.push_back(
+          static_cast<std::uint32_t>(i < group_count ? i : *rc::gen::inRange<std::uint32_t>(0, group_count)));
     }
     for (std::uint32_t g = 0; g < group_count; ++g) data.names.push_back("g" + std::to_string(g));
     // Groups beyond the unit count would be empty: keep only used names.

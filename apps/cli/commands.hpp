@@ -1,0 +1,21 @@
+#pragma once
+// Each subcommand registers itself on the CLI11 app; its callback runs the library and emits the result.
+
+#include "output.hpp"
+#include "terminal_progress.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace equalis::cli {
+
+struct Context {
+  TerminalProgress progress;
+  OutputOptions output;
+};
+
+// Adds --format and --output to a subcommand.
+void add_output_options(CLI::App& command, Context& context);
+
+void add_measure_command(CLI::App& app, Context& context);
+
+}  // namespace equalis::cli

@@ -1,0 +1,171 @@
+#include "measure/table_input.hpp"
+
+#include "core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace equalis::measure {
+
+namespace {
+
+struct Columns {
+  std::vector<NumericColumn> values;
+  std::optional<NumericColumn> weight;
+  std::optional<CategoryColumn> group;
+  std::optional<CategoryColumn> by;
+  std::optional<NumericColumn> rank_by;
+};
+
+Columns read_columns(const CsvTable& table, const ColumnSpec& spec) {
+  if (spec.value_columns.empty()) {
+    throw Error(ErrorCode::InvalidInput, "no value column given",
+                "name the indicator column with --value COL");
+  }
+  Columns columns;
+  for (const auto& name : spec.value_columns) columns.values.push_back(read_numeric_column(table, name));
+  if (spec.weight_column) columns.weight = read_numeric_column(table, *spec.weight_column);
+  if (spec.group_column) columns.group = read_category_column(table, *spec.group_column);
+  if (spec.by_column) columns.by = read_category_column(table, *spec.by_column);
+  if (spec.rank_by_column) columns.rank_by = read_numeric_column(table, *spec.rank_by_column);
+  return columns;
+}
+
+[[noreturn]] void missing_cell(const CsvTable& table, std::size_t row_idx, const std::string& column) {
+  throw Error(ErrorCode::InvalidInput, fmt::format("missing value in column '{}'", column),
+              "fill the cell in, or pass --missing drop to leave such rows out (their number is reported)",
+              table.location(row_idx, table.column_index(column)));
+}
+
+// True if every column the indicator needs has a value in this row; throws under MissingPolicy::Error.
+bool row_complete(const CsvTable& table, const ColumnSpec& spec, const Columns& columns,
+                  const NumericColumn& value, std::size_t row_idx) {
+  const auto check = [&](bool valid, const std::string& column) {
+    if (valid) return true;
+    if (spec.missing == MissingPolicy::Error) missing_cell(table, row_idx, column);
+    return false;
+  };
+  bool complete = check(value.valid[row_idx] != 0, value.name);
+  if (columns.weight) complete = check(columns.weight->valid[row_idx] != 0, columns.weight->name) && complete;
+  if (columns.group) complete = check(columns.group->valid[row_idx] != 0, columns.group->name) && complete;
+  if (columns.by) complete = check(columns.by->valid[row_idx] != 0, columns.by->name) && complete;
+  if (columns.rank_by)
+    complete = check(columns.rank_by->valid[row_idx] != 0, columns.rank_by->name) && complete;
+  return complete;
+}
+
+void check_cell_values(const CsvTable& table, const ColumnSpec& spec, const Columns& columns,
+                       const NumericColumn& value, std::size_t row_idx,
+                       const ValueRequirements& requirements) {
+  const double v = value.values[row_idx];
+  if (v < 0.0) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("negative value {} in column '{}'", v, value.name),
+                "relative inequality indices need values ≥ 0; check the sign and units of the indicator",
+                table.location(row_idx, table.column_index(value.name)));
+  }
+  if (requirements.strictly_positive && v == 0.0) {
+    throw Error(
+        ErrorCode::InvalidInput, fmt::format("zero value in column '{}'", value.name),
+        "Theil L / GE(α ≤ 0) and Atkinson ε ≥ 1 take logs and need values > 0: correct the value, pass "
+        "--missing drop after blanking it, or choose indices defined at zero (e.g. --ge-alpha 1,2 "
+        "--atkinson-epsilon 0.5)",
+        table.location(row_idx, table.column_index(value.name)));
+  }
+  if (columns.weight && columns.weight->values[row_idx] < 0.0) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("negative weight {} in column '{}'", columns.weight->values[row_idx],
+                            *spec.weight_column),
+                "weights are population counts and must be ≥ 0",
+                table.location(row_idx, table.column_index(*spec.weight_column)));
+  }
+}
+
+void check_group_sizes(const CsvTable& table, const ColumnSpec& spec, const PreparedIndicator& prepared) {
+  if (spec.allow_singleton_groups || prepared.data.groups.empty()) return;
+  std::vector<std::size_t> count(prepared.data.group_names.size(), 0);
+  std::vector<std::size_t> first_row(prepared.data.group_names.size(), 0);
+  for (std::size_t k = 0; k < prepared.data.groups.size(); ++k) {
+    const std::uint32_t g = prepared.data.groups[k];
+    if (count[g]++ == 0) first_row[g] = prepared.rows[k];
+  }
+  for (std::size_t g = 0; g < count.size(); ++g) {
+    if (count[g] != 1) continue;
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("group '{}' of column '{}' has only one unit{}", prepared.data.group_names[g],
+                            *spec.group_column, prepared.period ? " in period " + *prepared.period : ""),
+                "a one-unit group has no within-group inequality: merge it with a related group, or pass "
+                "--allow-singleton-groups if it is intended",
+                table.location(first_row[g], table.column_index(*spec.group_column)));
+  }
+}
+
+// Keeps only the groups that occur in this indicator/period, renumbered densely, in first-appearance order.
+void compact_groups(PreparedIndicator& prepared, const CategoryColumn& group) {
+  std::vector<std::int64_t> new_id(group.labels.size(), -1);
+  for (auto& g : prepared.data.groups) {
+    if (new_id[g] < 0) {
+      new_id[g] = static_cast<std::int64_t>(prepared.data.group_names.size());
+      prepared.data.group_names.push_back(group.labels[g]);
+    }
+    g = static_cast<std::uint32_t>(new_id[g]);
+  }
+}
+
+}  // namespace
+
+ValueRequirements requirements_of(const MeasureOptions& options) {
+  ValueRequirements r;
+  const auto& alphas = options.indices.ge_alphas;
+  const auto& epsilons = options.indices.atkinson_epsilons;
+  r.strictly_positive = std::any_of(alphas.begin(), alphas.end(), [](double a) { return a <= 0.0; }) ||
+                        std::any_of(epsilons.begin(), epsilons.end(), [](double e) { return e >= 1.0; });
+  return r;
+}
+
+std::vector<PreparedIndicator> prepare_indicators(const CsvTable& table, const ColumnSpec& spec,
+                                                  const ValueRequirements& requirements) {
+  if (table.row_count() == 0) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("'{}' has a header but no data rows", table.source()),
+                "add one row per region or unit");
+  }
+  const Columns columns = read_columns(table, spec);
+  const std::size_t period_count = columns.by ? columns.by->labels.size() : 1;
+  std::vector<PreparedIndicator> result;
+  for (const NumericColumn& value : columns.values) {
+    std::vector<PreparedIndicator> per_period(period_count);
+    for (std::size_t p = 0; p < period_count; ++p) {
+      per_period[p].indicator = value.name;
+      if (columns.by) per_period[p].period = columns.by->labels[p];
+    }
+    std::size_t dropped = 0;
+    for (std::size_t row_idx = 0; row_idx < table.row_count(); ++row_idx) {
+      if (!row_complete(table, spec, columns, value, row_idx)) {
+        ++dropped;
+        continue;
+      }
+      check_cell_values(table, spec, columns, value, row_idx, requirements);
+      PreparedIndicator& target = per_period[columns.by ? columns.by->codes[row_idx] : 0];
+      target.data.values.push_back(value.values[row_idx]);
+      if (columns.weight) target.data.weights.push_back(columns.weight->values[row_idx]);
+      if (columns.group) target.data.groups.push_back(columns.group->codes[row_idx]);
+      if (columns.rank_by) target.data.rank_by.push_back(columns.rank_by->values[row_idx]);
+      target.rows.push_back(row_idx);
+    }
+    for (auto& prepared : per_period) {
+      if (prepared.rows.empty()) {
+        throw Error(ErrorCode::InvalidInput,
+                    fmt::format("no complete rows for '{}'{}", value.name,
+                                prepared.period ? " in period " + *prepared.period : ""),
+                    "check the missing cells of the value, weight and group columns");
+      }
+      prepared.rows_dropped = dropped;  // counted over the whole table for this value column
+      if (columns.group) compact_groups(prepared, *columns.group);
+      check_group_sizes(table, spec, prepared);
+      result.push_back(std::move(prepared));
+    }
+  }
+  return result;
+}
+
+}  // namespace equalis::measure

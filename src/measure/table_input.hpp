@@ -1,0 +1,45 @@
+#pragma once
+// From a CSV table to validated IndicatorData: picks the value, weight, group, period and ranking
+// columns, applies the missing-value policy and checks every cell a requested index needs, so that
+// bad input is reported at its file:line:column with the fix, before any computation starts.
+
+#include "core/csv.hpp"
+#include "core/table.hpp"
+#include "measure/profile.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace equalis::measure {
+
+struct ColumnSpec {
+  std::vector<std::string> value_columns;  // one result per column (wide form) …
+  std::optional<std::string> weight_column;
+  std::optional<std::string> group_column;
+  std::optional<std::string> by_column;  // … and per distinct value of this column (long panel form)
+  std::optional<std::string> rank_by_column;
+  MissingPolicy missing = MissingPolicy::Error;
+  bool allow_singleton_groups = false;  // a group of one unit is usually a coding error
+};
+
+// What the requested indices demand of the values.
+struct ValueRequirements {
+  bool strictly_positive = false;  // logs: GE(α ≤ 0), Atkinson ε ≥ 1
+};
+ValueRequirements requirements_of(const MeasureOptions& options);
+
+struct PreparedIndicator {
+  std::string indicator;              // value column name
+  std::optional<std::string> period;  // value of the --by column
+  IndicatorData data;
+  std::vector<std::size_t> rows;  // table row of every unit, for messages and joins
+  std::size_t rows_dropped = 0;   // rows dropped for a missing cell (MissingPolicy::Drop)
+};
+
+// One PreparedIndicator per value column and period, in column order then order of first appearance.
+// Throws Error(Parse/InvalidInput) at the first offending cell.
+std::vector<PreparedIndicator> prepare_indicators(const CsvTable& table, const ColumnSpec& spec,
+                                                  const ValueRequirements& requirements);
+
+}  // namespace equalis::measure

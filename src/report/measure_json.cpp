@@ -1,0 +1,212 @@
+#include "report/measure_json.hpp"
+
+#include "io/csv_writer.hpp"
+
+#include <fmt/format.h>
+
+namespace equalis::report {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+json optional_number(const std::optional<double>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+// The short names planners know: GE(1) is Theil T, GE(0) Theil L.
+std::string ge_name(double alpha) {
+  if (alpha == 1.0) return "theil_t";
+  if (alpha == 0.0) return "theil_l";
+  return fmt::format("ge({})", alpha);
+}
+
+}  // namespace
+
+json to_json(const measure::IndexValues& indices) {
+  json out;
+  out["units"] = indices.units;
+  out["total_weight"] = indices.total_weight;
+  out["mean"] = indices.mean;
+  if (indices.gini) out["gini"] = *indices.gini;
+  if (indices.gini_small_sample) out["gini_small_sample"] = *indices.gini_small_sample;
+  for (const auto& ge : indices.ge) {
+    if (ge.parameter == 1.0 || ge.parameter == 0.0) out[ge_name(ge.parameter)] = ge.value;
+  }
+  out["ge"] = json::array();
+  for (const auto& ge : indices.ge) out["ge"].push_back({{"alpha", ge.parameter}, {"value", ge.value}});
+  out["atkinson"] = json::array();
+  for (const auto& a : indices.atkinson)
+    out["atkinson"].push_back({{"epsilon", a.parameter}, {"value", a.value}});
+  if (indices.cv) {
+    out["cv"] = indices.cv->population;
+    out["cv_sample"] = indices.cv->sample;
+  }
+  if (indices.sd_log) out["sd_log"] = *indices.sd_log;
+  if (indices.quantile_ratios) {
+    out["palma"] = indices.quantile_ratios->palma;
+    out["s80_s20"] = indices.quantile_ratios->s80_s20;
+    out["max_min"] = indices.quantile_ratios->max_min;
+  }
+  if (indices.concentration_index) out["concentration_index"] = *indices.concentration_index;
+  return out;
+}
+
+json to_json(const measure::GeDecomposition& d) {
+  json groups = json::array();
+  for (const auto& g : d.groups) {
+    groups.push_back({{"group", g.name},
+                      {"units", g.units},
+                      {"population_share", g.population_share},
+                      {"income_share", g.income_share},
+                      {"mean", g.mean},
+                      {"index", g.index},
+                      {"weight", g.weight},
+                      {"contribution", g.contribution}});
+  }
+  return {{"alpha", d.alpha},     {"index", ge_name(d.alpha)}, {"total", d.total},
+          {"between", d.between}, {"within", d.within},        {"between_share", d.between_share},
+          {"groups", groups}};
+}
+
+json to_json(const measure::BootstrapResult& b) {
+  json intervals = json::object();
+  for (const auto& i : b.intervals) {
+    intervals[i.statistic] = {{"estimate", i.estimate},
+                              {"lower", optional_number(i.lower)},
+                              {"upper", optional_number(i.upper)},
+                              {"standard_error", optional_number(i.standard_error)},
+                              {"valid_replicates", i.valid_replicates}};
+  }
+  return {{"method", "percentile"},
+          {"replicates", b.replicates},
+          {"confidence_level", b.confidence_level},
+          {"stratified", b.stratified},
+          {"seed", b.seed},
+          {"intervals", intervals}};
+}
+
+json to_json(const measure::PermutationResult& t) {
+  return {{"statistic", t.statistic},       {"observed", t.observed}, {"p_value", t.p_value},
+          {"permutations", t.permutations}, {"seed", t.seed},         {"alternative", "greater"}};
+}
+
+json to_json(const IndicatorReport& report) {
+  json out;
+  out["indicator"] = report.indicator;
+  out["period"] = report.period ? json(*report.period) : json(nullptr);
+  out["rows_dropped"] = report.rows_dropped;
+  out["indices"] = to_json(report.profile.indices);
+  if (!report.profile.ge_decompositions.empty()) {
+    json decompositions = json::array();
+    for (const auto& d : report.profile.ge_decompositions) decompositions.push_back(to_json(d));
+    out["decomposition"]["ge"] = decompositions;
+  }
+  if (report.profile.bootstrap) out["bootstrap"] = to_json(*report.profile.bootstrap);
+  if (!report.profile.permutation_tests.empty()) {
+    out["permutation_tests"] = json::array();
+    for (const auto& t : report.profile.permutation_tests) out["permutation_tests"].push_back(to_json(t));
+  }
+  return out;
+}
+
+std::string to_text(const std::vector<IndicatorReport>& reports) {
+  std::string out;
+  for (const auto& report : reports) {
+    const auto& idx = report.profile.indices;
+    out += fmt::format("{}{}: {} units, mean {:.6g}{}\n", report.indicator,
+                       report.period ? " [" + *report.period + "]" : "", idx.units, idx.mean,
+                       report.rows_dropped > 0
+                           ? fmt::format(" ({} rows dropped for missing cells)", report.rows_dropped)
+                           : "");
+    const auto interval = [&](const std::string& statistic) -> std::string {
+      if (!report.profile.bootstrap) return "";
+      for (const auto& i : report.profile.bootstrap->intervals) {
+        if (i.statistic == statistic && i.lower && i.upper) {
+          return fmt::format("  [{:.4f}, {:.4f}]", *i.lower, *i.upper);
+        }
+      }
+      return "";
+    };
+    const auto line = [&](const std::string& label, const std::string& statistic, double value) {
+      out += fmt::format("  {:<22}{:>10.4f}{}\n", label, value, interval(statistic));
+    };
+    if (idx.gini) line("Gini", "gini", *idx.gini);
+    for (const auto& ge : idx.ge) line(ge_name(ge.parameter), fmt::format("ge({})", ge.parameter), ge.value);
+    for (const auto& a : idx.atkinson) {
+      line(fmt::format("Atkinson({})", a.parameter), fmt::format("atkinson({})", a.parameter), a.value);
+    }
+    if (idx.cv) line("CV", "cv", idx.cv->population);
+    if (idx.quantile_ratios) {
+      line("Palma", "palma", idx.quantile_ratios->palma);
+      line("S80/S20", "s80_s20", idx.quantile_ratios->s80_s20);
+    }
+    if (idx.concentration_index) line("concentration index", "concentration_index", *idx.concentration_index);
+    for (const auto& d : report.profile.ge_decompositions) {
+      const std::string prefix = fmt::format("ge({})", d.alpha);
+      std::string p_value;
+      for (const auto& t : report.profile.permutation_tests) {
+        if (t.statistic == prefix + ".between_share")
+          p_value = fmt::format("  permutation p = {:.4f}", t.p_value);
+      }
+      out += fmt::format("  {} = {:.4f}: between {:.4f} ({:.1f} %) + within {:.4f}{}\n", ge_name(d.alpha),
+                         d.total, d.between, 100.0 * d.between_share, d.within, p_value);
+    }
+  }
+  return out;
+}
+
+std::string to_csv(const std::vector<IndicatorReport>& reports) {
+  io::CsvWriter csv({"indicator", "period", "statistic", "group", "value", "lower", "upper"});
+  for (const auto& report : reports) {
+    const auto row = [&](const std::string& statistic, const std::string& group, double value) {
+      csv.field(report.indicator)
+          .field(report.period.value_or(""))
+          .field(statistic)
+          .field(group)
+          .field(value);
+      const measure::NamedInterval* interval = nullptr;
+      if (report.profile.bootstrap) {
+        for (const auto& i : report.profile.bootstrap->intervals) {
+          if (i.statistic == statistic) interval = &i;
+        }
+      }
+      if (interval != nullptr && interval->lower && interval->upper) {
+        csv.field(*interval->lower).field(*interval->upper);
+      } else {
+        csv.empty_field().empty_field();
+      }
+      csv.end_row();
+    };
+    const auto& idx = report.profile.indices;
+    row("mean", "", idx.mean);
+    if (idx.gini) row("gini", "", *idx.gini);
+    if (idx.gini_small_sample) row("gini_small_sample", "", *idx.gini_small_sample);
+    for (const auto& ge : idx.ge) row(fmt::format("ge({})", ge.parameter), "", ge.value);
+    for (const auto& a : idx.atkinson) row(fmt::format("atkinson({})", a.parameter), "", a.value);
+    if (idx.cv) {
+      row("cv", "", idx.cv->population);
+      row("cv_sample", "", idx.cv->sample);
+    }
+    if (idx.sd_log) row("sd_log", "", *idx.sd_log);
+    if (idx.quantile_ratios) {
+      row("palma", "", idx.quantile_ratios->palma);
+      row("s80_s20", "", idx.quantile_ratios->s80_s20);
+      row("max_min", "", idx.quantile_ratios->max_min);
+    }
+    if (idx.concentration_index) row("concentration_index", "", *idx.concentration_index);
+    for (const auto& d : report.profile.ge_decompositions) {
+      const std::string prefix = fmt::format("ge({})", d.alpha);
+      row(prefix + ".between", "", d.between);
+      row(prefix + ".within", "", d.within);
+      row(prefix + ".between_share", "", d.between_share);
+      for (const auto& g : d.groups) {
+        row(prefix + ".group[" + g.name + "].index", g.name, g.index);
+        row(prefix + ".group[" + g.name + "].contribution", g.name, g.contribution);
+      }
+    }
+  }
+  return csv.text();
+}
+
+}  // namespace equalis::report
