@@ -594,18 +594,22 @@ TEST(Dagum, MatchesBruteForceOnLognormalData) {
 // Enough work for the parallel path; each cell of the cross-sum matrix is summed by one task in unit
 // order, so any thread count gives the same bits.
 TEST(Dagum, IndependentOfThreadCount) {
-  const GroupedData data = lognormal_grouped_data(40000, 23, 7);
+  const GroupedData data = lognormal_grouped_data(200000, 23, 7);
   const Sample sample = make_sample(data.values, data.weights, data.groups, data.names);
   const int saved = omp_get_max_threads();
   std::vector<DagumDecomposition> results;
+  std::vector<std::uint64_t> progress_steps;  // one step per task and chunk of units
   for (const int threads : {1, 2, 3}) {
     omp_set_num_threads(threads);
-    results.push_back(dagum_decomposition(sample));
+    StoppingSink sink;
+    results.push_back(dagum_decomposition(sample, sink));
+    progress_steps.push_back(sink.total);
   }
   omp_set_num_threads(saved);
   const DagumDecomposition& one = results[0];
   EXPECT_NEAR(one.within + one.net_between + one.transvariation, one.gini, 1e-12);
   for (std::size_t t = 1; t < results.size(); ++t) {
+    EXPECT_GT(progress_steps[t], progress_steps[0]) << "the sweep did not run in parallel";
     const DagumDecomposition& other = results[t];
     EXPECT_EQ(first_difference(one, other, 0.0), "");
     EXPECT_EQ(other.within, one.within);
