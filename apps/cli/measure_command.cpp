@@ -23,7 +23,8 @@ struct InequalityArgs {
   measure::ColumnSpec columns;
   std::string weight, group, by, rank_by;
   measure::MeasureOptions options;
-  std::vector<std::string> index_families{"gini", "ge", "atkinson", "dispersion", "ratios", "decomposition"};
+  std::vector<std::string> index_families{"gini",          "ge",   "atkinson", "dispersion", "ratios",
+                                          "decomposition", "dagum"};
   std::string missing = "error";
   char delimiter = ',';
 };
@@ -44,6 +45,7 @@ void apply_index_families(InequalityArgs& args) {
   selection.dispersion = wants("dispersion");
   selection.quantile_ratios = wants("ratios");
   selection.decomposition = wants("decomposition");
+  selection.dagum = wants("dagum");
 }
 
 nlohmann::ordered_json options_json(const InequalityArgs& args) {
@@ -120,9 +122,10 @@ void add_inequality_command(CLI::App& measure, Context& context) {
   cmd->add_option("--rank-by", args->rank_by,
                   "Ranking column for the concentration index (e.g. income, to rank access by income)");
   cmd->add_option("--indices", args->index_families,
-                  "Index families: gini, ge, atkinson, dispersion, ratios, decomposition")
+                  "Index families: gini, ge, atkinson, dispersion, ratios, decomposition (GE by group), "
+                  "dagum (Gini by group)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"gini", "ge", "atkinson", "dispersion", "ratios", "decomposition"}))
+      ->check(CLI::IsMember({"gini", "ge", "atkinson", "dispersion", "ratios", "decomposition", "dagum"}))
       ->default_str("all");
   cmd->add_option("--ge-alpha", args->options.indices.ge_alphas,
                   "GE(α) parameters (1 = Theil T, 0 = Theil L)")

@@ -69,6 +69,35 @@ void append_decompositions(const std::vector<GeDecomposition>& decompositions, s
   }
 }
 
+bool wants_dagum(const Sample& sample, const MeasureOptions& options) {
+  return sample.has_groups() && options.indices.dagum;
+}
+
+// Pair names use the lower group id first so they stay the same across bootstrap replicates, whichever
+// group is richer in a given replicate.
+std::string pair_name(const DagumDecomposition& d, const DagumPair& pair) {
+  const std::uint32_t first = std::min(pair.group_a, pair.group_b);
+  const std::uint32_t second = std::max(pair.group_a, pair.group_b);
+  return fmt::format("dagum.pair[{}|{}]", d.groups[first].name, d.groups[second].name);
+}
+
+void append_dagum(const DagumDecomposition& d, std::vector<Statistic>& out) {
+  out.push_back({"dagum.gini", d.gini});
+  out.push_back({"dagum.within", d.within});
+  out.push_back({"dagum.net_between", d.net_between});
+  out.push_back({"dagum.transvariation", d.transvariation});
+  out.push_back({"dagum.within_share", d.within_share});
+  out.push_back({"dagum.net_between_share", d.net_between_share});
+  out.push_back({"dagum.transvariation_share", d.transvariation_share});
+  for (const auto& group : d.groups)
+    out.push_back({fmt::format("dagum.group[{}].gini_within", group.name), group.gini_within});
+  for (const auto& pair : d.pairs) {
+    const std::string name = pair_name(d, pair);
+    out.push_back({name + ".gini_between", pair.gini_between});
+    out.push_back({name + ".relative_affluence", pair.relative_affluence});
+  }
+}
+
 std::vector<PermutationResult> permutation_tests(const Sample& sample,
                                                  const std::vector<GeDecomposition>& observed,
                                                  const ResamplingOptions& options, ProgressSink& progress) {
@@ -152,12 +181,17 @@ InequalityProfile measure_inequality(const IndicatorData& data, const MeasureOpt
   InequalityProfile profile;
   profile.indices = compute_indices(sample, sample.weights, rank_by_sorted, options);
   profile.ge_decompositions = decompose(sample, sample.weights, options);
+  if (wants_dagum(sample, options)) profile.dagum = dagum_decomposition(sample, progress);
 
   if (options.inference.bootstrap_replicates > 0) {
     const StatisticsFunction statistics = [&](std::span<const double> weights) {
       std::vector<Statistic> out;
       append_indices(compute_indices(sample, weights, rank_by_sorted, options), out);
       append_decompositions(decompose(sample, weights, options), out);
+      if (wants_dagum(sample, options)) {
+        append_dagum(dagum_decomposition_sorted(sample.values, weights, sample.groups, sample.group_names),
+                     out);
+      }
       return out;
     };
     profile.bootstrap = bootstrap(sample, statistics, options.inference, progress);

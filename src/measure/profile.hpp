@@ -4,6 +4,7 @@
 // `equalis measure inequality` and the study runner call.
 
 #include "core/progress.hpp"
+#include "measure/dagum.hpp"
 #include "measure/decomposition.hpp"
 #include "measure/inequality.hpp"
 #include "measure/resampling.hpp"
@@ -23,6 +24,7 @@ struct IndexSelection {
   bool dispersion = true;       // cv, cv_sample, sd_log (sd_log only when every value is positive)
   bool quantile_ratios = true;  // palma, s80_s20, max_min
   bool decomposition = true;    // GE(α) between/within for every α, when groups are given
+  bool dagum = true;            // Dagum (1997) Gini decomposition, when groups are given
   std::vector<double> ge_alphas{0.0, 1.0, 2.0};
   std::vector<double> atkinson_epsilons{0.5, 1.0, 2.0};
 };
@@ -64,6 +66,7 @@ struct IndexValues {
 struct InequalityProfile {
   IndexValues indices;
   std::vector<GeDecomposition> ge_decompositions;  // one per α, when grouped
+  std::optional<DagumDecomposition> dagum;         // when grouped and selected
   std::optional<BootstrapResult> bootstrap;
   std::vector<PermutationResult> permutation_tests;  // one per α, when grouped and requested
 };

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace equalis::report {
 
 using json = nlohmann::ordered_json;
@@ -69,6 +71,39 @@ json to_json(const measure::GeDecomposition& d) {
           {"groups", groups}};
 }
 
+json to_json(const measure::DagumDecomposition& d) {
+  json groups = json::array();
+  for (const auto& g : d.groups) {
+    groups.push_back({{"group", g.name},
+                      {"units", g.units},
+                      {"population_share", g.population_share},
+                      {"income_share", g.income_share},
+                      {"mean", g.mean},
+                      {"gini_within", optional_number(g.gini_within)},
+                      {"within_contribution", g.within_contribution}});
+  }
+  json pairs = json::array();
+  for (const auto& p : d.pairs) {
+    pairs.push_back({{"richer_group", d.groups[p.group_a].name},
+                     {"poorer_group", d.groups[p.group_b].name},
+                     {"gini_between", optional_number(p.gini_between)},
+                     {"relative_affluence", optional_number(p.relative_affluence)},
+                     {"gross_between_contribution", p.gross_between_contribution},
+                     {"net_between_contribution", p.net_between_contribution},
+                     {"transvariation_contribution", p.transvariation_contribution}});
+  }
+  return {{"gini", d.gini},
+          {"within", d.within},
+          {"net_between", d.net_between},
+          {"transvariation", d.transvariation},
+          {"gross_between", d.gross_between},
+          {"within_share", optional_number(d.within_share)},
+          {"net_between_share", optional_number(d.net_between_share)},
+          {"transvariation_share", optional_number(d.transvariation_share)},
+          {"groups", groups},
+          {"pairs", pairs}};
+}
+
 json to_json(const measure::BootstrapResult& b) {
   json intervals = json::object();
   for (const auto& i : b.intervals) {
@@ -102,6 +137,7 @@ json to_json(const IndicatorReport& report) {
     for (const auto& d : report.profile.ge_decompositions) decompositions.push_back(to_json(d));
     out["decomposition"]["ge"] = decompositions;
   }
+  if (report.profile.dagum) out["decomposition"]["dagum"] = to_json(*report.profile.dagum);
   if (report.profile.bootstrap) out["bootstrap"] = to_json(*report.profile.bootstrap);
   if (!report.profile.permutation_tests.empty()) {
     out["permutation_tests"] = json::array();
@@ -151,6 +187,11 @@ std::string to_text(const std::vector<IndicatorReport>& reports) {
       }
       out += fmt::format("  {} = {:.4f}: between {:.4f} ({:.1f} %) + within {:.4f}{}\n", ge_name(d.alpha),
                          d.total, d.between, 100.0 * d.between_share, d.within, p_value);
+    }
+    if (const auto& dagum = report.profile.dagum) {
+      out +=
+          fmt::format("  Dagum Gini = {:.4f}: within {:.4f} + net between {:.4f} + transvariation {:.4f}\n",
+                      dagum->gini, dagum->within, dagum->net_between, dagum->transvariation);
     }
   }
   return out;
@@ -203,6 +244,22 @@ std::string to_csv(const std::vector<IndicatorReport>& reports) {
       for (const auto& g : d.groups) {
         row(prefix + ".group[" + g.name + "].index", g.name, g.index);
         row(prefix + ".group[" + g.name + "].contribution", g.name, g.contribution);
+      }
+    }
+    if (const auto& dagum = report.profile.dagum) {
+      row("dagum.gini", "", dagum->gini);
+      row("dagum.within", "", dagum->within);
+      row("dagum.net_between", "", dagum->net_between);
+      row("dagum.transvariation", "", dagum->transvariation);
+      for (const auto& g : dagum->groups) {
+        if (g.gini_within) row("dagum.group[" + g.name + "].gini_within", g.name, *g.gini_within);
+      }
+      for (const auto& p : dagum->pairs) {
+        const std::string& a = dagum->groups[std::min(p.group_a, p.group_b)].name;
+        const std::string& b = dagum->groups[std::max(p.group_a, p.group_b)].name;
+        const std::string name = "dagum.pair[" + a + "|" + b + "]";
+        if (p.gini_between) row(name + ".gini_between", a + "|" + b, *p.gini_between);
+        if (p.relative_affluence) row(name + ".relative_affluence", a + "|" + b, *p.relative_affluence);
       }
     }
   }

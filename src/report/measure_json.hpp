@@ -21,6 +21,7 @@ struct IndicatorReport {
 
 nlohmann::ordered_json to_json(const measure::IndexValues& indices);
 nlohmann::ordered_json to_json(const measure::GeDecomposition& decomposition);
+nlohmann::ordered_json to_json(const measure::DagumDecomposition& dagum);
 nlohmann::ordered_json to_json(const measure::BootstrapResult& bootstrap);
 nlohmann::ordered_json to_json(const measure::PermutationResult& test);
 nlohmann::ordered_json to_json(const IndicatorReport& report);

@@ -75,6 +75,20 @@ TEST(Cli, MeasuresMexicoWithDecomposition) {
   EXPECT_NEAR(json["results"][1]["indices"]["theil_t"].get<double>(), 0.10660832349588023, 1e-12);
 }
 
+TEST(Cli, DagumDecompositionAddsUpAndHasIntervals) {
+  const RunResult r = run(fmt::format(
+      "measure inequality {} --value pcgdp1980 --group hanson98 --bootstrap 50", data("mexico/mexico.csv")));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  const auto& dagum = json["results"][0]["decomposition"]["dagum"];
+  EXPECT_NEAR(dagum["within"].get<double>() + dagum["net_between"].get<double>() +
+                  dagum["transvariation"].get<double>(),
+              json["results"][0]["indices"]["gini"].get<double>(), 1e-12);
+  EXPECT_EQ(dagum["groups"].size(), 5U);
+  EXPECT_EQ(dagum["pairs"].size(), 10U);
+  EXPECT_TRUE(json["results"][0]["bootstrap"]["intervals"].contains("dagum.net_between"));
+}
+
 TEST(Cli, LongFormByPeriodGivesOneResultPerPeriod) {
   const std::string path =
       write_temp("panel.csv",

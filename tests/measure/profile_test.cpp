@@ -52,7 +52,10 @@ TEST(Profile, BootstrapIsSeededAndBracketsTheEstimate) {
   EXPECT_LT(*gini_a.lower, gini_a.estimate);
   EXPECT_GT(*gini_a.upper, gini_a.estimate);
   EXPECT_GT(*gini_a.standard_error, 0.0);
-  // Decomposition terms get intervals too.
+  // Decomposition terms get intervals too, Dagum's included, with pair names stable across replicates.
+  EXPECT_EQ(interval(*a.bootstrap, "dagum.within").valid_replicates, 400U);
+  ASSERT_TRUE(a.dagum.has_value());
+  EXPECT_NEAR(a.dagum->gini, *a.indices.gini, 1e-14);
   const NamedInterval& between = interval(*a.bootstrap, "ge(1).between");
   EXPECT_LE(*between.lower, *between.upper);
 }
