@@ -146,10 +146,18 @@ OlsResult ols(std::span<const double> response, std::span<const std::vector<doub
   const Eigen::MatrixXd xtx_inverse_permuted = r_inverse * r_inverse.transpose();
   const Eigen::MatrixXd xtx_inverse =
       qr.colsPermutation() * xtx_inverse_permuted * qr.colsPermutation().transpose();
-  // HC1 sandwich: n/(n−k) · (X'X)⁻¹ X' diag(e²) X (X'X)⁻¹ = n/(n−k) · Bᵀ diag(e²) B with B = X (X'X)⁻¹.
-  const Eigen::MatrixXd bread = scaled * xtx_inverse;
-  const Eigen::MatrixXd weighted_bread = residuals.array().abs().matrix().asDiagonal() * bread;
-  const Eigen::MatrixXd hc0 = weighted_bread.transpose() * weighted_bread;
+  // HC1 sandwich: n/(n−k) · (X'X)⁻¹ [Σ e_i² x_i x_iᵀ] (X'X)⁻¹. The k×k meat is built from column dot
+  // products rather than an n-sized matrix product, which Eigen would hand to OpenMP: this kernel stays
+  // serial and cheap (O(n k²)) so callers can run many regressions in their own parallel loops.
+  const Eigen::MatrixXd weighted = residuals.cwiseAbs().asDiagonal() * scaled;
+  Eigen::MatrixXd meat(cols, cols);
+  for (Eigen::Index a = 0; a < cols; ++a) {
+    for (Eigen::Index b = 0; b <= a; ++b) {
+      meat(a, b) = weighted.col(a).dot(weighted.col(b));
+      meat(b, a) = meat(a, b);
+    }
+  }
+  const Eigen::MatrixXd hc0 = xtx_inverse * meat * xtx_inverse;
   const double hc1_factor = static_cast<double>(n) / df;
   const double sigma2 = ssr / df;
 
