@@ -111,6 +111,10 @@ enum class Contiguity : std::uint8_t {
 /// Rook needs a common segment (two consecutive shared vertices in both rings), so a border digitised
 /// with different intermediate vertices on the two sides is not a rook link. Cost O(V log V) in the
 /// total vertex count V (sorting vertex and segment keys), no pairwise polygon tests.
+/// Checked: identical, link for link, to libpysal's Queen/Rook (= spdep poly2nb) on mexicojoin.shp (queen
+/// 138 / rook 130 directed links) and us48.shp (214 / 210); exact matching missed no link there, because
+/// shared borders in those files reuse bit-identical vertices. Data whose neighbours' borders were
+/// digitised separately (gaps, slivers, different vertex sets) need snapping or distance-based weights.
 /// A unit without polygons becomes an island. Throws Error(InvalidInput) for a non-finite coordinate.
 [[nodiscard]] SpatialWeights contiguity_from_polygons(std::span<const std::vector<io::Polygon>> units,
                                                       Contiguity contiguity,
