@@ -5,6 +5,7 @@
 #include "terminal_progress.hpp"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 namespace equalis::cli {
 
@@ -17,5 +18,11 @@ struct Context {
 void add_output_options(CLI::App& command, Context& context);
 
 void add_measure_command(CLI::App& app, Context& context);
+
+// Sub-subcommands of `measure`, one file each.
+void add_convergence_command(CLI::App& measure, Context& context);
+
+// The JSON envelope every command writes: {"equalis": {version, command}, "input": …, "options": …}.
+nlohmann::ordered_json envelope(const std::string& command, const std::string& file, std::size_t rows);
 
 }  // namespace equalis::cli

@@ -16,4 +16,11 @@ void add_output_options(CLI::App& command, Context& context) {
                      "Write the result to FILE (atomically: a temp file renamed into place); default stdout");
 }
 
+nlohmann::ordered_json envelope(const std::string& command, const std::string& file, std::size_t rows) {
+  nlohmann::ordered_json out;
+  out["equalis"] = {{"version", EQUALIS_VERSION}, {"command", command}};
+  out["input"] = {{"file", file}, {"rows", rows}};
+  return out;
+}
+
 }  // namespace equalis::cli

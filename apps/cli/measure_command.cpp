@@ -95,9 +95,7 @@ void run_inequality(InequalityArgs& args, Context& context) {
     emit(context.output, report::to_text(reports));
     return;
   }
-  nlohmann::ordered_json out;
-  out["equalis"] = {{"version", EQUALIS_VERSION}, {"command", "measure inequality"}};
-  out["input"] = {{"file", args.file}, {"rows", table.row_count()}};
+  nlohmann::ordered_json out = envelope("measure inequality", args.file, table.row_count());
   out["options"] = options_json(args);
   out["results"] = nlohmann::ordered_json::array();
   for (const auto& r : reports) out["results"].push_back(report::to_json(r));
@@ -168,6 +166,7 @@ void add_measure_command(CLI::App& app, Context& context) {
       app.add_subcommand("measure", "How unequal is it? Inequality of public-service indicators");
   measure->require_subcommand(1);
   add_inequality_command(*measure, context);
+  add_convergence_command(*measure, context);
 }
 
 }  // namespace equalis::cli
