@@ -37,6 +37,14 @@ GeDecomposition ge_decomposition(std::span<const double> values, std::span<const
                                  std::span<const std::uint32_t> groups,
                                  const std::vector<std::string>& group_names, double alpha);
 
+// Several α at once: one pass over the data for all of them (one log per unit, one exp per α other
+// than 0 and 1). Sums run over fixed chunks merged in order, so results do not depend on the thread count.
+std::vector<GeDecomposition> ge_decompositions(std::span<const double> values,
+                                               std::span<const double> weights,
+                                               std::span<const std::uint32_t> groups,
+                                               const std::vector<std::string>& group_names,
+                                               std::span<const double> alphas);
+
 // Only the between-group term, O(n): what the permutation test recomputes for each relabelling.
 double ge_between(std::span<const double> values, std::span<const double> weights,
                   std::span<const std::uint32_t> groups, std::uint32_t group_count, double alpha);

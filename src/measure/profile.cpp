@@ -26,12 +26,9 @@ bool all_positive(std::span<const double> values, std::span<const double> weight
 
 std::vector<GeDecomposition> decompose(const Sample& sample, std::span<const double> weights,
                                        const MeasureOptions& options) {
-  std::vector<GeDecomposition> result;
-  if (!sample.has_groups() || !options.indices.decomposition) return result;
-  for (const double alpha : options.indices.ge_alphas) {
-    result.push_back(ge_decomposition(sample.values, weights, sample.groups, sample.group_names, alpha));
-  }
-  return result;
+  if (!sample.has_groups() || !options.indices.decomposition) return {};
+  return ge_decompositions(sample.values, weights, sample.groups, sample.group_names,
+                           options.indices.ge_alphas);
 }
 
 void append_indices(const IndexValues& indices, std::vector<Statistic>& out) {

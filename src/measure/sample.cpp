@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 
 #include <fmt/format.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <array>
@@ -20,42 +21,107 @@ std::uint64_t order_key(double value) {
   return (bits >> 63U) != 0 ? ~bits : bits | (1ULL << 63U);
 }
 
-std::vector<std::uint32_t> radix_sort_order(std::span<const double> values) {
+struct KeyedUnit {
+  std::uint32_t key;    // the 32 most significant varying bits of the 64-bit order key
+  std::uint32_t index;  // position in the input
+};
+
+// Bit width of the part of the order keys that varies across the input (0 when all keys are equal).
+unsigned varying_key_bits(std::span<const double> values) {
+  const std::uint64_t first = order_key(values[0]);
+  std::uint64_t differing = 0;
+  const auto n = static_cast<long long>(values.size());
+#pragma omp parallel for schedule(static) reduction(| : differing)
+  for (long long i = 0; i < n; ++i) differing |= order_key(values[static_cast<std::size_t>(i)]) ^ first;
+  return static_cast<unsigned>(std::bit_width(differing));
+}
+
+// Sorts the units by the top 32 varying bits of their keys: LSD radix sort on 11-bit digits over 8-byte
+// records, parallel within each pass. Every thread counts and then scatters its own contiguous slice into
+// slots reserved for it (bucket-major, thread order within a bucket), so the sort is stable and its result
+// does not depend on the thread count.
+std::vector<KeyedUnit> radix_sort_truncated(std::span<const double> values, unsigned key_shift) {
   constexpr unsigned kDigitBits = 11;
   constexpr std::size_t kBuckets = 1U << kDigitBits;
-  constexpr unsigned kPasses = (64 + kDigitBits - 1) / kDigitBits;
+  constexpr unsigned kPasses = 3;  // 3 × 11 ≥ 32
   const std::size_t n = values.size();
-  std::vector<std::uint64_t> keys(n);
-  std::vector<std::array<std::uint32_t, kBuckets>> histogram(kPasses);
-  for (auto& h : histogram) h.fill(0);
-  for (std::size_t i = 0; i < n; ++i) {
-    keys[i] = order_key(values[i]);
+  std::vector<KeyedUnit> buffer_a(n);
+  std::vector<KeyedUnit> buffer_b(n);
+  KeyedUnit* source = buffer_a.data();
+  KeyedUnit* target = buffer_b.data();
+  const int requested = std::max(1, std::min(omp_get_max_threads(), static_cast<int>(n / 65536) + 1));
+  std::uint32_t differing = 0;
+  std::vector<std::uint32_t> counts;  // counts[thread * kBuckets + bucket] for the current pass
+
+#pragma omp parallel num_threads(requested)
+  {
+    const auto threads = static_cast<std::size_t>(omp_get_num_threads());
+    const auto thread = static_cast<std::size_t>(omp_get_thread_num());
+    const std::size_t begin = n * thread / threads;
+    const std::size_t end = n * (thread + 1) / threads;
+    for (std::size_t i = begin; i < end; ++i) {
+      source[i] = {static_cast<std::uint32_t>(order_key(values[i]) >> key_shift),
+                   static_cast<std::uint32_t>(i)};
+    }
+#pragma omp barrier
+#pragma omp single
+    {
+      counts.assign(threads * kBuckets, 0);
+      for (std::size_t i = 1; i < n; ++i) differing |= source[i].key ^ source[0].key;
+    }
     for (unsigned pass = 0; pass < kPasses; ++pass) {
-      ++histogram[pass][(keys[i] >> (pass * kDigitBits)) & (kBuckets - 1)];
+      const unsigned shift = pass * kDigitBits;
+      if (((differing >> shift) & (kBuckets - 1)) == 0) continue;  // digit shared by every key
+      std::uint32_t* own = counts.data() + thread * kBuckets;
+      std::fill(own, own + kBuckets, 0U);
+      for (std::size_t i = begin; i < end; ++i) ++own[(source[i].key >> shift) & (kBuckets - 1)];
+#pragma omp barrier
+#pragma omp single
+      {
+        std::uint32_t running = 0;
+        for (std::size_t bucket = 0; bucket < kBuckets; ++bucket) {
+          for (std::size_t t = 0; t < threads; ++t) {
+            const std::uint32_t c = counts[t * kBuckets + bucket];
+            counts[t * kBuckets + bucket] = running;
+            running += c;
+          }
+        }
+      }
+      for (std::size_t i = begin; i < end; ++i) {
+        const KeyedUnit unit = source[i];
+        target[own[(unit.key >> shift) & (kBuckets - 1)]++] = unit;
+      }
+#pragma omp barrier
+#pragma omp single
+      std::swap(source, target);
     }
   }
+  if (source != buffer_a.data()) buffer_a.swap(buffer_b);
+  return buffer_a;
+}
+
+// Exact stable order in O(n) expected time: radix-sort on the top 32 varying bits of the keys, then
+// order the rare runs of equal truncated keys by their full values (stable_sort keeps input order for
+// ties). Runs are short unless the values crowd into a 2^-32 sliver of their range.
+std::vector<std::uint32_t> radix_sort_order(std::span<const double> values) {
+  const unsigned bits = varying_key_bits(values);
+  const unsigned key_shift = bits > 32 ? bits - 32 : 0;
+  const std::vector<KeyedUnit> sorted = radix_sort_truncated(values, key_shift);
+  const std::size_t n = sorted.size();
   std::vector<std::uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0U);
-  std::vector<std::uint32_t> order_next(n);
-  std::vector<std::uint64_t> keys_next(n);
-  for (unsigned pass = 0; pass < kPasses; ++pass) {
-    auto& counts = histogram[pass];
-    const unsigned shift = pass * kDigitBits;
-    // A digit shared by every key does not reorder anything: skip the pass.
-    if (std::find(counts.begin(), counts.end(), static_cast<std::uint32_t>(n)) != counts.end()) continue;
-    std::uint32_t offset = 0;
-    for (auto& count : counts) {
-      const std::uint32_t c = count;
-      count = offset;
-      offset += c;
+  for (std::size_t i = 0; i < n; ++i) order[i] = sorted[i].index;
+  if (key_shift == 0) return order;  // the truncated key was the whole key
+  std::size_t run_start = 0;
+  while (run_start < n) {
+    std::size_t run_end = run_start + 1;
+    while (run_end < n && sorted[run_end].key == sorted[run_start].key) ++run_end;
+    if (run_end - run_start > 1) {
+      std::stable_sort(
+          order.begin() + static_cast<std::ptrdiff_t>(run_start),
+          order.begin() + static_cast<std::ptrdiff_t>(run_end),
+          [&](std::uint32_t a, std::uint32_t b) { return order_key(values[a]) < order_key(values[b]); });
     }
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t slot = counts[(keys[i] >> shift) & (kBuckets - 1)]++;
-      keys_next[slot] = keys[i];
-      order_next[slot] = order[i];
-    }
-    keys.swap(keys_next);
-    order.swap(order_next);
+    run_start = run_end;
   }
   return order;
 }
@@ -100,14 +166,14 @@ Sample make_sample(std::span<const double> values, std::span<const double> weigh
   sample.input_index = sort_order(values);
   sample.values.resize(n);
   sample.weights.resize(n);
+  if (!groups.empty()) sample.groups.resize(n);
+    // Random reads: worth two threads on large inputs.
+#pragma omp parallel for schedule(static) if (n > 100000)
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t source = sample.input_index[i];
     sample.values[i] = values[source];
     sample.weights[i] = weights.empty() ? 1.0 : weights[source];
-  }
-  if (!groups.empty()) {
-    sample.groups.resize(n);
-    for (std::size_t i = 0; i < n; ++i) sample.groups[i] = groups[sample.input_index[i]];
+    if (!groups.empty()) sample.groups[i] = groups[source];
   }
   sample.group_names = std::move(group_names);
   return sample;

@@ -1,0 +1,91 @@
+#include "measure/sample.hpp"
+
+#include "core/error.hpp"
+#include "core/random.hpp"
+
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace equalis::measure {
+namespace {
+
+// Values with many ties, negatives, zeros of both signs and a wide range of magnitudes.
+std::vector<double> awkward_values(std::size_t n, std::uint64_t seed) {
+  Rng rng(seed);
+  std::vector<double> values(n);
+  for (auto& v : values) {
+    switch (rng.uniform_index(5)) {
+      case 0:
+        v = static_cast<double>(rng.uniform_index(10));
+        break;  // ties
+      case 1:
+        v = -rng.uniform01() * 1e6;
+        break;
+      case 2:
+        v = rng.uniform01() * 1e-300;
+        break;
+      case 3:
+        v = rng.uniform_index(2) == 0 ? 0.0 : -0.0;
+        break;
+      default:
+        v = std::exp(30.0 * (rng.uniform01() - 0.5));
+        break;
+    }
+  }
+  return values;
+}
+
+std::vector<std::uint32_t> stable_reference(const std::vector<double>& values) {
+  std::vector<std::uint32_t> order(values.size());
+  std::iota(order.begin(), order.end(), 0U);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return values[a] < values[b]; });
+  return order;
+}
+
+TEST(SortOrder, RadixSortEqualsStableSortOnLargeAwkwardInput) {
+  for (const std::size_t n : {5000UL, 70000UL, 300001UL}) {
+    const auto values = awkward_values(n, n);
+    EXPECT_EQ(sort_order(values), stable_reference(values)) << n;
+  }
+}
+
+TEST(SortOrder, SameResultOnOneAndTwoThreads) {
+  const auto values = awkward_values(200000, 3);
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const auto one = sort_order(values);
+  omp_set_num_threads(2);
+  const auto two = sort_order(values);
+  omp_set_num_threads(before);
+  EXPECT_EQ(one, two);
+}
+
+TEST(SortOrder, ConstantInputKeepsInputOrder) {
+  const std::vector<double> values(10000, 4.5);
+  const auto order = sort_order(values);
+  EXPECT_TRUE(std::is_sorted(order.begin(), order.end()));
+}
+
+TEST(MakeSample, CarriesWeightsAndGroupsAlong) {
+  const std::vector<double> values{3, 1, 2};
+  const std::vector<double> weights{30, 10, 20};
+  const std::vector<std::uint32_t> groups{1, 0, 1};
+  const Sample sample = make_sample(values, weights, groups, {"a", "b"});
+  EXPECT_EQ(sample.values, (std::vector<double>{1, 2, 3}));
+  EXPECT_EQ(sample.weights, (std::vector<double>{10, 20, 30}));
+  EXPECT_EQ(sample.groups, (std::vector<std::uint32_t>{0, 1, 1}));
+  EXPECT_EQ(sample.input_index, (std::vector<std::uint32_t>{1, 2, 0}));
+}
+
+TEST(MakeSample, RejectsNegativeWeightsAndEmptyInput) {
+  EXPECT_THROW((void)make_sample(std::vector<double>{1, 2}, std::vector<double>{1, -1}), Error);
+  EXPECT_THROW((void)make_sample(std::vector<double>{}), Error);
+}
+
+}  // namespace
+}  // namespace equalis::measure
