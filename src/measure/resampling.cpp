@@ -12,19 +12,26 @@
 
 namespace equalis::measure {
 
-void draw_bootstrap_counts(const Sample& sample, bool stratified, std::uint64_t seed, std::uint64_t replicate,
-                           std::vector<std::uint32_t>& counts) {
-  const std::size_t n = sample.size();
-  counts.assign(n, 0);
+ResamplingStrata make_strata(const Sample& sample, bool stratified) {
+  ResamplingStrata strata;
+  if (!stratified || !sample.has_groups()) return strata;
+  strata.members.resize(sample.group_count());
+  for (std::size_t i = 0; i < sample.size(); ++i) {
+    strata.members[sample.groups[i]].push_back(static_cast<std::uint32_t>(i));
+  }
+  return strata;
+}
+
+void draw_bootstrap_counts(std::size_t unit_count, const ResamplingStrata& strata, std::uint64_t seed,
+                           std::uint64_t replicate, std::vector<std::uint32_t>& counts) {
+  counts.assign(unit_count, 0);
   Rng rng(seed, replicate);
-  if (!stratified || !sample.has_groups()) {
-    for (std::size_t draw = 0; draw < n; ++draw) ++counts[rng.uniform_index(n)];
+  if (strata.members.empty()) {
+    for (std::size_t draw = 0; draw < unit_count; ++draw) ++counts[rng.uniform_index(unit_count)];
     return;
   }
-  // Within each group draw as many units as it has, so every group stays present.
-  std::vector<std::vector<std::uint32_t>> members(sample.group_count());
-  for (std::size_t i = 0; i < n; ++i) members[sample.groups[i]].push_back(static_cast<std::uint32_t>(i));
-  for (const auto& group : members) {
+  // Each group draws as many units as it has, so every group stays present.
+  for (const auto& group : strata.members) {
     for (std::size_t draw = 0; draw < group.size(); ++draw) ++counts[group[rng.uniform_index(group.size())]];
   }
 }
@@ -43,12 +50,13 @@ BootstrapResult bootstrap(const Sample& sample, const StatisticsFunction& comput
   std::vector<std::vector<double>> draws(statistic_count, std::vector<double>(replicates, 0.0));
   std::vector<std::vector<std::uint8_t>> defined(statistic_count, std::vector<std::uint8_t>(replicates, 0));
 
+  const ResamplingStrata strata = make_strata(sample, options.stratified);
   ProgressTask task(progress, "bootstrap", replicates);
   parallel_for(replicates, [&](std::size_t replicate) {
     if (task.stopped()) return;
     thread_local std::vector<std::uint32_t> counts;
     thread_local std::vector<double> weights;
-    draw_bootstrap_counts(sample, options.stratified, options.seed, replicate, counts);
+    draw_bootstrap_counts(sample.size(), strata, options.seed, replicate, counts);
     weights.resize(sample.size());
     for (std::size_t i = 0; i < sample.size(); ++i) weights[i] = sample.weights[i] * counts[i];
     std::vector<Statistic> values;

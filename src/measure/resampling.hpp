@@ -58,9 +58,15 @@ struct PermutationResult {
 // Computes the statistics for one set of unit weights (same order as the sample). Must be thread-safe.
 using StatisticsFunction = std::function<std::vector<Statistic>(std::span<const double> weights)>;
 
-// Fills `counts` with a multinomial resample of the units (optionally within groups). Stream `replicate`.
-void draw_bootstrap_counts(const Sample& sample, bool stratified, std::uint64_t seed, std::uint64_t replicate,
-                           std::vector<std::uint32_t>& counts);
+// Who is drawn from whom: the whole sample, or each group separately (stratified resampling).
+struct ResamplingStrata {
+  std::vector<std::vector<std::uint32_t>> members;  // empty = one stratum, all units
+};
+ResamplingStrata make_strata(const Sample& sample, bool stratified);
+
+// Fills `counts` with a multinomial resample of the units (within strata). Stream `replicate` of `seed`.
+void draw_bootstrap_counts(std::size_t unit_count, const ResamplingStrata& strata, std::uint64_t seed,
+                           std::uint64_t replicate, std::vector<std::uint32_t>& counts);
 
 // Percentile bootstrap of every statistic `compute` returns. Parallel over replicates; the result
 // depends only on the seed, not on the thread count.
