@@ -177,6 +177,7 @@ InequalityProfile measure_inequality(const IndicatorData& data, const MeasureOpt
 
   InequalityProfile profile;
   profile.indices = compute_indices(sample, sample.weights, rank_by_sorted, options);
+  profile.indices.weighted = !data.weights.empty();
   profile.ge_decompositions = decompose(sample, sample.weights, options);
   if (wants_dagum(sample, options)) profile.dagum = dagum_decomposition(sample, progress);
 

@@ -50,6 +50,7 @@ struct ParameterValue {
 };
 
 struct IndexValues {
+  bool weighted = false;  // population weights were given (then cv is Williamson's weighted CV)
   std::size_t units = 0;
   double total_weight = 0.0;
   double mean = 0.0;

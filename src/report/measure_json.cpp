@@ -43,6 +43,8 @@ json to_json(const measure::IndexValues& indices) {
   if (indices.cv) {
     out["cv"] = indices.cv->population;
     out["cv_sample"] = indices.cv->sample;
+    // Williamson (1965): the population-weighted CV; the same number as cv when weights are given.
+    if (indices.weighted) out["williamson_cv"] = indices.cv->population;
   }
   if (indices.sd_log) out["sd_log"] = *indices.sd_log;
   if (indices.quantile_ratios) {
