@@ -2,11 +2,21 @@
 // A thin shell over the library: parse arguments, run, map errors to exit codes.
 
 #include "commands.hpp"
+#include "registry.hpp"
 
 #include "core/error.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+
+#include <algorithm>
+
+namespace equalis::cli {
+std::vector<RegisteredCommand>& command_registry() {
+  static std::vector<RegisteredCommand> registry;
+  return registry;
+}
+}  // namespace equalis::cli
 
 namespace {
 
@@ -23,6 +33,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   equalis::cli::Context context;
   equalis::cli::add_measure_command(app, context);
+  auto& registry = equalis::cli::command_registry();
+  std::stable_sort(registry.begin(), registry.end(),
+                   [](const auto& a, const auto& b) { return a.order < b.order; });
+  for (const auto& command : registry) command.add(app, context);
   equalis::cli::TerminalProgress::install_interrupt_handler();
   try {
     app.parse(argc, argv);
