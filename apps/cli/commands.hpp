@@ -21,6 +21,8 @@ void add_measure_command(CLI::App& app, Context& context);
 
 // Sub-subcommands of `measure`, one file each.
 void add_convergence_command(CLI::App& measure, Context& context);
+void add_spatial_command(CLI::App& measure, Context& context);
+void add_composite_command(CLI::App& measure, Context& context);
 
 // The JSON envelope every command writes: {"equalis": {version, command}, "input": …, "options": …}.
 nlohmann::ordered_json envelope(const std::string& command, const std::string& file, std::size_t rows);

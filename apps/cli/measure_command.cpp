@@ -167,6 +167,8 @@ void add_measure_command(CLI::App& app, Context& context) {
   measure->require_subcommand(1);
   add_inequality_command(*measure, context);
   add_convergence_command(*measure, context);
+  add_spatial_command(*measure, context);
+  add_composite_command(*measure, context);
 }
 
 }  // namespace equalis::cli

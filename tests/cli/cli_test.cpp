@@ -1,57 +1,21 @@
 // Runs the equalis binary as a user would and checks its output, exit status and error messages.
 
+#include "cli_run.hpp"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
-#include <sys/wait.h>
 
 namespace {
 
-struct RunResult {
-  int exit_status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-RunResult run(const std::string& arguments) {
-  const auto dir = std::filesystem::temp_directory_path();
-  const std::string err_path = (dir / fmt::format("equalis_cli_{}.err", ::getpid())).string();
-  const std::string command = fmt::format("{} {} 2>{}", EQUALIS_BINARY, arguments, err_path);
-  RunResult result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.err = read_text(err_path);
-  std::filesystem::remove(err_path);
-  return result;
-}
-
-std::string data(const std::string& relative) {
-  return std::string(EQUALIS_TEST_DATA_DIR) + "/" + relative;
-}
-
-std::string write_temp(const std::string& name, const std::string& content) {
-  const auto path = std::filesystem::temp_directory_path() / fmt::format("equalis_{}_{}", ::getpid(), name);
-  std::ofstream(path) << content;
-  return path.string();
-}
+using equalis::cli_test::data;
+using equalis::cli_test::read_text;
+using equalis::cli_test::run;
+using equalis::cli_test::RunResult;
+using equalis::cli_test::write_temp;
 
 TEST(Cli, VersionAndHelp) {
   const RunResult version = run("--version");

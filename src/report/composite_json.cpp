@@ -1,0 +1,116 @@
+#include "report/composite_json.hpp"
+
+#include "io/csv_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace equalis::report {
+
+using json = nlohmann::ordered_json;
+
+const char* direction_name(measure::Direction direction) noexcept {
+  return direction == measure::Direction::Cost ? "cost" : "benefit";
+}
+
+json to_json(const CompositeReport& report) {
+  json out;
+  out["n"] = report.ids.size();
+  out["rows_dropped"] = report.rows_dropped;
+  out["method"] = report.method;
+  out["normalization"] = report.normalization;
+  out["weighting"] = report.weighting;
+  json weights = json::array();
+  for (std::size_t indicator = 0; indicator < report.indicators.size(); ++indicator) {
+    json entry = {{"indicator", report.indicators[indicator]},
+                  {"direction", direction_name(report.directions[indicator])},
+                  {"weight", report.weights[indicator]}};
+    if (!report.weights_given.empty()) entry["given"] = report.weights_given[indicator];
+    if (report.topsis) {
+      entry["ideal"] = report.topsis->ideal[indicator];
+      entry["anti_ideal"] = report.topsis->anti_ideal[indicator];
+    }
+    weights.push_back(std::move(entry));
+  }
+  out["weights"] = weights;
+  out["tie_tolerance"] = report.tie_tolerance;
+  json units = json::array();
+  for (std::size_t unit = 0; unit < report.ids.size(); ++unit) {
+    json entry = {{"id", report.ids[unit]}, {"score", report.scores[unit]}, {"rank", report.ranks[unit]}};
+    if (report.topsis) {
+      entry["d_plus"] = report.topsis->distance_to_ideal[unit];
+      entry["d_minus"] = report.topsis->distance_to_anti_ideal[unit];
+    }
+    if (!report.normalized.empty()) {
+      json values = json::array();
+      for (const auto& column : report.normalized) values.push_back(column[unit]);
+      entry["normalized"] = values;
+    }
+    units.push_back(std::move(entry));
+  }
+  out["units"] = units;
+  return out;
+}
+
+std::string to_csv(const CompositeReport& report) {
+  std::vector<std::string> header{"id", "score", "rank"};
+  if (report.topsis) {
+    header.emplace_back("d_plus");
+    header.emplace_back("d_minus");
+  }
+  if (!report.normalized.empty()) {
+    for (const auto& name : report.indicators) header.push_back("normalized:" + name);
+  }
+  io::CsvWriter csv(std::move(header));
+  for (std::size_t unit = 0; unit < report.ids.size(); ++unit) {
+    csv.field(report.ids[unit]).field(report.scores[unit]).field(static_cast<double>(report.ranks[unit]));
+    if (report.topsis) {
+      csv.field(report.topsis->distance_to_ideal[unit]).field(report.topsis->distance_to_anti_ideal[unit]);
+    }
+    for (const auto& column : report.normalized) csv.field(column[unit]);
+    csv.end_row();
+  }
+  return csv.text();
+}
+
+std::string to_text(const CompositeReport& report, std::size_t top) {
+  const std::size_t n = report.ids.size();
+  std::string out =
+      fmt::format("Composite of {} indicators over {} units: {}, {} weights{}\n", report.indicators.size(), n,
+                  report.method == "topsis"
+                      ? std::string("TOPSIS closeness (vector-normalised indicators)")
+                      : fmt::format("weighted sum of {} indicators",
+                                    report.normalization == "none" ? "un-normalised"
+                                                                   : report.normalization + "-normalised"),
+                  report.weighting,
+                  report.rows_dropped > 0 ? fmt::format(" ({} rows dropped)", report.rows_dropped) : "");
+  out += "  weight   direction  indicator\n";
+  for (std::size_t indicator = 0; indicator < report.indicators.size(); ++indicator) {
+    out += fmt::format("  {:.4f}   {:<9}  {}\n", report.weights[indicator],
+                       direction_name(report.directions[indicator]), report.indicators[indicator]);
+  }
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return report.ranks[a] < report.ranks[b]; });
+  const auto lines = [&](std::size_t from, std::size_t to) {
+    for (std::size_t k = from; k < to; ++k) {
+      const std::size_t unit = order[k];
+      out += fmt::format("  {:>5}  {:.4f}  {}\n", report.ranks[unit], report.scores[unit], report.ids[unit]);
+    }
+  };
+  if (n <= 2 * top) {
+    out += "   rank  score   unit\n";
+    lines(0, n);
+    return out;
+  }
+  out += fmt::format("Top {}:\n   rank  score   unit\n", top);
+  lines(0, top);
+  out += fmt::format("Bottom {}:\n", top);
+  lines(n - top, n);
+  return out;
+}
+
+}  // namespace equalis::report
