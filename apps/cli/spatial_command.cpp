@@ -433,8 +433,9 @@ void add_spatial_command(CLI::App& measure, Context& context) {
       "Weights: exactly one of --edges, --polygons, --knn, --distance-band.\n"
       "Missing cells: with --missing drop a unit without a value (or, for --knn/--distance-band, without "
       "coordinates) is removed from the data AND from the weights: its row and every link to it are deleted "
-      "before the transform, so its neighbours keep fewer neighbours (kNN units may have fewer than K) and "
-      "may become islands. The number of links lost is reported per value column.");
+      "before the transform, so the units it neighboured have fewer neighbours (kNN units may have fewer "
+      "than K; kNN is not recomputed) and may become islands. The number of links lost is reported per value "
+      "column.");
   cmd->add_option("file", args->file, "CSV file, one row per unit")->required()->check(CLI::ExistingFile);
   cmd->add_option("-v,--value", args->value_columns, "Value column; repeat for several (one result each)")
       ->required();

@@ -131,6 +131,16 @@ TEST(CliComposite, HandExampleWeightedSumTiesAndCostDirection) {
   EXPECT_EQ(weighted["result"]["units"][2]["rank"], 1);
   EXPECT_EQ(weighted["result"]["units"][0]["rank"], 3);
 
+  // z-scores (sample SD) break the tie: A -> -1, 0, 1; B (cost) -> (11.67 - B) / 7.638.
+  const json z = run_json(
+      fmt::format("measure composite {} --id unit -i A -i B:- --weights equal --normalize zscore", file));
+  EXPECT_NEAR(z["result"]["units"][0]["score"].get<double>(), -0.06356421952801528, 1e-14);
+  EXPECT_NEAR(z["result"]["units"][1]["score"].get<double>(), 0.10910894511799615, 1e-14);
+  EXPECT_NEAR(z["result"]["units"][2]["score"].get<double>(), -0.04554472558998102, 1e-14);
+  EXPECT_EQ(z["result"]["units"][0]["rank"], 3);
+  EXPECT_EQ(z["result"]["units"][2]["rank"], 2);
+  EXPECT_EQ(z["result"]["normalization"], "zscore");
+
   // A tie tolerance of 0.1 puts x and z (0.5) in y's tie block (7/12).
   const json tolerant = run_json(
       fmt::format("measure composite {} --id unit -i A -i B:- --weights equal --tie-tolerance 0.1", file));
