@@ -9,7 +9,10 @@
 namespace equalis::io {
 
 std::string csv_escape(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  // Leading/trailing blanks are quoted too: our reader (like many) trims unquoted cells.
+  const bool padded = !text.empty() && (text.front() == ' ' || text.front() == '\t' || text.back() == ' ' ||
+                                        text.back() == '\t');
+  if (!padded && text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
   std::string out = "\"";
   for (const char c : text) {
     if (c == '"') out += '"';

@@ -14,5 +14,11 @@ TEST(CsvWriter, EscapesAndRoundTripsNumbers) {
   EXPECT_EQ(writer.text(), "name,value\n\"a,b\",0.1\n\"say \"\"x\"\"\",1e-300\n");
 }
 
+TEST(CsvWriter, QuotesPaddedTextSoItReadsBackUnchanged) {
+  EXPECT_EQ(csv_escape("Iraq "), "\"Iraq \"");
+  EXPECT_EQ(csv_escape(" x"), "\" x\"");
+  EXPECT_EQ(csv_escape("plain"), "plain");
+}
+
 }  // namespace
 }  // namespace equalis::io
