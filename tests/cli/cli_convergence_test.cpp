@@ -1,51 +1,19 @@
 // `equalis measure convergence` end to end: wide and long panels, β and σ output, bad input.
 
+#include "cli_run.hpp"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <array>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 
+namespace equalis {
 namespace {
 
-struct RunResult {
-  int exit_status = -1;
-  std::string out;
-  std::string err;
-};
-
-RunResult run(const std::string& arguments) {
-  const auto err_path =
-      std::filesystem::temp_directory_path() / fmt::format("equalis_conv_{}.err", ::getpid());
-  const std::string command = fmt::format("{} {} 2>{}", EQUALIS_BINARY, arguments, err_path.string());
-  RunResult result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_path);
-  std::stringstream text;
-  text << in.rdbuf();
-  result.err = text.str();
-  std::filesystem::remove(err_path);
-  return result;
-}
-
-std::string write_temp(const std::string& name, const std::string& content) {
-  const auto path =
-      std::filesystem::temp_directory_path() / fmt::format("equalis_conv_{}_{}", ::getpid(), name);
-  std::ofstream(path) << content;
-  return path.string();
-}
+using cli_test::run;
+using cli_test::RunResult;
+using cli_test::write_temp;
 
 const std::string kMexico = std::string(EQUALIS_TEST_DATA_DIR) + "/mexico/mexico.csv";
 const std::string kDecades =
@@ -126,3 +94,4 @@ TEST(CliConvergence, BadPanelsAreClearErrors) {
 }
 
 }  // namespace
+}  // namespace equalis

@@ -1,5 +1,7 @@
 #include "measure/composite.hpp"
 
+#include "test_support.hpp"
+
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
@@ -21,15 +23,7 @@ using ::testing::HasSubstr;
 // Expected numbers: by hand where noted, otherwise from a plain python3 script written from the formulas
 // (/tmp/conv/composite_ref.py during development), never from this code's output.
 
-template <typename F>
-Error error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  return Error(ErrorCode::Internal, "no error was thrown");
-}
+using test_support::error_of;
 
 constexpr Direction B = Direction::Benefit;
 constexpr Direction C = Direction::Cost;

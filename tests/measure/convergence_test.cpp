@@ -1,5 +1,7 @@
 #include "measure/convergence.hpp"
 
+#include "test_support.hpp"
+
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
@@ -23,15 +25,7 @@ using ::testing::HasSubstr;
 // solve the normal equations in exact rational arithmetic (fractions.Fraction) on the same float inputs and
 // take p-values from mpmath.betainc; they are never copied from this code's output.
 
-template <typename F>
-Error error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  return Error(ErrorCode::Internal, "no error was thrown");
-}
+using test_support::error_of;
 
 std::vector<double> column(const CsvTable& table, const std::string& name) {
   return read_numeric_column(table, name).values;

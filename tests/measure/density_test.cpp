@@ -1,5 +1,7 @@
 #include "measure/density.hpp"
 
+#include "test_support.hpp"
+
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
@@ -19,15 +21,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-template <typename F>
-Error error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  return Error(ErrorCode::Internal, "no error was thrown");
-}
+using test_support::error_of;
 
 double phi(double z) {
   return std::exp(-0.5 * z * z) / std::sqrt(2.0 * std::numbers::pi);

@@ -1,5 +1,7 @@
 #include "measure/moran.hpp"
 
+#include "test_support.hpp"
+
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
@@ -20,15 +22,7 @@ namespace {
 
 const std::string kData = EQUALIS_TEST_DATA_DIR;
 
-Error error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "expected an equalis::Error";
-  return Error(ErrorCode::Internal, "no error");
-}
+using test_support::error_of;
 
 // Undirected binary graph from pairs.
 SpatialWeights graph(std::size_t n, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs) {

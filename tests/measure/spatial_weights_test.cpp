@@ -1,5 +1,7 @@
 #include "measure/spatial_weights.hpp"
 
+#include "test_support.hpp"
+
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "io/vector_file.hpp"
@@ -18,15 +20,7 @@ namespace {
 
 const std::string kData = EQUALIS_TEST_DATA_DIR;
 
-Error error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "expected an equalis::Error";
-  return Error(ErrorCode::Internal, "no error");
-}
+using test_support::error_of;
 
 std::vector<std::string> index_ids(std::size_t n) {
   std::vector<std::string> ids;
