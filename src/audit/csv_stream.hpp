@@ -1,0 +1,82 @@
+#pragma once
+// A streaming RFC 4180 CSV reader: one record at a time from a file or stdin through a fixed-size
+// buffer, so a 10-million-row decision log is aggregated in constant memory (the core CsvTable keeps the
+// whole file plus 16 bytes a cell). Same dialect and errors as core/csv.hpp: UTF-8 (a BOM is skipped),
+// quoted fields with "" escapes and embedded newlines, LF or CRLF; errors name file:line:column.
+
+#include "core/csv.hpp"
+#include "core/error.hpp"
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace equalis::audit {
+
+class CsvStreamReader {
+ public:
+  // Opens `path` ("-" = standard input) and reads the header row. Throws Error(Io) / Error(Parse).
+  explicit CsvStreamReader(const std::string& path, const CsvOptions& options = {});
+  // Reads from an open stream it does not own (for tests and pipes); `source_name` is used in messages.
+  CsvStreamReader(std::FILE* stream, std::string source_name, const CsvOptions& options = {});
+  CsvStreamReader(const CsvStreamReader&) = delete;
+  CsvStreamReader& operator=(const CsvStreamReader&) = delete;
+  CsvStreamReader(CsvStreamReader&&) = delete;
+  CsvStreamReader& operator=(CsvStreamReader&&) = delete;
+  ~CsvStreamReader();
+
+  // Called at end of input; return true to try reading again (to follow a growing file), false to stop.
+  void set_wait_for_more(std::function<bool()> wait) { wait_for_more_ = std::move(wait); }
+
+  [[nodiscard]] const std::string& source() const noexcept { return source_; }
+  [[nodiscard]] const std::vector<std::string>& header() const noexcept { return header_; }
+  // Index of a named column; throws Error(InvalidInput) with a "did you mean" hint if absent.
+  [[nodiscard]] std::size_t column_index(std::string_view name) const;
+  [[nodiscard]] bool has_column(std::string_view name) const noexcept;
+
+  // Reads the next data record (blank lines are skipped). Returns false at the end of the input.
+  // Throws Error(Parse) if the record is malformed or has the wrong number of fields.
+  bool next();
+  // Field of the current record; the view is valid until the next call to next().
+  [[nodiscard]] std::string_view field(std::size_t column_idx) const noexcept { return fields_[column_idx]; }
+  [[nodiscard]] std::size_t records_read() const noexcept { return records_; }
+  [[nodiscard]] std::uint64_t bytes_consumed() const noexcept { return consumed_before_ + position_; }
+  // file:line:column of a field of the current record (column counted in characters, 1-based).
+  [[nodiscard]] SourceLocation location(std::size_t column_idx) const;
+
+ private:
+  struct Span {
+    std::size_t raw_start;  // offset of the field's first byte in buffer_
+    std::size_t start;      // offset of the (unescaped) text in buffer_ or scratch_
+    std::size_t size;
+    bool in_scratch;
+  };
+  bool fill();                                  // appends more input to buffer_; false at the end
+  bool parse_record(std::vector<Span>& spans);  // false if the record is incomplete in the buffer
+  [[noreturn]] void fail(std::size_t offset, const std::string& message, const std::string& fix) const;
+  void read_header();
+  SourceLocation location_of(std::size_t offset) const;
+
+  std::FILE* stream_ = nullptr;
+  bool owns_stream_ = false;
+  bool at_eof_ = false;
+  std::string source_;
+  CsvOptions options_;
+  std::function<bool()> wait_for_more_;
+  std::string buffer_;
+  std::size_t position_ = 0;  // start of the unread input in buffer_
+  std::uint64_t consumed_before_ = 0;
+  std::size_t record_start_ = 0;
+  std::size_t record_line_ = 1;  // line where the current record starts
+  std::size_t next_line_ = 1;
+  std::string scratch_;
+  std::vector<Span> spans_;
+  std::vector<std::string_view> fields_;
+  std::vector<std::string> header_;
+  std::size_t records_ = 0;
+};
+
+}  // namespace equalis::audit

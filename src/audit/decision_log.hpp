@@ -1,0 +1,111 @@
+#pragma once
+// Reading a decision log into confusion counts per intersection cell of the sensitive attributes.
+// One pass over the CSV (streamed, constant memory): every row adds its weight (1, or its --count) to
+// the TP/FP/FN/TN count of its cell. Everything the audit reports is computed from these counts.
+
+#include "core/csv.hpp"
+#include "core/table.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace equalis {
+class ProgressSink;
+}
+
+namespace equalis::audit {
+
+// What to do with a row whose sensitive attribute is missing ("", NA, null, …).
+enum class MissingGroupPolicy : std::uint8_t {
+  OwnGroup,  // keep it as a group named "(missing)" (the default: never hidden)
+  Drop,      // drop the row and count it
+  Error,     // refuse the input at the first such cell
+};
+
+inline constexpr std::string_view kMissingGroupLabel = "(missing)";
+
+struct DecisionLogSpec {
+  std::vector<std::string> group_columns;      // one or more; intersections are their cross product
+  std::optional<std::string> decision_column;  // 0/1 decision (1 = selected / granted / flagged)
+  std::optional<std::string> score_column;     // or a score with `threshold`: decision = score ≥ threshold
+  std::optional<double> threshold;
+  std::optional<std::string> label_column;  // true outcome (1 = positive), optional
+  std::optional<std::string> count_column;  // aggregated input: the number of applicants in the row
+  // Values meaning 1 for the decision and the label. Empty: 1/true/yes = 1 and 0/false/no = 0, anything
+  // else is an error. With positive values and no negative values, every other non-missing value is 0.
+  std::vector<std::string> positive_values;
+  std::vector<std::string> negative_values;
+  std::optional<std::vector<std::string>> label_positive_values;  // overrides positive_values for the label
+  MissingGroupPolicy missing_group = MissingGroupPolicy::OwnGroup;
+  MissingPolicy missing_outcome = MissingPolicy::Error;  // missing decision, score, label or count
+  CsvOptions csv;
+};
+
+// Counts of one cell. Without a label column every applicant is counted as label 0, so only
+// `selected()` and `n()` are meaningful (DecisionTable::has_label says which).
+struct ConfusionCounts {
+  std::uint64_t tp = 0;  // decision 1, label 1
+  std::uint64_t fp = 0;  // decision 1, label 0
+  std::uint64_t fn = 0;  // decision 0, label 1
+  std::uint64_t tn = 0;  // decision 0, label 0
+  [[nodiscard]] std::uint64_t n() const noexcept { return tp + fp + fn + tn; }
+  [[nodiscard]] std::uint64_t selected() const noexcept { return tp + fp; }
+  [[nodiscard]] std::uint64_t positives() const noexcept { return tp + fn; }
+  [[nodiscard]] std::uint64_t negatives() const noexcept { return fp + tn; }
+  ConfusionCounts& operator+=(const ConfusionCounts& other) noexcept {
+    tp += other.tp;
+    fp += other.fp;
+    fn += other.fn;
+    tn += other.tn;
+    return *this;
+  }
+};
+
+// Confusion counts per non-empty intersection cell, in order of first appearance.
+struct DecisionTable {
+  std::string source;                            // file name
+  std::vector<std::string> group_columns;        // attribute names
+  std::vector<std::vector<std::string>> labels;  // per attribute, its values in order of first appearance
+  std::vector<std::vector<std::uint32_t>> cell_codes;  // per cell, the value index of each attribute
+  std::vector<ConfusionCounts> cells;
+  bool has_label = false;
+  std::uint64_t rows_read = 0;
+  std::uint64_t rows_dropped_missing_group = 0;
+  std::uint64_t rows_dropped_missing_outcome = 0;
+  std::uint64_t rows_zero_count = 0;  // aggregated rows with count 0 (kept out of the cells)
+
+  [[nodiscard]] std::size_t cell_count() const noexcept { return cells.size(); }
+  [[nodiscard]] ConfusionCounts total() const noexcept;
+  // "value1 × value2 …" name of a cell.
+  [[nodiscard]] std::string cell_name(std::size_t cell_idx) const;
+};
+
+// Reads a decision log file ("-" = stdin). Throws Error(Parse) with file:line:column on a bad cell
+// (decision or label not mappable, negative or fractional count, non-numeric score), Error(InvalidInput)
+// for a missing column or an inconsistent spec.
+DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& spec, ProgressSink& progress);
+
+// Builds a table from counts already aggregated (tests, other front ends). `cell_codes[i]` indexes `labels`.
+DecisionTable make_decision_table(std::vector<std::string> group_columns,
+                                  std::vector<std::vector<std::string>> labels,
+                                  std::vector<std::vector<std::uint32_t>> cell_codes,
+                                  std::vector<ConfusionCounts> cells, bool has_label);
+
+// Classifies a decision/label cell: 1, 0, or nullopt when missing. Throws Error(Parse) when not mappable.
+class BinaryMapper {
+ public:
+  BinaryMapper(std::vector<std::string> positive_values, std::vector<std::string> negative_values);
+  // Returns 1, 0, -1 for missing, -2 for "not mappable".
+  [[nodiscard]] int map(std::string_view cell) const noexcept;
+  [[nodiscard]] std::string describe() const;
+
+ private:
+  std::vector<std::string> positive_;
+  std::vector<std::string> negative_;
+  bool others_negative_ = false;
+};
+
+}  // namespace equalis::audit

@@ -1,0 +1,104 @@
+// The streaming CSV reader: dialect, records across buffer refills, and error positions.
+
+#include "audit/csv_stream.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+namespace equalis::audit {
+namespace {
+
+using FilePtr = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+
+FilePtr from_text(const std::string& text) {
+  FilePtr file(std::tmpfile(), &std::fclose);
+  std::fwrite(text.data(), 1, text.size(), file.get());
+  std::rewind(file.get());
+  return file;
+}
+
+TEST(CsvStream, ReadsQuotedFieldsCrLfAndBom) {
+  auto file = from_text("\xEF\xBB\xBFg,\"d\"\r\n\"a,\"\"b\"\"\",1\r\n\r\n x ,\"multi\nline\"\n");
+  CsvStreamReader reader(file.get(), "t.csv");
+  ASSERT_EQ(reader.header().size(), 2U);
+  EXPECT_EQ(reader.header()[1], "d");
+  ASSERT_TRUE(reader.next());
+  EXPECT_EQ(reader.field(0), "a,\"b\"");
+  EXPECT_EQ(reader.field(1), "1");
+  ASSERT_TRUE(reader.next());  // the blank line is skipped
+  EXPECT_EQ(reader.field(0), "x");
+  EXPECT_EQ(reader.field(1), "multi\nline");
+  EXPECT_FALSE(reader.next());
+  EXPECT_EQ(reader.records_read(), 2U);
+}
+
+TEST(CsvStream, RecordsSpanningManyBuffersAreWhole) {
+  // 3 MB of rows, so records straddle the 1 MB block boundaries, plus a final row without a newline.
+  std::string text = "id,value\n";
+  for (int i = 0; i < 200000; ++i) text += std::to_string(i) + ",\"v" + std::to_string(i) + "\"\n";
+  text += "last,end";
+  auto file = from_text(text);
+  CsvStreamReader reader(file.get(), "big.csv");
+  int rows = 0;
+  while (reader.next()) {
+    if (rows < 200000) {
+      ASSERT_EQ(reader.field(0), std::to_string(rows));
+      ASSERT_EQ(reader.field(1), "v" + std::to_string(rows));
+    }
+    ++rows;
+  }
+  EXPECT_EQ(rows, 200001);
+  EXPECT_EQ(reader.field(1), "end");
+}
+
+TEST(CsvStream, ErrorsNameLineAndColumn) {
+  auto file = from_text("a,b\n1,2\n3,x\"y\n");
+  CsvStreamReader reader(file.get(), "bad.csv");
+  ASSERT_TRUE(reader.next());
+  try {
+    static_cast<void>(reader.next());
+    FAIL() << "no error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Parse);
+    ASSERT_TRUE(error.where().has_value());
+    EXPECT_EQ(error.where()->line, 3U);
+    EXPECT_EQ(error.where()->column, 4U);
+  }
+}
+
+TEST(CsvStream, WrongFieldCountAndFieldLocation) {
+  auto file = from_text("a,b\n1,2\n3\n");
+  CsvStreamReader reader(file.get(), "short.csv");
+  ASSERT_TRUE(reader.next());
+  EXPECT_EQ(reader.location(1).to_string(), "short.csv:2:3");
+  EXPECT_THROW(static_cast<void>(reader.next()), Error);
+}
+
+TEST(CsvStream, MissingColumnSuggestsNearest) {
+  auto file = from_text("decision,label\n1,0\n");
+  CsvStreamReader reader(file.get(), "t.csv");
+  try {
+    static_cast<void>(reader.column_index("decison"));
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
+    EXPECT_NE(std::string(error.what()).find("decision"), std::string::npos);
+  }
+}
+
+TEST(CsvStream, EmptyInputAndMissingFile) {
+  auto file = from_text("");
+  EXPECT_THROW(CsvStreamReader(file.get(), "empty.csv"), Error);
+  try {
+    CsvStreamReader reader("/nonexistent/file.csv");
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Io);
+  }
+}
+
+}  // namespace
+}  // namespace equalis::audit
