@@ -1,0 +1,48 @@
+#pragma once
+// Facade of the network module: OSM extract -> routable network (graph + contraction hierarchy), and
+// places -> travel-time matrix. The CLI (`equalis network …`) is a thin shell over these two calls.
+
+#include "core/progress.hpp"
+#include "network/graph_file.hpp"
+#include "network/matrix.hpp"
+#include "network/osm_graph.hpp"
+#include "network/snap.hpp"
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace equalis::network {
+
+struct BuiltNetwork {
+  RoutingNetwork network;
+  OsmBuildReport report;
+};
+
+// Reads the extract, applies the profile, keeps the largest strongly connected component and contracts it.
+BuiltNetwork build_network(const std::string& osm_path, const Profile& profile,
+                           ProgressSink& progress = null_progress());
+
+struct MatrixRequest {
+  std::optional<double> max_time_s;  // catchment limit in seconds (inclusive)
+  double max_snap_m = kDefaultMaxSnapM;
+};
+
+struct PlacesMatrix {
+  TravelTimeMatrix matrix;  // origins x destinations, milliseconds
+  SnappedPlaces origins;
+  SnappedPlaces destinations;
+};
+
+// Snaps both sets of places and computes the matrix with the contraction hierarchy. Throws
+// Error(InvalidInput) naming up to 10 ids of places further than max_snap_m from the graph (nothing is
+// computed then), or for a negative max_time_s.
+PlacesMatrix travel_time_matrix(const RoutingNetwork& network, std::span<const Place> origins,
+                                std::span<const Place> destinations, const MatrixRequest& request,
+                                ProgressSink& progress = null_progress());
+
+// Seconds (inclusive, >= 0) to the millisecond limit used by the searches.
+TravelTimeMs max_time_ms(std::optional<double> max_time_s);
+
+}  // namespace equalis::network
