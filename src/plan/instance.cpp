@@ -1,0 +1,428 @@
+#include "plan/instance.hpp"
+
+#include "core/csv.hpp"
+#include "core/error.hpp"
+#include "core/parallel.hpp"
+#include "core/table.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+namespace equalis::plan {
+
+std::string PlanInstance::client_label(std::size_t client) const {
+  return client < client_ids.size() ? client_ids[client] : std::to_string(client + 1);
+}
+
+std::string PlanInstance::candidate_label(std::size_t candidate) const {
+  return candidate < candidate_ids.size() ? candidate_ids[candidate] : std::to_string(candidate + 1);
+}
+
+void PlanInstance::validate() const {
+  const std::size_t n = cost.clients;
+  const std::size_t m = cost.candidates;
+  if (cost.values.size() != n * m) {
+    throw Error(ErrorCode::Internal, "cost matrix size does not match its dimensions");
+  }
+  if (n == 0 || m == 0) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("the instance has {} clients and {} candidate sites", n, m),
+                "give at least one client and one candidate site");
+  }
+  if (demand.size() != n || group.size() != n) {
+    throw Error(ErrorCode::InvalidInput, "demand weights or group ids do not match the number of clients",
+                "give one weight and one group per client");
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(demand[i]) || demand[i] < 0.0) {
+      throw Error(ErrorCode::InvalidInput, fmt::format("client {} has demand {}", client_label(i), demand[i]),
+                  "demand weights must be finite and ≥ 0");
+    }
+    if (group[i] >= group_labels.size()) {
+      throw Error(ErrorCode::InvalidInput, fmt::format("client {} has an unknown group id", client_label(i)));
+    }
+  }
+  for (const float value : cost.values) {
+    if (std::isnan(value) || value < 0.0F) {
+      throw Error(ErrorCode::InvalidInput, "the cost matrix has a negative or NaN cost",
+                  "costs must be ≥ 0 (use a missing pair for 'unreachable')");
+    }
+  }
+  for (const std::uint32_t site : fixed_open) {
+    if (site >= m)
+      throw Error(ErrorCode::InvalidInput, fmt::format("existing site index {} is out of range", site));
+  }
+  if (!site_cost.empty() && site_cost.size() != m) {
+    throw Error(ErrorCode::InvalidInput, "site costs do not match the number of candidate sites");
+  }
+}
+
+PlanInstance make_instance(CostMatrix cost) {
+  PlanInstance instance;
+  const std::size_t n = cost.clients;
+  instance.cost = std::move(cost);
+  instance.demand.assign(n, 1.0);
+  instance.group.assign(n, 0);
+  instance.group_labels = {"all"};
+  return instance;
+}
+
+void floyd_warshall(std::span<float> distance, std::size_t n, ProgressSink& progress) {
+  if (distance.size() != n * n) throw Error(ErrorCode::Internal, "floyd_warshall: matrix is not n × n");
+  ProgressTask task(progress, "shortest paths", n);
+  float* d = distance.data();
+  const auto signed_n = static_cast<long long>(n);
+  // One parallel region; the implicit barrier of each `omp for` separates the k steps. Row k does not
+  // change in step k (d[k][k] = 0), so it is read while other rows are written.
+#pragma omp parallel if (n >= 192)
+  for (std::size_t k = 0; k < n; ++k) {
+    const float* row_k = d + k * n;
+#pragma omp for schedule(static)
+    for (long long signed_i = 0; signed_i < signed_n; ++signed_i) {
+      const auto i = static_cast<std::size_t>(signed_i);
+      if (i == k) continue;
+      float* row_i = d + i * n;
+      const float d_ik = row_i[k];
+      if (d_ik == kUnreachable) continue;
+      for (std::size_t j = 0; j < n; ++j) {
+        const float through = d_ik + row_k[j];
+        row_i[j] = through < row_i[j] ? through : row_i[j];
+      }
+    }
+#pragma omp master
+    task.tick();
+  }
+  task.throw_if_stopped();
+}
+
+void all_pairs_dijkstra(std::span<float> distance, std::size_t n, ProgressSink& progress) {
+  if (distance.size() != n * n) throw Error(ErrorCode::Internal, "all_pairs_dijkstra: matrix is not n × n");
+  // CSR adjacency from the finite off-diagonal entries.
+  std::vector<std::uint32_t> first(n + 1, 0);
+  std::vector<std::uint32_t> head;
+  std::vector<float> weight;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      const float c = distance[i * n + j];
+      if (i != j && c != kUnreachable) {
+        head.push_back(static_cast<std::uint32_t>(j));
+        weight.push_back(c);
+      }
+    }
+    first[i + 1] = static_cast<std::uint32_t>(head.size());
+  }
+  ProgressTask task(progress, "shortest paths", n);
+  parallel_for(n, [&](std::size_t source) {
+    // Dijkstra (1959) with a binary heap; distances written straight into the source's row.
+    float* row = distance.data() + source * n;
+    std::fill(row, row + n, kUnreachable);
+    row[source] = 0.0F;
+    std::vector<std::pair<float, std::uint32_t>> heap{{0.0F, static_cast<std::uint32_t>(source)}};
+    const auto greater = [](const auto& a, const auto& b) { return a.first > b.first; };
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), greater);
+      const auto [d, v] = heap.back();
+      heap.pop_back();
+      if (d > row[v]) continue;
+      for (std::uint32_t e = first[v]; e < first[v + 1]; ++e) {
+        const float candidate = d + weight[e];
+        if (candidate < row[head[e]]) {
+          row[head[e]] = candidate;
+          heap.emplace_back(candidate, head[e]);
+          std::push_heap(heap.begin(), heap.end(), greater);
+        }
+      }
+    }
+    task.tick();
+  });
+  task.throw_if_stopped();
+}
+
+namespace {
+
+// Whitespace-separated numeric tokens with line tracking for messages.
+class TokenReader {
+ public:
+  TokenReader(const std::string& text, const std::string& source) : text_(text), source_(source) {}
+
+  bool next(std::string_view& token) {
+    while (pos_ < text_.size() && (std::isspace(static_cast<unsigned char>(text_[pos_])) != 0)) {
+      if (text_[pos_] == '\n') ++line_;
+      ++pos_;
+    }
+    if (pos_ >= text_.size()) return false;
+    const std::size_t start = pos_;
+    while (pos_ < text_.size() && (std::isspace(static_cast<unsigned char>(text_[pos_])) == 0)) ++pos_;
+    token = std::string_view(text_).substr(start, pos_ - start);
+    return true;
+  }
+
+  double number(const char* what) {
+    std::string_view token;
+    if (!next(token)) {
+      throw Error(ErrorCode::Parse, fmt::format("the file ends where {} was expected", what),
+                  "check that the header's edge count matches the edge lines",
+                  SourceLocation{source_, line_, 0});
+    }
+    double value = 0.0;
+    const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
+    if (ec != std::errc() || ptr != token.data() + token.size() || !std::isfinite(value)) {
+      throw Error(ErrorCode::Parse, fmt::format("'{}' is not a number ({})", token, what),
+                  "OR-Library files hold only numbers: 'n edges p', then 'i j cost' lines",
+                  SourceLocation{source_, line_, 0});
+    }
+    return value;
+  }
+
+  std::size_t index(const char* what, std::size_t upper) {
+    const double value = number(what);
+    if (value < 1.0 || value > static_cast<double>(upper) || value != std::floor(value)) {
+      throw Error(ErrorCode::Parse, fmt::format("{} {} is not an integer in 1..{}", what, value, upper),
+                  "vertex numbers are 1-based and at most n", SourceLocation{source_, line_, 0});
+    }
+    return static_cast<std::size_t>(value);
+  }
+
+  [[nodiscard]] std::size_t line() const noexcept { return line_; }
+  [[nodiscard]] const std::string& source() const noexcept { return source_; }
+
+ private:
+  const std::string& text_;
+  const std::string& source_;
+  std::size_t pos_ = 0;
+  std::size_t line_ = 1;
+};
+
+}  // namespace
+
+OrlibInstance parse_orlib(const std::string& text, const std::string& source_name, ProgressSink& progress) {
+  TokenReader reader(text, source_name);
+  const double n_value = reader.number("the vertex count n");
+  const double m_value = reader.number("the edge count");
+  const double p_value = reader.number("p");
+  if (n_value < 1.0 || n_value > 100000.0 || n_value != std::floor(n_value) || m_value < 0.0 ||
+      m_value != std::floor(m_value) || p_value < 0.0 || p_value != std::floor(p_value)) {
+    throw Error(ErrorCode::Parse, fmt::format("bad header '{} {} {}'", n_value, m_value, p_value),
+                "the first line is 'n edges p' with integers n ≥ 1 (at most 100000), edges ≥ 0, p ≥ 0",
+                SourceLocation{source_name, 1, 0});
+  }
+  const auto n = static_cast<std::size_t>(n_value);
+  const auto edge_count = static_cast<std::size_t>(m_value);
+  CostMatrix cost(n, n, kUnreachable);
+  for (std::size_t i = 0; i < n; ++i) cost.at(i, i) = 0.0F;
+  for (std::size_t e = 0; e < edge_count; ++e) {
+    const std::size_t a = reader.index("vertex", n) - 1;
+    const std::size_t b = reader.index("vertex", n) - 1;
+    const double c = reader.number("edge cost");
+    if (c < 0.0) {
+      throw Error(ErrorCode::Parse, fmt::format("negative edge cost {}", c), "edge costs must be ≥ 0",
+                  SourceLocation{source_name, reader.line(), 0});
+    }
+    if (a == b) continue;  // a self-loop never shortens a path
+    // OR-Library rule: the last occurrence of an edge wins (not the minimum).
+    cost.at(a, b) = static_cast<float>(c);
+    cost.at(b, a) = static_cast<float>(c);
+  }
+  std::string_view extra;
+  if (reader.next(extra)) {
+    throw Error(ErrorCode::Parse, fmt::format("unexpected '{}' after the {} edges", extra, edge_count),
+                "the header's edge count must match the number of edge lines",
+                SourceLocation{source_name, reader.line(), 0});
+  }
+  // The graph is sparse (OR-Library: ≤ 2% dense), so n Dijkstra runs in parallel beat Floyd–Warshall
+  // (measured 0.65 s for n = 900 serial FW vs the table in docs/plan.md); both give the same matrix.
+  std::size_t edges_kept = 0;
+  for (const float c : cost.values) edges_kept += (c != kUnreachable) ? 1U : 0U;
+  if (edges_kept * 16 < n * n) {
+    all_pairs_dijkstra(cost.values, n, progress);
+  } else {
+    floyd_warshall(cost.values, n, progress);
+  }
+  OrlibInstance result;
+  result.instance = make_instance(std::move(cost));
+  result.instance.name = source_name;
+  result.p = static_cast<std::size_t>(p_value);
+  return result;
+}
+
+OrlibInstance read_orlib(const std::string& path, ProgressSink& progress) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::Io, fmt::format("cannot open '{}'", path), "check the path");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  auto result = parse_orlib(buffer.str(), path, progress);
+  const auto slash = path.find_last_of('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (name.size() > 4 && name.ends_with(".txt")) name.resize(name.size() - 4);
+  result.instance.name = name;
+  return result;
+}
+
+namespace {
+
+std::size_t pick_column(const CsvTable& table, const std::string& given,
+                        std::initializer_list<const char*> defaults, const char* role) {
+  if (!given.empty()) return table.column_index(given);
+  for (const char* name : defaults) {
+    if (table.has_column(name)) return table.column_index(name);
+  }
+  std::string names;
+  for (const char* name : defaults) names += fmt::format("{}{}", names.empty() ? "" : ", ", name);
+  throw Error(ErrorCode::InvalidInput,
+              fmt::format("{}: no {} column (looked for {})", table.source(), role, names),
+              fmt::format("name the {} column with its option", role));
+}
+
+std::optional<std::size_t> optional_column(const CsvTable& table, const std::string& given,
+                                           std::initializer_list<const char*> defaults) {
+  if (!given.empty()) return table.column_index(given);
+  for (const char* name : defaults) {
+    if (table.has_column(name)) return table.column_index(name);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+PlanInstance read_matrix_csv(const std::string& matrix_path, const std::optional<std::string>& demand_path,
+                             const MatrixCsvSpec& spec) {
+  const CsvTable matrix = CsvTable::read_file(matrix_path);
+  const std::size_t from_col =
+      pick_column(matrix, spec.from_column, {"from_id", "from", "from_idx", "origin"}, "from");
+  const std::size_t to_col =
+      pick_column(matrix, spec.to_column, {"to_id", "to", "to_idx", "destination"}, "to");
+  const std::size_t cost_col =
+      pick_column(matrix, spec.cost_column, {"cost", "travel_time", "time", "distance"}, "cost");
+
+  PlanInstance instance;
+  instance.name = matrix_path;
+  std::unordered_map<std::string_view, std::uint32_t> client_index;
+  std::unordered_map<std::string_view, std::uint32_t> candidate_index;
+  std::optional<CsvTable> demand_table;
+  if (demand_path) {
+    demand_table.emplace(CsvTable::read_file(*demand_path));
+    const CsvTable& demand = *demand_table;
+    const std::size_t id_col = demand.column_index(spec.demand_id_column);
+    const auto weight_col = optional_column(demand, spec.weight_column, {"weight", "population"});
+    std::optional<CategoryColumn> groups;
+    if (!spec.group_column.empty()) groups = read_category_column(demand, spec.group_column);
+    std::optional<NumericColumn> weights;
+    if (weight_col) weights = read_numeric_column(demand, demand.header()[*weight_col]);
+    std::unordered_map<std::string, std::uint32_t> label_index;
+    for (std::size_t row = 0; row < demand.row_count(); ++row) {
+      if (groups && groups->valid[row] == 0U) {
+        if (spec.drop_missing_group) continue;
+        throw Error(ErrorCode::InvalidInput,
+                    fmt::format("client '{}' has no group", demand.cell(row, id_col)),
+                    "fill the group cell or pass the option that drops such clients",
+                    demand.location(row, demand.column_index(spec.group_column)));
+      }
+      if (weights && weights->valid[row] == 0U) {
+        throw Error(ErrorCode::InvalidInput,
+                    fmt::format("client '{}' has no weight", demand.cell(row, id_col)),
+                    "fill the weight cell", demand.location(row, *weight_col));
+      }
+      const std::string_view id = demand.cell(row, id_col);
+      if (!client_index.emplace(id, static_cast<std::uint32_t>(instance.client_ids.size())).second) {
+        throw Error(ErrorCode::InvalidInput, fmt::format("client id '{}' appears twice", id),
+                    "make ids unique", demand.location(row, id_col));
+      }
+      instance.client_ids.emplace_back(id);
+      instance.demand.push_back(weights ? weights->values[row] : 1.0);
+      if (groups) {
+        const std::string& label = groups->labels[groups->codes[row]];
+        const auto [it, inserted] =
+            label_index.emplace(label, static_cast<std::uint32_t>(instance.group_labels.size()));
+        if (inserted) instance.group_labels.push_back(label);
+        instance.group.push_back(it->second);
+      } else {
+        instance.group.push_back(0);
+      }
+    }
+    if (!groups) instance.group_labels = {"all"};
+    if (demand.row_count() > 0 && weights) {
+      for (std::size_t row = 0; row < demand.row_count(); ++row) {
+        if (weights->valid[row] != 0U && weights->values[row] < 0.0) {
+          throw Error(ErrorCode::InvalidInput, "negative demand weight", "weights are populations ≥ 0",
+                      demand.location(row, *weight_col));
+        }
+      }
+    }
+  }
+  // First pass: ids.
+  const std::size_t rows = matrix.row_count();
+  std::vector<std::uint32_t> row_client(rows);
+  std::vector<std::uint32_t> row_candidate(rows);
+  std::vector<float> row_cost(rows);
+  std::size_t unknown_clients = 0;
+  for (std::size_t row = 0; row < rows; ++row) {
+    const std::string_view from = matrix.cell(row, from_col);
+    const std::string_view to = matrix.cell(row, to_col);
+    const auto value = parse_number(matrix.cell(row, cost_col));
+    if (!value || *value < 0.0) {
+      throw Error(ErrorCode::Parse, fmt::format("cost '{}' is not a number ≥ 0", matrix.cell(row, cost_col)),
+                  "costs are travel times or distances ≥ 0; leave unreachable pairs out",
+                  matrix.location(row, cost_col));
+    }
+    row_cost[row] = static_cast<float>(*value);
+    auto client = client_index.find(from);
+    if (client == client_index.end()) {
+      if (demand_path) {
+        row_client[row] = UINT32_MAX;  // not a demand point: ignored
+        ++unknown_clients;
+      } else {
+        client = client_index.emplace(from, static_cast<std::uint32_t>(instance.client_ids.size())).first;
+        instance.client_ids.emplace_back(from);
+      }
+    }
+    if (client != client_index.end()) row_client[row] = client->second;
+    const auto [candidate, inserted] =
+        candidate_index.emplace(to, static_cast<std::uint32_t>(instance.candidate_ids.size()));
+    if (inserted) instance.candidate_ids.emplace_back(to);
+    row_candidate[row] = candidate->second;
+  }
+  if (!demand_path) {
+    instance.demand.assign(instance.client_ids.size(), 1.0);
+    instance.group.assign(instance.client_ids.size(), 0);
+    instance.group_labels = {"all"};
+  }
+  instance.cost = CostMatrix(instance.client_ids.size(), instance.candidate_ids.size(), kUnreachable);
+  for (std::size_t row = 0; row < rows; ++row) {
+    if (row_client[row] == UINT32_MAX) continue;
+    float& cell = instance.cost.at(row_client[row], row_candidate[row]);
+    cell = std::min(cell, row_cost[row]);  // a repeated pair keeps its cheapest cost
+  }
+  instance.validate();
+  return instance;
+}
+
+std::vector<std::uint32_t> find_candidates(const PlanInstance& instance,
+                                           const std::vector<std::string>& labels) {
+  std::vector<std::uint32_t> result;
+  for (const std::string& label : labels) {
+    bool found = false;
+    for (std::size_t j = 0; j < instance.candidate_count(); ++j) {
+      if (instance.candidate_label(j) == label) {
+        result.push_back(static_cast<std::uint32_t>(j));
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      throw Error(
+          ErrorCode::InvalidInput, fmt::format("'{}' is not a candidate site", label),
+          "existing sites must be candidate ids of the matrix (or 1-based vertex numbers for --orlib)");
+    }
+  }
+  std::sort(result.begin(), result.end());
+  result.erase(std::unique(result.begin(), result.end()), result.end());
+  return result;
+}
+
+}  // namespace equalis::plan

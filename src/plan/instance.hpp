@@ -1,0 +1,110 @@
+#pragma once
+// Location-planning instances: a dense clients × candidates cost matrix (row-major, float), client
+// demand weights and group ids, candidate sites that must stay open, and per-site opening costs.
+// Readers: OR-Library p-median files (Beasley 1985: edge list → shortest paths by Floyd–Warshall) and
+// long CSV matrices (from, to, cost) with an optional demand CSV (id, weight, group).
+
+#include "core/progress.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace equalis::plan {
+
+// Cost of a pair with no path (a missing matrix entry, a disconnected graph).
+inline constexpr float kUnreachable = std::numeric_limits<float>::infinity();
+
+// Dense row-major matrix: row = client, column = candidate site. Costs are ≥ 0 (travel time, distance);
+// kUnreachable marks pairs that cannot be served.
+struct CostMatrix {
+  std::size_t clients = 0;
+  std::size_t candidates = 0;
+  std::vector<float> values;  // clients * candidates
+
+  CostMatrix() = default;
+  CostMatrix(std::size_t client_count, std::size_t candidate_count, float fill = kUnreachable)
+      : clients(client_count), candidates(candidate_count), values(client_count * candidate_count, fill) {}
+
+  [[nodiscard]] float at(std::size_t client, std::size_t candidate) const noexcept {
+    return values[client * candidates + candidate];
+  }
+  float& at(std::size_t client, std::size_t candidate) noexcept {
+    return values[client * candidates + candidate];
+  }
+  [[nodiscard]] std::span<const float> row(std::size_t client) const noexcept {
+    return {values.data() + client * candidates, candidates};
+  }
+};
+
+struct PlanInstance {
+  std::string name;
+  CostMatrix cost;
+  std::vector<double> demand;              // weight per client (population), ≥ 0
+  std::vector<std::uint32_t> group;        // group id per client, index into group_labels
+  std::vector<std::string> group_labels;   // at least one ("all")
+  std::vector<std::string> client_ids;     // labels for output (may be empty: then 1-based numbers)
+  std::vector<std::string> candidate_ids;  // labels for output (may be empty: then 1-based numbers)
+  std::vector<std::uint32_t> fixed_open;   // existing facilities that stay open (candidate indices)
+  std::vector<double> site_cost;           // opening cost per candidate (empty = not used)
+
+  [[nodiscard]] std::size_t client_count() const noexcept { return cost.clients; }
+  [[nodiscard]] std::size_t candidate_count() const noexcept { return cost.candidates; }
+  [[nodiscard]] std::size_t group_count() const noexcept { return group_labels.size(); }
+  [[nodiscard]] std::string client_label(std::size_t client) const;
+  [[nodiscard]] std::string candidate_label(std::size_t candidate) const;
+  // Throws Error(InvalidInput) if sizes disagree, weights are negative or non-finite, costs negative/NaN,
+  // group ids or fixed sites out of range.
+  void validate() const;
+};
+
+// An instance with unit demand, one group, and default labels.
+[[nodiscard]] PlanInstance make_instance(CostMatrix cost);
+
+// All-pairs shortest paths in place on an n × n matrix (Floyd 1962; Warshall 1962). Row-parallel per k
+// step; kUnreachable propagates as +inf.
+void floyd_warshall(std::span<float> distance, std::size_t n, ProgressSink& progress = null_progress());
+
+// The same by one Dijkstra run per source (parallel over sources); faster on sparse graphs. The input
+// holds direct edge costs (kUnreachable = no edge), the output shortest-path costs.
+void all_pairs_dijkstra(std::span<float> distance, std::size_t n, ProgressSink& progress = null_progress());
+
+// An OR-Library p-median file (Beasley 1985, 1990): first line "n edges p", then "i j cost" lines
+// (1-based, undirected). Per the OR-Library rule a repeated edge takes its LAST cost. Every vertex is a
+// client (weight 1) and a candidate. Throws Error(Parse) with the line on malformed input.
+struct OrlibInstance {
+  PlanInstance instance;
+  std::size_t p = 0;
+};
+[[nodiscard]] OrlibInstance read_orlib(const std::string& path, ProgressSink& progress = null_progress());
+[[nodiscard]] OrlibInstance parse_orlib(const std::string& text, const std::string& source_name,
+                                        ProgressSink& progress = null_progress());
+
+// Long CSV matrix and demand file columns.
+struct MatrixCsvSpec {
+  std::string from_column;  // client id; empty = auto (from_id, from, from_idx, origin)
+  std::string to_column;    // candidate id; empty = auto (to_id, to, to_idx, destination)
+  std::string cost_column;  // empty = auto (cost, travel_time, time, distance)
+  std::string demand_id_column = "id";
+  std::string weight_column;        // empty = auto (weight, population); absent = weight 1
+  std::string group_column;         // empty = one group "all"
+  bool drop_missing_group = false;  // clients with a missing group: error (default) or dropped
+};
+
+// Reads a long matrix (one row per client–candidate pair; absent pairs are unreachable). With a demand
+// file, clients are the demand rows in file order (a client absent from the matrix can reach nothing);
+// without one, clients are the distinct from ids (weight 1). Candidates are the distinct to ids in order
+// of first appearance. Throws Error(Parse/InvalidInput) with file:line:column on bad cells.
+[[nodiscard]] PlanInstance read_matrix_csv(const std::string& matrix_path,
+                                           const std::optional<std::string>& demand_path,
+                                           const MatrixCsvSpec& spec = {});
+
+// Candidate indices for the given labels (Error(InvalidInput) naming an unknown label).
+[[nodiscard]] std::vector<std::uint32_t> find_candidates(const PlanInstance& instance,
+                                                         const std::vector<std::string>& labels);
+
+}  // namespace equalis::plan

@@ -1,0 +1,635 @@
+#include "plan/pmedian.hpp"
+
+#include "core/error.hpp"
+#include "core/random.hpp"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+namespace equalis::plan {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The instance as the solver sees it: unreachable pairs get a finite penalty `big` (larger than any
+// saving elsewhere), clients with zero demand are left out, and each client's candidates are sorted by
+// cost (truncated to `width` entries on very large instances; longer scans fall back to the full row).
+struct Problem {
+  std::size_t clients = 0;  // active clients (demand > 0)
+  std::size_t m = 0;
+  std::vector<float> cost;  // active clients × m, penalised
+  std::vector<double> w;
+  std::vector<std::uint8_t> fixed;  // per candidate
+  std::vector<std::uint32_t> fixed_list;
+  std::size_t p_free = 0;   // sites the solver chooses
+  std::size_t p_total = 0;  // p_free + fixed
+  float big = 0.0F;
+  bool integral = false;
+  std::size_t width = 0;
+  std::vector<std::uint32_t> nbr;  // clients × width candidate indices by increasing cost
+  std::vector<float> nbr_cost;
+
+  [[nodiscard]] const float* row(std::size_t i) const noexcept { return cost.data() + i * m; }
+
+  // Calls fn(candidate, cost) for every candidate with cost < bound, cheapest first when sorted.
+  template <typename Fn>
+  void for_each_below(std::size_t i, float bound, Fn&& fn) const {
+    const float* costs = nbr_cost.data() + i * width;
+    if (width == m || costs[width - 1] >= bound) {
+      const std::uint32_t* index = nbr.data() + i * width;
+      for (std::size_t k = 0; k < width && costs[k] < bound; ++k) fn(index[k], costs[k]);
+      return;
+    }
+    const float* r = row(i);
+    for (std::size_t j = 0; j < m; ++j) {
+      if (r[j] < bound) fn(static_cast<std::uint32_t>(j), r[j]);
+    }
+  }
+};
+
+Problem make_problem(const PlanInstance& instance, std::size_t p) {
+  Problem pr;
+  pr.m = instance.candidate_count();
+  float max_finite = 0.0F;
+  bool integral = true;
+  for (const float c : instance.cost.values) {
+    if (c != kUnreachable) {
+      max_finite = std::max(max_finite, c);
+      if (c != std::floor(c)) integral = false;
+    }
+  }
+  std::vector<std::size_t> active;
+  for (std::size_t i = 0; i < instance.client_count(); ++i) {
+    if (instance.demand[i] > 0.0) {
+      active.push_back(i);
+      if (instance.demand[i] != std::floor(instance.demand[i])) integral = false;
+    }
+  }
+  pr.integral = integral;
+  pr.clients = active.size();
+  // A client cut off from the plan costs more than any served client could save.
+  pr.big = (max_finite + 1.0F) * static_cast<float>(std::min<std::size_t>(pr.clients + 1, 1000000));
+  pr.cost.resize(pr.clients * pr.m);
+  pr.w.resize(pr.clients);
+  for (std::size_t a = 0; a < pr.clients; ++a) {
+    const auto src = instance.cost.row(active[a]);
+    float* dst = pr.cost.data() + a * pr.m;
+    for (std::size_t j = 0; j < pr.m; ++j) dst[j] = src[j] == kUnreachable ? pr.big : src[j];
+    pr.w[a] = instance.demand[active[a]];
+  }
+  pr.fixed.assign(pr.m, 0);
+  for (const std::uint32_t site : instance.fixed_open) pr.fixed[site] = 1;
+  for (std::size_t j = 0; j < pr.m; ++j) {
+    if (pr.fixed[j] != 0U) pr.fixed_list.push_back(static_cast<std::uint32_t>(j));
+  }
+  pr.p_free = p;
+  pr.p_total = p + pr.fixed_list.size();
+  // Sorted neighbour lists: full when they fit in ~512 MB, else the nearest `width`.
+  constexpr std::size_t kMaxEntries = std::size_t{64} << 20U;
+  pr.width = pr.m;
+  if (pr.clients * pr.m > kMaxEntries) {
+    pr.width = std::clamp<std::size_t>(kMaxEntries / std::max<std::size_t>(pr.clients, 1), 32, pr.m);
+  }
+  pr.nbr.resize(pr.clients * pr.width);
+  pr.nbr_cost.resize(pr.clients * pr.width);
+#pragma omp parallel
+  {
+    std::vector<std::uint32_t> order(pr.m);
+#pragma omp for schedule(static)
+    for (long long signed_a = 0; signed_a < static_cast<long long>(pr.clients); ++signed_a) {
+      const auto a = static_cast<std::size_t>(signed_a);
+      const float* r = pr.row(a);
+      std::iota(order.begin(), order.end(), 0U);
+      const auto less = [r](std::uint32_t x, std::uint32_t y) {
+        return r[x] < r[y] || (r[x] == r[y] && x < y);
+      };
+      if (pr.width == pr.m) {
+        std::sort(order.begin(), order.end(), less);
+      } else {
+        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(pr.width), order.end(),
+                          less);
+      }
+      for (std::size_t k = 0; k < pr.width; ++k) {
+        pr.nbr[a * pr.width + k] = order[k];
+        pr.nbr_cost[a * pr.width + k] = r[order[k]];
+      }
+    }
+  }
+  return pr;
+}
+
+struct Swap {
+  double profit = 0.0;
+  std::uint32_t insert = kNoSite;
+  std::uint32_t remove = kNoSite;
+};
+
+// Swap-based local search with incremental gain/loss/extra tables (Resende & Werneck 2007, §3): for an
+// insertion f and removal r, profit(f, r) = gain(f) − loss(r) + extra(r, f); a swap only updates the
+// clients whose nearest or second-nearest site changes or for whom f is closer than the second-nearest.
+class SwapEngine {
+ public:
+  explicit SwapEngine(const Problem& pr)
+      : pr_(pr),
+        pos_(pr.m, -1),
+        f1_(pr.clients),
+        f2_(pr.clients),
+        d1_(pr.clients),
+        d2_(pr.clients),
+        gain_(pr.m),
+        loss_(pr.m),
+        extra_(pr.p_total * pr.m),
+        affected_mark_(pr.clients, 0) {}
+
+  void reset(const std::vector<std::uint32_t>& open) {
+    open_ = open;
+    std::fill(pos_.begin(), pos_.end(), -1);
+    for (std::size_t q = 0; q < open_.size(); ++q) pos_[open_[q]] = static_cast<std::int32_t>(q);
+    std::fill(gain_.begin(), gain_.end(), 0.0);
+    std::fill(loss_.begin(), loss_.end(), 0.0);
+    std::fill(extra_.begin(), extra_.end(), 0.0);
+    objective_ = 0.0;
+    for (std::size_t i = 0; i < pr_.clients; ++i) {
+      find_two(i);
+      contribute(i, 1.0);
+      objective_ += pr_.w[i] * d1_[i];
+    }
+  }
+
+  [[nodiscard]] double objective() const noexcept { return objective_; }
+  [[nodiscard]] const std::vector<std::uint32_t>& open() const noexcept { return open_; }
+  [[nodiscard]] bool is_open(std::uint32_t j) const noexcept { return pos_[j] >= 0; }
+
+  [[nodiscard]] Swap best_swap() const {
+    const std::size_t m = pr_.m;
+    const auto positions = static_cast<long long>(open_.size());
+    Swap best;
+    const bool parallel = open_.size() * m >= 200000;
+#pragma omp parallel if (parallel)
+    {
+      Swap local;
+#pragma omp for schedule(static) nowait
+      for (long long signed_q = 0; signed_q < positions; ++signed_q) {
+        const auto q = static_cast<std::size_t>(signed_q);
+        const std::uint32_t r = open_[q];
+        if (pr_.fixed[r] != 0U) continue;
+        const double* extra_row = extra_.data() + q * m;
+        const double minus_loss = -loss_[r];
+        for (std::size_t f = 0; f < m; ++f) {
+          if (pos_[f] >= 0) continue;
+          const double profit = gain_[f] + extra_row[f] + minus_loss;
+          if (profit > local.profit) local = {profit, static_cast<std::uint32_t>(f), r};
+        }
+      }
+#pragma omp critical
+      {
+        // Deterministic whatever the thread count: best profit, then lowest (remove, insert).
+        if (local.profit > best.profit || (local.profit == best.profit && local.insert != kNoSite &&
+                                           (best.insert == kNoSite || local.remove < best.remove ||
+                                            (local.remove == best.remove && local.insert < best.insert)))) {
+          best = local;
+        }
+      }
+    }
+    return best;
+  }
+
+  void apply_swap(std::uint32_t insert, std::uint32_t remove) {
+    affected_.clear();
+    for (std::size_t i = 0; i < pr_.clients; ++i) {
+      if (f1_[i] == remove || f2_[i] == remove || pr_.row(i)[insert] < d2_[i]) affected_.push_back(i);
+    }
+    for (const std::size_t i : affected_) contribute(i, -1.0);
+    const auto q = static_cast<std::size_t>(pos_[remove]);
+    pos_[remove] = -1;
+    pos_[insert] = static_cast<std::int32_t>(q);
+    open_[q] = insert;
+    // Only affected clients fed these entries, so they are exactly zero now (clears rounding drift).
+    std::fill(extra_.begin() + static_cast<std::ptrdiff_t>(q * pr_.m),
+              extra_.begin() + static_cast<std::ptrdiff_t>((q + 1) * pr_.m), 0.0);
+    loss_[remove] = 0.0;
+    gain_[insert] = 0.0;
+    for (const std::size_t i : affected_) {
+      const double before = d1_[i];
+      if (f1_[i] == remove || f2_[i] == remove) {
+        find_two(i);
+      } else {
+        const float c = pr_.row(i)[insert];
+        if (c < d1_[i]) {
+          f2_[i] = f1_[i];
+          d2_[i] = d1_[i];
+          f1_[i] = insert;
+          d1_[i] = c;
+        } else {
+          f2_[i] = insert;
+          d2_[i] = c;
+        }
+      }
+      objective_ += pr_.w[i] * (d1_[i] - before);
+      contribute(i, 1.0);
+    }
+  }
+
+  // Best-improvement swaps until none improves; returns the number of moves.
+  std::size_t local_search() {
+    std::size_t moves = 0;
+    for (;;) {
+      const Swap swap = best_swap();
+      if (swap.insert == kNoSite || swap.profit <= 1e-9 * (1.0 + std::abs(objective_))) break;
+      apply_swap(swap.insert, swap.remove);
+      ++moves;
+    }
+    return moves;
+  }
+
+ private:
+  void find_two(std::size_t i) {
+    f1_[i] = f2_[i] = kNoSite;
+    d1_[i] = d2_[i] = pr_.big;
+    auto take = [&](std::uint32_t j, float c) {
+      if (pos_[j] < 0) return;
+      if (f1_[i] == kNoSite) {
+        f1_[i] = j;
+        d1_[i] = c;
+      } else if (f2_[i] == kNoSite) {
+        f2_[i] = j;
+        d2_[i] = c;
+      }
+    };
+    const std::uint32_t* index = pr_.nbr.data() + i * pr_.width;
+    const float* costs = pr_.nbr_cost.data() + i * pr_.width;
+    for (std::size_t k = 0; k < pr_.width && f2_[i] == kNoSite; ++k) take(index[k], costs[k]);
+    if (f2_[i] == kNoSite && pr_.width < pr_.m) {
+      // Truncated list: scan the whole row in cost order of the open sites.
+      f1_[i] = f2_[i] = kNoSite;
+      d1_[i] = d2_[i] = pr_.big;
+      const float* r = pr_.row(i);
+      for (const std::uint32_t j : open_) {
+        const float c = r[j];
+        if (f1_[i] == kNoSite || c < d1_[i] || (c == d1_[i] && j < f1_[i])) {
+          f2_[i] = f1_[i];
+          d2_[i] = d1_[i];
+          f1_[i] = j;
+          d1_[i] = c;
+        } else if (f2_[i] == kNoSite || c < d2_[i] || (c == d2_[i] && j < f2_[i])) {
+          f2_[i] = j;
+          d2_[i] = c;
+        }
+      }
+      if (f2_[i] == kNoSite) d2_[i] = pr_.big;
+    }
+    if (f1_[i] == kNoSite) throw Error(ErrorCode::Internal, "p-median: a client has no open site");
+  }
+
+  void contribute(std::size_t i, double sign) {
+    const double w = sign * pr_.w[i];
+    const float d1 = d1_[i];
+    const float d2 = d2_[i];
+    loss_[f1_[i]] += w * (static_cast<double>(d2) - d1);
+    double* extra_row = extra_.data() + static_cast<std::size_t>(pos_[f1_[i]]) * pr_.m;
+    pr_.for_each_below(i, d2, [&](std::uint32_t j, float c) {
+      if (pos_[j] >= 0) return;
+      if (c < d1) gain_[j] += w * (static_cast<double>(d1) - c);
+      extra_row[j] += w * (static_cast<double>(d2) - std::max(c, d1));
+    });
+  }
+
+  const Problem& pr_;
+  std::vector<std::int32_t> pos_;
+  std::vector<std::uint32_t> open_;
+  std::vector<std::uint32_t> f1_, f2_;
+  std::vector<float> d1_, d2_;
+  std::vector<double> gain_, loss_, extra_;
+  std::vector<std::size_t> affected_;
+  std::vector<std::uint8_t> affected_mark_;
+  double objective_ = 0.0;
+};
+
+// Greedy addition (Kuehn & Hamburger 1963): add the site with the largest saving; with `rcl` > 1 pick at
+// random among the `rcl` best savings (a GRASP-style randomised start).
+std::vector<std::uint32_t> greedy_start(const Problem& pr, std::size_t rcl, Rng& rng) {
+  std::vector<std::uint32_t> open = pr.fixed_list;
+  std::vector<std::uint8_t> is_open(pr.m, 0);
+  for (const std::uint32_t j : open) is_open[j] = 1;
+  std::vector<float> d1(pr.clients, pr.big * 2.0F);
+  for (std::size_t i = 0; i < pr.clients; ++i) {
+    for (const std::uint32_t j : open) d1[i] = std::min(d1[i], pr.row(i)[j]);
+  }
+  std::vector<double> saving(pr.m);
+  std::vector<std::uint32_t> order(pr.m);
+  for (std::size_t step = 0; step < pr.p_free; ++step) {
+    std::fill(saving.begin(), saving.end(), 0.0);
+    for (std::size_t i = 0; i < pr.clients; ++i) {
+      const double w = pr.w[i];
+      const float bound = d1[i];
+      pr.for_each_below(i, bound,
+                        [&](std::uint32_t j, float c) { saving[j] += w * (static_cast<double>(bound) - c); });
+    }
+    std::iota(order.begin(), order.end(), 0U);
+    const auto end =
+        std::remove_if(order.begin(), order.end(), [&](std::uint32_t j) { return is_open[j] != 0U; });
+    const auto count = static_cast<std::size_t>(end - order.begin());
+    if (count == 0) break;
+    const std::size_t k = std::min(rcl, count);
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), end,
+                      [&](std::uint32_t a, std::uint32_t b) {
+                        return saving[a] > saving[b] || (saving[a] == saving[b] && a < b);
+                      });
+    const std::uint32_t pick = order[k > 1 ? rng.uniform_index(k) : 0];
+    open.push_back(pick);
+    is_open[pick] = 1;
+    for (std::size_t i = 0; i < pr.clients; ++i) d1[i] = std::min(d1[i], pr.row(i)[pick]);
+  }
+  return open;
+}
+
+// Lagrangian relaxation of Σ_j x_ij = 1 (Beasley 1993): for multipliers u ≥ 0,
+// L(u) = Σ_i u_i + min_{|Y| = p, Y ⊇ fixed} Σ_{j∈Y} ρ_j with ρ_j = Σ_i min(0, w_i c_ij − u_i).
+class LagrangianBound {
+  // A float just above x, so that a scan for costs < x misses nothing to rounding.
+  static float above(double x) { return static_cast<float>(x * (1.0 + 1e-6)) + 1e-30F; }
+
+ public:
+  explicit LagrangianBound(const Problem& pr)
+      : pr_(pr), u_(pr.clients), rho_(pr.m), g_(pr.clients), open_(pr.m) {}
+
+  void init(const SwapEngine& best) {
+    // Start from each client's cost in the best plan: L(u) is then close to it from below.
+    for (std::size_t i = 0; i < pr_.clients; ++i) {
+      float d = pr_.big;
+      for (const std::uint32_t j : best.open()) d = std::min(d, pr_.row(i)[j]);
+      u_[i] = pr_.w[i] * d;
+    }
+    lambda_ = 2.0;
+  }
+
+  // One subgradient step against upper bound `ub`; returns L(u) before the step.
+  double step(double ub) {
+    const double value = evaluate();
+    if (value > best_ + 1e-12 * std::abs(value)) {
+      best_ = value;
+      stall_ = 0;
+    } else if (++stall_ >= stall_limit_) {
+      lambda_ *= 0.5;
+      stall_ = 0;
+    }
+    double norm = 0.0;
+    for (std::size_t i = 0; i < pr_.clients; ++i) {
+      int count = 0;
+      const float threshold = above(u_[i] / pr_.w[i]);
+      pr_.for_each_below(i, threshold, [&](std::uint32_t j, float c) {
+        if (open_[j] != 0U && pr_.w[i] * c < u_[i]) ++count;
+      });
+      g_[i] = 1.0 - count;
+      norm += g_[i] * g_[i];
+    }
+    if (norm == 0.0) {
+      lambda_ = 0.0;  // the relaxed solution is feasible: L(u) is optimal for this u
+      return value;
+    }
+    const double t = lambda_ * std::max(ub - value, 1e-9 * std::abs(ub)) / norm;
+    for (std::size_t i = 0; i < pr_.clients; ++i) u_[i] = std::max(0.0, u_[i] + t * g_[i]);
+    return value;
+  }
+
+  [[nodiscard]] double best() const noexcept { return best_; }
+  [[nodiscard]] double lambda() const noexcept { return lambda_; }
+  void restart_step() noexcept {
+    lambda_ = 1.0;
+    stall_ = 0;
+  }
+  // The open set of the last relaxed solution (for the Lagrangian heuristic).
+  [[nodiscard]] std::vector<std::uint32_t> relaxed_open() const {
+    std::vector<std::uint32_t> result;
+    for (std::size_t j = 0; j < pr_.m; ++j) {
+      if (open_[j] != 0U) result.push_back(static_cast<std::uint32_t>(j));
+    }
+    return result;
+  }
+
+ private:
+  double evaluate() {
+    std::fill(rho_.begin(), rho_.end(), 0.0);
+    double value = 0.0;
+    for (std::size_t i = 0; i < pr_.clients; ++i) {
+      value += u_[i];
+      const double ui = u_[i];
+      const double wi = pr_.w[i];
+      const float threshold = above(ui / wi);
+      pr_.for_each_below(i, threshold, [&](std::uint32_t j, float c) {
+        const double reduced = wi * c - ui;
+        if (reduced < 0.0) rho_[j] += reduced;
+      });
+    }
+    std::fill(open_.begin(), open_.end(), 0);
+    order_.clear();
+    for (std::size_t j = 0; j < pr_.m; ++j) {
+      if (pr_.fixed[j] != 0U) {
+        open_[j] = 1;
+        value += rho_[j];
+      } else {
+        order_.push_back(static_cast<std::uint32_t>(j));
+      }
+    }
+    const std::size_t k = std::min(pr_.p_free, order_.size());
+    std::nth_element(
+        order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(k), order_.end(),
+        [&](std::uint32_t a, std::uint32_t b) { return rho_[a] < rho_[b] || (rho_[a] == rho_[b] && a < b); });
+    for (std::size_t q = 0; q < k; ++q) {
+      open_[order_[q]] = 1;
+      value += rho_[order_[q]];
+    }
+    return value;
+  }
+
+  const Problem& pr_;
+  std::vector<double> u_, rho_, g_;
+  std::vector<std::uint8_t> open_;
+  std::vector<std::uint32_t> order_;
+  double lambda_ = 2.0;
+  double best_ = -std::numeric_limits<double>::infinity();
+  int stall_ = 0;
+  int stall_limit_ = 30;  // halve the step after this many steps without a better bound
+};
+
+}  // namespace
+
+PlanSolution solve_pmedian(const PlanInstance& instance, const PMedianOptions& options,
+                           ProgressSink& progress) {
+  const auto start = Clock::now();
+  instance.validate();
+  PlanSolution solution;
+  std::vector<std::uint32_t> fixed = instance.fixed_open;
+  std::sort(fixed.begin(), fixed.end());
+  fixed.erase(std::unique(fixed.begin(), fixed.end()), fixed.end());
+  if (options.p > instance.candidate_count() - fixed.size()) {
+    solution.status = SolveStatus::Infeasible;
+    solution.message = fmt::format("p = {} exceeds the {} candidate sites that are not already open",
+                                   options.p, instance.candidate_count() - fixed.size());
+    return solution;
+  }
+  if (options.p + fixed.size() == 0) {
+    solution.status = SolveStatus::Infeasible;
+    solution.message = "no site to open: p = 0 and no existing sites";
+    return solution;
+  }
+  const Problem pr = [&] {
+    if (fixed.size() == instance.fixed_open.size()) return make_problem(instance, options.p);
+    PlanInstance copy = instance;
+    copy.fixed_open = fixed;
+    return make_problem(copy, options.p);
+  }();
+  ProgressTask task(progress, "p-median", 100);
+
+  SwapEngine engine(pr);
+  std::vector<std::uint32_t> best_open;
+  double best = std::numeric_limits<double>::infinity();
+  std::size_t iterations = 0;
+  const auto consider = [&](SwapEngine& e) {
+    if (best_open.empty() || e.objective() < best - 1e-9 * (1.0 + std::abs(best))) {
+      best = e.objective();
+      best_open = e.open();
+      return true;
+    }
+    return false;
+  };
+  const auto out_of_time = [&] {
+    return seconds_since(start) > options.time_limit_seconds || task.stopped();
+  };
+
+  if (pr.clients == 0) {
+    Rng rng(options.seed);
+    best_open = greedy_start(pr, 1, rng);
+    best = 0.0;
+  } else {
+    // Multi-start: greedy, then randomised greedy (restricted candidate list of 5).
+    for (std::size_t s = 0; s < std::max<std::size_t>(options.starts, 1) && !out_of_time(); ++s) {
+      Rng rng(options.seed, 100 + s);
+      engine.reset(greedy_start(pr, s == 0 ? 1 : 5, rng));
+      iterations += engine.local_search();
+      consider(engine);
+    }
+  }
+  std::optional<LagrangianBound> lagrangian;
+  double lower = -std::numeric_limits<double>::infinity();
+  const auto closed = [&] {
+    if (!options.lower_bound || pr.clients == 0) return pr.clients == 0;
+    const double bound = pr.integral ? std::ceil(lower - 1e-6) : lower;
+    return best - bound <= 1e-9 * std::max(1.0, std::abs(best));
+  };
+  const auto run_bound = [&](std::size_t steps) {
+    if (!options.lower_bound || pr.clients == 0) return;
+    std::vector<std::uint32_t> last_tried;
+    for (std::size_t s = 0; s < steps && !closed() && lagrangian->lambda() > 1e-6; ++s) {
+      const double value = lagrangian->step(best);
+      lower = std::max(lower, value);
+      ++iterations;
+      // Lagrangian heuristic: the relaxed open set, repaired by local search, is often optimal.
+      if (s % 20 == 19) {
+        auto relaxed = lagrangian->relaxed_open();
+        if (relaxed.size() == pr.p_total && relaxed != last_tried) {
+          last_tried = relaxed;
+          engine.reset(relaxed);
+          iterations += engine.local_search();
+          consider(engine);
+        }
+      }
+      if (s % 64 == 63 && out_of_time()) break;
+    }
+  };
+  if (options.lower_bound && pr.clients > 0) {
+    engine.reset(best_open);
+    lagrangian.emplace(pr);
+    lagrangian->init(engine);
+    run_bound(400);
+  }
+  task.tick(30);
+
+  // Variable neighbourhood search (Hansen & Mladenović 1997): shake k random swaps, descend, move on
+  // improvement; interleaved with more subgradient steps while the gap is open.
+  const std::size_t removable = pr.p_free;
+  const std::size_t closed_sites = pr.m - pr.p_total;
+  if (pr.clients > 0 && removable > 0 && closed_sites > 0) {
+    const std::size_t k_max = std::min<std::size_t>(removable, 10);
+    const std::size_t stall_limit =
+        options.vns_stall > 0 ? options.vns_stall : std::max<std::size_t>(200, 10 * pr.p_total);
+    Rng rng(options.seed, 1);
+    std::size_t k = 1;
+    std::size_t stall = 0;
+    std::size_t since_bound = 0;
+    engine.reset(best_open);
+    while (!closed() && stall < stall_limit && !out_of_time()) {
+      std::vector<std::uint32_t> removable_sites;
+      for (std::size_t s = 0; s < k; ++s) {
+        removable_sites.clear();
+        for (const std::uint32_t j : engine.open()) {
+          if (pr.fixed[j] == 0U) removable_sites.push_back(j);
+        }
+        const std::uint32_t out = removable_sites[rng.uniform_index(removable_sites.size())];
+        std::uint32_t in = 0;
+        do {
+          in = static_cast<std::uint32_t>(rng.uniform_index(pr.m));
+        } while (engine.is_open(in));
+        engine.apply_swap(in, out);
+      }
+      iterations += engine.local_search();
+      ++iterations;
+      if (consider(engine)) {
+        k = 1;
+        stall = 0;
+        if (lagrangian) lagrangian->restart_step();
+      } else {
+        k = k % k_max + 1;
+        ++stall;
+        engine.reset(best_open);
+      }
+      if (lagrangian && ++since_bound >= 50) {
+        since_bound = 0;
+        run_bound(100);
+        engine.reset(best_open);
+      }
+    }
+    if (lagrangian && !closed() && !out_of_time()) run_bound(2000);
+  }
+  task.tick(70);
+  task.throw_if_stopped();
+
+  std::sort(best_open.begin(), best_open.end());
+  solution.open = best_open;
+  const Evaluation evaluation = evaluate_plan(instance, solution.open);
+  solution.assignment = evaluation.assignment;
+  solution.objective = evaluation.total_cost;
+  solution.unserved_clients = evaluation.unserved_clients;
+  solution.iterations = iterations;
+  if (evaluation.unserved_clients > 0) {
+    solution.status = SolveStatus::Infeasible;
+    solution.message = fmt::format(
+        "{} clients with demand cannot reach any open site (disconnected instance); the objective counts "
+        "served clients only",
+        evaluation.unserved_clients);
+  } else if (options.lower_bound) {
+    solution.lower_bound = pr.clients == 0 ? 0.0 : lower;
+    set_gap_status(solution, options.target_gap, pr.integral);
+    if (solution.status == SolveStatus::GapNotClosed) {
+      solution.message = fmt::format("the Lagrangian bound leaves a gap of {:.3g}% (limit {:.3g}%)",
+                                     100.0 * solution.gap.value_or(0.0), 100.0 * options.target_gap);
+    }
+  } else {
+    solution.status = SolveStatus::GapNotClosed;
+    solution.message = "no lower bound requested";
+  }
+  solution.seconds = seconds_since(start);
+  return solution;
+}
+
+}  // namespace equalis::plan

@@ -1,0 +1,62 @@
+#pragma once
+// Helpers shared by the plan tests: OR-Library paths and published optima, brute-force p-median.
+
+#include "plan/instance.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace equalis::plan::test {
+
+inline std::string orlib_path(int k) {
+  return fmt::format("{}/orlib-pmed/pmed{}.txt", EQUALIS_TEST_DATA_DIR, k);
+}
+
+// pmedopt.txt or pcenter_opt.txt: "pmedK value" lines after a header line (pmedopt only).
+inline std::map<int, double> read_optima(const std::string& file) {
+  std::ifstream in(fmt::format("{}/orlib-pmed/{}", EQUALIS_TEST_DATA_DIR, file));
+  std::map<int, double> result;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string name;
+    double value = 0.0;
+    if (!(fields >> name >> value)) continue;  // the header line
+    if (name.rfind("pmed", 0) == 0 && name.size() > 4) result[std::stoi(name.substr(4))] = value;
+  }
+  return result;
+}
+
+// Minimum of Σ demand × nearest cost over all p-subsets of the free candidates (plus the fixed ones).
+inline double brute_force_pmedian(const PlanInstance& instance, std::size_t p) {
+  const std::size_t m = instance.candidate_count();
+  double best = std::numeric_limits<double>::infinity();
+  for (std::uint32_t mask = 0; mask < (1U << m); ++mask) {
+    if (static_cast<std::size_t>(__builtin_popcount(mask)) != p) continue;
+    bool overlaps = false;
+    std::vector<std::uint32_t> open(instance.fixed_open.begin(), instance.fixed_open.end());
+    for (std::uint32_t j = 0; j < m; ++j) {
+      if ((mask >> j & 1U) == 0U) continue;
+      for (const std::uint32_t f : instance.fixed_open) overlaps = overlaps || f == j;
+      open.push_back(j);
+    }
+    if (overlaps) continue;
+    double total = 0.0;
+    for (std::size_t i = 0; i < instance.client_count(); ++i) {
+      float nearest = kUnreachable;
+      for (const std::uint32_t j : open) nearest = std::min(nearest, instance.cost.at(i, j));
+      total += instance.demand[i] * nearest;
+    }
+    best = std::min(best, total);
+  }
+  return best;
+}
+
+}  // namespace equalis::plan::test
