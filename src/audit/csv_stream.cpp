@@ -16,8 +16,9 @@ std::size_t utf8_length(std::string_view text) {
 }
 }  // namespace
 
-CsvStreamReader::CsvStreamReader(const std::string& path, const CsvOptions& options)
+CsvStreamReader::CsvStreamReader(const std::string& path, const CsvOptions& options, bool compute_sha256)
     : source_(path == "-" ? std::string("<stdin>") : path), options_(options) {
+  if (compute_sha256) hasher_ = std::make_unique<Sha256>();
   if (path == "-") {
     stream_ = stdin;
   } else {
@@ -30,12 +31,15 @@ CsvStreamReader::CsvStreamReader(const std::string& path, const CsvOptions& opti
   read_header();
 }
 
-CsvStreamReader::CsvStreamReader(std::FILE* stream, std::string source_name, const CsvOptions& options)
+CsvStreamReader::CsvStreamReader(std::FILE* stream, std::string source_name, const CsvOptions& options,
+                                 bool compute_sha256)
     : stream_(stream), source_(std::move(source_name)), options_(options) {
+  if (compute_sha256) hasher_ = std::make_unique<Sha256>();
   read_header();
 }
 
 CsvStreamReader::~CsvStreamReader() {
+  if (hashing_.valid()) hashing_.wait();
   if (owns_stream_) std::fclose(stream_);
 }
 
@@ -52,6 +56,12 @@ bool CsvStreamReader::fill() {
     buffer_.resize(old_size + kBlockSize);
     const std::size_t got = std::fread(buffer_.data() + old_size, 1, kBlockSize, stream_);
     buffer_.resize(old_size + got);
+    if (got > 0 && hasher_) {
+      // Hash a copy on a helper thread; wait for the previous block first so blocks go in order.
+      if (hashing_.valid()) hashing_.get();
+      hash_block_.assign(buffer_, old_size, got);
+      hashing_ = std::async(std::launch::async, [this] { hasher_->update(hash_block_); });
+    }
     if (got > 0) return true;
     if (std::ferror(stream_) != 0) {
       throw Error(ErrorCode::Io, fmt::format("error while reading '{}'", source_), "check the input");
@@ -236,6 +246,14 @@ bool CsvStreamReader::next() {
     ++records_;
     return true;
   }
+}
+
+std::string CsvStreamReader::sha256_hex() {
+  if (!hasher_) return {};
+  if (hashing_.valid()) hashing_.get();
+  std::string hex = hasher_->hex_digest();
+  hasher_.reset();
+  return hex;
 }
 
 SourceLocation CsvStreamReader::location(std::size_t column_idx) const {

@@ -4,12 +4,15 @@
 // whole file plus 16 bytes a cell). Same dialect and errors as core/csv.hpp: UTF-8 (a BOM is skipped),
 // quoted fields with "" escapes and embedded newlines, LF or CRLF; errors name file:line:column.
 
+#include "audit/sha256.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
 
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <future>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,9 +22,12 @@ namespace equalis::audit {
 class CsvStreamReader {
  public:
   // Opens `path` ("-" = standard input) and reads the header row. Throws Error(Io) / Error(Parse).
-  explicit CsvStreamReader(const std::string& path, const CsvOptions& options = {});
+  // With `compute_sha256` the bytes are hashed as they are read (on a helper thread, overlapping parsing).
+  explicit CsvStreamReader(const std::string& path, const CsvOptions& options = {},
+                           bool compute_sha256 = false);
   // Reads from an open stream it does not own (for tests and pipes); `source_name` is used in messages.
-  CsvStreamReader(std::FILE* stream, std::string source_name, const CsvOptions& options = {});
+  CsvStreamReader(std::FILE* stream, std::string source_name, const CsvOptions& options = {},
+                  bool compute_sha256 = false);
   CsvStreamReader(const CsvStreamReader&) = delete;
   CsvStreamReader& operator=(const CsvStreamReader&) = delete;
   CsvStreamReader(CsvStreamReader&&) = delete;
@@ -44,6 +50,8 @@ class CsvStreamReader {
   [[nodiscard]] std::string_view field(std::size_t column_idx) const noexcept { return fields_[column_idx]; }
   [[nodiscard]] std::size_t records_read() const noexcept { return records_; }
   [[nodiscard]] std::uint64_t bytes_consumed() const noexcept { return consumed_before_ + position_; }
+  // SHA-256 of every byte read so far (all of the input once next() returned false); empty if not enabled.
+  [[nodiscard]] std::string sha256_hex();
   // file:line:column of a field of the current record (column counted in characters, 1-based).
   [[nodiscard]] SourceLocation location(std::size_t column_idx) const;
 
@@ -77,6 +85,9 @@ class CsvStreamReader {
   std::vector<std::string_view> fields_;
   std::vector<std::string> header_;
   std::size_t records_ = 0;
+  std::unique_ptr<Sha256> hasher_;
+  std::string hash_block_;
+  std::future<void> hashing_;
 };
 
 }  // namespace equalis::audit

@@ -8,29 +8,122 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
-#include <unordered_map>
 
 namespace equalis::audit {
 
 namespace {
 
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+// A fast multiplicative hash over 8-byte words; the keys are short attribute values.
+std::uint64_t hash_bytes(std::string_view text) noexcept {
+  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ text.size();
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, 8);
+    h = (h ^ word) * 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 31U;
+  }
+  if (i < text.size()) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, text.size() - i);
+    h = (h ^ word) * 0x94D049BB133111EBULL;
+  }
+  return h ^ (h >> 29U);
+}
+
+// Open addressing (linear probing, load ≤ ½) from an attribute's values to their indices: the hot loop
+// does one of these per attribute and row, so std::unordered_map's node chasing was the main cost.
+class ValueIndex {
+ public:
+  ValueIndex() : slots_(64) {}
+  std::uint32_t find_or_add(std::string_view cell, std::vector<std::string>& labels) {
+    const std::uint64_t hash = hash_bytes(cell);
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t pos = hash & mask;; pos = (pos + 1) & mask) {
+      Slot& slot = slots_[pos];
+      if (slot.code == kEmpty) break;
+      if (slot.hash == hash && labels[slot.code] == cell) return slot.code;
+    }
+    const auto code = static_cast<std::uint32_t>(labels.size());
+    labels.emplace_back(cell);
+    if (2 * labels.size() > slots_.size()) rehash();
+    mask = slots_.size() - 1;
+    std::size_t pos = hash & mask;
+    while (slots_[pos].code != kEmpty) pos = (pos + 1) & mask;
+    slots_[pos] = Slot{hash, code};
+    return code;
+  }
+
+ private:
+  static constexpr std::uint32_t kEmpty = ~std::uint32_t{0};
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t code = kEmpty;
+  };
+  void rehash() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.size() * 2, Slot{});
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.code == kEmpty) continue;
+      std::size_t pos = slot.hash & mask;
+      while (slots_[pos].code != kEmpty) pos = (pos + 1) & mask;
+      slots_[pos] = slot;
+    }
+  }
+  std::vector<Slot> slots_;
 };
 
-using CodeMap = std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>>;
+// Open addressing from 64-bit keys to 32-bit ids (for the cell trie).
+class KeyIndex {
+ public:
+  KeyIndex() : slots_(64) {}
+  // Returns the id of `key`, inserting `fresh` if absent; `inserted` tells which happened.
+  std::uint32_t find_or_insert(std::uint64_t key, std::uint32_t fresh, bool& inserted) {
+    const std::uint64_t hash = mix(key);
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t pos = hash & mask;; pos = (pos + 1) & mask) {
+      Slot& slot = slots_[pos];
+      if (slot.value == kEmpty) break;
+      if (slot.key == key) {
+        inserted = false;
+        return slot.value;
+      }
+    }
+    inserted = true;
+    if (2 * (++size_) > slots_.size()) {
+      std::vector<Slot> old = std::move(slots_);
+      slots_.assign(old.size() * 2, Slot{});
+      for (const Slot& slot : old) {
+        if (slot.value != kEmpty) place(slot);
+      }
+    }
+    place(Slot{key, fresh});
+    return fresh;
+  }
 
-// Value index of `cell` in one attribute, adding it on first sight.
-std::uint32_t code_of(CodeMap& codes, std::vector<std::string>& labels, std::string_view cell) {
-  const auto it = codes.find(cell);
-  if (it != codes.end()) return it->second;
-  const auto code = static_cast<std::uint32_t>(labels.size());
-  labels.emplace_back(cell);
-  codes.emplace(std::string(cell), code);
-  return code;
-}
+ private:
+  static constexpr std::uint32_t kEmpty = ~std::uint32_t{0};
+  // Both halves of the key (prefix id, value index) must reach the low bits the table uses.
+  static std::uint64_t mix(std::uint64_t key) noexcept {
+    std::uint64_t h = (key ^ (key >> 29U)) * 0xBF58476D1CE4E5B9ULL;
+    return h ^ (h >> 32U);
+  }
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t value = kEmpty;
+  };
+  void place(const Slot& slot) {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t pos = mix(slot.key) & mask;
+    while (slots_[pos].value != kEmpty) pos = (pos + 1) & mask;
+    slots_[pos] = slot;
+  }
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
 
 // Cells are found through a trie over the attributes: (prefix id, value index) → next prefix id, the last
 // level's id being the cell. k attributes cost k − 1 integer-keyed lookups a row.
@@ -42,17 +135,17 @@ class CellIndex {
     std::uint64_t id = codes[0];
     for (std::size_t level = 0; level < levels_.size(); ++level) {
       const std::uint64_t key = (id << 32U) | codes[level + 1];
-      auto& map = levels_[level];
-      const auto it = map.find(key);
-      if (it != map.end()) {
-        id = it->second;
-        continue;
+      const bool last = level + 1 == levels_.size();
+      const std::uint32_t fresh = last ? static_cast<std::uint32_t>(table.cells.size()) : next_prefix_[level];
+      bool inserted = false;
+      id = levels_[level].find_or_insert(key, fresh, inserted);
+      if (inserted) {
+        if (last) {
+          add_cell(codes, table);
+        } else {
+          ++next_prefix_[level];
+        }
       }
-      const std::uint32_t next = level + 1 == levels_.size() ? static_cast<std::uint32_t>(table.cells.size())
-                                                             : next_prefix_[level]++;
-      map.emplace(key, next);
-      if (level + 1 == levels_.size()) add_cell(codes, table);
-      id = next;
     }
     if (levels_.empty()) {
       if (id >= single_.size()) single_.resize(id + 1, kNone);
@@ -71,7 +164,7 @@ class CellIndex {
     table.cell_codes.push_back(codes);
     table.cells.emplace_back();
   }
-  std::vector<std::unordered_map<std::uint64_t, std::uint32_t>> levels_;
+  std::vector<KeyIndex> levels_;
   std::vector<std::uint32_t> next_prefix_;
   std::vector<std::uint32_t> single_;
 };
@@ -93,9 +186,15 @@ BinaryMapper::BinaryMapper(std::vector<std::string> positive_values, std::vector
     throw Error(ErrorCode::InvalidInput, "negative values were given without positive values",
                 "give --positive VALUE as well");
   }
+  one_is_positive_ = equals_any("1", positive_);
+  zero_is_negative_ = !equals_any("0", positive_) && (others_negative_ || equals_any("0", negative_));
 }
 
 int BinaryMapper::map(std::string_view cell) const noexcept {
+  if (cell.size() == 1) {
+    if (cell[0] == '1' && one_is_positive_) return 1;
+    if (cell[0] == '0' && zero_is_negative_) return 0;
+  }
   if (equals_any(cell, positive_)) return 1;
   if (equals_any(cell, negative_)) return 0;
   if (is_missing_token(cell)) return -1;
@@ -166,7 +265,7 @@ DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& 
   if (spec.score_column && !spec.threshold) {
     throw Error(ErrorCode::InvalidInput, "a score column needs a threshold", "add --threshold T");
   }
-  CsvStreamReader reader(path, spec.csv);
+  CsvStreamReader reader(path, spec.csv, spec.hash_input);
   std::vector<std::size_t> group_idx;
   for (const auto& name : spec.group_columns) group_idx.push_back(reader.column_index(name));
   const std::size_t outcome_idx =
@@ -187,7 +286,7 @@ DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& 
   table.group_columns = spec.group_columns;
   table.labels.resize(group_idx.size());
   table.has_label = has_label;
-  std::vector<CodeMap> code_maps(group_idx.size());
+  std::vector<ValueIndex> value_indices(group_idx.size());
   CellIndex cells(group_idx.size());
   std::vector<std::uint32_t> codes(group_idx.size());
   const bool drop_missing_outcome = spec.missing_outcome == MissingPolicy::Drop;
@@ -218,7 +317,7 @@ DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& 
         }
         cell = kMissingGroupLabel;
       }
-      codes[attribute_idx] = code_of(code_maps[attribute_idx], table.labels[attribute_idx], cell);
+      codes[attribute_idx] = value_indices[attribute_idx].find_or_add(cell, table.labels[attribute_idx]);
     }
     if (drop) {
       ++table.rows_dropped_missing_group;
@@ -292,6 +391,7 @@ DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& 
     }
   }
   task.throw_if_stopped();
+  if (spec.hash_input) table.sha256 = reader.sha256_hex();
   return table;
 }
 

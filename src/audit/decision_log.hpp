@@ -42,6 +42,7 @@ struct DecisionLogSpec {
   MissingGroupPolicy missing_group = MissingGroupPolicy::OwnGroup;
   MissingPolicy missing_outcome = MissingPolicy::Error;  // missing decision, score, label or count
   CsvOptions csv;
+  bool hash_input = false;  // compute the input's SHA-256 while reading (DecisionTable::sha256)
 };
 
 // Counts of one cell. Without a label column every applicant is counted as label 0, so only
@@ -67,6 +68,7 @@ struct ConfusionCounts {
 // Confusion counts per non-empty intersection cell, in order of first appearance.
 struct DecisionTable {
   std::string source;                            // file name
+  std::string sha256;                            // of the input bytes, when DecisionLogSpec::hash_input
   std::vector<std::string> group_columns;        // attribute names
   std::vector<std::vector<std::string>> labels;  // per attribute, its values in order of first appearance
   std::vector<std::vector<std::uint32_t>> cell_codes;  // per cell, the value index of each attribute
@@ -106,6 +108,8 @@ class BinaryMapper {
   std::vector<std::string> positive_;
   std::vector<std::string> negative_;
   bool others_negative_ = false;
+  bool one_is_positive_ = false;  // fast path for the common "1" / "0" cells
+  bool zero_is_negative_ = false;
 };
 
 }  // namespace equalis::audit

@@ -1,0 +1,108 @@
+// `equalis audit …` end to end: the one-command audit on the COMPAS published counts (aggregated input),
+// per-row logs, JSON/CSV/text output, and bad input with its exit status and message.
+
+#include "cli/cli_run.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace {
+
+using equalis::cli_test::data;
+using equalis::cli_test::run;
+using equalis::cli_test::RunResult;
+using equalis::cli_test::write_temp;
+
+const std::string kCompas = "audit metrics " + data("audit/compas_aggregated.csv") +
+                            " -g race --decision decile_ge5 --label two_year_recid --count n";
+
+const nlohmann::json& find_group(const nlohmann::json& family, const std::string& name) {
+  for (const auto& group : family["groups"]) {
+    if (group["name"] == name) return group;
+  }
+  throw std::runtime_error("no group " + name);
+}
+
+TEST(CliAudit, CompasAggregatedReproducesPublishedErrorRates) {
+  const RunResult r = run(kCompas + " --reference Caucasian");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  const auto& family = json["result"]["families"][0];
+  EXPECT_EQ(family["reference"]["group"], "Caucasian");
+  const auto& black = find_group(family, "African-American");
+  const auto& white = find_group(family, "Caucasian");
+  EXPECT_NEAR(black["rates"]["fpr"]["value"].get<double>(), 0.4485, 5e-5);
+  EXPECT_NEAR(black["rates"]["fnr"]["value"].get<double>(), 0.2799, 5e-5);
+  EXPECT_NEAR(white["rates"]["fpr"]["value"].get<double>(), 0.2345, 5e-5);
+  EXPECT_NEAR(white["rates"]["fnr"]["value"].get<double>(), 0.4772, 5e-5);
+  EXPECT_EQ(black["rates"]["fpr"]["denominator"], 1795);
+  EXPECT_TRUE(black["disparities"]["fpr"]["significant"].get<bool>());
+  EXPECT_NEAR(black["disparities"]["fpr"]["difference"].get<double>(), 805.0 / 1795 - 349.0 / 1488, 1e-12);
+  EXPECT_EQ(json["recipe"]["input"]["sha256"].get<std::string>().size(), 64U);
+  EXPECT_EQ(json["recipe"]["options"]["count"], "n");
+}
+
+TEST(CliAudit, BootstrapIsSeededAndReported) {
+  const RunResult a = run(kCompas + " --bootstrap 200 --seed 7");
+  const RunResult b = run(kCompas + " --bootstrap 200 --seed 7");
+  ASSERT_EQ(a.exit_status, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  const auto json = nlohmann::json::parse(a.out);
+  const auto& white = find_group(json["result"]["families"][0], "Caucasian");
+  EXPECT_TRUE(white["disparities"]["fpr"]["bootstrap_difference"].is_array());
+  EXPECT_EQ(json["result"]["settings"]["bootstrap_replicates"], 200);
+}
+
+TEST(CliAudit, TextAndCsvForms) {
+  const RunResult text = run(kCompas + " --format text");
+  ASSERT_EQ(text.exit_status, 0) << text.err;
+  EXPECT_NE(text.out.find("four-fifths rule"), std::string::npos);
+  EXPECT_NE(text.out.find("sha256"), std::string::npos);
+  const RunResult csv = run(kCompas + " --format csv");
+  ASSERT_EQ(csv.exit_status, 0) << csv.err;
+  EXPECT_EQ(csv.out.rfind("family,group,suppressed,reference,n,selection_rate", 0), 0U);
+  EXPECT_NE(csv.out.find("race,Caucasian,0,"), std::string::npos);
+}
+
+TEST(CliAudit, SuppressionCountsSmallGroups) {
+  const std::string path =
+      write_temp("small.csv", "g,d\na,1\na,0\na,1\na,0\na,1\na,0\na,1\na,0\na,1\na,0\na,1\nb,1\nb,0\n");
+  const RunResult r = run("audit metrics " + path + " -g g --decision d");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["result"]["suppressed_groups"], 1);
+  const auto& b = find_group(json["result"]["families"][0], "b");
+  EXPECT_TRUE(b["suppressed"].get<bool>());
+  EXPECT_FALSE(b.contains("n"));
+  EXPECT_TRUE(find_group(json["result"]["families"][0], "a")["rates"]["tpr"]["value"].is_null());
+}
+
+TEST(CliAudit, BadDecisionPointsAtTheCell) {
+  const std::string path = write_temp("bad.csv", "g,d\na,1\na,yes please\n");
+  const RunResult r = run("audit metrics " + path + " -g g --decision d");
+  EXPECT_EQ(r.exit_status, 3);  // parse error
+  EXPECT_NE(r.err.find(":3:3"), std::string::npos) << r.err;
+}
+
+TEST(CliAudit, NegativeCountAndUnknownReference) {
+  const std::string path = write_temp("neg.csv", "g,d,n\na,1,5\nb,0,-2\n");
+  const RunResult negative = run("audit metrics " + path + " -g g --decision d --count n");
+  EXPECT_EQ(negative.exit_status, 2);
+  EXPECT_NE(negative.err.find(":3:5"), std::string::npos) << negative.err;
+  const RunResult reference = run(kCompas + " --reference Caucasain");
+  EXPECT_EQ(reference.exit_status, 2);
+  EXPECT_NE(reference.err.find("Caucasian"), std::string::npos) << reference.err;
+}
+
+TEST(CliAudit, ScoreThresholdFromStdin) {
+  const std::string path = write_temp("score.csv", "g,s,y\na,0.9,1\na,0.2,0\nb,0.6,0\nb,0.4,1\n");
+  const RunResult r = run("audit metrics - -g g --score s --threshold 0.5 --label y --min-cell 0 < " + path);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(json["result"]["families"][0]["groups"][0]["rates"]["selection_rate"]["value"] == 0.5);
+  EXPECT_TRUE(json["recipe"]["input"]["sha256"].is_string());
+}
+
+}  // namespace
