@@ -73,45 +73,110 @@ Moments moments(std::span<const double> values, std::span<const double> weights)
   return m;
 }
 
-double gini_sorted(std::span<const double> sorted_values, std::span<const double> weights) {
-  require_same_length(sorted_values, weights);
+namespace {
+
+struct ValueWeight {
+  double value;
+  double weight;
+};
+
+// The Gini sweep over units in ascending order, `fetch(k)` giving the k-th unit's (value, weight).
+// Σ_i Σ_j w_i w_j |y_i − y_j| = 2 Σ_i w_i y_i (weight below i − weight above i). The sum runs over fixed
+// chunks in parallel: within a chunk below/above are local, and the chunk's offset adds (B_c − A_c)·Σ_c wy,
+// B_c and A_c being the weight before and after it. Fixed chunks make the result thread-count independent.
+// `kBuffered`: copy each chunk into a local buffer first (worth it when fetch is a random read).
+template <bool kBuffered, typename Fetch>
+double gini_sweep(std::size_t n, Fetch&& fetch) {
+  constexpr std::size_t kChunk = 1U << 16U;
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  std::vector<double> chunk_weight(chunks, 0.0);
+  std::vector<double> chunk_weighted_sum(chunks, 0.0);
+  std::vector<double> chunk_local_sum(chunks, 0.0);
+  std::vector<std::uint8_t> chunk_negative(chunks, 0);
+  const auto signed_chunks = static_cast<long long>(chunks);
+#pragma omp parallel if (chunks > 1)
+  {
+    std::vector<ValueWeight> buffer(kBuffered ? std::min(n, kChunk) : 0);
+    const auto unit = [&](std::size_t begin, std::size_t k) {
+      if constexpr (kBuffered) {
+        return buffer[k];
+      } else {
+        return fetch(begin + k);
+      }
+    };
+#pragma omp for schedule(static)
+    for (long long c = 0; c < signed_chunks; ++c) {
+      const auto chunk = static_cast<std::size_t>(c);
+      const std::size_t begin = chunk * kChunk;
+      const std::size_t size = std::min(n, begin + kChunk) - begin;
+      double weight = 0.0;
+      double weighted_sum = 0.0;
+      for (std::size_t k = 0; k < size; ++k) {
+        if constexpr (kBuffered) buffer[k] = fetch(begin + k);
+        const ValueWeight u = unit(begin, k);
+        if (u.weight <= 0.0) continue;
+        if (u.value < 0.0) chunk_negative[chunk] = 1;
+        weight += u.weight;
+        weighted_sum += u.weight * u.value;
+      }
+      double below = 0.0;
+      double local = 0.0;
+      for (std::size_t k = 0; k < size; ++k) {
+        const ValueWeight u = unit(begin, k);
+        if (u.weight <= 0.0) continue;
+        local += u.weight * u.value * (below - (weight - below - u.weight));
+        below += u.weight;
+      }
+      chunk_weight[chunk] = weight;
+      chunk_weighted_sum[chunk] = weighted_sum;
+      chunk_local_sum[chunk] = local;
+    }
+  }
   double total_weight = 0.0;
-  double weighted_sum = 0.0;
-  for (std::size_t i = 0; i < sorted_values.size(); ++i) {
-    total_weight += weights[i];
-    weighted_sum += weights[i] * sorted_values[i];
+  double total_weighted_sum = 0.0;
+  for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
+    if (chunk_negative[chunk] != 0) {
+      throw Error(ErrorCode::InvalidInput, "Gini needs non-negative values, but a unit has a negative one",
+                  "relative inequality indices are undefined for negative values");
+    }
+    total_weight += chunk_weight[chunk];
+    total_weighted_sum += chunk_weighted_sum[chunk];
   }
   Moments m;
   m.total_weight = total_weight;
-  m.mean = total_weight > 0.0 ? weighted_sum / total_weight : 0.0;
+  m.mean = total_weight > 0.0 ? total_weighted_sum / total_weight : 0.0;
   require_positive_mean(m, "Gini");
-  require_values_at_least(sorted_values, weights, false, "Gini");
-  // Σ_i Σ_j w_i w_j |y_i − y_j| = 2 Σ_i w_i y_i (weight below i − weight above i).
-  double below = 0.0;
   double signed_sum = 0.0;
-  for (std::size_t i = 0; i < sorted_values.size(); ++i) {
-    const double w = weights[i];
-    const double above = total_weight - below - w;
-    signed_sum += w * sorted_values[i] * (below - above);
-    below += w;
+  double before = 0.0;
+  for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
+    const double after = total_weight - before - chunk_weight[chunk];
+    signed_sum += chunk_local_sum[chunk] + (before - after) * chunk_weighted_sum[chunk];
+    before += chunk_weight[chunk];
   }
-  return std::max(0.0, signed_sum / (total_weight * weighted_sum));
+  return std::max(0.0, signed_sum / (total_weight * total_weighted_sum));
+}
+
+}  // namespace
+
+double gini_sorted(std::span<const double> sorted_values, std::span<const double> weights) {
+  require_same_length(sorted_values, weights);
+  return gini_sweep<false>(sorted_values.size(), [&](std::size_t k) {
+    return ValueWeight{sorted_values[k], weights[k]};
+  });
 }
 
 double gini(std::span<const double> values, std::span<const double> weights) {
   require_same_length(values, weights);
   const std::vector<std::uint32_t> order = sort_order(values);
-  std::vector<double> sorted_values(values.size());
-  std::vector<double> sorted_weights(values.size());
-  const auto n = static_cast<long long>(order.size());
-  // Random reads: two threads keep more cache misses in flight.
+  // Interleaved (value, weight) pairs: the sweep then makes one random read per unit, not two.
+  std::vector<ValueWeight> pairs(values.size());
+  const auto n = static_cast<long long>(values.size());
 #pragma omp parallel for schedule(static) if (n > 100000)
   for (long long k = 0; k < n; ++k) {
     const auto i = static_cast<std::size_t>(k);
-    sorted_values[i] = values[order[i]];
-    sorted_weights[i] = weights[order[i]];
+    pairs[i] = {values[i], weights[i]};
   }
-  return gini_sorted(sorted_values, sorted_weights);
+  return gini_sweep<true>(order.size(), [&](std::size_t k) { return pairs[order[k]]; });
 }
 
 double gini_correction(std::size_t units) {

@@ -4,11 +4,14 @@
 #include "test_support.hpp"
 
 #include "core/error.hpp"
+#include "core/random.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <vector>
 
 namespace equalis::measure {
@@ -66,6 +69,41 @@ RC_GTEST_PROP(GiniProperty, MatchesDefinitionAndIsScaleInvariant, ()) {
   for (auto& w : doubled) w *= 2.0;
   RC_ASSERT(std::abs(gini(data.values, doubled) - g) < 1e-12);
   RC_ASSERT(g >= 0.0 && g < 1.0);
+}
+
+// The chunked parallel sweep against a plain serial one on data spanning many chunks, with zero weights.
+TEST(Gini, ChunkedSweepEqualsSerialSweepOnLargeInput) {
+  Rng rng(5);
+  std::vector<double> y(300001);
+  std::vector<double> w(y.size());
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    y[i] = std::exp(3.0 * rng.uniform01());
+    w[i] = rng.uniform_index(10) == 0 ? 0.0 : 1.0 + static_cast<double>(rng.uniform_index(100));
+  }
+  std::vector<std::size_t> order(y.size());
+  std::iota(order.begin(), order.end(), 0U);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return y[a] < y[b]; });
+  double total_weight = 0.0;
+  double weighted_sum = 0.0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    total_weight += w[i];
+    weighted_sum += w[i] * y[i];
+  }
+  double below = 0.0;
+  double signed_sum = 0.0;
+  for (const std::size_t i : order) {
+    signed_sum += w[i] * y[i] * (below - (total_weight - below - w[i]));
+    below += w[i];
+  }
+  const double expected = signed_sum / (total_weight * weighted_sum);
+  EXPECT_NEAR(gini(y, w), expected, 1e-12);
+  std::vector<double> sorted_y;
+  std::vector<double> sorted_w;
+  for (const std::size_t i : order) {
+    sorted_y.push_back(y[i]);
+    sorted_w.push_back(w[i]);
+  }
+  EXPECT_NEAR(gini_sorted(sorted_y, sorted_w), expected, 1e-12);
 }
 
 TEST(GeneralizedEntropy, HandWorkedExamples) {
