@@ -8,6 +8,9 @@
 #include "audit/audit.hpp"
 #include "audit/audit_report.hpp"
 #include "audit/decision_log.hpp"
+#include "audit/rules.hpp"
+#include "audit/sha256.hpp"
+#include "core/csv.hpp"
 #include "core/error.hpp"
 
 #include <fmt/format.h>
@@ -193,6 +196,70 @@ void add_metrics_command(CLI::App& audit_cmd, Context& context) {
   cmd->callback([args, &context] { run_metrics(*args, context); });
 }
 
+struct RulesArgs {
+  std::string file;
+  std::string rule;
+  std::vector<std::string> groups;
+  std::string count;
+  audit::RuleAuditOptions options;
+  char delimiter = ',';
+};
+
+void run_rules(RulesArgs& args, Context& context) {
+  // Parse the rule before reading the file, so a typo fails fast with its
+  // column.
+  audit::Rule rule = audit::Rule::parse(args.rule);
+  CsvOptions csv_options;
+  csv_options.delimiter = args.delimiter;
+  const CsvTable table = CsvTable::read_file(args.file, csv_options);
+  args.options.group_columns = args.groups;
+  if (!args.count.empty()) args.options.count_column = args.count;
+  const audit::RuleAuditResult result = audit::audit_rule(table, rule, args.options);
+  audit::Recipe recipe{"audit rules",
+                       args.file,
+                       audit::sha256_file_hex(args.file),
+                       {{"rule", args.rule},
+                        {"group", args.groups},
+                        {"count", args.count},
+                        {"min_cell", args.options.min_cell_size},
+                        {"alpha", args.options.alpha}}};
+  if (context.output.format == OutputFormat::Text) {
+    emit(context.output, audit::to_text(result, recipe));
+    return;
+  }
+  if (context.output.format == OutputFormat::Csv) {
+    emit(context.output, audit::to_csv(result));
+    return;
+  }
+  nlohmann::ordered_json out = envelope("audit rules", args.file, table.row_count());
+  out["recipe"] = audit::recipe_json(recipe);
+  out["result"] = audit::to_json(result);
+  emit(context.output, out.dump(2) + "\n");
+}
+
+void add_rules_command(CLI::App& audit_cmd, Context& context) {
+  auto args = std::make_shared<RulesArgs>();
+  CLI::App* cmd = audit_cmd.add_subcommand("rules",
+                                           "Evaluate an eligibility rule on a population table and report "
+                                           "who it excludes, by group");
+  cmd->add_option("file", args->file, "Population CSV (one row per person, or per cell with --count)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-r,--rule", args->rule,
+                  "Rule, e.g. 'hukou == \"local\" and has_e_id' (==, !=, <, "
+                  "<=, >, >=, and, or, not, parentheses)")
+      ->required();
+  cmd->add_option("-g,--group", args->groups, "Attribute to break exclusion down by (repeatable)")
+      ->required();
+  cmd->add_option("--count", args->count, "Count column of an aggregated population table");
+  cmd->add_option("--min-cell", args->options.min_cell_size,
+                  "Suppress groups with fewer people (default 10)");
+  cmd->add_option("--alpha", args->options.alpha, "Intervals are 1 - alpha")->check(CLI::Range(1e-12, 0.5));
+  cmd->add_option("--delimiter", args->delimiter, "CSV field delimiter")->default_val(',');
+  add_output_options(*cmd, context);
+  cmd->callback([args, &context] { run_rules(*args, context); });
+}
+
 }  // namespace
 
 void add_audit_command(CLI::App& app, Context& context) {
@@ -200,6 +267,7 @@ void add_audit_command(CLI::App& app, Context& context) {
       app.add_subcommand("audit", "Audit automated eligibility decisions for unequal treatment");
   audit_cmd->require_subcommand(1);
   add_metrics_command(*audit_cmd, context);
+  add_rules_command(*audit_cmd, context);
 }
 
 namespace {

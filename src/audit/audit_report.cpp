@@ -299,4 +299,97 @@ std::string to_text(const AuditResult& result, const DecisionTable& table, const
   return out;
 }
 
+namespace {
+
+Json rule_group_json(const RuleGroup& group) {
+  Json out{{"name", group.name}, {"suppressed", group.suppressed}};
+  if (group.suppressed) return out;
+  out["population"] = group.population;
+  out["eligible"] = group.eligible;
+  out["excluded"] = group.excluded;
+  out["undetermined"] = group.undetermined;
+  out["exclusion_rate"] = optional_json(group.exclusion_rate);
+  out["wilson"] = interval_json(group.exclusion_interval);
+  out["difference_to_least_excluded"] = optional_json(group.difference_to_least_excluded);
+  out["ratio_to_least_excluded"] = optional_json(group.ratio_to_least_excluded);
+  out["z_test"] = test_json(group.z_test, true);
+  return out;
+}
+
+}  // namespace
+
+Json to_json(const RuleAuditResult& result) {
+  Json out;
+  out["rule"] = result.rule;
+  out["overall"] = rule_group_json(result.overall);
+  Json families = Json::array();
+  for (const RuleFamily& family : result.families) {
+    Json groups = Json::array();
+    for (const RuleGroup& group : family.groups) groups.push_back(rule_group_json(group));
+    families.push_back({{"attribute", family.attribute},
+                        {"least_excluded", family.least_excluded},
+                        {"suppressed_groups", family.suppressed_groups},
+                        {"groups", std::move(groups)}});
+  }
+  out["by_attribute"] = std::move(families);
+  return out;
+}
+
+std::string to_csv(const RuleAuditResult& result) {
+  std::string out =
+      "attribute,group,suppressed,population,eligible,excluded,undetermined,exclusion_rate,wilson_low,wilson_"
+      "high,"
+      "difference_to_least_excluded,ratio_to_least_excluded,p_z\n";
+  auto row = [&out](const std::string& attribute, const RuleGroup& group) {
+    out += csv_quote(attribute) + "," + csv_quote(group.name) + ",";
+    if (group.suppressed) {
+      out += "1,,,,,,,,,,\n";
+      return;
+    }
+    out +=
+        fmt::format("0,{},{},{},{},", group.population, group.eligible, group.excluded, group.undetermined);
+    out +=
+        csv_number(group.exclusion_rate) + "," +
+        csv_number(group.exclusion_interval ? std::optional(group.exclusion_interval->low) : std::nullopt) +
+        "," +
+        csv_number(group.exclusion_interval ? std::optional(group.exclusion_interval->high) : std::nullopt) +
+        "," + csv_number(group.difference_to_least_excluded) + "," +
+        csv_number(group.ratio_to_least_excluded) + "," +
+        csv_number(group.z_test ? std::optional(group.z_test->p_value) : std::nullopt) + "\n";
+  };
+  row("(all)", result.overall);
+  for (const RuleFamily& family : result.families) {
+    for (const RuleGroup& group : family.groups) row(family.attribute, group);
+  }
+  return out;
+}
+
+std::string to_text(const RuleAuditResult& result, const Recipe& recipe) {
+  std::string out = fmt::format("equalis {} — {}\nrule: {}\npopulation: {}{}\n", equalis_version(),
+                                recipe.command, result.rule, recipe.input_file,
+                                recipe.input_sha256.empty() ? "" : " (sha256 " + recipe.input_sha256 + ")");
+  out += fmt::format("overall: {} people, {} eligible, {} excluded ({}), {} undetermined (missing values)\n",
+                     result.overall.population, result.overall.eligible, result.overall.excluded,
+                     percent(result.overall.exclusion_rate), result.overall.undetermined);
+  for (const RuleFamily& family : result.families) {
+    out +=
+        fmt::format("\n== excluded by {} (least excluded: {}) ==\n", family.attribute, family.least_excluded);
+    out += fmt::format("{:<24} {:>10} {:>10} {:>9} {:>17} {:>8}\n", "group", "population", "excluded", "rate",
+                       "95% interval", "ratio");
+    for (const RuleGroup& group : family.groups) {
+      if (group.suppressed) continue;
+      out += fmt::format("{:<24} {:>10} {:>10} {:>9} {:>17} {:>8}\n", group.name.substr(0, 24),
+                         group.population, group.excluded, percent(group.exclusion_rate),
+                         group.exclusion_interval
+                             ? fmt::format("{:.1f}–{:.1f}%", 100.0 * group.exclusion_interval->low,
+                                           100.0 * group.exclusion_interval->high)
+                             : std::string("undef"),
+                         group.ratio_to_least_excluded ? fmt::format("{:.2f}", *group.ratio_to_least_excluded)
+                                                       : std::string("undef"));
+    }
+    out += fmt::format("suppressed groups (population < min cell size): {}\n", family.suppressed_groups);
+  }
+  return out;
+}
+
 }  // namespace equalis::audit

@@ -4,6 +4,7 @@
 
 #include "audit/audit.hpp"
 #include "audit/decision_log.hpp"
+#include "audit/rules.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,11 @@ nlohmann::ordered_json to_json(const AuditResult& result, const DecisionTable& t
 // One row per (family, group): counts, rates with Wilson bounds, disparities; empty cells = undefined.
 std::string to_csv(const AuditResult& result);
 std::string to_text(const AuditResult& result, const DecisionTable& table, const Recipe& recipe);
+
+// Rule audit: who the rule excludes, by group.
+nlohmann::ordered_json to_json(const RuleAuditResult& result);
+std::string to_csv(const RuleAuditResult& result);
+std::string to_text(const RuleAuditResult& result, const Recipe& recipe);
 
 // JSON helpers shared by the other audit reports.
 nlohmann::ordered_json optional_json(const std::optional<double>& value);

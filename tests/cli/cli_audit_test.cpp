@@ -105,4 +105,27 @@ TEST(CliAudit, ScoreThresholdFromStdin) {
   EXPECT_TRUE(json["recipe"]["input"]["sha256"].is_string());
 }
 
+TEST(CliAudit, RuleAuditReportsExclusionByGroup) {
+  std::string population = "hukou,has_e_id,region\n";
+  for (int i = 0; i < 20; ++i)
+    population += "local,1,north\nlocal,0,north\nmigrant,1,south\nmigrant,0,south\nmigrant,0,north\n";
+  const std::string path = write_temp("pop.csv", population);
+  const RunResult r =
+      run("audit rules " + path + " --rule 'hukou == \"local\" and has_e_id' -g hukou -g region");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  const auto& hukou = json["result"]["by_attribute"][0];
+  EXPECT_EQ(hukou["least_excluded"], "local");
+  EXPECT_DOUBLE_EQ(hukou["groups"][0]["exclusion_rate"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(hukou["groups"][1]["exclusion_rate"].get<double>(), 1.0);
+  EXPECT_EQ(json["result"]["overall"]["excluded"], 80);
+}
+
+TEST(CliAudit, RuleThatDoesNotParsePointsAtItsColumn) {
+  const std::string path = write_temp("pop2.csv", "hukou\nlocal\n");
+  const RunResult r = run("audit rules " + path + " --rule 'hukou == \"local\" and' -g hukou");
+  EXPECT_EQ(r.exit_status, 3);
+  EXPECT_NE(r.err.find("rule:1:21"), std::string::npos) << r.err;
+}
+
 }  // namespace
