@@ -8,14 +8,18 @@
 #include "audit/audit.hpp"
 #include "audit/audit_report.hpp"
 #include "audit/decision_log.hpp"
+#include "audit/mitigation.hpp"
+#include "audit/representation.hpp"
 #include "audit/rules.hpp"
 #include "audit/sha256.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/table.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <memory>
 
 namespace equalis::cli {
@@ -260,6 +264,260 @@ void add_rules_command(CLI::App& audit_cmd, Context& context) {
   cmd->callback([args, &context] { run_rules(*args, context); });
 }
 
+using Json = nlohmann::ordered_json;
+
+Json optional_number(const std::optional<double>& value) {
+  return audit::optional_json(value);
+}
+
+// ---- representation ----------------------------------------------------------------------------------
+
+struct RepresentationArgs {
+  std::string file, group, count, reference_file, reference_group, reference_value;
+  audit::RepresentationOptions options;
+  char delimiter = ',';
+};
+
+std::vector<std::pair<std::string, std::uint64_t>> group_counts(const CsvTable& table,
+                                                                const std::string& group,
+                                                                const std::string& count) {
+  const CategoryColumn column = read_category_column(table, group);
+  std::vector<std::uint64_t> totals(column.labels.size() + 1, 0);
+  std::optional<NumericColumn> counts;
+  if (!count.empty()) counts = read_numeric_column(table, count);
+  const std::size_t count_idx = count.empty() ? 0 : table.column_index(count);
+  for (std::size_t row_idx = 0; row_idx < column.size(); ++row_idx) {
+    std::uint64_t weight = 1;
+    if (counts) {
+      const double value = counts->values[row_idx];
+      if (counts->valid[row_idx] == 0 || value < 0.0 || value != std::floor(value)) {
+        throw Error(ErrorCode::InvalidInput, "a count is missing, negative or not whole",
+                    "counts are numbers of records: whole and non-negative",
+                    table.location(row_idx, count_idx));
+      }
+      weight = static_cast<std::uint64_t>(value);
+    }
+    totals[column.valid[row_idx] != 0 ? column.codes[row_idx] : column.labels.size()] += weight;
+  }
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  for (std::size_t code = 0; code < column.labels.size(); ++code)
+    out.emplace_back(column.labels[code], totals[code]);
+  if (totals.back() > 0) out.emplace_back(std::string(audit::kMissingGroupLabel), totals.back());
+  return out;
+}
+
+void run_representation(RepresentationArgs& args, Context& context) {
+  CsvOptions csv_options;
+  csv_options.delimiter = args.delimiter;
+  const CsvTable data = CsvTable::read_file(args.file, csv_options);
+  const CsvTable reference = CsvTable::read_file(args.reference_file, csv_options);
+  const auto counts = group_counts(data, args.group, args.count);
+  const std::string reference_group = args.reference_group.empty() ? args.group : args.reference_group;
+  const std::size_t group_idx = reference.column_index(reference_group);
+  const NumericColumn values = read_numeric_column(reference, args.reference_value);
+  std::vector<std::pair<std::string, double>> shares;
+  for (std::size_t row_idx = 0; row_idx < reference.row_count(); ++row_idx) {
+    if (values.valid[row_idx] == 0) {
+      throw Error(ErrorCode::InvalidInput, "a reference share is missing",
+                  "give every group its population or share",
+                  reference.location(row_idx, reference.column_index(args.reference_value)));
+    }
+    shares.emplace_back(std::string(reference.cell(row_idx, group_idx)), values.values[row_idx]);
+  }
+  const audit::RepresentationResult result = audit::compare_representation(counts, shares, args.options);
+  Json rows = Json::array();
+  std::string text = fmt::format("{:<24} {:>9} {:>9} {:>17} {:>9} {:>7}  flags\n", "group", "count", "data",
+                                 "95% interval", "population", "ratio");
+  std::string csv =
+      "group,suppressed,count,data_share,wilson_low,wilson_high,population_share,coverage_ratio,"
+      "under_covered,significantly_under\n";
+  for (const auto& row : result.rows) {
+    Json item{{"group", row.group}, {"suppressed", row.suppressed}};
+    if (!row.suppressed) {
+      item["count"] = row.count;
+      item["data_share"] = optional_number(row.data_share);
+      item["wilson"] = audit::interval_json(row.data_interval);
+    }
+    item["population_share"] = optional_number(row.population_share);
+    item["coverage_ratio"] = optional_number(row.coverage_ratio);
+    item["under_covered"] = row.under_covered;
+    item["significantly_under"] = row.significantly_under;
+    rows.push_back(std::move(item));
+    auto num = [](const std::optional<double>& v) { return v ? fmt::format("{:.10g}", *v) : std::string(); };
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", row.group, row.suppressed ? 1 : 0,
+                       row.suppressed ? std::string() : std::to_string(row.count), num(row.data_share),
+                       row.data_interval ? num(row.data_interval->low) : "",
+                       row.data_interval ? num(row.data_interval->high) : "", num(row.population_share),
+                       num(row.coverage_ratio), row.under_covered ? 1 : 0, row.significantly_under ? 1 : 0);
+    auto pct = [](const std::optional<double>& v) {
+      return v ? fmt::format("{:.1f}%", 100.0 * *v) : std::string("-");
+    };
+    text += fmt::format(
+        "{:<24} {:>9} {:>9} {:>17} {:>9} {:>7} {}{}\n", row.group.substr(0, 24),
+        row.suppressed ? std::string("<min") : std::to_string(row.count), pct(row.data_share),
+        row.data_interval
+            ? fmt::format("{:.1f}–{:.1f}%", 100 * row.data_interval->low, 100 * row.data_interval->high)
+            : std::string("-"),
+        pct(row.population_share),
+        row.coverage_ratio ? fmt::format("{:.2f}", *row.coverage_ratio) : std::string("-"),
+        row.under_covered ? " under-covered" : "", row.significantly_under ? " (significant)" : "");
+  }
+  audit::Recipe recipe{"audit representation",
+                       args.file,
+                       audit::sha256_file_hex(args.file),
+                       {{"group", args.group},
+                        {"count", args.count},
+                        {"reference", args.reference_file},
+                        {"reference_sha256", audit::sha256_file_hex(args.reference_file)},
+                        {"reference_group", reference_group},
+                        {"reference_value", args.reference_value},
+                        {"coverage_threshold", args.options.coverage_threshold},
+                        {"min_cell", args.options.min_cell_size},
+                        {"alpha", args.options.alpha}}};
+  if (context.output.format == OutputFormat::Csv) {
+    emit(context.output, csv);
+    return;
+  }
+  if (context.output.format == OutputFormat::Text) {
+    emit(context.output,
+         fmt::format("equalis {} — audit representation\ndata: {} (sha256 {}), {} records\n\n",
+                     audit::equalis_version(), args.file, recipe.input_sha256, result.total) +
+             text +
+             fmt::format("\nunder-covered (share < {:.0f}% of the population share): {}; significantly: {}; "
+                         "suppressed: {}; not in the reference: {}\n",
+                         100.0 * args.options.coverage_threshold, result.under_covered,
+                         result.significantly_under, result.suppressed, result.not_in_reference.size()));
+    return;
+  }
+  Json out = envelope("audit representation", args.file, data.row_count());
+  out["recipe"] = audit::recipe_json(recipe);
+  out["result"] = {{"total", result.total},
+                   {"under_covered", result.under_covered},
+                   {"significantly_under", result.significantly_under},
+                   {"suppressed", result.suppressed},
+                   {"not_in_reference", result.not_in_reference},
+                   {"groups", std::move(rows)}};
+  emit(context.output, out.dump(2) + "\n");
+}
+
+void add_representation_command(CLI::App& audit_cmd, Context& context) {
+  auto args = std::make_shared<RepresentationArgs>();
+  CLI::App* cmd = audit_cmd.add_subcommand(
+      "representation",
+      "Compare a data set's group shares with reference population shares (under-coverage)");
+  cmd->add_option("file", args->file, "Data set CSV (applicants, registry, training data)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-g,--group", args->group, "Group column in the data set")->required();
+  cmd->add_option("--count", args->count, "Count column of an aggregated data set");
+  cmd->add_option("--reference", args->reference_file,
+                  "Reference CSV with one row per group (e.g. a census table)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--reference-group", args->reference_group,
+                  "Group column of the reference (default: --group)");
+  cmd->add_option("--reference-value", args->reference_value,
+                  "Population count or share column of the reference")
+      ->required();
+  cmd->add_option("--coverage", args->options.coverage_threshold,
+                  "Under-covered below this ratio (default 0.8)")
+      ->check(CLI::Range(0.01, 1.0));
+  cmd->add_option("--min-cell", args->options.min_cell_size,
+                  "Suppress groups with fewer records (default 10)");
+  cmd->add_option("--alpha", args->options.alpha, "Intervals are 1 - alpha")->check(CLI::Range(1e-12, 0.5));
+  cmd->add_option("--delimiter", args->delimiter, "CSV field delimiter")->default_val(',');
+  add_output_options(*cmd, context);
+  cmd->callback([args, &context] { run_representation(*args, context); });
+}
+
+// ---- mitigation -----------------------------------------------------------------------------------------
+
+struct MitigateArgs {
+  DecisionArgs log;
+  std::optional<double> target_tpr;
+};
+
+void run_mitigate(MitigateArgs& args, Context& context) {
+  if (context.output.format == OutputFormat::Csv) {
+    throw Error(ErrorCode::Unsupported, "mitigation results have no CSV form", "use --format json or text");
+  }
+  audit::DecisionLogSpec spec = make_spec(args.log);
+  if (args.log.label.empty()) {
+    throw Error(ErrorCode::InvalidInput, "mitigation needs the true outcome", "give --label COLUMN");
+  }
+  const audit::DecisionTable table = audit::read_decision_log(args.log.file, spec, context.progress);
+  const auto weights = audit::reweighing_weights(table);
+  Json reweighing = Json::array();
+  std::string text = fmt::format(
+      "equalis {} — audit mitigate\ninput: {} (sha256 {})\n\n"
+      "Reweighing (Kamiran & Calders 2012): training weight per (group, label)\n",
+      audit::equalis_version(), args.log.file, table.sha256);
+  for (const auto& cell : weights) {
+    reweighing.push_back({{"group", cell.group},
+                          {"label", cell.label},
+                          {"count", cell.count},
+                          {"weight", optional_number(cell.weight)}});
+    text += fmt::format("  {:<32} label {}  n = {:>9}  weight {}\n", cell.group.substr(0, 32), cell.label,
+                        cell.count,
+                        cell.weight ? fmt::format("{:.4f}", *cell.weight) : std::string("- (empty cell)"));
+  }
+  Json thresholds = nullptr;
+  if (!args.log.score.empty()) {
+    const audit::ScoredRows rows = audit::read_scored_rows(args.log.file, spec, context.progress);
+    const audit::ThresholdResult result =
+        audit::equal_opportunity_thresholds(rows, *args.log.threshold, args.target_tpr);
+    Json groups = Json::array();
+    text += fmt::format(
+        "\nGroup thresholds for equal opportunity (Hardt et al. 2016), target TPR {:.1f}%\n"
+        "  accuracy {:.2f}% -> {:.2f}% (change {:+.2f} points)\n",
+        100.0 * result.target_tpr, 100.0 * result.accuracy_before, 100.0 * result.accuracy_after,
+        100.0 * (result.accuracy_after - result.accuracy_before));
+    for (const auto& g : result.groups) {
+      groups.push_back(
+          {{"group", g.group},
+           {"n", g.n},
+           {"positives", g.positives},
+           {"threshold", optional_number(g.threshold)},
+           {"tpr", {{"before", optional_number(g.tpr_before)}, {"after", optional_number(g.tpr_after)}}},
+           {"fpr", {{"before", optional_number(g.fpr_before)}, {"after", optional_number(g.fpr_after)}}},
+           {"selection_rate",
+            {{"before", optional_number(g.selection_before)},
+             {"after", optional_number(g.selection_after)}}}});
+      text += fmt::format("  {:<32} threshold {}  TPR {} -> {}\n", g.group.substr(0, 32),
+                          g.threshold ? fmt::format("{:.4g}", *g.threshold) : std::string("(base)"),
+                          g.tpr_before ? fmt::format("{:.1f}%", 100 * *g.tpr_before) : std::string("undef"),
+                          g.tpr_after ? fmt::format("{:.1f}%", 100 * *g.tpr_after) : std::string("undef"));
+    }
+    thresholds = {{"base_threshold", result.base_threshold},
+                  {"target_tpr", result.target_tpr},
+                  {"accuracy_before", result.accuracy_before},
+                  {"accuracy_after", result.accuracy_after},
+                  {"accuracy_change", result.accuracy_after - result.accuracy_before},
+                  {"groups", std::move(groups)}};
+  }
+  if (context.output.format == OutputFormat::Text) {
+    emit(context.output, text);
+    return;
+  }
+  audit::Recipe recipe{"audit mitigate", args.log.file, table.sha256, decision_options_json(args.log)};
+  recipe.options["target_tpr"] = optional_number(args.target_tpr);
+  Json out = envelope("audit mitigate", args.log.file, table.rows_read);
+  out["recipe"] = audit::recipe_json(recipe);
+  out["result"] = {{"reweighing", std::move(reweighing)},
+                   {"equal_opportunity_thresholds", std::move(thresholds)}};
+  emit(context.output, out.dump(2) + "\n");
+}
+
+void add_mitigate_command(CLI::App& audit_cmd, Context& context) {
+  auto args = std::make_shared<MitigateArgs>();
+  CLI::App* cmd = audit_cmd.add_subcommand(
+      "mitigate", "Reweighing weights and equal-opportunity group thresholds, with the accuracy change");
+  add_decision_options(*cmd, args->log);
+  cmd->add_option("--target-tpr", args->target_tpr, "TPR every group should reach (default: overall TPR)");
+  add_output_options(*cmd, context);
+  cmd->callback([args, &context] { run_mitigate(*args, context); });
+}
+
 }  // namespace
 
 void add_audit_command(CLI::App& app, Context& context) {
@@ -268,6 +526,8 @@ void add_audit_command(CLI::App& app, Context& context) {
   audit_cmd->require_subcommand(1);
   add_metrics_command(*audit_cmd, context);
   add_rules_command(*audit_cmd, context);
+  add_representation_command(*audit_cmd, context);
+  add_mitigate_command(*audit_cmd, context);
 }
 
 namespace {

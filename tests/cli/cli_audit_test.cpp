@@ -128,4 +128,37 @@ TEST(CliAudit, RuleThatDoesNotParsePointsAtItsColumn) {
   EXPECT_NE(r.err.find("rule:1:21"), std::string::npos) << r.err;
 }
 
+TEST(CliAudit, RepresentationFlagsUnderCoveredGroups) {
+  std::string applicants = "region\n";
+  for (int i = 0; i < 30; ++i) applicants += "north\n";
+  for (int i = 0; i < 70; ++i) applicants += "south\n";
+  const std::string data_path = write_temp("applicants.csv", applicants);
+  const std::string reference = write_temp("census.csv", "region,share\nnorth,0.5\nsouth,0.5\n");
+  const RunResult r = run("audit representation " + data_path + " -g region --reference " + reference +
+                          " --reference-value share");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  const auto& north = json["result"]["groups"][0];
+  EXPECT_EQ(north["group"], "north");
+  EXPECT_DOUBLE_EQ(north["coverage_ratio"].get<double>(), 0.6);
+  EXPECT_TRUE(north["under_covered"].get<bool>());
+  EXPECT_TRUE(north["significantly_under"].get<bool>());
+  EXPECT_EQ(json["result"]["under_covered"], 1);
+}
+
+TEST(CliAudit, MitigateReportsWeightsThresholdsAndAccuracyChange) {
+  const std::string path = write_temp("scored.csv",
+                                      "g,s,y\na,0.9,1\na,0.8,1\na,0.7,1\na,0.3,1\na,0.6,0\na,0.2,0\n"
+                                      "b,0.6,1\nb,0.4,1\nb,0.35,1\nb,0.1,1\nb,0.5,0\nb,0.1,0\n");
+  const RunResult r = run("audit mitigate " + path + " -g g --score s --threshold 0.5 --label y");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  const auto& thresholds = json["result"]["equal_opportunity_thresholds"];
+  EXPECT_DOUBLE_EQ(thresholds["target_tpr"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(thresholds["accuracy_change"].get<double>(), 7.0 / 12.0 - 0.5);
+  EXPECT_DOUBLE_EQ(thresholds["groups"][1]["threshold"].get<double>(), 0.4);
+  // a: 4 positives of 6, overall 8 of 12: w(a, 1) = (6/12)(8/12)/(4/12) = 1.
+  EXPECT_DOUBLE_EQ(json["result"]["reweighing"][0]["weight"].get<double>(), 1.0);
+}
+
 }  // namespace
