@@ -5,6 +5,7 @@
 
 #include "audit/audit.hpp"
 #include "audit/decision_log.hpp"
+#include "audit/monitor.hpp"
 #include "core/random.hpp"
 
 #include <benchmark/benchmark.h>
@@ -101,6 +102,31 @@ void BM_AuditBootstrap(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AuditBootstrap)->Args({1000, 0})->Args({1000, 1})->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// Monitoring: decisions per second through Monitor::add (window of 100 000, 62 groups).
+void BM_MonitorAdd(benchmark::State& state) {
+  std::vector<std::string> names;
+  for (int g = 0; g < 62; ++g) names.push_back(fmt::format("region_{:02}", g));
+  equalis::Rng rng(11, 0);
+  std::vector<std::uint32_t> groups(1U << 20U);
+  std::vector<std::uint8_t> selected(groups.size());
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    groups[i] = static_cast<std::uint32_t>(rng.uniform_index(names.size()));
+    selected[i] = rng.uniform01() < 0.4 + 0.002 * groups[i] ? 1 : 0;
+  }
+  equalis::audit::MonitorOptions options;
+  options.window_count = 100000;
+  equalis::audit::Monitor monitor(options);
+  std::size_t i = 0;
+  std::size_t alerts = 0;
+  for (auto _ : state) {
+    const std::size_t k = i++ & (groups.size() - 1);
+    if (monitor.add(names[groups[k]], selected[k] != 0)) ++alerts;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.counters["alerts"] = static_cast<double>(alerts);
+}
+BENCHMARK(BM_MonitorAdd);
 
 }  // namespace
 

@@ -7,11 +7,14 @@
 
 #include "audit/audit.hpp"
 #include "audit/audit_report.hpp"
+#include "audit/csv_stream.hpp"
 #include "audit/decision_log.hpp"
 #include "audit/mitigation.hpp"
+#include "audit/monitor.hpp"
 #include "audit/representation.hpp"
 #include "audit/rules.hpp"
 #include "audit/sha256.hpp"
+#include "core/atomic_file.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
@@ -19,8 +22,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <thread>
 
 namespace equalis::cli {
 
@@ -518,6 +526,152 @@ void add_mitigate_command(CLI::App& audit_cmd, Context& context) {
   cmd->callback([args, &context] { run_mitigate(*args, context); });
 }
 
+// ---- monitor ----------------------------------------------------------------------------------------------
+
+struct MonitorArgs {
+  std::string file;
+  std::vector<std::string> groups;
+  std::string decision, score, time_column, state_file;
+  std::optional<double> threshold;
+  std::vector<std::string> positive, negative;
+  audit::MonitorOptions options;
+  std::uint64_t save_every = 100000;
+  bool follow = false;
+  char delimiter = ',';
+};
+
+void save_monitor_state(const MonitorArgs& args, const audit::Monitor& monitor) {
+  if (!args.state_file.empty()) write_file_atomically(args.state_file, monitor.save_state().dump() + "\n");
+}
+
+void run_monitor(MonitorArgs& args, Context& context) {
+  if (args.decision.empty() == args.score.empty() || (!args.score.empty() && !args.threshold)) {
+    throw Error(ErrorCode::InvalidInput, "give exactly one of --decision and --score (with --threshold)",
+                "e.g. --decision granted, or --score risk --threshold 0.5");
+  }
+  if (args.options.window_seconds > 0.0 && args.time_column.empty()) {
+    throw Error(ErrorCode::InvalidInput, "a time window needs event times", "give --time COLUMN (seconds)");
+  }
+  std::optional<audit::Monitor> monitor;
+  if (!args.state_file.empty() && std::filesystem::exists(args.state_file)) {
+    std::ifstream in(args.state_file);
+    nlohmann::json state;
+    try {
+      state = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& error) {
+      throw Error(ErrorCode::Parse,
+                  fmt::format("state file '{}' is not JSON: {}", args.state_file, error.what()),
+                  "delete it to start over");
+    }
+    monitor.emplace(audit::Monitor::restore(state, args.options));
+  } else {
+    monitor.emplace(args.options);
+  }
+  CsvOptions csv_options;
+  csv_options.delimiter = args.delimiter;
+  audit::CsvStreamReader reader(args.file, csv_options);
+  if (args.follow) {
+    reader.set_wait_for_more([&context] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      return !context.progress.stop_requested();
+    });
+  }
+  std::vector<std::size_t> group_idx;
+  for (const auto& name : args.groups) group_idx.push_back(reader.column_index(name));
+  const std::size_t outcome_idx = reader.column_index(args.decision.empty() ? args.score : args.decision);
+  const bool timed = !args.time_column.empty();
+  const std::size_t time_idx = timed ? reader.column_index(args.time_column) : 0;
+  const audit::BinaryMapper mapper(args.positive, args.negative);
+  // A restarted monitor skips the decisions its state already holds (the log is append-only).
+  const std::uint64_t skip = monitor->events_seen();
+  std::uint64_t row = 0;
+  std::uint64_t alerts = 0;
+  std::string group;
+  while (reader.next()) {
+    if (++row <= skip) continue;
+    group.clear();
+    for (std::size_t k = 0; k < group_idx.size(); ++k) {
+      std::string_view cell = reader.field(group_idx[k]);
+      if (is_missing_token(cell)) cell = audit::kMissingGroupLabel;
+      if (k > 0) group += " × ";
+      group += cell;
+    }
+    bool selected = false;
+    const std::string_view outcome = reader.field(outcome_idx);
+    if (args.decision.empty()) {
+      const auto score = parse_number(outcome);
+      if (!score) {
+        throw Error(ErrorCode::Parse, fmt::format("score '{}' is not a number", outcome),
+                    "write a decimal number", reader.location(outcome_idx));
+      }
+      selected = *score >= *args.threshold;
+    } else {
+      const int value = mapper.map(outcome);
+      if (value < 0) {
+        throw Error(ErrorCode::Parse, fmt::format("decision '{}' is not 0/1", outcome),
+                    fmt::format("use {}", mapper.describe()), reader.location(outcome_idx));
+      }
+      selected = value == 1;
+    }
+    double time = 0.0;
+    if (timed) {
+      const auto value = parse_number(reader.field(time_idx));
+      if (!value) {
+        throw Error(ErrorCode::Parse, fmt::format("time '{}' is not a number", reader.field(time_idx)),
+                    "give times in seconds (e.g. Unix time)", reader.location(time_idx));
+      }
+      time = *value;
+    }
+    if (auto alert = monitor->add(group, selected, time)) {
+      ++alerts;
+      fmt::print("{}\n", alert->to_json().dump());
+      std::fflush(stdout);
+    }
+    if (args.save_every > 0 && monitor->events_seen() % args.save_every == 0)
+      save_monitor_state(args, *monitor);
+    if ((row & 0xFFFFU) == 0 && context.progress.stop_requested()) break;
+  }
+  save_monitor_state(args, *monitor);
+  nlohmann::ordered_json summary{{"type", "summary"},
+                                 {"events", monitor->events_seen()},
+                                 {"new_events", row > skip ? row - skip : 0},
+                                 {"window", monitor->window_size()},
+                                 {"alerts", alerts}};
+  fmt::print("{}\n", summary.dump());
+  std::fflush(stdout);
+}
+
+void add_monitor_command(CLI::App& audit_cmd, Context& context) {
+  auto args = std::make_shared<MonitorArgs>();
+  CLI::App* cmd = audit_cmd.add_subcommand(
+      "monitor", "Watch a decision log (file or stdin) and print a JSON line when a disparity is supported");
+  cmd->add_option("file", args->file, "Decision log CSV, '-' for stdin")->required();
+  cmd->add_option("-g,--group", args->groups, "Sensitive attribute column (repeatable: intersection)")
+      ->required();
+  cmd->add_option("--decision", args->decision, "Decision column (1 = selected)");
+  cmd->add_option("--score", args->score, "Score column; selected when score >= --threshold");
+  cmd->add_option("--threshold", args->threshold, "Threshold on --score");
+  cmd->add_option("--positive", args->positive, "Value(s) meaning 1 in the decision");
+  cmd->add_option("--negative", args->negative, "Value(s) meaning 0");
+  cmd->add_option("--time", args->time_column, "Event time column in seconds (for --window-seconds)");
+  cmd->add_option("--window", args->options.window_count,
+                  "Window: the last N decisions (default 10000; 0 = off)");
+  cmd->add_option("--window-seconds", args->options.window_seconds,
+                  "Window: the last S seconds (needs --time)");
+  cmd->add_option("--gap", args->options.gap_threshold,
+                  "Alert threshold on |rate(group) - rate(rest)| (0.1)");
+  cmd->add_option("--alpha", args->options.alpha, "z-test level for an alert (0.01)")
+      ->check(CLI::Range(1e-12, 0.5));
+  cmd->add_option("--min-group", args->options.min_group_size,
+                  "Smallest group size in the window to alert on (30)");
+  cmd->add_option("--state", args->state_file,
+                  "State file: restored at start, saved atomically while running");
+  cmd->add_option("--save-every", args->save_every, "Save the state every N decisions (default 100000)");
+  cmd->add_flag("--follow", args->follow, "Keep reading as the file grows (stop with Ctrl-C)");
+  cmd->add_option("--delimiter", args->delimiter, "CSV field delimiter")->default_val(',');
+  cmd->callback([args, &context] { run_monitor(*args, context); });
+}
+
 }  // namespace
 
 void add_audit_command(CLI::App& app, Context& context) {
@@ -528,6 +682,7 @@ void add_audit_command(CLI::App& app, Context& context) {
   add_rules_command(*audit_cmd, context);
   add_representation_command(*audit_cmd, context);
   add_mitigate_command(*audit_cmd, context);
+  add_monitor_command(*audit_cmd, context);
 }
 
 namespace {

@@ -118,8 +118,7 @@ ThresholdResult equal_opportunity_thresholds(const ScoredRows& rows, double base
   auto count_at_least = [](const std::vector<double>& sorted_desc, double t) {
     // sorted descending: the number of scores ≥ t
     return static_cast<std::uint64_t>(
-        std::upper_bound(sorted_desc.begin(), sorted_desc.end(), t, std::greater<>()) -
-        sorted_desc.begin());
+        std::upper_bound(sorted_desc.begin(), sorted_desc.end(), t, std::greater<>()) - sorted_desc.begin());
   };
   std::uint64_t correct_before = 0;
   std::uint64_t correct_after = 0;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <string>
 
 namespace {
@@ -159,6 +160,33 @@ TEST(CliAudit, MitigateReportsWeightsThresholdsAndAccuracyChange) {
   EXPECT_DOUBLE_EQ(thresholds["groups"][1]["threshold"].get<double>(), 0.4);
   // a: 4 positives of 6, overall 8 of 12: w(a, 1) = (6/12)(8/12)/(4/12) = 1.
   EXPECT_DOUBLE_EQ(json["result"]["reweighing"][0]["weight"].get<double>(), 1.0);
+}
+
+TEST(CliAudit, MonitorAlertsAndResumesFromState) {
+  // 600 balanced decisions, then 600 where b is never selected.
+  std::string log = "g,d\n";
+  for (int i = 0; i < 600; ++i)
+    log += std::string(i % 2 == 0 ? "a" : "b") + "," + ((i / 2) % 2 == 0 ? "1" : "0") + "\n";
+  std::string tail;
+  for (int i = 0; i < 600; ++i) tail += std::string(i % 2 == 0 ? "a,1" : "b,0") + "\n";
+  const std::string first = write_temp("mon1.csv", log);
+  const std::string whole = write_temp("mon2.csv", log + tail);
+  const std::string state = write_temp("mon_state.json", "");
+  std::filesystem::remove(state);
+  const std::string options = " -g g --decision d --window 200 --gap 0.2 --state " + state;
+  const RunResult quiet = run("audit monitor " + first + options);
+  ASSERT_EQ(quiet.exit_status, 0) << quiet.err;
+  EXPECT_EQ(quiet.out.find("\"alert\""), std::string::npos);
+  // Restart on the grown log: only the new 600 decisions are read, and the shift raises an alert.
+  const RunResult resumed = run("audit monitor - " + options + " < " + whole);
+  ASSERT_EQ(resumed.exit_status, 0) << resumed.err;
+  const auto first_line = nlohmann::json::parse(resumed.out.substr(0, resumed.out.find('\n')));
+  EXPECT_EQ(first_line["type"], "alert");
+  EXPECT_GT(first_line["event"].get<int>(), 600);
+  const auto last = resumed.out.substr(resumed.out.rfind('{'));
+  const auto summary = nlohmann::json::parse(last);
+  EXPECT_EQ(summary["new_events"], 600);
+  EXPECT_EQ(summary["events"], 1200);
 }
 
 }  // namespace
