@@ -80,11 +80,14 @@ std::vector<GroupOutcome> group_outcomes(const PlanInstance& instance, const Eva
 void set_gap_status(PlanSolution& solution, double target_gap, bool integral_objective) {
   if (solution.status == SolveStatus::Infeasible || !solution.lower_bound) return;
   // With integral data the optimum is an integer, so the bound rounds up (minus a tolerance for float sums).
-  if (integral_objective) solution.lower_bound = std::ceil(*solution.lower_bound - 1e-6);
+  if (integral_objective) {
+    solution.lower_bound = solution.maximize ? std::floor(*solution.lower_bound + 1e-6)
+                                             : std::ceil(*solution.lower_bound - 1e-6);
+  }
   const double bound = *solution.lower_bound;
   const double objective = solution.objective;
   const double scale = std::max(std::abs(objective), 1e-12);
-  solution.gap = std::max(0.0, (objective - bound) / scale);
+  solution.gap = std::max(0.0, (solution.maximize ? bound - objective : objective - bound) / scale);
   if (*solution.gap <= 1e-9) {
     solution.status = SolveStatus::Optimal;
   } else if (*solution.gap <= target_gap) {

@@ -39,6 +39,7 @@ struct PlanSolution {
   std::size_t unserved_clients = 0;       // clients with no reachable open site
   std::size_t iterations = 0;             // solver iterations (swaps, subgradient steps, searches)
   double seconds = 0.0;                   // wall time
+  bool maximize = false;  // MCLP: the objective is maximised and lower_bound holds an UPPER bound
 };
 
 // Assignment of each client to its cheapest open site (ties: lowest index) and the demand-weighted total

@@ -1,0 +1,280 @@
+// `equalis plan pmedian|pcenter|mclp|lscp|fair`: where should service points go? Location models with a
+// certificate (lower bound and gap) and per-group outcomes. docs/plan.md documents the JSON layout.
+
+#include "commands.hpp"
+#include "registry.hpp"
+
+#include "core/error.hpp"
+#include "plan/covering.hpp"
+#include "plan/equity.hpp"
+#include "plan/instance.hpp"
+#include "plan/pmedian.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <sstream>
+
+namespace equalis::cli {
+
+namespace {
+
+struct PlanArgs {
+  std::string model;
+  std::string orlib, matrix, demand;
+  plan::MatrixCsvSpec spec;
+  std::optional<std::size_t> p;
+  std::optional<double> radius;
+  std::vector<std::string> existing;
+  std::uint64_t seed = 1;
+  double time_limit = 60.0;
+  double gap = 1e-3;
+  double aversion = 1.0;
+  bool exact = false;
+};
+
+struct Loaded {
+  plan::PlanInstance instance;
+  std::optional<std::size_t> file_p;
+  std::string file;
+};
+
+Loaded load(const PlanArgs& args, Context& context) {
+  Loaded loaded;
+  if (!args.orlib.empty() == !args.matrix.empty()) {
+    throw Error(ErrorCode::InvalidInput, "give exactly one of --orlib FILE or --matrix FILE",
+                "an OR-Library p-median file, or a long CSV matrix (from, to, cost) with --demand");
+  }
+  if (!args.orlib.empty()) {
+    auto orlib = plan::read_orlib(args.orlib, context.progress);
+    loaded.instance = std::move(orlib.instance);
+    loaded.file_p = orlib.p;
+    loaded.file = args.orlib;
+  } else {
+    loaded.instance = plan::read_matrix_csv(
+        args.matrix, args.demand.empty() ? std::nullopt : std::optional<std::string>(args.demand), args.spec);
+    loaded.file = args.matrix;
+  }
+  if (!args.existing.empty())
+    loaded.instance.fixed_open = plan::find_candidates(loaded.instance, args.existing);
+  return loaded;
+}
+
+std::size_t need_p(const PlanArgs& args, const Loaded& loaded) {
+  if (args.p) return *args.p;
+  if (loaded.file_p) return *loaded.file_p;
+  throw Error(ErrorCode::InvalidInput, fmt::format("plan {} needs --p", args.model),
+              "give --p N (new sites to open)");
+}
+
+double need_radius(const PlanArgs& args) {
+  if (!args.radius) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("plan {} needs --radius", args.model),
+                "give --radius R in the cost unit (minutes, metres)");
+  }
+  return *args.radius;
+}
+
+nlohmann::ordered_json optional_number(const std::optional<double>& value) {
+  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json plan_json(const plan::PlanInstance& instance, const plan::PlanSolution& solution,
+                                 std::optional<double> radius) {
+  nlohmann::ordered_json out;
+  out["status"] = plan::status_name(solution.status);
+  out["message"] = solution.message;
+  out["objective"] = solution.objective;
+  out[solution.maximize ? "upper_bound" : "lower_bound"] = optional_number(solution.lower_bound);
+  out["gap"] = optional_number(solution.gap);
+  std::vector<std::string> sites;
+  for (const std::uint32_t j : solution.open) sites.push_back(instance.candidate_label(j));
+  out["open_sites"] = sites;
+  std::vector<std::string> existing;
+  for (const std::uint32_t j : instance.fixed_open) existing.push_back(instance.candidate_label(j));
+  out["existing_sites"] = existing;
+  out["unserved_clients"] = solution.unserved_clients;
+  out["iterations"] = solution.iterations;
+  out["seconds"] = solution.seconds;
+  if (!solution.open.empty()) {
+    const plan::Evaluation evaluation = plan::evaluate_plan(instance, solution.open);
+    out["total_cost"] = evaluation.total_cost;
+    out["max_cost"] = evaluation.max_cost;
+    nlohmann::ordered_json groups = nlohmann::ordered_json::array();
+    for (const auto& group : plan::group_outcomes(instance, evaluation, radius)) {
+      groups.push_back({{"group", group.label},
+                        {"demand", group.demand},
+                        {"mean_cost", group.mean_cost},
+                        {"max_cost", group.max_cost},
+                        {"coverage", optional_number(group.coverage)},
+                        {"unserved_clients", group.unserved_clients}});
+    }
+    out["groups"] = groups;
+  }
+  return out;
+}
+
+std::string plan_csv(const plan::PlanInstance& instance, const plan::PlanSolution& solution) {
+  std::ostringstream out;
+  out << "client,group,demand,site,cost\n";
+  const plan::Evaluation evaluation = plan::evaluate_plan(instance, solution.open);
+  for (std::size_t i = 0; i < instance.client_count(); ++i) {
+    const bool served = evaluation.assignment[i] != plan::kNoSite;
+    out << fmt::format("{},{},{},{},{}\n", instance.client_label(i), instance.group_labels[instance.group[i]],
+                       instance.demand[i], served ? instance.candidate_label(evaluation.assignment[i]) : "",
+                       served ? fmt::format("{}", evaluation.assigned_cost[i]) : "");
+  }
+  return out.str();
+}
+
+std::string plan_text(const std::string& model, const plan::PlanInstance& instance,
+                      const plan::PlanSolution& solution, std::optional<double> radius) {
+  std::string text = fmt::format("plan {}: {}{}\n", model, plan::status_name(solution.status),
+                                 solution.message.empty() ? "" : " (" + solution.message + ")");
+  text += fmt::format("objective {}", solution.objective);
+  if (solution.lower_bound) {
+    text += fmt::format(", {} bound {}, gap {:.4f}%", solution.maximize ? "upper" : "lower",
+                        *solution.lower_bound, 100.0 * solution.gap.value_or(0.0));
+  }
+  text += fmt::format(" ({:.3f} s)\nopen sites ({}):", solution.seconds, solution.open.size());
+  for (const std::uint32_t j : solution.open) text += " " + instance.candidate_label(j);
+  text += "\n";
+  if (!solution.open.empty()) {
+    const plan::Evaluation evaluation = plan::evaluate_plan(instance, solution.open);
+    text += fmt::format("{:<16} {:>12} {:>12} {:>12} {:>10}\n", "group", "demand", "mean cost", "max cost",
+                        "coverage");
+    for (const auto& group : plan::group_outcomes(instance, evaluation, radius)) {
+      text += fmt::format("{:<16} {:>12.6g} {:>12.6g} {:>12.6g} {:>10}\n", group.label, group.demand,
+                          group.mean_cost, group.max_cost,
+                          group.coverage ? fmt::format("{:.4f}", *group.coverage) : "-");
+    }
+  }
+  return text;
+}
+
+void run_plan(const PlanArgs& args, Context& context) {
+  const Loaded loaded = load(args, context);
+  const plan::PlanInstance& instance = loaded.instance;
+  plan::PMedianOptions pmedian;
+  pmedian.seed = args.seed;
+  pmedian.time_limit_seconds = args.time_limit;
+  pmedian.target_gap = args.gap;
+  plan::ExactOptions exact;
+  exact.time_limit_seconds = args.time_limit;
+  exact.target_gap = args.gap;
+  plan::PlanSolution solution;
+  nlohmann::ordered_json fairness;
+  if (args.model == "pmedian") {
+    pmedian.p = need_p(args, loaded);
+    solution = args.exact ? plan::solve_pmedian_exact(instance, pmedian.p, exact)
+                          : plan::solve_pmedian(instance, pmedian, context.progress);
+  } else if (args.model == "pcenter") {
+    solution = plan::solve_pcenter(instance, need_p(args, loaded), exact, context.progress);
+  } else if (args.model == "mclp") {
+    solution = plan::solve_mclp(instance, need_p(args, loaded), need_radius(args), exact);
+  } else if (args.model == "lscp") {
+    solution = plan::solve_lscp(instance, need_radius(args), exact);
+  } else {
+    pmedian.p = need_p(args, loaded);
+    const plan::FairResult fair = plan::solve_kolm_pollak(instance, pmedian, args.aversion, context.progress);
+    solution = fair.plan;
+    fairness = {{"objective", "kolm_pollak_ede"},
+                {"aversion", args.aversion},
+                {"kappa", fair.kappa},
+                {"total_cost", fair.total_cost},
+                {"pmedian_total_cost", fair.efficient_total},
+                {"pmedian_ede", fair.efficient_ede},
+                {"price_of_fairness", fair.price_of_fairness}};
+  }
+  if (context.output.format == OutputFormat::Csv) {
+    emit(context.output, plan_csv(instance, solution));
+    return;
+  }
+  if (context.output.format == OutputFormat::Text) {
+    std::string text = plan_text(args.model, instance, solution, args.radius);
+    if (!fairness.is_null()) {
+      text += fmt::format("Kolm–Pollak EDE {} (p-median plan: {}); price of fairness {:.4f}%\n",
+                          solution.objective, fairness["pmedian_ede"].get<double>(),
+                          100.0 * fairness["price_of_fairness"].get<double>());
+    }
+    emit(context.output, text);
+    return;
+  }
+  nlohmann::ordered_json out = envelope("plan " + args.model, loaded.file, instance.client_count());
+  out["options"] = {
+      {"model", args.model},
+      {"p", args.p ? nlohmann::ordered_json(*args.p) : nlohmann::ordered_json(loaded.file_p.value_or(0))},
+      {"radius", optional_number(args.radius)},
+      {"existing", args.existing},
+      {"seed", args.seed},
+      {"time_limit", args.time_limit},
+      {"target_gap", args.gap},
+      {"exact", args.exact}};
+  out["instance"] = {{"clients", instance.client_count()},
+                     {"candidates", instance.candidate_count()},
+                     {"groups", instance.group_labels}};
+  out["result"] = plan_json(instance, solution, args.radius);
+  if (!fairness.is_null()) out["result"]["fairness"] = fairness;
+  emit(context.output, out.dump(2) + "\n");
+}
+
+void add_model(CLI::App& plan_cmd, Context& context, const std::string& model,
+               const std::string& description) {
+  auto args = std::make_shared<PlanArgs>();
+  args->model = model;
+  CLI::App* cmd = plan_cmd.add_subcommand(model, description);
+  cmd->add_option("--orlib", args->orlib, "OR-Library p-median file (n edges p; edge lines; shortest paths)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--matrix", args->matrix,
+                  "Long CSV cost matrix: from, to, cost (absent pairs: unreachable)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--demand", args->demand, "Demand CSV: id, weight (population), group columns")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--from-col", args->spec.from_column,
+                  "Matrix client column (default from_id/from/from_idx)");
+  cmd->add_option("--to-col", args->spec.to_column, "Matrix site column (default to_id/to/to_idx)");
+  cmd->add_option("--cost-col", args->spec.cost_column, "Matrix cost column (default cost/travel_time)");
+  cmd->add_option("--id-col", args->spec.demand_id_column, "Demand id column")->default_val("id");
+  cmd->add_option("--weight-col", args->spec.weight_column,
+                  "Demand weight column (default weight/population)");
+  cmd->add_option("--groups", args->spec.group_column, "Demand column with the group of each client");
+  cmd->add_flag("--drop-missing-group", args->spec.drop_missing_group, "Drop clients whose group is missing");
+  if (model != "lscp")
+    cmd->add_option("--p", args->p, "New sites to open (default: the OR-Library file's p)");
+  cmd->add_option("--radius", args->radius,
+                  "Covering radius in cost units (mclp, lscp; coverage shares otherwise)");
+  cmd->add_option("--existing", args->existing, "Existing sites that stay open (candidate ids)")
+      ->delimiter(',');
+  cmd->add_option("--seed", args->seed, "Random seed of the search")->default_val(1);
+  cmd->add_option("--time-limit", args->time_limit, "Wall-clock limit in seconds")->default_val(60.0);
+  cmd->add_option("--gap", args->gap, "Target relative gap for status gap_closed")->default_val(1e-3);
+  if (model == "pmedian") cmd->add_flag("--exact", args->exact, "Solve the MIP with CBC (small instances)");
+  if (model == "fair") {
+    cmd->add_option("--aversion", args->aversion, "Kolm–Pollak inequality aversion ε ≥ 0 (κ = ε / mean cost)")
+        ->default_val(1.0);
+  }
+  add_output_options(*cmd, context);
+  cmd->callback([args, &context] { run_plan(*args, context); });
+}
+
+}  // namespace
+
+void add_plan_command(CLI::App& app, Context& context) {
+  CLI::App* plan_cmd =
+      app.add_subcommand("plan", "Where should service points go? Location planning with bounds");
+  plan_cmd->require_subcommand(1);
+  add_model(*plan_cmd, context, "pmedian", "Minimise demand-weighted cost with p new sites (bound and gap)");
+  add_model(*plan_cmd, context, "pcenter", "Minimise the largest cost (exact: radius search with set cover)");
+  add_model(*plan_cmd, context, "mclp", "Maximise the demand within --radius using p new sites (CBC)");
+  add_model(*plan_cmd, context, "lscp", "Fewest sites with every client within --radius (CBC)");
+  add_model(*plan_cmd, context, "fair",
+            "Kolm–Pollak p-median: penalise long trips; reports the price of fairness");
+}
+
+namespace {
+const CommandRegistration kRegistration{40, add_plan_command};
+}  // namespace
+
+}  // namespace equalis::cli

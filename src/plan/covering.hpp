@@ -1,0 +1,43 @@
+#pragma once
+// Exact and covering models on top of CBC and the p-median search:
+// - exact p-median (ReVelle & Swain 1970 formulation) for small instances and as a test oracle;
+// - location set covering, LSCP (Toregas et al. 1971): fewest sites so every client is within a radius;
+// - vertex p-center (Hakimi 1965): minimise the largest client cost, by binary search over the sorted
+//   distinct costs with set-cover feasibility (Minieka 1970; Daskin 1995 §5): greedy cover first, CBC
+//   when greedy needs more than p sites;
+// - maximal covering, MCLP (Church & ReVelle 1974): with p sites, maximise the demand within a radius.
+// Existing sites (instance.fixed_open) stay open in all models; p counts the new sites.
+
+#include "core/progress.hpp"
+#include "plan/instance.hpp"
+#include "plan/solution.hpp"
+
+#include <cstddef>
+
+namespace equalis::plan {
+
+struct ExactOptions {
+  double time_limit_seconds = 60;  // CBC limit per model solve (p-center: over the whole search)
+  double target_gap = 1e-3;
+};
+
+// Objective Σ demand × cost. Status Optimal when CBC proves it; GapNotClosed with CBC's bound otherwise.
+[[nodiscard]] PlanSolution solve_pmedian_exact(const PlanInstance& instance, std::size_t p,
+                                               const ExactOptions& options = {});
+
+// Objective = number of open sites (existing included). Infeasible if a client with demand has no
+// candidate within `radius`.
+[[nodiscard]] PlanSolution solve_lscp(const PlanInstance& instance, double radius,
+                                      const ExactOptions& options = {});
+
+// Objective = the largest cost of a client with demand to its nearest open site; lower_bound = the largest
+// radius proven infeasible's successor. Infeasible when some client reaches no candidate at all.
+[[nodiscard]] PlanSolution solve_pcenter(const PlanInstance& instance, std::size_t p,
+                                         const ExactOptions& options = {},
+                                         ProgressSink& progress = null_progress());
+
+// Objective = demand within `radius` of an open site (maximised; lower_bound holds CBC's upper bound).
+[[nodiscard]] PlanSolution solve_mclp(const PlanInstance& instance, std::size_t p, double radius,
+                                      const ExactOptions& options = {});
+
+}  // namespace equalis::plan

@@ -1,0 +1,117 @@
+// `equalis plan …` end to end: OR-Library and CSV inputs, groups, bad input as a status.
+
+#include "cli_run.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using equalis::cli_test::data;
+using equalis::cli_test::run;
+using equalis::cli_test::write_temp;
+
+TEST(CliPlan, PMedianOrlibReachesOptimumWithCertificate) {
+  const auto r = run("plan pmedian --orlib " + data("orlib-pmed/pmed1.txt"));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["equalis"]["command"], "plan pmedian");
+  EXPECT_EQ(json["result"]["status"], "optimal");
+  EXPECT_EQ(json["result"]["objective"], 5819.0);  // pmedopt.txt
+  EXPECT_EQ(json["result"]["lower_bound"], 5819.0);
+  EXPECT_EQ(json["result"]["open_sites"].size(), 5U);
+  EXPECT_EQ(json["result"]["groups"][0]["group"], "all");
+}
+
+TEST(CliPlan, PCenterOrlib) {
+  const auto r = run("plan pcenter --orlib " + data("orlib-pmed/pmed2.txt") + " --format json");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["result"]["objective"], 98.0);  // pcenter_opt.txt
+  EXPECT_EQ(json["result"]["status"], "optimal");
+}
+
+const char* kMatrix =
+    "from_id,to_id,cost\n"
+    "a,s1,1\na,s2,9\nb,s1,2\nb,s2,8\nc,s1,9\nc,s2,1\nd,s1,10\nd,s2,2\n";
+const char* kDemand = "id,population,band\na,10,urban\nb,10,urban\nc,1,rural\nd,1,rural\n";
+
+TEST(CliPlan, MatrixWithGroupsReportsPerGroupOutcomes) {
+  const std::string matrix = write_temp("plan_m.csv", kMatrix);
+  const std::string demand = write_temp("plan_d.csv", kDemand);
+  const auto r =
+      run(fmt::format("plan pmedian --matrix {} --demand {} --groups band --p 1 --radius 2", matrix, demand));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  // One site: s1 costs 10·1 + 10·2 + 9 + 10 = 49; s2 costs 90 + 80 + 1 + 2 = 173.
+  EXPECT_EQ(json["result"]["open_sites"], nlohmann::json::array({"s1"}));
+  EXPECT_EQ(json["result"]["objective"], 49.0);
+  const auto& groups = json["result"]["groups"];
+  ASSERT_EQ(groups.size(), 2U);
+  EXPECT_EQ(groups[0]["group"], "urban");
+  EXPECT_DOUBLE_EQ(groups[0]["mean_cost"].get<double>(), 1.5);
+  EXPECT_DOUBLE_EQ(groups[1]["mean_cost"].get<double>(), 9.5);
+  EXPECT_DOUBLE_EQ(groups[1]["coverage"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(groups[0]["coverage"].get<double>(), 1.0);
+}
+
+TEST(CliPlan, FairPlanPaysAPriceOfFairness) {
+  // Urban clients are a little closer to s1, rural ones much closer to s2: s1 costs 10 + 20 + 9 + 10 = 49,
+  // s2 costs 30 + 40 + 1 + 2 = 73. With aversion 2 (κ = 2 / (49 / 22)), Σ w (e^{κc} − 1) is ≈ 11 235 for s1
+  // and ≈ 497 for s2 (python3 by hand), so the Kolm–Pollak plan is s2; price of fairness (73 − 49) / 49.
+  const std::string matrix = write_temp(
+      "plan_m2.csv", "from_id,to_id,cost\na,s1,1\na,s2,3\nb,s1,2\nb,s2,4\nc,s1,9\nc,s2,1\nd,s1,10\nd,s2,2\n");
+  const std::string demand = write_temp("plan_d2.csv", kDemand);
+  const auto r =
+      run(fmt::format("plan fair --matrix {} --demand {} --groups band --p 1 --aversion 2", matrix, demand));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["result"]["open_sites"], nlohmann::json::array({"s2"}));
+  EXPECT_DOUBLE_EQ(json["result"]["fairness"]["total_cost"].get<double>(), 73.0);
+  EXPECT_DOUBLE_EQ(json["result"]["fairness"]["pmedian_total_cost"].get<double>(), 49.0);
+  EXPECT_NEAR(json["result"]["fairness"]["price_of_fairness"].get<double>(), 24.0 / 49.0, 1e-12);
+}
+
+TEST(CliPlan, LscpAndMclp) {
+  const std::string matrix = write_temp("plan_m3.csv", kMatrix);
+  const std::string demand = write_temp("plan_d3.csv", kDemand);
+  const auto lscp = run(fmt::format("plan lscp --matrix {} --demand {} --radius 2", matrix, demand));
+  ASSERT_EQ(lscp.exit_status, 0) << lscp.err;
+  EXPECT_EQ(nlohmann::json::parse(lscp.out)["result"]["objective"], 2.0);
+  const auto mclp = run(fmt::format("plan mclp --matrix {} --demand {} --radius 2 --p 1", matrix, demand));
+  ASSERT_EQ(mclp.exit_status, 0) << mclp.err;
+  const auto json = nlohmann::json::parse(mclp.out);
+  EXPECT_EQ(json["result"]["objective"], 20.0);
+  EXPECT_EQ(json["result"]["upper_bound"], 20.0);
+}
+
+TEST(CliPlan, BadInputIsAStatusOrAClearError) {
+  const std::string matrix = write_temp("plan_m4.csv", kMatrix);
+  const auto too_many = run(fmt::format("plan pmedian --matrix {} --p 3", matrix));
+  ASSERT_EQ(too_many.exit_status, 0) << too_many.err;
+  EXPECT_EQ(nlohmann::json::parse(too_many.out)["result"]["status"], "infeasible");
+  const auto radius = run(fmt::format("plan lscp --matrix {} --radius 0.5", matrix));
+  ASSERT_EQ(radius.exit_status, 0) << radius.err;
+  EXPECT_EQ(nlohmann::json::parse(radius.out)["result"]["status"], "infeasible");
+  const auto no_p = run(fmt::format("plan pmedian --matrix {}", matrix));
+  EXPECT_EQ(no_p.exit_status, 2);  // invalid_input
+  EXPECT_NE(no_p.err.find("--p"), std::string::npos);
+  const auto both =
+      run(fmt::format("plan pmedian --matrix {} --orlib {} --p 1", matrix, data("orlib-pmed/pmed1.txt")));
+  EXPECT_EQ(both.exit_status, 2);
+  const auto unknown = run(fmt::format("plan pmedian --matrix {} --p 1 --existing nowhere", matrix));
+  EXPECT_EQ(unknown.exit_status, 2);
+}
+
+TEST(CliPlan, CsvAndTextForms) {
+  const std::string matrix = write_temp("plan_m5.csv", kMatrix);
+  const auto csv = run(fmt::format("plan pmedian --matrix {} --p 1 --format csv", matrix));
+  ASSERT_EQ(csv.exit_status, 0) << csv.err;
+  EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')), "client,group,demand,site,cost");
+  EXPECT_NE(csv.out.find("a,all,1,s2,9"), std::string::npos);  // unit weights: s2 costs 20, s1 22
+  const auto text = run(fmt::format("plan pmedian --matrix {} --p 1 --existing s2 --format text", matrix));
+  ASSERT_EQ(text.exit_status, 0) << text.err;
+  EXPECT_NE(text.out.find("open sites (2): s1 s2"), std::string::npos);
+}
+
+}  // namespace
