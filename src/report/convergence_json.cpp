@@ -94,7 +94,7 @@ std::string to_text(const measure::ConvergenceReport& report, const measure::Pan
     out += fmt::format("  {:>6g} {:>9.4f} {:>10.4f} {:>8.4f}\n", report.sigma.times[p], report.sigma.cv[p],
                        report.sigma.sd_log[p], report.sigma.gini[p]);
   }
-  out += fmt::format("  σ trend: CV {:+.5f}/period-unit, SD(log) {:+.5f}, Gini {:+.5f}\n",
+  out += fmt::format("  σ trend: CV {:+.5f}/time unit, SD(log) {:+.5f}, Gini {:+.5f}\n",
                      report.sigma.cv_trend.slope, report.sigma.sd_log_trend.slope,
                      report.sigma.gini_trend.slope);
   const auto beta_line = [&](const char* label, const measure::BetaConvergence& beta) {
