@@ -15,7 +15,6 @@ namespace equalis::audit {
 
 namespace {
 
-constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();  // internal marker only
 
 // A family of groups to compare: the values of one attribute, or the intersection cells.
 struct FamilyLayout {
