@@ -15,7 +15,6 @@ namespace equalis::audit {
 
 namespace {
 
-
 // A family of groups to compare: the values of one attribute, or the intersection cells.
 struct FamilyLayout {
   std::vector<std::size_t> attributes;
