@@ -354,14 +354,27 @@ std::vector<std::uint32_t> greedy_start(const Problem& pr, std::size_t rcl, Rng&
 }
 
 // Lagrangian relaxation of Σ_j x_ij = 1 (Beasley 1993): for multipliers u ≥ 0,
-// L(u) = Σ_i u_i + min_{|Y| = p, Y ⊇ fixed} Σ_{j∈Y} ρ_j with ρ_j = Σ_i min(0, w_i c_ij − u_i).
+// L(u) = Σ_i u_i + min_{|Y| = p, Y ⊇ forced open, Y ∩ forced closed = ∅} Σ_{j∈Y} ρ_j with
+// ρ_j = Σ_i min(0, w_i c_ij − u_i). The per-site state (forced open / free / forced closed) makes the
+// same bound serve the nodes of a branch-and-bound on the site variables (Beasley 1985, 1993).
 class LagrangianBound {
   // A float just above x, so that a scan for costs < x misses nothing to rounding.
   static float above(double x) { return static_cast<float>(x * (1.0 + 1e-6)) + 1e-30F; }
 
  public:
+  struct Node {
+    std::vector<std::int8_t> state;  // +1 forced open, 0 free, −1 forced closed
+    std::vector<double> u;
+  };
+  struct NodeResult {
+    double bound = -std::numeric_limits<double>::infinity();  // +inf: no feasible completion
+    bool solved = false;  // the relaxed solution is feasible, so `bound` is the node's optimum
+  };
+
   explicit LagrangianBound(const Problem& pr)
-      : pr_(pr), u_(pr.clients), rho_(pr.m), g_(pr.clients), open_(pr.m) {}
+      : pr_(pr), u_(pr.clients), rho_(pr.m), g_(pr.clients), open_(pr.m), state_(pr.m, 0) {
+    for (std::size_t j = 0; j < pr.m; ++j) state_[j] = pr.fixed[j] != 0U ? 1 : 0;
+  }
 
   void init(const SwapEngine& best) {
     // Start from each client's cost in the best plan: L(u) is then close to it from below.
@@ -370,35 +383,15 @@ class LagrangianBound {
       for (const std::uint32_t j : best.open()) d = std::min(d, pr_.row(i)[j]);
       u_[i] = pr_.w[i] * d;
     }
+    best_u_ = u_;
     lambda_ = 2.0;
   }
 
   // One subgradient step against upper bound `ub`; returns L(u) before the step.
   double step(double ub) {
     const double value = evaluate();
-    if (value > best_ + 1e-12 * std::abs(value)) {
-      best_ = value;
-      stall_ = 0;
-    } else if (++stall_ >= stall_limit_) {
-      lambda_ *= 0.5;
-      stall_ = 0;
-    }
-    double norm = 0.0;
-    for (std::size_t i = 0; i < pr_.clients; ++i) {
-      int count = 0;
-      const float threshold = above(u_[i] / pr_.w[i]);
-      pr_.for_each_below(i, threshold, [&](std::uint32_t j, float c) {
-        if (open_[j] != 0U && pr_.w[i] * c < u_[i]) ++count;
-      });
-      g_[i] = 1.0 - count;
-      norm += g_[i] * g_[i];
-    }
-    if (norm == 0.0) {
-      lambda_ = 0.0;  // the relaxed solution is feasible: L(u) is optimal for this u
-      return value;
-    }
-    const double t = lambda_ * std::max(ub - value, 1e-9 * std::abs(ub)) / norm;
-    for (std::size_t i = 0; i < pr_.clients; ++i) u_[i] = std::max(0.0, u_[i] + t * g_[i]);
+    record(value);
+    if (!update(value, ub)) lambda_ = 0.0;  // the relaxed solution is feasible: L(u) is optimal for u
     return value;
   }
 
@@ -417,7 +410,98 @@ class LagrangianBound {
     return result;
   }
 
+  [[nodiscard]] Node snapshot() const { return {state_, best_u_}; }
+  void load(Node node) {
+    state_ = std::move(node.state);
+    u_ = std::move(node.u);
+    best_u_ = u_;
+    best_ = -std::numeric_limits<double>::infinity();
+    lambda_ = 2.0;  // children restart with a long step (tuned on pmed36/38/39)
+    stall_ = 0;
+  }
+
+  // Subgradient ascent at the current node with reduced-cost fixing against `threshold` (a subtree whose
+  // bound reaches it cannot hold a plan better than the incumbent): stops when the node is pruned, solved,
+  // or the step size has collapsed.
+  NodeResult run_node(std::size_t steps, double ub, double threshold) {
+    NodeResult result;
+    const int saved_limit = stall_limit_;
+    stall_limit_ = 8;
+    for (std::size_t s = 0; s < steps && lambda_ > 1e-5; ++s) {
+      const double value = evaluate();
+      if (!std::isfinite(value)) {
+        result.bound = std::numeric_limits<double>::infinity();
+        break;
+      }
+      record(value);
+      result.bound = best_;
+      if (best_ >= threshold) break;
+      fix_by_reduced_cost(value, threshold);
+      if (!update(value, ub)) {
+        result.bound = value;
+        result.solved = true;
+        break;
+      }
+    }
+    stall_limit_ = saved_limit;
+    return result;
+  }
+
+  // The free site of the last relaxed solution with the most negative ρ (kNoSite if none).
+  [[nodiscard]] std::uint32_t branching_site() const {
+    std::uint32_t pick = kNoSite;
+    for (std::size_t j = 0; j < pr_.m; ++j) {
+      if (state_[j] == 0 && open_[j] != 0U && (pick == kNoSite || rho_[j] < rho_[pick])) {
+        pick = static_cast<std::uint32_t>(j);
+      }
+    }
+    return pick;
+  }
+  [[nodiscard]] const std::vector<std::int8_t>& state() const noexcept { return state_; }
+
  private:
+  void record(double value) {
+    if (value > best_ + 1e-12 * std::abs(value)) {
+      best_ = value;
+      best_u_ = u_;
+      stall_ = 0;
+    } else if (++stall_ >= stall_limit_) {
+      lambda_ *= 0.5;
+      stall_ = 0;
+    }
+  }
+
+  // Moves u along the subgradient; false when the subgradient is zero (relaxed solution feasible).
+  bool update(double value, double ub) {
+    double norm = 0.0;
+    for (std::size_t i = 0; i < pr_.clients; ++i) {
+      int count = 0;
+      const float threshold = above(u_[i] / pr_.w[i]);
+      pr_.for_each_below(i, threshold, [&](std::uint32_t j, float c) {
+        if (open_[j] != 0U && pr_.w[i] * c < u_[i]) ++count;
+      });
+      g_[i] = 1.0 - count;
+      norm += g_[i] * g_[i];
+    }
+    if (norm == 0.0) return false;
+    const double t = lambda_ * std::max(ub - value, 1e-9 * std::abs(ub)) / norm;
+    for (std::size_t i = 0; i < pr_.clients; ++i) u_[i] = std::max(0.0, u_[i] + t * g_[i]);
+    return true;
+  }
+
+  // Reduced-cost fixing (Beasley 1993, §3): opening an unchosen free site raises L(u) by at least
+  // ρ_j − (largest chosen ρ); closing a chosen one by at least (smallest unchosen ρ) − ρ_j.
+  void fix_by_reduced_cost(double value, double threshold) {
+    for (std::size_t j = 0; j < pr_.m; ++j) {
+      if (state_[j] != 0) continue;
+      if (open_[j] != 0U) {
+        if (value - rho_[j] + rho_out_min_ >= threshold) state_[j] = 1;
+      } else if (value + rho_[j] - rho_in_max_ >= threshold) {
+        state_[j] = -1;
+      }
+    }
+  }
+
   double evaluate() {
     std::fill(rho_.begin(), rho_.end(), 0.0);
     double value = 0.0;
@@ -433,34 +517,62 @@ class LagrangianBound {
     }
     std::fill(open_.begin(), open_.end(), 0);
     order_.clear();
+    std::size_t forced = 0;
     for (std::size_t j = 0; j < pr_.m; ++j) {
-      if (pr_.fixed[j] != 0U) {
+      if (state_[j] > 0) {
         open_[j] = 1;
         value += rho_[j];
-      } else {
+        ++forced;
+      } else if (state_[j] == 0) {
         order_.push_back(static_cast<std::uint32_t>(j));
       }
     }
-    const std::size_t k = std::min(pr_.p_free, order_.size());
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    if (forced > pr_.p_total || pr_.p_total - forced > order_.size()) return kInf;
+    const std::size_t k = pr_.p_total - forced;
     std::nth_element(
         order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(k), order_.end(),
         [&](std::uint32_t a, std::uint32_t b) { return rho_[a] < rho_[b] || (rho_[a] == rho_[b] && a < b); });
-    for (std::size_t q = 0; q < k; ++q) {
-      open_[order_[q]] = 1;
-      value += rho_[order_[q]];
+    rho_in_max_ = -kInf;
+    rho_out_min_ = kInf;
+    for (std::size_t q = 0; q < order_.size(); ++q) {
+      const double r = rho_[order_[q]];
+      if (q < k) {
+        open_[order_[q]] = 1;
+        value += r;
+        rho_in_max_ = std::max(rho_in_max_, r);
+      } else {
+        rho_out_min_ = std::min(rho_out_min_, r);
+      }
     }
     return value;
   }
 
   const Problem& pr_;
-  std::vector<double> u_, rho_, g_;
+  std::vector<double> u_, best_u_, rho_, g_;
   std::vector<std::uint8_t> open_;
+  std::vector<std::int8_t> state_;
   std::vector<std::uint32_t> order_;
+  double rho_in_max_ = 0.0, rho_out_min_ = 0.0;
   double lambda_ = 2.0;
   double best_ = -std::numeric_limits<double>::infinity();
   int stall_ = 0;
   int stall_limit_ = 30;  // halve the step after this many steps without a better bound
 };
+
+// Exact cost of an open set on the solver's problem.
+double problem_cost(const Problem& pr, const std::vector<std::int8_t>& state) {
+  double total = 0.0;
+  for (std::size_t i = 0; i < pr.clients; ++i) {
+    float d = pr.big * 2.0F;
+    const float* r = pr.row(i);
+    for (std::size_t j = 0; j < pr.m; ++j) {
+      if (state[j] > 0) d = std::min(d, r[j]);
+    }
+    total += pr.w[i] * d;
+  }
+  return total;
+}
 
 }  // namespace
 
@@ -600,6 +712,67 @@ PlanSolution solve_pmedian(const PlanInstance& instance, const PMedianOptions& o
       }
     }
     if (lagrangian && !closed() && !out_of_time()) run_bound(2000);
+  }
+  // Branch-and-bound on the site variables with the Lagrangian bound (Beasley 1985, 1993): closes the
+  // gap the relaxation leaves on small-p instances. Depth first; children inherit the node's multipliers
+  // and its reduced-cost fixings. A subtree is pruned when its bound reaches `threshold` (for integral
+  // data, incumbent − 1: the optimum is an integer).
+  if (lagrangian && options.branch_and_bound && !closed() && !out_of_time()) {
+    const auto threshold_of = [&](double ub) {
+      return pr.integral ? ub - 1.0 + 1e-3 : ub - 0.5 * options.target_gap * std::abs(ub);
+    };
+    double threshold = threshold_of(best);
+    double leaf_min = std::numeric_limits<double>::infinity();
+    std::vector<LagrangianBound::Node> stack;
+    stack.push_back(lagrangian->snapshot());
+    bool completed = true;
+    std::size_t nodes = 0;
+    while (!stack.empty()) {
+      if (nodes % 16 == 15 && out_of_time()) {
+        completed = false;
+        break;
+      }
+      ++nodes;
+      lagrangian->load(std::move(stack.back()));
+      stack.pop_back();
+      const auto result = lagrangian->run_node(nodes == 1 ? 400 : 150, best, threshold);
+      ++iterations;
+      if (result.solved || result.bound < threshold) {
+        // The relaxed sites, repaired by local search, may beat the incumbent (a Lagrangian heuristic).
+        auto relaxed = lagrangian->relaxed_open();
+        if (relaxed.size() == pr.p_total && (result.solved || nodes % 8 == 1)) {
+          engine.reset(relaxed);
+          iterations += engine.local_search();
+          if (consider(engine)) threshold = threshold_of(best);
+        }
+      }
+      if (result.solved || result.bound >= threshold) {
+        leaf_min = std::min(leaf_min, result.bound);
+        continue;
+      }
+      const std::uint32_t site = lagrangian->branching_site();
+      if (site == kNoSite) {
+        // Every open site is forced: the node is one plan, priced exactly.
+        const double cost = problem_cost(pr, lagrangian->state());
+        leaf_min = std::min(leaf_min, cost);
+        if (cost < best) {
+          std::vector<std::uint32_t> forced;
+          for (std::size_t j = 0; j < pr.m; ++j) {
+            if (lagrangian->state()[j] > 0) forced.push_back(static_cast<std::uint32_t>(j));
+          }
+          engine.reset(forced);
+          if (consider(engine)) threshold = threshold_of(best);
+        }
+        continue;
+      }
+      LagrangianBound::Node closed_child = lagrangian->snapshot();
+      LagrangianBound::Node open_child = closed_child;
+      closed_child.state[site] = -1;
+      open_child.state[site] = 1;
+      stack.push_back(std::move(closed_child));
+      stack.push_back(std::move(open_child));
+    }
+    if (completed) lower = std::max(lower, std::min(leaf_min, threshold));
   }
   task.tick(70);
   task.throw_if_stopped();

@@ -6,7 +6,9 @@
 // Werneck 2007, J. Heuristics 13), greedy and randomised-greedy multi-start, variable neighbourhood
 // search (Hansen & Mladenović 1997) for the upper bound; Lagrangian relaxation of the assignment
 // constraints with subgradient optimisation (Beasley 1993, EJOR 65) for the lower bound, whose
-// near-optimal open sets also seed local search (a Lagrangian heuristic).
+// near-optimal open sets also seed local search (a Lagrangian heuristic). A gap the relaxation leaves
+// (small p) is closed by depth-first Lagrangian branch-and-bound on the site variables with
+// reduced-cost fixing, children inheriting the parent's multipliers (Beasley 1985, 1993).
 
 #include "core/progress.hpp"
 #include "plan/instance.hpp"
@@ -25,6 +27,7 @@ struct PMedianOptions {
   std::size_t starts = 4;          // greedy + (starts − 1) randomised-greedy local searches
   std::size_t vns_stall = 0;       // VNS iterations without improvement before stopping (0 = auto)
   bool lower_bound = true;         // compute the Lagrangian bound (certificate)
+  bool branch_and_bound = true;    // close a remaining gap by Lagrangian branch-and-bound on the sites
 };
 
 // Solves the p-median on `instance` (costs, demand weights, existing sites). The objective is
