@@ -247,18 +247,16 @@ void run_composite(CompositeArgs& args, const CLI::App& cmd, Context& context) {
   report.tie_tolerance = args.tie_tolerance;
   report.ranks = measure::competition_rank(report.scores, args.tie_tolerance);
 
-  if (context.output.format == OutputFormat::Csv) {
-    emit(context.output, report::to_csv(report));
-    return;
-  }
-  if (context.output.format == OutputFormat::Text) {
-    emit(context.output, report::to_text(report, args.top));
-    return;
-  }
-  nlohmann::ordered_json out = envelope("measure composite", args.file, table.row_count());
-  out["options"] = options_json(args, specs, report);
-  out["result"] = report::to_json(report);
-  emit(context.output, out.dump(2) + "\n");
+  emit_result(context.output, {.json =
+                                   [&] {
+                                     nlohmann::ordered_json out =
+                                         envelope("measure composite", args.file, table.row_count());
+                                     out["options"] = options_json(args, specs, report);
+                                     out["result"] = report::to_json(report);
+                                     return out;
+                                   },
+                               .csv = [&] { return report::to_csv(report); },
+                               .text = [&] { return report::to_text(report, args.top); }});
 }
 
 }  // namespace

@@ -65,26 +65,25 @@ void run_convergence(ConvergenceArgs& args, Context& context) {
   const measure::Panel panel = measure::read_panel(table, args.spec);
   const measure::ConvergenceReport report =
       measure::analyze_convergence(panel, args.options, context.progress);
-  if (context.output.format == OutputFormat::Text) {
-    emit(context.output, report::to_text(report, panel));
-    return;
-  }
-  if (context.output.format == OutputFormat::Csv) {
-    throw Error(ErrorCode::Unsupported, "convergence results have no CSV form",
-                "use --format json (or text for a summary)");
-  }
-  nlohmann::ordered_json out = envelope("measure convergence", args.file, table.row_count());
-  out["options"] = {{"value", args.spec.value_columns},
-                    {"time", args.spec.times},
-                    {"by", args.time_column},
-                    {"id", args.id_column},
-                    {"weight", args.weight_column},
-                    {"group", args.group_column},
-                    {"covariates", args.spec.covariate_columns},
-                    {"bandwidth", args.bandwidth},
-                    {"missing", args.missing}};
-  out["result"] = report::to_json(report, panel);
-  emit(context.output, out.dump(2) + "\n");
+  emit_result(context.output,
+              {.json =
+                   [&] {
+                     nlohmann::ordered_json out =
+                         envelope("measure convergence", args.file, table.row_count());
+                     out["options"] = {{"value", args.spec.value_columns},
+                                       {"time", args.spec.times},
+                                       {"by", args.time_column},
+                                       {"id", args.id_column},
+                                       {"weight", args.weight_column},
+                                       {"group", args.group_column},
+                                       {"covariates", args.spec.covariate_columns},
+                                       {"bandwidth", args.bandwidth},
+                                       {"missing", args.missing}};
+                     out["result"] = report::to_json(report, panel);
+                     return out;
+                   },
+               .csv = {},  // a convergence result is a nested document: JSON or a text summary
+               .text = [&] { return report::to_text(report, panel); }});
 }
 
 }  // namespace

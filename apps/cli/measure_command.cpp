@@ -87,19 +87,18 @@ void run_inequality(InequalityArgs& args, Context& context) {
     reports.push_back({indicator.indicator, indicator.period, indicator.rows_dropped,
                        measure::measure_inequality(indicator.data, args.options, context.progress)});
   }
-  if (context.output.format == OutputFormat::Csv) {
-    emit(context.output, report::to_csv(reports));
-    return;
-  }
-  if (context.output.format == OutputFormat::Text) {
-    emit(context.output, report::to_text(reports));
-    return;
-  }
-  nlohmann::ordered_json out = envelope("measure inequality", args.file, table.row_count());
-  out["options"] = options_json(args);
-  out["results"] = nlohmann::ordered_json::array();
-  for (const auto& r : reports) out["results"].push_back(report::to_json(r));
-  emit(context.output, out.dump(2) + "\n");
+  emit_result(context.output, {.json =
+                                   [&] {
+                                     nlohmann::ordered_json out =
+                                         envelope("measure inequality", args.file, table.row_count());
+                                     out["options"] = options_json(args);
+                                     out["results"] = nlohmann::ordered_json::array();
+                                     for (const auto& r : reports)
+                                       out["results"].push_back(report::to_json(r));
+                                     return out;
+                                   },
+                               .csv = [&] { return report::to_csv(reports); },
+                               .text = [&] { return report::to_text(reports); }});
 }
 
 void add_inequality_command(CLI::App& measure, Context& context) {

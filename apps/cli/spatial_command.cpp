@@ -397,28 +397,27 @@ void run_spatial(SpatialArgs& args, const CLI::App& cmd, Context& context) {
   for (const auto& column : args.value_columns)
     reports.push_back(analyse_column(args, table, base, column, progress));
 
-  if (context.output.format == OutputFormat::Csv) {
-    emit(context.output, report::to_csv(reports));
-    return;
-  }
-  if (context.output.format == OutputFormat::Text) {
-    emit(context.output, report::to_text(reports));
-    return;
-  }
-  nlohmann::ordered_json out = envelope("measure spatial", args.file, table.row_count());
-  out["options"] = {{"value", args.value_columns},
-                    {"id", args.id_column},
-                    {"weights", base.description},
-                    {"transform", args.transform},
-                    {"permutations", args.permutations},
-                    {"seed", args.seed},
-                    {"local", args.local},
-                    {"alpha", args.alpha},
-                    {"lisa_variance", args.lisa_variance},
-                    {"missing", args.missing}};
-  out["results"] = nlohmann::ordered_json::array();
-  for (const auto& r : reports) out["results"].push_back(report::to_json(r));
-  emit(context.output, out.dump(2) + "\n");
+  emit_result(context.output, {.json =
+                                   [&] {
+                                     nlohmann::ordered_json out =
+                                         envelope("measure spatial", args.file, table.row_count());
+                                     out["options"] = {{"value", args.value_columns},
+                                                       {"id", args.id_column},
+                                                       {"weights", base.description},
+                                                       {"transform", args.transform},
+                                                       {"permutations", args.permutations},
+                                                       {"seed", args.seed},
+                                                       {"local", args.local},
+                                                       {"alpha", args.alpha},
+                                                       {"lisa_variance", args.lisa_variance},
+                                                       {"missing", args.missing}};
+                                     out["results"] = nlohmann::ordered_json::array();
+                                     for (const auto& r : reports)
+                                       out["results"].push_back(report::to_json(r));
+                                     return out;
+                                   },
+                               .csv = [&] { return report::to_csv(reports); },
+                               .text = [&] { return report::to_text(reports); }});
 }
 
 }  // namespace
