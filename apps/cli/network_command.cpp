@@ -190,21 +190,43 @@ struct IsochroneArgs {
   double lat = 0.0;
   double max_time = 0.0;
   double max_snap = network::kDefaultMaxSnapM;
+  std::string outline = "network";
+  double buffer = network::kDefaultIsochroneBufferM;
   std::string geojson;
 };
 
+nlohmann::ordered_json ring_json(const network::Ring& ring) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& p : ring) out.push_back({p[0], p[1]});
+  return out;
+}
+
+nlohmann::ordered_json polygon_json(const network::OutlinePolygon& polygon) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const network::Ring& ring : polygon.rings) out.push_back(ring_json(ring));
+  return out;
+}
+
+// GeoJSON Feature: a Polygon, a MultiPolygon when the outline falls apart, or a null geometry
+// when there is no area (a convex hull of fewer than three distinct points).
 nlohmann::ordered_json outline_feature(const network::Isochrone& iso, double max_time_s) {
-  nlohmann::ordered_json ring = nlohmann::ordered_json::array();
-  for (const auto& p : iso.outline) ring.push_back({p[0], p[1]});
-  if (!iso.outline.empty()) ring.push_back({iso.outline.front()[0], iso.outline.front()[1]});
+  const network::IsochroneOutline& outline = iso.outline;
   nlohmann::ordered_json feature;
   feature["type"] = "Feature";
-  feature["properties"] = {
-      {"max_time", max_time_s}, {"reachable_nodes", iso.nodes.size()}, {"outline", "convex_hull"}};
-  if (iso.outline.size() >= 3) {
-    feature["geometry"] = {{"type", "Polygon"}, {"coordinates", nlohmann::ordered_json::array({ring})}};
+  feature["properties"] = {{"max_time", max_time_s},
+                           {"reachable_nodes", iso.nodes.size()},
+                           {"outline", network::outline_method_name(outline.method)}};
+  if (outline.method == network::OutlineMethod::NetworkBuffer)
+    feature["properties"]["buffer_m"] = outline.buffer_m;
+  feature["properties"]["area_m2"] = outline.area_m2;
+  if (outline.polygons.size() == 1) {
+    feature["geometry"] = {{"type", "Polygon"}, {"coordinates", polygon_json(outline.polygons.front())}};
+  } else if (outline.polygons.size() > 1) {
+    nlohmann::ordered_json parts = nlohmann::ordered_json::array();
+    for (const auto& polygon : outline.polygons) parts.push_back(polygon_json(polygon));
+    feature["geometry"] = {{"type", "MultiPolygon"}, {"coordinates", parts}};
   } else {
-    feature["geometry"] = nullptr;  // fewer than 3 distinct reachable points: no area
+    feature["geometry"] = nullptr;
   }
   return feature;
 }
@@ -223,7 +245,11 @@ void run_isochrone(const IsochroneArgs& args, Context& context) {
                 "--lon/--lat are not swapped, or raise "
                 "--max-snap");
   }
-  const network::Isochrone iso = network::compute_isochrone(g, snapped.node, limit);
+  network::IsochroneOptions options;
+  options.outline =
+      args.outline == "hull" ? network::OutlineMethod::ConvexHull : network::OutlineMethod::NetworkBuffer;
+  options.buffer_m = args.buffer;
+  const network::Isochrone iso = network::compute_isochrone(g, snapped.node, limit, options);
   const nlohmann::ordered_json feature = outline_feature(iso, args.max_time);
   if (!args.geojson.empty()) {
     nlohmann::ordered_json collection;
@@ -257,8 +283,8 @@ void run_isochrone(const IsochroneArgs& args, Context& context) {
     return;
   }
   nlohmann::ordered_json out = envelope("network isochrone", args.graph, g.node_count());
-  out["options"] = {
-      {"lon", args.lon}, {"lat", args.lat}, {"max_time", args.max_time}, {"max_snap", args.max_snap}};
+  out["options"] = {{"lon", args.lon},           {"lat", args.lat},         {"max_time", args.max_time},
+                    {"max_snap", args.max_snap}, {"outline", args.outline}, {"buffer", args.buffer}};
   out["result"] = {{"profile", g.profile},
                    {"origin",
                     {{"node", snapped.node},
@@ -267,7 +293,8 @@ void run_isochrone(const IsochroneArgs& args, Context& context) {
                      {"lat", g.lat[snapped.node]},
                      {"snap_distance_m", snapped.distance_m}}},
                    {"reachable_nodes", iso.nodes.size()},
-                   {"outline_method", "convex_hull"},
+                   {"outline_method", network::outline_method_name(iso.outline.method)},
+                   {"area_m2", iso.outline.area_m2},
                    {"outline", feature}};
   emit(context.output, out.dump(2) + "\n");
 }
@@ -342,7 +369,15 @@ void add_isochrone(CLI::App& parent, Context& context) {
   cmd->add_option("--max-snap", args->max_snap, "Largest distance (m) from the point to its graph node")
       ->default_val(network::kDefaultMaxSnapM)
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--geojson", args->geojson, "Also write the outline (convex hull) as a GeoJSON file");
+  cmd->add_option(
+         "--outline", args->outline,
+         "network (default): reachable roads buffered by --buffer; hull: convex hull of the reachable nodes")
+      ->check(CLI::IsMember({"network", "hull"}));
+  cmd->add_option("--buffer", args->buffer,
+                  "Buffer distance (m) around the reachable roads (--outline network)")
+      ->default_val(network::kDefaultIsochroneBufferM)
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--geojson", args->geojson, "Also write the outline as a GeoJSON file");
   add_output_options(*cmd, context);
   cmd->callback([args, &context] { run_isochrone(*args, context); });
 }

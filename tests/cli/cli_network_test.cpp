@@ -159,7 +159,26 @@ TEST(CliNetwork, PoisThenIsochrone) {
   EXPECT_EQ(json["result"]["outline"]["geometry"]["type"], "Polygon");
   const auto ring = json["result"]["outline"]["geometry"]["coordinates"][0];
   EXPECT_EQ(ring.front(), ring.back());
+  EXPECT_EQ(json["result"]["outline_method"], "network_buffer");
+  EXPECT_EQ(json["result"]["outline"]["properties"]["buffer_m"], 100.0);
+  const double network_area = json["result"]["area_m2"].get<double>();
+  EXPECT_GT(network_area, 0.0);
   EXPECT_EQ(nlohmann::json::parse(read(geojson))["type"], "FeatureCollection");
+  // The convex hull stays available; a wider buffer gives a larger area; a zero buffer is refused.
+  const RunResult hull = run(fmt::format(
+      "network isochrone --graph {} --lon 7.42 --lat 43.7313 --max-time 120 --outline hull", monaco_graph()));
+  ASSERT_EQ(hull.exit_status, 0) << hull.err;
+  const auto hull_json = nlohmann::json::parse(hull.out);
+  EXPECT_EQ(hull_json["result"]["outline_method"], "convex_hull");
+  EXPECT_EQ(hull_json["result"]["outline"]["geometry"]["type"], "Polygon");
+  EXPECT_EQ(hull_json["result"]["reachable_nodes"], json["result"]["reachable_nodes"]);
+  const RunResult wide = run(fmt::format(
+      "network isochrone --graph {} --lon 7.42 --lat 43.7313 --max-time 120 --buffer 250", monaco_graph()));
+  ASSERT_EQ(wide.exit_status, 0) << wide.err;
+  EXPECT_GT(nlohmann::json::parse(wide.out)["result"]["area_m2"].get<double>(), network_area);
+  const RunResult zero = run(fmt::format(
+      "network isochrone --graph {} --lon 7.42 --lat 43.7313 --max-time 120 --buffer 0", monaco_graph()));
+  EXPECT_NE(zero.exit_status, 0);
   for (const auto& p : {pois, geojson}) std::filesystem::remove(p);
 }
 

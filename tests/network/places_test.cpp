@@ -3,7 +3,6 @@
 #include "core/error.hpp"
 #include "core/random.hpp"
 #include "network/graph_file.hpp"
-#include "network/isochrone.hpp"
 #include "network/network.hpp"
 #include "network/pois.hpp"
 #include "network/snap.hpp"
@@ -141,34 +140,6 @@ TEST(Places, CsvErrorsNameTheCell) {
   EXPECT_EQ(places[0].id, "x1");
   EXPECT_EQ(places[0].lon, 7.4);
   std::filesystem::remove(good);
-}
-
-TEST(Isochrone, ReachableSetMatchesDijkstraAndHullContainsIt) {
-  const Graph& g = monaco().network.graph;
-  const NodeId origin = NodeSnapper(g).snap(7.4200, 43.7313).node;
-  const Isochrone iso = compute_isochrone(g, origin, 180000);
-  const std::vector<TravelTimeMs> d = dijkstra_one_to_all(g, origin);
-  const auto expected =
-      static_cast<std::size_t>(std::count_if(d.begin(), d.end(), [](TravelTimeMs t) { return t <= 180000; }));
-  EXPECT_EQ(iso.nodes.size(), expected);
-  EXPECT_EQ(iso.nodes.front(), origin);
-  EXPECT_TRUE(std::is_sorted(iso.time.begin(), iso.time.end()));
-  ASSERT_GE(iso.outline.size(), 3U);
-  // Every reachable node lies inside or on the counter-clockwise hull.
-  for (const NodeId v : iso.nodes) {
-    for (std::size_t i = 0; i < iso.outline.size(); ++i) {
-      const auto& a = iso.outline[i];
-      const auto& b = iso.outline[(i + 1) % iso.outline.size()];
-      const double cross = (b[0] - a[0]) * (g.lat[v] - a[1]) - (b[1] - a[1]) * (g.lon[v] - a[0]);
-      ASSERT_GE(cross, -1e-12);
-    }
-  }
-}
-
-TEST(ConvexHull, SquareWithInteriorAndCollinearPoints) {
-  const auto hull = convex_hull({{0, 0}, {2, 0}, {1, 0}, {2, 2}, {0, 2}, {1, 1}, {0, 0}});
-  EXPECT_EQ(hull, (std::vector<std::array<double, 2>>{{0, 0}, {2, 0}, {2, 2}, {0, 2}}));
-  EXPECT_EQ(convex_hull({{1, 1}, {1, 1}}).size(), 1U);
 }
 
 TEST(Pois, HandDrawnNodesAndClosedWays) {
