@@ -27,20 +27,22 @@ struct KeyedUnit {
 };
 
 // Bit width of the part of the order keys that varies across the input (0 when all keys are equal).
-unsigned varying_key_bits(std::span<const double> values) {
+// The bits in which some key differs from the first key (0 when all keys are equal).
+std::uint64_t differing_key_bits(std::span<const double> values) {
   const std::uint64_t first = order_key(values[0]);
   std::uint64_t differing = 0;
   const auto n = static_cast<long long>(values.size());
 #pragma omp parallel for schedule(static) reduction(| : differing)
   for (long long i = 0; i < n; ++i) differing |= order_key(values[static_cast<std::size_t>(i)]) ^ first;
-  return static_cast<unsigned>(std::bit_width(differing));
+  return differing;
 }
 
 // Sorts the units by the top 32 varying bits of their keys: LSD radix sort on 11-bit digits over 8-byte
 // records, parallel within each pass. Every thread counts and then scatters its own contiguous slice into
 // slots reserved for it (bucket-major, thread order within a bucket), so the sort is stable and its result
 // does not depend on the thread count.
-std::vector<KeyedUnit> radix_sort_truncated(std::span<const double> values, unsigned key_shift) {
+std::vector<KeyedUnit> radix_sort_truncated(std::span<const double> values, unsigned key_shift,
+                                            std::uint32_t differing) {
   constexpr unsigned kDigitBits = 11;
   constexpr std::size_t kBuckets = 1U << kDigitBits;
   constexpr unsigned kPasses = 3;  // 3 × 11 ≥ 32
@@ -50,7 +52,6 @@ std::vector<KeyedUnit> radix_sort_truncated(std::span<const double> values, unsi
   KeyedUnit* source = buffer_a.data();
   KeyedUnit* target = buffer_b.data();
   const int requested = std::max(1, std::min(omp_get_max_threads(), static_cast<int>(n / 65536) + 1));
-  std::uint32_t differing = 0;
   std::vector<std::uint32_t> counts;  // counts[thread * kBuckets + bucket] for the current pass
 
 #pragma omp parallel num_threads(requested)
@@ -65,10 +66,7 @@ std::vector<KeyedUnit> radix_sort_truncated(std::span<const double> values, unsi
     }
 #pragma omp barrier
 #pragma omp single
-    {
-      counts.assign(threads * kBuckets, 0);
-      for (std::size_t i = 1; i < n; ++i) differing |= source[i].key ^ source[0].key;
-    }
+    { counts.assign(threads * kBuckets, 0); }
     for (unsigned pass = 0; pass < kPasses; ++pass) {
       const unsigned shift = pass * kDigitBits;
       if (((differing >> shift) & (kBuckets - 1)) == 0) continue;  // digit shared by every key
@@ -104,24 +102,37 @@ std::vector<KeyedUnit> radix_sort_truncated(std::span<const double> values, unsi
 // order the rare runs of equal truncated keys by their full values (stable_sort keeps input order for
 // ties). Runs are short unless the values crowd into a 2^-32 sliver of their range.
 std::vector<std::uint32_t> radix_sort_order(std::span<const double> values) {
-  const unsigned bits = varying_key_bits(values);
+  const std::uint64_t differing = differing_key_bits(values);
+  const auto bits = static_cast<unsigned>(std::bit_width(differing));
   const unsigned key_shift = bits > 32 ? bits - 32 : 0;
-  const std::vector<KeyedUnit> sorted = radix_sort_truncated(values, key_shift);
+  const std::vector<KeyedUnit> sorted =
+      radix_sort_truncated(values, key_shift, static_cast<std::uint32_t>(differing >> key_shift));
   const std::size_t n = sorted.size();
   std::vector<std::uint32_t> order(n);
-  for (std::size_t i = 0; i < n; ++i) order[i] = sorted[i].index;
-  if (key_shift == 0) return order;  // the truncated key was the whole key
-  std::size_t run_start = 0;
-  while (run_start < n) {
-    std::size_t run_end = run_start + 1;
-    while (run_end < n && sorted[run_end].key == sorted[run_start].key) ++run_end;
-    if (run_end - run_start > 1) {
-      std::stable_sort(
-          order.begin() + static_cast<std::ptrdiff_t>(run_start),
-          order.begin() + static_cast<std::ptrdiff_t>(run_end),
-          [&](std::uint32_t a, std::uint32_t b) { return order_key(values[a]) < order_key(values[b]); });
+  const bool exact = key_shift == 0;  // the truncated key was the whole key
+  // Each thread orders the runs of equal truncated keys that start in its slice (a run may run past it).
+#pragma omp parallel if (n > 100000)
+  {
+    const auto threads = static_cast<std::size_t>(omp_get_num_threads());
+    const auto thread = static_cast<std::size_t>(omp_get_thread_num());
+    const std::size_t begin = n * thread / threads;
+    const std::size_t end = n * (thread + 1) / threads;
+    for (std::size_t i = begin; i < end; ++i) order[i] = sorted[i].index;
+#pragma omp barrier
+    std::size_t run_start = begin;
+    while (!exact && run_start > 0 && run_start < n && sorted[run_start].key == sorted[run_start - 1].key)
+      ++run_start;
+    while (!exact && run_start < end) {
+      std::size_t run_end = run_start + 1;
+      while (run_end < n && sorted[run_end].key == sorted[run_start].key) ++run_end;
+      if (run_end - run_start > 1) {
+        std::stable_sort(
+            order.begin() + static_cast<std::ptrdiff_t>(run_start),
+            order.begin() + static_cast<std::ptrdiff_t>(run_end),
+            [&](std::uint32_t a, std::uint32_t b) { return order_key(values[a]) < order_key(values[b]); });
+      }
+      run_start = run_end;
     }
-    run_start = run_end;
   }
   return order;
 }
