@@ -102,7 +102,7 @@ Problem make_problem(const PlanInstance& instance, std::size_t p) {
   }
   pr.nbr.resize(pr.clients * pr.width);
   pr.nbr_cost.resize(pr.clients * pr.width);
-#pragma omp parallel
+#pragma omp parallel if (pr.clients * pr.m >= 200000)
   {
     std::vector<std::uint32_t> order(pr.m);
 #pragma omp for schedule(static)

@@ -1,0 +1,585 @@
+#include "plan/group_equity.hpp"
+
+#include "core/error.hpp"
+#include "core/random.hpp"
+#include "plan/mip.hpp"
+#include "plan/pmedian.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+namespace equalis::plan {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Lexicographic key: primary objective (minimised), then secondary (minimised).
+struct Key {
+  double primary = kInf;
+  double secondary = kInf;
+};
+
+bool better(const Key& a, const Key& b) {
+  const double tol = 1e-10 * (1.0 + std::abs(b.primary));
+  if (a.primary < b.primary - tol) return true;
+  if (a.primary > b.primary + tol) return false;
+  return a.secondary < b.secondary - 1e-10 * (1.0 + std::abs(b.secondary));
+}
+
+// The clients with demand, their groups and the group demands.
+struct Active {
+  std::vector<std::size_t> client;
+  std::vector<std::uint32_t> group;
+  std::vector<double> weight;
+  std::vector<double> group_demand;  // per group label
+};
+
+Active active_clients(const PlanInstance& instance) {
+  Active a;
+  a.group_demand.assign(instance.group_count(), 0.0);
+  for (std::size_t i = 0; i < instance.client_count(); ++i) {
+    if (instance.demand[i] <= 0.0) continue;
+    a.client.push_back(i);
+    a.group.push_back(instance.group[i]);
+    a.weight.push_back(instance.demand[i]);
+    a.group_demand[instance.group[i]] += instance.demand[i];
+  }
+  return a;
+}
+
+// Scores per-client costs on the chosen objective.
+class Scorer {
+ public:
+  Scorer(const Active& active, GroupObjective objective, std::optional<double> radius,
+         std::optional<double> cap)
+      : a_(active), objective_(objective), radius_(radius.value_or(kInf)), cap_(cap.value_or(kInf)) {}
+
+  // Accumulators sized per group; `cost(k)` gives active client k's cost.
+  template <typename CostFn>
+  Key score(CostFn&& cost, std::vector<double>& sum, std::vector<double>& covered) const {
+    std::fill(sum.begin(), sum.end(), 0.0);
+    std::fill(covered.begin(), covered.end(), 0.0);
+    for (std::size_t k = 0; k < a_.client.size(); ++k) {
+      const double c = cost(k);
+      sum[a_.group[k]] += a_.weight[k] * c;
+      if (c <= radius_) covered[a_.group[k]] += a_.weight[k];
+    }
+    return finish(sum, covered);
+  }
+
+  [[nodiscard]] Key finish(const std::vector<double>& sum, const std::vector<double>& covered) const {
+    double total = 0.0, total_covered = 0.0;
+    double worst_mean = -kInf, best_mean = kInf, worst_cover = kInf;
+    for (std::size_t g = 0; g < sum.size(); ++g) {
+      if (a_.group_demand[g] <= 0.0) continue;
+      total += sum[g];
+      total_covered += covered[g];
+      const double mean = sum[g] / a_.group_demand[g];
+      worst_mean = std::max(worst_mean, mean);
+      best_mean = std::min(best_mean, mean);
+      worst_cover = std::min(worst_cover, covered[g] / a_.group_demand[g]);
+    }
+    switch (objective_) {
+      case GroupObjective::Rawls:
+        return {worst_mean, total};
+      case GroupObjective::Coverage:
+        return {-worst_cover, -total_covered};
+      case GroupObjective::Gap:
+        // Plans over the cost cap rank after every plan under it, by their excess.
+        if (total > cap_ * (1.0 + 1e-12)) return {1e300, total};
+        return {worst_mean - best_mean, total};
+    }
+    return {};
+  }
+
+ private:
+  const Active& a_;
+  GroupObjective objective_;
+  double radius_;
+  double cap_;
+};
+
+// Swap local search on the lexicographic key (best improvement), with random-shake restarts.
+class SwapSearch {
+ public:
+  SwapSearch(const PlanInstance& instance, const Active& active, const Scorer& scorer)
+      : instance_(instance), a_(active), scorer_(scorer), is_fixed_(instance.candidate_count(), 0) {
+    for (const std::uint32_t j : instance.fixed_open) is_fixed_[j] = 1;
+  }
+
+  Key evaluate(const std::vector<std::uint32_t>& open) {
+    nearest_two(open);
+    std::vector<double> sum(a_.group_demand.size()), covered(a_.group_demand.size());
+    return scorer_.score([&](std::size_t k) { return static_cast<double>(d1_[k]); }, sum, covered);
+  }
+
+  // Descends from `open` until no swap improves; returns the key.
+  Key descend(std::vector<std::uint32_t>& open, const Clock::time_point deadline, std::size_t& moves) {
+    const std::size_t m = instance_.candidate_count();
+    const std::size_t groups = a_.group_demand.size();
+    Key current = evaluate(open);
+    std::vector<std::uint8_t> is_open(m, 0);
+    std::vector<float> without(a_.client.size());
+    while (Clock::now() < deadline) {
+      std::fill(is_open.begin(), is_open.end(), 0);
+      for (const std::uint32_t j : open) is_open[j] = 1;
+      Key best = current;
+      std::size_t best_q = open.size();
+      std::uint32_t best_f = kNoSite;
+      for (std::size_t q = 0; q < open.size(); ++q) {
+        const std::uint32_t r = open[q];
+        if (is_fixed_[r] != 0U) continue;
+        for (std::size_t k = 0; k < a_.client.size(); ++k) without[k] = f1_[k] == r ? d2_[k] : d1_[k];
+        const auto candidates = static_cast<long long>(m);
+#pragma omp parallel if (a_.client.size() * m >= 200000)
+        {
+          std::vector<double> sum(groups), covered(groups);
+          Key local = best;
+          std::uint32_t local_f = kNoSite;
+#pragma omp for schedule(static) nowait
+          for (long long signed_f = 0; signed_f < candidates; ++signed_f) {
+            const auto f = static_cast<std::uint32_t>(signed_f);
+            if (is_open[f] != 0U) continue;
+            const Key key = scorer_.score(
+                [&](std::size_t k) {
+                  return static_cast<double>(std::min(without[k], instance_.cost.at(a_.client[k], f)));
+                },
+                sum, covered);
+            if (better(key, local)) {
+              local = key;
+              local_f = f;
+            }
+          }
+#pragma omp critical
+          {
+            // Deterministic whatever the thread count: best key, then lowest (position, site).
+            if (local_f != kNoSite && (better(local, best) || (!better(best, local) && best_q == q &&
+                                                               (best_f == kNoSite || local_f < best_f)))) {
+              best = local;
+              best_q = q;
+              best_f = local_f;
+            }
+          }
+        }
+      }
+      if (best_f == kNoSite) break;
+      open[best_q] = best_f;
+      current = evaluate(open);
+      ++moves;
+    }
+    return current;
+  }
+
+ private:
+  void nearest_two(const std::vector<std::uint32_t>& open) {
+    const std::size_t n = a_.client.size();
+    f1_.assign(n, kNoSite);
+    d1_.assign(n, kUnreachable);
+    d2_.assign(n, kUnreachable);
+    for (std::size_t k = 0; k < n; ++k) {
+      const auto row = instance_.cost.row(a_.client[k]);
+      for (const std::uint32_t j : open) {
+        const float c = row[j];
+        if (f1_[k] == kNoSite || c < d1_[k] || (c == d1_[k] && j < f1_[k])) {
+          d2_[k] = d1_[k];
+          f1_[k] = j;
+          d1_[k] = c;
+        } else if (c < d2_[k]) {
+          d2_[k] = c;
+        }
+      }
+    }
+  }
+
+  const PlanInstance& instance_;
+  const Active& a_;
+  const Scorer& scorer_;
+  std::vector<std::uint8_t> is_fixed_;
+  std::vector<std::uint32_t> f1_;
+  std::vector<float> d1_, d2_;
+};
+
+// The swap search from `start` with shakes of 1–3 random swaps (a small VNS, Hansen & Mladenović 1997).
+std::pair<std::vector<std::uint32_t>, Key> swap_search(const PlanInstance& instance, const Active& active,
+                                                       const Scorer& scorer, std::vector<std::uint32_t> start,
+                                                       std::uint64_t seed, Clock::time_point deadline,
+                                                       std::size_t& iterations) {
+  SwapSearch search(instance, active, scorer);
+  Key best = search.descend(start, deadline, iterations);
+  std::vector<std::uint32_t> best_open = start;
+  const std::size_t m = instance.candidate_count();
+  std::vector<std::uint8_t> is_fixed(m, 0);
+  for (const std::uint32_t j : instance.fixed_open) is_fixed[j] = 1;
+  std::vector<std::size_t> free_positions;
+  for (std::size_t q = 0; q < best_open.size(); ++q) {
+    if (is_fixed[best_open[q]] == 0U) free_positions.push_back(q);
+  }
+  if (free_positions.empty() || best_open.size() >= m) return {best_open, best};
+  Rng rng(seed, 7);
+  std::size_t stall = 0;
+  std::size_t k = 1;
+  while (stall < 12 && Clock::now() < deadline) {
+    std::vector<std::uint32_t> open = best_open;
+    for (std::size_t s = 0; s < k; ++s) {
+      const std::size_t q = free_positions[rng.uniform_index(free_positions.size())];
+      std::uint32_t in = 0;
+      do {
+        in = static_cast<std::uint32_t>(rng.uniform_index(m));
+      } while (std::find(open.begin(), open.end(), in) != open.end());
+      open[q] = in;
+    }
+    const Key key = search.descend(open, deadline, iterations);
+    ++iterations;
+    if (better(key, best)) {
+      best = key;
+      best_open = open;
+      stall = 0;
+      k = 1;
+    } else {
+      ++stall;
+      k = k % 3 + 1;
+    }
+  }
+  return {best_open, best};
+}
+
+std::vector<std::uint32_t> open_from(const detail::MipResult& result, std::size_t m) {
+  std::vector<std::uint32_t> open;
+  for (std::size_t j = 0; j < m; ++j) {
+    if (result.solution[j] > 0.5) open.push_back(static_cast<std::uint32_t>(j));
+  }
+  return open;
+}
+
+struct MipOutcome {
+  std::optional<std::vector<std::uint32_t>> open;
+  std::optional<double> bound;  // on the primary objective (Rawls: ≤ optimum; Coverage: ≥ optimum)
+  bool proven = false;
+};
+
+// Rawls min–max of group means (stage 1) then Σ w c with the worst mean held (stage 2), both on the
+// ReVelle–Swain assignment variables.
+MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, std::size_t p_total, double incumbent,
+                     Clock::time_point deadline) {
+  const std::size_t m = instance.candidate_count();
+  const std::size_t n = a.client.size();
+  const std::size_t groups = a.group_demand.size();
+  detail::MipModel model;
+  std::vector<int> assign_row(n);
+  for (std::size_t k = 0; k < n; ++k) assign_row[k] = model.add_row(1.0, 1.0);
+  const auto total = static_cast<double>(p_total);
+  const int count_row = model.add_row(total, total);
+  std::vector<int> group_row(groups, -1);
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (a.group_demand[g] > 0.0) group_row[g] = model.add_row(-1e30, 0.0);
+  }
+  std::vector<int> link_row(n * m, -1);
+  for (std::size_t k = 0; k < n; ++k) {
+    for (std::size_t j = 0; j < m; ++j) {
+      if (instance.cost.at(a.client[k], j) != kUnreachable) link_row[k * m + j] = model.add_row(-1e30, 0.0);
+    }
+  }
+  std::vector<std::uint8_t> is_fixed(m, 0);
+  for (const std::uint32_t j : instance.fixed_open) is_fixed[j] = 1;
+  std::vector<std::pair<int, double>> entries;
+  for (std::size_t j = 0; j < m; ++j) {
+    entries.clear();
+    entries.emplace_back(count_row, 1.0);
+    for (std::size_t k = 0; k < n; ++k) {
+      if (link_row[k * m + j] >= 0) entries.emplace_back(link_row[k * m + j], -1.0);
+    }
+    model.add_column(0.0, is_fixed[j] != 0U ? 1.0 : 0.0, 1.0, true, entries);
+  }
+  std::vector<int> x_column(n * m, -1);
+  for (std::size_t k = 0; k < n; ++k) {
+    const double share = a.weight[k] / a.group_demand[a.group[k]];
+    for (std::size_t j = 0; j < m; ++j) {
+      if (link_row[k * m + j] < 0) continue;
+      const double c = instance.cost.at(a.client[k], j);
+      x_column[k * m + j] = model.add_column(
+          0.0, 0.0, 1.0, false,
+          {{assign_row[k], 1.0}, {link_row[k * m + j], 1.0}, {group_row[a.group[k]], share * c}});
+    }
+  }
+  entries.clear();
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (group_row[g] >= 0) entries.emplace_back(group_row[g], -1.0);
+  }
+  const int t_column = model.add_column(1.0, 0.0, 1e30, false, entries);
+  const auto remaining = [&] {
+    return std::max(0.5, std::chrono::duration<double>(deadline - Clock::now()).count());
+  };
+  MipOutcome outcome;
+  const detail::MipResult first = detail::solve_mip(model, remaining() * 0.6);
+  outcome.bound = first.bound;
+  outcome.proven = first.proven_optimal;
+  double worst = incumbent;
+  if (first.has_solution) worst = std::min(worst, first.objective);
+  // Stage 2: hold the worst group mean, minimise the total cost.
+  const auto t = static_cast<std::size_t>(t_column);
+  model.objective[t] = 0.0;
+  model.column_upper[t] = worst * (1.0 + 1e-9) + 1e-9;
+  for (std::size_t k = 0; k < n; ++k) {
+    for (std::size_t j = 0; j < m; ++j) {
+      if (x_column[k * m + j] >= 0) {
+        model.objective[static_cast<std::size_t>(x_column[k * m + j])] =
+            a.weight[k] * instance.cost.at(a.client[k], j);
+      }
+    }
+  }
+  const detail::MipResult second = detail::solve_mip(model, remaining());
+  if (second.has_solution) {
+    outcome.open = open_from(second, m);
+  } else if (first.has_solution) {
+    outcome.open = open_from(first, m);
+  }
+  return outcome;
+}
+
+// Maximin group coverage (stage 1) then the covered demand with the worst share held (stage 2).
+MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, std::size_t p_total, double radius,
+                        double incumbent, Clock::time_point deadline) {
+  const std::size_t m = instance.candidate_count();
+  const std::size_t n = a.client.size();
+  const std::size_t groups = a.group_demand.size();
+  detail::MipModel model;
+  std::vector<int> cover_row(n);
+  for (std::size_t k = 0; k < n; ++k) cover_row[k] = model.add_row(-1e30, 0.0);
+  const auto total = static_cast<double>(p_total);
+  const int count_row = model.add_row(total, total);
+  std::vector<int> group_row(groups, -1);
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (a.group_demand[g] > 0.0) group_row[g] = model.add_row(-1e30, 0.0);
+  }
+  std::vector<std::uint8_t> is_fixed(m, 0);
+  for (const std::uint32_t j : instance.fixed_open) is_fixed[j] = 1;
+  std::vector<std::pair<int, double>> entries;
+  for (std::size_t j = 0; j < m; ++j) {
+    entries.clear();
+    entries.emplace_back(count_row, 1.0);
+    for (std::size_t k = 0; k < n; ++k) {
+      if (instance.cost.at(a.client[k], j) <= radius) entries.emplace_back(cover_row[k], -1.0);
+    }
+    model.add_column(0.0, is_fixed[j] != 0U ? 1.0 : 0.0, 1.0, true, entries);
+  }
+  std::vector<int> z_column(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    z_column[k] = model.add_column(
+        0.0, 0.0, 1.0, false,
+        {{cover_row[k], 1.0}, {group_row[a.group[k]], -a.weight[k] / a.group_demand[a.group[k]]}});
+  }
+  entries.clear();
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (group_row[g] >= 0) entries.emplace_back(group_row[g], 1.0);
+  }
+  const int s_column = model.add_column(-1.0, 0.0, 1.0, false, entries);
+  const auto remaining = [&] {
+    return std::max(0.5, std::chrono::duration<double>(deadline - Clock::now()).count());
+  };
+  MipOutcome outcome;
+  const detail::MipResult first = detail::solve_mip(model, remaining() * 0.6);
+  outcome.bound = -first.bound;
+  outcome.proven = first.proven_optimal;
+  double worst = incumbent;
+  if (first.has_solution) worst = std::max(worst, -first.objective);
+  const auto s = static_cast<std::size_t>(s_column);
+  model.objective[s] = 0.0;
+  model.column_lower[s] = std::max(0.0, worst * (1.0 - 1e-9) - 1e-12);
+  for (std::size_t k = 0; k < n; ++k) model.objective[static_cast<std::size_t>(z_column[k])] = -a.weight[k];
+  const detail::MipResult second = detail::solve_mip(model, remaining());
+  if (second.has_solution) {
+    outcome.open = open_from(second, m);
+  } else if (first.has_solution) {
+    outcome.open = open_from(first, m);
+  }
+  return outcome;
+}
+
+// max over groups of (the group's own p-median bound / its demand): no plan serves a group better.
+double rawls_group_bound(const PlanInstance& instance, const Active& a, const PMedianOptions& base,
+                         Clock::time_point deadline) {
+  double bound = 0.0;
+  for (std::size_t g = 0; g < a.group_demand.size(); ++g) {
+    if (a.group_demand[g] <= 0.0) continue;
+    PlanInstance sub;
+    std::vector<std::size_t> rows;
+    for (std::size_t k = 0; k < a.client.size(); ++k) {
+      if (a.group[k] == g) rows.push_back(a.client[k]);
+    }
+    sub.cost = CostMatrix(rows.size(), instance.candidate_count());
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const auto row = instance.cost.row(rows[r]);
+      std::copy(row.begin(), row.end(),
+                sub.cost.values.begin() + static_cast<std::ptrdiff_t>(r * row.size()));
+      sub.demand.push_back(instance.demand[rows[r]]);
+    }
+    sub.group.assign(rows.size(), 0);
+    sub.group_labels = {"all"};
+    sub.fixed_open = instance.fixed_open;
+    PMedianOptions options = base;
+    options.time_limit_seconds =
+        std::max(0.2, std::chrono::duration<double>(deadline - Clock::now()).count() /
+                          static_cast<double>(a.group_demand.size()));
+    const PlanSolution solution = solve_pmedian(sub, options);
+    if (solution.lower_bound) bound = std::max(bound, *solution.lower_bound / a.group_demand[g]);
+  }
+  return bound;
+}
+
+}  // namespace
+
+std::string_view group_objective_name(GroupObjective objective) noexcept {
+  switch (objective) {
+    case GroupObjective::Rawls:
+      return "rawls";
+    case GroupObjective::Coverage:
+      return "coverage";
+    case GroupObjective::Gap:
+      return "gap";
+  }
+  return "unknown";
+}
+
+double group_objective_value(const PlanInstance& instance, const Evaluation& evaluation,
+                             GroupObjective objective, std::optional<double> radius) {
+  const Active a = active_clients(instance);
+  const Scorer scorer(a, objective, radius, std::nullopt);
+  std::vector<double> sum(a.group_demand.size()), covered(a.group_demand.size());
+  const Key key = scorer.score(
+      [&](std::size_t k) {
+        const std::size_t i = a.client[k];
+        return evaluation.assignment[i] == kNoSite ? kInf : static_cast<double>(evaluation.assigned_cost[i]);
+      },
+      sum, covered);
+  return objective == GroupObjective::Coverage ? -key.primary : key.primary;
+}
+
+GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOptions& options,
+                                 ProgressSink& progress) {
+  const auto start = Clock::now();
+  instance.validate();
+  if (options.objective == GroupObjective::Coverage && !options.radius) {
+    throw Error(ErrorCode::InvalidInput, "the coverage objective needs a radius",
+                "give --radius R in the cost unit");
+  }
+  if (options.radius && !(*options.radius >= 0.0)) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("radius {} is negative", *options.radius),
+                "give --radius ≥ 0");
+  }
+  if (!(options.cost_slack >= 0.0) || !std::isfinite(options.cost_slack)) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("cost slack {} is not ≥ 0", options.cost_slack),
+                "give --cost-slack ≥ 0 (0.1 = at most 10 % above the p-median total)");
+  }
+  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(options.time_limit_seconds));
+  ProgressTask task(progress, "group-fair plan", 3);
+  GroupFairResult result;
+  PMedianOptions pmedian;
+  pmedian.p = options.p;
+  pmedian.seed = options.seed;
+  pmedian.time_limit_seconds = options.time_limit_seconds / 3.0;
+  pmedian.target_gap = options.target_gap;
+  result.efficient = solve_pmedian(instance, pmedian, progress);
+  task.tick();
+  if (result.efficient.status == SolveStatus::Infeasible) {
+    result.plan = result.efficient;
+    return result;
+  }
+  const Active a = active_clients(instance);
+  const Evaluation efficient = evaluate_plan(instance, result.efficient.open);
+  result.efficient_total = efficient.total_cost;
+  result.efficient_objective = group_objective_value(instance, efficient, options.objective, options.radius);
+  std::optional<double> cap;
+  if (options.objective == GroupObjective::Gap) {
+    cap = efficient.total_cost * (1.0 + options.cost_slack);
+    result.cost_cap = cap;
+  }
+  const Scorer scorer(a, options.objective, options.radius, cap);
+
+  // Heuristic plan from the p-median plan.
+  std::size_t iterations = 0;
+  auto [open, key] =
+      swap_search(instance, a, scorer, result.efficient.open, options.seed, deadline, iterations);
+  result.method = "swap_search";
+  task.tick();
+
+  PlanSolution& plan = result.plan;
+  std::optional<double> bound;
+  bool mip_proven = false;
+  std::vector<std::uint32_t> fixed = instance.fixed_open;
+  std::sort(fixed.begin(), fixed.end());
+  fixed.erase(std::unique(fixed.begin(), fixed.end()), fixed.end());
+  const std::size_t p_total = options.p + fixed.size();
+  const auto consider_mip = [&](const MipOutcome& outcome) {
+    if (outcome.open && outcome.open->size() == p_total) {
+      SwapSearch evaluator(instance, a, scorer);
+      const Key mip_key = evaluator.evaluate(*outcome.open);
+      if (better(mip_key, key)) {
+        open = *outcome.open;
+        key = mip_key;
+        result.method = "cbc";
+      }
+    }
+    bound = outcome.bound;
+    mip_proven = outcome.proven;
+  };
+  if (options.objective == GroupObjective::Rawls) {
+    if (a.client.size() * instance.candidate_count() <= options.mip_max_pairs && Clock::now() < deadline) {
+      consider_mip(rawls_mip(instance, a, p_total, key.primary, deadline));
+    }
+    if (!mip_proven) {
+      PMedianOptions group_options = pmedian;
+      const double group_bound = rawls_group_bound(instance, a, group_options, deadline);
+      bound = std::max(bound.value_or(0.0), group_bound);
+    }
+  } else if (options.objective == GroupObjective::Coverage) {
+    consider_mip(coverage_mip(instance, a, p_total, *options.radius, -key.primary, deadline));
+  }
+  task.tick();
+
+  std::sort(open.begin(), open.end());
+  plan.open = open;
+  const Evaluation evaluation = evaluate_plan(instance, plan.open);
+  plan.assignment = evaluation.assignment;
+  plan.unserved_clients = evaluation.unserved_clients;
+  plan.iterations = iterations;
+  plan.objective = group_objective_value(instance, evaluation, options.objective, options.radius);
+  plan.maximize = options.objective == GroupObjective::Coverage;
+  result.total_cost = evaluation.total_cost;
+  result.price_of_fairness = result.efficient_total > 0.0
+                                 ? (result.total_cost - result.efficient_total) / result.efficient_total
+                                 : 0.0;
+  if (options.objective == GroupObjective::Gap) {
+    plan.lower_bound = 0.0;
+    plan.gap = plan.objective > 0.0 ? 1.0 : 0.0;
+    plan.status = plan.objective > 0.0 ? SolveStatus::GapNotClosed : SolveStatus::Optimal;
+    if (plan.objective > 0.0) {
+      plan.message = "swap search on the max−min gap under the cost cap; no lower bound for this objective";
+    }
+  } else {
+    if (bound) {
+      plan.lower_bound = plan.maximize ? std::max(*bound, plan.objective) : std::min(*bound, plan.objective);
+    }
+    set_gap_status(plan, options.target_gap, false);
+    if (plan.status == SolveStatus::GapNotClosed) {
+      plan.message =
+          fmt::format("the bound leaves a gap of {:.3g}% on the worst group", 100.0 * plan.gap.value_or(1.0));
+    }
+  }
+  plan.seconds = seconds_since(start);
+  task.throw_if_stopped();
+  return result;
+}
+
+}  // namespace equalis::plan
