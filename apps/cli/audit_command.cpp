@@ -7,10 +7,12 @@
 
 #include "audit/audit.hpp"
 #include "audit/audit_report.hpp"
+#include "audit/breakdown.hpp"
 #include "audit/csv_stream.hpp"
 #include "audit/decision_log.hpp"
 #include "audit/mitigation.hpp"
 #include "audit/monitor.hpp"
+#include "audit/ndjson_stream.hpp"
 #include "audit/representation.hpp"
 #include "audit/rules.hpp"
 #include "audit/sha256.hpp"
@@ -43,6 +45,7 @@ struct DecisionArgs {
   std::string missing_group = "own";
   std::string missing = "error";
   char delimiter = ',';
+  std::string input_format = "auto";
 };
 
 struct MetricsArgs {
@@ -51,6 +54,13 @@ struct MetricsArgs {
   audit::AuditOptions options;
   bool stratified = false;
   bool no_intersections = false;
+  std::string rule;
+  std::size_t bins = 10;
+  std::string binning = "equal-width";
+  std::string time_column;
+  std::string period = "month";
+  bool no_mitigation = false;
+  std::optional<double> target_tpr;
 };
 
 void add_decision_options(CLI::App& cmd, DecisionArgs& args) {
@@ -81,6 +91,15 @@ void add_decision_options(CLI::App& cmd, DecisionArgs& args) {
   cmd.add_option("--missing", args.missing, "Missing decision/label/count: error (default) or drop (counted)")
       ->check(CLI::IsMember({"error", "drop"}));
   cmd.add_option("--delimiter", args.delimiter, "CSV field delimiter")->default_val(',');
+  cmd.add_option("--input-format", args.input_format,
+                 "csv, ndjson (one JSON object per line) or auto (ndjson for "
+                 ".ndjson/.jsonl files)")
+      ->check(CLI::IsMember({"auto", "csv", "ndjson"}));
+}
+
+bool is_ndjson(const std::string& format, const std::string& file) {
+  if (format != "auto") return format == "ndjson";
+  return file.ends_with(".ndjson") || file.ends_with(".jsonl");
 }
 
 audit::DecisionLogSpec make_spec(const DecisionArgs& args) {
@@ -100,6 +119,7 @@ audit::DecisionLogSpec make_spec(const DecisionArgs& args) {
   spec.missing_outcome = args.missing == "drop" ? MissingPolicy::Drop : MissingPolicy::Error;
   spec.csv.delimiter = args.delimiter;
   spec.hash_input = true;
+  spec.ndjson = is_ndjson(args.input_format, args.file);
   return spec;
 }
 
@@ -116,7 +136,8 @@ nlohmann::ordered_json decision_options_json(const DecisionArgs& args) {
           {"label_positive", args.label_positive},
           {"missing_group", args.missing_group},
           {"missing", args.missing},
-          {"delimiter", std::string(1, args.delimiter)}};
+          {"delimiter", std::string(1, args.delimiter)},
+          {"input_format", is_ndjson(args.input_format, args.file) ? "ndjson" : "csv"}};
 }
 
 void apply_reference(const std::vector<std::string>& values, audit::AuditOptions& options) {
@@ -139,8 +160,118 @@ void apply_reference(const std::vector<std::string>& values, audit::AuditOptions
   }
 }
 
+using Json = nlohmann::ordered_json;
+
+Json optional_number(const std::optional<double>& value) {
+  return audit::optional_json(value);
+}
+
+struct MitigationReport {
+  Json json;
+  std::string text;
+};
+
+// Reweighing from the table's (cell, label) counts; equal-opportunity
+// thresholds from a second pass over the scored rows (a CSV file with one row
+// per applicant: 13 bytes a row in memory).
+MitigationReport mitigation_report(const audit::DecisionTable& table, const audit::DecisionLogSpec& spec,
+                                   const DecisionArgs& log, std::optional<double> target_tpr,
+                                   Context& context) {
+  const auto weights = audit::reweighing_weights(table);
+  Json reweighing = Json::array();
+  std::string text =
+      "Reweighing (Kamiran & Calders 2012): training weight per "
+      "(group, label)\n";
+  for (const auto& cell : weights) {
+    reweighing.push_back({{"group", cell.group},
+                          {"label", cell.label},
+                          {"count", cell.count},
+                          {"weight", optional_number(cell.weight)}});
+    text += fmt::format("  {:<32} label {}  n = {:>9}  weight {}\n", cell.group.substr(0, 32), cell.label,
+                        cell.count,
+                        cell.weight ? fmt::format("{:.4f}", *cell.weight) : std::string("- (empty cell)"));
+  }
+  Json thresholds = nullptr;
+  std::string skipped;
+  if (log.score.empty()) {
+    skipped = "no --score: group thresholds need a score";
+  } else if (log.file == "-") {
+    skipped =
+        "group thresholds need a second pass over the input, which stdin "
+        "does not allow";
+  } else if (spec.ndjson) {
+    skipped = "group thresholds are computed from CSV input only";
+  } else if (!log.count.empty()) {
+    skipped = "group thresholds need one row per applicant (not --count tables)";
+  }
+  if (skipped.empty()) {
+    const audit::ScoredRows rows = audit::read_scored_rows(log.file, spec, context.progress);
+    const audit::ThresholdResult result =
+        audit::equal_opportunity_thresholds(rows, *log.threshold, target_tpr);
+    Json groups = Json::array();
+    text += fmt::format(
+        "\nGroup thresholds for equal opportunity (Hardt et al. "
+        "2016), target TPR {:.1f}%\n"
+        "  accuracy {:.2f}% -> {:.2f}% (change {:+.2f} points)\n",
+        100.0 * result.target_tpr, 100.0 * result.accuracy_before, 100.0 * result.accuracy_after,
+        100.0 * (result.accuracy_after - result.accuracy_before));
+    for (const auto& g : result.groups) {
+      groups.push_back(
+          {{"group", g.group},
+           {"n", g.n},
+           {"positives", g.positives},
+           {"threshold", optional_number(g.threshold)},
+           {"tpr", {{"before", optional_number(g.tpr_before)}, {"after", optional_number(g.tpr_after)}}},
+           {"fpr", {{"before", optional_number(g.fpr_before)}, {"after", optional_number(g.fpr_after)}}},
+           {"selection_rate",
+            {{"before", optional_number(g.selection_before)},
+             {"after", optional_number(g.selection_after)}}}});
+      text += fmt::format("  {:<32} threshold {}  TPR {} -> {}\n", g.group.substr(0, 32),
+                          g.threshold ? fmt::format("{:.4g}", *g.threshold) : std::string("(base)"),
+                          g.tpr_before ? fmt::format("{:.1f}%", 100 * *g.tpr_before) : std::string("undef"),
+                          g.tpr_after ? fmt::format("{:.1f}%", 100 * *g.tpr_after) : std::string("undef"));
+    }
+    thresholds = {{"base_threshold", result.base_threshold},
+                  {"target_tpr", result.target_tpr},
+                  {"accuracy_before", result.accuracy_before},
+                  {"accuracy_after", result.accuracy_after},
+                  {"accuracy_change", result.accuracy_after - result.accuracy_before},
+                  {"groups", std::move(groups)}};
+  } else {
+    text += fmt::format("\nGroup thresholds: not computed ({})\n", skipped);
+  }
+  Json json{{"reweighing", std::move(reweighing)}, {"equal_opportunity_thresholds", std::move(thresholds)}};
+  if (!skipped.empty()) json["thresholds_not_computed"] = skipped;
+  return {std::move(json), std::move(text)};
+}
+
+audit::Period parse_period(const std::string& text) {
+  if (text == "day") return audit::Period::Day;
+  if (text == "week") return audit::Period::Week;
+  if (text == "quarter") return audit::Period::Quarter;
+  if (text == "year") return audit::Period::Year;
+  return audit::Period::Month;
+}
+
 void run_metrics(MetricsArgs& args, Context& context) {
-  const audit::DecisionLogSpec spec = make_spec(args.log);
+  audit::DecisionLogSpec spec = make_spec(args.log);
+  // Parse the rule before reading the log, so a typo fails fast with its
+  // column.
+  std::optional<audit::Rule> rule;
+  if (!args.rule.empty()) {
+    rule.emplace(audit::Rule::parse(args.rule));
+    spec.rule = &*rule;
+  }
+  const bool calibrate = !args.log.score.empty() && !args.log.label.empty() && args.bins > 0;
+  if (calibrate) {
+    spec.calibration_bins = args.bins;
+    if (args.binning == "quantile")
+      spec.calibration_edges = audit::score_quantile_edges(args.log.file, spec, args.bins);
+  }
+  if (!args.time_column.empty()) {
+    spec.time_column = args.time_column;
+    spec.period = parse_period(args.period);
+  }
   apply_reference(args.reference, args.options);
   args.options.bootstrap_scheme =
       args.stratified ? audit::BootstrapScheme::Stratified : audit::BootstrapScheme::Multinomial;
@@ -158,6 +289,27 @@ void run_metrics(MetricsArgs& args, Context& context) {
   const audit::DecisionTable table = audit::read_decision_log(args.log.file, spec, context.progress);
   const std::string& sha = table.sha256;
   const audit::AuditResult result = audit::audit_decisions(table, args.options, context.progress);
+  std::optional<audit::RuleAuditResult> rule_result;
+  if (rule) {
+    audit::RuleAuditOptions rule_options;
+    rule_options.min_cell_size = args.options.min_cell_size;
+    rule_options.alpha = args.options.alpha;
+    rule_result = audit::audit_rule_cells(table, rule_options);
+  }
+  std::optional<audit::CalibrationResult> calibration;
+  if (calibrate) {
+    calibration = audit::calibration_by_group(table, args.options.min_cell_size, args.options.alpha,
+                                              args.options.intersections,
+                                              args.binning == "quantile" ? "quantile" : "equal_width");
+  }
+  std::vector<audit::PeriodAudit> periods;
+  if (!args.time_column.empty()) periods = audit::audit_by_period(table, args.options, context.progress);
+  // Mitigation is automatic whenever the true outcome is known (--no-mitigation
+  // turns it off).
+  std::optional<MitigationReport> mitigation;
+  if (!args.log.label.empty() && !args.no_mitigation) {
+    mitigation = mitigation_report(table, spec, args.log, args.target_tpr, context);
+  }
   audit::Recipe recipe{"audit metrics", args.log.file, sha, decision_options_json(args.log)};
   recipe.options["reference"] = args.reference;
   recipe.options["alpha"] = args.options.alpha;
@@ -168,17 +320,46 @@ void run_metrics(MetricsArgs& args, Context& context) {
   recipe.options["seed"] = args.options.seed;
   recipe.options["stratified"] = args.stratified;
   recipe.options["intersections"] = !args.no_intersections;
+  recipe.options["rule"] = args.rule;
+  recipe.options["bins"] = calibrate ? args.bins : 0;
+  recipe.options["binning"] = args.binning;
+  recipe.options["time"] = args.time_column;
+  recipe.options["period"] = args.period;
+  recipe.options["mitigation"] = mitigation.has_value();
+  recipe.options["target_tpr"] = optional_number(args.target_tpr);
   if (context.output.format == OutputFormat::Text) {
-    emit(context.output, audit::to_text(result, table, recipe));
+    std::string text = audit::to_text(result, table, recipe);
+    if (rule_result) {
+      audit::Recipe rule_recipe{"rule audit on the same log", args.log.file, sha, {}};
+      text += "\n" + audit::to_text(*rule_result, rule_recipe);
+    }
+    if (calibration) text += audit::to_text(*calibration);
+    if (!periods.empty()) text += audit::to_text(periods);
+    if (mitigation)
+      text += "\nMitigation options (automatic: the true outcome is known)\n" + mitigation->text;
+    emit(context.output, text);
     return;
   }
   if (context.output.format == OutputFormat::Csv) {
-    emit(context.output, audit::to_csv(result));
+    // The metrics table, then one section per extra part, each with its own
+    // header, after a blank line.
+    std::string csv = audit::to_csv(result);
+    if (rule_result) csv += "\n" + audit::to_csv(*rule_result);
+    if (calibration) csv += "\n" + audit::to_csv(*calibration);
+    if (!periods.empty()) csv += "\n" + audit::to_csv(periods);
+    emit(context.output, csv);
     return;
   }
   nlohmann::ordered_json out = envelope("audit metrics", args.log.file, table.rows_read);
   out["recipe"] = audit::recipe_json(recipe);
   out["result"] = audit::to_json(result, table);
+  if (rule_result) out["result"]["rule_audit"] = audit::to_json(*rule_result);
+  if (calibration) out["result"]["calibration"] = audit::to_json(*calibration);
+  if (!args.time_column.empty()) out["result"]["periods"] = audit::to_json(periods);
+  if (mitigation) {
+    out["result"]["mitigation"] = std::move(mitigation->json);
+    out["result"]["mitigation"]["mode"] = "automatic (the true outcome is known; --no-mitigation to skip)";
+  }
   emit(context.output, out.dump(2) + "\n");
 }
 
@@ -204,6 +385,26 @@ void add_metrics_command(CLI::App& audit_cmd, Context& context) {
   cmd->add_option("--seed", args->options.seed, "Bootstrap seed");
   cmd->add_flag("--stratified", args->stratified, "Bootstrap within each intersection cell (sizes fixed)");
   cmd->add_flag("--no-intersections", args->no_intersections, "Skip the cross product of the attributes");
+  cmd->add_option("-r,--rule", args->rule,
+                  "Eligibility rule evaluated on the same log's columns; "
+                  "exclusion by group (as audit rules)");
+  cmd->add_option("--bins", args->bins,
+                  "Calibration score bins with --score and --label (default "
+                  "10; 0 = no calibration)");
+  cmd->add_option("--binning", args->binning,
+                  "Calibration bins: equal-width on [0, 1] (default) or "
+                  "quantile (a first pass over the file)")
+      ->check(CLI::IsMember({"equal-width", "quantile"}));
+  cmd->add_option("--time", args->time_column,
+                  "Timestamp column (ISO-8601 date or date-time, or Unix "
+                  "seconds): metrics per --period");
+  cmd->add_option("--period", args->period, "day, week (ISO), month (default), quarter or year")
+      ->check(CLI::IsMember({"day", "week", "month", "quarter", "year"}));
+  cmd->add_flag("--no-mitigation", args->no_mitigation,
+                "Skip the mitigation options (otherwise automatic when --label "
+                "is given)");
+  cmd->add_option("--target-tpr", args->target_tpr,
+                  "Equal-opportunity target TPR for the mitigation (default: overall TPR)");
   add_output_options(*cmd, context);
   cmd->callback([args, &context] { run_metrics(*args, context); });
 }
@@ -272,13 +473,8 @@ void add_rules_command(CLI::App& audit_cmd, Context& context) {
   cmd->callback([args, &context] { run_rules(*args, context); });
 }
 
-using Json = nlohmann::ordered_json;
-
-Json optional_number(const std::optional<double>& value) {
-  return audit::optional_json(value);
-}
-
-// ---- representation ----------------------------------------------------------------------------------
+// ---- representation
+// ----------------------------------------------------------------------------------
 
 struct RepresentationArgs {
   std::string file, group, count, reference_file, reference_group, reference_value;
@@ -337,7 +533,8 @@ void run_representation(RepresentationArgs& args, Context& context) {
   std::string text = fmt::format("{:<24} {:>9} {:>9} {:>17} {:>9} {:>7}  flags\n", "group", "count", "data",
                                  "95% interval", "population", "ratio");
   std::string csv =
-      "group,suppressed,count,data_share,wilson_low,wilson_high,population_share,coverage_ratio,"
+      "group,suppressed,count,data_share,wilson_low,wilson_high,"
+      "population_share,coverage_ratio,"
       "under_covered,significantly_under\n";
   for (const auto& row : result.rows) {
     Json item{{"group", row.group}, {"suppressed", row.suppressed}};
@@ -388,10 +585,12 @@ void run_representation(RepresentationArgs& args, Context& context) {
   }
   if (context.output.format == OutputFormat::Text) {
     emit(context.output,
-         fmt::format("equalis {} — audit representation\ndata: {} (sha256 {}), {} records\n\n",
+         fmt::format("equalis {} — audit representation\ndata: {} (sha256 {}), "
+                     "{} records\n\n",
                      audit::equalis_version(), args.file, recipe.input_sha256, result.total) +
              text +
-             fmt::format("\nunder-covered (share < {:.0f}% of the population share): {}; significantly: {}; "
+             fmt::format("\nunder-covered (share < {:.0f}% of the population "
+                         "share): {}; significantly: {}; "
                          "suppressed: {}; not in the reference: {}\n",
                          100.0 * args.options.coverage_threshold, result.under_covered,
                          result.significantly_under, result.suppressed, result.not_in_reference.size()));
@@ -410,9 +609,9 @@ void run_representation(RepresentationArgs& args, Context& context) {
 
 void add_representation_command(CLI::App& audit_cmd, Context& context) {
   auto args = std::make_shared<RepresentationArgs>();
-  CLI::App* cmd = audit_cmd.add_subcommand(
-      "representation",
-      "Compare a data set's group shares with reference population shares (under-coverage)");
+  CLI::App* cmd = audit_cmd.add_subcommand("representation",
+                                           "Compare a data set's group shares with reference "
+                                           "population shares (under-coverage)");
   cmd->add_option("file", args->file, "Data set CSV (applicants, registry, training data)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -438,7 +637,8 @@ void add_representation_command(CLI::App& audit_cmd, Context& context) {
   cmd->callback([args, &context] { run_representation(*args, context); });
 }
 
-// ---- mitigation -----------------------------------------------------------------------------------------
+// ---- mitigation
+// -----------------------------------------------------------------------------------------
 
 struct MitigateArgs {
   DecisionArgs log;
@@ -454,55 +654,9 @@ void run_mitigate(MitigateArgs& args, Context& context) {
     throw Error(ErrorCode::InvalidInput, "mitigation needs the true outcome", "give --label COLUMN");
   }
   const audit::DecisionTable table = audit::read_decision_log(args.log.file, spec, context.progress);
-  const auto weights = audit::reweighing_weights(table);
-  Json reweighing = Json::array();
-  std::string text = fmt::format(
-      "equalis {} — audit mitigate\ninput: {} (sha256 {})\n\n"
-      "Reweighing (Kamiran & Calders 2012): training weight per (group, label)\n",
-      audit::equalis_version(), args.log.file, table.sha256);
-  for (const auto& cell : weights) {
-    reweighing.push_back({{"group", cell.group},
-                          {"label", cell.label},
-                          {"count", cell.count},
-                          {"weight", optional_number(cell.weight)}});
-    text += fmt::format("  {:<32} label {}  n = {:>9}  weight {}\n", cell.group.substr(0, 32), cell.label,
-                        cell.count,
-                        cell.weight ? fmt::format("{:.4f}", *cell.weight) : std::string("- (empty cell)"));
-  }
-  Json thresholds = nullptr;
-  if (!args.log.score.empty()) {
-    const audit::ScoredRows rows = audit::read_scored_rows(args.log.file, spec, context.progress);
-    const audit::ThresholdResult result =
-        audit::equal_opportunity_thresholds(rows, *args.log.threshold, args.target_tpr);
-    Json groups = Json::array();
-    text += fmt::format(
-        "\nGroup thresholds for equal opportunity (Hardt et al. 2016), target TPR {:.1f}%\n"
-        "  accuracy {:.2f}% -> {:.2f}% (change {:+.2f} points)\n",
-        100.0 * result.target_tpr, 100.0 * result.accuracy_before, 100.0 * result.accuracy_after,
-        100.0 * (result.accuracy_after - result.accuracy_before));
-    for (const auto& g : result.groups) {
-      groups.push_back(
-          {{"group", g.group},
-           {"n", g.n},
-           {"positives", g.positives},
-           {"threshold", optional_number(g.threshold)},
-           {"tpr", {{"before", optional_number(g.tpr_before)}, {"after", optional_number(g.tpr_after)}}},
-           {"fpr", {{"before", optional_number(g.fpr_before)}, {"after", optional_number(g.fpr_after)}}},
-           {"selection_rate",
-            {{"before", optional_number(g.selection_before)},
-             {"after", optional_number(g.selection_after)}}}});
-      text += fmt::format("  {:<32} threshold {}  TPR {} -> {}\n", g.group.substr(0, 32),
-                          g.threshold ? fmt::format("{:.4g}", *g.threshold) : std::string("(base)"),
-                          g.tpr_before ? fmt::format("{:.1f}%", 100 * *g.tpr_before) : std::string("undef"),
-                          g.tpr_after ? fmt::format("{:.1f}%", 100 * *g.tpr_after) : std::string("undef"));
-    }
-    thresholds = {{"base_threshold", result.base_threshold},
-                  {"target_tpr", result.target_tpr},
-                  {"accuracy_before", result.accuracy_before},
-                  {"accuracy_after", result.accuracy_after},
-                  {"accuracy_change", result.accuracy_after - result.accuracy_before},
-                  {"groups", std::move(groups)}};
-  }
+  MitigationReport report = mitigation_report(table, spec, args.log, args.target_tpr, context);
+  const std::string text = fmt::format("equalis {} — audit mitigate\ninput: {} (sha256 {})\n\n{}",
+                                       audit::equalis_version(), args.log.file, table.sha256, report.text);
   if (context.output.format == OutputFormat::Text) {
     emit(context.output, text);
     return;
@@ -511,22 +665,23 @@ void run_mitigate(MitigateArgs& args, Context& context) {
   recipe.options["target_tpr"] = optional_number(args.target_tpr);
   Json out = envelope("audit mitigate", args.log.file, table.rows_read);
   out["recipe"] = audit::recipe_json(recipe);
-  out["result"] = {{"reweighing", std::move(reweighing)},
-                   {"equal_opportunity_thresholds", std::move(thresholds)}};
+  out["result"] = std::move(report.json);
   emit(context.output, out.dump(2) + "\n");
 }
 
 void add_mitigate_command(CLI::App& audit_cmd, Context& context) {
   auto args = std::make_shared<MitigateArgs>();
-  CLI::App* cmd = audit_cmd.add_subcommand(
-      "mitigate", "Reweighing weights and equal-opportunity group thresholds, with the accuracy change");
+  CLI::App* cmd = audit_cmd.add_subcommand("mitigate",
+                                           "Reweighing weights and equal-opportunity group thresholds, "
+                                           "with the accuracy change");
   add_decision_options(*cmd, args->log);
   cmd->add_option("--target-tpr", args->target_tpr, "TPR every group should reach (default: overall TPR)");
   add_output_options(*cmd, context);
   cmd->callback([args, &context] { run_mitigate(*args, context); });
 }
 
-// ---- monitor ----------------------------------------------------------------------------------------------
+// ---- monitor
+// ----------------------------------------------------------------------------------------------
 
 struct MonitorArgs {
   std::string file;
@@ -538,6 +693,7 @@ struct MonitorArgs {
   std::uint64_t save_every = 100000;
   bool follow = false;
   char delimiter = ',';
+  std::string input_format = "auto";
 };
 
 void save_monitor_state(const MonitorArgs& args, const audit::Monitor& monitor) {
@@ -567,69 +723,86 @@ void run_monitor(MonitorArgs& args, Context& context) {
   } else {
     monitor.emplace(args.options);
   }
-  CsvOptions csv_options;
-  csv_options.delimiter = args.delimiter;
-  audit::CsvStreamReader reader(args.file, csv_options);
-  if (args.follow) {
-    reader.set_wait_for_more([&context] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      return !context.progress.stop_requested();
-    });
-  }
-  std::vector<std::size_t> group_idx;
-  for (const auto& name : args.groups) group_idx.push_back(reader.column_index(name));
-  const std::size_t outcome_idx = reader.column_index(args.decision.empty() ? args.score : args.decision);
-  const bool timed = !args.time_column.empty();
-  const std::size_t time_idx = timed ? reader.column_index(args.time_column) : 0;
-  const audit::BinaryMapper mapper(args.positive, args.negative);
   // A restarted monitor skips the decisions its state already holds (the log is append-only).
   const std::uint64_t skip = monitor->events_seen();
   std::uint64_t row = 0;
   std::uint64_t alerts = 0;
-  std::string group;
-  while (reader.next()) {
-    if (++row <= skip) continue;
-    group.clear();
-    for (std::size_t k = 0; k < group_idx.size(); ++k) {
-      std::string_view cell = reader.field(group_idx[k]);
-      if (is_missing_token(cell)) cell = audit::kMissingGroupLabel;
-      if (k > 0) group += " × ";
-      group += cell;
+  // The same loop over a CSV or an NDJSON reader.
+  auto process = [&](auto& reader) {
+    if (args.follow) {
+      reader.set_wait_for_more([&context] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        return !context.progress.stop_requested();
+      });
     }
-    bool selected = false;
-    const std::string_view outcome = reader.field(outcome_idx);
-    if (args.decision.empty()) {
-      const auto score = parse_number(outcome);
-      if (!score) {
-        throw Error(ErrorCode::Parse, fmt::format("score '{}' is not a number", outcome),
-                    "write a decimal number", reader.location(outcome_idx));
+    std::vector<std::size_t> group_idx;
+    for (const auto& name : args.groups) group_idx.push_back(reader.column_index(name));
+    const std::size_t outcome_idx = reader.column_index(args.decision.empty() ? args.score : args.decision);
+    const bool timed = !args.time_column.empty();
+    const std::size_t time_idx = timed ? reader.column_index(args.time_column) : 0;
+    const audit::BinaryMapper mapper(args.positive, args.negative);
+    std::string group;
+    while (reader.next()) {
+      if (++row <= skip) continue;
+      group.clear();
+      for (std::size_t k = 0; k < group_idx.size(); ++k) {
+        std::string_view cell = reader.field(group_idx[k]);
+        if (is_missing_token(cell)) cell = audit::kMissingGroupLabel;
+        if (k > 0) group += " × ";
+        group += cell;
       }
-      selected = *score >= *args.threshold;
-    } else {
-      const int value = mapper.map(outcome);
-      if (value < 0) {
-        throw Error(ErrorCode::Parse, fmt::format("decision '{}' is not 0/1", outcome),
-                    fmt::format("use {}", mapper.describe()), reader.location(outcome_idx));
+      bool selected = false;
+      const std::string_view outcome = reader.field(outcome_idx);
+      if (args.decision.empty()) {
+        const auto score = parse_number(outcome);
+        if (!score) {
+          throw Error(
+              ErrorCode::Parse,
+              fmt::format("score '{}' in '{}' is not a number", outcome, reader.header()[outcome_idx]),
+              "write a decimal number", reader.location(outcome_idx));
+        }
+        selected = *score >= *args.threshold;
+      } else {
+        const int value = mapper.map(outcome);
+        if (value < 0) {
+          throw Error(ErrorCode::Parse,
+                      fmt::format("decision '{}' in '{}' is not 0/1", outcome, reader.header()[outcome_idx]),
+                      fmt::format("use {}", mapper.describe()), reader.location(outcome_idx));
+        }
+        selected = value == 1;
       }
-      selected = value == 1;
-    }
-    double time = 0.0;
-    if (timed) {
-      const auto value = parse_number(reader.field(time_idx));
-      if (!value) {
-        throw Error(ErrorCode::Parse, fmt::format("time '{}' is not a number", reader.field(time_idx)),
-                    "give times in seconds (e.g. Unix time)", reader.location(time_idx));
+      double time = 0.0;
+      if (timed) {
+        const auto value = parse_number(reader.field(time_idx));
+        if (!value) {
+          throw Error(ErrorCode::Parse,
+                      fmt::format("time '{}' in '{}' is not a number", reader.field(time_idx),
+                                  reader.header()[time_idx]),
+                      "give times in seconds (e.g. Unix time)", reader.location(time_idx));
+        }
+        time = *value;
       }
-      time = *value;
+      if (auto alert = monitor->add(group, selected, time)) {
+        ++alerts;
+        fmt::print("{}\n", alert->to_json().dump());
+        std::fflush(stdout);
+      }
+      if (args.save_every > 0 && monitor->events_seen() % args.save_every == 0)
+        save_monitor_state(args, *monitor);
+      if ((row & 0xFFFFU) == 0 && context.progress.stop_requested()) break;
     }
-    if (auto alert = monitor->add(group, selected, time)) {
-      ++alerts;
-      fmt::print("{}\n", alert->to_json().dump());
-      std::fflush(stdout);
-    }
-    if (args.save_every > 0 && monitor->events_seen() % args.save_every == 0)
-      save_monitor_state(args, *monitor);
-    if ((row & 0xFFFFU) == 0 && context.progress.stop_requested()) break;
+  };
+  if (is_ndjson(args.input_format, args.file)) {
+    std::vector<std::string> keys = args.groups;
+    keys.push_back(args.decision.empty() ? args.score : args.decision);
+    if (!args.time_column.empty()) keys.push_back(args.time_column);
+    audit::NdjsonStreamReader reader(args.file, keys);
+    process(reader);
+  } else {
+    CsvOptions csv_options;
+    csv_options.delimiter = args.delimiter;
+    audit::CsvStreamReader reader(args.file, csv_options);
+    process(reader);
   }
   save_monitor_state(args, *monitor);
   nlohmann::ordered_json summary{{"type", "summary"},
@@ -643,8 +816,9 @@ void run_monitor(MonitorArgs& args, Context& context) {
 
 void add_monitor_command(CLI::App& audit_cmd, Context& context) {
   auto args = std::make_shared<MonitorArgs>();
-  CLI::App* cmd = audit_cmd.add_subcommand(
-      "monitor", "Watch a decision log (file or stdin) and print a JSON line when a disparity is supported");
+  CLI::App* cmd = audit_cmd.add_subcommand("monitor",
+                                           "Watch a decision log (file or stdin) and print a JSON line "
+                                           "when a disparity is supported");
   cmd->add_option("file", args->file, "Decision log CSV, '-' for stdin")->required();
   cmd->add_option("-g,--group", args->groups, "Sensitive attribute column (repeatable: intersection)")
       ->required();
@@ -668,6 +842,9 @@ void add_monitor_command(CLI::App& audit_cmd, Context& context) {
                   "State file: restored at start, saved atomically while running");
   cmd->add_option("--save-every", args->save_every, "Save the state every N decisions (default 100000)");
   cmd->add_flag("--follow", args->follow, "Keep reading as the file grows (stop with Ctrl-C)");
+  cmd->add_option("--input-format", args->input_format,
+                  "csv, ndjson (one JSON object per line) or auto (ndjson for .ndjson/.jsonl files)")
+      ->check(CLI::IsMember({"auto", "csv", "ndjson"}));
   cmd->add_option("--delimiter", args->delimiter, "CSV field delimiter")->default_val(',');
   cmd->callback([args, &context] { run_monitor(*args, context); });
 }

@@ -13,6 +13,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,8 @@ class CsvStreamReader {
   bool next();
   // Field of the current record; the view is valid until the next call to next().
   [[nodiscard]] std::string_view field(std::size_t column_idx) const noexcept { return fields_[column_idx]; }
+  // Every field of the current record, in header order (valid until the next call to next()).
+  [[nodiscard]] std::span<const std::string_view> fields() const noexcept { return fields_; }
   [[nodiscard]] std::size_t records_read() const noexcept { return records_; }
   [[nodiscard]] std::uint64_t bytes_consumed() const noexcept { return consumed_before_ + position_; }
   // SHA-256 of every byte read so far (all of the input once next() returned false); empty if not enabled.

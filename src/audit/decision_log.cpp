@@ -1,15 +1,26 @@
 #include "audit/decision_log.hpp"
 
 #include "audit/csv_stream.hpp"
+#include "audit/ndjson_stream.hpp"
+#include "audit/rules.hpp"
+#include "audit/sha256.hpp"
 #include "core/error.hpp"
 #include "core/progress.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <limits>
+#include <memory>
+#include <numeric>
+#include <span>
 
 namespace equalis::audit {
 
@@ -252,8 +263,118 @@ DecisionTable make_decision_table(std::vector<std::string> group_columns,
   return table;
 }
 
-DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& spec,
-                                ProgressSink& progress) {
+namespace {
+
+// The keys (NDJSON) or columns the spec reads.
+std::vector<std::string> wanted_columns(const DecisionLogSpec& spec) {
+  std::vector<std::string> keys = spec.group_columns;
+  auto add = [&keys](const std::optional<std::string>& name) {
+    if (name && std::find(keys.begin(), keys.end(), *name) == keys.end()) keys.push_back(*name);
+  };
+  add(spec.decision_column);
+  add(spec.score_column);
+  add(spec.label_column);
+  add(spec.count_column);
+  add(spec.time_column);
+  if (spec.rule != nullptr) {
+    for (const auto& name : spec.rule->columns()) add(name);
+  }
+  return keys;
+}
+
+// Howard Hinnant's days-from-civil arithmetic (proleptic Gregorian calendar), written out.
+std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
+  year -= month <= 2 ? 1 : 0;
+  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const auto year_of_era = static_cast<unsigned>(year - era * 400);
+  const unsigned day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + static_cast<std::int64_t>(day_of_era) - 719468;
+}
+
+struct Civil {
+  std::int64_t year;
+  unsigned month;
+  unsigned day;
+};
+
+Civil civil_from_days(std::int64_t days) {
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto day_of_era = static_cast<unsigned>(days - era * 146097);
+  const unsigned year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned mp = (5 * day_of_year + 2) / 153;
+  const unsigned day = day_of_year - (153 * mp + 2) / 5 + 1;
+  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0), month, day};
+}
+
+bool leap(std::int64_t year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+std::optional<std::int64_t> iso_days(std::string_view cell) {
+  auto digits = [&](std::size_t from, std::size_t count) -> std::optional<unsigned> {
+    unsigned value = 0;
+    for (std::size_t k = from; k < from + count; ++k) {
+      if (k >= cell.size() || cell[k] < '0' || cell[k] > '9') return std::nullopt;
+      value = value * 10 + static_cast<unsigned>(cell[k] - '0');
+    }
+    return value;
+  };
+  const auto year = digits(0, 4);
+  const auto month = digits(5, 2);
+  const auto day = digits(8, 2);
+  if (!year || !month || !day || cell[4] != '-' || cell[7] != '-') return std::nullopt;
+  if (cell.size() > 10 && cell[10] != 'T' && cell[10] != ' ') return std::nullopt;
+  if (*month < 1 || *month > 12) return std::nullopt;
+  static constexpr std::array<unsigned, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const unsigned last = kDays[*month - 1] + (*month == 2 && leap(*year) ? 1U : 0U);
+  if (*day < 1 || *day > last) return std::nullopt;
+  return days_from_civil(*year, *month, *day);
+}
+
+}  // namespace
+
+std::optional<PeriodKey> period_of(std::string_view cell, Period period) {
+  std::optional<std::int64_t> days = iso_days(cell);
+  if (!days) {
+    const auto seconds = parse_number(cell);
+    if (!seconds || !std::isfinite(*seconds) || std::fabs(*seconds) > 1e14) return std::nullopt;
+    days = static_cast<std::int64_t>(std::floor(*seconds / 86400.0));
+  }
+  const Civil date = civil_from_days(*days);
+  switch (period) {
+    case Period::Day:
+      return PeriodKey{*days, fmt::format("{:04}-{:02}-{:02}", date.year, date.month, date.day)};
+    case Period::Week: {
+      // ISO 8601: weeks start on Monday; a week belongs to the year of its Thursday. 1970-01-01 was a
+      // Thursday, so (days + 3) mod 7 counts days since Monday.
+      const std::int64_t weekday = ((*days + 3) % 7 + 7) % 7;
+      const std::int64_t monday = *days - weekday;
+      const std::int64_t iso_year = civil_from_days(monday + 3).year;
+      const std::int64_t week = (monday + 3 - days_from_civil(iso_year, 1, 1)) / 7 + 1;
+      return PeriodKey{monday, fmt::format("{:04}-W{:02}", iso_year, week)};
+    }
+    case Period::Month:
+      return PeriodKey{days_from_civil(date.year, date.month, 1),
+                       fmt::format("{:04}-{:02}", date.year, date.month)};
+    case Period::Quarter: {
+      const unsigned quarter = (date.month - 1) / 3 + 1;
+      return PeriodKey{days_from_civil(date.year, 3 * (quarter - 1) + 1, 1),
+                       fmt::format("{:04}-Q{}", date.year, quarter)};
+    }
+    case Period::Year:
+      return PeriodKey{days_from_civil(date.year, 1, 1), fmt::format("{:04}", date.year)};
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+void validate_spec(const DecisionLogSpec& spec) {
   if (spec.group_columns.empty()) {
     throw Error(ErrorCode::InvalidInput, "no sensitive attribute was given",
                 "give --group COLUMN (repeatable)");
@@ -265,7 +386,21 @@ DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& 
   if (spec.score_column && !spec.threshold) {
     throw Error(ErrorCode::InvalidInput, "a score column needs a threshold", "add --threshold T");
   }
-  CsvStreamReader reader(path, spec.csv, spec.hash_input);
+  if (spec.calibration_bins > 0 && (!spec.score_column || !spec.label_column)) {
+    throw Error(ErrorCode::InvalidInput, "calibration needs a score and the true outcome",
+                "give --score COLUMN --threshold T and --label COLUMN, or --bins 0");
+  }
+  if (spec.calibration_bins > 10000) {
+    throw Error(ErrorCode::InvalidInput, "too many calibration bins", "use at most 10000 bins");
+  }
+  if (!spec.calibration_edges.empty() && spec.calibration_edges.size() + 1 != spec.calibration_bins) {
+    throw Error(ErrorCode::InvalidInput, "calibration edges do not match the number of bins",
+                "give bins - 1 interior edges");
+  }
+}
+
+template <typename Reader>
+DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSink& progress) {
   std::vector<std::size_t> group_idx;
   for (const auto& name : spec.group_columns) group_idx.push_back(reader.column_index(name));
   const std::size_t outcome_idx =
@@ -273,8 +408,11 @@ DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& 
   // Plain indices with a flag (GCC 12 misreads std::optional<std::size_t> here as maybe-uninitialised).
   const bool has_label = spec.label_column.has_value();
   const bool has_count = spec.count_column.has_value();
+  const bool has_time = spec.time_column.has_value();
   const std::size_t label_idx = has_label ? reader.column_index(*spec.label_column) : 0;
   const std::size_t count_idx = has_count ? reader.column_index(*spec.count_column) : 0;
+  const std::size_t time_idx = has_time ? reader.column_index(*spec.time_column) : 0;
+  if (spec.rule != nullptr) spec.rule->bind(reader.header(), reader.source());
 
   const BinaryMapper decision_mapper(spec.positive_values, spec.negative_values);
   const BinaryMapper label_mapper(
@@ -286,17 +424,40 @@ DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& 
   table.group_columns = spec.group_columns;
   table.labels.resize(group_idx.size());
   table.has_label = has_label;
+  const std::size_t bins = spec.calibration_bins;
+  table.calibration_bins = bins;
+  if (bins > 0) {
+    table.calibration_edges.push_back(0.0);
+    for (std::size_t bin = 1; bin < bins; ++bin) {
+      table.calibration_edges.push_back(spec.calibration_edges.empty()
+                                            ? static_cast<double>(bin) / static_cast<double>(bins)
+                                            : spec.calibration_edges[bin - 1]);
+    }
+    table.calibration_edges.push_back(1.0);
+  }
+  if (spec.rule != nullptr) table.rule_text = spec.rule->text();
   std::vector<ValueIndex> value_indices(group_idx.size());
   CellIndex cells(group_idx.size());
   std::vector<std::uint32_t> codes(group_idx.size());
   const bool drop_missing_outcome = spec.missing_outcome == MissingPolicy::Drop;
+  std::vector<std::int64_t> period_keys;  // parallel to table.period_labels (sorted at the end)
+  std::int64_t last_key = std::numeric_limits<std::int64_t>::min();
+  std::size_t last_period = 0;
 
   ProgressTask task(progress, "reading decision log", 0);
   auto missing_outcome = [&](std::size_t column_idx, std::string_view what) {
     if (drop_missing_outcome) return;
-    throw Error(ErrorCode::InvalidInput, fmt::format("the {} is missing", what),
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("the {} ('{}') is missing", what, reader.header()[column_idx]),
                 "fill it in, or pass --missing drop to drop such rows (they are counted in the report)",
                 reader.location(column_idx));
+  };
+  auto add = [](ConfusionCounts& counts, int decision, int label, std::uint64_t weight) {
+    if (decision == 1) {
+      (label == 1 ? counts.tp : counts.fp) += weight;
+    } else {
+      (label == 1 ? counts.fn : counts.tn) += weight;
+    }
   };
   while (reader.next()) {
     ++table.rows_read;
@@ -324,20 +485,24 @@ DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& 
       continue;
     }
     int decision = 0;
+    double score = 0.0;
     const std::string_view outcome = reader.field(outcome_idx);
     if (spec.decision_column) {
       decision = decision_mapper.map(outcome);
       if (decision == -2) {
-        throw Error(ErrorCode::Parse, fmt::format("decision '{}' is not 0/1", outcome),
+        throw Error(ErrorCode::Parse,
+                    fmt::format("decision '{}' in '{}' is not 0/1", outcome, reader.header()[outcome_idx]),
                     fmt::format("use {} or map values with --positive VALUE", decision_mapper.describe()),
                     reader.location(outcome_idx));
       }
-    } else if (const auto score = parse_number(outcome)) {
-      decision = *score >= *spec.threshold ? 1 : 0;
+    } else if (const auto value = parse_number(outcome)) {
+      score = *value;
+      decision = score >= *spec.threshold ? 1 : 0;
     } else if (is_missing_token(outcome)) {
       decision = -1;
     } else {
-      throw Error(ErrorCode::Parse, fmt::format("score '{}' is not a number", outcome),
+      throw Error(ErrorCode::Parse,
+                  fmt::format("score '{}' in '{}' is not a number", outcome, reader.header()[outcome_idx]),
                   "write a plain decimal number", reader.location(outcome_idx));
     }
     if (decision == -1) {
@@ -350,7 +515,8 @@ DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& 
       const std::string_view cell = reader.field(label_idx);
       label = label_mapper.map(cell);
       if (label == -2) {
-        throw Error(ErrorCode::Parse, fmt::format("label '{}' is not 0/1", cell),
+        throw Error(ErrorCode::Parse,
+                    fmt::format("label '{}' in '{}' is not 0/1", cell, reader.header()[label_idx]),
                     fmt::format("use {} or map values with --label-positive VALUE", label_mapper.describe()),
                     reader.location(label_idx));
       }
@@ -370,7 +536,8 @@ DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& 
           ++table.rows_dropped_missing_outcome;
           continue;
         }
-        throw Error(ErrorCode::Parse, fmt::format("count '{}' is not a number", cell),
+        throw Error(ErrorCode::Parse,
+                    fmt::format("count '{}' in '{}' is not a number", cell, reader.header()[count_idx]),
                     "write a whole number of applicants", reader.location(count_idx));
       }
       if (*value < 0.0 || *value != std::floor(*value) || *value > 9.0e15) {
@@ -383,16 +550,154 @@ DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& 
         continue;
       }
     }
-    ConfusionCounts& counts = table.cells[cells.find_or_add(codes, table)];
-    if (decision == 1) {
-      (label == 1 ? counts.tp : counts.fp) += weight;
-    } else {
-      (label == 1 ? counts.fn : counts.tn) += weight;
+    std::size_t period_idx = 0;
+    if (has_time) {
+      const std::string_view cell = reader.field(time_idx);
+      if (is_missing_token(cell)) {
+        missing_outcome(time_idx, "time");
+        ++table.rows_dropped_missing_outcome;
+        continue;
+      }
+      const auto key = period_of(cell, spec.period);
+      if (!key) {
+        throw Error(ErrorCode::Parse,
+                    fmt::format("time '{}' in '{}' is not a date", cell, reader.header()[time_idx]),
+                    "write an ISO-8601 date or date-time (2024-03-15, 2024-03-15T10:30:00) or Unix seconds",
+                    reader.location(time_idx));
+      }
+      if (key->key == last_key) {
+        period_idx = last_period;  // logs are usually in time order: skip the search
+      } else {
+        const auto it = std::find(period_keys.begin(), period_keys.end(), key->key);
+        period_idx = static_cast<std::size_t>(it - period_keys.begin());
+        if (it == period_keys.end()) {
+          period_keys.push_back(key->key);
+          table.period_labels.push_back(key->name);
+          table.period_cells.emplace_back();
+        }
+        last_key = key->key;
+        last_period = period_idx;
+      }
+    }
+    if (bins > 0 && (score < 0.0 || score > 1.0)) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("score '{}' in '{}' is outside [0, 1]", outcome, reader.header()[outcome_idx]),
+                  "calibration compares scores with observed rates, so scores must be probabilities; "
+                  "rescale the score or pass --bins 0",
+                  reader.location(outcome_idx));
+    }
+    const std::uint32_t cell_idx = cells.find_or_add(codes, table);
+    add(table.cells[cell_idx], decision, label, weight);
+    if (spec.rule != nullptr) {
+      if (table.rule_cells.size() < table.cells.size()) table.rule_cells.resize(table.cells.size());
+      RuleCounts& counts = table.rule_cells[cell_idx];
+      const Truth truth = spec.rule->evaluate(reader.fields());
+      (truth == Truth::True    ? counts.eligible
+       : truth == Truth::False ? counts.excluded
+                               : counts.undetermined) += weight;
+    }
+    if (bins > 0) {
+      if (table.calibration.size() < table.cells.size() * bins)
+        table.calibration.resize(table.cells.size() * bins);
+      const auto edge =
+          std::upper_bound(table.calibration_edges.begin() + 1, table.calibration_edges.end() - 1, score);
+      const auto bin = static_cast<std::size_t>(edge - (table.calibration_edges.begin() + 1));
+      CalibrationCounts& counts = table.calibration[cell_idx * bins + bin];
+      counts.n += weight;
+      if (label == 1) counts.positives += weight;
+      counts.score_sum += static_cast<double>(weight) * score;
+    }
+    if (has_time) {
+      auto& period = table.period_cells[period_idx];
+      if (period.size() <= cell_idx) period.resize(cell_idx + 1);
+      add(period[cell_idx], decision, label, weight);
     }
   }
   task.throw_if_stopped();
+  if (spec.rule != nullptr) table.rule_cells.resize(table.cells.size());
+  if (bins > 0) table.calibration.resize(table.cells.size() * bins);
+  if (has_time) {  // periods in time order
+    std::vector<std::size_t> order(period_keys.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return period_keys[a] < period_keys[b]; });
+    std::vector<std::string> labels;
+    std::vector<std::vector<ConfusionCounts>> period_cells;
+    for (const std::size_t idx : order) {
+      labels.push_back(std::move(table.period_labels[idx]));
+      period_cells.push_back(std::move(table.period_cells[idx]));
+    }
+    table.period_labels = std::move(labels);
+    table.period_cells = std::move(period_cells);
+  }
   if (spec.hash_input) table.sha256 = reader.sha256_hex();
   return table;
+}
+
+}  // namespace
+
+DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& spec,
+                                ProgressSink& progress) {
+  validate_spec(spec);
+  if (spec.ndjson) {
+    NdjsonStreamReader reader(path, wanted_columns(spec), spec.hash_input);
+    return read_rows(reader, spec, progress);
+  }
+  CsvStreamReader reader(path, spec.csv, spec.hash_input);
+  return read_rows(reader, spec, progress);
+}
+
+std::vector<double> score_quantile_edges(const std::string& path, const DecisionLogSpec& spec,
+                                         std::size_t bins) {
+  validate_spec(spec);
+  if (path == "-") {
+    throw Error(ErrorCode::InvalidInput, "quantile score bins need two passes over the input",
+                "give a file instead of stdin, or use equal-width bins");
+  }
+  if (bins < 2) return {};
+  std::vector<std::pair<double, std::uint64_t>> scores;
+  auto collect = [&](auto& reader) {
+    const std::size_t score_idx = reader.column_index(*spec.score_column);
+    const bool has_count = spec.count_column.has_value();
+    const std::size_t count_idx = has_count ? reader.column_index(*spec.count_column) : 0;
+    while (reader.next()) {
+      const auto score = parse_number(reader.field(score_idx));
+      if (!score) continue;  // missing or bad cells are reported by the main pass
+      std::uint64_t weight = 1;
+      if (has_count) {
+        const auto count = parse_number(reader.field(count_idx));
+        if (!count || *count < 0.0 || *count != std::floor(*count) || *count > 9.0e15) continue;
+        weight = static_cast<std::uint64_t>(*count);
+      }
+      if (weight > 0) scores.emplace_back(*score, weight);
+    }
+  };
+  if (spec.ndjson) {
+    NdjsonStreamReader reader(path, wanted_columns(spec), false);
+    collect(reader);
+  } else {
+    CsvStreamReader reader(path, spec.csv, false);
+    collect(reader);
+  }
+  std::sort(scores.begin(), scores.end());
+  std::uint64_t total = 0;
+  for (const auto& entry : scores) total += entry.second;
+  std::vector<double> edges;
+  std::uint64_t cumulative = 0;
+  std::size_t next_bin = 1;
+  for (const auto& [score, weight] : scores) {
+    cumulative += weight;
+    // Edge k: the first score at which the cumulative weight exceeds k/bins of the total (a score equal
+    // to an edge falls in the upper bin; at most k/bins of the weight lies below edge k).
+    while (next_bin<bins&& static_cast<double>(cumulative) * static_cast<double>(bins)> static_cast<double>(
+               next_bin) *
+           static_cast<double>(total)) {
+      edges.push_back(std::clamp(score, 0.0, 1.0));
+      ++next_bin;
+    }
+  }
+  while (edges.size() + 1 < bins) edges.push_back(1.0);
+  return edges;
 }
 
 }  // namespace equalis::audit

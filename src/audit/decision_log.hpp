@@ -18,6 +18,11 @@ class ProgressSink;
 
 namespace equalis::audit {
 
+class Rule;
+
+// Calendar period of a timestamp (--period).
+enum class Period : std::uint8_t { Day, Week, Month, Quarter, Year };
+
 // What to do with a row whose sensitive attribute is missing ("", NA, null, …).
 enum class MissingGroupPolicy : std::uint8_t {
   OwnGroup,  // keep it as a group named "(missing)" (the default: never hidden)
@@ -43,6 +48,34 @@ struct DecisionLogSpec {
   MissingPolicy missing_outcome = MissingPolicy::Error;  // missing decision, score, label or count
   CsvOptions csv;
   bool hash_input = false;  // compute the input's SHA-256 while reading (DecisionTable::sha256)
+  // Rule audit in the same pass: the rule is bound to the log's header and evaluated on every row that
+  // enters the table; counts go to DecisionTable::rule_cells. Not owned; nullptr = no rule.
+  Rule* rule = nullptr;
+  // Calibration by score bin (needs score_column and label_column): 0 = off. Bins are equal-width on
+  // [0, 1] unless `calibration_edges` gives the bins-1 interior edges (e.g. score quantiles); a score
+  // outside [0, 1] is then an error at its cell.
+  std::size_t calibration_bins = 0;
+  std::vector<double> calibration_edges;
+  // Timestamp column: ISO-8601 date or date-time (YYYY-MM-DD[Thh:mm[:ss…]]), or a number of seconds
+  // since 1970-01-01 (UTC). Counts are also kept per period (DecisionTable::period_cells).
+  std::optional<std::string> time_column;
+  Period period = Period::Month;
+  // The input is NDJSON (one JSON object per line) instead of CSV; columns are the objects' keys.
+  bool ndjson = false;
+};
+
+// Eligible / excluded / undetermined applicants of a cell under a rule (Kleene logic; see rules.hpp).
+struct RuleCounts {
+  std::uint64_t eligible = 0;
+  std::uint64_t excluded = 0;
+  std::uint64_t undetermined = 0;
+};
+
+// One score bin of one cell: applicants, the sum of their scores and how many were truly positive.
+struct CalibrationCounts {
+  std::uint64_t n = 0;
+  std::uint64_t positives = 0;
+  double score_sum = 0.0;
 };
 
 // Counts of one cell. Without a label column every applicant is counted as label 0, so only
@@ -78,6 +111,19 @@ struct DecisionTable {
   std::uint64_t rows_dropped_missing_group = 0;
   std::uint64_t rows_dropped_missing_outcome = 0;
   std::uint64_t rows_zero_count = 0;  // aggregated rows with count 0 (kept out of the cells)
+  // With DecisionLogSpec::rule: the rule's text and counts per cell (parallel to `cells`).
+  std::string rule_text;
+  std::vector<RuleCounts> rule_cells;
+  // With calibration: bin edges (bins + 1 values, first 0 and last 1) and cell-major counts
+  // (calibration[cell * bins + bin]).
+  std::size_t calibration_bins = 0;
+  std::vector<double> calibration_edges;
+  std::vector<CalibrationCounts> calibration;
+  // With a time column: period names in time order ("2024-03-15", "2024-W11", "2024-03", "2024-Q1",
+  // "2024") and per period the counts of each cell (a period's vector may be shorter than `cells`:
+  // cells first seen later are empty in it).
+  std::vector<std::string> period_labels;
+  std::vector<std::vector<ConfusionCounts>> period_cells;
 
   [[nodiscard]] std::size_t cell_count() const noexcept { return cells.size(); }
   [[nodiscard]] ConfusionCounts total() const noexcept;
@@ -89,6 +135,19 @@ struct DecisionTable {
 // (decision or label not mappable, negative or fractional count, non-numeric score), Error(InvalidInput)
 // for a missing column or an inconsistent spec.
 DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& spec, ProgressSink& progress);
+
+// The period of a timestamp cell: its name and a sort key; nullopt when the text is not an ISO-8601 date
+// or date-time or a number of seconds. Weeks are ISO 8601 weeks (Monday first; "2024-W01").
+struct PeriodKey {
+  std::int64_t key = 0;  // days since 1970-01-01 of the period's first day
+  std::string name;
+};
+std::optional<PeriodKey> period_of(std::string_view cell, Period period);
+
+// Interior edges of `bins` score bins holding (about) equal numbers of applicants: a first pass over the
+// log reading only the score (and count) column. Needs a file (not stdin). Throws like read_decision_log.
+std::vector<double> score_quantile_edges(const std::string& path, const DecisionLogSpec& spec,
+                                         std::size_t bins);
 
 // Builds a table from counts already aggregated (tests, other front ends). `cell_codes[i]` indexes `labels`.
 DecisionTable make_decision_table(std::vector<std::string> group_columns,

@@ -275,21 +275,21 @@ void collect_columns(const Node& node, std::vector<std::string>& names) {
   if (node.right) collect_columns(*node.right, names);
 }
 
-void bind_node(Node& node, const CsvTable& table) {
+void bind_node(Node& node, const std::vector<std::string>& header, std::string_view source) {
   if (node.kind == NodeKind::Column) {
-    if (!table.has_column(node.text)) {
-      const std::string hint = nearest_name(node.text, table.header());
-      throw Error(
-          ErrorCode::InvalidInput,
-          fmt::format("the rule reads column '{}', which '{}' does not have", node.text, table.source()),
-          hint.empty() ? fmt::format("the columns are: {}", fmt::join(table.header(), ", "))
-                       : fmt::format("did you mean '{}'?", hint),
-          SourceLocation{"rule", 1, node.column});
+    const auto it = std::find(header.begin(), header.end(), node.text);
+    if (it == header.end()) {
+      const std::string hint = nearest_name(node.text, header);
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("the rule reads column '{}', which '{}' does not have", node.text, source),
+                  hint.empty() ? fmt::format("the columns are: {}", fmt::join(header, ", "))
+                               : fmt::format("did you mean '{}'?", hint),
+                  SourceLocation{"rule", 1, node.column});
     }
-    node.table_column = table.column_index(node.text);
+    node.table_column = static_cast<std::size_t>(it - header.begin());
   }
-  if (node.left) bind_node(*node.left, table);
-  if (node.right) bind_node(*node.right, table);
+  if (node.left) bind_node(*node.left, header, source);
+  if (node.right) bind_node(*node.right, header, source);
 }
 
 bool is_true_token(std::string_view cell) {
@@ -305,10 +305,12 @@ struct Value {
   std::optional<double> number;
 };
 
-Value value_of(const Node& node, const CsvTable& table, std::size_t row_idx) {
+// `cell(column_idx)` gives the current record's field: a CsvTable row or a streamed record.
+template <typename CellOf>
+Value value_of(const Node& node, const CellOf& cell_of) {
   if (node.kind == NodeKind::Number) return {false, node.text, node.number};
   if (node.kind == NodeKind::String) return {false, node.text, std::nullopt};
-  const std::string_view cell = table.cell(row_idx, node.table_column);
+  const std::string_view cell = cell_of(node.table_column);
   if (is_missing_token(cell)) return {true, cell, std::nullopt};
   return {false, cell, parse_number(cell)};
 }
@@ -332,36 +334,37 @@ bool compare(CompareOp op, const T& a, const T& b) {
   return false;
 }
 
-Truth evaluate_node(const Node& node, const CsvTable& table, std::size_t row_idx) {
+template <typename CellOf>
+Truth evaluate_node(const Node& node, const CellOf& cell_of) {
   switch (node.kind) {
     case NodeKind::Boolean:
       return node.boolean ? Truth::True : Truth::False;
     case NodeKind::Column: {
-      const std::string_view cell = table.cell(row_idx, node.table_column);
+      const std::string_view cell = cell_of(node.table_column);
       if (is_missing_token(cell)) return Truth::Unknown;
       return is_true_token(cell) ? Truth::True : Truth::False;
     }
     case NodeKind::Not: {
-      const Truth inner = evaluate_node(*node.left, table, row_idx);
+      const Truth inner = evaluate_node(*node.left, cell_of);
       return inner == Truth::Unknown ? Truth::Unknown : (inner == Truth::True ? Truth::False : Truth::True);
     }
     case NodeKind::And: {  // Kleene: false dominates, then unknown
-      const Truth a = evaluate_node(*node.left, table, row_idx);
+      const Truth a = evaluate_node(*node.left, cell_of);
       if (a == Truth::False) return Truth::False;
-      const Truth b = evaluate_node(*node.right, table, row_idx);
+      const Truth b = evaluate_node(*node.right, cell_of);
       if (b == Truth::False) return Truth::False;
       return a == Truth::True && b == Truth::True ? Truth::True : Truth::Unknown;
     }
     case NodeKind::Or: {  // Kleene: true dominates, then unknown
-      const Truth a = evaluate_node(*node.left, table, row_idx);
+      const Truth a = evaluate_node(*node.left, cell_of);
       if (a == Truth::True) return Truth::True;
-      const Truth b = evaluate_node(*node.right, table, row_idx);
+      const Truth b = evaluate_node(*node.right, cell_of);
       if (b == Truth::True) return Truth::True;
       return a == Truth::False && b == Truth::False ? Truth::False : Truth::Unknown;
     }
     case NodeKind::Compare: {
-      const Value a = value_of(*node.left, table, row_idx);
-      const Value b = value_of(*node.right, table, row_idx);
+      const Value a = value_of(*node.left, cell_of);
+      const Value b = value_of(*node.right, cell_of);
       if (a.missing || b.missing) return Truth::Unknown;
       const bool result =
           a.number && b.number ? compare(node.op, *a.number, *b.number) : compare(node.op, a.text, b.text);
@@ -380,6 +383,36 @@ void finish_group(RuleGroup& group, std::uint64_t min_cell_size, double alpha) {
   if (group.suppressed || decided == 0) return;
   group.exclusion_rate = static_cast<double>(group.excluded) / static_cast<double>(decided);
   group.exclusion_interval = wilson_interval(group.excluded, decided, alpha);
+}
+
+void finish_rule_result(RuleAuditResult& result, const RuleAuditOptions& options) {
+  finish_group(result.overall, 0, options.alpha);
+  for (auto& family : result.families) {
+    if (family.groups.back().population == 0) family.groups.pop_back();  // no missing values
+    std::optional<std::size_t> least;
+    for (std::size_t group_idx = 0; group_idx < family.groups.size(); ++group_idx) {
+      RuleGroup& group = family.groups[group_idx];
+      finish_group(group, options.min_cell_size, options.alpha);
+      if (group.suppressed) ++family.suppressed_groups;
+      if (group.exclusion_rate && (!least || *group.exclusion_rate < *family.groups[*least].exclusion_rate)) {
+        least = group_idx;
+      }
+    }
+    if (!least) continue;
+    const RuleGroup& reference = family.groups[*least];
+    family.least_excluded = reference.name;
+    for (RuleGroup& group : family.groups) {
+      if (!group.exclusion_rate) continue;
+      group.difference_to_least_excluded = *group.exclusion_rate - *reference.exclusion_rate;
+      if (*reference.exclusion_rate > 0.0) {
+        group.ratio_to_least_excluded = *group.exclusion_rate / *reference.exclusion_rate;
+      }
+      if (&group != &reference) {
+        group.z_test = two_proportion_z_test(group.excluded, group.eligible + group.excluded,
+                                             reference.excluded, reference.eligible + reference.excluded);
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -403,11 +436,19 @@ std::vector<std::string> Rule::columns() const {
 }
 
 void Rule::bind(const CsvTable& table) {
-  bind_node(*root_, table);
+  bind_node(*root_, table.header(), table.source());
+}
+
+void Rule::bind(const std::vector<std::string>& header, std::string_view source) {
+  bind_node(*root_, header, source);
 }
 
 Truth Rule::evaluate(const CsvTable& table, std::size_t row_idx) const {
-  return evaluate_node(*root_, table, row_idx);
+  return evaluate_node(*root_, [&](std::size_t column_idx) { return table.cell(row_idx, column_idx); });
+}
+
+Truth Rule::evaluate(std::span<const std::string_view> fields) const {
+  return evaluate_node(*root_, [&](std::size_t column_idx) { return fields[column_idx]; });
 }
 
 RuleAuditResult audit_rule(const CsvTable& population, Rule& rule, const RuleAuditOptions& options) {
@@ -460,33 +501,47 @@ RuleAuditResult audit_rule(const CsvTable& population, Rule& rule, const RuleAud
       add(column.valid[row_idx] != 0 ? family_groups[column.codes[row_idx]] : family_groups.back());
     }
   }
-  finish_group(result.overall, 0, options.alpha);
-  for (auto& family : result.families) {
-    if (family.groups.back().population == 0) family.groups.pop_back();  // no missing values
-    std::optional<std::size_t> least;
-    for (std::size_t group_idx = 0; group_idx < family.groups.size(); ++group_idx) {
-      RuleGroup& group = family.groups[group_idx];
-      finish_group(group, options.min_cell_size, options.alpha);
-      if (group.suppressed) ++family.suppressed_groups;
-      if (group.exclusion_rate && (!least || *group.exclusion_rate < *family.groups[*least].exclusion_rate)) {
-        least = group_idx;
-      }
+  finish_rule_result(result, options);
+  return result;
+}
+
+RuleAuditResult audit_rule_cells(const DecisionTable& table, const RuleAuditOptions& options) {
+  if (table.rule_cells.size() != table.cells.size()) {
+    throw Error(ErrorCode::InvalidInput, "the decision table holds no rule counts",
+                "read the log with DecisionLogSpec::rule set");
+  }
+  RuleAuditResult result;
+  result.rule = table.rule_text;
+  result.overall.name = "overall";
+  for (std::size_t attribute_idx = 0; attribute_idx < table.group_columns.size(); ++attribute_idx) {
+    RuleFamily family;
+    family.attribute = table.group_columns[attribute_idx];
+    for (const auto& label : table.labels[attribute_idx]) {
+      RuleGroup group;
+      group.name = label;
+      family.groups.push_back(std::move(group));
     }
-    if (!least) continue;
-    const RuleGroup& reference = family.groups[*least];
-    family.least_excluded = reference.name;
-    for (RuleGroup& group : family.groups) {
-      if (!group.exclusion_rate) continue;
-      group.difference_to_least_excluded = *group.exclusion_rate - *reference.exclusion_rate;
-      if (*reference.exclusion_rate > 0.0) {
-        group.ratio_to_least_excluded = *group.exclusion_rate / *reference.exclusion_rate;
-      }
-      if (&group != &reference) {
-        group.z_test = two_proportion_z_test(group.excluded, group.eligible + group.excluded,
-                                             reference.excluded, reference.eligible + reference.excluded);
-      }
+    result.families.push_back(std::move(family));
+  }
+  auto add = [](RuleGroup& group, const RuleCounts& counts) {
+    group.eligible += counts.eligible;
+    group.excluded += counts.excluded;
+    group.undetermined += counts.undetermined;
+    group.population += counts.eligible + counts.excluded + counts.undetermined;
+  };
+  for (std::size_t cell_idx = 0; cell_idx < table.cells.size(); ++cell_idx) {
+    const RuleCounts& counts = table.rule_cells[cell_idx];
+    add(result.overall, counts);
+    for (std::size_t attribute_idx = 0; attribute_idx < table.group_columns.size(); ++attribute_idx) {
+      add(result.families[attribute_idx].groups[table.cell_codes[cell_idx][attribute_idx]], counts);
     }
   }
+  for (auto& family : result.families) {
+    // Values seen only on rows that were dropped have no population here.
+    std::erase_if(family.groups, [](const RuleGroup& group) { return group.population == 0; });
+    family.groups.push_back(RuleGroup{});  // finish_rule_result drops an empty last group
+  }
+  finish_rule_result(result, options);
   return result;
 }
 

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,8 +44,12 @@ class Rule {
   // Resolves column names against `table`; throws Error(InvalidInput) naming the rule column of an
   // unknown name and the nearest existing column.
   void bind(const CsvTable& table);
+  // Same against a header (streamed input); `source` names the input in messages.
+  void bind(const std::vector<std::string>& header, std::string_view source);
   // Evaluates row `row_idx` of the table given to bind().
   [[nodiscard]] Truth evaluate(const CsvTable& table, std::size_t row_idx) const;
+  // Evaluates a streamed record: one field per column of the header given to bind().
+  [[nodiscard]] Truth evaluate(std::span<const std::string_view> fields) const;
 
   struct Node;
 
@@ -91,5 +96,11 @@ struct RuleAuditOptions {
 // Who the rule excludes, overall and by each attribute. Throws Error(InvalidInput/Parse) on a bad
 // column or count (with file:line:column).
 RuleAuditResult audit_rule(const CsvTable& population, Rule& rule, const RuleAuditOptions& options);
+
+struct DecisionTable;
+// The same report from the per-cell rule counts a streamed decision log collected
+// (DecisionLogSpec::rule): exclusion by each attribute's values; options.group_columns and
+// options.count_column are ignored (the table's attributes and weights are used).
+RuleAuditResult audit_rule_cells(const DecisionTable& table, const RuleAuditOptions& options);
 
 }  // namespace equalis::audit

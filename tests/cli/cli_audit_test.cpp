@@ -190,3 +190,151 @@ TEST(CliAudit, MonitorAlertsAndResumesFromState) {
 }
 
 }  // namespace
+
+// ---- the one-command audit: rule, calibration, periods and mitigation in one report ---------------------
+
+std::string scored_log() {
+  // a: 20 × (0.8, positive, local, January) + 20 × (0.3, negative, local, February);
+  // b: 20 × (0.6, positive, not local, January) + 20 × (0.2, positive, local, February).
+  std::string log = "g,s,y,local,t\n";
+  for (int i = 0; i < 20; ++i) {
+    log +=
+        "a,0.8,1,1,2024-01-10\na,0.3,0,1,2024-02-10\nb,0.6,1,0,2024-01-15\nb,0.2,1,1,2024-02-15T08:00:00\n";
+  }
+  return log;
+}
+
+TEST(CliAudit, OneCommandAuditWithRuleCalibrationPeriodsAndMitigation) {
+  const std::string path = write_temp("one.csv", scored_log());
+  const RunResult r = run("audit metrics " + path +
+                          " -g g --score s --threshold 0.5 --label y --rule local --time t --period month");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  const auto& result = json["result"];
+  // Rule: b is half excluded (its January rows are not local), a not at all.
+  const auto& rule = result["rule_audit"]["by_attribute"][0];
+  EXPECT_EQ(rule["least_excluded"], "a");
+  EXPECT_DOUBLE_EQ(find_group(rule, "b")["exclusion_rate"].get<double>(), 0.5);
+  // Calibration (10 equal-width bins): ECE(a) = ½·|0.8 − 1| + ½·|0.3 − 0| = 0.25,
+  // ECE(b) = ½·|0.6 − 1| + ½·|0.2 − 1| = 0.6; in-the-large(b) = 0.4 − 1 = −0.6.
+  const auto& calibration = result["calibration"];
+  EXPECT_EQ(calibration["bins"], 10);
+  EXPECT_EQ(calibration["binning"], "equal_width");
+  const auto& cal_a = find_group(calibration["families"][0], "a");
+  EXPECT_NEAR(cal_a["ece"].get<double>(), 0.25, 1e-12);
+  EXPECT_NEAR(find_group(calibration["families"][0], "b")["calibration_in_the_large"].get<double>(), -0.6,
+              1e-12);
+  EXPECT_EQ(cal_a["bins"][8]["n"], 20);
+  EXPECT_TRUE(cal_a["bins"][0]["suppressed"] == false);
+  // Periods: everybody selected in January, nobody in February.
+  const auto& periods = result["periods"];
+  ASSERT_EQ(periods.size(), 2U);
+  EXPECT_EQ(periods[0]["period"], "2024-01");
+  EXPECT_DOUBLE_EQ(periods[0]["overall"]["selection_rate"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(periods[1]["overall"]["selection_rate"].get<double>(), 0.0);
+  // Mitigation is automatic with a label: reweighing and, with a score, thresholds.
+  EXPECT_EQ(result["mitigation"]["reweighing"].size(), 4U);
+  EXPECT_TRUE(result["mitigation"]["equal_opportunity_thresholds"].is_object());
+  EXPECT_TRUE(result["mitigation"]["mode"].get<std::string>().starts_with("automatic"));
+  EXPECT_EQ(json["recipe"]["options"]["rule"], "local");
+
+  const RunResult text = run("audit metrics " + path +
+                             " -g g --score s --threshold 0.5 --label y --rule local --time t --format text");
+  ASSERT_EQ(text.exit_status, 0) << text.err;
+  for (const char* part : {"Calibration by score bin", "By period", "Mitigation options", "excluded by g"}) {
+    EXPECT_NE(text.out.find(part), std::string::npos) << part;
+  }
+  const RunResult csv = run("audit metrics " + path +
+                            " -g g --score s --threshold 0.5 --label y --rule local --time t --format csv");
+  ASSERT_EQ(csv.exit_status, 0) << csv.err;
+  EXPECT_NE(csv.out.find("\nsection,family,group,bin,low,high"), std::string::npos);
+  EXPECT_NE(csv.out.find("\nsection,period,family,group"), std::string::npos);
+  EXPECT_NE(csv.out.find("calibration,g,a,9,"), std::string::npos);
+
+  const RunResult off =
+      run("audit metrics " + path + " -g g --score s --threshold 0.5 --label y --no-mitigation --bins 0");
+  ASSERT_EQ(off.exit_status, 0) << off.err;
+  const auto off_json = nlohmann::json::parse(off.out);
+  EXPECT_FALSE(off_json["result"].contains("mitigation"));
+  EXPECT_FALSE(off_json["result"].contains("calibration"));
+}
+
+TEST(CliAudit, QuantileBinsAndSuppressedBins) {
+  const std::string path = write_temp("quant.csv", scored_log());
+  const RunResult r =
+      run("audit metrics " + path +
+          " -g g --score s --threshold 0.5 --label y --bins 4 --binning quantile --min-cell 25");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  const auto& calibration = json["result"]["calibration"];
+  EXPECT_EQ(calibration["binning"], "quantile");
+  // Every bin of a and b holds 20 < 25 applicants or none: all non-empty bins are suppressed.
+  EXPECT_GT(calibration["families"][0]["suppressed"]["bins"].get<int>(), 0);
+}
+
+TEST(CliAudit, NdjsonInputByExtension) {
+  std::string log;
+  for (int i = 0; i < 20; ++i) {
+    log += "{\"g\":\"a\",\"d\":1,\"y\":1}\n{\"g\":\"b\",\"d\":0,\"y\":1}\n{\"g\":\"b\",\"d\":true,\"y\":0}\n";
+  }
+  const std::string path = write_temp("log.ndjson", log);
+  const RunResult r = run("audit metrics " + path + " -g g --decision d --label y");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  const auto& family = json["result"]["families"][0];
+  EXPECT_DOUBLE_EQ(find_group(family, "b")["rates"]["selection_rate"]["value"].get<double>(), 0.5);
+  EXPECT_EQ(json["recipe"]["options"]["input_format"], "ndjson");
+  const std::string bad =
+      write_temp("bad.jsonl", "{\"g\":\"a\",\"d\":1,\"y\":1}\n{\"g\":\"a\",\"d\":\"maybe\",\"y\":1}\n");
+  const RunResult error = run("audit metrics " + bad + " -g g --decision d --label y");
+  EXPECT_NE(error.exit_status, 0);
+  EXPECT_NE(error.err.find("bad.jsonl:2:10"), std::string::npos) << error.err;
+  EXPECT_NE(error.err.find("'d'"), std::string::npos) << error.err;
+  // --input-format overrides the extension.
+  const std::string csv_named = write_temp("log_as_text.txt", log);
+  const RunResult forced =
+      run("audit metrics " + csv_named + " -g g --decision d --label y --input-format ndjson");
+  EXPECT_EQ(forced.exit_status, 0) << forced.err;
+}
+
+TEST(CliAudit, MetricsRuleErrorsPointAtTheRuleColumn) {
+  const std::string path = write_temp("rule_err.csv", scored_log());
+  const RunResult parse = run("audit metrics " + path + " -g g --score s --threshold 0.5 --rule 'local and'");
+  EXPECT_NE(parse.exit_status, 0);
+  EXPECT_NE(parse.err.find("rule:1:"), std::string::npos) << parse.err;
+  const RunResult unknown = run("audit metrics " + path + " -g g --score s --threshold 0.5 --rule 'locl'");
+  EXPECT_NE(unknown.exit_status, 0);
+  EXPECT_NE(unknown.err.find("rule:1:1"), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.err.find("local"), std::string::npos) << unknown.err;
+  const RunResult time =
+      run("audit metrics " + write_temp("time_err.csv", "g,d,t\na,1,2024-01-01\na,0,soon\n") +
+          " -g g --decision d --time t");
+  EXPECT_NE(time.exit_status, 0);
+  EXPECT_NE(time.err.find("time_err.csv:3:5"), std::string::npos) << time.err;
+}
+
+TEST(CliAudit, MonitorReadsNdjson) {
+  // The monitor test's log as NDJSON: 600 balanced decisions, then 600 where b is never selected. The
+  // CSV and NDJSON runs give the same alerts.
+  std::string csv = "g,d\n";
+  std::string ndjson;
+  for (int i = 0; i < 1200; ++i) {
+    const bool a = i % 2 == 0;
+    const bool selected = i < 600 ? (i / 2) % 2 == 0 : a;
+    csv += fmt::format("{},{}\n", a ? "a" : "b", selected ? 1 : 0);
+    ndjson += fmt::format("{{\"g\":\"{}\",\"d\":{}}}\n", a ? "a" : "b", selected ? "true" : "false");
+  }
+  const std::string options = " -g g --decision d --window 200 --gap 0.2";
+  const RunResult from_csv = run("audit monitor " + write_temp("mon.csv", csv) + options);
+  const RunResult from_ndjson = run("audit monitor " + write_temp("mon.ndjson", ndjson) + options);
+  ASSERT_EQ(from_ndjson.exit_status, 0) << from_ndjson.err;
+  EXPECT_NE(from_ndjson.out.find("\"alert\""), std::string::npos);
+  EXPECT_EQ(from_ndjson.out, from_csv.out);
+  const RunResult from_stdin =
+      run("audit monitor - --input-format ndjson" + options + " < " + write_temp("mon2.ndjson", ndjson));
+  EXPECT_EQ(from_stdin.out, from_csv.out);
+  const RunResult bad =
+      run("audit monitor " + write_temp("mon_bad.ndjson", "{\"g\":\"a\",\"d\":7}\n") + options);
+  EXPECT_NE(bad.exit_status, 0);
+  EXPECT_NE(bad.err.find("mon_bad.ndjson:1:10"), std::string::npos) << bad.err;
+}

@@ -1,0 +1,79 @@
+#pragma once
+// Breakdowns of a decision table collected in the same streaming pass: calibration by score bin per
+// group, and the audit per calendar period (the in-process monitoring view of a log).
+
+#include "audit/audit.hpp"
+#include "audit/decision_log.hpp"
+#include "audit/proportion.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace equalis::audit {
+
+struct CalibrationBinResult {
+  double low = 0.0;  // score bin [low, high) (the last bin includes 1)
+  double high = 0.0;
+  std::uint64_t n = 0;
+  bool suppressed = false;  // 0 < n < min_cell_size: only the flag and the edges are reported
+  std::optional<double> mean_score;
+  std::optional<double> observed_rate;  // positives / n
+  std::optional<Interval> wilson;
+};
+
+struct GroupCalibration {
+  std::string name;
+  bool suppressed = false;  // the group has fewer than min_cell_size applicants
+  std::uint64_t n = 0;
+  std::vector<CalibrationBinResult> bins;
+  // Expected calibration error (Naeini, Cooper & Hauskrecht 2015): Σ_b (n_b / n)·|mean score_b − rate_b|,
+  // over all of the group's bins (including bins suppressed from the output).
+  std::optional<double> ece;
+  std::optional<double> mean_score;
+  std::optional<double> observed_rate;
+  // Calibration-in-the-large: mean score − observed positive rate (> 0: the score over-predicts).
+  std::optional<double> calibration_in_the_large;
+};
+
+struct CalibrationFamily {
+  std::string name;  // attribute, or "a × b × …" for the intersection
+  std::vector<GroupCalibration> groups;
+  std::size_t suppressed_groups = 0;
+  std::size_t suppressed_bins = 0;
+};
+
+struct CalibrationResult {
+  std::size_t bins = 0;
+  std::string binning;  // "equal_width" or "quantile"
+  GroupCalibration overall;
+  std::vector<CalibrationFamily> families;
+};
+
+// Needs a table read with calibration bins (Error(InvalidInput) otherwise).
+CalibrationResult calibration_by_group(const DecisionTable& table, std::uint64_t min_cell_size, double alpha,
+                                       bool intersections, std::string binning = "equal_width");
+
+struct PeriodAudit {
+  std::string period;
+  std::uint64_t n = 0;
+  std::string note;  // e.g. the chosen reference was absent in this period and most-favoured was used
+  AuditResult audit;
+};
+
+// The audit of each period's counts (no bootstrap), with the same options and suppression.
+std::vector<PeriodAudit> audit_by_period(const DecisionTable& table, AuditOptions options,
+                                         ProgressSink& progress = null_progress());
+
+nlohmann::ordered_json to_json(const CalibrationResult& result);
+nlohmann::ordered_json to_json(const std::vector<PeriodAudit>& periods);
+// CSV sections (with their own header row) and text summaries.
+std::string to_csv(const CalibrationResult& result);
+std::string to_csv(const std::vector<PeriodAudit>& periods);
+std::string to_text(const CalibrationResult& result);
+std::string to_text(const std::vector<PeriodAudit>& periods);
+
+}  // namespace equalis::audit

@@ -1,0 +1,370 @@
+// The parts of the one-command audit collected in the same streaming pass: a rule audit on the log's
+// own columns, calibration by score bin, metrics per calendar period, and NDJSON input. Expected values
+// are worked by hand in the comments.
+
+#include "audit/breakdown.hpp"
+
+#include "audit/decision_log.hpp"
+#include "audit/rules.hpp"
+#include "audit/sha256.hpp"
+#include "core/error.hpp"
+#include "core/progress.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+namespace equalis::audit {
+namespace {
+
+std::string write_temp(const std::string& name, const std::string& content) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("equalis_breakdown_" + std::to_string(::getpid()) + "_" + name);
+  std::ofstream(path) << content;
+  return path.string();
+}
+
+const RuleGroup& rule_group(const RuleFamily& family, const std::string& name) {
+  for (const auto& group : family.groups) {
+    if (group.name == name) return group;
+  }
+  throw std::runtime_error("no group " + name);
+}
+
+TEST(StreamedRule, ExclusionByGroupInTheSamePass) {
+  // Rule "local and age >= 18": row 1 eligible; rows 2, 4 (not local) and 5 (17) excluded; row 3 has no
+  // age, so true-and-unknown = unknown (undetermined). a: 1 eligible, 1 excluded, 1 undetermined;
+  // b: 2 excluded. Exclusion rates a = 1/2, b = 2/2; least excluded a; b − a = 0.5, ratio 2.
+  const auto path =
+      write_temp("rule.csv", "g,d,y,local,age\na,1,1,1,30\na,0,0,0,40\na,1,0,yes,\nb,0,1,0,20\nb,1,1,1,17\n");
+  Rule rule = Rule::parse("local and age >= 18");
+  DecisionLogSpec spec;
+  spec.group_columns = {"g"};
+  spec.decision_column = "d";
+  spec.label_column = "y";
+  spec.rule = &rule;
+  const DecisionTable table = read_decision_log(path, spec, null_progress());
+  RuleAuditOptions options;
+  options.min_cell_size = 1;
+  const RuleAuditResult result = audit_rule_cells(table, options);
+  EXPECT_EQ(result.rule, "local and age >= 18");
+  EXPECT_EQ(result.overall.population, 5U);
+  EXPECT_EQ(result.overall.eligible, 1U);
+  EXPECT_EQ(result.overall.excluded, 3U);
+  EXPECT_EQ(result.overall.undetermined, 1U);
+  ASSERT_EQ(result.families.size(), 1U);
+  const RuleGroup& a = rule_group(result.families[0], "a");
+  const RuleGroup& b = rule_group(result.families[0], "b");
+  EXPECT_EQ(a.undetermined, 1U);
+  EXPECT_DOUBLE_EQ(*a.exclusion_rate, 0.5);
+  EXPECT_DOUBLE_EQ(*b.exclusion_rate, 1.0);
+  EXPECT_EQ(result.families[0].least_excluded, "a");
+  EXPECT_DOUBLE_EQ(*b.difference_to_least_excluded, 0.5);
+  EXPECT_DOUBLE_EQ(*b.ratio_to_least_excluded, 2.0);
+  // The same rule over the same rows as a population table gives the same counts.
+  const CsvTable population = CsvTable::read_file(path);
+  RuleAuditOptions table_options = options;
+  table_options.group_columns = {"g"};
+  Rule again = Rule::parse("local and age >= 18");
+  const RuleAuditResult direct = audit_rule(population, again, table_options);
+  EXPECT_EQ(rule_group(direct.families[0], "b").excluded, b.excluded);
+  EXPECT_EQ(rule_group(direct.families[0], "a").undetermined, a.undetermined);
+}
+
+TEST(StreamedRule, UnknownColumnNamesTheRuleColumn) {
+  const auto path = write_temp("rule_bad.csv", "g,d\na,1\n");
+  Rule rule = Rule::parse("g == 'a' and has_id");
+  DecisionLogSpec spec;
+  spec.group_columns = {"g"};
+  spec.decision_column = "d";
+  spec.rule = &rule;
+  try {
+    static_cast<void>(read_decision_log(path, spec, null_progress()));
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
+    ASSERT_TRUE(error.where().has_value());
+    EXPECT_EQ(error.where()->column, 14U);
+  }
+}
+
+DecisionLogSpec scored_spec() {
+  DecisionLogSpec spec;
+  spec.group_columns = {"g"};
+  spec.score_column = "s";
+  spec.threshold = 0.5;
+  spec.label_column = "y";
+  spec.calibration_bins = 2;
+  return spec;
+}
+
+TEST(Calibration, EqualWidthBinsByHand) {
+  // Bins [0, 0.5) and [0.5, 1]. a: bin 1 = {0.1 (0), 0.3 (1)}: mean 0.2, rate 1/2; bin 2 = {0.6, 0.8},
+  // both positive: mean 0.7, rate 1. ECE(a) = ½·0.3 + ½·0.3 = 0.3; mean score 0.45, observed 0.75,
+  // in-the-large −0.3. b: {0.2 (0)} and {0.9 (0)}: ECE = ½·0.2 + ½·0.9 = 0.55, in-the-large +0.55.
+  const auto path = write_temp("cal.csv", "g,s,y\na,0.1,0\na,0.3,1\na,0.6,1\na,0.8,1\nb,0.2,0\nb,0.9,0\n");
+  const DecisionTable table = read_decision_log(path, scored_spec(), null_progress());
+  const CalibrationResult result = calibration_by_group(table, 1, 0.05, true);
+  ASSERT_EQ(result.families.size(), 1U);
+  const GroupCalibration& a = result.families[0].groups[0];
+  const GroupCalibration& b = result.families[0].groups[1];
+  ASSERT_EQ(a.name, "a");
+  ASSERT_EQ(a.bins.size(), 2U);
+  EXPECT_EQ(a.bins[0].n, 2U);
+  EXPECT_DOUBLE_EQ(a.bins[0].low, 0.0);
+  EXPECT_DOUBLE_EQ(a.bins[0].high, 0.5);
+  EXPECT_NEAR(*a.bins[0].mean_score, 0.2, 1e-12);
+  EXPECT_DOUBLE_EQ(*a.bins[0].observed_rate, 0.5);
+  EXPECT_NEAR(*a.bins[1].mean_score, 0.7, 1e-12);
+  EXPECT_DOUBLE_EQ(*a.bins[1].observed_rate, 1.0);
+  // Wilson 2/2 at 95 %: [0.342380, 1]; 1/2: [0.094531, 0.905469].
+  EXPECT_NEAR(a.bins[1].wilson->low, 0.3423802275, 1e-9);
+  EXPECT_NEAR(a.bins[1].wilson->high, 1.0, 1e-12);
+  EXPECT_NEAR(a.bins[0].wilson->low, 0.0945312057, 1e-9);
+  EXPECT_NEAR(*a.ece, 0.3, 1e-12);
+  EXPECT_NEAR(*a.mean_score, 0.45, 1e-12);
+  EXPECT_DOUBLE_EQ(*a.observed_rate, 0.75);
+  EXPECT_NEAR(*a.calibration_in_the_large, -0.3, 1e-12);
+  EXPECT_NEAR(*b.ece, 0.55, 1e-12);
+  EXPECT_NEAR(*b.calibration_in_the_large, 0.55, 1e-12);
+  EXPECT_EQ(result.overall.n, 6U);
+}
+
+TEST(Calibration, SmallBinsAndGroupsAreSuppressed) {
+  const auto path =
+      write_temp("cal_small.csv", "g,s,y\na,0.1,0\na,0.3,1\na,0.6,1\na,0.8,1\nb,0.2,0\nb,0.9,0\n");
+  const DecisionTable table = read_decision_log(path, scored_spec(), null_progress());
+  // min cell 2: a's bins (2 each) stay; b (n = 2) stays but its two bins of 1 are suppressed.
+  const CalibrationResult two = calibration_by_group(table, 2, 0.05, true);
+  EXPECT_EQ(two.families[0].suppressed_groups, 0U);
+  EXPECT_EQ(two.families[0].suppressed_bins, 2U);
+  const GroupCalibration& b = two.families[0].groups[1];
+  EXPECT_TRUE(b.bins[0].suppressed);
+  EXPECT_FALSE(b.bins[0].mean_score.has_value());
+  EXPECT_FALSE(b.bins[0].observed_rate.has_value());
+  // min cell 3: b is suppressed entirely.
+  const CalibrationResult three = calibration_by_group(table, 3, 0.05, true);
+  EXPECT_EQ(three.families[0].suppressed_groups, 1U);
+  EXPECT_TRUE(three.families[0].groups[1].suppressed);
+  EXPECT_FALSE(three.families[0].groups[1].ece.has_value());
+}
+
+TEST(Calibration, ScoreOutsideTheUnitIntervalIsAnErrorAtItsCell) {
+  const auto path = write_temp("cal_bad.csv", "g,s,y\na,0.1,0\na,1.5,1\n");
+  try {
+    static_cast<void>(read_decision_log(path, scored_spec(), null_progress()));
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
+    ASSERT_TRUE(error.where().has_value());
+    EXPECT_EQ(error.where()->line, 3U);
+    EXPECT_EQ(error.where()->column, 3U);
+  }
+}
+
+TEST(Calibration, NeedsScoreAndLabel) {
+  DecisionLogSpec spec = scored_spec();
+  spec.label_column.reset();
+  const auto path = write_temp("cal_nolabel.csv", "g,s\na,0.1\n");
+  EXPECT_THROW(static_cast<void>(read_decision_log(path, spec, null_progress())), Error);
+}
+
+TEST(Calibration, QuantileEdgesSplitTheWeight) {
+  // Scores 0.1 … 0.8, 4 bins: the edges are the first scores past 2, 4 and 6 of 8 rows: 0.3, 0.5, 0.7,
+  // so every bin holds two rows.
+  const auto path = write_temp(
+      "cal_q.csv", "g,s,y\na,0.1,0\na,0.2,0\na,0.3,0\na,0.4,1\nb,0.5,0\nb,0.6,1\nb,0.7,1\nb,0.8,1\n");
+  DecisionLogSpec spec = scored_spec();
+  spec.calibration_bins = 4;
+  spec.calibration_edges = score_quantile_edges(path, spec, 4);
+  ASSERT_EQ(spec.calibration_edges.size(), 3U);
+  EXPECT_DOUBLE_EQ(spec.calibration_edges[0], 0.3);
+  EXPECT_DOUBLE_EQ(spec.calibration_edges[1], 0.5);
+  EXPECT_DOUBLE_EQ(spec.calibration_edges[2], 0.7);
+  const DecisionTable table = read_decision_log(path, spec, null_progress());
+  const CalibrationResult result = calibration_by_group(table, 1, 0.05, true, "quantile");
+  for (const auto& bin : result.overall.bins) EXPECT_EQ(bin.n, 2U);
+  // Weighted rows (--count) count their weight.
+  const auto counted = write_temp("cal_qc.csv", "g,s,y,n\na,0.1,0,3\na,0.9,1,1\n");
+  spec.count_column = "n";
+  spec.calibration_bins = 2;
+  spec.calibration_edges.clear();
+  const auto edges = score_quantile_edges(counted, spec, 2);
+  ASSERT_EQ(edges.size(), 1U);
+  EXPECT_DOUBLE_EQ(edges[0], 0.1);  // 3 of 4 applicants at 0.1 already exceed half
+}
+
+TEST(Periods, IsoDatesWeeksMonthsQuartersYears) {
+  EXPECT_EQ(period_of("2024-03-15", Period::Day)->name, "2024-03-15");
+  EXPECT_EQ(period_of("2024-03-15", Period::Week)->name, "2024-W11");  // a Friday
+  EXPECT_EQ(period_of("2021-01-01", Period::Week)->name, "2020-W53");  // ISO year of its Thursday
+  EXPECT_EQ(period_of("2024-12-30", Period::Week)->name, "2025-W01");  // a Monday
+  EXPECT_EQ(period_of("2024-03-15T10:30:00Z", Period::Month)->name, "2024-03");
+  EXPECT_EQ(period_of("2024-03-15 10:30", Period::Quarter)->name, "2024-Q1");
+  EXPECT_EQ(period_of("2024-11-02", Period::Quarter)->name, "2024-Q4");
+  EXPECT_EQ(period_of("2024-11-02", Period::Year)->name, "2024");
+  EXPECT_EQ(period_of("2024-02-29", Period::Day)->name, "2024-02-29");
+  EXPECT_EQ(period_of("0", Period::Day)->name, "1970-01-01");
+  EXPECT_EQ(period_of("86399.5", Period::Day)->name, "1970-01-01");
+  EXPECT_EQ(period_of("-1", Period::Day)->name, "1969-12-31");
+  EXPECT_EQ(period_of("1710460800", Period::Day)->name, "2024-03-15");
+  EXPECT_EQ(period_of("2024-03-15", Period::Day)->key, 19797);
+  EXPECT_FALSE(period_of("2023-02-29", Period::Day).has_value());
+  EXPECT_FALSE(period_of("2024-13-01", Period::Day).has_value());
+  EXPECT_FALSE(period_of("15/03/2024", Period::Day).has_value());
+  EXPECT_FALSE(period_of("2024-03-15X", Period::Day).has_value());
+}
+
+TEST(Periods, CountsPerMonthInTimeOrder) {
+  // February appears first in the file; periods come out in time order.
+  const auto path = write_temp("periods.csv",
+                               "g,d,y,t\na,0,0,2024-02-01\na,1,1,2024-01-05\nb,0,1,2024-01-20\n"
+                               "b,1,0,2024-02-03T10:00:00\na,1,0,2024-01-31\n");
+  DecisionLogSpec spec;
+  spec.group_columns = {"g"};
+  spec.decision_column = "d";
+  spec.label_column = "y";
+  spec.time_column = "t";
+  spec.period = Period::Month;
+  const DecisionTable table = read_decision_log(path, spec, null_progress());
+  ASSERT_EQ(table.period_labels, (std::vector<std::string>{"2024-01", "2024-02"}));
+  // Cells in order of first appearance: a (0), b (1).
+  const auto& january = table.period_cells[0];
+  ASSERT_EQ(january.size(), 2U);
+  EXPECT_EQ(january[0].tp, 1U);
+  EXPECT_EQ(january[0].fp, 1U);
+  EXPECT_EQ(january[1].fn, 1U);
+  AuditOptions options;
+  options.min_cell_size = 1;
+  const auto periods = audit_by_period(table, options);
+  ASSERT_EQ(periods.size(), 2U);
+  EXPECT_EQ(periods[0].period, "2024-01");
+  EXPECT_EQ(periods[0].n, 3U);
+  // January: a selected 2/2, b 0/1: selection gap 1, four-fifths flag on b.
+  EXPECT_DOUBLE_EQ(*periods[0].audit.families[0].spread[0].max_minus_min, 1.0);
+  EXPECT_EQ(periods[0].audit.families[0].four_fifths_flags, 1U);
+  // February: a 0/1, b 1/1.
+  EXPECT_EQ(periods[1].n, 2U);
+  EXPECT_EQ(periods[1].audit.families[0].reference_name, "b");
+  // Suppression applies per period: with min cell 2 only January's a is shown.
+  options.min_cell_size = 2;
+  const auto suppressed = audit_by_period(table, options);
+  EXPECT_EQ(suppressed[0].audit.families[0].suppressed_groups, 1U);
+  EXPECT_EQ(suppressed[1].audit.families[0].suppressed_groups, 2U);
+  // A chosen reference absent from a period falls back to most-favoured there, and says so.
+  options.min_cell_size = 1;
+  options.reference = ReferenceRule::Chosen;
+  options.reference_values = {{"", "a"}};
+  const DecisionTable only_a_in_march = read_decision_log(
+      write_temp("periods2.csv", "g,d,y,t\na,1,1,2024-01-05\nb,0,1,2024-01-20\nb,1,0,2024-03-01\n"), spec,
+      null_progress());
+  const auto fallback = audit_by_period(only_a_in_march, options);
+  ASSERT_EQ(fallback.size(), 2U);
+  EXPECT_TRUE(fallback[0].note.empty());
+  EXPECT_FALSE(fallback[1].note.empty());
+}
+
+TEST(Periods, BadTimestampIsAnErrorAtItsCell) {
+  const auto path = write_temp("periods_bad.csv", "g,d,t\na,1,2024-01-05\na,0,yesterday\n");
+  DecisionLogSpec spec;
+  spec.group_columns = {"g"};
+  spec.decision_column = "d";
+  spec.time_column = "t";
+  try {
+    static_cast<void>(read_decision_log(path, spec, null_progress()));
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Parse);
+    ASSERT_TRUE(error.where().has_value());
+    EXPECT_EQ(error.where()->line, 3U);
+    EXPECT_EQ(error.where()->column, 5U);
+    EXPECT_NE(std::string(error.what()).find("'t'"), std::string::npos);
+  }
+}
+
+DecisionLogSpec ndjson_spec() {
+  DecisionLogSpec spec;
+  spec.group_columns = {"g"};
+  spec.decision_column = "d";
+  spec.label_column = "y";
+  spec.ndjson = true;
+  spec.hash_input = true;
+  return spec;
+}
+
+TEST(Ndjson, SameTableAsTheCsv) {
+  // a: (1, true) = TP, (0, false) = TN; b: ("1", 1) = TP; null group = "(missing)": TN. The blank line
+  // is skipped; an unused array-valued key is ignored.
+  const std::string text =
+      "{\"g\":\"a\",\"d\":1,\"y\":true}\n{\"g\":\"a\",\"d\":0,\"y\":false}\n\n"
+      "{\"g\":\"b\",\"d\":\"1\",\"y\":1,\"extra\":[1,2]}\n{\"g\":null,\"d\":0,\"y\":0}\n";
+  const auto path = write_temp("log.ndjson", text);
+  const DecisionTable table = read_decision_log(path, ndjson_spec(), null_progress());
+  ASSERT_EQ(table.cell_count(), 3U);
+  EXPECT_EQ(table.cell_name(0), "a");
+  EXPECT_EQ(table.cells[0].tp, 1U);
+  EXPECT_EQ(table.cells[0].tn, 1U);
+  EXPECT_EQ(table.cells[1].tp, 1U);
+  EXPECT_EQ(table.cell_name(2), "(missing)");
+  EXPECT_EQ(table.cells[2].tn, 1U);
+  EXPECT_EQ(table.rows_read, 4U);
+  EXPECT_EQ(table.sha256, sha256_hex(text));
+}
+
+TEST(Ndjson, RuleScoreAndTimeFromKeys) {
+  const auto path = write_temp("scored.jsonl",
+                               "{\"g\":\"a\",\"s\":0.7,\"y\":1,\"t\":\"2024-01-02\",\"local\":true}\n"
+                               "{\"g\":\"a\",\"s\":0.2,\"y\":0,\"t\":\"2024-02-02\",\"local\":false}\n");
+  Rule rule = Rule::parse("local");
+  DecisionLogSpec spec = ndjson_spec();
+  spec.decision_column.reset();
+  spec.score_column = "s";
+  spec.threshold = 0.5;
+  spec.calibration_bins = 2;
+  spec.time_column = "t";
+  spec.rule = &rule;
+  const DecisionTable table = read_decision_log(path, spec, null_progress());
+  EXPECT_EQ(table.cells[0].tp, 1U);
+  EXPECT_EQ(table.cells[0].tn, 1U);
+  EXPECT_EQ(table.rule_cells[0].eligible, 1U);
+  EXPECT_EQ(table.rule_cells[0].excluded, 1U);
+  EXPECT_EQ(table.period_labels.size(), 2U);
+  EXPECT_EQ(table.calibration[1].n, 1U);  // 0.7 in the upper bin
+}
+
+void expect_ndjson_error(const std::string& text, ErrorCode code, std::size_t line, std::size_t column,
+                         const std::string& key) {
+  const auto path = write_temp("bad.ndjson", text);
+  try {
+    static_cast<void>(read_decision_log(path, ndjson_spec(), null_progress()));
+    FAIL() << "expected an error for " << text;
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), code) << error.what();
+    ASSERT_TRUE(error.where().has_value());
+    EXPECT_EQ(error.where()->line, line) << error.what();
+    EXPECT_EQ(error.where()->column, column) << error.what();
+    if (!key.empty()) {
+      EXPECT_NE(std::string(error.what()).find("'" + key + "'"), std::string::npos) << error.what();
+    }
+  }
+}
+
+TEST(Ndjson, ErrorsNameFileLineAndKey) {
+  // Decision 2 on line 2: the key "d" starts at byte 10.
+  expect_ndjson_error("{\"g\":\"a\",\"d\":1,\"y\":1}\n{\"g\":\"a\",\"d\":2,\"y\":1}\n", ErrorCode::Parse, 2,
+                      10, "d");
+  // Missing label key (absent = missing value): the default policy refuses it and names the key.
+  expect_ndjson_error("{\"g\":\"a\",\"d\":1}\n", ErrorCode::InvalidInput, 1, 1, "y");
+  // Not JSON: the byte where parsing failed.
+  expect_ndjson_error("{\"g\":\"a\",\"d\":1,\"y\":1}\n{\"g\":\"a\",\n", ErrorCode::Parse, 2, 10, "");
+  // Not an object.
+  expect_ndjson_error("[1,2]\n", ErrorCode::Parse, 1, 1, "");
+  // A nested value for a key the audit reads.
+  expect_ndjson_error("{\"g\":{\"x\":1},\"d\":1,\"y\":1}\n", ErrorCode::Parse, 1, 2, "g");
+}
+
+}  // namespace
+}  // namespace equalis::audit
