@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 
+#include <algorithm>
 #include <coin/Cbc_C_Interface.h>
 #include <memory>
 #include <string>
@@ -30,6 +31,10 @@ MipResult solve_mip(const MipModel& model, double time_limit_seconds, std::optio
   result.proven_optimal = Cbc_isProvenOptimal(cbc.get()) != 0;
   result.proven_infeasible = Cbc_isProvenInfeasible(cbc.get()) != 0;
   const double* solution = Cbc_bestSolution(cbc.get());
+  // A pure LP (no integer column) leaves no "best solution"; its optimum is the column solution.
+  const bool any_integer =
+      std::any_of(model.integer.begin(), model.integer.end(), [](std::uint8_t v) { return v != 0U; });
+  if (solution == nullptr && !any_integer && result.proven_optimal) solution = Cbc_getColSolution(cbc.get());
   result.has_solution = solution != nullptr && !result.proven_infeasible;
   if (result.has_solution) {
     result.solution.assign(solution, solution + columns);
