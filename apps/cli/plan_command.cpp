@@ -1,12 +1,15 @@
-// `equalis plan pmedian|pcenter|mclp|lscp|fair`: where should service points go? Location models with a
-// certificate (lower bound and gap) and per-group outcomes. docs/plan.md documents the JSON layout.
+// `equalis plan pmedian|pcenter|mclp|lscp|fair`: where should service points
+// go? Location models with a certificate (lower bound and gap) and per-group
+// outcomes. docs/plan.md documents the JSON layout.
 
 #include "commands.hpp"
 #include "registry.hpp"
 
 #include "core/error.hpp"
+#include "plan/budget.hpp"
 #include "plan/covering.hpp"
 #include "plan/equity.hpp"
+#include "plan/group_equity.hpp"
 #include "plan/instance.hpp"
 #include "plan/pmedian.hpp"
 
@@ -32,6 +35,9 @@ struct PlanArgs {
   double time_limit = 60.0;
   double gap = 1e-3;
   double aversion = 1.0;
+  std::string objective = "kolm-pollak";
+  double cost_slack = 0.10;
+  std::size_t mip_max_pairs = 40000;
   bool exact = false;
 };
 
@@ -45,7 +51,8 @@ Loaded load(const PlanArgs& args, Context& context) {
   Loaded loaded;
   if (!args.orlib.empty() == !args.matrix.empty()) {
     throw Error(ErrorCode::InvalidInput, "give exactly one of --orlib FILE or --matrix FILE",
-                "an OR-Library p-median file, or a long CSV matrix (from, to, cost) with --demand");
+                "an OR-Library p-median file, or a long CSV matrix (from, to, "
+                "cost) with --demand");
   }
   if (!args.orlib.empty()) {
     auto orlib = plan::read_orlib(args.orlib, context.progress);
@@ -176,7 +183,7 @@ void run_plan(const PlanArgs& args, Context& context) {
     solution = plan::solve_mclp(instance, need_p(args, loaded), need_radius(args), exact);
   } else if (args.model == "lscp") {
     solution = plan::solve_lscp(instance, need_radius(args), exact);
-  } else {
+  } else if (args.objective == "kolm-pollak") {
     pmedian.p = need_p(args, loaded);
     const plan::FairResult fair = plan::solve_kolm_pollak(instance, pmedian, args.aversion, context.progress);
     solution = fair.plan;
@@ -187,6 +194,44 @@ void run_plan(const PlanArgs& args, Context& context) {
                 {"pmedian_total_cost", fair.efficient_total},
                 {"pmedian_ede", fair.efficient_ede},
                 {"price_of_fairness", fair.price_of_fairness}};
+  } else {
+    plan::GroupFairOptions group;
+    group.objective = args.objective == "rawls"      ? plan::GroupObjective::Rawls
+                      : args.objective == "coverage" ? plan::GroupObjective::Coverage
+                                                     : plan::GroupObjective::Gap;
+    group.p = need_p(args, loaded);
+    group.seed = args.seed;
+    group.time_limit_seconds = args.time_limit;
+    group.target_gap = args.gap;
+    group.radius = args.radius;
+    group.cost_slack = args.cost_slack;
+    group.mip_max_pairs = args.mip_max_pairs;
+    const plan::GroupFairResult fair = plan::solve_group_fair(instance, group, context.progress);
+    solution = fair.plan;
+    const plan::Evaluation efficient = plan::evaluate_plan(instance, fair.efficient.open);
+    nlohmann::ordered_json pmedian_groups = nlohmann::ordered_json::array();
+    if (!fair.efficient.open.empty()) {
+      for (const auto& g : plan::group_outcomes(instance, efficient, args.radius)) {
+        pmedian_groups.push_back({{"group", g.label},
+                                  {"mean_cost", g.mean_cost},
+                                  {"max_cost", g.max_cost},
+                                  {"coverage", optional_number(g.coverage)}});
+      }
+    }
+    std::vector<std::string> pmedian_sites;
+    for (const std::uint32_t j : fair.efficient.open) pmedian_sites.push_back(instance.candidate_label(j));
+    const std::string name(plan::group_objective_name(group.objective));
+    fairness = {{"objective", name == "rawls"      ? "worst_group_mean_cost"
+                              : name == "coverage" ? "worst_group_coverage"
+                                                   : "max_minus_min_group_mean_cost"},
+                {"method", fair.method},
+                {"total_cost", fair.total_cost},
+                {"pmedian_total_cost", fair.efficient_total},
+                {"pmedian_objective", fair.efficient_objective},
+                {"price_of_fairness", fair.price_of_fairness},
+                {"cost_cap", optional_number(fair.cost_cap)},
+                {"pmedian_open_sites", pmedian_sites},
+                {"pmedian_groups", pmedian_groups}};
   }
   if (context.output.format == OutputFormat::Csv) {
     emit(context.output, plan_csv(instance, solution));
@@ -195,9 +240,21 @@ void run_plan(const PlanArgs& args, Context& context) {
   if (context.output.format == OutputFormat::Text) {
     std::string text = plan_text(args.model, instance, solution, args.radius);
     if (!fairness.is_null()) {
-      text += fmt::format("Kolm–Pollak EDE {} (p-median plan: {}); price of fairness {:.4f}%\n",
-                          solution.objective, fairness["pmedian_ede"].get<double>(),
-                          100.0 * fairness["price_of_fairness"].get<double>());
+      if (fairness.contains("pmedian_ede")) {
+        text += fmt::format(
+            "Kolm–Pollak EDE {} (p-median plan: {}); price of fairness "
+            "{:.4f}%\n",
+            solution.objective, fairness["pmedian_ede"].get<double>(),
+            100.0 * fairness["price_of_fairness"].get<double>());
+      } else {
+        text += fmt::format(
+            "{} {} (p-median plan: {}; method {}); total cost {} vs {}; price "
+            "of fairness {:.4f}%\n",
+            fairness["objective"].get<std::string>(), solution.objective,
+            fairness["pmedian_objective"].get<double>(), fairness["method"].get<std::string>(),
+            fairness["total_cost"].get<double>(), fairness["pmedian_total_cost"].get<double>(),
+            100.0 * fairness["price_of_fairness"].get<double>());
+      }
     }
     emit(context.output, text);
     return;
@@ -212,6 +269,7 @@ void run_plan(const PlanArgs& args, Context& context) {
       {"time_limit", args.time_limit},
       {"target_gap", args.gap},
       {"exact", args.exact}};
+  if (args.model == "fair") out["options"]["objective"] = args.objective;
   out["instance"] = {{"clients", instance.client_count()},
                      {"candidates", instance.candidate_count()},
                      {"groups", instance.group_labels}};
@@ -252,11 +310,138 @@ void add_model(CLI::App& plan_cmd, Context& context, const std::string& model,
   cmd->add_option("--gap", args->gap, "Target relative gap for status gap_closed")->default_val(1e-3);
   if (model == "pmedian") cmd->add_flag("--exact", args->exact, "Solve the MIP with CBC (small instances)");
   if (model == "fair") {
+    cmd->add_option("--objective", args->objective,
+                    "kolm-pollak (EDE p-median), rawls (worst group mean, then "
+                    "total), coverage (worst "
+                    "group share within --radius), gap (max−min group mean "
+                    "under a cost cap)")
+        ->check(CLI::IsMember({"kolm-pollak", "rawls", "coverage", "gap"}))
+        ->default_val("kolm-pollak");
     cmd->add_option("--aversion", args->aversion, "Kolm–Pollak inequality aversion ε ≥ 0 (κ = ε / mean cost)")
         ->default_val(1.0);
+    cmd->add_option("--cost-slack", args->cost_slack,
+                    "gap: total cost at most (1 + slack) × the p-median total")
+        ->default_val(0.10);
+    cmd->add_option("--mip-max-pairs", args->mip_max_pairs,
+                    "rawls: solve the min–max MIP with CBC when clients × "
+                    "candidates ≤ this (else swap search)")
+        ->default_val(40000);
   }
   add_output_options(*cmd, context);
   cmd->callback([args, &context] { run_plan(*args, context); });
+}
+
+struct BudgetArgs {
+  std::string regions;
+  plan::BudgetCsvSpec spec;
+  std::optional<double> budget;
+  std::string objective = "maximin";
+  double time_limit = 60.0;
+};
+
+nlohmann::ordered_json summary_json(const plan::IndicatorSummary& s) {
+  return {{"minimum", s.minimum},
+          {"mean", s.mean},
+          {"mean_absolute_deviation", s.mean_absolute_deviation},
+          {"gini", optional_number(s.gini)},
+          {"theil", optional_number(s.theil)}};
+}
+
+void run_budget(const BudgetArgs& args, Context& context) {
+  if (!args.budget) {
+    throw Error(ErrorCode::InvalidInput, "plan budget needs --budget", "give --budget B (money units)");
+  }
+  const std::vector<plan::BudgetRegion> regions = plan::read_budget_csv(args.regions, args.spec);
+  plan::BudgetOptions options;
+  options.budget = *args.budget;
+  options.objective = args.objective == "maximin" ? plan::BudgetObjective::RaiseMinimum
+                                                  : plan::BudgetObjective::MinimiseDeviation;
+  options.time_limit_seconds = args.time_limit;
+  const plan::BudgetResult result = plan::allocate_budget(regions, options);
+  if (context.output.format == OutputFormat::Csv) {
+    std::string csv = "region,value,population,unit_cost,spend,increase,new_value\n";
+    for (std::size_t r = 0; r < result.regions.size(); ++r) {
+      const auto& a = result.regions[r];
+      csv += fmt::format("{},{},{},{},{},{},{}\n", a.id, regions[r].value, regions[r].population,
+                         regions[r].unit_cost, a.spend, a.increase, a.new_value);
+    }
+    emit(context.output, csv);
+    return;
+  }
+  if (context.output.format == OutputFormat::Text) {
+    std::string text =
+        fmt::format("plan budget ({}): {}{}\n", args.objective, plan::status_name(result.status),
+                    result.message.empty() ? "" : " (" + result.message + ")");
+    if (!result.regions.empty()) {
+      text += fmt::format("objective {:.6g}; spent {:.6g} of {:.6g}\n", result.objective, result.spent,
+                          *args.budget);
+      text += fmt::format("{:<16} {:>12} {:>12} {:>12}\n", "region", "value", "spend", "new value");
+      for (std::size_t r = 0; r < result.regions.size(); ++r) {
+        text += fmt::format("{:<16} {:>12.6g} {:>12.6g} {:>12.6g}\n", result.regions[r].id, regions[r].value,
+                            result.regions[r].spend, result.regions[r].new_value);
+      }
+      const auto index = [](const std::optional<double>& v) { return v ? fmt::format("{:.4f}", *v) : "-"; };
+      text += fmt::format("minimum {:.6g} -> {:.6g}; Gini {} -> {}; Theil {} -> {}\n", result.before.minimum,
+                          result.after.minimum, index(result.before.gini), index(result.after.gini),
+                          index(result.before.theil), index(result.after.theil));
+    }
+    emit(context.output, text);
+    return;
+  }
+  nlohmann::ordered_json out = envelope("plan budget", args.regions, regions.size());
+  out["options"] = {{"objective", args.objective}, {"budget", *args.budget}, {"time_limit", args.time_limit}};
+  nlohmann::ordered_json json;
+  json["status"] = plan::status_name(result.status);
+  json["message"] = result.message;
+  json["objective"] =
+      result.regions.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(result.objective);
+  json["spent"] = result.spent;
+  json["unspent"] = result.unspent;
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (std::size_t r = 0; r < result.regions.size(); ++r) {
+    const auto& a = result.regions[r];
+    rows.push_back({{"region", a.id},
+                    {"value", regions[r].value},
+                    {"population", regions[r].population},
+                    {"spend", a.spend},
+                    {"increase", a.increase},
+                    {"new_value", a.new_value}});
+  }
+  json["regions"] = rows;
+  json["before"] = summary_json(result.before);
+  if (!result.regions.empty()) json["after"] = summary_json(result.after);
+  out["result"] = json;
+  emit(context.output, out.dump(2) + "\n");
+}
+
+void add_budget(CLI::App& plan_cmd, Context& context) {
+  auto args = std::make_shared<BudgetArgs>();
+  CLI::App* cmd = plan_cmd.add_subcommand(
+      "budget", "Allocate a budget across regions to raise the minimum or cut the deviation (LP)");
+  cmd->add_option("--regions", args->regions,
+                  "Regions CSV: region, indicator, population, unit_cost[, cap][, committed]")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--budget", args->budget, "Budget to allocate (same unit as the unit costs)");
+  cmd->add_option(
+         "--objective", args->objective,
+         "maximin (raise the minimum, then the weighted mean) or mad (minimise the population-weighted "
+         "mean absolute deviation, then raise the mean)")
+      ->check(CLI::IsMember({"maximin", "mad"}))
+      ->default_val("maximin");
+  cmd->add_option("--id-col", args->spec.id_column, "Region id column")->default_val("region");
+  cmd->add_option("--value-col", args->spec.value_column, "Indicator column")->default_val("indicator");
+  cmd->add_option("--population-col", args->spec.population_column, "Population column")
+      ->default_val("population");
+  cmd->add_option("--unit-cost-col", args->spec.unit_cost_column, "Cost of raising the indicator by one")
+      ->default_val("unit_cost");
+  cmd->add_option("--cap-col", args->spec.cap_column, "Optional ceiling of the new value")
+      ->default_val("cap");
+  cmd->add_option("--committed-col", args->spec.committed_column, "Optional committed spend per region")
+      ->default_val("committed");
+  cmd->add_option("--time-limit", args->time_limit, "Solver time limit in seconds")->default_val(60.0);
+  add_output_options(*cmd, context);
+  cmd->callback([args, &context] { run_budget(*args, context); });
 }
 
 }  // namespace
@@ -270,7 +455,9 @@ void add_plan_command(CLI::App& app, Context& context) {
   add_model(*plan_cmd, context, "mclp", "Maximise the demand within --radius using p new sites (CBC)");
   add_model(*plan_cmd, context, "lscp", "Fewest sites with every client within --radius (CBC)");
   add_model(*plan_cmd, context, "fair",
-            "Kolm–Pollak p-median: penalise long trips; reports the price of fairness");
+            "Equity plans (--objective kolm-pollak|rawls|coverage|gap): per-group outcomes, bound, "
+            "price of fairness");
+  add_budget(*plan_cmd, context);
 }
 
 namespace {

@@ -72,6 +72,67 @@ TEST(CliPlan, FairPlanPaysAPriceOfFairness) {
   EXPECT_NEAR(json["result"]["fairness"]["price_of_fairness"].get<double>(), 24.0 / 49.0, 1e-12);
 }
 
+TEST(CliPlan, GroupObjectivesRawlsCoverageGap) {
+  // kMatrix with p = 1: s1 gives urban/rural means 1.5 / 9.5 (total 49), s2 gives 8.5 / 1.5 (total 173).
+  const std::string matrix = write_temp("plan_m6.csv", kMatrix);
+  const std::string demand = write_temp("plan_d6.csv", kDemand);
+  const std::string base =
+      fmt::format("plan fair --matrix {} --demand {} --groups band --p 1", matrix, demand);
+  const auto rawls = run(base + " --objective rawls");
+  ASSERT_EQ(rawls.exit_status, 0) << rawls.err;
+  auto json = nlohmann::json::parse(rawls.out);
+  EXPECT_EQ(json["options"]["objective"], "rawls");
+  EXPECT_EQ(json["result"]["open_sites"], nlohmann::json::array({"s2"}));  // worst mean 8.5 < 9.5
+  EXPECT_EQ(json["result"]["status"], "optimal");
+  EXPECT_DOUBLE_EQ(json["result"]["objective"].get<double>(), 8.5);
+  EXPECT_DOUBLE_EQ(json["result"]["lower_bound"].get<double>(), 8.5);
+  EXPECT_EQ(json["result"]["fairness"]["objective"], "worst_group_mean_cost");
+  EXPECT_DOUBLE_EQ(json["result"]["fairness"]["pmedian_objective"].get<double>(), 9.5);
+  EXPECT_NEAR(json["result"]["fairness"]["price_of_fairness"].get<double>(), 124.0 / 49.0, 1e-12);
+  EXPECT_EQ(json["result"]["fairness"]["pmedian_open_sites"], nlohmann::json::array({"s1"}));
+  EXPECT_DOUBLE_EQ(json["result"]["groups"][1]["mean_cost"].get<double>(), 1.5);
+  // Radius 9: s1 covers all urban demand but only c of the rural (share 0.5); s2 covers everyone.
+  const auto coverage = run(base + " --objective coverage --radius 9");
+  ASSERT_EQ(coverage.exit_status, 0) << coverage.err;
+  json = nlohmann::json::parse(coverage.out);
+  EXPECT_EQ(json["result"]["open_sites"], nlohmann::json::array({"s2"}));
+  EXPECT_DOUBLE_EQ(json["result"]["objective"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(json["result"]["upper_bound"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(json["result"]["fairness"]["pmedian_objective"].get<double>(), 0.5);
+  // Cost cap 49 × 1.1 = 53.9 rules s2 out: the gap plan stays at s1 (gap 9.5 − 1.5 = 8).
+  const auto gap = run(base + " --objective gap --cost-slack 0.1 --format text");
+  ASSERT_EQ(gap.exit_status, 0) << gap.err;
+  EXPECT_NE(gap.out.find("open sites (1): s1"), std::string::npos) << gap.out;
+  EXPECT_NE(gap.out.find("max_minus_min_group_mean_cost 8"), std::string::npos) << gap.out;
+  const auto no_radius = run(base + " --objective coverage");
+  EXPECT_EQ(no_radius.exit_status, 2);
+}
+
+TEST(CliPlan, BudgetRaisesTheMinimum) {
+  // A (10, pop 100, unit cost 2), B (20, 100, 1), C (40, 200, 1), budget 30: A and B rise to 70/3.
+  const std::string regions = write_temp(
+      "plan_regions.csv", "region,indicator,population,unit_cost\nA,10,100,2\nB,20,100,1\nC,40,200,1\n");
+  const auto r = run(fmt::format("plan budget --regions {} --budget 30", regions));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["result"]["status"], "optimal");
+  EXPECT_NEAR(json["result"]["objective"].get<double>(), 70.0 / 3.0, 1e-6);
+  EXPECT_NEAR(json["result"]["regions"][0]["new_value"].get<double>(), 70.0 / 3.0, 1e-6);
+  EXPECT_NEAR(json["result"]["before"]["gini"].get<double>(), 0.25, 1e-12);
+  EXPECT_NEAR(json["result"]["after"]["gini"].get<double>(), 5.0 / 38.0, 1e-6);
+  const auto mad = run(fmt::format("plan budget --regions {} --budget 30 --objective mad", regions));
+  ASSERT_EQ(mad.exit_status, 0) << mad.err;
+  EXPECT_NEAR(nlohmann::json::parse(mad.out)["result"]["objective"].get<double>(), 50.0 / 7.0, 1e-6);
+  // Committed spend above the budget: status infeasible, exit 0.
+  const std::string committed = write_temp(
+      "plan_regions2.csv", "region,indicator,population,unit_cost,committed\nA,10,100,2,20\nB,20,100,1,20\n");
+  const auto infeasible = run(fmt::format("plan budget --regions {} --budget 30", committed));
+  ASSERT_EQ(infeasible.exit_status, 0) << infeasible.err;
+  EXPECT_EQ(nlohmann::json::parse(infeasible.out)["result"]["status"], "infeasible");
+  const auto no_budget = run(fmt::format("plan budget --regions {}", regions));
+  EXPECT_EQ(no_budget.exit_status, 2);
+}
+
 TEST(CliPlan, LscpAndMclp) {
   const std::string matrix = write_temp("plan_m3.csv", kMatrix);
   const std::string demand = write_temp("plan_d3.csv", kDemand);
