@@ -14,8 +14,10 @@
 #include "plan/pmedian.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -38,6 +40,7 @@ struct PlanArgs {
   std::string objective = "kolm-pollak";
   double cost_slack = 0.10;
   std::size_t mip_max_pairs = 40000;
+  std::vector<std::string> focus_groups;
   bool exact = false;
 };
 
@@ -206,6 +209,14 @@ void run_plan(const PlanArgs& args, Context& context) {
     group.radius = args.radius;
     group.cost_slack = args.cost_slack;
     group.mip_max_pairs = args.mip_max_pairs;
+    for (const std::string& label : args.focus_groups) {
+      const auto found = std::find(instance.group_labels.begin(), instance.group_labels.end(), label);
+      if (found == instance.group_labels.end()) {
+        throw Error(ErrorCode::InvalidInput, fmt::format("--focus-groups: no group '{}'", label),
+                    fmt::format("groups in the data: {}", fmt::join(instance.group_labels, ", ")));
+      }
+      group.focus_groups.push_back(static_cast<std::uint32_t>(found - instance.group_labels.begin()));
+    }
     const plan::GroupFairResult fair = plan::solve_group_fair(instance, group, context.progress);
     solution = fair.plan;
     const plan::Evaluation efficient = plan::evaluate_plan(instance, fair.efficient.open);
@@ -225,6 +236,7 @@ void run_plan(const PlanArgs& args, Context& context) {
                               : name == "coverage" ? "worst_group_coverage"
                                                    : "max_minus_min_group_mean_cost"},
                 {"method", fair.method},
+                {"focus_groups", args.focus_groups},
                 {"total_cost", fair.total_cost},
                 {"pmedian_total_cost", fair.efficient_total},
                 {"pmedian_objective", fair.efficient_objective},
@@ -322,6 +334,9 @@ void add_model(CLI::App& plan_cmd, Context& context, const std::string& model,
     cmd->add_option("--cost-slack", args->cost_slack,
                     "gap: total cost at most (1 + slack) × the p-median total")
         ->default_val(0.10);
+    cmd->add_option("--focus-groups", args->focus_groups,
+                    "rawls/coverage: optimise the worst-off of these groups only (e.g. the poorest deciles)")
+        ->delimiter(',');
     cmd->add_option("--mip-max-pairs", args->mip_max_pairs,
                     "rawls: solve the min–max MIP with CBC when clients × "
                     "candidates ≤ this (else swap search)")

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <utility>
 
 namespace equalis::plan {
@@ -62,8 +63,16 @@ Active active_clients(const PlanInstance& instance) {
 class Scorer {
  public:
   Scorer(const Active& active, GroupObjective objective, std::optional<double> radius,
-         std::optional<double> cap)
-      : a_(active), objective_(objective), radius_(radius.value_or(kInf)), cap_(cap.value_or(kInf)) {}
+         std::optional<double> cap, std::span<const std::uint32_t> focus)
+      : a_(active),
+        objective_(objective),
+        radius_(radius.value_or(kInf)),
+        cap_(cap.value_or(kInf)),
+        in_focus_(active.group_demand.size(), focus.empty() ? 1 : 0) {
+    for (const std::uint32_t g : focus) in_focus_[g] = 1;
+    if (objective == GroupObjective::Gap) std::fill(in_focus_.begin(), in_focus_.end(), 1);
+  }
+  [[nodiscard]] bool in_focus(std::size_t g) const noexcept { return in_focus_[g] != 0U; }
 
   // Accumulators sized per group; `cost(k)` gives active client k's cost.
   template <typename CostFn>
@@ -85,6 +94,7 @@ class Scorer {
       if (a_.group_demand[g] <= 0.0) continue;
       total += sum[g];
       total_covered += covered[g];
+      if (in_focus_[g] == 0U) continue;
       const double mean = sum[g] / a_.group_demand[g];
       worst_mean = std::max(worst_mean, mean);
       best_mean = std::min(best_mean, mean);
@@ -108,6 +118,7 @@ class Scorer {
   GroupObjective objective_;
   double radius_;
   double cap_;
+  std::vector<std::uint8_t> in_focus_;
 };
 
 // Swap local search on the lexicographic key (best improvement), with random-shake restarts.
@@ -270,8 +281,8 @@ struct MipOutcome {
 
 // Rawls min–max of group means (stage 1) then Σ w c with the worst mean held (stage 2), both on the
 // ReVelle–Swain assignment variables.
-MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, std::size_t p_total, double incumbent,
-                     Clock::time_point deadline) {
+MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, const Scorer& scorer, std::size_t p_total,
+                     double incumbent, Clock::time_point deadline) {
   const std::size_t m = instance.candidate_count();
   const std::size_t n = a.client.size();
   const std::size_t groups = a.group_demand.size();
@@ -282,7 +293,7 @@ MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, std::size_t 
   const int count_row = model.add_row(total, total);
   std::vector<int> group_row(groups, -1);
   for (std::size_t g = 0; g < groups; ++g) {
-    if (a.group_demand[g] > 0.0) group_row[g] = model.add_row(-1e30, 0.0);
+    if (a.group_demand[g] > 0.0 && scorer.in_focus(g)) group_row[g] = model.add_row(-1e30, 0.0);
   }
   std::vector<int> link_row(n * m, -1);
   for (std::size_t k = 0; k < n; ++k) {
@@ -307,9 +318,9 @@ MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, std::size_t 
     for (std::size_t j = 0; j < m; ++j) {
       if (link_row[k * m + j] < 0) continue;
       const double c = instance.cost.at(a.client[k], j);
-      x_column[k * m + j] = model.add_column(
-          0.0, 0.0, 1.0, false,
-          {{assign_row[k], 1.0}, {link_row[k * m + j], 1.0}, {group_row[a.group[k]], share * c}});
+      std::vector<std::pair<int, double>> x_entries{{assign_row[k], 1.0}, {link_row[k * m + j], 1.0}};
+      if (group_row[a.group[k]] >= 0) x_entries.emplace_back(group_row[a.group[k]], share * c);
+      x_column[k * m + j] = model.add_column(0.0, 0.0, 1.0, false, x_entries);
     }
   }
   entries.clear();
@@ -348,8 +359,8 @@ MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, std::size_t 
 }
 
 // Maximin group coverage (stage 1) then the covered demand with the worst share held (stage 2).
-MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, std::size_t p_total, double radius,
-                        double incumbent, Clock::time_point deadline) {
+MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, const Scorer& scorer,
+                        std::size_t p_total, double radius, double incumbent, Clock::time_point deadline) {
   const std::size_t m = instance.candidate_count();
   const std::size_t n = a.client.size();
   const std::size_t groups = a.group_demand.size();
@@ -360,7 +371,7 @@ MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, std::size
   const int count_row = model.add_row(total, total);
   std::vector<int> group_row(groups, -1);
   for (std::size_t g = 0; g < groups; ++g) {
-    if (a.group_demand[g] > 0.0) group_row[g] = model.add_row(-1e30, 0.0);
+    if (a.group_demand[g] > 0.0 && scorer.in_focus(g)) group_row[g] = model.add_row(-1e30, 0.0);
   }
   std::vector<std::uint8_t> is_fixed(m, 0);
   for (const std::uint32_t j : instance.fixed_open) is_fixed[j] = 1;
@@ -407,11 +418,11 @@ MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, std::size
 }
 
 // max over groups of (the group's own p-median bound / its demand): no plan serves a group better.
-double rawls_group_bound(const PlanInstance& instance, const Active& a, const PMedianOptions& base,
-                         Clock::time_point deadline) {
+double rawls_group_bound(const PlanInstance& instance, const Active& a, const Scorer& scorer,
+                         const PMedianOptions& base, Clock::time_point deadline) {
   double bound = 0.0;
   for (std::size_t g = 0; g < a.group_demand.size(); ++g) {
-    if (a.group_demand[g] <= 0.0) continue;
+    if (a.group_demand[g] <= 0.0 || !scorer.in_focus(g)) continue;
     PlanInstance sub;
     std::vector<std::size_t> rows;
     for (std::size_t k = 0; k < a.client.size(); ++k) {
@@ -452,9 +463,10 @@ std::string_view group_objective_name(GroupObjective objective) noexcept {
 }
 
 double group_objective_value(const PlanInstance& instance, const Evaluation& evaluation,
-                             GroupObjective objective, std::optional<double> radius) {
+                             GroupObjective objective, std::optional<double> radius,
+                             std::span<const std::uint32_t> focus) {
   const Active a = active_clients(instance);
-  const Scorer scorer(a, objective, radius, std::nullopt);
+  const Scorer scorer(a, objective, radius, std::nullopt, focus);
   std::vector<double> sum(a.group_demand.size()), covered(a.group_demand.size());
   const Key key = scorer.score(
       [&](std::size_t k) {
@@ -481,6 +493,12 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
     throw Error(ErrorCode::InvalidInput, fmt::format("cost slack {} is not ≥ 0", options.cost_slack),
                 "give --cost-slack ≥ 0 (0.1 = at most 10 % above the p-median total)");
   }
+  for (const std::uint32_t g : options.focus_groups) {
+    if (g >= instance.group_count()) {
+      throw Error(ErrorCode::InvalidInput, fmt::format("focus group {} is out of range", g),
+                  "name groups that occur in the group column");
+    }
+  }
   const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(options.time_limit_seconds));
   ProgressTask task(progress, "group-fair plan", 3);
@@ -499,13 +517,14 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
   const Active a = active_clients(instance);
   const Evaluation efficient = evaluate_plan(instance, result.efficient.open);
   result.efficient_total = efficient.total_cost;
-  result.efficient_objective = group_objective_value(instance, efficient, options.objective, options.radius);
+  result.efficient_objective =
+      group_objective_value(instance, efficient, options.objective, options.radius, options.focus_groups);
   std::optional<double> cap;
   if (options.objective == GroupObjective::Gap) {
     cap = efficient.total_cost * (1.0 + options.cost_slack);
     result.cost_cap = cap;
   }
-  const Scorer scorer(a, options.objective, options.radius, cap);
+  const Scorer scorer(a, options.objective, options.radius, cap, options.focus_groups);
 
   // Heuristic plan from the p-median plan.
   std::size_t iterations = 0;
@@ -536,15 +555,15 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
   };
   if (options.objective == GroupObjective::Rawls) {
     if (a.client.size() * instance.candidate_count() <= options.mip_max_pairs && Clock::now() < deadline) {
-      consider_mip(rawls_mip(instance, a, p_total, key.primary, deadline));
+      consider_mip(rawls_mip(instance, a, scorer, p_total, key.primary, deadline));
     }
     if (!mip_proven) {
       PMedianOptions group_options = pmedian;
-      const double group_bound = rawls_group_bound(instance, a, group_options, deadline);
+      const double group_bound = rawls_group_bound(instance, a, scorer, group_options, deadline);
       bound = std::max(bound.value_or(0.0), group_bound);
     }
   } else if (options.objective == GroupObjective::Coverage) {
-    consider_mip(coverage_mip(instance, a, p_total, *options.radius, -key.primary, deadline));
+    consider_mip(coverage_mip(instance, a, scorer, p_total, *options.radius, -key.primary, deadline));
   }
   task.tick();
 
@@ -554,7 +573,8 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
   plan.assignment = evaluation.assignment;
   plan.unserved_clients = evaluation.unserved_clients;
   plan.iterations = iterations;
-  plan.objective = group_objective_value(instance, evaluation, options.objective, options.radius);
+  plan.objective =
+      group_objective_value(instance, evaluation, options.objective, options.radius, options.focus_groups);
   plan.maximize = options.objective == GroupObjective::Coverage;
   result.total_cost = evaluation.total_cost;
   result.price_of_fairness = result.efficient_total > 0.0

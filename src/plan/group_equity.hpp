@@ -21,7 +21,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
+#include <vector>
 
 namespace equalis::plan {
 
@@ -38,6 +40,9 @@ struct GroupFairOptions {
   std::optional<double> radius;       // Coverage: required (cost units)
   double cost_slack = 0.10;           // Gap: total cost cap relative to the p-median
   std::size_t mip_max_pairs = 40000;  // Rawls: CBC when active clients × candidates ≤ this
+  // Rawls/Coverage: the groups whose worst-off one is optimised (the planner's "least advantaged", e.g.
+  // the poorest income deciles); empty = all groups. Gap always compares all groups.
+  std::vector<std::uint32_t> focus_groups;
 };
 
 struct GroupFairResult {
@@ -54,12 +59,14 @@ struct GroupFairResult {
 };
 
 // The fairness objective of a plan's evaluation (served clients only; groups without demand skipped).
+// `focus` restricts Rawls/Coverage to those groups (empty = all).
 [[nodiscard]] double group_objective_value(const PlanInstance& instance, const Evaluation& evaluation,
-                                           GroupObjective objective, std::optional<double> radius);
+                                           GroupObjective objective, std::optional<double> radius,
+                                           std::span<const std::uint32_t> focus = {});
 
 // Solves the p-median (reference) and the chosen group objective. Status Infeasible as for the
 // p-median (p too large, unreachable clients). Throws Error(InvalidInput) if Coverage has no radius or
-// radius/slack are negative.
+// radius/slack are negative or a focus group is out of range.
 [[nodiscard]] GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOptions& options,
                                                ProgressSink& progress = null_progress());
 

@@ -133,6 +133,39 @@ TEST(CliPlan, BudgetRaisesTheMinimum) {
   EXPECT_EQ(no_budget.exit_status, 2);
 }
 
+TEST(CliPlan, BeloHorizonteRawlsPlanHelpsThePoorest) {
+  // Three new schools among the 50 most populous school-less hexagons; the 158 school hexagons stay open
+  // (pseudo-site "existing"). The Rawlsian plan over the poorest quintile (deciles 1–2) must lower its
+  // mean travel time below the p-median plan's, at a price in total travel time.
+  const std::string common =
+      fmt::format("--matrix {} --demand {} --groups income_group --existing existing --p 3",
+                  data("bho/matrix.csv"), data("bho/demand.csv"));
+  const auto pmedian = run("plan pmedian " + common);
+  ASSERT_EQ(pmedian.exit_status, 0) << pmedian.err;
+  const auto rawls = run("plan fair --objective rawls --focus-groups Q1 " + common);
+  ASSERT_EQ(rawls.exit_status, 0) << rawls.err;
+  const auto mean_of = [](const nlohmann::json& json, const std::string& group) {
+    for (const auto& g : json["result"]["groups"]) {
+      if (g["group"] == group) return g["mean_cost"].get<double>();
+    }
+    return -1.0;
+  };
+  const auto efficient = nlohmann::json::parse(pmedian.out);
+  const auto fair = nlohmann::json::parse(rawls.out);
+  EXPECT_EQ(efficient["result"]["status"], "optimal");
+  EXPECT_EQ(efficient["result"]["unserved_clients"], 0);
+  const double poorest_efficient = mean_of(efficient, "Q1");
+  const double poorest_fair = mean_of(fair, "Q1");
+  ASSERT_GT(poorest_efficient, 0.0);
+  EXPECT_LT(poorest_fair, poorest_efficient - 0.1);  // minutes
+  EXPECT_DOUBLE_EQ(fair["result"]["objective"].get<double>(), poorest_fair);
+  EXPECT_DOUBLE_EQ(fair["result"]["fairness"]["pmedian_objective"].get<double>(), poorest_efficient);
+  EXPECT_GT(fair["result"]["fairness"]["price_of_fairness"].get<double>(), 0.0);
+  EXPECT_NE(fair["result"]["status"], "gap_not_closed");  // the group's own p-median bound certifies it
+  const auto unknown = run("plan fair --objective rawls --focus-groups Q9 " + common);
+  EXPECT_EQ(unknown.exit_status, 2);
+}
+
 TEST(CliPlan, LscpAndMclp) {
   const std::string matrix = write_temp("plan_m3.csv", kMatrix);
   const std::string demand = write_temp("plan_d3.csv", kDemand);

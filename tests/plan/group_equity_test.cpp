@@ -65,6 +65,20 @@ TEST(GroupFair, RawlsHeuristicWithGroupBound) {
   EXPECT_EQ(result.plan.status, SolveStatus::GapNotClosed);
 }
 
+TEST(GroupFair, RawlsOverFocusGroups) {
+  // Only the rich group counts: its mean is lowest at A (1), so the focus plan is the p-median plan here.
+  GroupFairOptions options = options_for(GroupObjective::Rawls);
+  options.focus_groups = {0};
+  const GroupFairResult result = solve_group_fair(two_groups(), options);
+  EXPECT_EQ(result.plan.open, (std::vector<std::uint32_t>{0}));
+  EXPECT_DOUBLE_EQ(result.plan.objective, 1.0);
+  EXPECT_EQ(result.plan.status, SolveStatus::Optimal);
+  options.focus_groups = {1};  // the poor group alone: B (2)
+  EXPECT_EQ(solve_group_fair(two_groups(), options).plan.open, (std::vector<std::uint32_t>{1}));
+  options.focus_groups = {7};
+  EXPECT_THROW((void)solve_group_fair(two_groups(), options), Error);
+}
+
 TEST(GroupFair, WorstGroupCoverage) {
   GroupFairOptions options = options_for(GroupObjective::Coverage);
   options.radius = 4.5;  // A covers rich only (worst share 0); B and D cover everyone
