@@ -130,7 +130,8 @@ Json to_json(const AuditResult& result, const DecisionTable& table) {
                   {"rows_with_zero_count", table.rows_zero_count},
                   {"attributes", table.group_columns},
                   {"has_label", table.has_label},
-                  {"cells", table.cell_count()}};
+                  {"cells", table.cell_count()},
+                  {"read_threads", table.read_threads}};
   const AuditOptions& options = result.options;
   out["settings"] = {{"alpha", options.alpha},
                      {"power", options.power},

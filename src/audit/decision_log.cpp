@@ -16,11 +16,18 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
+#include <filesystem>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <span>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
 
 namespace equalis::audit {
 
@@ -400,7 +407,8 @@ void validate_spec(const DecisionLogSpec& spec) {
 }
 
 template <typename Reader>
-DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSink& progress) {
+DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSink& progress,
+                        bool bind_rule = true) {
   std::vector<std::size_t> group_idx;
   for (const auto& name : spec.group_columns) group_idx.push_back(reader.column_index(name));
   const std::size_t outcome_idx =
@@ -412,7 +420,7 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
   const std::size_t label_idx = has_label ? reader.column_index(*spec.label_column) : 0;
   const std::size_t count_idx = has_count ? reader.column_index(*spec.count_column) : 0;
   const std::size_t time_idx = has_time ? reader.column_index(*spec.time_column) : 0;
-  if (spec.rule != nullptr) spec.rule->bind(reader.header(), reader.source());
+  if (spec.rule != nullptr && bind_rule) spec.rule->bind(reader.header(), reader.source());
 
   const BinaryMapper decision_mapper(spec.positive_values, spec.negative_values);
   const BinaryMapper label_mapper(
@@ -626,11 +634,253 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
     for (const std::size_t idx : order) {
       labels.push_back(std::move(table.period_labels[idx]));
       period_cells.push_back(std::move(table.period_cells[idx]));
+      table.period_keys.push_back(period_keys[idx]);
     }
     table.period_labels = std::move(labels);
     table.period_cells = std::move(period_cells);
   }
   if (spec.hash_input) table.sha256 = reader.sha256_hex();
+  return table;
+}
+
+// One byte range of a CSV file in memory that holds no double quote, starting at a line start: records
+// are lines, fields are split at the delimiter. Errors carry no position (the caller re-reads the file
+// sequentially to report them).
+class ChunkReader {
+ public:
+  ChunkReader(std::string_view text, const std::vector<std::string>& header, const std::string& source,
+              const CsvOptions& options)
+      : text_(text), header_(header), source_(source), options_(options), fields_(header.size()) {}
+  [[nodiscard]] const std::string& source() const noexcept { return source_; }
+  [[nodiscard]] const std::vector<std::string>& header() const noexcept { return header_; }
+  [[nodiscard]] std::size_t column_index(std::string_view name) const {
+    return static_cast<std::size_t>(std::find(header_.begin(), header_.end(), name) - header_.begin());
+  }
+  bool next() {
+    while (position_ < text_.size()) {
+      const char* start = text_.data() + position_;
+      const void* newline = std::memchr(start, '\n', text_.size() - position_);
+      const std::size_t length = newline != nullptr
+                                     ? static_cast<std::size_t>(static_cast<const char*>(newline) - start)
+                                     : text_.size() - position_;
+      position_ += length + 1;
+      std::string_view line(start, length);
+      if (line.ends_with('\r')) line.remove_suffix(1);
+      if (line.empty()) continue;  // blank lines are skipped, as CsvStreamReader does
+      std::size_t field_idx = 0;
+      while (true) {
+        const std::size_t end = line.find(options_.delimiter);
+        if (field_idx == fields_.size()) throw Error(ErrorCode::Parse, "too many fields");
+        std::string_view field = line.substr(0, end);
+        if (options_.trim_unquoted) {
+          while (!field.empty() && (field.front() == ' ' || field.front() == '\t')) field.remove_prefix(1);
+          while (!field.empty() && (field.back() == ' ' || field.back() == '\t')) field.remove_suffix(1);
+        }
+        fields_[field_idx++] = field;
+        if (end == std::string_view::npos) break;
+        line.remove_prefix(end + 1);
+      }
+      if (field_idx != fields_.size()) throw Error(ErrorCode::Parse, "too few fields");
+      return true;
+    }
+    return false;
+  }
+  [[nodiscard]] std::string_view field(std::size_t idx) const noexcept { return fields_[idx]; }
+  [[nodiscard]] std::span<const std::string_view> fields() const noexcept { return fields_; }
+  [[nodiscard]] SourceLocation location(std::size_t /*idx*/) const { return SourceLocation{source_, 0, 0}; }
+  [[nodiscard]] std::string sha256_hex() const { return {}; }
+
+ private:
+  std::string_view text_;
+  const std::vector<std::string>& header_;
+  const std::string& source_;
+  CsvOptions options_;
+  std::vector<std::string_view> fields_;
+  std::size_t position_ = 0;
+};
+
+// A read-only memory map of a whole file.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0) return;
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+      size_ = static_cast<std::size_t>(info.st_size);
+      void* data = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (data != MAP_FAILED) {
+        data_ = static_cast<const char*>(data);
+        ::madvise(data, size_, MADV_SEQUENTIAL);
+      }
+    }
+    ::close(fd);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile() {
+    if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
+  }
+  [[nodiscard]] std::string_view text() const noexcept {
+    return data_ != nullptr ? std::string_view(data_, size_) : std::string_view();
+  }
+
+ private:
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+// Adds `part` (a later byte range) to `into`: values and cells are matched by name, so first-appearance
+// order is the file's order when parts are merged in range order.
+void merge_table(DecisionTable& into, const DecisionTable& part) {
+  std::vector<std::vector<std::uint32_t>> code_map(part.labels.size());
+  for (std::size_t attribute_idx = 0; attribute_idx < part.labels.size(); ++attribute_idx) {
+    auto& labels = into.labels[attribute_idx];
+    for (const auto& label : part.labels[attribute_idx]) {
+      auto it = std::find(labels.begin(), labels.end(), label);
+      if (it == labels.end()) {
+        labels.push_back(label);
+        it = labels.end() - 1;
+      }
+      code_map[attribute_idx].push_back(static_cast<std::uint32_t>(it - labels.begin()));
+    }
+  }
+  std::map<std::vector<std::uint32_t>, std::size_t> cell_of;
+  for (std::size_t cell_idx = 0; cell_idx < into.cells.size(); ++cell_idx)
+    cell_of[into.cell_codes[cell_idx]] = cell_idx;
+  const std::size_t bins = into.calibration_bins;
+  std::vector<std::size_t> cell_map(part.cells.size());
+  for (std::size_t cell_idx = 0; cell_idx < part.cells.size(); ++cell_idx) {
+    std::vector<std::uint32_t> codes = part.cell_codes[cell_idx];
+    for (std::size_t attribute_idx = 0; attribute_idx < codes.size(); ++attribute_idx)
+      codes[attribute_idx] = code_map[attribute_idx][codes[attribute_idx]];
+    const auto [it, inserted] = cell_of.try_emplace(codes, into.cells.size());
+    if (inserted) {
+      into.cell_codes.push_back(codes);
+      into.cells.emplace_back();
+      if (!part.rule_cells.empty()) into.rule_cells.emplace_back();
+      if (bins > 0) into.calibration.resize(into.cells.size() * bins);
+    }
+    const std::size_t target = it->second;
+    cell_map[cell_idx] = target;
+    into.cells[target] += part.cells[cell_idx];
+    if (!part.rule_cells.empty()) {
+      into.rule_cells[target].eligible += part.rule_cells[cell_idx].eligible;
+      into.rule_cells[target].excluded += part.rule_cells[cell_idx].excluded;
+      into.rule_cells[target].undetermined += part.rule_cells[cell_idx].undetermined;
+    }
+    for (std::size_t bin = 0; bin < bins; ++bin) {
+      CalibrationCounts& to = into.calibration[target * bins + bin];
+      const CalibrationCounts& from = part.calibration[cell_idx * bins + bin];
+      to.n += from.n;
+      to.positives += from.positives;
+      to.score_sum += from.score_sum;
+    }
+  }
+  for (std::size_t period_idx = 0; period_idx < part.period_labels.size(); ++period_idx) {
+    auto it = std::find(into.period_keys.begin(), into.period_keys.end(), part.period_keys[period_idx]);
+    if (it == into.period_keys.end()) {
+      into.period_keys.push_back(part.period_keys[period_idx]);
+      into.period_labels.push_back(part.period_labels[period_idx]);
+      into.period_cells.emplace_back();
+      it = into.period_keys.end() - 1;
+    }
+    auto& counts = into.period_cells[static_cast<std::size_t>(it - into.period_keys.begin())];
+    const auto& from = part.period_cells[period_idx];
+    for (std::size_t cell_idx = 0; cell_idx < from.size(); ++cell_idx) {
+      if (from[cell_idx].n() == 0) continue;
+      const std::size_t target = cell_map[cell_idx];
+      if (counts.size() <= target) counts.resize(target + 1);
+      counts[target] += from[cell_idx];
+    }
+  }
+  into.rows_read += part.rows_read;
+  into.rows_dropped_missing_group += part.rows_dropped_missing_group;
+  into.rows_dropped_missing_outcome += part.rows_dropped_missing_outcome;
+  into.rows_zero_count += part.rows_zero_count;
+}
+
+// The parallel chunked read; nullopt when it does not apply or a range failed (read sequentially then).
+std::optional<DecisionTable> read_parallel(const std::string& path, const DecisionLogSpec& spec) {
+  std::size_t threads = spec.threads != 0 ? spec.threads : std::thread::hardware_concurrency();
+  if (threads < 2 || path == "-" || spec.ndjson) return std::nullopt;
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (error || size < spec.parallel_min_bytes || size == 0) return std::nullopt;
+  std::vector<std::string> header;
+  {
+    // The sequential reader checks the header and the columns, with its messages.
+    CsvStreamReader reader(path, spec.csv);
+    for (const auto& name : wanted_columns(spec)) static_cast<void>(reader.column_index(name));
+    header = reader.header();
+    if (spec.rule != nullptr) spec.rule->bind(header, reader.source());
+  }
+  const MappedFile file(path);
+  const std::string_view text = file.text();
+  if (text.empty() || std::memchr(text.data(), '"', text.size()) != nullptr) return std::nullopt;
+  const std::size_t header_end = text.find('\n');
+  if (header_end == std::string_view::npos) return std::nullopt;
+  const std::string_view body = text.substr(header_end + 1);
+  threads = std::min<std::size_t>(threads, std::max<std::size_t>(1, body.size() >> 16U));  // ≥ 64 kB a range
+  std::vector<std::size_t> starts{0};
+  for (std::size_t k = 1; k < threads; ++k) {
+    const std::size_t guess = std::max(starts.back(), body.size() * k / threads);
+    const std::size_t newline = body.find('\n', guess);
+    if (newline == std::string_view::npos) break;
+    starts.push_back(newline + 1);
+  }
+  starts.push_back(body.size());
+  const std::size_t parts = starts.size() - 1;
+  std::vector<DecisionTable> tables(parts);
+  std::vector<std::exception_ptr> failures(parts);
+  std::string sha;
+  std::thread hasher;
+  if (spec.hash_input) {
+    hasher = std::thread([&sha, text] {
+      Sha256 hash;
+      for (std::size_t offset = 0; offset < text.size(); offset += 1U << 20U)
+        hash.update(text.substr(offset, 1U << 20U));
+      sha = hash.hex_digest();
+    });
+  }
+  const std::string source = path;
+  auto work = [&](std::size_t part) {
+    try {
+      ChunkReader reader(body.substr(starts[part], starts[part + 1] - starts[part]), header, source,
+                         spec.csv);
+      tables[part] = read_rows(reader, spec, null_progress(), false);
+    } catch (...) {
+      failures[part] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> workers;
+  for (std::size_t part = 1; part < parts; ++part) workers.emplace_back(work, part);
+  work(0);
+  for (auto& worker : workers) worker.join();
+  if (hasher.joinable()) hasher.join();
+  for (const auto& failure : failures) {
+    if (failure) return std::nullopt;
+  }
+  DecisionTable table = std::move(tables[0]);
+  for (std::size_t part = 1; part < parts; ++part) merge_table(table, tables[part]);
+  if (!table.period_keys.empty()) {  // periods in time order
+    std::vector<std::size_t> order(table.period_keys.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return table.period_keys[a] < table.period_keys[b]; });
+    DecisionTable sorted;
+    for (const std::size_t idx : order) {
+      sorted.period_keys.push_back(table.period_keys[idx]);
+      sorted.period_labels.push_back(std::move(table.period_labels[idx]));
+      sorted.period_cells.push_back(std::move(table.period_cells[idx]));
+    }
+    table.period_keys = std::move(sorted.period_keys);
+    table.period_labels = std::move(sorted.period_labels);
+    table.period_cells = std::move(sorted.period_cells);
+  }
+  for (auto& counts : table.period_cells) counts.resize(std::min(counts.size(), table.cells.size()));
+  table.sha256 = sha;
+  table.read_threads = parts;
   return table;
 }
 
@@ -643,6 +893,7 @@ DecisionTable read_decision_log(const std::string& path, const DecisionLogSpec& 
     NdjsonStreamReader reader(path, wanted_columns(spec), spec.hash_input);
     return read_rows(reader, spec, progress);
   }
+  if (auto table = read_parallel(path, spec)) return std::move(*table);
   CsvStreamReader reader(path, spec.csv, spec.hash_input);
   return read_rows(reader, spec, progress);
 }

@@ -62,6 +62,13 @@ struct DecisionLogSpec {
   Period period = Period::Month;
   // The input is NDJSON (one JSON object per line) instead of CSV; columns are the objects' keys.
   bool ndjson = false;
+  // Parallel chunked read of a CSV file (not stdin, not NDJSON) of at least `parallel_min_bytes`: the file
+  // is mapped, split into byte ranges at line starts, each thread aggregates its range into its own table
+  // and the tables are merged. Only when the file has no double quote (so no quoted newline can straddle
+  // a split); any error in a range re-reads the file sequentially, which reports it with file:line:column.
+  // threads = 0: the hardware concurrency; 1 = always sequential.
+  std::size_t threads = 0;
+  std::uint64_t parallel_min_bytes = 32ULL << 20U;
 };
 
 // Eligible / excluded / undetermined applicants of a cell under a rule (Kleene logic; see rules.hpp).
@@ -123,7 +130,9 @@ struct DecisionTable {
   // "2024") and per period the counts of each cell (a period's vector may be shorter than `cells`:
   // cells first seen later are empty in it).
   std::vector<std::string> period_labels;
+  std::vector<std::int64_t> period_keys;  // days since 1970-01-01 of each period's first day
   std::vector<std::vector<ConfusionCounts>> period_cells;
+  std::size_t read_threads = 1;  // how many threads read the input (1 = sequential)
 
   [[nodiscard]] std::size_t cell_count() const noexcept { return cells.size(); }
   [[nodiscard]] ConfusionCounts total() const noexcept;

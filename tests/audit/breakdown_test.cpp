@@ -366,5 +366,131 @@ TEST(Ndjson, ErrorsNameFileLineAndKey) {
   expect_ndjson_error("{\"g\":{\"x\":1},\"d\":1,\"y\":1}\n", ErrorCode::Parse, 1, 2, "g");
 }
 
+// ---- parallel chunked read
+// ----------------------------------------------------------------------------------
+
+std::string generated_log(int rows, bool with_quotes) {
+  std::string log = "region,hukou,score,label,local,t\n";
+  std::uint64_t state = 12345;
+  auto next = [&state](std::uint64_t modulo) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33U) % modulo;
+  };
+  for (int row = 0; row < rows; ++row) {
+    const auto region = next(7);
+    const bool migrant = next(3) == 0;
+    const double score = static_cast<double>(next(1000)) / 1000.0;
+    const int label = next(100) < 30 + 5 * region ? 1 : 0;
+    const char* hukou = with_quotes && row == rows / 2 ? "\"mig\nrant\"" : (migrant ? "migrant" : "local");
+    log += "r" + std::to_string(region) + "," + hukou + "," + std::to_string(score) + "," +
+           std::to_string(label) + "," + (next(4) == 0 ? "0" : "1") + ",2024-" + (region < 3 ? "01" : "02") +
+           "-1" + std::to_string(next(10)) + "\n";
+    if (row % 97 == 0) log += "\n";  // blank lines are skipped either way
+  }
+  return log;
+}
+
+DecisionLogSpec generated_spec(Rule* rule) {
+  DecisionLogSpec spec;
+  spec.group_columns = {"region", "hukou"};
+  spec.score_column = "score";
+  spec.threshold = 0.5;
+  spec.label_column = "label";
+  spec.calibration_bins = 5;
+  spec.time_column = "t";
+  spec.period = Period::Day;
+  spec.rule = rule;
+  spec.hash_input = true;
+  return spec;
+}
+
+void expect_same_tables(const DecisionTable& a, const DecisionTable& b) {
+  ASSERT_EQ(a.cell_count(), b.cell_count());
+  EXPECT_EQ(a.labels, b.labels);
+  EXPECT_EQ(a.cell_codes, b.cell_codes);
+  for (std::size_t cell_idx = 0; cell_idx < a.cell_count(); ++cell_idx) {
+    EXPECT_EQ(a.cells[cell_idx].tp, b.cells[cell_idx].tp);
+    EXPECT_EQ(a.cells[cell_idx].fp, b.cells[cell_idx].fp);
+    EXPECT_EQ(a.cells[cell_idx].fn, b.cells[cell_idx].fn);
+    EXPECT_EQ(a.cells[cell_idx].tn, b.cells[cell_idx].tn);
+    EXPECT_EQ(a.rule_cells[cell_idx].excluded, b.rule_cells[cell_idx].excluded);
+    EXPECT_EQ(a.rule_cells[cell_idx].eligible, b.rule_cells[cell_idx].eligible);
+  }
+  ASSERT_EQ(a.calibration.size(), b.calibration.size());
+  for (std::size_t idx = 0; idx < a.calibration.size(); ++idx) {
+    EXPECT_EQ(a.calibration[idx].n, b.calibration[idx].n);
+    EXPECT_EQ(a.calibration[idx].positives, b.calibration[idx].positives);
+    EXPECT_NEAR(a.calibration[idx].score_sum, b.calibration[idx].score_sum, 1e-9);
+  }
+  EXPECT_EQ(a.period_labels, b.period_labels);
+  ASSERT_EQ(a.period_cells.size(), b.period_cells.size());
+  for (std::size_t period_idx = 0; period_idx < a.period_cells.size(); ++period_idx) {
+    const auto& pa = a.period_cells[period_idx];
+    const auto& pb = b.period_cells[period_idx];
+    for (std::size_t cell_idx = 0; cell_idx < std::max(pa.size(), pb.size()); ++cell_idx) {
+      const std::uint64_t na = cell_idx < pa.size() ? pa[cell_idx].n() : 0;
+      const std::uint64_t nb = cell_idx < pb.size() ? pb[cell_idx].n() : 0;
+      EXPECT_EQ(na, nb);
+    }
+  }
+  EXPECT_EQ(a.rows_read, b.rows_read);
+  EXPECT_EQ(a.sha256, b.sha256);
+}
+
+TEST(ParallelRead, SameTableAsTheSequentialRead) {
+  const auto path = write_temp("parallel.csv", generated_log(20000, false));
+  Rule sequential_rule = Rule::parse("local and hukou == 'local'");
+  DecisionLogSpec sequential = generated_spec(&sequential_rule);
+  sequential.threads = 1;
+  const DecisionTable expected = read_decision_log(path, sequential, null_progress());
+  EXPECT_EQ(expected.read_threads, 1U);
+  for (const std::size_t threads : {2U, 3U, 7U}) {
+    Rule rule = Rule::parse("local and hukou == 'local'");
+    DecisionLogSpec spec = generated_spec(&rule);
+    spec.threads = threads;
+    spec.parallel_min_bytes = 0;
+    const DecisionTable table = read_decision_log(path, spec, null_progress());
+    EXPECT_EQ(table.read_threads, threads);
+    expect_same_tables(expected, table);
+  }
+}
+
+TEST(ParallelRead, QuotedFieldsFallBackToTheSequentialRead) {
+  // A quoted field with a newline in the middle of the file: the split could land inside it.
+  const auto path = write_temp("parallel_quoted.csv", generated_log(20000, true));
+  Rule rule = Rule::parse("local");
+  DecisionLogSpec spec = generated_spec(&rule);
+  spec.threads = 4;
+  spec.parallel_min_bytes = 0;
+  const DecisionTable table = read_decision_log(path, spec, null_progress());
+  EXPECT_EQ(table.read_threads, 1U);
+  EXPECT_EQ(table.labels[1].size(), 3U);  // local, migrant and the quoted "mig\nrant"
+}
+
+TEST(ParallelRead, ErrorsInALaterRangeKeepTheirPosition) {
+  std::string log = generated_log(20000, false);
+  // The last row's label (its 4th field) becomes 7.
+  const std::size_t last_start = log.rfind('\n', log.size() - 2) + 1;
+  std::size_t label_at = last_start;
+  for (int k = 0; k < 3; ++k) label_at = log.find(',', label_at) + 1;
+  log[label_at] = '7';
+  const auto path = write_temp("parallel_bad.csv", log);
+  std::size_t line = 1;
+  for (std::size_t k = 0; k < last_start; ++k) line += log[k] == '\n' ? 1U : 0U;
+  Rule rule = Rule::parse("local");
+  DecisionLogSpec spec = generated_spec(&rule);
+  spec.threads = 3;
+  spec.parallel_min_bytes = 0;
+  try {
+    static_cast<void>(read_decision_log(path, spec, null_progress()));
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Parse) << error.what();
+    ASSERT_TRUE(error.where().has_value());
+    EXPECT_EQ(error.where()->line, line);
+    EXPECT_NE(std::string(error.what()).find("'label'"), std::string::npos) << error.what();
+  }
+}
+
 }  // namespace
 }  // namespace equalis::audit
