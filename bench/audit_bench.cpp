@@ -70,16 +70,29 @@ const equalis::audit::DecisionTable& bench_table() {
   return table;
 }
 
+// Args: reading threads (1 = sequential streamed read, 0 = parallel chunked read with the hardware
+// concurrency), and whether the SHA-256 is computed (as the CLI does).
 void BM_ReadDecisionLog(benchmark::State& state) {
   ensure_log(bench_file(), bench_rows());
+  auto spec = bench_spec();
+  spec.threads = static_cast<std::size_t>(state.range(0));
+  spec.hash_input = state.range(1) != 0;
   for (auto _ : state) {
-    auto table = equalis::audit::read_decision_log(bench_file(), bench_spec(), equalis::null_progress());
+    auto table = equalis::audit::read_decision_log(bench_file(), spec, equalis::null_progress());
     benchmark::DoNotOptimize(table.cells.data());
     state.counters["cells"] = static_cast<double>(table.cell_count());
     state.counters["rows"] = static_cast<double>(table.rows_read);
+    state.counters["threads"] = static_cast<double>(table.read_threads);
   }
 }
-BENCHMARK(BM_ReadDecisionLog)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_ReadDecisionLog)
+    ->Args({1, 0})
+    ->Args({0, 0})
+    ->Args({1, 1})
+    ->Args({0, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
 
 void BM_AuditMetrics(benchmark::State& state) {
   const auto& table = bench_table();
