@@ -168,6 +168,7 @@ class SwapEngine {
 
   [[nodiscard]] double objective() const noexcept { return objective_; }
   [[nodiscard]] const std::vector<std::uint32_t>& open() const noexcept { return open_; }
+  void set_deadline(Clock::time_point deadline) noexcept { deadline_ = deadline; }
   [[nodiscard]] bool is_open(std::uint32_t j) const noexcept { return pos_[j] >= 0; }
 
   [[nodiscard]] Swap best_swap() const {
@@ -244,6 +245,8 @@ class SwapEngine {
   std::size_t local_search() {
     std::size_t moves = 0;
     for (;;) {
+      // Descents from poor starts on huge instances can take seconds: respect the solve's deadline.
+      if (moves % 8 == 7 && Clock::now() > deadline_) break;
       const Swap swap = best_swap();
       if (swap.insert == kNoSite || swap.profit <= 1e-9 * (1.0 + std::abs(objective_))) break;
       apply_swap(swap.insert, swap.remove);
@@ -313,6 +316,7 @@ class SwapEngine {
   std::vector<std::size_t> affected_;
   std::vector<std::uint8_t> affected_mark_;
   double objective_ = 0.0;
+  Clock::time_point deadline_ = Clock::time_point::max();
 };
 
 // Greedy addition (Kuehn & Hamburger 1963): add the site with the largest saving; with `rcl` > 1 pick at
@@ -604,6 +608,8 @@ PlanSolution solve_pmedian(const PlanInstance& instance, const PMedianOptions& o
   ProgressTask task(progress, "p-median", 100);
 
   SwapEngine engine(pr);
+  engine.set_deadline(start + std::chrono::duration_cast<Clock::duration>(
+                                  std::chrono::duration<double>(std::min(options.time_limit_seconds, 1e7))));
   std::vector<std::uint32_t> best_open;
   double best = std::numeric_limits<double>::infinity();
   std::size_t iterations = 0;
