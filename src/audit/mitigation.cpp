@@ -55,15 +55,31 @@ ScoredRows read_scored_rows(const std::string& path, const DecisionLogSpec& spec
   std::map<std::string, std::uint32_t, std::less<>> code_of;
   ProgressTask task(progress, "reading scores", 0);
   std::string name;
+  // The same row policies as read_decision_log, so the thresholds see the rows the metrics saw.
+  const bool drop_missing_outcome = spec.missing_outcome == MissingPolicy::Drop;
   while (reader.next()) {
     name.clear();
+    bool drop = false;
     for (std::size_t k = 0; k < group_idx.size(); ++k) {
       std::string_view cell = reader.field(group_idx[k]);
-      if (is_missing_token(cell)) cell = kMissingGroupLabel;
+      if (is_missing_token(cell)) {
+        if (spec.missing_group == MissingGroupPolicy::Error) {
+          throw Error(ErrorCode::InvalidInput,
+                      fmt::format("the value of '{}' is missing", spec.group_columns[k]),
+                      "fill it in, or pass --missing-group own (keep as a group) or drop",
+                      reader.location(group_idx[k]));
+        }
+        drop = drop || spec.missing_group == MissingGroupPolicy::Drop;
+        cell = kMissingGroupLabel;
+      }
       if (k > 0) name += " × ";
       name += cell;
     }
+    if (drop) continue;
     const std::string_view score_cell = reader.field(score_idx);
+    if (drop_missing_outcome && (is_missing_token(score_cell) || is_missing_token(reader.field(label_idx)))) {
+      continue;
+    }
     const auto score = parse_number(score_cell);
     if (!score) {
       throw Error(ErrorCode::Parse, fmt::format("score '{}' is not a number", score_cell),

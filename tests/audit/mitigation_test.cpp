@@ -3,8 +3,14 @@
 #include "audit/mitigation.hpp"
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
 
 namespace equalis::audit {
 namespace {
@@ -69,6 +75,36 @@ TEST(EqualOpportunity, GroupWithoutPositivesKeepsTheBaseThreshold) {
   EXPECT_FALSE(result.groups[1].tpr_after.has_value());
   EXPECT_DOUBLE_EQ(*result.groups[1].fpr_after, 1.0);
   EXPECT_THROW(static_cast<void>(equal_opportunity_thresholds(rows, 0.5, 1.5)), Error);
+}
+
+}  // namespace
+}  // namespace equalis::audit
+
+namespace equalis::audit {
+namespace {
+
+TEST(ScoredRows, FollowTheLogsRowPolicies) {
+  // Row 3 has no group, row 4 no score, row 5 no label: with drop policies only rows 1 and 2 remain,
+  // as in read_decision_log.
+  const auto path =
+      std::filesystem::temp_directory_path() / ("equalis_scored_" + std::to_string(::getpid()) + ".csv");
+  std::ofstream(path) << "g,s,y\na,0.9,1\nb,0.2,0\n,0.5,1\na,,1\nb,0.4,\n";
+  DecisionLogSpec spec;
+  spec.group_columns = {"g"};
+  spec.score_column = "s";
+  spec.threshold = 0.5;
+  spec.label_column = "y";
+  spec.missing_group = MissingGroupPolicy::Drop;
+  spec.missing_outcome = MissingPolicy::Drop;
+  const ScoredRows rows = read_scored_rows(path.string(), spec, null_progress());
+  EXPECT_EQ(rows.score.size(), 2U);
+  EXPECT_EQ(rows.group_names, (std::vector<std::string>{"a", "b"}));
+  const DecisionTable table = read_decision_log(path.string(), spec, null_progress());
+  EXPECT_EQ(table.total().n(), 2U);
+  // Missing values kept as their own group by default; a missing score is an error by default.
+  spec.missing_group = MissingGroupPolicy::OwnGroup;
+  spec.missing_outcome = MissingPolicy::Error;
+  EXPECT_THROW(static_cast<void>(read_scored_rows(path.string(), spec, null_progress())), Error);
 }
 
 }  // namespace
