@@ -528,8 +528,11 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
 
   // Heuristic plan from the p-median plan.
   std::size_t iterations = 0;
-  auto [open, key] =
-      swap_search(instance, a, scorer, result.efficient.open, options.seed, deadline, iterations);
+  // Named variables, not a structured binding: the lambdas below capture them (C++20 allows it, clang 14
+  // not).
+  auto searched = swap_search(instance, a, scorer, result.efficient.open, options.seed, deadline, iterations);
+  std::vector<std::uint32_t> open = std::move(searched.first);
+  Key key = searched.second;
   result.method = "swap_search";
   task.tick();
 
