@@ -37,22 +37,63 @@ std::uint64_t differing_key_bits(std::span<const double> values) {
   return differing;
 }
 
-// Sorts the units by the top 32 varying bits of their keys: LSD radix sort on 11-bit digits over 8-byte
-// records, parallel within each pass. Every thread counts and then scatters its own contiguous slice into
-// slots reserved for it (bucket-major, thread order within a bucket), so the sort is stable and its result
-// does not depend on the thread count.
-std::vector<KeyedUnit> radix_sort_truncated(std::span<const double> values, unsigned key_shift,
-                                            std::uint32_t differing) {
+// Stable LSD radix sort of units[0, n) on the low `bits` bits of their keys, through `scratch` (same
+// size); the result ends in `units`. Used on one MSD bucket at a time, which fits in cache.
+void sort_bucket_low_bits(KeyedUnit* units, KeyedUnit* scratch, std::size_t n, unsigned bits) {
+  if (n < 2) return;
+  if (n <= 32) {  // insertion sort: stable, and cheaper than counting on tiny buckets
+    for (std::size_t i = 1; i < n; ++i) {
+      const KeyedUnit unit = units[i];
+      std::size_t j = i;
+      while (j > 0 && units[j - 1].key > unit.key) {
+        units[j] = units[j - 1];
+        --j;
+      }
+      units[j] = unit;
+    }
+    return;
+  }
   constexpr unsigned kDigitBits = 11;
   constexpr std::size_t kBuckets = 1U << kDigitBits;
-  constexpr unsigned kPasses = 3;  // 3 × 11 ≥ 32
+  std::array<std::uint32_t, kBuckets> counts{};
+  KeyedUnit* source = units;
+  KeyedUnit* target = scratch;
+  for (unsigned shift = 0; shift < bits; shift += kDigitBits) {
+    counts.fill(0);
+    for (std::size_t i = 0; i < n; ++i) ++counts[(source[i].key >> shift) & (kBuckets - 1)];
+    if (std::find(counts.begin(), counts.end(), static_cast<std::uint32_t>(n)) != counts.end()) continue;
+    std::uint32_t running = 0;
+    for (auto& c : counts) {
+      const std::uint32_t here = c;
+      c = running;
+      running += here;
+    }
+    for (std::size_t i = 0; i < n; ++i)
+      target[counts[(source[i].key >> shift) & (kBuckets - 1)]++] = source[i];
+    std::swap(source, target);
+  }
+  if (source != units) std::copy(source, source + n, units);
+}
+
+// Sorts the units by the top 32 varying bits of their keys, stably: one parallel MSD pass scatters the
+// 8-byte records by their top 11 bits (every thread counts and then scatters its own slice into slots
+// reserved for it, bucket-major and in thread order), then each bucket — a few thousand records, in
+// cache — is finished by an LSD sort of the bits below the MSD digit. One pass over main memory instead of
+// three; the result does not depend on the thread count.
+std::vector<KeyedUnit> radix_sort_truncated(std::span<const double> values, unsigned key_shift,
+                                            std::uint32_t differing) {
+  constexpr unsigned kTopBits = 11;
+  constexpr std::size_t kBuckets = 1U << kTopBits;
   const std::size_t n = values.size();
-  std::vector<KeyedUnit> buffer_a(n);
-  std::vector<KeyedUnit> buffer_b(n);
-  KeyedUnit* source = buffer_a.data();
-  KeyedUnit* target = buffer_b.data();
+  std::vector<KeyedUnit> records(n);
+  std::vector<KeyedUnit> sorted(n);
   const int requested = std::max(1, std::min(omp_get_max_threads(), static_cast<int>(n / 65536) + 1));
-  std::vector<std::uint32_t> counts;  // counts[thread * kBuckets + bucket] for the current pass
+  std::vector<std::uint32_t> counts;  // counts[thread * kBuckets + bucket]
+  std::vector<std::uint32_t> bucket_start(kBuckets + 1, 0);
+  // The MSD digit is the top 11 *varying* bits, so data with few distinct high bits still spreads out.
+  const auto varying = static_cast<unsigned>(std::bit_width(differing));
+  const unsigned low_bits = varying > kTopBits ? varying - kTopBits : 0;
+  const auto bucket_of = [low_bits](std::uint32_t key) { return (key >> low_bits) & (kBuckets - 1); };
 
 #pragma omp parallel num_threads(requested)
   {
@@ -60,42 +101,42 @@ std::vector<KeyedUnit> radix_sort_truncated(std::span<const double> values, unsi
     const auto thread = static_cast<std::size_t>(omp_get_thread_num());
     const std::size_t begin = n * thread / threads;
     const std::size_t end = n * (thread + 1) / threads;
-    for (std::size_t i = begin; i < end; ++i) {
-      source[i] = {static_cast<std::uint32_t>(order_key(values[i]) >> key_shift),
-                   static_cast<std::uint32_t>(i)};
-    }
-#pragma omp barrier
 #pragma omp single
     { counts.assign(threads * kBuckets, 0); }
-    for (unsigned pass = 0; pass < kPasses; ++pass) {
-      const unsigned shift = pass * kDigitBits;
-      if (((differing >> shift) & (kBuckets - 1)) == 0) continue;  // digit shared by every key
-      std::uint32_t* own = counts.data() + thread * kBuckets;
-      std::fill(own, own + kBuckets, 0U);
-      for (std::size_t i = begin; i < end; ++i) ++own[(source[i].key >> shift) & (kBuckets - 1)];
+    std::uint32_t* own = counts.data() + thread * kBuckets;
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto key = static_cast<std::uint32_t>(order_key(values[i]) >> key_shift);
+      records[i] = {key, static_cast<std::uint32_t>(i)};
+      ++own[bucket_of(key)];
+    }
 #pragma omp barrier
 #pragma omp single
-      {
-        std::uint32_t running = 0;
-        for (std::size_t bucket = 0; bucket < kBuckets; ++bucket) {
-          for (std::size_t t = 0; t < threads; ++t) {
-            const std::uint32_t c = counts[t * kBuckets + bucket];
-            counts[t * kBuckets + bucket] = running;
-            running += c;
-          }
+    {
+      std::uint32_t running = 0;
+      for (std::size_t bucket = 0; bucket < kBuckets; ++bucket) {
+        bucket_start[bucket] = running;
+        for (std::size_t t = 0; t < threads; ++t) {
+          const std::uint32_t c = counts[t * kBuckets + bucket];
+          counts[t * kBuckets + bucket] = running;
+          running += c;
         }
       }
-      for (std::size_t i = begin; i < end; ++i) {
-        const KeyedUnit unit = source[i];
-        target[own[(unit.key >> shift) & (kBuckets - 1)]++] = unit;
-      }
+      bucket_start[kBuckets] = running;
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      const KeyedUnit unit = records[i];
+      sorted[own[bucket_of(unit.key)]++] = unit;
+    }
 #pragma omp barrier
-#pragma omp single
-      std::swap(source, target);
+    // `records` is free now: it serves as every bucket's scratch space (buckets do not overlap).
+#pragma omp for schedule(dynamic, 16)
+    for (std::size_t bucket = 0; bucket < kBuckets; ++bucket) {
+      const std::size_t first = bucket_start[bucket];
+      sort_bucket_low_bits(sorted.data() + first, records.data() + first, bucket_start[bucket + 1] - first,
+                           low_bits);
     }
   }
-  if (source != buffer_a.data()) buffer_a.swap(buffer_b);
-  return buffer_a;
+  return sorted;
 }
 
 // Exact stable order in O(n) expected time: radix-sort on the top 32 varying bits of the keys, then

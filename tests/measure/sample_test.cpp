@@ -54,6 +54,21 @@ TEST(SortOrder, RadixSortEqualsStableSortOnLargeAwkwardInput) {
   }
 }
 
+TEST(SortOrder, FewVaryingBitsAndNarrowBandsSortExactly) {
+  Rng rng(17);
+  std::vector<double> small_integers(200000);
+  for (auto& v : small_integers) v = static_cast<double>(rng.uniform_index(50));
+  EXPECT_EQ(sort_order(small_integers), stable_reference(small_integers));
+  std::vector<double> narrow_band(150000);  // all within a few ulps of 1: only the lowest key bits vary
+  for (auto& v : narrow_band) v = 1.0 + static_cast<double>(rng.uniform_index(64)) * 0x1p-52;
+  EXPECT_EQ(sort_order(narrow_band), stable_reference(narrow_band));
+  std::vector<double> wide_and_crowded(150000);  // huge range plus a crowd sharing the top 32 varying bits
+  for (std::size_t i = 0; i < wide_and_crowded.size(); ++i) {
+    wide_and_crowded[i] = i % 3 == 0 ? 1e300 * rng.uniform01() : 1.0 + rng.uniform01() * 1e-9;
+  }
+  EXPECT_EQ(sort_order(wide_and_crowded), stable_reference(wide_and_crowded));
+}
+
 TEST(SortOrder, SameResultOnOneAndTwoThreads) {
   const auto values = awkward_values(200000, 3);
   const int before = omp_get_max_threads();
