@@ -2,7 +2,7 @@
 # Installs every build and test dependency of equalis from Debian 12 packages. Idempotent; run as root.
 set -euo pipefail
 packages=(
-  build-essential cmake ninja-build pkg-config clang clang-format clang-tidy
+  build-essential cmake ninja-build pkg-config clang libomp-dev clang-format clang-tidy
   libcli11-dev nlohmann-json3-dev libfmt-dev libfast-float-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   libeigen3-dev libnanoflann-dev libgdal-dev
