@@ -1,6 +1,8 @@
 // `equalis network …` end to end: PBF -> graph file -> matrix in two commands, POIs, isochrones, and the
 // bad inputs of issue 3 (exit status, message naming the file, no output file left behind).
 
+#include "cli_run.hpp"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -19,33 +21,12 @@
 
 namespace {
 
-struct RunResult {
-  int exit_status = -1;
-  std::string out;
-  std::string err;
-};
+using equalis::cli_test::run;
+using equalis::cli_test::RunResult;
 
 std::string temp(const std::string& name) {
   return (std::filesystem::temp_directory_path() / fmt::format("equalis_cli_net_{}_{}", ::getpid(), name))
       .string();
-}
-
-RunResult run(const std::string& arguments) {
-  const std::string err_path = temp("stderr");
-  const std::string command = fmt::format("{} {} 2>{}", EQUALIS_BINARY, arguments, err_path);
-  RunResult result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_path);
-  std::stringstream text;
-  text << in.rdbuf();
-  result.err = text.str();
-  std::filesystem::remove(err_path);
-  return result;
 }
 
 std::string write(const std::string& name, const std::string& content) {
