@@ -5,7 +5,9 @@
 #include "commands.hpp"
 #include "registry.hpp"
 
+#include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/table.hpp"
 #include "plan/budget.hpp"
 #include "plan/covering.hpp"
 #include "plan/equity.hpp"
@@ -18,6 +20,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -42,6 +46,9 @@ struct PlanArgs {
   std::size_t mip_max_pairs = 40000;
   std::vector<std::string> focus_groups;
   bool exact = false;
+  std::string site_costs, capacity;  // CSV files: id + cost / id + capacity per candidate
+  std::string site_cost_col = "cost", capacity_col = "capacity", site_id_col = "id";
+  std::optional<double> budget;
 };
 
 struct Loaded {
@@ -49,6 +56,37 @@ struct Loaded {
   std::optional<std::size_t> file_p;
   std::string file;
 };
+
+// One value per candidate from a CSV (id column + value column); every candidate needs a row.
+std::vector<double> read_site_values(const std::string& path, const std::string& id_col,
+                                     const std::string& value_col, const plan::PlanInstance& instance) {
+  const CsvTable table = CsvTable::read_file(path);
+  const std::size_t id_index = table.column_index(id_col);
+  const std::size_t value_index = table.column_index(value_col);
+  std::vector<double> values(instance.candidate_count(), std::numeric_limits<double>::quiet_NaN());
+  std::vector<std::string> labels(instance.candidate_count());
+  for (std::size_t j = 0; j < labels.size(); ++j) labels[j] = instance.candidate_label(j);
+  for (std::size_t r = 0; r < table.row_count(); ++r) {
+    const std::string id(table.cell(r, id_index));
+    const auto found = std::find(labels.begin(), labels.end(), id);
+    if (found == labels.end()) continue;  // a site that is not a candidate of this instance
+    const std::optional<double> value = parse_number(table.cell(r, value_index));
+    if (!value || *value < 0.0) {
+      throw Error(ErrorCode::Parse,
+                  fmt::format("{}: '{}' is not a number ≥ 0", value_col, table.cell(r, value_index)),
+                  "give a finite value ≥ 0 for every site", table.location(r, value_index));
+    }
+    values[static_cast<std::size_t>(found - labels.begin())] = *value;
+  }
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    if (std::isnan(values[j])) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("{}: no {} for candidate site '{}'", path, value_col, labels[j]),
+                  "give one row per candidate site");
+    }
+  }
+  return values;
+}
 
 Loaded load(const PlanArgs& args, Context& context) {
   Loaded loaded;
@@ -69,6 +107,15 @@ Loaded load(const PlanArgs& args, Context& context) {
   }
   if (!args.existing.empty())
     loaded.instance.fixed_open = plan::find_candidates(loaded.instance, args.existing);
+  if (!args.site_costs.empty())
+    loaded.instance.site_cost =
+        read_site_values(args.site_costs, args.site_id_col, args.site_cost_col, loaded.instance);
+  if (!args.capacity.empty())
+    loaded.instance.site_capacity =
+        read_site_values(args.capacity, args.site_id_col, args.capacity_col, loaded.instance);
+  if (args.budget && args.site_costs.empty())
+    throw Error(ErrorCode::InvalidInput, "--budget needs the opening cost of each site",
+                "give --site-costs FILE (columns id,cost)");
   return loaded;
 }
 
@@ -174,12 +221,25 @@ void run_plan(const PlanArgs& args, Context& context) {
   plan::ExactOptions exact;
   exact.time_limit_seconds = args.time_limit;
   exact.target_gap = args.gap;
+  exact.budget = args.budget;
   plan::PlanSolution solution;
+  const bool site_constrained = args.budget.has_value() || !instance.site_capacity.empty();
   nlohmann::ordered_json fairness;
   if (args.model == "pmedian") {
     pmedian.p = need_p(args, loaded);
-    solution = args.exact ? plan::solve_pmedian_exact(instance, pmedian.p, exact)
-                          : plan::solve_pmedian(instance, pmedian, context.progress);
+    const std::size_t pairs = instance.client_count() * instance.candidate_count();
+    if (site_constrained && pairs > args.mip_max_pairs) {
+      // The swap search ignores budgets and capacities: these models are solved by CBC only.
+      solution.status = plan::SolveStatus::Unsupported;
+      solution.message = fmt::format(
+          "--budget/--capacity are solved exactly by CBC only, for clients × candidates ≤ --mip-max-pairs "
+          "({}); this instance has {}: use fewer clients or candidates, raise --mip-max-pairs, or drop "
+          "--budget/--capacity",
+          args.mip_max_pairs, pairs);
+    } else {
+      solution = args.exact || site_constrained ? plan::solve_pmedian_exact(instance, pmedian.p, exact)
+                                                : plan::solve_pmedian(instance, pmedian, context.progress);
+    }
   } else if (args.model == "pcenter") {
     solution = plan::solve_pcenter(instance, need_p(args, loaded), exact, context.progress);
   } else if (args.model == "mclp") {
@@ -281,6 +341,11 @@ void run_plan(const PlanArgs& args, Context& context) {
       {"time_limit", args.time_limit},
       {"target_gap", args.gap},
       {"exact", args.exact}};
+  if (args.model == "pmedian" || args.model == "mclp") {
+    out["options"]["budget"] = optional_number(args.budget);
+    out["options"]["site_costs"] = args.site_costs;
+    if (args.model == "pmedian") out["options"]["capacity"] = args.capacity;
+  }
   if (args.model == "fair") out["options"]["objective"] = args.objective;
   out["instance"] = {{"clients", instance.client_count()},
                      {"candidates", instance.candidate_count()},
@@ -321,6 +386,28 @@ void add_model(CLI::App& plan_cmd, Context& context, const std::string& model,
   cmd->add_option("--time-limit", args->time_limit, "Wall-clock limit in seconds")->default_val(60.0);
   cmd->add_option("--gap", args->gap, "Target relative gap for status gap_closed")->default_val(1e-3);
   if (model == "pmedian") cmd->add_flag("--exact", args->exact, "Solve the MIP with CBC (small instances)");
+  if (model == "pmedian" || model == "mclp") {
+    cmd->add_option("--site-costs", args->site_costs, "CSV of candidate opening costs (columns id, cost)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--budget", args->budget,
+                    "Opening-cost budget: Σ cost of the NEW sites ≤ B (existing sites cost nothing; CBC)");
+    cmd->add_option("--site-id-col", args->site_id_col, "Site id column of --site-costs/--capacity")
+        ->default_val("id");
+    cmd->add_option("--site-cost-col", args->site_cost_col, "Cost column of --site-costs")
+        ->default_val("cost");
+  }
+  if (model == "pmedian") {
+    cmd->add_option("--capacity", args->capacity,
+                    "CSV of site capacities (columns id, capacity: the demand a site can serve); capacitated "
+                    "p-median by CBC with fractional assignment")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--capacity-col", args->capacity_col, "Capacity column of --capacity")
+        ->default_val("capacity");
+    cmd->add_option(
+           "--mip-max-pairs", args->mip_max_pairs,
+           "--budget/--capacity: largest clients × candidates solved by CBC (else status unsupported)")
+        ->default_val(40000);
+  }
   if (model == "fair") {
     cmd->add_option("--objective", args->objective,
                     "kolm-pollak (EDE p-median), rawls (worst group mean, then "

@@ -51,6 +51,45 @@ bool p_too_large(const PlanInstance& instance, std::size_t p, PlanSolution& solu
   return true;
 }
 
+// Checks the opening-cost budget: site costs present and valid, and the p cheapest new sites affordable.
+// Returns false (status Infeasible, message set) when no plan fits the budget.
+bool budget_allows(const PlanInstance& instance, std::size_t p, const std::vector<std::uint32_t>& fixed,
+                   const ExactOptions& options, PlanSolution& solution) {
+  if (!options.budget) return true;
+  const double budget = *options.budget;
+  if (!(budget >= 0.0) || !std::isfinite(budget))
+    throw Error(ErrorCode::InvalidInput, "the budget must be a finite number ≥ 0", "give --budget ≥ 0");
+  if (instance.site_cost.size() != instance.candidate_count())
+    throw Error(ErrorCode::InvalidInput, "a budget needs an opening cost for every candidate site",
+                "give --site-costs FILE with columns id,cost");
+  std::vector<std::uint8_t> is_fixed(instance.candidate_count(), 0);
+  for (const std::uint32_t j : fixed) is_fixed[j] = 1;
+  std::vector<double> costs;
+  for (std::size_t j = 0; j < instance.candidate_count(); ++j) {
+    const double c = instance.site_cost[j];
+    if (!(c >= 0.0) || !std::isfinite(c))
+      throw Error(ErrorCode::InvalidInput, fmt::format("site {} has an invalid opening cost", j + 1),
+                  "opening costs must be finite and ≥ 0");
+    if (is_fixed[j] == 0U) costs.push_back(c);
+  }
+  std::sort(costs.begin(), costs.end());
+  double cheapest = 0.0;
+  for (std::size_t k = 0; k < p && k < costs.size(); ++k) cheapest += costs[k];
+  if (cheapest <= budget * (1.0 + 1e-12)) return true;
+  solution.status = SolveStatus::Infeasible;
+  solution.message =
+      fmt::format("the budget {} is below {}, the cost of the {} cheapest new sites: no plan fits the budget",
+                  budget, cheapest, p);
+  return false;
+}
+
+// Adds Σ_{j new} site_cost_j y_j ≤ budget to the column entries of site j (row created by the caller).
+void add_budget_entry(const PlanInstance& instance, int budget_row, std::size_t j, bool fixed_site,
+                      std::vector<std::pair<int, double>>& entries) {
+  if (budget_row >= 0 && !fixed_site && instance.site_cost[j] != 0.0)
+    entries.emplace_back(budget_row, instance.site_cost[j]);
+}
+
 // Clients with demand that no candidate reaches within `radius` (or at all, radius = +inf).
 std::size_t uncoverable(const PlanInstance& instance, double radius) {
   std::size_t count = 0;
@@ -140,6 +179,15 @@ PlanSolution solve_pmedian_exact(const PlanInstance& instance, std::size_t p, co
     solution.message = "some clients with demand cannot reach any candidate site";
     return solution;
   }
+  if (!budget_allows(instance, p, fixed, options, solution)) return solution;
+  const bool capacitated = !instance.site_capacity.empty();
+  if (capacitated && instance.site_capacity.size() != instance.candidate_count())
+    throw Error(ErrorCode::InvalidInput, "a capacity is needed for every candidate site",
+                "give --capacity FILE with columns id,capacity");
+  for (const double c : instance.site_capacity) {
+    if (!(c >= 0.0))
+      throw Error(ErrorCode::InvalidInput, "site capacities must be ≥ 0", "fix the capacity file");
+  }
   // ReVelle & Swain (1970): y_j open, x_ij assignment, x_ij ≤ y_j, Σ_j x_ij = 1, Σ_j y_j = p + |existing|.
   const std::size_t n = instance.client_count();
   const std::size_t m = instance.candidate_count();
@@ -150,6 +198,10 @@ PlanSolution solve_pmedian_exact(const PlanInstance& instance, std::size_t p, co
   }
   const int count_row =
       model.add_row(static_cast<double>(p + fixed.size()), static_cast<double>(p + fixed.size()));
+  const int budget_row = options.budget ? model.add_row(-1e30, *options.budget) : -1;
+  // Capacitated p-median: Σ_i d_i x_ij − cap_j y_j ≤ 0 (fractional assignment).
+  std::vector<int> capacity_row(capacitated ? m : 0, -1);
+  for (std::size_t j = 0; j < capacity_row.size(); ++j) capacity_row[j] = model.add_row(-1e30, 0.0);
   std::vector<int> link_row(n * m, -1);
   for (std::size_t i = 0; i < n; ++i) {
     if (assign_row[i] < 0) continue;
@@ -163,31 +215,62 @@ PlanSolution solve_pmedian_exact(const PlanInstance& instance, std::size_t p, co
   for (std::size_t j = 0; j < m; ++j) {
     entries.clear();
     entries.emplace_back(count_row, 1.0);
+    add_budget_entry(instance, budget_row, j, is_fixed[j] != 0U, entries);
+    if (capacitated) entries.emplace_back(capacity_row[j], -instance.site_capacity[j]);
     for (std::size_t i = 0; i < n; ++i) {
       if (link_row[i * m + j] >= 0) entries.emplace_back(link_row[i * m + j], -1.0);
     }
     model.add_column(0.0, is_fixed[j] != 0U ? 1.0 : 0.0, 1.0, true, entries);
   }
+  std::vector<int> x_column(capacitated ? n * m : 0, -1);
   for (std::size_t i = 0; i < n; ++i) {
     if (assign_row[i] < 0) continue;
     for (std::size_t j = 0; j < m; ++j) {
       if (link_row[i * m + j] < 0) continue;
-      model.add_column(instance.demand[i] * instance.cost.at(i, j), 0.0, 1.0, false,
-                       {{assign_row[i], 1.0}, {link_row[i * m + j], 1.0}});
+      entries.clear();
+      entries.emplace_back(assign_row[i], 1.0);
+      entries.emplace_back(link_row[i * m + j], 1.0);
+      if (capacitated) entries.emplace_back(capacity_row[j], instance.demand[i]);
+      const int column =
+          model.add_column(instance.demand[i] * instance.cost.at(i, j), 0.0, 1.0, false, entries);
+      if (capacitated) x_column[i * m + j] = column;
     }
   }
   const detail::MipResult result = detail::solve_mip(model, options.time_limit_seconds);
   solution.iterations = 1;
   if (!result.has_solution) {
     solution.status = result.proven_infeasible ? SolveStatus::Infeasible : SolveStatus::GapNotClosed;
-    solution.message =
-        result.proven_infeasible ? "CBC proved the model infeasible" : "CBC found no plan in the time limit";
+    solution.message = result.proven_infeasible
+                           ? (capacitated ? "CBC proved the model infeasible: the capacities (and budget) "
+                                            "cannot serve all the demand with p sites"
+                                          : "CBC proved the model infeasible")
+                           : "CBC found no plan in the time limit";
     solution.seconds = seconds_since(start);
     return solution;
   }
   solution.open = open_from(result, m);
   fill_assignment(instance, solution);
-  solution.objective = evaluate_plan(instance, solution.open).total_cost;
+  if (capacitated) {
+    // The capacitated plan is not nearest-site: cost = the MIP's Σ d c x; assignment = largest share.
+    double total = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (assign_row[i] < 0) continue;
+      double best_share = -1.0;
+      for (std::size_t j = 0; j < m; ++j) {
+        const int column = x_column[i * m + j];
+        if (column < 0) continue;
+        const double share = result.solution[static_cast<std::size_t>(column)];
+        total += instance.demand[i] * instance.cost.at(i, j) * share;
+        if (share > best_share + 1e-9) {
+          best_share = share;
+          solution.assignment[i] = static_cast<std::uint32_t>(j);
+        }
+      }
+    }
+    solution.objective = total;
+  } else {
+    solution.objective = evaluate_plan(instance, solution.open).total_cost;
+  }
   solution.lower_bound = std::min(result.bound, solution.objective);
   set_gap_status(solution, options.target_gap, false);
   if (result.proven_optimal) solution.status = SolveStatus::Optimal;
@@ -373,12 +456,15 @@ PlanSolution solve_mclp(const PlanInstance& instance, std::size_t p, double radi
   }
   const double total_sites = static_cast<double>(p + fixed.size());
   const int count_row = model.add_row(total_sites, total_sites);
+  if (!budget_allows(instance, p, fixed, options, solution)) return solution;
+  const int budget_row = options.budget ? model.add_row(-1e30, *options.budget) : -1;
   std::vector<std::uint8_t> is_fixed(m, 0);
   for (const std::uint32_t j : fixed) is_fixed[j] = 1;
   std::vector<std::pair<int, double>> entries;
   for (std::size_t j = 0; j < m; ++j) {
     entries.clear();
     entries.emplace_back(count_row, 1.0);
+    add_budget_entry(instance, budget_row, j, is_fixed[j] != 0U, entries);
     for (std::size_t i = 0; i < n; ++i) {
       if (cover_row[i] >= 0 && instance.cost.at(i, j) <= radius) entries.emplace_back(cover_row[i], -1.0);
     }
@@ -388,6 +474,11 @@ PlanSolution solve_mclp(const PlanInstance& instance, std::size_t p, double radi
     if (cover_row[i] >= 0) model.add_column(-instance.demand[i], 0.0, 1.0, false, {{cover_row[i], 1.0}});
   }
   const detail::MipResult result = detail::solve_mip(model, options.time_limit_seconds);
+  if (!result.has_solution && result.proven_infeasible) {
+    solution.status = SolveStatus::Infeasible;
+    solution.message = "CBC proved the model infeasible";
+    return solution;
+  }
   if (!result.has_solution) {
     solution.status = SolveStatus::GapNotClosed;
     solution.message = "CBC found no plan in the time limit";

@@ -13,15 +13,23 @@
 #include "plan/solution.hpp"
 
 #include <cstddef>
+#include <optional>
 
 namespace equalis::plan {
 
 struct ExactOptions {
   double time_limit_seconds = 60;  // CBC limit per model solve (p-center: over the whole search)
   double target_gap = 1e-3;
+  // Opening-cost budget (p-median, MCLP): Σ site_cost_j over the NEW open sites ≤ budget (existing sites
+  // cost nothing). Needs instance.site_cost. Status Infeasible when the p cheapest free sites exceed it.
+  std::optional<double> budget;
 };
 
 // Objective Σ demand × cost. Status Optimal when CBC proves it; GapNotClosed with CBC's bound otherwise.
+// With options.budget: the knapsack row Σ_{j new} site_cost_j y_j ≤ budget. With instance.site_capacity:
+// the capacitated p-median Σ_i demand_i x_ij ≤ capacity_j y_j with FRACTIONAL assignment x_ij ∈ [0, 1]
+// (a client's demand may be split between sites); the objective is then the MIP's Σ d c x and
+// `assignment` gives each client's largest share. Infeasible when the capacities cannot serve the demand.
 [[nodiscard]] PlanSolution solve_pmedian_exact(const PlanInstance& instance, std::size_t p,
                                                const ExactOptions& options = {});
 
@@ -37,6 +45,7 @@ struct ExactOptions {
                                          ProgressSink& progress = null_progress());
 
 // Objective = demand within `radius` of an open site (maximised; lower_bound holds CBC's upper bound).
+// options.budget adds the opening-cost knapsack row as for the p-median.
 [[nodiscard]] PlanSolution solve_mclp(const PlanInstance& instance, std::size_t p, double radius,
                                       const ExactOptions& options = {});
 

@@ -51,6 +51,7 @@ struct PlanInstance {
   std::vector<std::string> candidate_ids;  // labels for output (may be empty: then 1-based numbers)
   std::vector<std::uint32_t> fixed_open;   // existing facilities that stay open (candidate indices)
   std::vector<double> site_cost;           // opening cost per candidate (empty = not used)
+  std::vector<double> site_capacity;       // demand each candidate can serve (empty = uncapacitated)
 
   [[nodiscard]] std::size_t client_count() const noexcept { return cost.clients; }
   [[nodiscard]] std::size_t candidate_count() const noexcept { return cost.candidates; }

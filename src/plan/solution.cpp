@@ -17,6 +17,8 @@ std::string_view status_name(SolveStatus status) noexcept {
       return "gap_not_closed";
     case SolveStatus::Infeasible:
       return "infeasible";
+    case SolveStatus::Unsupported:
+      return "unsupported";
   }
   return "unknown";
 }
@@ -78,7 +80,9 @@ std::vector<GroupOutcome> group_outcomes(const PlanInstance& instance, const Eva
 }
 
 void set_gap_status(PlanSolution& solution, double target_gap, bool integral_objective) {
-  if (solution.status == SolveStatus::Infeasible || !solution.lower_bound) return;
+  if (solution.status == SolveStatus::Infeasible || solution.status == SolveStatus::Unsupported ||
+      !solution.lower_bound)
+    return;
   // With integral data the optimum is an integer, so the bound rounds up (minus a tolerance for float sums).
   if (integral_objective) {
     solution.lower_bound = solution.maximize ? std::floor(*solution.lower_bound + 1e-6)

@@ -22,6 +22,7 @@ enum class SolveStatus : std::uint8_t {
   GapNotClosed,  // a feasible plan, but the bound leaves more than the tolerance open (time or iteration
                  // limit)
   Infeasible,    // no plan meets the constraints (message says why); `open` may hold a best effort
+  Unsupported,   // the requested model is not solved for this instance size (message gives the fix)
 };
 
 [[nodiscard]] std::string_view status_name(SolveStatus status) noexcept;

@@ -208,4 +208,72 @@ TEST(CliPlan, CsvAndTextForms) {
   EXPECT_NE(text.out.find("open sites (2): s1 s2"), std::string::npos);
 }
 
+TEST(CliPlan, SiteCostsUnderABudget) {
+  // p = 1 (from kMatrix/kDemand): s1 costs 49, s2 costs 90 + 80 + 1 + 2 = 173. s1 costs 5 to open, s2 1.
+  const std::string matrix = write_temp("plan_sc_m.csv", kMatrix);
+  const std::string demand = write_temp("plan_sc_d.csv", kDemand);
+  const std::string costs = write_temp("plan_sc_c.csv", "id,cost\ns1,5\ns2,1\n");
+  const std::string base =
+      fmt::format("plan pmedian --matrix {} --demand {} --p 1 --site-costs {}", matrix, demand, costs);
+  const auto rich = run(base + " --budget 5");
+  ASSERT_EQ(rich.exit_status, 0) << rich.err;
+  auto json = nlohmann::json::parse(rich.out);
+  EXPECT_EQ(json["result"]["open_sites"], nlohmann::json::array({"s1"}));
+  EXPECT_EQ(json["result"]["objective"], 49.0);
+  EXPECT_EQ(json["options"]["budget"], 5.0);
+  const auto poor = run(base + " --budget 2");  // only s2 fits
+  ASSERT_EQ(poor.exit_status, 0) << poor.err;
+  json = nlohmann::json::parse(poor.out);
+  EXPECT_EQ(json["result"]["status"], "optimal");
+  EXPECT_EQ(json["result"]["open_sites"], nlohmann::json::array({"s2"}));
+  EXPECT_EQ(json["result"]["objective"], 173.0);
+  const auto broke = run(base + " --budget 0.5");
+  ASSERT_EQ(broke.exit_status, 0) << broke.err;
+  EXPECT_EQ(nlohmann::json::parse(broke.out)["result"]["status"], "infeasible");
+  // The existing site costs nothing: s1 stays open, one more site (s2) fits a budget of 1.
+  const auto existing =
+      run(fmt::format("plan pmedian --matrix {} --demand {} --p 1 --site-costs {} "
+                      "--budget 1 --existing s1",
+                      matrix, demand, costs));
+  ASSERT_EQ(existing.exit_status, 0) << existing.err;
+  json = nlohmann::json::parse(existing.out);
+  EXPECT_EQ(json["result"]["status"], "optimal");
+  EXPECT_EQ(json["result"]["objective"], 10.0 + 20.0 + 1.0 + 2.0);
+  // MCLP within radius 2: s1 covers a, b (20), s2 covers c, d (2); budget 2 buys s2 only.
+  const auto mclp =
+      run(fmt::format("plan mclp --matrix {} --demand {} --p 1 --radius 2 --site-costs {} --budget 2", matrix,
+                      demand, costs));
+  ASSERT_EQ(mclp.exit_status, 0) << mclp.err;
+  EXPECT_EQ(nlohmann::json::parse(mclp.out)["result"]["objective"], 2.0);
+  const auto no_costs = run(fmt::format("plan pmedian --matrix {} --p 1 --budget 3", matrix));
+  EXPECT_EQ(no_costs.exit_status, 2);
+  const auto missing = run(fmt::format("plan pmedian --matrix {} --p 1 --budget 3 --site-costs {}", matrix,
+                                       write_temp("plan_sc_c2.csv", "id,cost\ns1,5\n")));
+  EXPECT_EQ(missing.exit_status, 2);
+}
+
+TEST(CliPlan, CapacitatedPMedian) {
+  // p = 1, demand 22: s1 can serve only 15, so s2 (173) is the only feasible plan; capacity 10 each is
+  // infeasible; a limit of 4 client–site pairs makes the 8-pair instance unsupported.
+  const std::string matrix = write_temp("plan_cap_m.csv", kMatrix);
+  const std::string demand = write_temp("plan_cap_d.csv", kDemand);
+  const std::string base = fmt::format("plan pmedian --matrix {} --demand {} --p 1", matrix, demand);
+  const auto capped =
+      run(base + " --capacity " + write_temp("plan_cap_c.csv", "id,capacity\ns1,15\ns2,100\n"));
+  ASSERT_EQ(capped.exit_status, 0) << capped.err;
+  auto json = nlohmann::json::parse(capped.out);
+  EXPECT_EQ(json["result"]["status"], "optimal");
+  EXPECT_EQ(json["result"]["open_sites"], nlohmann::json::array({"s2"}));
+  EXPECT_DOUBLE_EQ(json["result"]["objective"].get<double>(), 173.0);
+  const std::string tight = write_temp("plan_cap_t.csv", "id,capacity\ns1,10\ns2,10\n");
+  const auto infeasible = run(base + " --capacity " + tight);
+  ASSERT_EQ(infeasible.exit_status, 0) << infeasible.err;
+  EXPECT_EQ(nlohmann::json::parse(infeasible.out)["result"]["status"], "infeasible");
+  const auto big = run(base + " --capacity " + tight + " --mip-max-pairs 4");
+  ASSERT_EQ(big.exit_status, 0) << big.err;
+  json = nlohmann::json::parse(big.out);
+  EXPECT_EQ(json["result"]["status"], "unsupported");
+  EXPECT_NE(json["result"]["message"].get<std::string>().find("fewer clients"), std::string::npos);
+}
+
 }  // namespace
