@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/table.hpp"
 #include "plan/budget.hpp"
+#include "plan/budget_pmedian.hpp"
 #include "plan/covering.hpp"
 #include "plan/equity.hpp"
 #include "plan/group_equity.hpp"
@@ -228,14 +229,15 @@ void run_plan(const PlanArgs& args, Context& context) {
   if (args.model == "pmedian") {
     pmedian.p = need_p(args, loaded);
     const std::size_t pairs = instance.client_count() * instance.candidate_count();
-    if (site_constrained && pairs > args.mip_max_pairs) {
-      // The swap search ignores budgets and capacities: these models are solved by CBC only.
+    if (!instance.site_capacity.empty() && pairs > args.mip_max_pairs) {
+      // The swap search has no capacities: the capacitated model is solved by CBC only.
       solution.status = plan::SolveStatus::Unsupported;
       solution.message = fmt::format(
-          "--budget/--capacity are solved exactly by CBC only, for clients × candidates ≤ --mip-max-pairs "
-          "({}); this instance has {}: use fewer clients or candidates, raise --mip-max-pairs, or drop "
-          "--budget/--capacity",
+          "--capacity is solved exactly by CBC only, for clients × candidates ≤ --mip-max-pairs ({}); this "
+          "instance has {}: use fewer clients or candidates, raise --mip-max-pairs, or drop --capacity",
           args.mip_max_pairs, pairs);
+    } else if (args.budget && pairs > args.mip_max_pairs) {
+      solution = plan::solve_pmedian_budget(instance, pmedian, *args.budget, context.progress);
     } else {
       solution = args.exact || site_constrained ? plan::solve_pmedian_exact(instance, pmedian.p, exact)
                                                 : plan::solve_pmedian(instance, pmedian, context.progress);
@@ -403,9 +405,9 @@ void add_model(CLI::App& plan_cmd, Context& context, const std::string& model,
         ->check(CLI::ExistingFile);
     cmd->add_option("--capacity-col", args->capacity_col, "Capacity column of --capacity")
         ->default_val("capacity");
-    cmd->add_option(
-           "--mip-max-pairs", args->mip_max_pairs,
-           "--budget/--capacity: largest clients × candidates solved by CBC (else status unsupported)")
+    cmd->add_option("--mip-max-pairs", args->mip_max_pairs,
+                    "--budget/--capacity: largest clients × candidates solved by CBC (beyond: budget → swap "
+                    "search with a relaxed bound, capacity → status unsupported)")
         ->default_val(40000);
   }
   if (model == "fair") {

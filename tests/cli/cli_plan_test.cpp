@@ -276,4 +276,26 @@ TEST(CliPlan, CapacitatedPMedian) {
   EXPECT_NE(json["result"]["message"].get<std::string>().find("fewer clients"), std::string::npos);
 }
 
+TEST(CliPlan, BudgetBeyondTheMipLimitUsesTheSwapSearch) {
+  // Same instance as SiteCostsUnderABudget, forced past the CBC size limit: the budgeted swap search finds
+  // s2 (173); the bound relaxes the budget row (unconstrained optimum 49), so the gap stays open.
+  const std::string matrix = write_temp("plan_bs_m.csv", kMatrix);
+  const std::string demand = write_temp("plan_bs_d.csv", kDemand);
+  const std::string costs = write_temp("plan_bs_c.csv", "id,cost\ns1,5\ns2,1\n");
+  const auto r = run(
+      fmt::format("plan pmedian --matrix {} --demand {} --p 1 --site-costs {} --budget 2 --mip-max-pairs 4",
+                  matrix, demand, costs));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["result"]["open_sites"], nlohmann::json::array({"s2"}));
+  EXPECT_EQ(json["result"]["objective"], 173.0);
+  EXPECT_EQ(json["result"]["status"], "gap_not_closed");
+  EXPECT_LE(json["result"]["lower_bound"].get<double>(), 49.0);
+  const auto broke = run(
+      fmt::format("plan pmedian --matrix {} --demand {} --p 1 --site-costs {} --budget 0.5 --mip-max-pairs 4",
+                  matrix, demand, costs));
+  ASSERT_EQ(broke.exit_status, 0) << broke.err;
+  EXPECT_EQ(nlohmann::json::parse(broke.out)["result"]["status"], "infeasible");
+}
+
 }  // namespace

@@ -1,8 +1,10 @@
 // Per-site opening costs under a budget and site capacities (p-median and MCLP through CBC).
 #include "core/error.hpp"
+#include "plan/budget_pmedian.hpp"
 #include "plan/covering.hpp"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include <cmath>
 #include <cstdint>
@@ -178,6 +180,58 @@ TEST(SiteCapacity, TooLittleCapacityIsInfeasible) {
   EXPECT_TRUE(std::isinf(brute_force(instance, 2, std::nullopt)));
   instance.site_capacity = {2, 2};  // wrong size
   EXPECT_THROW((void)solve_pmedian_exact(instance, 2), Error);
+}
+
+TEST(BudgetSwapSearch, RespectsTheBudgetOnTheLine) {
+  PlanInstance instance = line_instance();
+  instance.site_cost = {1, 1, 1, 1, 10};
+  PMedianOptions options;
+  options.p = 2;
+  const PlanSolution solution = solve_pmedian_budget(instance, options, 5.0);
+  EXPECT_DOUBLE_EQ(solution.objective, 16.0);  // the brute-force budgeted optimum (above)
+  for (const std::uint32_t j : solution.open) EXPECT_NE(j, 4U);
+  // The relaxed bound (unconstrained optimum 10) cannot certify 16.
+  EXPECT_EQ(solution.status, SolveStatus::GapNotClosed);
+  ASSERT_TRUE(solution.lower_bound.has_value());
+  EXPECT_LE(*solution.lower_bound, 10.0 + 1e-9);
+  EXPECT_NE(solution.message.find("relaxed"), std::string::npos);
+  // A budget the unconstrained plan fits: certified optimal.
+  const PlanSolution loose = solve_pmedian_budget(instance, options, 11.0);
+  EXPECT_EQ(loose.status, SolveStatus::Optimal);
+  EXPECT_DOUBLE_EQ(loose.objective, 10.0);
+  EXPECT_EQ(solve_pmedian_budget(instance, options, 1.5).status, SolveStatus::Infeasible);
+}
+
+RC_GTEST_PROP(BudgetSwapSearch, FeasibleAndBoundedByBruteForce, ()) {
+  const auto n = *rc::gen::inRange<std::size_t>(2, 7);
+  const auto m = *rc::gen::inRange<std::size_t>(2, 7);
+  const auto p = *rc::gen::inRange<std::size_t>(1, m);
+  CostMatrix cost(n, m);
+  for (auto& c : cost.values) c = static_cast<float>(*rc::gen::inRange(0, 30));
+  PlanInstance instance = make_instance(std::move(cost));
+  instance.site_cost.resize(m);
+  for (auto& c : instance.site_cost) c = static_cast<double>(*rc::gen::inRange(0, 10));
+  const double budget = static_cast<double>(*rc::gen::inRange(0, 40));
+  PMedianOptions options;
+  options.p = p;
+  const PlanSolution heuristic = solve_pmedian_budget(instance, options, budget);
+  const double optimum = brute_force(instance, p, budget);
+  ExactOptions exact;
+  exact.budget = budget;
+  const PlanSolution cbc = solve_pmedian_exact(instance, p, exact);
+  if (std::isinf(optimum)) {
+    RC_ASSERT(heuristic.status == SolveStatus::Infeasible);
+    RC_ASSERT(cbc.status == SolveStatus::Infeasible);
+    return;
+  }
+  RC_ASSERT(cbc.status == SolveStatus::Optimal);
+  RC_ASSERT(std::abs(cbc.objective - optimum) < 1e-6);
+  RC_ASSERT(heuristic.objective >= optimum - 1e-9);
+  double spend = 0.0;
+  for (const std::uint32_t j : heuristic.open) spend += instance.site_cost[j];
+  RC_ASSERT(spend <= budget + 1e-9);
+  RC_ASSERT(heuristic.open.size() == p);
+  if (heuristic.lower_bound) RC_ASSERT(*heuristic.lower_bound <= optimum + 1e-6);
 }
 
 }  // namespace

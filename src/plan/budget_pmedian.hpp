@@ -1,0 +1,22 @@
+#pragma once
+// p-median with per-site opening costs under a budget, heuristic for instances too large for CBC:
+// budget-feasible greedy then first-improvement swap local search that rejects swaps over the budget
+// (Teitz & Bart 1968 swaps; Whitaker 1983 nearest/second-nearest evaluation). The lower bound is the
+// Lagrangian bound of the p-median WITHOUT the budget row (the row is relaxed, i.e. dropped): dropping a
+// constraint can only lower the optimum, so the bound stays valid, but it is loose when the budget binds.
+
+#include "core/progress.hpp"
+#include "plan/instance.hpp"
+#include "plan/pmedian.hpp"
+#include "plan/solution.hpp"
+
+namespace equalis::plan {
+
+// Σ demand × cost to the nearest open site, with Σ site_cost over the NEW open sites ≤ budget (existing
+// sites cost nothing). Needs instance.site_cost. Status Infeasible when the p cheapest new sites exceed
+// the budget; GapNotClosed (message says why) when the relaxed bound does not certify the plan. When
+// the unconstrained p-median plan fits the budget it is returned with its own certificate.
+[[nodiscard]] PlanSolution solve_pmedian_budget(const PlanInstance& instance, const PMedianOptions& options,
+                                                double budget, ProgressSink& progress = null_progress());
+
+}  // namespace equalis::plan
