@@ -1,14 +1,17 @@
 #include "plan/budget_pmedian.hpp"
 
 #include "core/error.hpp"
+#include "core/random.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 namespace equalis::plan {
@@ -114,95 +117,116 @@ PlanSolution solve_pmedian_budget(const PlanInstance& instance, const PMedianOpt
   const auto out_of_time = [&] {
     return std::chrono::duration<double>(Clock::now() - start).count() > options.time_limit_seconds;
   };
-  // Budget-feasible greedy (Kuehn & Hamburger 1963 add heuristic): add the site with the largest saving
-  // among those that still leave room for the cheapest completion.
-  std::vector<std::uint32_t> open(instance.fixed_open.begin(), instance.fixed_open.end());
-  std::vector<std::uint8_t> is_open = is_fixed;
-  std::vector<double> current(n, kPenalty);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (const std::uint32_t j : open) current[i] = std::min(current[i], capped(instance.cost.at(i, j)));
-  }
-  double spent = 0.0;
-  ProgressTask task(progress, "budgeted p-median search", p);
-  for (std::size_t k = 0; k < p; ++k) {
-    // Σ of the `rest` cheapest unopened free sites and the next one (for candidates inside that set).
-    const std::size_t rest = p - k - 1;
-    double rest_sum = 0.0;
-    double next_cost = 0.0;
-    std::size_t taken = 0;
-    std::vector<std::uint8_t> in_rest(m, 0);
-    for (const std::uint32_t j : free_by_cost) {
-      if (is_open[j] != 0U) continue;
-      if (taken < rest) {
-        rest_sum += instance.site_cost[j];
-        in_rest[j] = 1;
-        ++taken;
-      } else {
-        next_cost = instance.site_cost[j];
-        break;
-      }
-    }
-    std::uint32_t best = kNoSite;
-    double best_saving = -1.0;
-    for (const std::uint32_t j : free_by_cost) {
-      if (is_open[j] != 0U) continue;
-      const double completion = in_rest[j] != 0U ? rest_sum - instance.site_cost[j] + next_cost : rest_sum;
-      if (spent + instance.site_cost[j] + completion > budget * (1.0 + 1e-12)) continue;
-      double saving = 0.0;
-      for (std::size_t i = 0; i < n; ++i) {
-        saving += instance.demand[i] * std::max(0.0, current[i] - capped(instance.cost.at(i, j)));
-      }
-      if (saving > best_saving) {
-        best_saving = saving;
-        best = j;
-      }
-    }
-    if (best == kNoSite) break;  // cannot happen: the cheapest completion fits
-    open.push_back(best);
-    is_open[best] = 1;
-    spent += instance.site_cost[best];
-    for (std::size_t i = 0; i < n; ++i) current[i] = std::min(current[i], capped(instance.cost.at(i, best)));
-    task.tick();
-  }
-  task.throw_if_stopped();
-
-  // First-improvement swap search (Teitz & Bart 1968): close a new site o, open a closed free site c,
-  // only if the spend stays within the budget; evaluated with nearest/second-nearest costs (Whitaker 1983).
-  bool improved = true;
+  // Multi-start: start 0 is the greedy, the others randomised greedy (uniform among the 3 best savings).
+  std::vector<std::uint32_t> best_open;
+  double best_total = std::numeric_limits<double>::infinity();
   std::size_t swaps = 0;
   bool timed_out = false;
-  while (improved && !timed_out) {
-    improved = false;
-    const Nearest near = nearest_two(instance, open);
-    for (std::size_t slot = instance.fixed_open.size(); slot < open.size() && !improved; ++slot) {
-      const std::uint32_t o = open[slot];
-      for (const std::uint32_t c : free_by_cost) {
-        if (is_open[c] != 0U) continue;
-        if (spent - instance.site_cost[o] + instance.site_cost[c] > budget * (1.0 + 1e-12)) continue;
-        double delta = 0.0;
-        for (std::size_t i = 0; i < n; ++i) {
-          const double to_c = capped(instance.cost.at(i, c));
-          const double without_o = near.first_site[i] == o ? near.second[i] : near.first[i];
-          delta += instance.demand[i] * (std::min(without_o, to_c) - near.first[i]);
-        }
-        if (delta < -1e-9 * std::max(1.0, std::abs(spent))) {
-          is_open[o] = 0;
-          is_open[c] = 1;
-          spent += instance.site_cost[c] - instance.site_cost[o];
-          open[slot] = c;
-          improved = true;
-          ++swaps;
+  const std::size_t starts = std::max<std::size_t>(1, options.starts);
+  ProgressTask task(progress, "budgeted p-median search", starts);
+  for (std::size_t run = 0; run < starts && !timed_out; ++run) {
+    Rng rng(options.seed, run);
+    // Budget-feasible greedy (Kuehn & Hamburger 1963 add heuristic): add the site with the largest saving
+    // among those that still leave room for the cheapest completion.
+    std::vector<std::uint32_t> open(instance.fixed_open.begin(), instance.fixed_open.end());
+    std::vector<std::uint8_t> is_open = is_fixed;
+    std::vector<double> current(n, kPenalty);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (const std::uint32_t j : open) current[i] = std::min(current[i], capped(instance.cost.at(i, j)));
+    }
+    double spent = 0.0;
+    for (std::size_t k = 0; k < p; ++k) {
+      // Σ of the `rest` cheapest unopened free sites and the next one (for candidates inside that set).
+      const std::size_t rest = p - k - 1;
+      double rest_sum = 0.0;
+      double next_cost = 0.0;
+      std::size_t taken = 0;
+      std::vector<std::uint8_t> in_rest(m, 0);
+      for (const std::uint32_t j : free_by_cost) {
+        if (is_open[j] != 0U) continue;
+        if (taken < rest) {
+          rest_sum += instance.site_cost[j];
+          in_rest[j] = 1;
+          ++taken;
+        } else {
+          next_cost = instance.site_cost[j];
           break;
         }
       }
-      if (out_of_time()) {
-        timed_out = true;
-        break;
+      // The three best (saving, site) so far, best first.
+      std::array<std::pair<double, std::uint32_t>, 3> top;
+      top.fill({-1.0, kNoSite});
+      for (const std::uint32_t j : free_by_cost) {
+        if (is_open[j] != 0U) continue;
+        const double completion = in_rest[j] != 0U ? rest_sum - instance.site_cost[j] + next_cost : rest_sum;
+        if (spent + instance.site_cost[j] + completion > budget * (1.0 + 1e-12)) continue;
+        double saving = 0.0;
+        for (std::size_t i = 0; i < n; ++i) {
+          saving += instance.demand[i] * std::max(0.0, current[i] - capped(instance.cost.at(i, j)));
+        }
+        if (saving > top[2].first) {
+          top[2] = {saving, j};
+          std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        }
       }
+      std::size_t choices = 0;
+      while (choices < top.size() && top[choices].second != kNoSite) ++choices;
+      if (choices == 0) break;  // cannot happen: the cheapest completion fits
+      const std::uint32_t best = run == 0 ? top[0].second : top[rng.uniform_index(choices)].second;
+      open.push_back(best);
+      is_open[best] = 1;
+      spent += instance.site_cost[best];
+      for (std::size_t i = 0; i < n; ++i)
+        current[i] = std::min(current[i], capped(instance.cost.at(i, best)));
     }
-    task.throw_if_stopped();
-  }
 
+    // First-improvement swap search (Teitz & Bart 1968): close a new site o, open a closed free site c,
+    // only if the spend stays within the budget; evaluated with nearest/second-nearest costs (Whitaker 1983).
+    bool improved = true;
+    while (improved && !timed_out) {
+      improved = false;
+      const Nearest near = nearest_two(instance, open);
+      for (std::size_t slot = instance.fixed_open.size(); slot < open.size() && !improved; ++slot) {
+        const std::uint32_t o = open[slot];
+        for (const std::uint32_t c : free_by_cost) {
+          if (is_open[c] != 0U) continue;
+          if (spent - instance.site_cost[o] + instance.site_cost[c] > budget * (1.0 + 1e-12)) continue;
+          double delta = 0.0;
+          for (std::size_t i = 0; i < n; ++i) {
+            const double to_c = capped(instance.cost.at(i, c));
+            const double without_o = near.first_site[i] == o ? near.second[i] : near.first[i];
+            delta += instance.demand[i] * (std::min(without_o, to_c) - near.first[i]);
+          }
+          if (delta < -1e-9 * std::max(1.0, std::abs(spent))) {
+            is_open[o] = 0;
+            is_open[c] = 1;
+            spent += instance.site_cost[c] - instance.site_cost[o];
+            open[slot] = c;
+            improved = true;
+            ++swaps;
+            break;
+          }
+        }
+        if (out_of_time()) {
+          timed_out = true;
+          break;
+        }
+      }
+      task.throw_if_stopped();
+    }
+    const Nearest final_near = nearest_two(instance, open);
+    double total = 0.0;
+    for (std::size_t i = 0; i < n; ++i) total += instance.demand[i] * final_near.first[i];
+    if (total < best_total) {
+      best_total = total;
+      best_open = open;
+    }
+    task.tick();
+    if (out_of_time()) timed_out = true;
+  }
+  task.throw_if_stopped();
+
+  std::vector<std::uint32_t> open = best_open;
   std::sort(open.begin(), open.end());
   const Evaluation evaluation = evaluate_plan(instance, open);
   solution.open = open;
