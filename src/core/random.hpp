@@ -4,6 +4,7 @@
 // Generator: xoshiro256** (Blackman & Vigna 2021, "Scrambled linear pseudorandom number generators"),
 // seeded through splitmix64 as its authors recommend.
 
+#include <array>
 #include <cstdint>
 #include <limits>
 
@@ -62,7 +63,7 @@ class Rng {
   static constexpr std::uint64_t rotl(std::uint64_t x, unsigned k) noexcept {
     return (x << k) | (x >> (64U - k));
   }
-  std::uint64_t state_[4]{};
+  std::array<std::uint64_t, 4> state_{};
 };
 
 }  // namespace equalis

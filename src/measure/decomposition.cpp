@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 
 namespace equalis::measure {
@@ -101,7 +102,7 @@ double ge_between(std::span<const double> values, std::span<const double> weight
 GeDecomposition ge_decomposition(std::span<const double> values, std::span<const double> weights,
                                  std::span<const std::uint32_t> groups,
                                  const std::vector<std::string>& group_names, double alpha) {
-  const double alphas[] = {alpha};
+  const std::array<double, 1> alphas{alpha};
   return std::move(ge_decompositions(values, weights, groups, group_names, alphas).front());
 }
 
