@@ -70,8 +70,7 @@ PlanSolution solve_pmedian_budget(const PlanInstance& instance, const PMedianOpt
   if (instance.site_cost.size() != m)
     throw Error(ErrorCode::InvalidInput, "a budget needs an opening cost for every candidate site",
                 "give --site-costs FILE with columns id,cost");
-  std::vector<std::uint8_t> is_fixed(m, 0);
-  for (const std::uint32_t j : instance.fixed_open) is_fixed[j] = 1;
+  const std::vector<std::uint8_t> is_fixed = fixed_mask(m, instance.fixed_open);
   std::vector<std::uint32_t> free_by_cost;
   for (std::uint32_t j = 0; j < m; ++j) {
     const double c = instance.site_cost[j];

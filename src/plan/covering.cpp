@@ -209,8 +209,7 @@ PlanSolution solve_pmedian_exact(const PlanInstance& instance, std::size_t p, co
       if (instance.cost.at(i, j) != kUnreachable) link_row[i * m + j] = model.add_row(-1e30, 0.0);
     }
   }
-  std::vector<std::uint8_t> is_fixed(m, 0);
-  for (const std::uint32_t j : fixed) is_fixed[j] = 1;
+  const std::vector<std::uint8_t> is_fixed = fixed_mask(m, fixed);
   std::vector<std::pair<int, double>> entries;
   for (std::size_t j = 0; j < m; ++j) {
     entries.clear();
@@ -458,8 +457,7 @@ PlanSolution solve_mclp(const PlanInstance& instance, std::size_t p, double radi
   const int count_row = model.add_row(total_sites, total_sites);
   if (!budget_allows(instance, p, fixed, options, solution)) return solution;
   const int budget_row = options.budget ? model.add_row(-1e30, *options.budget) : -1;
-  std::vector<std::uint8_t> is_fixed(m, 0);
-  for (const std::uint32_t j : fixed) is_fixed[j] = 1;
+  const std::vector<std::uint8_t> is_fixed = fixed_mask(m, fixed);
   std::vector<std::pair<int, double>> entries;
   for (std::size_t j = 0; j < m; ++j) {
     entries.clear();

@@ -230,8 +230,7 @@ std::pair<std::vector<std::uint32_t>, Key> swap_search(const PlanInstance& insta
   Key best = search.descend(start, deadline, iterations);
   std::vector<std::uint32_t> best_open = start;
   const std::size_t m = instance.candidate_count();
-  std::vector<std::uint8_t> is_fixed(m, 0);
-  for (const std::uint32_t j : instance.fixed_open) is_fixed[j] = 1;
+  const std::vector<std::uint8_t> is_fixed = fixed_mask(m, instance.fixed_open);
   std::vector<std::size_t> free_positions;
   for (std::size_t q = 0; q < best_open.size(); ++q) {
     if (is_fixed[best_open[q]] == 0U) free_positions.push_back(q);
@@ -279,6 +278,16 @@ struct MipOutcome {
   bool proven = false;
 };
 
+// Solves the second (tie-breaking) stage; its plan if it found one, else the first stage's.
+std::optional<std::vector<std::uint32_t>> second_stage_sites(const detail::MipModel& model,
+                                                             const detail::MipResult& first, std::size_t m,
+                                                             double seconds) {
+  const detail::MipResult second = detail::solve_mip(model, seconds);
+  if (second.has_solution) return open_from(second, m);
+  if (first.has_solution) return open_from(first, m);
+  return std::nullopt;
+}
+
 // Rawls min–max of group means (stage 1) then Σ w c with the worst mean held (stage 2), both on the
 // ReVelle–Swain assignment variables.
 MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, const Scorer& scorer, std::size_t p_total,
@@ -301,8 +310,7 @@ MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, const Scorer
       if (instance.cost.at(a.client[k], j) != kUnreachable) link_row[k * m + j] = model.add_row(-1e30, 0.0);
     }
   }
-  std::vector<std::uint8_t> is_fixed(m, 0);
-  for (const std::uint32_t j : instance.fixed_open) is_fixed[j] = 1;
+  const std::vector<std::uint8_t> is_fixed = fixed_mask(m, instance.fixed_open);
   std::vector<std::pair<int, double>> entries;
   for (std::size_t j = 0; j < m; ++j) {
     entries.clear();
@@ -349,12 +357,7 @@ MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, const Scorer
       }
     }
   }
-  const detail::MipResult second = detail::solve_mip(model, remaining());
-  if (second.has_solution) {
-    outcome.open = open_from(second, m);
-  } else if (first.has_solution) {
-    outcome.open = open_from(first, m);
-  }
+  outcome.open = second_stage_sites(model, first, m, remaining());
   return outcome;
 }
 
@@ -373,8 +376,7 @@ MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, const Sco
   for (std::size_t g = 0; g < groups; ++g) {
     if (a.group_demand[g] > 0.0 && scorer.in_focus(g)) group_row[g] = model.add_row(-1e30, 0.0);
   }
-  std::vector<std::uint8_t> is_fixed(m, 0);
-  for (const std::uint32_t j : instance.fixed_open) is_fixed[j] = 1;
+  const std::vector<std::uint8_t> is_fixed = fixed_mask(m, instance.fixed_open);
   std::vector<std::pair<int, double>> entries;
   for (std::size_t j = 0; j < m; ++j) {
     entries.clear();
@@ -408,12 +410,7 @@ MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, const Sco
   model.objective[s] = 0.0;
   model.column_lower[s] = std::max(0.0, worst * (1.0 - 1e-9) - 1e-12);
   for (std::size_t k = 0; k < n; ++k) model.objective[static_cast<std::size_t>(z_column[k])] = -a.weight[k];
-  const detail::MipResult second = detail::solve_mip(model, remaining());
-  if (second.has_solution) {
-    outcome.open = open_from(second, m);
-  } else if (first.has_solution) {
-    outcome.open = open_from(first, m);
-  }
+  outcome.open = second_stage_sites(model, first, m, remaining());
   return outcome;
 }
 

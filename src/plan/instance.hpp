@@ -66,6 +66,14 @@ struct PlanInstance {
 // An instance with unit demand, one group, and default labels.
 [[nodiscard]] PlanInstance make_instance(CostMatrix cost);
 
+// 1 for every candidate index in `fixed` (sites that stay open), 0 elsewhere.
+[[nodiscard]] inline std::vector<std::uint8_t> fixed_mask(std::size_t candidate_count,
+                                                          std::span<const std::uint32_t> fixed) {
+  std::vector<std::uint8_t> mask(candidate_count, 0);
+  for (const std::uint32_t j : fixed) mask[j] = 1;
+  return mask;
+}
+
 // All-pairs shortest paths in place on an n × n matrix (Floyd 1962; Warshall 1962). Row-parallel per k
 // step; kUnreachable propagates as +inf.
 void floyd_warshall(std::span<float> distance, std::size_t n, ProgressSink& progress = null_progress());

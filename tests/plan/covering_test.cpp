@@ -13,15 +13,7 @@
 namespace equalis::plan {
 namespace {
 
-// Clients and sites on a line at 0, 1, 5, 6, 20; cost = distance.
-PlanInstance line_instance() {
-  const std::vector<double> x{0, 1, 5, 6, 20};
-  CostMatrix cost(5, 5);
-  for (std::size_t i = 0; i < 5; ++i) {
-    for (std::size_t j = 0; j < 5; ++j) cost.at(i, j) = static_cast<float>(std::abs(x[i] - x[j]));
-  }
-  return make_instance(std::move(cost));
-}
+using test::line_instance;
 
 TEST(ExactPMedian, MatchesHandWorkedLine) {
   // p = 2 by hand: {1, 20} costs 1 + 0 + 4 + 5 + 0 = 10, {5, 20} costs 5 + 4 + 0 + 1 = 10, {0, 20} and

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <limits>
@@ -14,6 +15,16 @@
 #include <vector>
 
 namespace equalis::plan::test {
+
+// Clients and sites on a line at 0, 1, 5, 6, 20 (unit demand); cost = distance.
+inline PlanInstance line_instance() {
+  const std::vector<double> x{0, 1, 5, 6, 20};
+  CostMatrix cost(5, 5);
+  for (std::size_t i = 0; i < 5; ++i) {
+    for (std::size_t j = 0; j < 5; ++j) cost.at(i, j) = static_cast<float>(std::abs(x[i] - x[j]));
+  }
+  return make_instance(std::move(cost));
+}
 
 inline std::string orlib_path(int k) {
   return fmt::format("{}/orlib-pmed/pmed{}.txt", EQUALIS_TEST_DATA_DIR, k);

@@ -1,4 +1,6 @@
 // Per-site opening costs under a budget and site capacities (p-median and MCLP through CBC).
+#include "plan_test_util.hpp"
+
 #include "core/error.hpp"
 #include "plan/budget_pmedian.hpp"
 #include "plan/covering.hpp"
@@ -15,15 +17,7 @@
 namespace equalis::plan {
 namespace {
 
-// Clients and sites on a line at 0, 1, 5, 6, 20 (unit demand); cost = distance.
-PlanInstance line_instance() {
-  const std::vector<double> x{0, 1, 5, 6, 20};
-  CostMatrix cost(5, 5);
-  for (std::size_t i = 0; i < 5; ++i) {
-    for (std::size_t j = 0; j < 5; ++j) cost.at(i, j) = static_cast<float>(std::abs(x[i] - x[j]));
-  }
-  return make_instance(std::move(cost));
-}
+using test::line_instance;
 
 // Brute force: every p-subset of the free sites within the budget, and every single-source assignment of
 // the clients to its open sites within the capacities. With unit demands and integral capacities the
