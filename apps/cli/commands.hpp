@@ -12,6 +12,9 @@ namespace equalis::cli {
 struct Context {
   TerminalProgress progress;
   OutputOptions output;
+  // Set by a command whose report was written but whose answer is "no plan" (plan: status infeasible →
+  // 5, unsupported → 6), so that scripts can tell without parsing the report.
+  int exit_status = 0;
 };
 
 // Adds --format and --output to a subcommand.

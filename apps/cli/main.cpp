@@ -54,5 +54,5 @@ int main(int argc, char** argv) {
                error.what());
     return equalis::error_code_info(equalis::ErrorCode::Internal).exit_status;
   }
-  return 0;
+  return context.exit_status;
 }

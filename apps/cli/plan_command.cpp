@@ -47,6 +47,7 @@ struct PlanArgs {
   std::size_t mip_max_pairs = 40000;
   std::vector<std::string> focus_groups;
   bool exact = false;
+  bool single_source = false;
   std::string site_costs, capacity;  // CSV files: id + cost / id + capacity per candidate
   std::string site_cost_col = "cost", capacity_col = "capacity", site_id_col = "id";
   std::optional<double> budget;
@@ -135,6 +136,12 @@ double need_radius(const PlanArgs& args) {
   return *args.radius;
 }
 
+int exit_status_of(plan::SolveStatus status) {
+  if (status == plan::SolveStatus::Infeasible) return error_code_info(ErrorCode::Infeasible).exit_status;
+  if (status == plan::SolveStatus::Unsupported) return error_code_info(ErrorCode::Unsupported).exit_status;
+  return 0;
+}
+
 nlohmann::ordered_json optional_number(const std::optional<double>& value) {
   return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
 }
@@ -157,7 +164,7 @@ nlohmann::ordered_json plan_json(const plan::PlanInstance& instance, const plan:
   out["iterations"] = solution.iterations;
   out["seconds"] = solution.seconds;
   if (!solution.open.empty()) {
-    const plan::Evaluation evaluation = plan::evaluate_plan(instance, solution.open);
+    const plan::Evaluation evaluation = plan::evaluate_solution(instance, solution);
     out["total_cost"] = evaluation.total_cost;
     out["max_cost"] = evaluation.max_cost;
     nlohmann::ordered_json groups = nlohmann::ordered_json::array();
@@ -177,7 +184,7 @@ nlohmann::ordered_json plan_json(const plan::PlanInstance& instance, const plan:
 std::string plan_csv(const plan::PlanInstance& instance, const plan::PlanSolution& solution) {
   std::ostringstream out;
   out << "client,group,demand,site,cost\n";
-  const plan::Evaluation evaluation = plan::evaluate_plan(instance, solution.open);
+  const plan::Evaluation evaluation = plan::evaluate_solution(instance, solution);
   for (std::size_t i = 0; i < instance.client_count(); ++i) {
     const bool served = evaluation.assignment[i] != plan::kNoSite;
     out << fmt::format("{},{},{},{},{}\n", instance.client_label(i), instance.group_labels[instance.group[i]],
@@ -200,7 +207,7 @@ std::string plan_text(const std::string& model, const plan::PlanInstance& instan
   for (const std::uint32_t j : solution.open) text += " " + instance.candidate_label(j);
   text += "\n";
   if (!solution.open.empty()) {
-    const plan::Evaluation evaluation = plan::evaluate_plan(instance, solution.open);
+    const plan::Evaluation evaluation = plan::evaluate_solution(instance, solution);
     text += fmt::format("{:<16} {:>12} {:>12} {:>12} {:>10}\n", "group", "demand", "mean cost", "max cost",
                         "coverage");
     for (const auto& group : plan::group_outcomes(instance, evaluation, radius)) {
@@ -224,24 +231,16 @@ void run_plan(const PlanArgs& args, Context& context) {
   exact.target_gap = args.gap;
   exact.budget = args.budget;
   plan::PlanSolution solution;
-  const bool site_constrained = args.budget.has_value() || !instance.site_capacity.empty();
+  plan::SiteConstraints constraints;
+  constraints.budget = args.budget;
+  constraints.single_source = args.single_source;
+  constraints.mip_max_pairs = args.mip_max_pairs;
+  exact.single_source = args.single_source;
   nlohmann::ordered_json fairness;
   if (args.model == "pmedian") {
     pmedian.p = need_p(args, loaded);
-    const std::size_t pairs = instance.client_count() * instance.candidate_count();
-    if (!instance.site_capacity.empty() && pairs > args.mip_max_pairs) {
-      // The swap search has no capacities: the capacitated model is solved by CBC only.
-      solution.status = plan::SolveStatus::Unsupported;
-      solution.message = fmt::format(
-          "--capacity is solved exactly by CBC only, for clients × candidates ≤ --mip-max-pairs ({}); this "
-          "instance has {}: use fewer clients or candidates, raise --mip-max-pairs, or drop --capacity",
-          args.mip_max_pairs, pairs);
-    } else if (args.budget && pairs > args.mip_max_pairs) {
-      solution = plan::solve_pmedian_budget(instance, pmedian, *args.budget, context.progress);
-    } else {
-      solution = args.exact || site_constrained ? plan::solve_pmedian_exact(instance, pmedian.p, exact)
-                                                : plan::solve_pmedian(instance, pmedian, context.progress);
-    }
+    solution = args.exact ? plan::solve_pmedian_exact(instance, pmedian.p, exact)
+                          : plan::solve_pmedian_constrained(instance, pmedian, constraints, context.progress);
   } else if (args.model == "pcenter") {
     solution = plan::solve_pcenter(instance, need_p(args, loaded), exact, context.progress);
   } else if (args.model == "mclp") {
@@ -250,7 +249,8 @@ void run_plan(const PlanArgs& args, Context& context) {
     solution = plan::solve_lscp(instance, need_radius(args), exact);
   } else if (args.objective == "kolm-pollak") {
     pmedian.p = need_p(args, loaded);
-    const plan::FairResult fair = plan::solve_kolm_pollak(instance, pmedian, args.aversion, context.progress);
+    const plan::FairResult fair =
+        plan::solve_kolm_pollak(instance, pmedian, args.aversion, constraints, context.progress);
     solution = fair.plan;
     fairness = {{"objective", "kolm_pollak_ede"},
                 {"aversion", args.aversion},
@@ -271,6 +271,7 @@ void run_plan(const PlanArgs& args, Context& context) {
     group.radius = args.radius;
     group.cost_slack = args.cost_slack;
     group.mip_max_pairs = args.mip_max_pairs;
+    group.budget = args.budget;
     for (const std::string& label : args.focus_groups) {
       const auto found = std::find(instance.group_labels.begin(), instance.group_labels.end(), label);
       if (found == instance.group_labels.end()) {
@@ -307,6 +308,8 @@ void run_plan(const PlanArgs& args, Context& context) {
                 {"pmedian_open_sites", pmedian_sites},
                 {"pmedian_groups", pmedian_groups}};
   }
+  // The report is written either way; the exit status tells a script that no usable plan came out.
+  context.exit_status = exit_status_of(solution.status);
   if (context.output.format == OutputFormat::Csv) {
     emit(context.output, plan_csv(instance, solution));
     return;
@@ -343,10 +346,11 @@ void run_plan(const PlanArgs& args, Context& context) {
       {"time_limit", args.time_limit},
       {"target_gap", args.gap},
       {"exact", args.exact}};
-  if (args.model == "pmedian" || args.model == "mclp") {
-    out["options"]["budget"] = optional_number(args.budget);
-    out["options"]["site_costs"] = args.site_costs;
-    if (args.model == "pmedian") out["options"]["capacity"] = args.capacity;
+  out["options"]["budget"] = optional_number(args.budget);
+  out["options"]["site_costs"] = args.site_costs;
+  if (args.model == "pmedian") {
+    out["options"]["capacity"] = args.capacity;
+    out["options"]["single_source"] = args.single_source;
   }
   if (args.model == "fair") out["options"]["objective"] = args.objective;
   out["instance"] = {{"clients", instance.client_count()},
@@ -388,23 +392,24 @@ void add_model(CLI::App& plan_cmd, Context& context, const std::string& model,
   cmd->add_option("--time-limit", args->time_limit, "Wall-clock limit in seconds")->default_val(60.0);
   cmd->add_option("--gap", args->gap, "Target relative gap for status gap_closed")->default_val(1e-3);
   if (model == "pmedian") cmd->add_flag("--exact", args->exact, "Solve the MIP with CBC (small instances)");
-  if (model == "pmedian" || model == "mclp") {
-    cmd->add_option("--site-costs", args->site_costs, "CSV of candidate opening costs (columns id, cost)")
-        ->check(CLI::ExistingFile);
-    cmd->add_option("--budget", args->budget,
-                    "Opening-cost budget: Σ cost of the NEW sites ≤ B (existing sites cost nothing; CBC)");
-    cmd->add_option("--site-id-col", args->site_id_col, "Site id column of --site-costs/--capacity")
-        ->default_val("id");
-    cmd->add_option("--site-cost-col", args->site_cost_col, "Cost column of --site-costs")
-        ->default_val("cost");
-  }
+  cmd->add_option("--site-costs", args->site_costs,
+                  model == "lscp" ? "CSV of candidate opening costs (columns id, cost): the cheapest cover"
+                                  : "CSV of candidate opening costs (columns id, cost)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--budget", args->budget,
+                  "Opening-cost budget: Σ cost of the NEW sites ≤ B (existing sites cost nothing)");
+  cmd->add_option("--site-id-col", args->site_id_col, "Site id column of --site-costs/--capacity")
+      ->default_val("id");
+  cmd->add_option("--site-cost-col", args->site_cost_col, "Cost column of --site-costs")->default_val("cost");
   if (model == "pmedian") {
     cmd->add_option("--capacity", args->capacity,
                     "CSV of site capacities (columns id, capacity: the demand a site can serve); capacitated "
-                    "p-median by CBC with fractional assignment")
+                    "p-median by CBC (demand may split between sites unless --single-source)")
         ->check(CLI::ExistingFile);
     cmd->add_option("--capacity-col", args->capacity_col, "Capacity column of --capacity")
         ->default_val("capacity");
+    cmd->add_flag("--single-source", args->single_source,
+                  "--capacity: serve each client from exactly one site (binary assignment)");
     cmd->add_option("--mip-max-pairs", args->mip_max_pairs,
                     "--budget/--capacity: largest clients × candidates solved by CBC (beyond: budget → swap "
                     "search with a relaxed bound, capacity → status unsupported)")
@@ -427,8 +432,8 @@ void add_model(CLI::App& plan_cmd, Context& context, const std::string& model,
                     "rawls/coverage: optimise the worst-off of these groups only (e.g. the poorest deciles)")
         ->delimiter(',');
     cmd->add_option("--mip-max-pairs", args->mip_max_pairs,
-                    "rawls: solve the min–max MIP with CBC when clients × "
-                    "candidates ≤ this (else swap search)")
+                    "rawls/coverage/gap and --budget: solve the MIP with CBC when clients × candidates ≤ "
+                    "this (else swap search)")
         ->default_val(40000);
   }
   add_output_options(*cmd, context);
@@ -462,6 +467,7 @@ void run_budget(const BudgetArgs& args, Context& context) {
                                                   : plan::BudgetObjective::MinimiseDeviation;
   options.time_limit_seconds = args.time_limit;
   const plan::BudgetResult result = plan::allocate_budget(regions, options);
+  context.exit_status = exit_status_of(result.status);
   if (context.output.format == OutputFormat::Csv) {
     std::string csv = "region,value,population,unit_cost,spend,increase,new_value\n";
     for (std::size_t r = 0; r < result.regions.size(); ++r) {

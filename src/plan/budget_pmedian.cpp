@@ -2,6 +2,8 @@
 
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "plan/covering.hpp"
+#include "plan/site_budget.hpp"
 
 #include <fmt/format.h>
 
@@ -11,6 +13,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -51,12 +55,6 @@ Nearest nearest_two(const PlanInstance& instance, const std::vector<std::uint32_
   return result;
 }
 
-double spend_of(const PlanInstance& instance, const std::vector<std::uint32_t>& sites) {
-  double total = 0.0;
-  for (const std::uint32_t j : sites) total += instance.site_cost[j];
-  return total;
-}
-
 }  // namespace
 
 PlanSolution solve_pmedian_budget(const PlanInstance& instance, const PMedianOptions& options, double budget,
@@ -65,18 +63,10 @@ PlanSolution solve_pmedian_budget(const PlanInstance& instance, const PMedianOpt
   instance.validate();
   const std::size_t n = instance.client_count();
   const std::size_t m = instance.candidate_count();
-  if (!(budget >= 0.0) || !std::isfinite(budget))
-    throw Error(ErrorCode::InvalidInput, "the budget must be a finite number ≥ 0", "give --budget ≥ 0");
-  if (instance.site_cost.size() != m)
-    throw Error(ErrorCode::InvalidInput, "a budget needs an opening cost for every candidate site",
-                "give --site-costs FILE with columns id,cost");
   const std::vector<std::uint8_t> is_fixed = fixed_mask(m, instance.fixed_open);
+  const std::optional<std::string> unaffordable = check_site_budget(instance, options.p, budget);
   std::vector<std::uint32_t> free_by_cost;
   for (std::uint32_t j = 0; j < m; ++j) {
-    const double c = instance.site_cost[j];
-    if (!(c >= 0.0) || !std::isfinite(c))
-      throw Error(ErrorCode::InvalidInput, fmt::format("site {} has an invalid opening cost", j + 1),
-                  "opening costs must be finite and ≥ 0");
     if (is_fixed[j] == 0U) free_by_cost.push_back(j);
   }
   std::stable_sort(free_by_cost.begin(), free_by_cost.end(), [&](std::uint32_t a, std::uint32_t b) {
@@ -90,23 +80,15 @@ PlanSolution solve_pmedian_budget(const PlanInstance& instance, const PMedianOpt
                                    free_by_cost.size());
     return solution;
   }
-  double cheapest = 0.0;
-  for (std::size_t k = 0; k < p; ++k) cheapest += instance.site_cost[free_by_cost[k]];
-  if (cheapest > budget * (1.0 + 1e-12)) {
+  if (unaffordable) {
     solution.status = SolveStatus::Infeasible;
-    solution.message = fmt::format(
-        "the budget {} is below {}, the cost of the {} cheapest new sites: no plan fits the budget", budget,
-        cheapest, p);
+    solution.message = *unaffordable;
     return solution;
   }
 
   // The unconstrained p-median: its bound is valid with the budget row relaxed; its plan may fit.
   const PlanSolution relaxed = solve_pmedian(instance, options, progress);
-  std::vector<std::uint32_t> relaxed_new;
-  for (const std::uint32_t j : relaxed.open) {
-    if (is_fixed[j] == 0U) relaxed_new.push_back(j);
-  }
-  if (relaxed.status != SolveStatus::Infeasible && spend_of(instance, relaxed_new) <= budget) {
+  if (relaxed.status != SolveStatus::Infeasible && new_site_spend(instance, relaxed.open) <= budget) {
     PlanSolution fits = relaxed;
     fits.message = fits.message.empty() ? "the unconstrained p-median plan fits the budget" : fits.message;
     fits.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -249,6 +231,30 @@ PlanSolution solve_pmedian_budget(const PlanInstance& instance, const PMedianOpt
     }
   }
   solution.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return solution;
+}
+
+PlanSolution solve_pmedian_constrained(const PlanInstance& instance, const PMedianOptions& options,
+                                       const SiteConstraints& constraints, ProgressSink& progress) {
+  const bool capacitated = !instance.site_capacity.empty();
+  if (!constraints.budget && !capacitated) return solve_pmedian(instance, options, progress);
+  const std::size_t pairs = instance.client_count() * instance.candidate_count();
+  if (pairs <= constraints.mip_max_pairs) {
+    ExactOptions exact;
+    exact.time_limit_seconds = options.time_limit_seconds;
+    exact.target_gap = options.target_gap;
+    exact.budget = constraints.budget;
+    exact.single_source = constraints.single_source;
+    return solve_pmedian_exact(instance, options.p, exact);
+  }
+  if (!capacitated) return solve_pmedian_budget(instance, options, *constraints.budget, progress);
+  // The swap search has no capacities: the capacitated model is solved by CBC only.
+  PlanSolution solution;
+  solution.status = SolveStatus::Unsupported;
+  solution.message = fmt::format(
+      "capacities are solved exactly by CBC only, for clients × candidates ≤ --mip-max-pairs ({}); this "
+      "instance has {}: use fewer clients or candidates, raise --mip-max-pairs, or drop --capacity",
+      constraints.mip_max_pairs, pairs);
   return solution;
 }
 

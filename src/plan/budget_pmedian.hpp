@@ -10,6 +10,9 @@
 #include "plan/pmedian.hpp"
 #include "plan/solution.hpp"
 
+#include <cstddef>
+#include <optional>
+
 namespace equalis::plan {
 
 // Σ demand × cost to the nearest open site, with Σ site_cost over the NEW open sites ≤ budget (existing
@@ -18,5 +21,20 @@ namespace equalis::plan {
 // the unconstrained p-median plan fits the budget it is returned with its own certificate.
 [[nodiscard]] PlanSolution solve_pmedian_budget(const PlanInstance& instance, const PMedianOptions& options,
                                                 double budget, ProgressSink& progress = null_progress());
+
+// Opening-cost budget and capacity options of the p-median family (capacities come with the instance).
+struct SiteConstraints {
+  std::optional<double> budget;       // Σ site_cost over the new sites ≤ budget (needs instance.site_cost)
+  bool single_source = false;         // capacities: each client served by one site (else demand may split)
+  std::size_t mip_max_pairs = 40000;  // largest clients × candidates given to CBC
+};
+
+// The p-median under `constraints`, by the fitting solver: the plain p-median (no budget, no capacity);
+// CBC (budget or capacities, clients × candidates ≤ mip_max_pairs); the budgeted swap search (budget,
+// larger); status Unsupported with the fix in the message (capacities, larger).
+[[nodiscard]] PlanSolution solve_pmedian_constrained(const PlanInstance& instance,
+                                                     const PMedianOptions& options,
+                                                     const SiteConstraints& constraints,
+                                                     ProgressSink& progress = null_progress());
 
 }  // namespace equalis::plan

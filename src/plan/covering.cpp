@@ -1,8 +1,10 @@
 #include "plan/covering.hpp"
 
 #include "core/error.hpp"
+#include "plan/budget_pmedian.hpp"
 #include "plan/mip.hpp"
 #include "plan/pmedian.hpp"
+#include "plan/site_budget.hpp"
 
 #include <fmt/format.h>
 
@@ -51,43 +53,16 @@ bool p_too_large(const PlanInstance& instance, std::size_t p, PlanSolution& solu
   return true;
 }
 
-// Checks the opening-cost budget: site costs present and valid, and the p cheapest new sites affordable.
-// Returns false (status Infeasible, message set) when no plan fits the budget.
-bool budget_allows(const PlanInstance& instance, std::size_t p, const std::vector<std::uint32_t>& fixed,
-                   const ExactOptions& options, PlanSolution& solution) {
+// Checks the opening-cost budget (see check_site_budget). Returns false (status Infeasible, message set)
+// when no plan fits the budget.
+bool budget_allows(const PlanInstance& instance, std::size_t p, const ExactOptions& options,
+                   PlanSolution& solution) {
   if (!options.budget) return true;
-  const double budget = *options.budget;
-  if (!(budget >= 0.0) || !std::isfinite(budget))
-    throw Error(ErrorCode::InvalidInput, "the budget must be a finite number ≥ 0", "give --budget ≥ 0");
-  if (instance.site_cost.size() != instance.candidate_count())
-    throw Error(ErrorCode::InvalidInput, "a budget needs an opening cost for every candidate site",
-                "give --site-costs FILE with columns id,cost");
-  std::vector<std::uint8_t> is_fixed(instance.candidate_count(), 0);
-  for (const std::uint32_t j : fixed) is_fixed[j] = 1;
-  std::vector<double> costs;
-  for (std::size_t j = 0; j < instance.candidate_count(); ++j) {
-    const double c = instance.site_cost[j];
-    if (!(c >= 0.0) || !std::isfinite(c))
-      throw Error(ErrorCode::InvalidInput, fmt::format("site {} has an invalid opening cost", j + 1),
-                  "opening costs must be finite and ≥ 0");
-    if (is_fixed[j] == 0U) costs.push_back(c);
-  }
-  std::sort(costs.begin(), costs.end());
-  double cheapest = 0.0;
-  for (std::size_t k = 0; k < p && k < costs.size(); ++k) cheapest += costs[k];
-  if (cheapest <= budget * (1.0 + 1e-12)) return true;
+  auto why = check_site_budget(instance, p, *options.budget);
+  if (!why) return true;
   solution.status = SolveStatus::Infeasible;
-  solution.message =
-      fmt::format("the budget {} is below {}, the cost of the {} cheapest new sites: no plan fits the budget",
-                  budget, cheapest, p);
+  solution.message = std::move(*why);
   return false;
-}
-
-// Adds Σ_{j new} site_cost_j y_j ≤ budget to the column entries of site j (row created by the caller).
-void add_budget_entry(const PlanInstance& instance, int budget_row, std::size_t j, bool fixed_site,
-                      std::vector<std::pair<int, double>>& entries) {
-  if (budget_row >= 0 && !fixed_site && instance.site_cost[j] != 0.0)
-    entries.emplace_back(budget_row, instance.site_cost[j]);
 }
 
 // Clients with demand that no candidate reaches within `radius` (or at all, radius = +inf).
@@ -143,9 +118,13 @@ std::vector<std::uint32_t> greedy_cover(const PlanInstance& instance, double rad
   return open;
 }
 
-// min Σ y_j s.t. every client with demand has an open site within radius; existing sites fixed open.
+// min Σ y_j (or, with `cost_objective`, Σ site_cost_j over the new sites) s.t. every client with demand
+// has an open site within radius; existing sites fixed open; with a budget, Σ_{j new} site_cost_j y_j ≤ B.
+// `new_sites` (p-center under a budget) fixes the number of new sites instead: Σ_{j new} y_j = new_sites.
 detail::MipResult min_cover(const PlanInstance& instance, double radius, double time_limit,
-                            std::optional<double> cutoff) {
+                            std::optional<double> cutoff, std::optional<double> budget = std::nullopt,
+                            bool cost_objective = false,
+                            std::optional<std::size_t> new_sites = std::nullopt) {
   detail::MipModel model;
   const std::size_t n = instance.client_count();
   const std::size_t m = instance.candidate_count();
@@ -153,15 +132,20 @@ detail::MipResult min_cover(const PlanInstance& instance, double radius, double 
   for (std::size_t i = 0; i < n; ++i) {
     if (instance.demand[i] > 0.0) row_of[i] = model.add_row(1.0, 1e30);
   }
-  std::vector<std::uint8_t> fixed(m, 0);
-  for (const std::uint32_t j : instance.fixed_open) fixed[j] = 1;
+  const int budget_row = budget ? model.add_row(-1e30, *budget) : -1;
+  const auto count = static_cast<double>(new_sites.value_or(0));
+  const int count_row = new_sites ? model.add_row(count, count) : -1;
+  const std::vector<std::uint8_t> fixed = fixed_mask(m, instance.fixed_open);
   std::vector<std::pair<int, double>> entries;
   for (std::size_t j = 0; j < m; ++j) {
     entries.clear();
     for (std::size_t i = 0; i < n; ++i) {
       if (row_of[i] >= 0 && instance.cost.at(i, j) <= radius) entries.emplace_back(row_of[i], 1.0);
     }
-    model.add_column(1.0, fixed[j] != 0U ? 1.0 : 0.0, 1.0, true, entries);
+    detail::add_budget_entry(instance, budget_row, j, fixed[j] != 0U, entries);
+    if (count_row >= 0 && fixed[j] == 0U) entries.emplace_back(count_row, 1.0);
+    const double weight = !cost_objective ? 1.0 : fixed[j] != 0U ? 0.0 : instance.site_cost[j];
+    model.add_column(weight, fixed[j] != 0U ? 1.0 : 0.0, 1.0, true, entries);
   }
   return detail::solve_mip(model, time_limit, cutoff);
 }
@@ -179,7 +163,7 @@ PlanSolution solve_pmedian_exact(const PlanInstance& instance, std::size_t p, co
     solution.message = "some clients with demand cannot reach any candidate site";
     return solution;
   }
-  if (!budget_allows(instance, p, fixed, options, solution)) return solution;
+  if (!budget_allows(instance, p, options, solution)) return solution;
   const bool capacitated = !instance.site_capacity.empty();
   if (capacitated && instance.site_capacity.size() != instance.candidate_count())
     throw Error(ErrorCode::InvalidInput, "a capacity is needed for every candidate site",
@@ -214,7 +198,7 @@ PlanSolution solve_pmedian_exact(const PlanInstance& instance, std::size_t p, co
   for (std::size_t j = 0; j < m; ++j) {
     entries.clear();
     entries.emplace_back(count_row, 1.0);
-    add_budget_entry(instance, budget_row, j, is_fixed[j] != 0U, entries);
+    detail::add_budget_entry(instance, budget_row, j, is_fixed[j] != 0U, entries);
     if (capacitated) entries.emplace_back(capacity_row[j], -instance.site_capacity[j]);
     for (std::size_t i = 0; i < n; ++i) {
       if (link_row[i * m + j] >= 0) entries.emplace_back(link_row[i * m + j], -1.0);
@@ -230,8 +214,8 @@ PlanSolution solve_pmedian_exact(const PlanInstance& instance, std::size_t p, co
       entries.emplace_back(assign_row[i], 1.0);
       entries.emplace_back(link_row[i * m + j], 1.0);
       if (capacitated) entries.emplace_back(capacity_row[j], instance.demand[i]);
-      const int column =
-          model.add_column(instance.demand[i] * instance.cost.at(i, j), 0.0, 1.0, false, entries);
+      const int column = model.add_column(instance.demand[i] * instance.cost.at(i, j), 0.0, 1.0,
+                                          capacitated && options.single_source, entries);
       if (capacitated) x_column[i * m + j] = column;
     }
   }
@@ -250,21 +234,26 @@ PlanSolution solve_pmedian_exact(const PlanInstance& instance, std::size_t p, co
   solution.open = open_from(result, m);
   fill_assignment(instance, solution);
   if (capacitated) {
-    // The capacitated plan is not nearest-site: cost = the MIP's Σ d c x; assignment = largest share.
+    // The capacitated plan is not nearest-site: cost = the MIP's Σ d c x; assignment = largest share;
+    // each client's cost = its share-weighted mean (exact under single-sourcing).
     double total = 0.0;
+    solution.assigned_cost = evaluate_plan(instance, solution.open).assigned_cost;  // zero-demand clients
     for (std::size_t i = 0; i < n; ++i) {
       if (assign_row[i] < 0) continue;
       double best_share = -1.0;
+      double client_cost = 0.0;
       for (std::size_t j = 0; j < m; ++j) {
         const int column = x_column[i * m + j];
         if (column < 0) continue;
         const double share = result.solution[static_cast<std::size_t>(column)];
-        total += instance.demand[i] * instance.cost.at(i, j) * share;
+        client_cost += instance.cost.at(i, j) * share;
         if (share > best_share + 1e-9) {
           best_share = share;
           solution.assignment[i] = static_cast<std::uint32_t>(j);
         }
       }
+      solution.assigned_cost[i] = static_cast<float>(client_cost);
+      total += instance.demand[i] * client_cost;
     }
     solution.objective = total;
   } else {
@@ -290,17 +279,29 @@ PlanSolution solve_lscp(const PlanInstance& instance, double radius, const Exact
     solution.unserved_clients = missing;
     return solution;
   }
-  const detail::MipResult result = min_cover(instance, radius, options.time_limit_seconds, std::nullopt);
+  // With opening costs: the cheapest cover (weighted set cover); a budget caps its cost.
+  const bool by_cost = !instance.site_cost.empty();
+  if (options.budget || by_cost) {
+    (void)check_site_budget(instance, 0, options.budget.value_or(0.0));  // validates budget and costs
+  }
+  const detail::MipResult result =
+      min_cover(instance, radius, options.time_limit_seconds, std::nullopt, options.budget, by_cost);
   if (!result.has_solution) {
-    solution.status = SolveStatus::GapNotClosed;
-    solution.message = "CBC found no cover in the time limit";
+    solution.status = result.proven_infeasible ? SolveStatus::Infeasible : SolveStatus::GapNotClosed;
+    solution.message = result.proven_infeasible
+                           ? fmt::format("no cover within radius {} fits the budget {} (CBC proved it)",
+                                         radius, options.budget.value_or(0.0))
+                           : "CBC found no cover in the time limit";
+    solution.seconds = seconds_since(start);
     return solution;
   }
   solution.open = open_from(result, instance.candidate_count());
   fill_assignment(instance, solution);
-  solution.objective = static_cast<double>(solution.open.size());
-  solution.lower_bound = std::ceil(result.bound - 1e-6);
-  set_gap_status(solution, options.target_gap, true);
+  solution.objective =
+      by_cost ? new_site_spend(instance, solution.open) : static_cast<double>(solution.open.size());
+  solution.lower_bound =
+      by_cost ? std::min(result.bound, solution.objective) : std::ceil(result.bound - 1e-6);
+  set_gap_status(solution, options.target_gap, !by_cost);
   if (result.proven_optimal) solution.status = SolveStatus::Optimal;
   solution.seconds = seconds_since(start);
   return solution;
@@ -319,6 +320,7 @@ PlanSolution solve_pcenter(const PlanInstance& instance, std::size_t p, const Ex
     solution.message = "no site to open: p = 0 and no existing sites";
     return solution;
   }
+  if (!budget_allows(instance, p, options, solution)) return solution;
   const std::size_t missing = uncoverable(instance, std::numeric_limits<double>::infinity());
   if (missing > 0) {
     solution.status = SolveStatus::Infeasible;
@@ -326,6 +328,45 @@ PlanSolution solve_pcenter(const PlanInstance& instance, std::size_t p, const Ex
     solution.unserved_clients = missing;
     return solution;
   }
+  const std::size_t m = instance.candidate_count();
+  const std::vector<std::uint8_t> is_fixed = fixed_mask(m, fixed);
+  // Under a budget a cover is usable when it can be completed to p new sites within the budget: its
+  // spend plus the cheapest unopened free sites. More sites never raise the radius.
+  std::vector<std::uint32_t> free_by_cost;
+  for (std::uint32_t j = 0; j < m; ++j) {
+    if (is_fixed[j] == 0U) free_by_cost.push_back(j);
+  }
+  if (options.budget) {
+    std::stable_sort(free_by_cost.begin(), free_by_cost.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return instance.site_cost[a] < instance.site_cost[b];
+    });
+  }
+  const auto completion = [&](const std::vector<std::uint32_t>& cover) {
+    std::vector<std::uint8_t> is_open(m, 0);
+    std::size_t new_count = 0;
+    for (const std::uint32_t j : cover) {
+      is_open[j] = 1;
+      new_count += is_fixed[j] == 0U ? 1U : 0U;
+    }
+    std::vector<std::uint32_t> added;
+    for (const std::uint32_t j : free_by_cost) {
+      if (new_count + added.size() >= p) break;
+      if (is_open[j] == 0U) added.push_back(j);
+    }
+    return added;
+  };
+  const auto affordable = [&](const std::vector<std::uint32_t>& cover) {
+    if (!options.budget) return true;
+    std::vector<std::uint32_t> full = cover;
+    const std::vector<std::uint32_t> added = completion(cover);
+    full.insert(full.end(), added.begin(), added.end());
+    return new_site_spend(instance, full) <= *options.budget * (1.0 + 1e-12);
+  };
+  // Exact feasibility of a radius: a cover with at most p new sites (budget: exactly p, within it).
+  const auto cover_mip = [&](double radius, double seconds) {
+    if (options.budget) return min_cover(instance, radius, seconds, std::nullopt, options.budget, false, p);
+    return min_cover(instance, radius, seconds, static_cast<double>(sites) + 0.5);
+  };
   // Radii worth testing: distinct finite costs from (a) the largest nearest-candidate cost up to (b) the
   // radius of a p-median plan (a feasible p-center plan).
   double lower = 0.0;
@@ -342,25 +383,33 @@ PlanSolution solve_pcenter(const PlanInstance& instance, std::size_t p, const Ex
   heuristic.time_limit_seconds = std::max(0.1, options.time_limit_seconds * 0.1);
   PlanInstance unit = instance;  // the p-median on unit demand spreads sites, a good p-center start
   for (double& w : unit.demand) w = w > 0.0 ? 1.0 : 0.0;
-  const PlanSolution start_plan = solve_pmedian(unit, heuristic, progress);
+  const PlanSolution start_plan = options.budget
+                                      ? solve_pmedian_budget(unit, heuristic, *options.budget, progress)
+                                      : solve_pmedian(unit, heuristic, progress);
   std::vector<std::uint32_t> best_open = start_plan.open;
   double upper = evaluate_plan(instance, best_open).max_cost;
-  if (start_plan.unserved_clients > 0) {
+  if (start_plan.unserved_clients > 0 || start_plan.open.empty()) {
     // Disconnected: p sites must at least touch every component; check with the largest finite radius.
     float largest = 0.0F;
     for (const float c : instance.cost.values) largest = c != kUnreachable ? std::max(largest, c) : largest;
-    const detail::MipResult cover = min_cover(instance, largest, options.time_limit_seconds, std::nullopt);
-    if (!cover.has_solution || cover.objective > static_cast<double>(sites) + 1e-6) {
+    const detail::MipResult cover = cover_mip(largest, options.time_limit_seconds);
+    const bool enough =
+        cover.has_solution && (options.budget || cover.objective <= static_cast<double>(sites) + 1e-6);
+    if (!enough) {
       solution.status = SolveStatus::Infeasible;
-      solution.message = fmt::format(
-          "the instance is disconnected: {} sites cannot reach every client (at least {} are needed)", sites,
-          cover.has_solution ? cover.objective : cover.bound);
+      solution.message =
+          options.budget
+              ? fmt::format("no {} sites within the budget {} reach every client", sites, *options.budget)
+              : fmt::format(
+                    "the instance is disconnected: {} sites cannot reach every client (at least {} "
+                    "are needed)",
+                    sites, cover.has_solution ? cover.objective : cover.bound);
       solution.open = start_plan.open;
       fill_assignment(instance, solution);
       solution.seconds = seconds_since(start);
       return solution;
     }
-    best_open = open_from(cover, instance.candidate_count());
+    best_open = open_from(cover, m);
     upper = largest;
   }
   std::vector<float> radii;
@@ -382,7 +431,7 @@ PlanSolution solve_pcenter(const PlanInstance& instance, std::size_t p, const Ex
     ++solution.iterations;
     task.tick();
     std::vector<std::uint32_t> cover = greedy_cover(instance, radius, sites);
-    bool feasible = !cover.empty() && cover.size() <= sites;
+    bool feasible = !cover.empty() && cover.size() <= sites && affordable(cover);
     bool proven_infeasible = false;
     if (!feasible) {
       const double remaining = options.time_limit_seconds - seconds_since(start);
@@ -390,13 +439,12 @@ PlanSolution solve_pcenter(const PlanInstance& instance, std::size_t p, const Ex
         timed_out = true;
         break;
       }
-      const detail::MipResult result =
-          min_cover(instance, radius, remaining, static_cast<double>(sites) + 0.5);
-      if (result.has_solution && result.objective <= static_cast<double>(sites) + 1e-6) {
+      const detail::MipResult result = cover_mip(radius, remaining);
+      if (result.has_solution && (options.budget || result.objective <= static_cast<double>(sites) + 1e-6)) {
         feasible = true;
-        cover = open_from(result, instance.candidate_count());
+        cover = open_from(result, m);
       } else if (result.proven_optimal || result.proven_infeasible ||
-                 result.bound > static_cast<double>(sites) + 1e-6) {
+                 (!options.budget && result.bound > static_cast<double>(sites) + 1e-6)) {
         proven_infeasible = true;
       } else {
         timed_out = true;
@@ -407,17 +455,22 @@ PlanSolution solve_pcenter(const PlanInstance& instance, std::size_t p, const Ex
       best_open = cover;
     } else {
       lo = mid + 1;
-      if (proven_infeasible && proven_lo == mid) proven_lo = mid + 1;
-      if (proven_infeasible && !timed_out) proven_lo = std::max(proven_lo, mid + 1);
+      // Infeasibility is monotone in the radius: a proven radius proves all below it.
+      if (proven_infeasible) proven_lo = std::max(proven_lo, mid + 1);
     }
     if (task.stopped()) break;
   }
   task.throw_if_stopped();
-  // Fill up to p new sites (more sites never raise the radius): cheapest p-median additions.
-  std::vector<std::uint8_t> is_open(instance.candidate_count(), 0);
+  // Fill up to p new sites (more sites never raise the radius): the p-median plan's sites, or under a
+  // budget the cheapest ones (the completion that `affordable` checked).
+  std::vector<std::uint8_t> is_open(m, 0);
   for (const std::uint32_t j : best_open) is_open[j] = 1;
+  if (options.budget) {
+    const std::vector<std::uint32_t> added = completion(best_open);
+    best_open.insert(best_open.end(), added.begin(), added.end());
+  }
   for (const std::uint32_t j : start_plan.open) {
-    if (best_open.size() >= sites) break;
+    if (best_open.size() >= sites || options.budget) break;
     if (is_open[j] == 0U) {
       best_open.push_back(j);
       is_open[j] = 1;
@@ -455,14 +508,14 @@ PlanSolution solve_mclp(const PlanInstance& instance, std::size_t p, double radi
   }
   const double total_sites = static_cast<double>(p + fixed.size());
   const int count_row = model.add_row(total_sites, total_sites);
-  if (!budget_allows(instance, p, fixed, options, solution)) return solution;
+  if (!budget_allows(instance, p, options, solution)) return solution;
   const int budget_row = options.budget ? model.add_row(-1e30, *options.budget) : -1;
   const std::vector<std::uint8_t> is_fixed = fixed_mask(m, fixed);
   std::vector<std::pair<int, double>> entries;
   for (std::size_t j = 0; j < m; ++j) {
     entries.clear();
     entries.emplace_back(count_row, 1.0);
-    add_budget_entry(instance, budget_row, j, is_fixed[j] != 0U, entries);
+    detail::add_budget_entry(instance, budget_row, j, is_fixed[j] != 0U, entries);
     for (std::size_t i = 0; i < n; ++i) {
       if (cover_row[i] >= 0 && instance.cost.at(i, j) <= radius) entries.emplace_back(cover_row[i], -1.0);
     }

@@ -20,9 +20,13 @@ namespace equalis::plan {
 struct ExactOptions {
   double time_limit_seconds = 60;  // CBC limit per model solve (p-center: over the whole search)
   double target_gap = 1e-3;
-  // Opening-cost budget (p-median, MCLP): Σ site_cost_j over the NEW open sites ≤ budget (existing sites
-  // cost nothing). Needs instance.site_cost. Status Infeasible when the p cheapest free sites exceed it.
+  // Opening-cost budget (p-median, MCLP, p-center, LSCP): Σ site_cost_j over the NEW open sites ≤ budget
+  // (existing sites cost nothing). Needs instance.site_cost. Status Infeasible when the p cheapest free
+  // sites exceed it.
   std::optional<double> budget;
+  // Capacitated p-median: each client is served by exactly one site (binary assignment; Holmberg et al.
+  // 1999's single-source CFLP); false = demand may be split between sites (the LP-style relaxation).
+  bool single_source = false;
 };
 
 // Objective Σ demand × cost. Status Optimal when CBC proves it; GapNotClosed with CBC's bound otherwise.
@@ -33,13 +37,16 @@ struct ExactOptions {
 [[nodiscard]] PlanSolution solve_pmedian_exact(const PlanInstance& instance, std::size_t p,
                                                const ExactOptions& options = {});
 
-// Objective = number of open sites (existing included). Infeasible if a client with demand has no
-// candidate within `radius`.
+// Objective = number of open sites (existing included); with instance.site_cost, the opening cost of the
+// new sites (the cheapest cover), and options.budget caps it. Infeasible if a client with demand has no
+// candidate within `radius`, or (CBC proves) no cover fits the budget.
 [[nodiscard]] PlanSolution solve_lscp(const PlanInstance& instance, double radius,
                                       const ExactOptions& options = {});
 
 // Objective = the largest cost of a client with demand to its nearest open site; lower_bound = the largest
-// radius proven infeasible's successor. Infeasible when some client reaches no candidate at all.
+// radius proven infeasible's successor. Infeasible when some client reaches no candidate at all. With
+// options.budget: exactly p new sites within the budget (feasibility by greedy cover + cheapest completion,
+// else CBC with the count and budget rows).
 [[nodiscard]] PlanSolution solve_pcenter(const PlanInstance& instance, std::size_t p,
                                          const ExactOptions& options = {},
                                          ProgressSink& progress = null_progress());

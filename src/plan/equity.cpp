@@ -35,14 +35,21 @@ double kolm_pollak_ede(const PlanInstance& instance, const Evaluation& evaluatio
 }
 
 FairResult solve_kolm_pollak(const PlanInstance& instance, const PMedianOptions& options, double aversion,
-                             ProgressSink& progress) {
+                             const SiteConstraints& constraints, ProgressSink& progress) {
   if (!(aversion >= 0.0) || !std::isfinite(aversion)) {
     throw Error(ErrorCode::InvalidInput, fmt::format("inequality aversion {} is not ≥ 0", aversion),
                 "give --aversion ≥ 0 (0 = plain p-median; 0.5–2 are usual)");
   }
   FairResult result;
-  result.efficient = solve_pmedian(instance, options, progress);
-  if (result.efficient.status == SolveStatus::Infeasible) {
+  if (!instance.site_capacity.empty()) {
+    result.plan.status = SolveStatus::Unsupported;
+    result.plan.message =
+        "the Kolm–Pollak objective does not take capacities: drop --capacity, or plan with `plan pmedian "
+        "--capacity`";
+    return result;
+  }
+  result.efficient = solve_pmedian_constrained(instance, options, constraints, progress);
+  if (result.efficient.status == SolveStatus::Infeasible || result.efficient.open.empty()) {
     result.plan = result.efficient;
     return result;
   }
@@ -60,7 +67,7 @@ FairResult solve_kolm_pollak(const PlanInstance& instance, const PMedianOptions&
       if (c != kUnreachable) c = static_cast<float>(std::expm1(std::min(80.0, result.kappa * c)));
     }
   }
-  PlanSolution fair = solve_pmedian(transformed, options, progress);
+  PlanSolution fair = solve_pmedian_constrained(transformed, options, constraints, progress);
   const Evaluation evaluation = evaluate_plan(instance, fair.open);
   result.total_cost = evaluation.total_cost;
   result.price_of_fairness = result.efficient_total > 0.0

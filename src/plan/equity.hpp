@@ -7,6 +7,7 @@
 // p-median plan (Logan et al.'s scaling), so `aversion` is unit-free; 0 gives the p-median.
 
 #include "core/progress.hpp"
+#include "plan/budget_pmedian.hpp"
 #include "plan/instance.hpp"
 #include "plan/pmedian.hpp"
 #include "plan/solution.hpp"
@@ -29,7 +30,10 @@ struct FairResult {
 
 // Solves the p-median, then the Kolm–Pollak p-median with κ = aversion / (mean cost of that plan).
 // Throws Error(InvalidInput) for aversion < 0.
+// `constraints`: an opening-cost budget applies to both plans (CBC within its pair limit, else the
+// budgeted swap search); capacities are not supported (status Unsupported).
 [[nodiscard]] FairResult solve_kolm_pollak(const PlanInstance& instance, const PMedianOptions& options,
-                                           double aversion, ProgressSink& progress = null_progress());
+                                           double aversion, const SiteConstraints& constraints = {},
+                                           ProgressSink& progress = null_progress());
 
 }  // namespace equalis::plan

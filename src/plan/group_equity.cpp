@@ -2,8 +2,10 @@
 
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "plan/budget_pmedian.hpp"
 #include "plan/mip.hpp"
 #include "plan/pmedian.hpp"
+#include "plan/site_budget.hpp"
 
 #include <fmt/format.h>
 
@@ -11,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <span>
 #include <utility>
 
@@ -124,10 +127,13 @@ class Scorer {
 // Swap local search on the lexicographic key (best improvement), with random-shake restarts.
 class SwapSearch {
  public:
-  SwapSearch(const PlanInstance& instance, const Active& active, const Scorer& scorer)
-      : instance_(instance), a_(active), scorer_(scorer), is_fixed_(instance.candidate_count(), 0) {
-    for (const std::uint32_t j : instance.fixed_open) is_fixed_[j] = 1;
-  }
+  SwapSearch(const PlanInstance& instance, const Active& active, const Scorer& scorer,
+             std::optional<double> budget)
+      : instance_(instance),
+        a_(active),
+        scorer_(scorer),
+        is_fixed_(fixed_mask(instance.candidate_count(), instance.fixed_open)),
+        spend_(instance, budget) {}
 
   Key evaluate(const std::vector<std::uint32_t>& open) {
     nearest_two(open);
@@ -145,6 +151,7 @@ class SwapSearch {
     while (Clock::now() < deadline) {
       std::fill(is_open.begin(), is_open.end(), 0);
       for (const std::uint32_t j : open) is_open[j] = 1;
+      spend_.reset(open);
       Key best = current;
       std::size_t best_q = open.size();
       std::uint32_t best_f = kNoSite;
@@ -161,7 +168,7 @@ class SwapSearch {
 #pragma omp for schedule(static) nowait
           for (long long signed_f = 0; signed_f < candidates; ++signed_f) {
             const auto f = static_cast<std::uint32_t>(signed_f);
-            if (is_open[f] != 0U) continue;
+            if (is_open[f] != 0U || !spend_.swap_fits(f, r)) continue;
             const Key key = scorer_.score(
                 [&](std::size_t k) {
                   return static_cast<double>(std::min(without[k], instance_.cost.at(a_.client[k], f)));
@@ -217,6 +224,7 @@ class SwapSearch {
   const Active& a_;
   const Scorer& scorer_;
   std::vector<std::uint8_t> is_fixed_;
+  SpendTracker spend_;
   std::vector<std::uint32_t> f1_;
   std::vector<float> d1_, d2_;
 };
@@ -224,9 +232,10 @@ class SwapSearch {
 // The swap search from `start` with shakes of 1–3 random swaps (a small VNS, Hansen & Mladenović 1997).
 std::pair<std::vector<std::uint32_t>, Key> swap_search(const PlanInstance& instance, const Active& active,
                                                        const Scorer& scorer, std::vector<std::uint32_t> start,
-                                                       std::uint64_t seed, Clock::time_point deadline,
-                                                       std::size_t& iterations) {
-  SwapSearch search(instance, active, scorer);
+                                                       std::optional<double> budget, std::uint64_t seed,
+                                                       Clock::time_point deadline, std::size_t& iterations) {
+  SwapSearch search(instance, active, scorer, budget);
+  SpendTracker spend(instance, budget);
   Key best = search.descend(start, deadline, iterations);
   std::vector<std::uint32_t> best_open = start;
   const std::size_t m = instance.candidate_count();
@@ -241,13 +250,17 @@ std::pair<std::vector<std::uint32_t>, Key> swap_search(const PlanInstance& insta
   std::size_t k = 1;
   while (stall < 12 && Clock::now() < deadline) {
     std::vector<std::uint32_t> open = best_open;
+    spend.reset(open);
     for (std::size_t s = 0; s < k; ++s) {
       const std::size_t q = free_positions[rng.uniform_index(free_positions.size())];
-      std::uint32_t in = 0;
-      do {
-        in = static_cast<std::uint32_t>(rng.uniform_index(m));
-      } while (std::find(open.begin(), open.end(), in) != open.end());
-      open[q] = in;
+      // A random closed site that keeps the plan within the budget (a few draws; else no move).
+      for (int attempt = 0; attempt < 64; ++attempt) {
+        const auto in = static_cast<std::uint32_t>(rng.uniform_index(m));
+        if (std::find(open.begin(), open.end(), in) != open.end() || !spend.swap_fits(in, open[q])) continue;
+        spend.swap(in, open[q]);
+        open[q] = in;
+        break;
+      }
     }
     const Key key = search.descend(open, deadline, iterations);
     ++iterations;
@@ -291,7 +304,7 @@ std::optional<std::vector<std::uint32_t>> second_stage_sites(const detail::MipMo
 // Rawls min–max of group means (stage 1) then Σ w c with the worst mean held (stage 2), both on the
 // ReVelle–Swain assignment variables.
 MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, const Scorer& scorer, std::size_t p_total,
-                     double incumbent, Clock::time_point deadline) {
+                     std::optional<double> budget, double incumbent, Clock::time_point deadline) {
   const std::size_t m = instance.candidate_count();
   const std::size_t n = a.client.size();
   const std::size_t groups = a.group_demand.size();
@@ -300,6 +313,7 @@ MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, const Scorer
   for (std::size_t k = 0; k < n; ++k) assign_row[k] = model.add_row(1.0, 1.0);
   const auto total = static_cast<double>(p_total);
   const int count_row = model.add_row(total, total);
+  const int budget_row = budget ? model.add_row(-1e30, *budget) : -1;
   std::vector<int> group_row(groups, -1);
   for (std::size_t g = 0; g < groups; ++g) {
     if (a.group_demand[g] > 0.0 && scorer.in_focus(g)) group_row[g] = model.add_row(-1e30, 0.0);
@@ -315,6 +329,7 @@ MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, const Scorer
   for (std::size_t j = 0; j < m; ++j) {
     entries.clear();
     entries.emplace_back(count_row, 1.0);
+    detail::add_budget_entry(instance, budget_row, j, is_fixed[j] != 0U, entries);
     for (std::size_t k = 0; k < n; ++k) {
       if (link_row[k * m + j] >= 0) entries.emplace_back(link_row[k * m + j], -1.0);
     }
@@ -363,7 +378,8 @@ MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, const Scorer
 
 // Maximin group coverage (stage 1) then the covered demand with the worst share held (stage 2).
 MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, const Scorer& scorer,
-                        std::size_t p_total, double radius, double incumbent, Clock::time_point deadline) {
+                        std::size_t p_total, std::optional<double> budget, double radius, double incumbent,
+                        Clock::time_point deadline) {
   const std::size_t m = instance.candidate_count();
   const std::size_t n = a.client.size();
   const std::size_t groups = a.group_demand.size();
@@ -372,6 +388,7 @@ MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, const Sco
   for (std::size_t k = 0; k < n; ++k) cover_row[k] = model.add_row(-1e30, 0.0);
   const auto total = static_cast<double>(p_total);
   const int count_row = model.add_row(total, total);
+  const int budget_row = budget ? model.add_row(-1e30, *budget) : -1;
   std::vector<int> group_row(groups, -1);
   for (std::size_t g = 0; g < groups; ++g) {
     if (a.group_demand[g] > 0.0 && scorer.in_focus(g)) group_row[g] = model.add_row(-1e30, 0.0);
@@ -381,6 +398,7 @@ MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, const Sco
   for (std::size_t j = 0; j < m; ++j) {
     entries.clear();
     entries.emplace_back(count_row, 1.0);
+    detail::add_budget_entry(instance, budget_row, j, is_fixed[j] != 0U, entries);
     for (std::size_t k = 0; k < n; ++k) {
       if (instance.cost.at(a.client[k], j) <= radius) entries.emplace_back(cover_row[k], -1.0);
     }
@@ -410,6 +428,152 @@ MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, const Sco
   model.objective[s] = 0.0;
   model.column_lower[s] = std::max(0.0, worst * (1.0 - 1e-9) - 1e-12);
   for (std::size_t k = 0; k < n; ++k) model.objective[static_cast<std::size_t>(z_column[k])] = -a.weight[k];
+  outcome.open = second_stage_sites(model, first, m, remaining());
+  return outcome;
+}
+
+// Minimum max−min gap of the group means (stage 1), then Σ w c with the gap held (stage 2), under the
+// total-cost cap (and budget). The gap rewards a HIGHER cost for the best-served group, so the
+// ReVelle–Swain x_ij would let the model send clients past their nearest open site; the exact-assignment
+// (radius) formulation pins each client's cost to its nearest open site instead (Cornuéjols, Nemhauser &
+// Wolsey 1980; Elloumi 2010): with client k's sorted distinct costs D_1 < … < D_L, z_kl = 1 iff every site
+// with cost ≤ D_l is closed, cost_k = D_1 + Σ_l (D_{l+1} − D_l) z_kl, and for integral y the rows
+//   z_k1 + Σ_{c_kj = D_1} y_j ≥ 1,  z_kl − z_k,l−1 + Σ_{c_kj = D_l} y_j ≥ 0,  z_kl ≤ z_k,l−1,
+//   z_kl + y_j ≤ 1 (c_kj = D_l),  z_kL = 0 (served)
+// leave z no freedom. Levels past the client's nearest existing site are dropped (z is 0 there).
+MipOutcome gap_mip(const PlanInstance& instance, const Active& a, std::size_t p_total,
+                   std::optional<double> budget, double cap, double incumbent, Clock::time_point deadline) {
+  const std::size_t m = instance.candidate_count();
+  const std::size_t n = a.client.size();
+  const std::size_t groups = a.group_demand.size();
+  const std::vector<std::uint8_t> is_fixed = fixed_mask(m, instance.fixed_open);
+  detail::MipModel model;
+  const auto total = static_cast<double>(p_total);
+  const int count_row = model.add_row(total, total);
+  const int budget_row = budget ? model.add_row(-1e30, *budget) : -1;
+  const int cap_row = model.add_row(-1e30, 0.0);  // upper bound set below, once Σ w D_1 is known
+  std::vector<int> upper_row(groups, -1), lower_row(groups, -1);
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (a.group_demand[g] <= 0.0) continue;
+    upper_row[g] = model.add_row(-1e30, 0.0);  // M_g − U ≤ 0
+    lower_row[g] = model.add_row(-1e30, 0.0);  // L − M_g ≤ 0
+  }
+  std::vector<std::vector<std::pair<int, double>>> site_entries(m);
+  for (std::size_t j = 0; j < m; ++j) {
+    site_entries[j].emplace_back(count_row, 1.0);
+    detail::add_budget_entry(instance, budget_row, j, is_fixed[j] != 0U, site_entries[j]);
+  }
+  struct Level {
+    double cost;
+    std::vector<std::uint32_t> sites;
+  };
+  struct LevelColumn {
+    double delta;  // D_{l+1} − D_l (0 for the last level)
+    std::vector<std::pair<int, double>> entries;
+  };
+  std::vector<std::vector<LevelColumn>> client_columns(n);
+  double fixed_total = 0.0;
+  std::vector<double> fixed_mean(groups, 0.0);
+  std::vector<std::uint32_t> order(m);
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto row = instance.cost.row(a.client[k]);
+    order.resize(m);
+    std::iota(order.begin(), order.end(), 0U);
+    order.erase(
+        std::remove_if(order.begin(), order.end(), [&](std::uint32_t j) { return row[j] == kUnreachable; }),
+        order.end());
+    std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) { return row[x] < row[y]; });
+    std::vector<Level> levels;
+    for (const std::uint32_t j : order) {
+      if (levels.empty() || row[j] != levels.back().cost) {
+        if (!levels.empty() && std::any_of(levels.back().sites.begin(), levels.back().sites.end(),
+                                           [&](std::uint32_t f) { return is_fixed[f] != 0U; })) {
+          break;  // an existing site at the previous level: the client never pays more
+        }
+        levels.push_back({row[j], {}});
+      }
+      levels.back().sites.push_back(j);
+    }
+    if (levels.empty()) continue;  // unreachable in every plan (the p-median reports it)
+    const double share = a.weight[k] / a.group_demand[a.group[k]];
+    fixed_total += a.weight[k] * levels.front().cost;
+    fixed_mean[a.group[k]] += share * levels.front().cost;
+    const std::size_t count = levels.size();
+    std::vector<int> ge(count), le(count, -1);
+    for (std::size_t l = 0; l < count; ++l) {
+      ge[l] = model.add_row(l == 0 ? 1.0 : 0.0, 1e30);
+      if (l > 0) le[l] = model.add_row(-1e30, 0.0);
+    }
+    auto& columns = client_columns[k];
+    columns.resize(count);
+    for (std::size_t l = 0; l < count; ++l) {
+      auto& column = columns[l];
+      column.delta = l + 1 < count ? levels[l + 1].cost - levels[l].cost : 0.0;
+      column.entries.emplace_back(ge[l], 1.0);
+      if (l + 1 < count) column.entries.emplace_back(ge[l + 1], -1.0);
+      if (l > 0) column.entries.emplace_back(le[l], 1.0);
+      if (l + 1 < count) column.entries.emplace_back(le[l + 1], -1.0);
+      for (const std::uint32_t j : levels[l].sites) {
+        site_entries[j].emplace_back(ge[l], 1.0);
+        const int pair = model.add_row(-1e30, 1.0);
+        site_entries[j].emplace_back(pair, 1.0);
+        column.entries.emplace_back(pair, 1.0);
+      }
+      if (column.delta > 0.0) {
+        column.entries.emplace_back(upper_row[a.group[k]], share * column.delta);
+        column.entries.emplace_back(lower_row[a.group[k]], -share * column.delta);
+        column.entries.emplace_back(cap_row, a.weight[k] * column.delta);
+      }
+    }
+  }
+  model.row_upper[static_cast<std::size_t>(cap_row)] = cap * (1.0 + 1e-9) - fixed_total;
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (upper_row[g] < 0) continue;
+    model.row_upper[static_cast<std::size_t>(upper_row[g])] = -fixed_mean[g];
+    model.row_upper[static_cast<std::size_t>(lower_row[g])] = fixed_mean[g];
+  }
+  for (std::size_t j = 0; j < m; ++j)
+    model.add_column(0.0, is_fixed[j] != 0U ? 1.0 : 0.0, 1.0, true, site_entries[j]);
+  std::vector<std::pair<int, int>> z_columns;  // (active client, column) for stage 2's objective
+  std::vector<double> z_weight;
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto& columns = client_columns[k];
+    for (std::size_t l = 0; l < columns.size(); ++l) {
+      const bool last = l + 1 == columns.size();
+      const int column = model.add_column(0.0, 0.0, last ? 0.0 : 1.0, false, columns[l].entries);
+      z_columns.emplace_back(static_cast<int>(k), column);
+      z_weight.push_back(a.weight[k] * columns[l].delta);
+    }
+  }
+  client_columns.clear();
+  // U and L: U ≥ every group mean, L ≤ every group mean; stage 1 minimises U − L.
+  std::vector<std::pair<int, double>> u_entries, l_entries;
+  const int hold_row = model.add_row(-1e30, 1e30);  // stage 2: U − L ≤ the stage-1 gap
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (upper_row[g] < 0) continue;
+    u_entries.emplace_back(upper_row[g], -1.0);
+    l_entries.emplace_back(lower_row[g], 1.0);
+  }
+  u_entries.emplace_back(hold_row, 1.0);
+  l_entries.emplace_back(hold_row, -1.0);
+  const int u_column = model.add_column(1.0, 0.0, 1e30, false, u_entries);
+  const int l_column = model.add_column(-1.0, 0.0, 1e30, false, l_entries);
+  const auto remaining = [&] {
+    return std::max(0.5, std::chrono::duration<double>(deadline - Clock::now()).count());
+  };
+  MipOutcome outcome;
+  const detail::MipResult first = detail::solve_mip(model, remaining() * 0.6);
+  outcome.bound = std::max(0.0, first.bound);
+  outcome.proven = first.proven_optimal;
+  if (first.proven_infeasible) return outcome;
+  double gap = incumbent;
+  if (first.has_solution) gap = std::min(gap, first.objective);
+  model.objective[static_cast<std::size_t>(u_column)] = 0.0;
+  model.objective[static_cast<std::size_t>(l_column)] = 0.0;
+  model.row_upper[static_cast<std::size_t>(hold_row)] = gap * (1.0 + 1e-9) + 1e-9;
+  for (std::size_t c = 0; c < z_columns.size(); ++c) {
+    model.objective[static_cast<std::size_t>(z_columns[c].second)] = z_weight[c];
+  }
   outcome.open = second_stage_sites(model, first, m, remaining());
   return outcome;
 }
@@ -505,9 +669,19 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
   pmedian.seed = options.seed;
   pmedian.time_limit_seconds = options.time_limit_seconds / 3.0;
   pmedian.target_gap = options.target_gap;
-  result.efficient = solve_pmedian(instance, pmedian, progress);
+  if (!instance.site_capacity.empty()) {
+    result.plan.status = SolveStatus::Unsupported;
+    result.plan.message =
+        "the group objectives do not take capacities: drop --capacity, or plan with `plan pmedian "
+        "--capacity`";
+    return result;
+  }
+  SiteConstraints constraints;
+  constraints.budget = options.budget;
+  constraints.mip_max_pairs = options.mip_max_pairs;
+  result.efficient = solve_pmedian_constrained(instance, pmedian, constraints, progress);
   task.tick();
-  if (result.efficient.status == SolveStatus::Infeasible) {
+  if (result.efficient.status == SolveStatus::Infeasible || result.efficient.open.empty()) {
     result.plan = result.efficient;
     return result;
   }
@@ -527,7 +701,8 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
   std::size_t iterations = 0;
   // Named variables, not a structured binding: the lambdas below capture them (C++20 allows it, clang 14
   // not).
-  auto searched = swap_search(instance, a, scorer, result.efficient.open, options.seed, deadline, iterations);
+  auto searched = swap_search(instance, a, scorer, result.efficient.open, options.budget, options.seed,
+                              deadline, iterations);
   std::vector<std::uint32_t> open = std::move(searched.first);
   Key key = searched.second;
   result.method = "swap_search";
@@ -542,7 +717,7 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
   const std::size_t p_total = options.p + fixed.size();
   const auto consider_mip = [&](const MipOutcome& outcome) {
     if (outcome.open && outcome.open->size() == p_total) {
-      SwapSearch evaluator(instance, a, scorer);
+      SwapSearch evaluator(instance, a, scorer, std::nullopt);
       const Key mip_key = evaluator.evaluate(*outcome.open);
       if (better(mip_key, key)) {
         open = *outcome.open;
@@ -553,9 +728,10 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
     bound = outcome.bound;
     mip_proven = outcome.proven;
   };
+  const bool small = a.client.size() * instance.candidate_count() <= options.mip_max_pairs;
   if (options.objective == GroupObjective::Rawls) {
-    if (a.client.size() * instance.candidate_count() <= options.mip_max_pairs && Clock::now() < deadline) {
-      consider_mip(rawls_mip(instance, a, scorer, p_total, key.primary, deadline));
+    if (small && Clock::now() < deadline) {
+      consider_mip(rawls_mip(instance, a, scorer, p_total, options.budget, key.primary, deadline));
     }
     if (!mip_proven) {
       PMedianOptions group_options = pmedian;
@@ -563,7 +739,10 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
       bound = std::max(bound.value_or(0.0), group_bound);
     }
   } else if (options.objective == GroupObjective::Coverage) {
-    consider_mip(coverage_mip(instance, a, scorer, p_total, *options.radius, -key.primary, deadline));
+    consider_mip(
+        coverage_mip(instance, a, scorer, p_total, options.budget, *options.radius, -key.primary, deadline));
+  } else if (small && key.primary > 0.0 && Clock::now() < deadline) {
+    consider_mip(gap_mip(instance, a, p_total, options.budget, *cap, key.primary, deadline));
   }
   task.tick();
 
@@ -580,19 +759,25 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
   result.price_of_fairness = result.efficient_total > 0.0
                                  ? (result.total_cost - result.efficient_total) / result.efficient_total
                                  : 0.0;
-  if (options.objective == GroupObjective::Gap) {
-    plan.lower_bound = 0.0;
-    plan.gap = plan.objective > 0.0 ? 1.0 : 0.0;
-    plan.status = plan.objective > 0.0 ? SolveStatus::GapNotClosed : SolveStatus::Optimal;
-    if (plan.objective > 0.0) {
-      plan.message = "swap search on the max−min gap under the cost cap; no lower bound for this objective";
-    }
-  } else {
-    if (bound) {
-      plan.lower_bound = plan.maximize ? std::max(*bound, plan.objective) : std::min(*bound, plan.objective);
-    }
-    set_gap_status(plan, options.target_gap, false);
-    if (plan.status == SolveStatus::GapNotClosed) {
+  if (options.objective == GroupObjective::Gap && !bound) bound = 0.0;  // a gap is never negative
+  // CBC proved its stage-1 optimum; our float-cost re-evaluation may differ from it in the last digits.
+  if (mip_proven && bound && std::abs(plan.objective - *bound) <= 1e-7 * std::max(1.0, std::abs(*bound))) {
+    bound = plan.objective;
+  }
+  if (bound) {
+    plan.lower_bound = plan.maximize ? std::max(*bound, plan.objective) : std::min(*bound, plan.objective);
+  }
+  set_gap_status(plan, options.target_gap, false);
+  if (plan.status == SolveStatus::GapNotClosed) {
+    if (options.objective == GroupObjective::Gap) {
+      plan.message = small
+                         ? fmt::format("CBC's bound leaves a gap of {:.3g}% on the max−min gap (time limit)",
+                                       100.0 * plan.gap.value_or(1.0))
+                         : fmt::format(
+                               "swap search; beyond --mip-max-pairs ({}) the only bound on the "
+                               "max−min gap is 0: raise it, or use fewer clients or candidates",
+                               options.mip_max_pairs);
+    } else {
       plan.message =
           fmt::format("the bound leaves a gap of {:.3g}% on the worst group", 100.0 * plan.gap.value_or(1.0));
     }

@@ -8,11 +8,12 @@
 //   between-group term because it is in cost units (a planner reads "minutes between the best- and
 //   worst-served group"), linear, and zero exactly when the group means are equal; any pure inequality
 //   objective rewards levelling down (everyone farther, but equally), hence the cost cap.
-// Solvers: CBC on the min–max MIP (Rawls, Coverage) when the instance is small enough, otherwise (and
-// always for Gap) a swap local search on the lexicographic objective started from the p-median plan
-// with random-shake restarts. Certificates: CBC's bound; for Rawls also max over groups of the group's
-// own p-median bound (no plan can give a group a lower mean than its own optimum); for Coverage the
-// MCLP relaxation bound per group; Gap has no bound (reported as 0, status gap_not_closed).
+// Solvers: a swap local search on the lexicographic objective started from the p-median plan with
+// random-shake restarts, then (instance small enough) CBC on the two-stage MIP: min–max on the
+// ReVelle–Swain assignment (Rawls, Coverage) or, for Gap, the exact-assignment (radius) formulation that
+// pins each client to its nearest open site. Certificates: CBC's bound; for Rawls beyond the MIP limit
+// max over groups of the group's own p-median bound (no plan can give a group a lower mean than its own
+// optimum); for Gap beyond the MIP limit only the trivial bound 0 (status gap_not_closed, message says so).
 
 #include "core/progress.hpp"
 #include "plan/instance.hpp"
@@ -39,7 +40,10 @@ struct GroupFairOptions {
   double target_gap = 1e-3;           // status gap_closed at or below this
   std::optional<double> radius;       // Coverage: required (cost units)
   double cost_slack = 0.10;           // Gap: total cost cap relative to the p-median
-  std::size_t mip_max_pairs = 40000;  // Rawls: CBC when active clients × candidates ≤ this
+  std::size_t mip_max_pairs = 40000;  // CBC when active clients × candidates ≤ this
+  // Opening-cost budget: Σ site_cost over the new sites ≤ budget (needs instance.site_cost); the p-median
+  // reference plan, the swap search and the MIPs all respect it.
+  std::optional<double> budget;
   // Rawls/Coverage: the groups whose worst-off one is optimised (the planner's "least advantaged", e.g.
   // the poorest income deciles); empty = all groups. Gap always compares all groups.
   std::vector<std::uint32_t> focus_groups;
@@ -65,8 +69,9 @@ struct GroupFairResult {
                                            std::span<const std::uint32_t> focus = {});
 
 // Solves the p-median (reference) and the chosen group objective. Status Infeasible as for the
-// p-median (p too large, unreachable clients). Throws Error(InvalidInput) if Coverage has no radius or
-// radius/slack are negative or a focus group is out of range.
+// p-median (p too large, unreachable clients, budget too small); Unsupported with capacities. Throws
+// Error(InvalidInput) if Coverage has no radius or radius/slack are negative or a focus group is out of
+// range.
 [[nodiscard]] GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOptions& options,
                                                ProgressSink& progress = null_progress());
 

@@ -52,6 +52,23 @@ Evaluation evaluate_plan(const PlanInstance& instance, std::span<const std::uint
   return result;
 }
 
+Evaluation evaluate_solution(const PlanInstance& instance, const PlanSolution& solution) {
+  if (solution.assigned_cost.empty()) return evaluate_plan(instance, solution.open);
+  Evaluation result;
+  result.assignment = solution.assignment;
+  result.assigned_cost = solution.assigned_cost;
+  for (std::size_t i = 0; i < instance.client_count(); ++i) {
+    const double w = instance.demand[i];
+    if (result.assignment[i] == kNoSite) {
+      if (w > 0.0) ++result.unserved_clients;
+      continue;
+    }
+    result.total_cost += w * static_cast<double>(result.assigned_cost[i]);
+    if (w > 0.0) result.max_cost = std::max(result.max_cost, static_cast<double>(result.assigned_cost[i]));
+  }
+  return result;
+}
+
 std::vector<GroupOutcome> group_outcomes(const PlanInstance& instance, const Evaluation& evaluation,
                                          std::optional<double> radius) {
   std::vector<GroupOutcome> groups(instance.group_count());

@@ -41,6 +41,10 @@ struct PlanSolution {
   std::size_t iterations = 0;             // solver iterations (swaps, subgradient steps, searches)
   double seconds = 0.0;                   // wall time
   bool maximize = false;  // MCLP: the objective is maximised and lower_bound holds an UPPER bound
+  // Capacitated plans only (not nearest-site): each client's cost under the plan's assignment (split
+  // demand: the share-weighted mean); `assignment` then holds the site with the largest share. Empty =
+  // every client goes to its nearest open site.
+  std::vector<float> assigned_cost;
 };
 
 // Assignment of each client to its cheapest open site (ties: lowest index) and the demand-weighted total
@@ -53,6 +57,10 @@ struct Evaluation {
   std::size_t unserved_clients = 0;  // with demand > 0
 };
 [[nodiscard]] Evaluation evaluate_plan(const PlanInstance& instance, std::span<const std::uint32_t> open);
+
+// The evaluation of a solution as planned: its own assignment when it has one (capacities), else
+// evaluate_plan(open).
+[[nodiscard]] Evaluation evaluate_solution(const PlanInstance& instance, const PlanSolution& solution);
 
 // Per-group outcomes of a plan: mean (demand-weighted) and max cost of served clients, and the share of
 // the group's demand within `radius` (when given).

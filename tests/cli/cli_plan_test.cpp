@@ -123,11 +123,11 @@ TEST(CliPlan, BudgetRaisesTheMinimum) {
   const auto mad = run(fmt::format("plan budget --regions {} --budget 30 --objective mad", regions));
   ASSERT_EQ(mad.exit_status, 0) << mad.err;
   EXPECT_NEAR(nlohmann::json::parse(mad.out)["result"]["objective"].get<double>(), 50.0 / 7.0, 1e-6);
-  // Committed spend above the budget: status infeasible, exit 0.
+  // Committed spend above the budget: status infeasible, exit 5, the report still written.
   const std::string committed = write_temp(
       "plan_regions2.csv", "region,indicator,population,unit_cost,committed\nA,10,100,2,20\nB,20,100,1,20\n");
   const auto infeasible = run(fmt::format("plan budget --regions {} --budget 30", committed));
-  ASSERT_EQ(infeasible.exit_status, 0) << infeasible.err;
+  ASSERT_EQ(infeasible.exit_status, 5) << infeasible.err;
   EXPECT_EQ(nlohmann::json::parse(infeasible.out)["result"]["status"], "infeasible");
   const auto no_budget = run(fmt::format("plan budget --regions {}", regions));
   EXPECT_EQ(no_budget.exit_status, 2);
@@ -182,10 +182,10 @@ TEST(CliPlan, LscpAndMclp) {
 TEST(CliPlan, BadInputIsAStatusOrAClearError) {
   const std::string matrix = write_temp("plan_m4.csv", kMatrix);
   const auto too_many = run(fmt::format("plan pmedian --matrix {} --p 3", matrix));
-  ASSERT_EQ(too_many.exit_status, 0) << too_many.err;
+  ASSERT_EQ(too_many.exit_status, 5) << too_many.err;
   EXPECT_EQ(nlohmann::json::parse(too_many.out)["result"]["status"], "infeasible");
   const auto radius = run(fmt::format("plan lscp --matrix {} --radius 0.5", matrix));
-  ASSERT_EQ(radius.exit_status, 0) << radius.err;
+  ASSERT_EQ(radius.exit_status, 5) << radius.err;
   EXPECT_EQ(nlohmann::json::parse(radius.out)["result"]["status"], "infeasible");
   const auto no_p = run(fmt::format("plan pmedian --matrix {}", matrix));
   EXPECT_EQ(no_p.exit_status, 2);  // invalid_input
@@ -228,7 +228,7 @@ TEST(CliPlan, SiteCostsUnderABudget) {
   EXPECT_EQ(json["result"]["open_sites"], nlohmann::json::array({"s2"}));
   EXPECT_EQ(json["result"]["objective"], 173.0);
   const auto broke = run(base + " --budget 0.5");
-  ASSERT_EQ(broke.exit_status, 0) << broke.err;
+  ASSERT_EQ(broke.exit_status, 5) << broke.err;
   EXPECT_EQ(nlohmann::json::parse(broke.out)["result"]["status"], "infeasible");
   // The existing site costs nothing: s1 stays open, one more site (s2) fits a budget of 1.
   const auto existing =
@@ -267,10 +267,10 @@ TEST(CliPlan, CapacitatedPMedian) {
   EXPECT_DOUBLE_EQ(json["result"]["objective"].get<double>(), 173.0);
   const std::string tight = write_temp("plan_cap_t.csv", "id,capacity\ns1,10\ns2,10\n");
   const auto infeasible = run(base + " --capacity " + tight);
-  ASSERT_EQ(infeasible.exit_status, 0) << infeasible.err;
+  ASSERT_EQ(infeasible.exit_status, 5) << infeasible.err;
   EXPECT_EQ(nlohmann::json::parse(infeasible.out)["result"]["status"], "infeasible");
   const auto big = run(base + " --capacity " + tight + " --mip-max-pairs 4");
-  ASSERT_EQ(big.exit_status, 0) << big.err;
+  ASSERT_EQ(big.exit_status, 6) << big.err;
   json = nlohmann::json::parse(big.out);
   EXPECT_EQ(json["result"]["status"], "unsupported");
   EXPECT_NE(json["result"]["message"].get<std::string>().find("fewer clients"), std::string::npos);
@@ -294,7 +294,7 @@ TEST(CliPlan, BudgetBeyondTheMipLimitUsesTheSwapSearch) {
   const auto broke = run(
       fmt::format("plan pmedian --matrix {} --demand {} --p 1 --site-costs {} --budget 0.5 --mip-max-pairs 4",
                   matrix, demand, costs));
-  ASSERT_EQ(broke.exit_status, 0) << broke.err;
+  ASSERT_EQ(broke.exit_status, 5) << broke.err;
   EXPECT_EQ(nlohmann::json::parse(broke.out)["result"]["status"], "infeasible");
 }
 

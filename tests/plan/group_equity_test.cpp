@@ -99,10 +99,48 @@ TEST(GroupFair, GapUnderCostCap) {
   EXPECT_DOUBLE_EQ(result.plan.objective, 2.0);
   EXPECT_NEAR(result.cost_cap.value(), 14.3, 1e-9);
   EXPECT_DOUBLE_EQ(result.efficient_objective, 9.0);
+  // CBC's exact-assignment MIP proves it: bound 2, status optimal.
+  EXPECT_NEAR(result.plan.lower_bound.value(), 2.0, 1e-6);
+  EXPECT_EQ(result.plan.status, SolveStatus::Optimal);
   options.cost_slack = 0.25;  // cap 16.25 admits D: gap 0
   result = solve_group_fair(two_groups(), options);
   EXPECT_EQ(result.plan.open, (std::vector<std::uint32_t>{3}));
   EXPECT_DOUBLE_EQ(result.plan.objective, 0.0);
+  EXPECT_EQ(result.plan.status, SolveStatus::Optimal);
+}
+
+TEST(GroupFair, GapBeyondTheMipLimitSaysItsBoundIsTrivial) {
+  GroupFairOptions options = options_for(GroupObjective::Gap);
+  options.mip_max_pairs = 0;
+  const GroupFairResult result = solve_group_fair(two_groups(), options);
+  EXPECT_EQ(result.method, "swap_search");
+  EXPECT_DOUBLE_EQ(result.plan.objective, 2.0);
+  EXPECT_DOUBLE_EQ(result.plan.lower_bound.value(), 0.0);
+  EXPECT_EQ(result.plan.status, SolveStatus::GapNotClosed);
+  EXPECT_NE(result.plan.message.find("--mip-max-pairs"), std::string::npos);
+}
+
+// The max−min gap must be judged with each client at its NEAREST open site. Rich clients r1, r2 and
+// poor client q; sites A, B, C with p = 2. Costs (r1, r2, q): A (1, 9, 9), B (9, 1, 9), C (9, 9, 3).
+// Plans: AB → rich mean 1, poor 9, gap 8 (total 11, the p-median); AC, BC → rich (1 + 9)/2 = 5, poor 3,
+// gap 2 (total 13). A free assignment (ReVelle–Swain x_ij) could keep AB and send r1 to B and r2 to A:
+// rich mean 9 = poor mean 9, "gap 0" at total 27 ≤ the cap 33 — a plan nobody would live in.
+TEST(GroupFair, GapUsesTheNearestOpenSite) {
+  CostMatrix cost(3, 3);
+  const std::vector<std::vector<float>> rows{{1, 9, 9}, {9, 1, 9}, {9, 9, 3}};
+  for (std::size_t i = 0; i < 3; ++i) {
+    for (std::size_t j = 0; j < 3; ++j) cost.at(i, j) = rows[i][j];
+  }
+  PlanInstance instance = make_instance(std::move(cost));
+  instance.group = {0, 0, 1};
+  instance.group_labels = {"rich", "poor"};
+  GroupFairOptions options = options_for(GroupObjective::Gap);
+  options.p = 2;
+  options.cost_slack = 2.0;
+  const GroupFairResult result = solve_group_fair(instance, options);
+  EXPECT_DOUBLE_EQ(result.efficient_total, 11.0);
+  EXPECT_DOUBLE_EQ(result.plan.objective, 2.0);
+  EXPECT_NEAR(result.plan.lower_bound.value(), 2.0, 1e-6);
   EXPECT_EQ(result.plan.status, SolveStatus::Optimal);
 }
 
@@ -163,6 +201,121 @@ RC_GTEST_PROP(GroupFair, RawlsMatchesBruteForceAndBoundsHold, ()) {
   const GroupFairResult heuristic = solve_group_fair(instance, options);
   RC_ASSERT(heuristic.plan.objective >= optimum - 1e-9);
   RC_ASSERT(heuristic.plan.lower_bound.value() <= optimum + 1e-6);
+}
+
+// Random instance: n clients in three groups, m sites, integer costs 1–20, demand 1–5, site costs 1–9.
+PlanInstance random_grouped(Rng& rng, std::size_t n, std::size_t m) {
+  CostMatrix cost(n, m);
+  for (float& c : cost.values) c = static_cast<float>(1 + rng.uniform_index(20));
+  PlanInstance instance = make_instance(std::move(cost));
+  instance.group_labels = {"a", "b", "c"};
+  instance.group.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    instance.group[i] = static_cast<std::uint32_t>(i % 3);
+    instance.demand[i] = static_cast<double>(1 + rng.uniform_index(5));
+  }
+  instance.site_cost.resize(m);
+  for (double& c : instance.site_cost) c = static_cast<double>(1 + rng.uniform_index(9));
+  return instance;
+}
+
+// Best primary objective over all p-subsets that fit the budget and `admissible` (minimised; Coverage
+// is negated by the caller's objective value).
+template <typename Admissible>
+double brute_force(const PlanInstance& instance, std::size_t p, std::optional<double> budget,
+                   GroupObjective objective, std::optional<double> radius, Admissible admissible) {
+  const std::size_t m = instance.candidate_count();
+  double best = std::numeric_limits<double>::infinity();
+  for (std::uint32_t mask = 0; mask < (1U << m); ++mask) {
+    if (static_cast<std::size_t>(__builtin_popcount(mask)) != p) continue;
+    std::vector<std::uint32_t> open;
+    double spend = 0.0;
+    for (std::uint32_t j = 0; j < m; ++j) {
+      if ((mask >> j & 1U) == 0U) continue;
+      open.push_back(j);
+      spend += instance.site_cost[j];
+    }
+    if (budget && spend > *budget) continue;
+    const Evaluation evaluation = evaluate_plan(instance, open);
+    if (!admissible(evaluation)) continue;
+    const double value = group_objective_value(instance, evaluation, objective, radius);
+    best = std::min(best, objective == GroupObjective::Coverage ? -value : value);
+  }
+  return best;
+}
+
+// The gap objective (exact-assignment MIP) equals brute force over nearest-site plans under the cost cap,
+// its bound never exceeds the optimum, and the swap search alone never beats it.
+RC_GTEST_PROP(GroupFair, GapMatchesBruteForce, ()) {
+  const auto seed = *rc::gen::inRange<std::uint64_t>(0, 1000000);
+  Rng rng(seed);
+  PlanInstance instance = random_grouped(rng, 6 + rng.uniform_index(5), 4 + rng.uniform_index(4));
+  GroupFairOptions options;
+  options.objective = GroupObjective::Gap;
+  options.p = 1 + rng.uniform_index(2);
+  options.cost_slack = 0.05 * static_cast<double>(rng.uniform_index(6));
+  options.time_limit_seconds = 20;
+  const GroupFairResult exact = solve_group_fair(instance, options);
+  const double cap = exact.cost_cap.value();
+  const double optimum = brute_force(instance, options.p, std::nullopt, GroupObjective::Gap, std::nullopt,
+                                     [&](const Evaluation& e) { return e.total_cost <= cap * (1 + 1e-12); });
+  RC_LOG() << "objective " << exact.plan.objective << " bound " << exact.plan.lower_bound.value_or(-1)
+           << " optimum " << optimum << " method " << exact.method << " status "
+           << status_name(exact.plan.status) << " message " << exact.plan.message << "\n";
+  RC_ASSERT(exact.plan.status == SolveStatus::Optimal);
+  RC_ASSERT(std::abs(exact.plan.objective - optimum) <= 1e-6 * std::max(1.0, optimum));
+  RC_ASSERT(exact.total_cost <= cap * (1 + 1e-9));
+  options.mip_max_pairs = 0;
+  const GroupFairResult heuristic = solve_group_fair(instance, options);
+  RC_ASSERT(heuristic.plan.objective >= optimum - 1e-9);
+  RC_ASSERT(heuristic.total_cost <= cap * (1 + 1e-9));
+}
+
+// Every group objective under an opening-cost budget: CBC reaches the brute-force optimum among the
+// plans that fit; the swap search (no MIP) stays within the budget and never beats that optimum.
+RC_GTEST_PROP(GroupFair, BudgetIsRespectedByEveryObjective, ()) {
+  const auto seed = *rc::gen::inRange<std::uint64_t>(0, 1000000);
+  Rng rng(seed);
+  PlanInstance instance = random_grouped(rng, 6 + rng.uniform_index(4), 5 + rng.uniform_index(3));
+  const std::size_t p = 1 + rng.uniform_index(2);
+  const double budget = static_cast<double>(3 * p + rng.uniform_index(6));
+  const auto objective = static_cast<GroupObjective>(rng.uniform_index(3));
+  GroupFairOptions options;
+  options.objective = objective;
+  options.p = p;
+  options.budget = budget;
+  options.radius = 8.0;
+  options.cost_slack = 0.2;
+  options.time_limit_seconds = 20;
+  const GroupFairResult exact = solve_group_fair(instance, options);
+  if (exact.plan.status == SolveStatus::Infeasible) {
+    // Only when the p cheapest sites exceed the budget.
+    std::vector<double> costs = instance.site_cost;
+    std::sort(costs.begin(), costs.end());
+    double cheapest = 0.0;
+    for (std::size_t k = 0; k < p; ++k) cheapest += costs[k];
+    RC_ASSERT(cheapest > budget);
+    return;
+  }
+  const auto fits = [&](const std::vector<std::uint32_t>& open) {
+    double spend = 0.0;
+    for (const std::uint32_t j : open) spend += instance.site_cost[j];
+    return spend <= budget + 1e-9;
+  };
+  RC_ASSERT(fits(exact.plan.open));
+  RC_ASSERT(fits(exact.efficient.open));
+  const std::optional<double> cap = exact.cost_cap;
+  const double optimum =
+      brute_force(instance, p, budget, objective, options.radius,
+                  [&](const Evaluation& e) { return !cap || e.total_cost <= *cap * (1 + 1e-12); });
+  const double found = objective == GroupObjective::Coverage ? -exact.plan.objective : exact.plan.objective;
+  RC_ASSERT(std::abs(found - optimum) <= 1e-6 * std::max(1.0, std::abs(optimum)));
+  options.mip_max_pairs = 0;
+  const GroupFairResult heuristic = solve_group_fair(instance, options);
+  RC_ASSERT(fits(heuristic.plan.open));
+  const double searched =
+      objective == GroupObjective::Coverage ? -heuristic.plan.objective : heuristic.plan.objective;
+  RC_ASSERT(searched >= optimum - 1e-9);
 }
 
 }  // namespace
