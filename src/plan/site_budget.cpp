@@ -35,8 +35,9 @@ std::optional<std::string> check_site_budget(const PlanInstance& instance, std::
   double cheapest = 0.0;
   for (std::size_t k = 0; k < p; ++k) cheapest += costs[k];
   if (cheapest <= budget * (1.0 + kBudgetTolerance)) return std::nullopt;
-  return fmt::format("the budget {} is below {}, the cost of the {} cheapest new sites: no plan fits the budget",
-                     budget, cheapest, p);
+  return fmt::format(
+      "the budget {} is below {}, the cost of the {} cheapest new sites: no plan fits the budget", budget,
+      cheapest, p);
 }
 
 double new_site_spend(const PlanInstance& instance, std::span<const std::uint32_t> open) {
@@ -54,7 +55,9 @@ SpendTracker::SpendTracker(const PlanInstance& instance, std::optional<double> b
       budget_(budget),
       is_fixed_(fixed_mask(instance.candidate_count(), instance.fixed_open)) {}
 
-void SpendTracker::reset(std::span<const std::uint32_t> open) { spent_ = new_site_spend(instance_, open); }
+void SpendTracker::reset(std::span<const std::uint32_t> open) {
+  spent_ = new_site_spend(instance_, open);
+}
 
 double SpendTracker::cost_of(std::uint32_t site) const noexcept {
   if (instance_.site_cost.empty() || is_fixed_[site] != 0U) return 0.0;
@@ -66,9 +69,13 @@ bool SpendTracker::swap_fits(std::uint32_t in, std::uint32_t out) const noexcept
   return spent_ - cost_of(out) + cost_of(in) <= *budget_ * (1.0 + kBudgetTolerance);
 }
 
-void SpendTracker::swap(std::uint32_t in, std::uint32_t out) noexcept { spent_ += cost_of(in) - cost_of(out); }
+void SpendTracker::swap(std::uint32_t in, std::uint32_t out) noexcept {
+  spent_ += cost_of(in) - cost_of(out);
+}
 
-bool SpendTracker::fits() const noexcept { return !budget_ || spent_ <= *budget_ * (1.0 + kBudgetTolerance); }
+bool SpendTracker::fits() const noexcept {
+  return !budget_ || spent_ <= *budget_ * (1.0 + kBudgetTolerance);
+}
 
 namespace detail {
 void add_budget_entry(const PlanInstance& instance, int budget_row, std::size_t j, bool fixed_site,

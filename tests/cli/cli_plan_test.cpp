@@ -252,6 +252,79 @@ TEST(CliPlan, SiteCostsUnderABudget) {
   EXPECT_EQ(missing.exit_status, 2);
 }
 
+TEST(CliPlan, EveryModelTakesTheBudget) {
+  // s1 costs 5 to open, s2 1; a budget of 2 buys s2 only.
+  const std::string matrix = write_temp("plan_all_m.csv", kMatrix);
+  const std::string demand = write_temp("plan_all_d.csv", kDemand);
+  const std::string costs = write_temp("plan_all_c.csv", "id,cost\ns1,5\ns2,1\n");
+  const std::string base = fmt::format("--matrix {} --demand {} --site-costs {}", matrix, demand, costs);
+  // p-center: s1 has radius 10, s2 radius 9 — but under budget 2 the answer is s2 either way; budget 0.5
+  // buys nothing.
+  auto r = run("plan pcenter --p 1 --budget 2 " + base);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["result"]["open_sites"], nlohmann::json::array({"s2"}));
+  EXPECT_EQ(json["result"]["objective"], 9.0);
+  EXPECT_EQ(run("plan pcenter --p 1 --budget 0.5 " + base).exit_status, 5);
+  // LSCP with opening costs: the cheapest cover within 10 is s2 alone (cost 1, not s1 at 5).
+  r = run("plan lscp --radius 10 " + base);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["result"]["open_sites"], nlohmann::json::array({"s2"}));
+  EXPECT_EQ(json["result"]["objective"], 1.0);
+  r = run("plan lscp --radius 10 --budget 0.5 " + base);
+  EXPECT_EQ(r.exit_status, 5);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["result"]["status"], "infeasible");
+  // Fair objectives and Kolm–Pollak: the budget holds for the fair plan and the p-median reference.
+  for (const std::string objective : {"rawls", "gap", "kolm-pollak"}) {
+    r = run(fmt::format("plan fair --objective {} --groups band --p 1 --budget 2 {}", objective, base));
+    ASSERT_EQ(r.exit_status, 0) << objective << ": " << r.err;
+    json = nlohmann::json::parse(r.out);
+    EXPECT_EQ(json["result"]["open_sites"], nlohmann::json::array({"s2"})) << objective;
+    EXPECT_EQ(json["options"]["budget"], 2.0);
+  }
+}
+
+TEST(CliPlan, GapObjectiveIsCertified) {
+  // p = 1: s1 → urban mean 1.5, rural 9.5 (gap 8, total 49); s2 → urban 8.5, rural 1.5 (gap 7, total
+  // 173). A slack of 5 lets s2 in (cap 294): gap 7, proven by CBC's bound.
+  const std::string matrix = write_temp("plan_gap_m.csv", kMatrix);
+  const std::string demand = write_temp("plan_gap_d.csv", kDemand);
+  const auto r =
+      run(fmt::format("plan fair --objective gap --groups band --p 1 --cost-slack 5 --matrix {} "
+                      "--demand {}",
+                      matrix, demand));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["result"]["status"], "optimal");
+  EXPECT_DOUBLE_EQ(json["result"]["objective"].get<double>(), 7.0);
+  EXPECT_NEAR(json["result"]["lower_bound"].get<double>(), 7.0, 1e-6);
+  EXPECT_EQ(json["result"]["gap"], 0.0);
+  EXPECT_EQ(json["result"]["fairness"]["pmedian_objective"], 8.0);
+}
+
+TEST(CliPlan, SingleSourceCapacities) {
+  // p = 2 (both open), s1 serves at most 15 of a and b's 20. Split: a → s1, b half s1 half s2:
+  // 10 + 10 + 40 + 1 + 2 = 63. Single source: b → s2: 10 + 80 + 1 + 2 = 93.
+  const std::string matrix = write_temp("plan_ss_m.csv", kMatrix);
+  const std::string demand = write_temp("plan_ss_d.csv", kDemand);
+  const std::string capacity = write_temp("plan_ss_c.csv", "id,capacity\ns1,15\ns2,100\n");
+  const std::string base =
+      fmt::format("plan pmedian --matrix {} --demand {} --p 2 --capacity {}", matrix, demand, capacity);
+  auto r = run(base);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NEAR(nlohmann::json::parse(r.out)["result"]["objective"].get<double>(), 63.0, 1e-6);
+  r = run(base + " --single-source");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(json["result"]["objective"].get<double>(), 93.0, 1e-6);
+  EXPECT_NEAR(json["result"]["total_cost"].get<double>(), 93.0, 1e-6);  // the plan's assignment, not nearest
+  EXPECT_EQ(json["options"]["single_source"], true);
+  r = run(base + " --single-source --format csv");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("b,all,10,s2,8"), std::string::npos) << r.out;
+}
+
 TEST(CliPlan, CapacitatedPMedian) {
   // p = 1, demand 22: s1 can serve only 15, so s2 (173) is the only feasible plan; capacity 10 each is
   // infeasible; a limit of 4 client–site pairs makes the 8-pair instance unsupported.

@@ -4,10 +4,12 @@
 #include "core/error.hpp"
 #include "plan/budget_pmedian.hpp"
 #include "plan/covering.hpp"
+#include "plan/equity.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -226,6 +228,167 @@ RC_GTEST_PROP(BudgetSwapSearch, FeasibleAndBoundedByBruteForce, ()) {
   RC_ASSERT(spend <= budget + 1e-9);
   RC_ASSERT(heuristic.open.size() == p);
   if (heuristic.lower_bound) RC_ASSERT(*heuristic.lower_bound <= optimum + 1e-6);
+}
+
+TEST(SiteCapacity, SingleSourcingServesEachClientFromOneSite) {
+  // Sites A, B with capacity 3, both open (p = 2). c1 (demand 2): A 0, B 10; c2 (demand 2): A 1, B 5.
+  // Split: c1 → A, c2 half A (1), half B (5): 0 + 1 + 5 = 6. Single source: c2 cannot join c1 at A
+  // (load 4 > 3): c2 → B, 2 × 5 = 10 (c1 → B, c2 → A costs 22).
+  CostMatrix cost(2, 2);
+  cost.at(0, 0) = 0;
+  cost.at(0, 1) = 10;
+  cost.at(1, 0) = 1;
+  cost.at(1, 1) = 5;
+  PlanInstance instance = make_instance(std::move(cost));
+  instance.demand = {2, 2};
+  instance.site_capacity = {3, 3};
+  ExactOptions options;
+  const PlanSolution split = solve_pmedian_exact(instance, 2, options);
+  EXPECT_NEAR(split.objective, 6.0, 1e-6);
+  EXPECT_NEAR(evaluate_solution(instance, split).assigned_cost[1], 3.0, 1e-6);  // share-weighted mean
+  options.single_source = true;
+  const PlanSolution single = solve_pmedian_exact(instance, 2, options);
+  EXPECT_EQ(single.status, SolveStatus::Optimal);
+  EXPECT_NEAR(single.objective, 10.0, 1e-6);
+  EXPECT_DOUBLE_EQ(brute_force(instance, 2, std::nullopt), 10.0);
+  EXPECT_EQ(single.assignment, (std::vector<std::uint32_t>{0, 1}));
+  // Per-client costs follow the plan's assignment, not the nearest open site (c2's nearest is A at 1).
+  const Evaluation evaluation = evaluate_solution(instance, single);
+  EXPECT_FLOAT_EQ(evaluation.assigned_cost[1], 5.0F);
+  EXPECT_DOUBLE_EQ(evaluation.total_cost, 10.0);
+}
+
+RC_GTEST_PROP(SiteCapacity, SingleSourceEqualsBruteForce, ()) {
+  const auto n = *rc::gen::inRange<std::size_t>(2, 6);
+  const auto m = *rc::gen::inRange<std::size_t>(2, 5);
+  const auto p = *rc::gen::inRange<std::size_t>(1, m + 1);
+  CostMatrix cost(n, m);
+  for (auto& c : cost.values) c = static_cast<float>(*rc::gen::inRange(0, 30));
+  PlanInstance instance = make_instance(std::move(cost));
+  for (auto& d : instance.demand) d = static_cast<double>(*rc::gen::inRange(1, 5));
+  instance.site_capacity.resize(m);
+  for (auto& c : instance.site_capacity) c = static_cast<double>(*rc::gen::inRange(2, 12));
+  ExactOptions options;
+  options.single_source = true;
+  const PlanSolution single = solve_pmedian_exact(instance, p, options);
+  const double optimum = brute_force(instance, p, std::nullopt);
+  if (std::isinf(optimum)) {
+    RC_ASSERT(single.status == SolveStatus::Infeasible);
+    return;
+  }
+  RC_ASSERT(single.status == SolveStatus::Optimal);
+  RC_ASSERT(std::abs(single.objective - optimum) < 1e-6);
+  options.single_source = false;
+  RC_ASSERT(solve_pmedian_exact(instance, p, options).objective <= optimum + 1e-6);
+}
+
+TEST(SiteBudget, CheapestCoverAndItsBudget) {
+  // Radius 1 on the line: {0 or 1}, {5 or 6} and {20} must each hold a site. Costs 1, 5, 5, 1, 2: the
+  // cheapest cover is {0, 6, 20} at 4 (fewest sites is 3 either way).
+  PlanInstance instance = line_instance();
+  ExactOptions options;
+  EXPECT_DOUBLE_EQ(solve_lscp(instance, 1.0, options).objective, 3.0);
+  instance.site_cost = {1, 5, 5, 1, 2};
+  const PlanSolution cheapest = solve_lscp(instance, 1.0, options);
+  EXPECT_EQ(cheapest.status, SolveStatus::Optimal);
+  EXPECT_DOUBLE_EQ(cheapest.objective, 4.0);
+  EXPECT_EQ(cheapest.open, (std::vector<std::uint32_t>{0, 3, 4}));
+  options.budget = 4.0;
+  EXPECT_EQ(solve_lscp(instance, 1.0, options).status, SolveStatus::Optimal);
+  options.budget = 3.5;
+  const PlanSolution broke = solve_lscp(instance, 1.0, options);
+  EXPECT_EQ(broke.status, SolveStatus::Infeasible);
+  EXPECT_NE(broke.message.find("budget"), std::string::npos);
+  // An existing site costs nothing: with 20 open, the cover costs 2.
+  instance.fixed_open = {4};
+  options.budget = 2.0;
+  const PlanSolution existing = solve_lscp(instance, 1.0, options);
+  EXPECT_EQ(existing.status, SolveStatus::Optimal);
+  EXPECT_DOUBLE_EQ(existing.objective, 2.0);
+}
+
+// Smallest radius over the p-subsets of the free sites within the budget (existing sites added).
+double brute_force_pcenter(const PlanInstance& instance, std::size_t p, std::optional<double> budget) {
+  const std::size_t m = instance.candidate_count();
+  double best = std::numeric_limits<double>::infinity();
+  for (std::uint32_t mask = 0; mask < (1U << m); ++mask) {
+    if (static_cast<std::size_t>(__builtin_popcount(mask)) != p) continue;
+    std::vector<std::uint32_t> open(instance.fixed_open.begin(), instance.fixed_open.end());
+    double spend = 0.0;
+    bool overlaps = false;
+    for (std::uint32_t j = 0; j < m; ++j) {
+      if ((mask >> j & 1U) == 0U) continue;
+      overlaps = overlaps || std::find(instance.fixed_open.begin(), instance.fixed_open.end(), j) !=
+                                 instance.fixed_open.end();
+      open.push_back(j);
+      spend += instance.site_cost.empty() ? 0.0 : instance.site_cost[j];
+    }
+    if (overlaps || (budget && spend > *budget)) continue;
+    best = std::min(best, evaluate_plan(instance, open).max_cost);
+  }
+  return best;
+}
+
+TEST(SiteBudget, PCenterUnderBudget) {
+  // p = 2: {1, 20} or {5, 20} give radius 5. The site at 20 costs 10: with a budget of 5 the best pair
+  // leaves the client at 20 14 from site 6: radius 14.
+  PlanInstance instance = line_instance();
+  instance.site_cost = {1, 1, 1, 1, 10};
+  ExactOptions options;
+  EXPECT_DOUBLE_EQ(solve_pcenter(instance, 2, options).objective, 5.0);
+  options.budget = 5.0;
+  const PlanSolution solution = solve_pcenter(instance, 2, options);
+  EXPECT_EQ(solution.status, SolveStatus::Optimal);
+  EXPECT_DOUBLE_EQ(solution.objective, 14.0);
+  EXPECT_DOUBLE_EQ(brute_force_pcenter(instance, 2, 5.0), 14.0);
+  EXPECT_EQ(solution.open.size(), 2U);
+  options.budget = 11.0;
+  EXPECT_DOUBLE_EQ(solve_pcenter(instance, 2, options).objective, 5.0);
+  options.budget = 1.5;
+  EXPECT_EQ(solve_pcenter(instance, 2, options).status, SolveStatus::Infeasible);
+}
+
+RC_GTEST_PROP(SiteBudget, PCenterUnderBudgetEqualsBruteForce, ()) {
+  const auto n = *rc::gen::inRange<std::size_t>(2, 8);
+  const auto m = *rc::gen::inRange<std::size_t>(2, 7);
+  const auto p = *rc::gen::inRange<std::size_t>(1, m);
+  CostMatrix cost(n, m);
+  for (auto& c : cost.values) c = static_cast<float>(*rc::gen::inRange(0, 30));
+  PlanInstance instance = make_instance(std::move(cost));
+  instance.site_cost.resize(m);
+  for (auto& c : instance.site_cost) c = static_cast<double>(*rc::gen::inRange(0, 10));
+  const double budget = static_cast<double>(*rc::gen::inRange(0, 30));
+  ExactOptions options;
+  options.budget = budget;
+  const PlanSolution solution = solve_pcenter(instance, p, options);
+  const double optimum = brute_force_pcenter(instance, p, budget);
+  if (std::isinf(optimum)) {
+    RC_ASSERT(solution.status == SolveStatus::Infeasible);
+    return;
+  }
+  RC_ASSERT(solution.status == SolveStatus::Optimal);
+  RC_ASSERT(solution.objective == optimum);
+  RC_ASSERT(solution.open.size() == p);
+  double spend = 0.0;
+  for (const std::uint32_t j : solution.open) spend += instance.site_cost[j];
+  RC_ASSERT(spend <= budget + 1e-9);
+}
+
+TEST(SiteBudget, KolmPollakUnderBudget) {
+  PlanInstance instance = line_instance();
+  instance.site_cost = {1, 1, 1, 1, 10};
+  PMedianOptions options;
+  options.p = 2;
+  SiteConstraints constraints;
+  constraints.budget = 5.0;
+  const FairResult result = solve_kolm_pollak(instance, options, 1.0, constraints);
+  for (const std::uint32_t j : result.plan.open) EXPECT_NE(j, 4U);
+  for (const std::uint32_t j : result.efficient.open) EXPECT_NE(j, 4U);
+  EXPECT_DOUBLE_EQ(result.efficient_total, 16.0);  // the budgeted p-median optimum (above)
+  ASSERT_TRUE(result.plan.lower_bound.has_value());
+  EXPECT_LE(*result.plan.lower_bound, result.plan.objective + 1e-9);
+  instance.site_capacity = {3, 3, 3, 3, 3};
+  EXPECT_EQ(solve_kolm_pollak(instance, options, 1.0, constraints).plan.status, SolveStatus::Unsupported);
 }
 
 }  // namespace
