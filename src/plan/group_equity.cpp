@@ -62,6 +62,29 @@ Active active_clients(const PlanInstance& instance) {
   return a;
 }
 
+// Each active client's cost to its nearest existing site (kUnreachable without one): a site farther away
+// never serves it, so the MIPs leave those pairs out.
+std::vector<float> nearest_existing(const PlanInstance& instance, const Active& a) {
+  std::vector<float> nearest(a.client.size(), kUnreachable);
+  for (std::size_t k = 0; k < a.client.size(); ++k) {
+    for (const std::uint32_t j : instance.fixed_open) {
+      nearest[k] = std::min(nearest[k], instance.cost.at(a.client[k], j));
+    }
+  }
+  return nearest;
+}
+
+// Client–site pairs the MIPs need: reachable and no farther than the client's nearest existing site.
+std::size_t mip_pairs(const PlanInstance& instance, const Active& a) {
+  const std::vector<float> cutoff = nearest_existing(instance, a);
+  std::size_t pairs = 0;
+  for (std::size_t k = 0; k < a.client.size(); ++k) {
+    for (const float c : instance.cost.row(a.client[k]))
+      pairs += c != kUnreachable && c <= cutoff[k] ? 1U : 0U;
+  }
+  return pairs;
+}
+
 // Scores per-client costs on the chosen objective.
 class Scorer {
  public:
@@ -318,10 +341,12 @@ MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, const Scorer
   for (std::size_t g = 0; g < groups; ++g) {
     if (a.group_demand[g] > 0.0 && scorer.in_focus(g)) group_row[g] = model.add_row(-1e30, 0.0);
   }
+  const std::vector<float> cutoff = nearest_existing(instance, a);
   std::vector<int> link_row(n * m, -1);
   for (std::size_t k = 0; k < n; ++k) {
     for (std::size_t j = 0; j < m; ++j) {
-      if (instance.cost.at(a.client[k], j) != kUnreachable) link_row[k * m + j] = model.add_row(-1e30, 0.0);
+      const float c = instance.cost.at(a.client[k], j);
+      if (c != kUnreachable && c <= cutoff[k]) link_row[k * m + j] = model.add_row(-1e30, 0.0);
     }
   }
   const std::vector<std::uint8_t> is_fixed = fixed_mask(m, instance.fixed_open);
@@ -728,7 +753,7 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
     bound = outcome.bound;
     mip_proven = outcome.proven;
   };
-  const bool small = a.client.size() * instance.candidate_count() <= options.mip_max_pairs;
+  const bool small = mip_pairs(instance, a) <= options.mip_max_pairs;
   if (options.objective == GroupObjective::Rawls) {
     if (small && Clock::now() < deadline) {
       consider_mip(rawls_mip(instance, a, scorer, p_total, options.budget, key.primary, deadline));

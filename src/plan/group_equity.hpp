@@ -34,13 +34,15 @@ enum class GroupObjective : std::uint8_t { Rawls, Coverage, Gap };
 
 struct GroupFairOptions {
   GroupObjective objective = GroupObjective::Rawls;
-  std::size_t p = 1;                  // new sites (existing ones stay open)
-  std::uint64_t seed = 1;             // shakes of the swap search
-  double time_limit_seconds = 60;     // whole solve (p-median reference + fair plan)
-  double target_gap = 1e-3;           // status gap_closed at or below this
-  std::optional<double> radius;       // Coverage: required (cost units)
-  double cost_slack = 0.10;           // Gap: total cost cap relative to the p-median
-  std::size_t mip_max_pairs = 40000;  // CBC when active clients × candidates ≤ this
+  std::size_t p = 1;               // new sites (existing ones stay open)
+  std::uint64_t seed = 1;          // shakes of the swap search
+  double time_limit_seconds = 60;  // whole solve (p-median reference + fair plan)
+  double target_gap = 1e-3;        // status gap_closed at or below this
+  std::optional<double> radius;    // Coverage: required (cost units)
+  double cost_slack = 0.10;        // Gap: total cost cap relative to the p-median
+  // CBC when the client–site pairs the MIP needs (reachable, no farther than the nearest existing site)
+  // are at most this many.
+  std::size_t mip_max_pairs = 40000;
   // Opening-cost budget: Σ site_cost over the new sites ≤ budget (needs instance.site_cost); the p-median
   // reference plan, the swap search and the MIPs all respect it.
   std::optional<double> budget;
