@@ -56,7 +56,7 @@ struct GroupFairResult {
   // (maximised: plan.maximize, lower_bound holds an upper bound); Gap = max − min group mean cost.
   PlanSolution plan;
   PlanSolution efficient;            // the plain p-median plan (reference)
-  std::string method;                // "cbc" or "swap_search"
+  std::string method;                // who found the plan: "swap_search", "cbc" or "lagrangian_dual"
   double total_cost = 0.0;           // Σ w c of the fair plan
   double efficient_total = 0.0;      // Σ w c of the p-median plan
   double price_of_fairness = 0.0;    // (total_cost − efficient_total) / efficient_total
