@@ -415,15 +415,23 @@ class LagrangianBound {
     for (std::size_t j = 0; j < pr.m; ++j) state_[j] = pr.fixed[j] != 0U ? 1 : 0;
   }
 
-  void init(const SwapEngine& best) {
+  void init(const SwapEngine& best) { init(best.open()); }
+  void init(const std::vector<std::uint32_t>& open) {
     // Start from each client's cost in the best plan: L(u) is then close to it from below.
     for (std::size_t i = 0; i < pr_.clients; ++i) {
       float d = pr_.big;
-      for (const std::uint32_t j : best.open()) d = std::min(d, pr_.row(i)[j]);
+      for (const std::uint32_t j : open) d = std::min(d, pr_.row(i)[j]);
       u_[i] = pr_.w[i] * d;
     }
     best_u_ = u_;
     lambda_ = 2.0;
+  }
+
+  // Also relaxes a knapsack row Σ_j a_j y_j ≤ limit (an opening-cost budget, scaled to O(1)) with a
+  // multiplier μ ≥ 0: L(u, μ) = Σ u + Σ_{chosen} (ρ_j + μ a_j) − μ limit.
+  void relax_knapsack(std::vector<double> weight, double limit) {
+    knapsack_ = std::move(weight);
+    knapsack_limit_ = limit;
   }
 
   // One subgradient step against upper bound `ub`; returns L(u) before the step.
@@ -522,9 +530,17 @@ class LagrangianBound {
       g_[i] = 1.0 - count;
       norm += g_[i] * g_[i];
     }
+    double g_mu = 0.0;
+    if (!knapsack_.empty()) {
+      for (std::size_t j = 0; j < pr_.m; ++j) g_mu += open_[j] != 0U ? knapsack_[j] : 0.0;
+      g_mu -= knapsack_limit_;
+      if (mu_ <= 0.0 && g_mu < 0.0) g_mu = 0.0;  // projected: μ stays at 0 while the row is slack
+      norm += g_mu * g_mu;
+    }
     if (norm == 0.0) return false;
     const double t = lambda_ * std::max(ub - value, 1e-9 * std::abs(ub)) / norm;
     for (std::size_t i = 0; i < pr_.clients; ++i) u_[i] = std::max(0.0, u_[i] + t * g_[i]);
+    mu_ = std::max(0.0, mu_ + t * g_mu);
     return true;
   }
 
@@ -543,7 +559,7 @@ class LagrangianBound {
 
   double evaluate() {
     std::fill(rho_.begin(), rho_.end(), 0.0);
-    double value = 0.0;
+    double value = knapsack_.empty() ? 0.0 : -mu_ * knapsack_limit_;
     for (std::size_t i = 0; i < pr_.clients; ++i) {
       value += u_[i];
       const double ui = u_[i];
@@ -553,6 +569,9 @@ class LagrangianBound {
         const double reduced = wi * c - ui;
         if (reduced < 0.0) rho_[j] += reduced;
       });
+    }
+    if (!knapsack_.empty()) {
+      for (std::size_t j = 0; j < pr_.m; ++j) rho_[j] += mu_ * knapsack_[j];
     }
     std::fill(open_.begin(), open_.end(), 0);
     order_.clear();
@@ -593,6 +612,9 @@ class LagrangianBound {
   std::vector<std::int8_t> state_;
   std::vector<std::uint32_t> order_;
   double rho_in_max_ = 0.0, rho_out_min_ = 0.0;
+  std::vector<double> knapsack_;  // per site (empty: no knapsack row)
+  double knapsack_limit_ = 0.0;
+  double mu_ = 0.0;
   double lambda_ = 2.0;
   double best_ = -std::numeric_limits<double>::infinity();
   int stall_ = 0;
@@ -846,6 +868,34 @@ PlanSolution solve_pmedian(const PlanInstance& instance, const PMedianOptions& o
   }
   solution.seconds = seconds_since(start);
   return solution;
+}
+
+double pmedian_budget_lower_bound(const PlanInstance& instance, std::size_t p, double budget,
+                                  const std::vector<std::uint32_t>& start, double upper, double seconds) {
+  instance.validate();
+  const Problem pr = make_problem(instance, p);
+  if (pr.clients == 0) return 0.0;
+  // Scale the row so that its subgradient is O(1) like the assignment rows': a_j = cost_j / scale.
+  double scale = budget;
+  for (std::size_t j = 0; j < pr.m; ++j) {
+    if (pr.fixed[j] == 0U) scale = std::max(scale, instance.site_cost[j]);
+  }
+  if (!(scale > 0.0)) return -std::numeric_limits<double>::infinity();  // every site free: no row to relax
+  std::vector<double> weight(pr.m, 0.0);
+  for (std::size_t j = 0; j < pr.m; ++j) {
+    if (pr.fixed[j] == 0U) weight[j] = instance.site_cost[j] / scale;
+  }
+  LagrangianBound lagrangian(pr);
+  lagrangian.relax_knapsack(std::move(weight), budget / scale);
+  lagrangian.init(start);
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(std::max(0.0, seconds)));
+  double best = -std::numeric_limits<double>::infinity();
+  for (std::size_t step = 0; step < 20000 && lagrangian.lambda() > 1e-6; ++step) {
+    best = std::max(best, lagrangian.step(upper));
+    if (best >= upper || (step % 16 == 15 && Clock::now() > deadline)) break;
+  }
+  return best;
 }
 
 }  // namespace equalis::plan

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace equalis::plan {
 
@@ -36,5 +37,14 @@ struct PMedianOptions {
 // says how many are unserved). Throws Error(Cancelled) if the sink asks to stop.
 [[nodiscard]] PlanSolution solve_pmedian(const PlanInstance& instance, const PMedianOptions& options,
                                          ProgressSink& progress = null_progress());
+
+// Lower bound of the p-median with an opening-cost budget (Σ site_cost over the new sites ≤ budget; needs
+// instance.site_cost): Lagrangian relaxation of the assignment constraints AND the budget row (multiplier
+// μ ≥ 0; Beasley 1993's subgradient scheme), whose site subproblem takes the p smallest ρ_j + μ a_j.
+// Tighter than dropping the budget when it binds. `start` (a plan within the budget) seeds the
+// multipliers, `upper` is its objective; stops at `seconds` or when the step size collapses.
+[[nodiscard]] double pmedian_budget_lower_bound(const PlanInstance& instance, std::size_t p, double budget,
+                                                const std::vector<std::uint32_t>& start, double upper,
+                                                double seconds);
 
 }  // namespace equalis::plan
