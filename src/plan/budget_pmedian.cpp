@@ -98,11 +98,58 @@ PlanSolution solve_pmedian_budget(const PlanInstance& instance, const PMedianOpt
   const auto out_of_time = [&] {
     return std::chrono::duration<double>(Clock::now() - start).count() > options.time_limit_seconds;
   };
-  // Multi-start: start 0 is the greedy, the others randomised greedy (uniform among the 3 best savings).
   std::vector<std::uint32_t> best_open;
   double best_total = std::numeric_limits<double>::infinity();
   std::size_t swaps = 0;
   bool timed_out = false;
+  // Keeps `open` if it is the best plan so far.
+  const auto consider = [&](const std::vector<std::uint32_t>& open) {
+    const Nearest near = nearest_two(instance, open);
+    double total = 0.0;
+    for (std::size_t i = 0; i < n; ++i) total += instance.demand[i] * near.first[i];
+    if (total >= best_total - 1e-9 * std::max(1.0, std::abs(best_total))) return false;
+    best_total = total;
+    best_open = open;
+    return true;
+  };
+  // First-improvement swap search (Teitz & Bart 1968): close a new site o, open a closed free site c,
+  // only if the spend stays within the budget; evaluated with nearest/second-nearest costs (Whitaker 1983).
+  // The first |fixed_open| entries of `open` are the existing sites.
+  const auto descend = [&](std::vector<std::uint32_t>& open, std::vector<std::uint8_t>& is_open,
+                           double& spent) {
+    bool improved = true;
+    while (improved && !timed_out) {
+      improved = false;
+      const Nearest near = nearest_two(instance, open);
+      for (std::size_t slot = instance.fixed_open.size(); slot < open.size() && !improved; ++slot) {
+        const std::uint32_t o = open[slot];
+        for (const std::uint32_t c : free_by_cost) {
+          if (is_open[c] != 0U) continue;
+          if (spent - instance.site_cost[o] + instance.site_cost[c] > budget * (1.0 + 1e-12)) continue;
+          double delta = 0.0;
+          for (std::size_t i = 0; i < n; ++i) {
+            const double to_c = capped(instance.cost.at(i, c));
+            const double without_o = near.first_site[i] == o ? near.second[i] : near.first[i];
+            delta += instance.demand[i] * (std::min(without_o, to_c) - near.first[i]);
+          }
+          if (delta < -1e-9 * std::max(1.0, std::abs(spent))) {
+            is_open[o] = 0;
+            is_open[c] = 1;
+            spent += instance.site_cost[c] - instance.site_cost[o];
+            open[slot] = c;
+            improved = true;
+            ++swaps;
+            break;
+          }
+        }
+        if (out_of_time()) {
+          timed_out = true;
+          break;
+        }
+      }
+    }
+  };
+  // Multi-start: start 0 is the greedy, the others randomised greedy (uniform among the 3 best savings).
   const std::size_t starts = std::max<std::size_t>(1, options.starts);
   ProgressTask task(progress, "budgeted p-median search", starts);
   for (std::size_t run = 0; run < starts && !timed_out; ++run) {
@@ -161,49 +208,74 @@ PlanSolution solve_pmedian_budget(const PlanInstance& instance, const PMedianOpt
         current[i] = std::min(current[i], capped(instance.cost.at(i, best)));
     }
 
-    // First-improvement swap search (Teitz & Bart 1968): close a new site o, open a closed free site c,
-    // only if the spend stays within the budget; evaluated with nearest/second-nearest costs (Whitaker 1983).
-    bool improved = true;
-    while (improved && !timed_out) {
-      improved = false;
-      const Nearest near = nearest_two(instance, open);
-      for (std::size_t slot = instance.fixed_open.size(); slot < open.size() && !improved; ++slot) {
-        const std::uint32_t o = open[slot];
-        for (const std::uint32_t c : free_by_cost) {
-          if (is_open[c] != 0U) continue;
-          if (spent - instance.site_cost[o] + instance.site_cost[c] > budget * (1.0 + 1e-12)) continue;
-          double delta = 0.0;
-          for (std::size_t i = 0; i < n; ++i) {
-            const double to_c = capped(instance.cost.at(i, c));
-            const double without_o = near.first_site[i] == o ? near.second[i] : near.first[i];
-            delta += instance.demand[i] * (std::min(without_o, to_c) - near.first[i]);
-          }
-          if (delta < -1e-9 * std::max(1.0, std::abs(spent))) {
-            is_open[o] = 0;
-            is_open[c] = 1;
-            spent += instance.site_cost[c] - instance.site_cost[o];
-            open[slot] = c;
-            improved = true;
-            ++swaps;
-            break;
-          }
-        }
-        if (out_of_time()) {
-          timed_out = true;
+    descend(open, is_open, spent);
+    consider(open);
+    task.tick();
+    if (out_of_time()) timed_out = true;
+  }
+  task.throw_if_stopped();
+
+  // Variable neighbourhood search (Hansen & Mladenović 1997): k random budget-feasible swaps of new
+  // sites, descend, keep on improvement; k cycles 1..3; stops after 50 shakes without improvement.
+  if (!timed_out && p > 0 && free_by_cost.size() > p) {
+    Rng rng(options.seed, 99);
+    std::size_t stall = 0;
+    std::size_t k = 1;
+    const std::size_t first_new = instance.fixed_open.size();
+    while (stall < 50 && !out_of_time()) {
+      std::vector<std::uint32_t> open = best_open;
+      std::vector<std::uint8_t> is_open = is_fixed;
+      for (const std::uint32_t j : open) is_open[j] = 1;
+      double spent = new_site_spend(instance, open);
+      for (std::size_t shake = 0; shake < k; ++shake) {
+        const std::size_t slot = first_new + rng.uniform_index(open.size() - first_new);
+        for (int attempt = 0; attempt < 64; ++attempt) {
+          const std::uint32_t in = free_by_cost[rng.uniform_index(free_by_cost.size())];
+          const double after = spent - instance.site_cost[open[slot]] + instance.site_cost[in];
+          if (is_open[in] != 0U || after > budget * (1.0 + 1e-12)) continue;
+          is_open[open[slot]] = 0;
+          is_open[in] = 1;
+          open[slot] = in;
+          spent = after;
           break;
         }
       }
+      descend(open, is_open, spent);
+      if (consider(open)) {
+        stall = 0;
+        k = 1;
+      } else {
+        ++stall;
+        k = k % 3 + 1;
+      }
       task.throw_if_stopped();
     }
-    const Nearest final_near = nearest_two(instance, open);
-    double total = 0.0;
-    for (std::size_t i = 0; i < n; ++i) total += instance.demand[i] * final_near.first[i];
-    if (total < best_total) {
-      best_total = total;
-      best_open = open;
-    }
-    task.tick();
-    if (out_of_time()) timed_out = true;
+  }
+
+  // The unconstrained p-median's bound (budget row dropped), and the Lagrangian bound that relaxes the
+  // budget row with its own multiplier, which is tighter when the budget binds. Its relaxed solutions
+  // that fit the budget seed the swap search (a Lagrangian heuristic).
+  double bound = relaxed.lower_bound.value_or(-std::numeric_limits<double>::infinity());
+  if (options.lower_bound && !best_open.empty()) {
+    std::vector<std::uint32_t> last_tried;
+    const auto repair = [&](const std::vector<std::uint32_t>& sites) {
+      if (sites == last_tried || timed_out) return;
+      last_tried = sites;
+      std::vector<std::uint32_t> open(instance.fixed_open.begin(), instance.fixed_open.end());
+      std::vector<std::uint8_t> is_open = is_fixed;
+      for (const std::uint32_t j : sites) {
+        if (is_fixed[j] == 0U) open.push_back(j);
+        is_open[j] = 1;
+      }
+      double spent = new_site_spend(instance, open);
+      if (spent > budget * (1.0 + 1e-12)) return;
+      descend(open, is_open, spent);
+      consider(open);
+    };
+    const double left =
+        options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
+    bound = std::max(bound, pmedian_budget_lower_bound(instance, p, budget, best_open, best_total,
+                                                       std::max(0.5, left), repair));
   }
   task.throw_if_stopped();
 
@@ -219,15 +291,6 @@ PlanSolution solve_pmedian_budget(const PlanInstance& instance, const PMedianOpt
     solution.status = SolveStatus::Infeasible;
     solution.message = fmt::format("{} clients with demand reach no open site", evaluation.unserved_clients);
   } else {
-    // The unconstrained p-median's bound (budget row dropped), and the Lagrangian bound that relaxes the
-    // budget row with its own multiplier, which is tighter when the budget binds.
-    double bound = relaxed.lower_bound.value_or(-std::numeric_limits<double>::infinity());
-    if (options.lower_bound) {
-      const double left =
-          options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
-      bound = std::max(bound, pmedian_budget_lower_bound(instance, p, budget, open, solution.objective,
-                                                         std::max(0.5, left)));
-    }
     if (std::isfinite(bound)) solution.lower_bound = std::min(bound, solution.objective);
     set_gap_status(solution, options.target_gap, false);
     if (solution.status == SolveStatus::GapNotClosed || !solution.lower_bound) {

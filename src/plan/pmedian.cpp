@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 namespace equalis::plan {
@@ -870,8 +871,10 @@ PlanSolution solve_pmedian(const PlanInstance& instance, const PMedianOptions& o
   return solution;
 }
 
-double pmedian_budget_lower_bound(const PlanInstance& instance, std::size_t p, double budget,
-                                  const std::vector<std::uint32_t>& start, double upper, double seconds) {
+double pmedian_budget_lower_bound(
+    const PlanInstance& instance, std::size_t p, double budget, const std::vector<std::uint32_t>& start,
+    double upper, double seconds,
+    const std::function<void(const std::vector<std::uint32_t>&)>& relaxed_plan) {
   instance.validate();
   const Problem pr = make_problem(instance, p);
   if (pr.clients == 0) return 0.0;
@@ -894,6 +897,10 @@ double pmedian_budget_lower_bound(const PlanInstance& instance, std::size_t p, d
   for (std::size_t step = 0; step < 20000 && lagrangian.lambda() > 1e-6; ++step) {
     best = std::max(best, lagrangian.step(upper));
     if (best >= upper || (step % 16 == 15 && Clock::now() > deadline)) break;
+    if (relaxed_plan && step % 20 == 19) {
+      const std::vector<std::uint32_t> relaxed = lagrangian.relaxed_open();
+      if (relaxed.size() == pr.p_total) relaxed_plan(relaxed);
+    }
   }
   return best;
 }

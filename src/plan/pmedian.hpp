@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace equalis::plan {
@@ -42,9 +43,12 @@ struct PMedianOptions {
 // instance.site_cost): Lagrangian relaxation of the assignment constraints AND the budget row (multiplier
 // μ ≥ 0; Beasley 1993's subgradient scheme), whose site subproblem takes the p smallest ρ_j + μ a_j.
 // Tighter than dropping the budget when it binds. `start` (a plan within the budget) seeds the
-// multipliers, `upper` is its objective; stops at `seconds` or when the step size collapses.
-[[nodiscard]] double pmedian_budget_lower_bound(const PlanInstance& instance, std::size_t p, double budget,
-                                                const std::vector<std::uint32_t>& start, double upper,
-                                                double seconds);
+// multipliers, `upper` is its objective; stops at `seconds` or when the step size collapses. Every 20
+// steps the relaxed solution's open sites (existing ones included; they may exceed the budget) go to
+// `relaxed_plan`, for a Lagrangian heuristic.
+[[nodiscard]] double pmedian_budget_lower_bound(
+    const PlanInstance& instance, std::size_t p, double budget, const std::vector<std::uint32_t>& start,
+    double upper, double seconds,
+    const std::function<void(const std::vector<std::uint32_t>&)>& relaxed_plan = {});
 
 }  // namespace equalis::plan
