@@ -191,6 +191,27 @@ TEST(CliPlan, BeloHorizonteRawlsPlanHelpsThePoorest) {
   EXPECT_EQ(unknown.exit_status, 2);
 }
 
+TEST(CliPlan, EveryModelRunsOnBeloHorizonte) {
+  // The real extract, every model: a certified plan (optimal or within the 0.1 % target) with a bound and
+  // the five income quintiles' outcomes.
+  const std::string common = fmt::format(" --matrix {} --demand {} --groups income_group --existing existing",
+                                         data("bho/matrix.csv"), data("bho/demand.csv"));
+  for (const std::string model :
+       {"pmedian --p 3", "pcenter --p 3", "mclp --p 3 --radius 15", "lscp --radius 38",
+        "fair --objective kolm-pollak --p 3", "fair --objective rawls --p 3 --focus-groups Q1,Q2",
+        "fair --objective coverage --p 3 --radius 15", "fair --objective gap --p 3"}) {
+    const auto r = run("plan " + model + common);
+    ASSERT_EQ(r.exit_status, 0) << model << ": " << r.err;
+    const auto json = nlohmann::json::parse(r.out);
+    const auto& result = json["result"];
+    EXPECT_TRUE(result["status"] == "optimal" || result["status"] == "gap_closed") << model << ": " << result;
+    EXPECT_TRUE(result.contains("lower_bound") || result.contains("upper_bound")) << model;
+    EXPECT_LE(result["gap"].get<double>(), 1e-3) << model;
+    EXPECT_EQ(result["groups"].size(), 5U) << model;
+    EXPECT_EQ(result["unserved_clients"], 0) << model;
+  }
+}
+
 TEST(CliPlan, LscpAndMclp) {
   const std::string matrix = write_temp("plan_m3.csv", kMatrix);
   const std::string demand = write_temp("plan_d3.csv", kDemand);
