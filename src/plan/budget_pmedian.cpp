@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "plan/capacitated.hpp"
 #include "plan/covering.hpp"
 #include "plan/site_budget.hpp"
 
@@ -319,12 +320,15 @@ PlanSolution solve_pmedian_constrained(const PlanInstance& instance, const PMedi
     return solve_pmedian_exact(instance, options.p, exact);
   }
   if (!capacitated) return solve_pmedian_budget(instance, options, *constraints.budget, progress);
-  // The swap search has no capacities: the capacitated model is solved by CBC only.
+  if (!constraints.budget)
+    return solve_pmedian_capacitated(instance, options, constraints.single_source, progress);
+  // Budget and capacities together are solved by CBC only.
   PlanSolution solution;
   solution.status = SolveStatus::Unsupported;
   solution.message = fmt::format(
-      "capacities are solved exactly by CBC only, for clients × candidates ≤ --mip-max-pairs ({}); this "
-      "instance has {}: use fewer clients or candidates, raise --mip-max-pairs, or drop --capacity",
+      "a budget with capacities is solved by CBC only, for clients × candidates ≤ --mip-max-pairs ({}); this "
+      "instance has {}: use fewer clients or candidates, raise --mip-max-pairs, or drop --budget or "
+      "--capacity",
       constraints.mip_max_pairs, pairs);
   return solution;
 }

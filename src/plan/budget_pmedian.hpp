@@ -31,7 +31,8 @@ struct SiteConstraints {
 
 // The p-median under `constraints`, by the fitting solver: the plain p-median (no budget, no capacity);
 // CBC (budget or capacities, clients × candidates ≤ mip_max_pairs); the budgeted swap search (budget,
-// larger); status Unsupported with the fix in the message (capacities, larger).
+// larger); the capacitated Lagrangian heuristic (capacities, larger); status Unsupported with the fix in
+// the message (budget and capacities together, larger).
 [[nodiscard]] PlanSolution solve_pmedian_constrained(const PlanInstance& instance,
                                                      const PMedianOptions& options,
                                                      const SiteConstraints& constraints,

@@ -373,7 +373,8 @@ TEST(CliPlan, SingleSourceCapacities) {
 
 TEST(CliPlan, CapacitatedPMedian) {
   // p = 1, demand 22: s1 can serve only 15, so s2 (173) is the only feasible plan; capacity 10 each is
-  // infeasible; a limit of 4 client–site pairs makes the 8-pair instance unsupported.
+  // infeasible. Past the CBC size limit (4 client–site pairs) the Lagrangian heuristic answers the same;
+  // a budget with capacities there is unsupported.
   const std::string matrix = write_temp("plan_cap_m.csv", kMatrix);
   const std::string demand = write_temp("plan_cap_d.csv", kDemand);
   const std::string base = fmt::format("plan pmedian --matrix {} --demand {} --p 1", matrix, demand);
@@ -388,9 +389,21 @@ TEST(CliPlan, CapacitatedPMedian) {
   const auto infeasible = run(base + " --capacity " + tight);
   ASSERT_EQ(infeasible.exit_status, 5) << infeasible.err;
   EXPECT_EQ(nlohmann::json::parse(infeasible.out)["result"]["status"], "infeasible");
-  const auto big = run(base + " --capacity " + tight + " --mip-max-pairs 4");
-  ASSERT_EQ(big.exit_status, 6) << big.err;
-  json = nlohmann::json::parse(big.out);
+  const std::string roomy = write_temp("plan_cap_c2.csv", "id,capacity\ns1,15\ns2,100\n");
+  for (const std::string mode : {"", " --single-source"}) {
+    const auto big = run(base + " --capacity " + roomy + " --mip-max-pairs 4" + mode);
+    ASSERT_EQ(big.exit_status, 0) << big.err;
+    json = nlohmann::json::parse(big.out);
+    EXPECT_EQ(json["result"]["open_sites"], nlohmann::json::array({"s2"})) << mode;
+    EXPECT_DOUBLE_EQ(json["result"]["objective"].get<double>(), 173.0) << mode;
+    EXPECT_LE(json["result"]["lower_bound"].get<double>(), 173.0 + 1e-9) << mode;
+  }
+  EXPECT_EQ(run(base + " --capacity " + tight + " --mip-max-pairs 4").exit_status, 5);
+  const std::string costs = write_temp("plan_cap_costs.csv", "id,cost\ns1,1\ns2,1\n");
+  const auto both =
+      run(base + " --capacity " + roomy + " --site-costs " + costs + " --budget 5 --mip-max-pairs 4");
+  ASSERT_EQ(both.exit_status, 6) << both.err;
+  json = nlohmann::json::parse(both.out);
   EXPECT_EQ(json["result"]["status"], "unsupported");
   EXPECT_NE(json["result"]["message"].get<std::string>().find("fewer clients"), std::string::npos);
 }

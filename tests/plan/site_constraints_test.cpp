@@ -3,6 +3,7 @@
 
 #include "core/error.hpp"
 #include "plan/budget_pmedian.hpp"
+#include "plan/capacitated.hpp"
 #include "plan/covering.hpp"
 #include "plan/equity.hpp"
 
@@ -284,6 +285,65 @@ RC_GTEST_PROP(SiteCapacity, SingleSourceEqualsBruteForce, ()) {
   RC_ASSERT(std::abs(single.objective - optimum) < 1e-6);
   options.single_source = false;
   RC_ASSERT(solve_pmedian_exact(instance, p, options).objective <= optimum + 1e-6);
+}
+
+TEST(CapacitatedHeuristic, FindsTheLineOptimumWithABound) {
+  // As SiteCapacity.CapacityChangesThePlan, without CBC: the optimum 16 at {0, 6} or {1, 6}.
+  PlanInstance instance = line_instance();
+  instance.site_capacity = {3, 3, 3, 3, 3};
+  PMedianOptions options;
+  options.p = 2;
+  for (const bool single : {false, true}) {
+    const PlanSolution solution = solve_pmedian_capacitated(instance, options, single);
+    EXPECT_NEAR(solution.objective, 16.0, 1e-9) << single;
+    ASSERT_TRUE(solution.lower_bound.has_value());
+    EXPECT_LE(*solution.lower_bound, 16.0 + 1e-9);
+    std::vector<double> load(5, 0.0);
+    for (std::size_t i = 0; i < 5; ++i) load[solution.assignment[i]] += 1.0;
+    for (const double l : load) EXPECT_LE(l, 3.0);
+  }
+  instance.site_capacity = {2, 2, 2, 2, 2};  // two sites hold at most 4 of the 5 clients
+  EXPECT_EQ(solve_pmedian_capacitated(instance, options, false).status, SolveStatus::Infeasible);
+}
+
+// The heuristic's plans respect the capacities and never beat CBC's optimum; its bound never exceeds it.
+RC_GTEST_PROP(CapacitatedHeuristic, FeasibleAndBoundedByCbc, ()) {
+  const auto n = *rc::gen::inRange<std::size_t>(2, 12);
+  const auto m = *rc::gen::inRange<std::size_t>(2, 7);
+  const auto p = *rc::gen::inRange<std::size_t>(1, m + 1);
+  const bool single = *rc::gen::arbitrary<bool>();
+  CostMatrix cost(n, m);
+  for (auto& c : cost.values) c = static_cast<float>(*rc::gen::inRange(0, 30));
+  PlanInstance instance = make_instance(std::move(cost));
+  for (auto& d : instance.demand) d = static_cast<double>(*rc::gen::inRange(1, 5));
+  instance.site_capacity.resize(m);
+  for (auto& c : instance.site_capacity) c = static_cast<double>(*rc::gen::inRange(2, 20));
+  ExactOptions exact;
+  exact.single_source = single;
+  const PlanSolution cbc = solve_pmedian_exact(instance, p, exact);
+  PMedianOptions options;
+  options.p = p;
+  const PlanSolution heuristic = solve_pmedian_capacitated(instance, options, single);
+  if (cbc.status == SolveStatus::Infeasible) {
+    RC_ASSERT(heuristic.status == SolveStatus::Infeasible);
+    return;
+  }
+  RC_ASSERT(cbc.status == SolveStatus::Optimal);
+  if (heuristic.status == SolveStatus::Infeasible) {
+    RC_ASSERT(single);  // the greedy may miss a tight single-source packing, never a split one
+    return;
+  }
+  RC_ASSERT(heuristic.objective >= cbc.objective - 1e-6);
+  RC_ASSERT(heuristic.lower_bound.value() <= cbc.objective + 1e-6);
+  RC_ASSERT(heuristic.open.size() == p);
+  const Evaluation evaluation = evaluate_solution(instance, heuristic);
+  RC_ASSERT(std::abs(evaluation.total_cost - heuristic.objective) <=
+            1e-4 * std::max(1.0, heuristic.objective));
+  if (single) {
+    std::vector<double> load(m, 0.0);
+    for (std::size_t i = 0; i < n; ++i) load[heuristic.assignment[i]] += instance.demand[i];
+    for (std::size_t j = 0; j < m; ++j) RC_ASSERT(load[j] <= instance.site_capacity[j] + 1e-9);
+  }
 }
 
 TEST(SiteBudget, CheapestCoverAndItsBudget) {
