@@ -1,6 +1,7 @@
 // p-median speed on OR-Library instances (path from tests/data, or argv[1] = folder with pmedK.txt).
 
 #include "core/random.hpp"
+#include "plan/capacitated.hpp"
 #include "plan/group_equity.hpp"
 #include "plan/pmedian.hpp"
 
@@ -77,6 +78,46 @@ void BM_LargePMedian(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_LargePMedian)->Iterations(1)->Unit(benchmark::kSecond);
+
+// Capacitated p-median past the CBC limit: 2 000 clients × 200 sites, p = 20, uniform points in a
+// 100 × 100 square (seeded), demand 1–20, every site holding 1.03 × total demand / p (tight). Arg 0 =
+// split demand, 1 = single source.
+void BM_CapacitatedPMedian(benchmark::State& state) {
+  const std::size_t n = 2000, m = 200, p = 20;
+  equalis::Rng rng(11);
+  std::vector<double> cx(n), cy(n), sx(m), sy(m);
+  for (std::size_t i = 0; i < n; ++i) {
+    cx[i] = 100.0 * rng.uniform01();
+    cy[i] = 100.0 * rng.uniform01();
+  }
+  for (std::size_t j = 0; j < m; ++j) {
+    sx[j] = 100.0 * rng.uniform01();
+    sy[j] = 100.0 * rng.uniform01();
+  }
+  equalis::plan::CostMatrix cost(n, m, 0.0F);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < m; ++j)
+      cost.at(i, j) = static_cast<float>(std::hypot(cx[i] - sx[j], cy[i] - sy[j]));
+  }
+  auto instance = equalis::plan::make_instance(std::move(cost));
+  double total = 0.0;
+  for (double& d : instance.demand) {
+    d = static_cast<double>(1 + rng.uniform_index(20));
+    total += d;
+  }
+  instance.site_capacity.assign(m, 1.03 * total / static_cast<double>(p));
+  equalis::plan::PMedianOptions options;
+  options.p = p;
+  options.time_limit_seconds = 30;
+  const bool single_source = state.range(0) != 0;
+  for (auto _ : state) {
+    const auto solution = equalis::plan::solve_pmedian_capacitated(instance, options, single_source);
+    benchmark::DoNotOptimize(solution.objective);
+    state.counters["objective"] = solution.objective;
+    state.counters["gap_percent"] = 100.0 * solution.gap.value_or(-1.0);
+  }
+}
+BENCHMARK(BM_CapacitatedPMedian)->Arg(0)->Arg(1)->Iterations(1)->Unit(benchmark::kSecond);
 
 // Rawlsian plan over the poorest quintile on the Belo Horizonte extract (814 clients, 51 sites, p = 3).
 void BM_BhoRawls(benchmark::State& state) {
