@@ -59,37 +59,6 @@ struct Loaded {
   std::string file;
 };
 
-// One value per candidate from a CSV (id column + value column); every candidate needs a row.
-std::vector<double> read_site_values(const std::string& path, const std::string& id_col,
-                                     const std::string& value_col, const plan::PlanInstance& instance) {
-  const CsvTable table = CsvTable::read_file(path);
-  const std::size_t id_index = table.column_index(id_col);
-  const std::size_t value_index = table.column_index(value_col);
-  std::vector<double> values(instance.candidate_count(), std::numeric_limits<double>::quiet_NaN());
-  std::vector<std::string> labels(instance.candidate_count());
-  for (std::size_t j = 0; j < labels.size(); ++j) labels[j] = instance.candidate_label(j);
-  for (std::size_t r = 0; r < table.row_count(); ++r) {
-    const std::string id(table.cell(r, id_index));
-    const auto found = std::find(labels.begin(), labels.end(), id);
-    if (found == labels.end()) continue;  // a site that is not a candidate of this instance
-    const std::optional<double> value = parse_number(table.cell(r, value_index));
-    if (!value || *value < 0.0) {
-      throw Error(ErrorCode::Parse,
-                  fmt::format("{}: '{}' is not a number ≥ 0", value_col, table.cell(r, value_index)),
-                  "give a finite value ≥ 0 for every site", table.location(r, value_index));
-    }
-    values[static_cast<std::size_t>(found - labels.begin())] = *value;
-  }
-  for (std::size_t j = 0; j < values.size(); ++j) {
-    if (std::isnan(values[j])) {
-      throw Error(ErrorCode::InvalidInput,
-                  fmt::format("{}: no {} for candidate site '{}'", path, value_col, labels[j]),
-                  "give one row per candidate site");
-    }
-  }
-  return values;
-}
-
 Loaded load(const PlanArgs& args, Context& context) {
   Loaded loaded;
   if (!args.orlib.empty() == !args.matrix.empty()) {
@@ -111,10 +80,10 @@ Loaded load(const PlanArgs& args, Context& context) {
     loaded.instance.fixed_open = plan::find_candidates(loaded.instance, args.existing);
   if (!args.site_costs.empty())
     loaded.instance.site_cost =
-        read_site_values(args.site_costs, args.site_id_col, args.site_cost_col, loaded.instance);
+        plan::read_site_values(args.site_costs, args.site_id_col, args.site_cost_col, loaded.instance);
   if (!args.capacity.empty())
     loaded.instance.site_capacity =
-        read_site_values(args.capacity, args.site_id_col, args.capacity_col, loaded.instance);
+        plan::read_site_values(args.capacity, args.site_id_col, args.capacity_col, loaded.instance);
   if (args.budget && args.site_costs.empty())
     throw Error(ErrorCode::InvalidInput, "--budget needs the opening cost of each site",
                 "give --site-costs FILE (columns id,cost)");

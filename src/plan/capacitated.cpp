@@ -128,7 +128,8 @@ struct Capacitated {
       double left = demand[k];
       for (const std::uint32_t q : order[k]) {
         if (left <= 0.0) break;
-        const double take = single_source ? (room[q] >= left * (1.0 - 1e-12) ? left : 0.0) : std::min(room[q], left);
+        const double take =
+            single_source ? (room[q] >= left * (1.0 - 1e-12) ? left : 0.0) : std::min(room[q], left);
         if (take <= 0.0) continue;
         room[q] -= take;
         left -= take;
@@ -179,7 +180,10 @@ std::optional<Assignment> exact_assignment(const Capacitated& c, const std::vect
 class KnapsackBound {
  public:
   explicit KnapsackBound(const Capacitated& c)
-      : c_(c), u_(c.client.size()), g_(c.client.size()), rho_(c.instance.candidate_count()),
+      : c_(c),
+        u_(c.client.size()),
+        g_(c.client.size()),
+        rho_(c.instance.candidate_count()),
         bucket_(c.instance.candidate_count()) {}
 
   void init(const Assignment& plan) {
@@ -289,15 +293,15 @@ PlanSolution solve_pmedian_capacitated(const PlanInstance& instance, const PMedi
     const auto row = instance.cost.row(c.client[k]);
     if (std::all_of(row.begin(), row.end(), [](float cost) { return cost == kUnreachable; })) {
       solution.status = SolveStatus::Infeasible;
-      solution.message = fmt::format("client {} with demand reaches no candidate site",
-                                     instance.client_label(c.client[k]));
+      solution.message =
+          fmt::format("client {} with demand reaches no candidate site", instance.client_label(c.client[k]));
       return solution;
     }
   }
   if (options.p > m - c.fixed.size()) {
     solution.status = SolveStatus::Infeasible;
-    solution.message = fmt::format("p = {} exceeds the {} candidate sites that are not already open", options.p,
-                                   m - c.fixed.size());
+    solution.message = fmt::format("p = {} exceeds the {} candidate sites that are not already open",
+                                   options.p, m - c.fixed.size());
     return solution;
   }
   // The largest possible total capacity: the existing sites and the p largest free ones.
@@ -314,8 +318,8 @@ PlanSolution solve_pmedian_capacitated(const PlanInstance& instance, const PMedi
   if (most < total_demand * (1.0 - 1e-12)) {
     solution.status = SolveStatus::Infeasible;
     solution.message = fmt::format(
-        "the demand {} exceeds {}, the capacity of the existing sites and the {} largest new ones", total_demand,
-        most, options.p);
+        "the demand {} exceeds {}, the capacity of the existing sites and the {} largest new ones",
+        total_demand, most, options.p);
     return solution;
   }
   const auto out_of_time = [&] { return seconds_since(start) > options.time_limit_seconds; };
@@ -429,8 +433,8 @@ PlanSolution solve_pmedian_capacitated(const PlanInstance& instance, const PMedi
   if (!best) {
     solution.status = SolveStatus::Infeasible;
     solution.message = fmt::format(
-        "no plan found whose sites can hold the demand (tried {} site sets); the Lagrangian bound is {}", tried,
-        lower);
+        "no plan found whose sites can hold the demand (tried {} site sets); the Lagrangian bound is {}",
+        tried, lower);
     solution.seconds = seconds_since(start);
     return solution;
   }

@@ -23,7 +23,8 @@ namespace equalis::plan {
 // assignment; `assignment` is each client's largest share and `assigned_cost` its share-weighted cost.
 // Status Infeasible when p sites (with the existing ones) cannot hold the demand, or no plan found
 // could (message says which); GapNotClosed with the Lagrangian gap otherwise unless it certifies the plan.
-[[nodiscard]] PlanSolution solve_pmedian_capacitated(const PlanInstance& instance, const PMedianOptions& options,
-                                                     bool single_source, ProgressSink& progress = null_progress());
+[[nodiscard]] PlanSolution solve_pmedian_capacitated(const PlanInstance& instance,
+                                                     const PMedianOptions& options, bool single_source,
+                                                     ProgressSink& progress = null_progress());
 
 }  // namespace equalis::plan

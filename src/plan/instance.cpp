@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <unordered_map>
 
@@ -423,6 +424,37 @@ std::vector<std::uint32_t> find_candidates(const PlanInstance& instance,
   std::sort(result.begin(), result.end());
   result.erase(std::unique(result.begin(), result.end()), result.end());
   return result;
+}
+
+std::vector<double> read_site_values(const std::string& path, const std::string& id_column,
+                                     const std::string& value_column, const PlanInstance& instance) {
+  const CsvTable table = CsvTable::read_file(path);
+  const std::size_t id_index = table.column_index(id_column);
+  const std::size_t value_index = table.column_index(value_column);
+  std::unordered_map<std::string, std::size_t> candidate;
+  for (std::size_t j = 0; j < instance.candidate_count(); ++j)
+    candidate.emplace(instance.candidate_label(j), j);
+  std::vector<double> values(instance.candidate_count(), std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t r = 0; r < table.row_count(); ++r) {
+    const auto found = candidate.find(std::string(table.cell(r, id_index)));
+    if (found == candidate.end()) continue;  // a site that is not a candidate of this instance
+    const std::optional<double> value = parse_number(table.cell(r, value_index));
+    if (!value || *value < 0.0) {
+      throw Error(ErrorCode::Parse,
+                  fmt::format("{}: '{}' is not a number ≥ 0", value_column, table.cell(r, value_index)),
+                  "give a finite value ≥ 0 for every site", table.location(r, value_index));
+    }
+    values[found->second] = *value;
+  }
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    if (std::isnan(values[j])) {
+      throw Error(
+          ErrorCode::InvalidInput,
+          fmt::format("{}: no {} for candidate site '{}'", path, value_column, instance.candidate_label(j)),
+          "give one row per candidate site");
+    }
+  }
+  return values;
 }
 
 }  // namespace equalis::plan

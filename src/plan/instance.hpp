@@ -112,6 +112,13 @@ struct MatrixCsvSpec {
                                            const std::optional<std::string>& demand_path,
                                            const MatrixCsvSpec& spec = {});
 
+// One value per candidate site from a CSV (`id_column` + `value_column`: opening costs, capacities); rows
+// naming no candidate are ignored. Throws Error(Parse) with file:line:column for a value that is not a
+// number ≥ 0, Error(InvalidInput) for a candidate without a row.
+[[nodiscard]] std::vector<double> read_site_values(const std::string& path, const std::string& id_column,
+                                                   const std::string& value_column,
+                                                   const PlanInstance& instance);
+
 // Candidate indices for the given labels (Error(InvalidInput) naming an unknown label).
 [[nodiscard]] std::vector<std::uint32_t> find_candidates(const PlanInstance& instance,
                                                          const std::vector<std::string>& labels);
