@@ -5,9 +5,7 @@
 #include "commands.hpp"
 #include "registry.hpp"
 
-#include "core/csv.hpp"
 #include "core/error.hpp"
-#include "core/table.hpp"
 #include "plan/budget.hpp"
 #include "plan/budget_pmedian.hpp"
 #include "plan/covering.hpp"
@@ -21,8 +19,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
