@@ -40,6 +40,25 @@ void BM_OrlibRead(benchmark::State& state) {
 }
 BENCHMARK(BM_OrlibRead)->Arg(20)->Arg(40)->Unit(benchmark::kMillisecond);
 
+// n clients and m candidate sites uniform in a side × side square, Euclidean costs (dense float matrix).
+equalis::plan::PlanInstance euclidean_instance(std::size_t n, std::size_t m, double side, equalis::Rng& rng) {
+  std::vector<double> cx(n), cy(n), sx(m), sy(m);
+  for (std::size_t i = 0; i < n; ++i) {
+    cx[i] = side * rng.uniform01();
+    cy[i] = side * rng.uniform01();
+  }
+  for (std::size_t j = 0; j < m; ++j) {
+    sx[j] = side * rng.uniform01();
+    sy[j] = side * rng.uniform01();
+  }
+  equalis::plan::CostMatrix cost(n, m, 0.0F);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < m; ++j)
+      cost.at(i, j) = static_cast<float>(std::hypot(cx[i] - sx[j], cy[i] - sy[j]));
+  }
+  return equalis::plan::make_instance(std::move(cost));
+}
+
 // The scale target: 50 000 clients × 5 000 candidates, p = 100, uniform points in a 1000 × 1000
 // square (seeded), Euclidean costs in a dense float matrix (1 GB; the solver adds a penalised copy and
 // truncated sorted neighbour lists, ≈ 2.5 GB resident). One greedy start, then swap local search, VNS and
@@ -48,21 +67,7 @@ BENCHMARK(BM_OrlibRead)->Arg(20)->Arg(40)->Unit(benchmark::kMillisecond);
 void BM_LargePMedian(benchmark::State& state) {
   const std::size_t n = 50000, m = 5000, p = 100;
   equalis::Rng rng(2024);
-  std::vector<double> cx(n), cy(n), sx(m), sy(m);
-  for (std::size_t i = 0; i < n; ++i) {
-    cx[i] = 1000.0 * rng.uniform01();
-    cy[i] = 1000.0 * rng.uniform01();
-  }
-  for (std::size_t j = 0; j < m; ++j) {
-    sx[j] = 1000.0 * rng.uniform01();
-    sy[j] = 1000.0 * rng.uniform01();
-  }
-  equalis::plan::CostMatrix cost(n, m, 0.0F);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < m; ++j)
-      cost.at(i, j) = static_cast<float>(std::hypot(cx[i] - sx[j], cy[i] - sy[j]));
-  }
-  const auto instance = equalis::plan::make_instance(std::move(cost));
+  const auto instance = euclidean_instance(n, m, 1000.0, rng);
   equalis::plan::PMedianOptions options;
   options.p = p;
   options.starts = 1;
@@ -85,21 +90,7 @@ BENCHMARK(BM_LargePMedian)->Iterations(1)->Unit(benchmark::kSecond);
 void BM_CapacitatedPMedian(benchmark::State& state) {
   const std::size_t n = 2000, m = 200, p = 20;
   equalis::Rng rng(11);
-  std::vector<double> cx(n), cy(n), sx(m), sy(m);
-  for (std::size_t i = 0; i < n; ++i) {
-    cx[i] = 100.0 * rng.uniform01();
-    cy[i] = 100.0 * rng.uniform01();
-  }
-  for (std::size_t j = 0; j < m; ++j) {
-    sx[j] = 100.0 * rng.uniform01();
-    sy[j] = 100.0 * rng.uniform01();
-  }
-  equalis::plan::CostMatrix cost(n, m, 0.0F);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < m; ++j)
-      cost.at(i, j) = static_cast<float>(std::hypot(cx[i] - sx[j], cy[i] - sy[j]));
-  }
-  auto instance = equalis::plan::make_instance(std::move(cost));
+  auto instance = euclidean_instance(n, m, 100.0, rng);
   double total = 0.0;
   for (double& d : instance.demand) {
     d = static_cast<double>(1 + rng.uniform_index(20));
@@ -119,13 +110,19 @@ void BM_CapacitatedPMedian(benchmark::State& state) {
 }
 BENCHMARK(BM_CapacitatedPMedian)->Arg(0)->Arg(1)->Iterations(1)->Unit(benchmark::kSecond);
 
-// Rawlsian plan over the poorest quintile on the Belo Horizonte extract (814 clients, 51 sites, p = 3).
-void BM_BhoRawls(benchmark::State& state) {
+// The Belo Horizonte extract: 814 hexagons in income quintiles, the schools as one existing pseudo-site.
+equalis::plan::PlanInstance bho_instance() {
   equalis::plan::MatrixCsvSpec spec;
   spec.group_column = "income_group";
   auto instance = equalis::plan::read_matrix_csv(EQUALIS_TEST_DATA_DIR "/bho/matrix.csv",
                                                  std::string(EQUALIS_TEST_DATA_DIR "/bho/demand.csv"), spec);
   instance.fixed_open = equalis::plan::find_candidates(instance, {"existing"});
+  return instance;
+}
+
+// Rawlsian plan over the poorest quintile on the Belo Horizonte extract (814 clients, 51 sites, p = 3).
+void BM_BhoRawls(benchmark::State& state) {
+  const auto instance = bho_instance();
   equalis::plan::GroupFairOptions options;
   options.p = 3;
   options.focus_groups = {
@@ -143,11 +140,7 @@ BENCHMARK(BM_BhoRawls)->Unit(benchmark::kMillisecond);
 // Smallest max−min gap of the five quintiles' mean school trips (cost cap: p-median total + 10 %), proven
 // by CBC on the exact-assignment model.
 void BM_BhoGap(benchmark::State& state) {
-  equalis::plan::MatrixCsvSpec spec;
-  spec.group_column = "income_group";
-  auto instance = equalis::plan::read_matrix_csv(EQUALIS_TEST_DATA_DIR "/bho/matrix.csv",
-                                                 std::string(EQUALIS_TEST_DATA_DIR "/bho/demand.csv"), spec);
-  instance.fixed_open = equalis::plan::find_candidates(instance, {"existing"});
+  const auto instance = bho_instance();
   equalis::plan::GroupFairOptions options;
   options.objective = equalis::plan::GroupObjective::Gap;
   options.p = 3;

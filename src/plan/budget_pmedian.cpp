@@ -333,4 +333,13 @@ PlanSolution solve_pmedian_constrained(const PlanInstance& instance, const PMedi
   return solution;
 }
 
+std::optional<PlanSolution> refuse_capacities(const PlanInstance& instance, std::string_view model) {
+  if (instance.site_capacity.empty()) return std::nullopt;
+  PlanSolution solution;
+  solution.status = SolveStatus::Unsupported;
+  solution.message = fmt::format(
+      "{} does not take capacities: drop --capacity, or plan with `plan pmedian --capacity`", model);
+  return solution;
+}
+
 }  // namespace equalis::plan

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string_view>
 
 namespace equalis::plan {
 
@@ -37,5 +38,10 @@ struct SiteConstraints {
                                                      const PMedianOptions& options,
                                                      const SiteConstraints& constraints,
                                                      ProgressSink& progress = null_progress());
+
+// Status Unsupported (message with the fix) for a model that takes no capacities when the instance has
+// them; nullopt otherwise.
+[[nodiscard]] std::optional<PlanSolution> refuse_capacities(const PlanInstance& instance,
+                                                            std::string_view model);
 
 }  // namespace equalis::plan

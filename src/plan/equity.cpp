@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <utility>
 
 namespace equalis::plan {
 
@@ -41,11 +42,8 @@ FairResult solve_kolm_pollak(const PlanInstance& instance, const PMedianOptions&
                 "give --aversion ≥ 0 (0 = plain p-median; 0.5–2 are usual)");
   }
   FairResult result;
-  if (!instance.site_capacity.empty()) {
-    result.plan.status = SolveStatus::Unsupported;
-    result.plan.message =
-        "the Kolm–Pollak objective does not take capacities: drop --capacity, or plan with `plan pmedian "
-        "--capacity`";
+  if (auto refused = refuse_capacities(instance, "the Kolm–Pollak objective")) {
+    result.plan = std::move(*refused);
     return result;
   }
   result.efficient = solve_pmedian_constrained(instance, options, constraints, progress);

@@ -750,11 +750,8 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
   pmedian.seed = options.seed;
   pmedian.time_limit_seconds = options.time_limit_seconds / 3.0;
   pmedian.target_gap = options.target_gap;
-  if (!instance.site_capacity.empty()) {
-    result.plan.status = SolveStatus::Unsupported;
-    result.plan.message =
-        "the group objectives do not take capacities: drop --capacity, or plan with `plan pmedian "
-        "--capacity`";
+  if (auto refused = refuse_capacities(instance, "the group objectives")) {
+    result.plan = std::move(*refused);
     return result;
   }
   SiteConstraints constraints;

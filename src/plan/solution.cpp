@@ -23,6 +23,21 @@ std::string_view status_name(SolveStatus status) noexcept {
   return "unknown";
 }
 
+namespace {
+// Totals of an evaluation from its assignment and per-client costs.
+void add_up(const PlanInstance& instance, Evaluation& result) {
+  for (std::size_t i = 0; i < instance.client_count(); ++i) {
+    const double w = instance.demand[i];
+    if (result.assignment[i] == kNoSite) {
+      if (w > 0.0) ++result.unserved_clients;
+      continue;
+    }
+    result.total_cost += w * static_cast<double>(result.assigned_cost[i]);
+    if (w > 0.0) result.max_cost = std::max(result.max_cost, static_cast<double>(result.assigned_cost[i]));
+  }
+}
+}  // namespace
+
 Evaluation evaluate_plan(const PlanInstance& instance, std::span<const std::uint32_t> open) {
   const std::size_t n = instance.client_count();
   Evaluation result;
@@ -41,14 +56,8 @@ Evaluation evaluate_plan(const PlanInstance& instance, std::span<const std::uint
         result.assignment[i] = site;
       }
     }
-    const double w = instance.demand[i];
-    if (result.assignment[i] == kNoSite) {
-      if (w > 0.0) ++result.unserved_clients;
-      continue;
-    }
-    result.total_cost += w * static_cast<double>(result.assigned_cost[i]);
-    if (w > 0.0) result.max_cost = std::max(result.max_cost, static_cast<double>(result.assigned_cost[i]));
   }
+  add_up(instance, result);
   return result;
 }
 
@@ -57,15 +66,7 @@ Evaluation evaluate_solution(const PlanInstance& instance, const PlanSolution& s
   Evaluation result;
   result.assignment = solution.assignment;
   result.assigned_cost = solution.assigned_cost;
-  for (std::size_t i = 0; i < instance.client_count(); ++i) {
-    const double w = instance.demand[i];
-    if (result.assignment[i] == kNoSite) {
-      if (w > 0.0) ++result.unserved_clients;
-      continue;
-    }
-    result.total_cost += w * static_cast<double>(result.assigned_cost[i]);
-    if (w > 0.0) result.max_cost = std::max(result.max_cost, static_cast<double>(result.assigned_cost[i]));
-  }
+  add_up(instance, result);
   return result;
 }
 

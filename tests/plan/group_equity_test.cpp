@@ -1,5 +1,7 @@
 #include "plan/group_equity.hpp"
 
+#include "plan_test_util.hpp"
+
 #include "core/error.hpp"
 #include "core/random.hpp"
 
@@ -164,47 +166,14 @@ TEST(GroupFair, BadInput) {
   EXPECT_EQ(solve_group_fair(two_groups(), options).plan.status, SolveStatus::Infeasible);
 }
 
-// Brute force: the lexicographic Rawls optimum's worst mean over all single sites / pairs.
+// Brute force: the lexicographic Rawls optimum's worst mean over all p-subsets.
 double brute_rawls(const PlanInstance& instance, std::size_t p) {
-  const std::size_t m = instance.candidate_count();
   double best = std::numeric_limits<double>::infinity();
-  for (std::uint32_t mask = 0; mask < (1U << m); ++mask) {
-    if (static_cast<std::size_t>(__builtin_popcount(mask)) != p) continue;
-    std::vector<std::uint32_t> open;
-    for (std::uint32_t j = 0; j < m; ++j) {
-      if ((mask >> j & 1U) != 0U) open.push_back(j);
-    }
+  test::for_each_plan(instance, p, std::nullopt, [&](const std::vector<std::uint32_t>& open) {
     const Evaluation evaluation = evaluate_plan(instance, open);
     best = std::min(best, group_objective_value(instance, evaluation, GroupObjective::Rawls, std::nullopt));
-  }
+  });
   return best;
-}
-
-RC_GTEST_PROP(GroupFair, RawlsMatchesBruteForceAndBoundsHold, ()) {
-  const auto seed = *rc::gen::inRange<std::uint64_t>(0, 1000000);
-  Rng rng(seed);
-  const std::size_t n = 6 + rng.uniform_index(6);
-  const std::size_t m = 4 + rng.uniform_index(4);
-  const std::size_t p = 1 + rng.uniform_index(2);
-  CostMatrix cost(n, m);
-  for (float& c : cost.values) c = static_cast<float>(1 + rng.uniform_index(20));
-  PlanInstance instance = make_instance(std::move(cost));
-  instance.group_labels = {"a", "b", "c"};
-  instance.group.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    instance.group[i] = static_cast<std::uint32_t>(i % 3);
-    instance.demand[i] = static_cast<double>(1 + rng.uniform_index(5));
-  }
-  const double optimum = brute_rawls(instance, p);
-  GroupFairOptions options;
-  options.p = p;
-  options.time_limit_seconds = 10;
-  const GroupFairResult exact = solve_group_fair(instance, options);
-  RC_ASSERT(std::abs(exact.plan.objective - optimum) <= 1e-6 * optimum);
-  options.mip_max_pairs = 0;
-  const GroupFairResult heuristic = solve_group_fair(instance, options);
-  RC_ASSERT(heuristic.plan.objective >= optimum - 1e-9);
-  RC_ASSERT(heuristic.plan.lower_bound.value() <= optimum + 1e-6);
 }
 
 // Random instance: n clients in three groups, m sites, integer costs 1–20, demand 1–5, site costs 1–9.
@@ -223,28 +192,35 @@ PlanInstance random_grouped(Rng& rng, std::size_t n, std::size_t m) {
   return instance;
 }
 
+RC_GTEST_PROP(GroupFair, RawlsMatchesBruteForceAndBoundsHold, ()) {
+  const auto seed = *rc::gen::inRange<std::uint64_t>(0, 1000000);
+  Rng rng(seed);
+  const PlanInstance instance = random_grouped(rng, 6 + rng.uniform_index(6), 4 + rng.uniform_index(4));
+  const std::size_t p = 1 + rng.uniform_index(2);
+  const double optimum = brute_rawls(instance, p);
+  GroupFairOptions options;
+  options.p = p;
+  options.time_limit_seconds = 10;
+  const GroupFairResult exact = solve_group_fair(instance, options);
+  RC_ASSERT(std::abs(exact.plan.objective - optimum) <= 1e-6 * optimum);
+  options.mip_max_pairs = 0;
+  const GroupFairResult heuristic = solve_group_fair(instance, options);
+  RC_ASSERT(heuristic.plan.objective >= optimum - 1e-9);
+  RC_ASSERT(heuristic.plan.lower_bound.value() <= optimum + 1e-6);
+}
+
 // Best primary objective over all p-subsets that fit the budget and `admissible` (minimised; Coverage
 // is negated by the caller's objective value).
 template <typename Admissible>
 double brute_force(const PlanInstance& instance, std::size_t p, std::optional<double> budget,
                    GroupObjective objective, std::optional<double> radius, Admissible admissible) {
-  const std::size_t m = instance.candidate_count();
   double best = std::numeric_limits<double>::infinity();
-  for (std::uint32_t mask = 0; mask < (1U << m); ++mask) {
-    if (static_cast<std::size_t>(__builtin_popcount(mask)) != p) continue;
-    std::vector<std::uint32_t> open;
-    double spend = 0.0;
-    for (std::uint32_t j = 0; j < m; ++j) {
-      if ((mask >> j & 1U) == 0U) continue;
-      open.push_back(j);
-      spend += instance.site_cost[j];
-    }
-    if (budget && spend > *budget) continue;
+  test::for_each_plan(instance, p, budget, [&](const std::vector<std::uint32_t>& open) {
     const Evaluation evaluation = evaluate_plan(instance, open);
-    if (!admissible(evaluation)) continue;
+    if (!admissible(evaluation)) return;
     const double value = group_objective_value(instance, evaluation, objective, radius);
     best = std::min(best, objective == GroupObjective::Coverage ? -value : value);
-  }
+  });
   return best;
 }
 

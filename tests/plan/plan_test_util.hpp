@@ -10,6 +10,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -45,20 +46,31 @@ inline std::map<int, double> read_optima(const std::string& file) {
   return result;
 }
 
-// Minimum of Σ demand × nearest cost over all p-subsets of the free candidates (plus the fixed ones).
-inline double brute_force_pmedian(const PlanInstance& instance, std::size_t p) {
+// Calls fn(open) for every plan of p new sites (any p-subset of the candidates that are not existing
+// sites, with the existing ones added) whose opening cost fits `budget` (when given).
+template <typename Fn>
+void for_each_plan(const PlanInstance& instance, std::size_t p, std::optional<double> budget, Fn&& fn) {
   const std::size_t m = instance.candidate_count();
-  double best = std::numeric_limits<double>::infinity();
   for (std::uint32_t mask = 0; mask < (1U << m); ++mask) {
     if (static_cast<std::size_t>(__builtin_popcount(mask)) != p) continue;
     bool overlaps = false;
+    double spend = 0.0;
     std::vector<std::uint32_t> open(instance.fixed_open.begin(), instance.fixed_open.end());
     for (std::uint32_t j = 0; j < m; ++j) {
       if ((mask >> j & 1U) == 0U) continue;
       for (const std::uint32_t f : instance.fixed_open) overlaps = overlaps || f == j;
       open.push_back(j);
+      if (!instance.site_cost.empty()) spend += instance.site_cost[j];
     }
-    if (overlaps) continue;
+    if (overlaps || (budget && spend > *budget)) continue;
+    fn(open);
+  }
+}
+
+// Minimum of Σ demand × nearest cost over all p-subsets of the free candidates (plus the fixed ones).
+inline double brute_force_pmedian(const PlanInstance& instance, std::size_t p) {
+  double best = std::numeric_limits<double>::infinity();
+  for_each_plan(instance, p, std::nullopt, [&](const std::vector<std::uint32_t>& open) {
     double total = 0.0;
     for (std::size_t i = 0; i < instance.client_count(); ++i) {
       float nearest = kUnreachable;
@@ -66,7 +78,7 @@ inline double brute_force_pmedian(const PlanInstance& instance, std::size_t p) {
       total += instance.demand[i] * nearest;
     }
     best = std::min(best, total);
-  }
+  });
   return best;
 }
 

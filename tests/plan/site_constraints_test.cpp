@@ -29,18 +29,7 @@ double brute_force(const PlanInstance& instance, std::size_t p, std::optional<do
   const std::size_t n = instance.client_count();
   const std::size_t m = instance.candidate_count();
   double best = std::numeric_limits<double>::infinity();
-  for (std::uint32_t mask = 0; mask < (1U << m); ++mask) {
-    if (static_cast<std::size_t>(__builtin_popcount(mask)) != p) continue;
-    std::vector<std::uint32_t> open(instance.fixed_open.begin(), instance.fixed_open.end());
-    double spend = 0.0;
-    bool overlaps = false;
-    for (std::uint32_t j = 0; j < m; ++j) {
-      if ((mask >> j & 1U) == 0U) continue;
-      for (const std::uint32_t f : instance.fixed_open) overlaps = overlaps || f == j;
-      open.push_back(j);
-      if (!instance.site_cost.empty()) spend += instance.site_cost[j];
-    }
-    if (overlaps || (budget && spend > *budget)) continue;
+  test::for_each_plan(instance, p, budget, [&](const std::vector<std::uint32_t>& open) {
     std::size_t combinations = 1;
     for (std::size_t i = 0; i < n; ++i) combinations *= open.size();
     for (std::size_t code = 0; code < combinations; ++code) {
@@ -58,7 +47,7 @@ double brute_force(const PlanInstance& instance, std::size_t p, std::optional<do
         fits = fits && load[j] <= instance.site_capacity[j];
       if (fits) best = std::min(best, total);
     }
-  }
+  });
   return best;
 }
 
@@ -373,23 +362,10 @@ TEST(SiteBudget, CheapestCoverAndItsBudget) {
 
 // Smallest radius over the p-subsets of the free sites within the budget (existing sites added).
 double brute_force_pcenter(const PlanInstance& instance, std::size_t p, std::optional<double> budget) {
-  const std::size_t m = instance.candidate_count();
   double best = std::numeric_limits<double>::infinity();
-  for (std::uint32_t mask = 0; mask < (1U << m); ++mask) {
-    if (static_cast<std::size_t>(__builtin_popcount(mask)) != p) continue;
-    std::vector<std::uint32_t> open(instance.fixed_open.begin(), instance.fixed_open.end());
-    double spend = 0.0;
-    bool overlaps = false;
-    for (std::uint32_t j = 0; j < m; ++j) {
-      if ((mask >> j & 1U) == 0U) continue;
-      overlaps = overlaps || std::find(instance.fixed_open.begin(), instance.fixed_open.end(), j) !=
-                                 instance.fixed_open.end();
-      open.push_back(j);
-      spend += instance.site_cost.empty() ? 0.0 : instance.site_cost[j];
-    }
-    if (overlaps || (budget && spend > *budget)) continue;
+  test::for_each_plan(instance, p, budget, [&](const std::vector<std::uint32_t>& open) {
     best = std::min(best, evaluate_plan(instance, open).max_cost);
-  }
+  });
   return best;
 }
 
