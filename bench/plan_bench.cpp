@@ -60,8 +60,8 @@ equalis::plan::PlanInstance euclidean_instance(std::size_t n, std::size_t m, dou
 }
 
 // The scale target: 50 000 clients × 5 000 candidates, p = 100, uniform points in a 1000 × 1000
-// square (seeded), Euclidean costs in a dense float matrix (1 GB; the solver adds a penalised copy and
-// truncated sorted neighbour lists, ≈ 2.5 GB resident). One greedy start, then swap local search, VNS and
+// square (seeded), Euclidean costs in a dense float matrix (1 GB; the solver adds truncated sorted
+// neighbour lists, ≈ 1.3 GB resident). One greedy start, then swap local search, VNS and
 // the Lagrangian bound until the 45 s limit. `hexagon_ratio` = mean cost / (0.3772 √(area / p)), Fejes
 // Tóth's asymptotic optimum for continuous uniform demand — a yardstick, not a certificate.
 void BM_LargePMedian(benchmark::State& state) {
