@@ -313,7 +313,7 @@ void run_plan(const PlanArgs& args, Context& context) {
       {"exact", args.exact}};
   out["options"]["budget"] = optional_number(args.budget);
   out["options"]["site_costs"] = args.site_costs;
-  if (args.model == "pmedian") {
+  if (args.model == "pmedian" || args.model == "lscp" || args.model == "pcenter") {
     out["options"]["capacity"] = args.capacity;
     out["options"]["single_source"] = args.single_source;
   }
@@ -366,18 +366,20 @@ void add_model(CLI::App& plan_cmd, Context& context, const std::string& model,
   cmd->add_option("--site-id-col", args->site_id_col, "Site id column of --site-costs/--capacity")
       ->default_val("id");
   cmd->add_option("--site-cost-col", args->site_cost_col, "Cost column of --site-costs")->default_val("cost");
-  if (model == "pmedian") {
+  if (model == "pmedian" || model == "lscp" || model == "pcenter") {
     cmd->add_option("--capacity", args->capacity,
-                    "CSV of site capacities (columns id, capacity: the demand a site can serve); capacitated "
-                    "p-median by CBC (demand may split between sites unless --single-source)")
+                    "CSV of site capacities (columns id, capacity: the demand a site can serve); demand may "
+                    "split between sites unless --single-source")
         ->check(CLI::ExistingFile);
     cmd->add_option("--capacity-col", args->capacity_col, "Capacity column of --capacity")
         ->default_val("capacity");
     cmd->add_flag("--single-source", args->single_source,
                   "--capacity: serve each client from exactly one site (binary assignment)");
+  }
+  if (model == "pmedian") {
     cmd->add_option("--mip-max-pairs", args->mip_max_pairs,
-                    "--budget/--capacity: largest clients × candidates solved by CBC (beyond: budget → swap "
-                    "search with a relaxed bound, capacity → status unsupported)")
+                    "--budget/--capacity: largest clients × candidates solved by CBC (beyond: Lagrangian "
+                    "heuristics with a certified gap; budget and capacity together → status unsupported)")
         ->default_val(40000);
   }
   if (model == "fair") {

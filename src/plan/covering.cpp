@@ -65,6 +65,17 @@ bool budget_allows(const PlanInstance& instance, std::size_t p, const ExactOptio
   return false;
 }
 
+// Throws Error(InvalidInput) unless every candidate has a finite capacity ≥ 0.
+void check_capacities(const PlanInstance& instance) {
+  if (instance.site_capacity.size() != instance.candidate_count())
+    throw Error(ErrorCode::InvalidInput, "a capacity is needed for every candidate site",
+                "give --capacity FILE with columns id,capacity");
+  for (const double c : instance.site_capacity) {
+    if (!(c >= 0.0) || !std::isfinite(c))
+      throw Error(ErrorCode::InvalidInput, "site capacities must be finite and ≥ 0", "fix the capacity file");
+  }
+}
+
 // Clients with demand that no candidate reaches within `radius` (or at all, radius = +inf).
 std::size_t uncoverable(const PlanInstance& instance, double radius) {
   std::size_t count = 0;
@@ -150,6 +161,76 @@ detail::MipResult min_cover(const PlanInstance& instance, double radius, double 
   return detail::solve_mip(model, time_limit, cutoff);
 }
 
+// Capacitated cover (capacitated LSCP; p-center feasibility with capacities): every client with demand
+// assigned within `radius`, Σ_i d_i x_ij ≤ cap_j y_j, x split or binary (single source); minimises Σ y
+// (or the opening cost of the new sites), optionally with the budget row and at most / exactly
+// `new_sites` new sites.
+struct CapacitatedCover {
+  detail::MipResult mip;
+  std::vector<std::pair<std::size_t, std::uint32_t>> pair_of_column;  // x columns after the m y columns
+};
+
+CapacitatedCover capacitated_cover(const PlanInstance& instance, double radius, double seconds,
+                                   const ExactOptions& options, bool cost_objective,
+                                   std::optional<std::size_t> new_sites, bool exactly) {
+  const std::size_t n = instance.client_count();
+  const std::size_t m = instance.candidate_count();
+  const std::vector<std::uint8_t> fixed = fixed_mask(m, instance.fixed_open);
+  detail::MipModel model;
+  std::vector<int> assign_row(n, -1);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (instance.demand[i] > 0.0) assign_row[i] = model.add_row(1.0, 1.0);
+  }
+  std::vector<int> capacity_row(m);
+  for (std::size_t j = 0; j < m; ++j) capacity_row[j] = model.add_row(-1e30, 0.0);
+  const int budget_row = options.budget ? model.add_row(-1e30, *options.budget) : -1;
+  const auto count = static_cast<double>(new_sites.value_or(0));
+  const int count_row = new_sites ? model.add_row(exactly ? count : -1e30, count) : -1;
+  std::vector<std::pair<int, double>> entries;
+  for (std::size_t j = 0; j < m; ++j) {
+    entries.clear();
+    entries.emplace_back(capacity_row[j], -instance.site_capacity[j]);
+    detail::add_budget_entry(instance, budget_row, j, fixed[j] != 0U, entries);
+    if (count_row >= 0 && fixed[j] == 0U) entries.emplace_back(count_row, 1.0);
+    const double weight = !cost_objective ? 1.0 : fixed[j] != 0U ? 0.0 : instance.site_cost[j];
+    model.add_column(new_sites ? 0.0 : weight, fixed[j] != 0U ? 1.0 : 0.0, 1.0, true, entries);
+  }
+  CapacitatedCover result;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (assign_row[i] < 0) continue;
+    for (std::size_t j = 0; j < m; ++j) {
+      if (instance.cost.at(i, j) > radius) continue;
+      model.add_column(0.0, 0.0, 1.0, options.single_source,
+                       {{assign_row[i], 1.0}, {capacity_row[j], instance.demand[i]}});
+      result.pair_of_column.emplace_back(i, static_cast<std::uint32_t>(j));
+    }
+  }
+  result.mip = detail::solve_mip(model, seconds);
+  return result;
+}
+
+// Fills a solution's open sites and its own assignment from a capacitated cover.
+void take_cover(const PlanInstance& instance, const CapacitatedCover& cover, PlanSolution& solution) {
+  const std::size_t m = instance.candidate_count();
+  solution.open = open_from(cover.mip, m);
+  fill_assignment(instance, solution);
+  solution.assigned_cost = evaluate_plan(instance, solution.open).assigned_cost;  // zero-demand clients
+  std::vector<double> cost(instance.client_count(), 0.0), largest(instance.client_count(), -1.0);
+  for (std::size_t c = 0; c < cover.pair_of_column.size(); ++c) {
+    const double x = cover.mip.solution[m + c];
+    if (x <= 1e-9) continue;
+    const auto [i, j] = cover.pair_of_column[c];
+    cost[i] += x * instance.cost.at(i, j);
+    if (x > largest[i]) {
+      largest[i] = x;
+      solution.assignment[i] = j;
+    }
+  }
+  for (std::size_t i = 0; i < instance.client_count(); ++i) {
+    if (largest[i] >= 0.0) solution.assigned_cost[i] = static_cast<float>(cost[i]);
+  }
+}
+
 }  // namespace
 
 PlanSolution solve_pmedian_exact(const PlanInstance& instance, std::size_t p, const ExactOptions& options) {
@@ -165,13 +246,7 @@ PlanSolution solve_pmedian_exact(const PlanInstance& instance, std::size_t p, co
   }
   if (!budget_allows(instance, p, options, solution)) return solution;
   const bool capacitated = !instance.site_capacity.empty();
-  if (capacitated && instance.site_capacity.size() != instance.candidate_count())
-    throw Error(ErrorCode::InvalidInput, "a capacity is needed for every candidate site",
-                "give --capacity FILE with columns id,capacity");
-  for (const double c : instance.site_capacity) {
-    if (!(c >= 0.0))
-      throw Error(ErrorCode::InvalidInput, "site capacities must be ≥ 0", "fix the capacity file");
-  }
+  if (capacitated) check_capacities(instance);
   // ReVelle & Swain (1970): y_j open, x_ij assignment, x_ij ≤ y_j, Σ_j x_ij = 1, Σ_j y_j = p + |existing|.
   const std::size_t n = instance.client_count();
   const std::size_t m = instance.candidate_count();
@@ -284,19 +359,29 @@ PlanSolution solve_lscp(const PlanInstance& instance, double radius, const Exact
   if (options.budget || by_cost) {
     (void)check_site_budget(instance, 0, options.budget.value_or(0.0));  // validates budget and costs
   }
-  const detail::MipResult result =
-      min_cover(instance, radius, options.time_limit_seconds, std::nullopt, options.budget, by_cost);
+  const bool capacitated = !instance.site_capacity.empty();
+  if (capacitated) check_capacities(instance);
+  const CapacitatedCover cover = capacitated ? capacitated_cover(instance, radius, options.time_limit_seconds,
+                                                                 options, by_cost, std::nullopt, false)
+                                             : CapacitatedCover{};
+  const detail::MipResult result = capacitated ? cover.mip
+                                               : min_cover(instance, radius, options.time_limit_seconds,
+                                                           std::nullopt, options.budget, by_cost);
   if (!result.has_solution) {
     solution.status = result.proven_infeasible ? SolveStatus::Infeasible : SolveStatus::GapNotClosed;
     solution.message = result.proven_infeasible
-                           ? fmt::format("no cover within radius {} fits the budget {} (CBC proved it)",
-                                         radius, options.budget.value_or(0.0))
+                           ? fmt::format("no cover within radius {} fits the {} (CBC proved it)", radius,
+                                         capacitated ? "capacities (and budget)" : "budget")
                            : "CBC found no cover in the time limit";
     solution.seconds = seconds_since(start);
     return solution;
   }
-  solution.open = open_from(result, instance.candidate_count());
-  fill_assignment(instance, solution);
+  if (capacitated) {
+    take_cover(instance, cover, solution);
+  } else {
+    solution.open = open_from(result, instance.candidate_count());
+    fill_assignment(instance, solution);
+  }
   solution.objective =
       by_cost ? new_site_spend(instance, solution.open) : static_cast<double>(solution.open.size());
   solution.lower_bound =
@@ -306,6 +391,83 @@ PlanSolution solve_lscp(const PlanInstance& instance, double radius, const Exact
   solution.seconds = seconds_since(start);
   return solution;
 }
+
+namespace {
+
+// p-center with capacities: binary search over the sorted distinct costs, each radius checked by the
+// capacitated cover MIP with at most p new sites (exactly p under a budget). The objective is the
+// largest cost of a client–site pair that carries demand.
+PlanSolution pcenter_capacitated(const PlanInstance& instance, std::size_t p, const ExactOptions& options,
+                                 Clock::time_point start, ProgressSink& progress) {
+  check_capacities(instance);
+  PlanSolution solution;
+  double lower = 0.0;
+  for (std::size_t i = 0; i < instance.client_count(); ++i) {
+    if (instance.demand[i] <= 0.0) continue;
+    const auto row = instance.cost.row(i);
+    lower = std::max(lower, static_cast<double>(*std::min_element(row.begin(), row.end())));
+  }
+  std::vector<float> radii;
+  for (const float c : instance.cost.values) {
+    if (c != kUnreachable && c >= lower) radii.push_back(c);
+  }
+  std::sort(radii.begin(), radii.end());
+  radii.erase(std::unique(radii.begin(), radii.end()), radii.end());
+  const bool exactly = options.budget.has_value();
+  const auto check = [&](double radius) {
+    const double left = std::max(0.5, options.time_limit_seconds - seconds_since(start));
+    return capacitated_cover(instance, radius, left, options, false, p, exactly);
+  };
+  CapacitatedCover best = check(radii.back());
+  if (!best.mip.has_solution) {
+    solution.status = best.mip.proven_infeasible ? SolveStatus::Infeasible : SolveStatus::GapNotClosed;
+    solution.message = best.mip.proven_infeasible
+                           ? fmt::format("no {} new sites can serve the demand within their capacities{}", p,
+                                         exactly ? " and the budget" : "")
+                           : "CBC found no plan in the time limit";
+    solution.seconds = seconds_since(start);
+    return solution;
+  }
+  std::size_t lo = 0;
+  std::size_t hi = radii.size() - 1;
+  std::size_t proven_lo = 0;
+  bool timed_out = false;
+  ProgressTask task(progress, "capacitated p-center", 64);
+  while (lo < hi && !task.stopped()) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    ++solution.iterations;
+    task.tick();
+    CapacitatedCover cover = check(radii[mid]);
+    if (cover.mip.has_solution) {
+      hi = mid;
+      best = std::move(cover);
+    } else {
+      lo = mid + 1;
+      if (cover.mip.proven_infeasible || cover.mip.proven_optimal) {
+        proven_lo = std::max(proven_lo, mid + 1);  // infeasibility is monotone in the radius
+      } else {
+        timed_out = true;
+      }
+    }
+  }
+  task.throw_if_stopped();
+  take_cover(instance, best, solution);
+  double radius = 0.0;
+  for (std::size_t c = 0; c < best.pair_of_column.size(); ++c) {
+    if (best.mip.solution[instance.candidate_count() + c] <= 1e-9) continue;
+    const auto [i, j] = best.pair_of_column[c];
+    radius = std::max(radius, static_cast<double>(instance.cost.at(i, j)));
+  }
+  solution.objective = radius;
+  solution.lower_bound = std::min(radius, timed_out ? static_cast<double>(radii[proven_lo]) : radius);
+  set_gap_status(solution, options.target_gap, false);
+  if (timed_out)
+    solution.message = "the time limit stopped the radius search; the bound is the last proven radius";
+  solution.seconds = seconds_since(start);
+  return solution;
+}
+
+}  // namespace
 
 PlanSolution solve_pcenter(const PlanInstance& instance, std::size_t p, const ExactOptions& options,
                            ProgressSink& progress) {
@@ -328,6 +490,7 @@ PlanSolution solve_pcenter(const PlanInstance& instance, std::size_t p, const Ex
     solution.unserved_clients = missing;
     return solution;
   }
+  if (!instance.site_capacity.empty()) return pcenter_capacitated(instance, p, options, start, progress);
   const std::size_t m = instance.candidate_count();
   const std::vector<std::uint8_t> is_fixed = fixed_mask(m, fixed);
   // Under a budget a cover is usable when it can be completed to p new sites within the budget: its

@@ -371,6 +371,33 @@ TEST(CliPlan, SingleSourceCapacities) {
   EXPECT_NE(r.out.find("b,all,10,s2,8"), std::string::npos) << r.out;
 }
 
+TEST(CliPlan, CoveringModelsWithCapacities) {
+  // Radius 10: s2 alone covers everyone (cost ≤ 9) but holds only 20 of the 22; s1 covers everyone too
+  // (≤ 10) and holds 5. Together they do: LSCP needs both; p-center with p = 1 cannot serve everyone.
+  const std::string matrix = write_temp("plan_cc_m.csv", kMatrix);
+  const std::string demand = write_temp("plan_cc_d.csv", kDemand);
+  const std::string capacity = write_temp("plan_cc_c.csv", "id,capacity\ns1,5\ns2,20\n");
+  const std::string base = fmt::format("--matrix {} --demand {} --capacity {}", matrix, demand, capacity);
+  auto r = run("plan lscp --radius 10 " + base);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["result"]["objective"], 2.0);
+  EXPECT_EQ(json["options"]["capacity"], capacity);
+  r = run("plan pcenter --p 1 " + base);
+  EXPECT_EQ(r.exit_status, 5) << r.err;
+  // p = 2, single source: s1 (5) cannot take an urban client (10 each), so a and b fill s2 (9, 8) and
+  // the rural c and d go to s1 (9, 10): radius 10. Split: 5 of a's 10 to s1 (1), the rest of a (9), b
+  // (8), c (1) and d (2) to s2 (17 ≤ 20): radius 9.
+  r = run("plan pcenter --p 2 --single-source " + base);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["result"]["status"], "optimal");
+  EXPECT_EQ(json["result"]["objective"], 10.0);
+  r = run("plan pcenter --p 2 " + base);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["result"]["objective"], 9.0);
+}
+
 TEST(CliPlan, CapacitatedPMedian) {
   // p = 1, demand 22: s1 can serve only 15, so s2 (173) is the only feasible plan; capacity 10 each is
   // infeasible. Past the CBC size limit (4 client–site pairs) the Lagrangian heuristic answers the same;

@@ -335,6 +335,91 @@ RC_GTEST_PROP(CapacitatedHeuristic, FeasibleAndBoundedByCbc, ()) {
   }
 }
 
+// Single-source brute force for the capacitated p-center: over the plans of p new sites and every
+// assignment within the capacities, the smallest largest assigned cost.
+double brute_force_capacitated_radius(const PlanInstance& instance, std::size_t p) {
+  const std::size_t n = instance.client_count();
+  double best = std::numeric_limits<double>::infinity();
+  test::for_each_plan(instance, p, std::nullopt, [&](const std::vector<std::uint32_t>& open) {
+    std::size_t combinations = 1;
+    for (std::size_t i = 0; i < n; ++i) combinations *= open.size();
+    for (std::size_t code = 0; code < combinations; ++code) {
+      std::vector<double> load(instance.candidate_count(), 0.0);
+      double radius = 0.0;
+      std::size_t rest = code;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t j = open[rest % open.size()];
+        rest /= open.size();
+        load[j] += instance.demand[i];
+        radius = std::max(radius, static_cast<double>(instance.cost.at(i, j)));
+      }
+      bool fits = true;
+      for (std::size_t j = 0; j < load.size(); ++j) fits = fits && load[j] <= instance.site_capacity[j];
+      if (fits) best = std::min(best, radius);
+    }
+  });
+  return best;
+}
+
+TEST(SiteCapacity, CoveringWithCapacities) {
+  // Radius 1 on the line: {0, 1}, {5, 6}, {20}. Capacity 2 each: 3 sites as without capacities; capacity
+  // 1 each: every client needs its own site (5); sites 0 and 1 holding 1, the others 2: 4.
+  PlanInstance instance = line_instance();
+  ExactOptions options;
+  instance.site_capacity = {2, 2, 2, 2, 2};
+  EXPECT_DOUBLE_EQ(solve_lscp(instance, 1.0, options).objective, 3.0);
+  instance.site_capacity = {1, 1, 1, 1, 1};
+  EXPECT_DOUBLE_EQ(solve_lscp(instance, 1.0, options).objective, 5.0);
+  instance.site_capacity = {1, 1, 2, 2, 1};
+  const PlanSolution lscp = solve_lscp(instance, 1.0, options);
+  EXPECT_EQ(lscp.status, SolveStatus::Optimal);
+  EXPECT_DOUBLE_EQ(lscp.objective, 4.0);
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_LE(evaluate_solution(instance, lscp).assigned_cost[i], 1.0F);
+  instance.site_capacity = {1, 1, 1, 1, 0};  // nobody can serve the client at 20
+  EXPECT_EQ(solve_lscp(instance, 1.0, options).status, SolveStatus::Infeasible);
+}
+
+TEST(SiteCapacity, PCenterWithCapacities) {
+  // p = 2, capacity 3: the uncapacitated radius 5 ({1, 20}) needs site 20 to take only the client at 20,
+  // and site 1 the other four — over capacity. With 3 each the best is 14 (e.g. {1, 20}: 1 serves 0, 1,
+  // 5; 20 serves 6 and 20).
+  PlanInstance instance = line_instance();
+  instance.site_capacity = {3, 3, 3, 3, 3};
+  ExactOptions options;
+  options.single_source = true;
+  const PlanSolution solution = solve_pcenter(instance, 2, options);
+  EXPECT_EQ(solution.status, SolveStatus::Optimal);
+  EXPECT_DOUBLE_EQ(solution.objective, 14.0);
+  EXPECT_DOUBLE_EQ(brute_force_capacitated_radius(instance, 2), 14.0);
+  instance.site_capacity = {2, 2, 2, 2, 2};  // 2 sites hold at most 4 of 5
+  EXPECT_EQ(solve_pcenter(instance, 2, options).status, SolveStatus::Infeasible);
+}
+
+RC_GTEST_PROP(SiteCapacity, PCenterWithCapacitiesEqualsBruteForce, ()) {
+  const auto n = *rc::gen::inRange<std::size_t>(2, 6);
+  const auto m = *rc::gen::inRange<std::size_t>(2, 5);
+  const auto p = *rc::gen::inRange<std::size_t>(1, m + 1);
+  CostMatrix cost(n, m);
+  for (auto& c : cost.values) c = static_cast<float>(*rc::gen::inRange(0, 30));
+  PlanInstance instance = make_instance(std::move(cost));
+  for (auto& d : instance.demand) d = static_cast<double>(*rc::gen::inRange(1, 5));
+  instance.site_capacity.resize(m);
+  for (auto& c : instance.site_capacity) c = static_cast<double>(*rc::gen::inRange(2, 12));
+  ExactOptions options;
+  options.single_source = true;
+  const PlanSolution single = solve_pcenter(instance, p, options);
+  const double optimum = brute_force_capacitated_radius(instance, p);
+  if (std::isinf(optimum)) {
+    RC_ASSERT(single.status == SolveStatus::Infeasible);
+    return;
+  }
+  RC_ASSERT(single.status == SolveStatus::Optimal);
+  RC_ASSERT(single.objective == optimum);
+  options.single_source = false;
+  const PlanSolution split = solve_pcenter(instance, p, options);
+  RC_ASSERT(split.objective <= optimum);
+}
+
 TEST(SiteBudget, CheapestCoverAndItsBudget) {
   // Radius 1 on the line: {0 or 1}, {5 or 6} and {20} must each hold a site. Costs 1, 5, 5, 1, 2: the
   // cheapest cover is {0, 6, 20} at 4 (fewest sites is 3 either way).
