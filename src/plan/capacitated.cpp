@@ -289,12 +289,12 @@ PlanSolution solve_pmedian_capacitated(const PlanInstance& instance, const PMedi
     total_demand += instance.demand[i];
   }
   PlanSolution solution;
-  for (std::size_t k = 0; k < c.client.size(); ++k) {
-    const auto row = instance.cost.row(c.client[k]);
+  for (const std::size_t i : c.client) {
+    const auto row = instance.cost.row(i);
     if (std::all_of(row.begin(), row.end(), [](float cost) { return cost == kUnreachable; })) {
       solution.status = SolveStatus::Infeasible;
       solution.message =
-          fmt::format("client {} with demand reaches no candidate site", instance.client_label(c.client[k]));
+          fmt::format("client {} with demand reaches no candidate site", instance.client_label(i));
       return solution;
     }
   }

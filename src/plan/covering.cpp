@@ -260,7 +260,7 @@ PlanSolution solve_pmedian_exact(const PlanInstance& instance, std::size_t p, co
   const int budget_row = options.budget ? model.add_row(-1e30, *options.budget) : -1;
   // Capacitated p-median: Σ_i d_i x_ij − cap_j y_j ≤ 0 (fractional assignment).
   std::vector<int> capacity_row(capacitated ? m : 0, -1);
-  for (std::size_t j = 0; j < capacity_row.size(); ++j) capacity_row[j] = model.add_row(-1e30, 0.0);
+  for (int& row : capacity_row) row = model.add_row(-1e30, 0.0);
   std::vector<int> link_row(n * m, -1);
   for (std::size_t i = 0; i < n; ++i) {
     if (assign_row[i] < 0) continue;
@@ -669,7 +669,7 @@ PlanSolution solve_mclp(const PlanInstance& instance, std::size_t p, double radi
   for (std::size_t i = 0; i < n; ++i) {
     if (instance.demand[i] > 0.0) cover_row[i] = model.add_row(-1e30, 0.0);
   }
-  const double total_sites = static_cast<double>(p + fixed.size());
+  const auto total_sites = static_cast<double>(p + fixed.size());
   const int count_row = model.add_row(total_sites, total_sites);
   if (!budget_allows(instance, p, options, solution)) return solution;
   const int budget_row = options.budget ? model.add_row(-1e30, *options.budget) : -1;
