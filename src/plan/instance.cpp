@@ -291,6 +291,54 @@ std::optional<std::size_t> optional_column(const CsvTable& table, const std::str
 
 }  // namespace
 
+PlanInstance read_demand_csv(const std::string& path, const MatrixCsvSpec& spec) {
+  PlanInstance instance;
+  instance.name = path;
+  const CsvTable demand = CsvTable::read_file(path);
+  const std::size_t id_col = demand.column_index(spec.demand_id_column);
+  const auto weight_col = optional_column(demand, spec.weight_column, {"weight", "population"});
+  std::optional<CategoryColumn> groups;
+  if (!spec.group_column.empty()) groups = read_category_column(demand, spec.group_column);
+  std::optional<NumericColumn> weights;
+  if (weight_col) weights = read_numeric_column(demand, demand.header()[*weight_col]);
+  std::unordered_map<std::string, std::uint32_t> label_index;
+  std::unordered_map<std::string_view, std::size_t> seen;
+  for (std::size_t row = 0; row < demand.row_count(); ++row) {
+    if (groups && groups->valid[row] == 0U) {
+      if (spec.drop_missing_group) continue;
+      throw Error(ErrorCode::InvalidInput, fmt::format("client '{}' has no group", demand.cell(row, id_col)),
+                  "fill the group cell or pass the option that drops such clients",
+                  demand.location(row, demand.column_index(spec.group_column)));
+    }
+    if (weights && weights->valid[row] == 0U) {
+      throw Error(ErrorCode::InvalidInput, fmt::format("client '{}' has no weight", demand.cell(row, id_col)),
+                  "fill the weight cell", demand.location(row, *weight_col));
+    }
+    if (weights && weights->values[row] < 0.0) {
+      throw Error(ErrorCode::InvalidInput, "negative demand weight", "weights are populations ≥ 0",
+                  demand.location(row, *weight_col));
+    }
+    const std::string_view id = demand.cell(row, id_col);
+    if (!seen.emplace(id, row).second) {
+      throw Error(ErrorCode::InvalidInput, fmt::format("client id '{}' appears twice", id), "make ids unique",
+                  demand.location(row, id_col));
+    }
+    instance.client_ids.emplace_back(id);
+    instance.demand.push_back(weights ? weights->values[row] : 1.0);
+    if (groups) {
+      const std::string& label = groups->labels[groups->codes[row]];
+      const auto [it, inserted] =
+          label_index.emplace(label, static_cast<std::uint32_t>(instance.group_labels.size()));
+      if (inserted) instance.group_labels.push_back(label);
+      instance.group.push_back(it->second);
+    } else {
+      instance.group.push_back(0);
+    }
+  }
+  if (!groups) instance.group_labels = {"all"};
+  return instance;
+}
+
 PlanInstance read_matrix_csv(const std::string& matrix_path, const std::optional<std::string>& demand_path,
                              const MatrixCsvSpec& spec) {
   const CsvTable matrix = CsvTable::read_file(matrix_path);
@@ -302,60 +350,15 @@ PlanInstance read_matrix_csv(const std::string& matrix_path, const std::optional
       pick_column(matrix, spec.cost_column, {"cost", "travel_time", "time", "distance"}, "cost");
 
   PlanInstance instance;
-  instance.name = matrix_path;
   std::unordered_map<std::string_view, std::uint32_t> client_index;
   std::unordered_map<std::string_view, std::uint32_t> candidate_index;
-  std::optional<CsvTable> demand_table;
   if (demand_path) {
-    demand_table.emplace(CsvTable::read_file(*demand_path));
-    const CsvTable& demand = *demand_table;
-    const std::size_t id_col = demand.column_index(spec.demand_id_column);
-    const auto weight_col = optional_column(demand, spec.weight_column, {"weight", "population"});
-    std::optional<CategoryColumn> groups;
-    if (!spec.group_column.empty()) groups = read_category_column(demand, spec.group_column);
-    std::optional<NumericColumn> weights;
-    if (weight_col) weights = read_numeric_column(demand, demand.header()[*weight_col]);
-    std::unordered_map<std::string, std::uint32_t> label_index;
-    for (std::size_t row = 0; row < demand.row_count(); ++row) {
-      if (groups && groups->valid[row] == 0U) {
-        if (spec.drop_missing_group) continue;
-        throw Error(ErrorCode::InvalidInput,
-                    fmt::format("client '{}' has no group", demand.cell(row, id_col)),
-                    "fill the group cell or pass the option that drops such clients",
-                    demand.location(row, demand.column_index(spec.group_column)));
-      }
-      if (weights && weights->valid[row] == 0U) {
-        throw Error(ErrorCode::InvalidInput,
-                    fmt::format("client '{}' has no weight", demand.cell(row, id_col)),
-                    "fill the weight cell", demand.location(row, *weight_col));
-      }
-      const std::string_view id = demand.cell(row, id_col);
-      if (!client_index.emplace(id, static_cast<std::uint32_t>(instance.client_ids.size())).second) {
-        throw Error(ErrorCode::InvalidInput, fmt::format("client id '{}' appears twice", id),
-                    "make ids unique", demand.location(row, id_col));
-      }
-      instance.client_ids.emplace_back(id);
-      instance.demand.push_back(weights ? weights->values[row] : 1.0);
-      if (groups) {
-        const std::string& label = groups->labels[groups->codes[row]];
-        const auto [it, inserted] =
-            label_index.emplace(label, static_cast<std::uint32_t>(instance.group_labels.size()));
-        if (inserted) instance.group_labels.push_back(label);
-        instance.group.push_back(it->second);
-      } else {
-        instance.group.push_back(0);
-      }
-    }
-    if (!groups) instance.group_labels = {"all"};
-    if (demand.row_count() > 0 && weights) {
-      for (std::size_t row = 0; row < demand.row_count(); ++row) {
-        if (weights->valid[row] != 0U && weights->values[row] < 0.0) {
-          throw Error(ErrorCode::InvalidInput, "negative demand weight", "weights are populations ≥ 0",
-                      demand.location(row, *weight_col));
-        }
-      }
+    instance = read_demand_csv(*demand_path, spec);
+    for (std::size_t k = 0; k < instance.client_ids.size(); ++k) {
+      client_index.emplace(instance.client_ids[k], static_cast<std::uint32_t>(k));
     }
   }
+  instance.name = matrix_path;
   // First pass: ids.
   const std::size_t rows = matrix.row_count();
   std::vector<std::uint32_t> row_client(rows);

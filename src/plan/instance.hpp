@@ -104,6 +104,12 @@ struct MatrixCsvSpec {
   bool drop_missing_group = false;  // clients with a missing group: error (default) or dropped
 };
 
+// Reads the clients of a demand CSV (id, weight, group columns as in `spec`) in file order; the cost
+// matrix is left empty (0 × 0) for the caller to fill — from a long matrix (read_matrix_csv) or a
+// travel-time computation. Throws Error(InvalidInput) with file:line:column for a missing weight or group,
+// a negative weight or a repeated id.
+[[nodiscard]] PlanInstance read_demand_csv(const std::string& path, const MatrixCsvSpec& spec = {});
+
 // Reads a long matrix (one row per client–candidate pair; absent pairs are unreachable). With a demand
 // file, clients are the demand rows in file order (a client absent from the matrix can reach nothing);
 // without one, clients are the distinct from ids (weight 1). Candidates are the distinct to ids in order
