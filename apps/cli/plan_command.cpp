@@ -6,6 +6,7 @@
 #include "registry.hpp"
 
 #include "core/error.hpp"
+#include "network/network.hpp"
 #include "plan/budget.hpp"
 #include "plan/budget_pmedian.hpp"
 #include "plan/covering.hpp"
@@ -22,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 
 namespace equalis::cli {
 
@@ -30,6 +32,9 @@ namespace {
 struct PlanArgs {
   std::string model;
   std::string orlib, matrix, demand;
+  std::string graph, sites;  // road network (equalis network build) + candidate sites with lon/lat
+  std::optional<double> max_time;
+  double max_snap = network::kDefaultMaxSnapM;
   plan::MatrixCsvSpec spec;
   std::optional<std::size_t> p;
   std::optional<double> radius;
@@ -55,14 +60,62 @@ struct Loaded {
   std::string file;
 };
 
+// Travel times (seconds) from the demand points to the candidate sites on a road network: both files
+// need columns id, lon, lat; the demand file also gives weights and groups.
+plan::PlanInstance instance_on_graph(const PlanArgs& args, Context& context) {
+  if (args.demand.empty() || args.sites.empty()) {
+    throw Error(ErrorCode::InvalidInput, "--graph needs --demand and --sites",
+                "give --demand D.csv (id, lon, lat, population, groups) and --sites S.csv (id, lon, lat)");
+  }
+  plan::PlanInstance instance = plan::read_demand_csv(args.demand, args.spec);
+  instance.name = args.graph;
+  std::vector<network::Place> origins;
+  {
+    std::unordered_map<std::string, network::Place> by_id;
+    for (network::Place& place : network::read_places_csv(args.demand))
+      by_id.emplace(place.id, std::move(place));
+    for (const std::string& id : instance.client_ids) {
+      const auto found = by_id.find(id);
+      if (found == by_id.end()) {
+        throw Error(ErrorCode::InvalidInput,
+                    fmt::format("{}: client '{}' has no lon/lat row", args.demand, id),
+                    "with --graph the demand file's id column must be named id");
+      }
+      origins.push_back(found->second);
+    }
+  }
+  const std::vector<network::Place> sites = network::read_places_csv(args.sites);
+  const network::RoutingNetwork net = network::load_network(args.graph);
+  network::MatrixRequest request;
+  request.max_time_s = args.max_time;
+  request.max_snap_m = args.max_snap;
+  const network::PlacesMatrix result =
+      network::travel_time_matrix(net, origins, sites, request, context.progress);
+  instance.cost = plan::CostMatrix(origins.size(), sites.size(), plan::kUnreachable);
+  for (std::size_t i = 0; i < origins.size(); ++i) {
+    for (std::size_t j = 0; j < sites.size(); ++j) {
+      const network::TravelTimeMs ms = result.matrix.at(i, j);
+      if (ms != network::kUnreachable) instance.cost.at(i, j) = static_cast<float>(ms) / 1000.0F;
+    }
+  }
+  for (const network::Place& site : sites) instance.candidate_ids.push_back(site.id);
+  instance.validate();
+  return instance;
+}
+
 Loaded load(const PlanArgs& args, Context& context) {
   Loaded loaded;
-  if (!args.orlib.empty() == !args.matrix.empty()) {
-    throw Error(ErrorCode::InvalidInput, "give exactly one of --orlib FILE or --matrix FILE",
-                "an OR-Library p-median file, or a long CSV matrix (from, to, "
-                "cost) with --demand");
+  const int sources =
+      (args.orlib.empty() ? 0 : 1) + (args.matrix.empty() ? 0 : 1) + (args.graph.empty() ? 0 : 1);
+  if (sources != 1) {
+    throw Error(ErrorCode::InvalidInput, "give exactly one of --orlib FILE, --matrix FILE or --graph FILE",
+                "an OR-Library p-median file, a long CSV matrix (from, to, cost) with --demand, or a road "
+                "network (equalis network build) with --demand and --sites");
   }
-  if (!args.orlib.empty()) {
+  if (!args.graph.empty()) {
+    loaded.instance = instance_on_graph(args, context);
+    loaded.file = args.graph;
+  } else if (!args.orlib.empty()) {
     auto orlib = plan::read_orlib(args.orlib, context.progress);
     loaded.instance = std::move(orlib.instance);
     loaded.file_p = orlib.p;
@@ -336,8 +389,19 @@ void add_model(CLI::App& plan_cmd, Context& context, const std::string& model,
   cmd->add_option("--matrix", args->matrix,
                   "Long CSV cost matrix: from, to, cost (absent pairs: unreachable)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--demand", args->demand, "Demand CSV: id, weight (population), group columns")
+  cmd->add_option("--demand", args->demand,
+                  "Demand CSV: id, weight (population), group columns (with --graph also lon, lat)")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--graph", args->graph,
+                  "Road network from `equalis network build`: costs are travel times in seconds from the "
+                  "demand points to --sites")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--sites", args->sites, "--graph: candidate sites CSV (id, lon, lat)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--max-time", args->max_time,
+                  "--graph: pairs farther than this many seconds are unreachable (default: no limit)");
+  cmd->add_option("--max-snap", args->max_snap, "--graph: farthest snap of a point to the road network (m)")
+      ->default_val(network::kDefaultMaxSnapM);
   cmd->add_option("--from-col", args->spec.from_column,
                   "Matrix client column (default from_id/from/from_idx)");
   cmd->add_option("--to-col", args->spec.to_column, "Matrix site column (default to_id/to/to_idx)");

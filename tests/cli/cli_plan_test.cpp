@@ -212,6 +212,55 @@ TEST(CliPlan, EveryModelRunsOnBeloHorizonte) {
   }
 }
 
+TEST(CliPlan, PlansOnARoadNetwork) {
+  // Demand points on a grid over Monaco and its schools (from the OSM extract) as candidates: --graph
+  // computes the travel times in-process; the same plan comes out of `network matrix` + `--matrix`.
+  const std::string graph = write_temp("plan_monaco.eqg", "");
+  const std::string osm = data("osm/monaco.osm.pbf");
+  ASSERT_EQ(run(fmt::format("network build --osm {} --profile car -o {}", osm, graph)).exit_status, 0);
+  const std::string schools = write_temp("plan_schools.csv", "");
+  ASSERT_EQ(run(fmt::format("network pois --osm {} --tags amenity=school -o {}", osm, schools)).exit_status,
+            0);
+  std::string demand_csv = "id,lon,lat,population,band\n";
+  std::string origins_csv = "id,lon,lat\n";
+  for (int a = 0; a < 8; ++a) {
+    for (int b = 0; b < 6; ++b) {
+      const std::string row =
+          fmt::format("h{}_{},{:.5f},{:.5f}", a, b, 7.412 + a * 0.0035, 43.727 + b * 0.004);
+      demand_csv += fmt::format("{},{},{}\n", row, 50 + 37 * ((a * 6 + b) % 11), b >= 3 ? "north" : "south");
+      origins_csv += row + "\n";
+    }
+  }
+  const std::string demand = write_temp("plan_monaco_d.csv", demand_csv);
+  const auto direct = run(fmt::format("plan pmedian --graph {} --demand {} --sites {} --groups band --p 3",
+                                      graph, demand, schools));
+  ASSERT_EQ(direct.exit_status, 0) << direct.err;
+  const auto direct_json = nlohmann::json::parse(direct.out);
+  EXPECT_EQ(direct_json["result"]["status"], "optimal");
+  EXPECT_EQ(direct_json["instance"]["clients"], 48);
+  EXPECT_EQ(direct_json["result"]["groups"].size(), 2U);
+  const std::string matrix = write_temp("plan_monaco_m.csv", "");
+  ASSERT_EQ(run(fmt::format("network matrix --graph {} --origins {} --destinations {} -o {}", graph,
+                            write_temp("plan_monaco_o.csv", origins_csv), schools, matrix))
+                .exit_status,
+            0);
+  const auto two_step =
+      run(fmt::format("plan pmedian --matrix {} --demand {} --groups band --p 3", matrix, demand));
+  ASSERT_EQ(two_step.exit_status, 0) << two_step.err;
+  const auto two_step_json = nlohmann::json::parse(two_step.out);
+  EXPECT_EQ(direct_json["result"]["open_sites"], two_step_json["result"]["open_sites"]);
+  EXPECT_NEAR(direct_json["result"]["objective"].get<double>(),
+              two_step_json["result"]["objective"].get<double>(),
+              1e-6 * two_step_json["result"]["objective"].get<double>());
+  // --graph needs --sites; a point far off the roads is named.
+  EXPECT_EQ(run(fmt::format("plan pmedian --graph {} --demand {} --p 3", graph, demand)).exit_status, 2);
+  const std::string far = write_temp("plan_far.csv", "id,lon,lat,population\nsea,7.60,43.60,10\n");
+  const auto off =
+      run(fmt::format("plan pmedian --graph {} --demand {} --sites {} --p 1", graph, far, schools));
+  EXPECT_EQ(off.exit_status, 2);
+  EXPECT_NE(off.err.find("sea"), std::string::npos) << off.err;
+}
+
 TEST(CliPlan, LscpAndMclp) {
   const std::string matrix = write_temp("plan_m3.csv", kMatrix);
   const std::string demand = write_temp("plan_d3.csv", kDemand);
