@@ -364,6 +364,11 @@ void run_plan(const PlanArgs& args, Context& context) {
       {"time_limit", args.time_limit},
       {"target_gap", args.gap},
       {"exact", args.exact}};
+  if (!args.graph.empty()) {
+    out["options"]["sites"] = args.sites;
+    out["options"]["max_time"] = optional_number(args.max_time);
+    out["options"]["cost_unit"] = "seconds";
+  }
   out["options"]["budget"] = optional_number(args.budget);
   out["options"]["site_costs"] = args.site_costs;
   if (args.model == "pmedian" || args.model == "lscp" || args.model == "pcenter") {
