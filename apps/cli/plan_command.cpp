@@ -371,7 +371,7 @@ void run_plan(const PlanArgs& args, Context& context) {
   }
   out["options"]["budget"] = optional_number(args.budget);
   out["options"]["site_costs"] = args.site_costs;
-  if (args.model == "pmedian" || args.model == "lscp" || args.model == "pcenter") {
+  if (args.model != "fair") {
     out["options"]["capacity"] = args.capacity;
     out["options"]["single_source"] = args.single_source;
   }
@@ -435,7 +435,7 @@ void add_model(CLI::App& plan_cmd, Context& context, const std::string& model,
   cmd->add_option("--site-id-col", args->site_id_col, "Site id column of --site-costs/--capacity")
       ->default_val("id");
   cmd->add_option("--site-cost-col", args->site_cost_col, "Cost column of --site-costs")->default_val("cost");
-  if (model == "pmedian" || model == "lscp" || model == "pcenter") {
+  if (model != "fair") {
     cmd->add_option("--capacity", args->capacity,
                     "CSV of site capacities (columns id, capacity: the demand a site can serve); demand may "
                     "split between sites unless --single-source")

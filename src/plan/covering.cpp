@@ -674,18 +674,40 @@ PlanSolution solve_mclp(const PlanInstance& instance, std::size_t p, double radi
   if (!budget_allows(instance, p, options, solution)) return solution;
   const int budget_row = options.budget ? model.add_row(-1e30, *options.budget) : -1;
   const std::vector<std::uint8_t> is_fixed = fixed_mask(m, fixed);
+  // With capacities (Current & Storbeck 1988; Pirkul & Schilling 1991): x_ij ≤ 1 covers client i from a
+  // site within the radius, Σ_j x_ij ≤ 1, Σ_i d_i x_ij ≤ cap_j y_j; the cover rows then bound Σ_j x_ij.
+  const bool capacitated = !instance.site_capacity.empty();
+  if (capacitated) check_capacities(instance);
+  std::vector<int> capacity_row(capacitated ? m : 0);
+  for (int& row : capacity_row) row = model.add_row(-1e30, 0.0);
   std::vector<std::pair<int, double>> entries;
   for (std::size_t j = 0; j < m; ++j) {
     entries.clear();
     entries.emplace_back(count_row, 1.0);
     detail::add_budget_entry(instance, budget_row, j, is_fixed[j] != 0U, entries);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (cover_row[i] >= 0 && instance.cost.at(i, j) <= radius) entries.emplace_back(cover_row[i], -1.0);
+    if (capacitated) {
+      entries.emplace_back(capacity_row[j], -instance.site_capacity[j]);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (cover_row[i] >= 0 && instance.cost.at(i, j) <= radius) entries.emplace_back(cover_row[i], -1.0);
+      }
     }
     model.add_column(0.0, is_fixed[j] != 0U ? 1.0 : 0.0, 1.0, true, entries);
   }
+  std::vector<std::pair<std::size_t, std::uint32_t>> pair_of_column;  // capacitated: x columns after y
   for (std::size_t i = 0; i < n; ++i) {
-    if (cover_row[i] >= 0) model.add_column(-instance.demand[i], 0.0, 1.0, false, {{cover_row[i], 1.0}});
+    if (cover_row[i] < 0) continue;
+    if (!capacitated) {
+      model.add_column(-instance.demand[i], 0.0, 1.0, false, {{cover_row[i], 1.0}});
+      continue;
+    }
+    model.row_upper[static_cast<std::size_t>(cover_row[i])] = 1.0;  // Σ_j x_ij ≤ 1
+    for (std::size_t j = 0; j < m; ++j) {
+      if (instance.cost.at(i, j) > radius) continue;
+      model.add_column(-instance.demand[i], 0.0, 1.0, options.single_source,
+                       {{cover_row[i], 1.0}, {capacity_row[j], instance.demand[i]}});
+      pair_of_column.emplace_back(i, static_cast<std::uint32_t>(j));
+    }
   }
   const detail::MipResult result = detail::solve_mip(model, options.time_limit_seconds);
   if (!result.has_solution && result.proven_infeasible) {
@@ -701,9 +723,20 @@ PlanSolution solve_mclp(const PlanInstance& instance, std::size_t p, double radi
   solution.open = open_from(result, m);
   fill_assignment(instance, solution);
   double covered = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (solution.assignment[i] != kNoSite && instance.cost.at(i, solution.assignment[i]) <= radius) {
-      covered += instance.demand[i];
+  if (capacitated) {
+    // Costs stay nearest-site; coverage is the MIP's covered share of each client.
+    solution.covered_share.assign(n, 0.0F);
+    for (std::size_t c = 0; c < pair_of_column.size(); ++c) {
+      const auto [i, j] = pair_of_column[c];
+      const double x = result.solution[m + c];
+      solution.covered_share[i] += static_cast<float>(x);
+      covered += instance.demand[i] * x;
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (solution.assignment[i] != kNoSite && instance.cost.at(i, solution.assignment[i]) <= radius) {
+        covered += instance.demand[i];
+      }
     }
   }
   solution.objective = covered;

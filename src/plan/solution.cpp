@@ -62,11 +62,15 @@ Evaluation evaluate_plan(const PlanInstance& instance, std::span<const std::uint
 }
 
 Evaluation evaluate_solution(const PlanInstance& instance, const PlanSolution& solution) {
-  if (solution.assigned_cost.empty()) return evaluate_plan(instance, solution.open);
   Evaluation result;
-  result.assignment = solution.assignment;
-  result.assigned_cost = solution.assigned_cost;
-  add_up(instance, result);
+  if (solution.assigned_cost.empty()) {
+    result = evaluate_plan(instance, solution.open);
+  } else {
+    result.assignment = solution.assignment;
+    result.assigned_cost = solution.assigned_cost;
+    add_up(instance, result);
+  }
+  result.covered_share = solution.covered_share;
   return result;
 }
 
@@ -88,7 +92,11 @@ std::vector<GroupOutcome> group_outcomes(const PlanInstance& instance, const Eva
     served[instance.group[i]] += w;
     group.mean_cost += w * c;
     if (w > 0.0) group.max_cost = std::max(group.max_cost, c);
-    if (radius && c <= *radius) covered[instance.group[i]] += w;
+    if (!evaluation.covered_share.empty()) {
+      covered[instance.group[i]] += w * evaluation.covered_share[i];
+    } else if (radius && c <= *radius) {
+      covered[instance.group[i]] += w;
+    }
   }
   for (std::size_t g = 0; g < groups.size(); ++g) {
     groups[g].mean_cost = served[g] > 0.0 ? groups[g].mean_cost / served[g] : 0.0;

@@ -45,6 +45,9 @@ struct PlanSolution {
   // demand: the share-weighted mean); `assignment` then holds the site with the largest share. Empty =
   // every client goes to its nearest open site.
   std::vector<float> assigned_cost;
+  // Capacitated MCLP only: each client's share of demand covered within the radius by a site with room
+  // (the group coverage then counts these shares, not nearest-site costs). Empty otherwise.
+  std::vector<float> covered_share;
 };
 
 // Assignment of each client to its cheapest open site (ties: lowest index) and the demand-weighted total
@@ -55,11 +58,12 @@ struct Evaluation {
   double total_cost = 0.0;           // Σ demand × cost over served clients
   double max_cost = 0.0;             // over served clients with demand > 0
   std::size_t unserved_clients = 0;  // with demand > 0
+  std::vector<float> covered_share;  // from PlanSolution::covered_share (empty = judge by the radius)
 };
 [[nodiscard]] Evaluation evaluate_plan(const PlanInstance& instance, std::span<const std::uint32_t> open);
 
 // The evaluation of a solution as planned: its own assignment when it has one (capacities), else
-// evaluate_plan(open).
+// evaluate_plan(open); with its covered shares (capacitated MCLP).
 [[nodiscard]] Evaluation evaluate_solution(const PlanInstance& instance, const PlanSolution& solution);
 
 // Per-group outcomes of a plan: mean (demand-weighted) and max cost of served clients, and the share of
