@@ -445,6 +445,17 @@ TEST(CliPlan, CoveringModelsWithCapacities) {
   r = run("plan pcenter --p 2 " + base);
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["result"]["objective"], 9.0);
+  // MCLP within 2, both sites: s1 reaches a and b (20) but holds 5, s2 reaches c and d (2): 7 covered;
+  // single source: a and b (10 each) do not fit s1 at all: 2. Group coverage follows.
+  r = run("plan mclp --p 2 --radius 2 --groups band " + base);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  json = nlohmann::json::parse(r.out);
+  EXPECT_DOUBLE_EQ(json["result"]["objective"].get<double>(), 7.0);
+  EXPECT_DOUBLE_EQ(json["result"]["groups"][0]["coverage"].get<double>(), 5.0 / 20.0);  // urban
+  EXPECT_DOUBLE_EQ(json["result"]["groups"][1]["coverage"].get<double>(), 1.0);         // rural
+  r = run("plan mclp --p 2 --radius 2 --single-source " + base);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(r.out)["result"]["objective"].get<double>(), 2.0);
 }
 
 TEST(CliPlan, CapacitatedPMedian) {
