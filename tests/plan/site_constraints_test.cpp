@@ -252,16 +252,23 @@ TEST(SiteCapacity, SingleSourcingServesEachClientFromOneSite) {
   EXPECT_DOUBLE_EQ(evaluation.total_cost, 10.0);
 }
 
-RC_GTEST_PROP(SiteCapacity, SingleSourceEqualsBruteForce, ()) {
-  const auto n = *rc::gen::inRange<std::size_t>(2, 6);
-  const auto m = *rc::gen::inRange<std::size_t>(2, 5);
-  const auto p = *rc::gen::inRange<std::size_t>(1, m + 1);
+// Random instance for the capacity properties: n clients × m sites, integer costs 0–29, demand 1–4,
+// capacities drawn from [low, high).
+PlanInstance random_capacitated(std::size_t n, std::size_t m, int low, int high) {
   CostMatrix cost(n, m);
   for (auto& c : cost.values) c = static_cast<float>(*rc::gen::inRange(0, 30));
   PlanInstance instance = make_instance(std::move(cost));
   for (auto& d : instance.demand) d = static_cast<double>(*rc::gen::inRange(1, 5));
   instance.site_capacity.resize(m);
-  for (auto& c : instance.site_capacity) c = static_cast<double>(*rc::gen::inRange(2, 12));
+  for (auto& c : instance.site_capacity) c = static_cast<double>(*rc::gen::inRange(low, high));
+  return instance;
+}
+
+RC_GTEST_PROP(SiteCapacity, SingleSourceEqualsBruteForce, ()) {
+  const auto n = *rc::gen::inRange<std::size_t>(2, 6);
+  const auto m = *rc::gen::inRange<std::size_t>(2, 5);
+  const auto p = *rc::gen::inRange<std::size_t>(1, m + 1);
+  PlanInstance instance = random_capacitated(n, m, 2, 12);
   ExactOptions options;
   options.single_source = true;
   const PlanSolution single = solve_pmedian_exact(instance, p, options);
@@ -301,12 +308,7 @@ RC_GTEST_PROP(CapacitatedHeuristic, FeasibleAndBoundedByCbc, ()) {
   const auto m = *rc::gen::inRange<std::size_t>(2, 7);
   const auto p = *rc::gen::inRange<std::size_t>(1, m + 1);
   const bool single = *rc::gen::arbitrary<bool>();
-  CostMatrix cost(n, m);
-  for (auto& c : cost.values) c = static_cast<float>(*rc::gen::inRange(0, 30));
-  PlanInstance instance = make_instance(std::move(cost));
-  for (auto& d : instance.demand) d = static_cast<double>(*rc::gen::inRange(1, 5));
-  instance.site_capacity.resize(m);
-  for (auto& c : instance.site_capacity) c = static_cast<double>(*rc::gen::inRange(2, 20));
+  PlanInstance instance = random_capacitated(n, m, 2, 20);
   ExactOptions exact;
   exact.single_source = single;
   const PlanSolution cbc = solve_pmedian_exact(instance, p, exact);
@@ -431,12 +433,7 @@ RC_GTEST_PROP(SiteCapacity, MaximalCoveringWithCapacitiesEqualsBruteForce, ()) {
   const auto n = *rc::gen::inRange<std::size_t>(2, 6);
   const auto m = *rc::gen::inRange<std::size_t>(2, 5);
   const auto p = *rc::gen::inRange<std::size_t>(1, m + 1);
-  CostMatrix cost(n, m);
-  for (auto& c : cost.values) c = static_cast<float>(*rc::gen::inRange(0, 30));
-  PlanInstance instance = make_instance(std::move(cost));
-  for (auto& d : instance.demand) d = static_cast<double>(*rc::gen::inRange(1, 5));
-  instance.site_capacity.resize(m);
-  for (auto& c : instance.site_capacity) c = static_cast<double>(*rc::gen::inRange(0, 10));
+  PlanInstance instance = random_capacitated(n, m, 0, 10);
   const double radius = static_cast<double>(*rc::gen::inRange(0, 30));
   ExactOptions options;
   options.single_source = true;
@@ -467,12 +464,7 @@ RC_GTEST_PROP(SiteCapacity, PCenterWithCapacitiesEqualsBruteForce, ()) {
   const auto n = *rc::gen::inRange<std::size_t>(2, 6);
   const auto m = *rc::gen::inRange<std::size_t>(2, 5);
   const auto p = *rc::gen::inRange<std::size_t>(1, m + 1);
-  CostMatrix cost(n, m);
-  for (auto& c : cost.values) c = static_cast<float>(*rc::gen::inRange(0, 30));
-  PlanInstance instance = make_instance(std::move(cost));
-  for (auto& d : instance.demand) d = static_cast<double>(*rc::gen::inRange(1, 5));
-  instance.site_capacity.resize(m);
-  for (auto& c : instance.site_capacity) c = static_cast<double>(*rc::gen::inRange(2, 12));
+  PlanInstance instance = random_capacitated(n, m, 2, 12);
   ExactOptions options;
   options.single_source = true;
   const PlanSolution single = solve_pcenter(instance, p, options);
