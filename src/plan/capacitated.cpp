@@ -44,6 +44,7 @@ struct Capacitated {
   const PlanInstance& instance;
   std::vector<std::size_t> client;  // active clients (demand > 0)
   std::vector<double> demand;
+  double total_demand = 0.0;
   std::vector<std::uint8_t> is_fixed;
   std::vector<std::uint32_t> fixed;
   std::size_t p = 0;
@@ -57,9 +58,8 @@ struct Capacitated {
   [[nodiscard]] std::optional<Assignment> assign(const std::vector<std::uint32_t>& sites) const {
     const std::size_t n = client.size();
     const std::size_t s = sites.size();
-    double total_capacity = 0.0, total_demand = 0.0;
+    double total_capacity = 0.0;
     for (const std::uint32_t j : sites) total_capacity += capacity(j);
-    for (const double d : demand) total_demand += d;
     if (total_capacity < total_demand * (1.0 - 1e-12)) return std::nullopt;
     // Price ascent on the transportation dual: v_j grows while site j is over capacity.
     double scale = 0.0;
@@ -277,16 +277,15 @@ PlanSolution solve_pmedian_capacitated(const PlanInstance& instance, const PMedi
     if (!(c >= 0.0) || !std::isfinite(c))
       throw Error(ErrorCode::InvalidInput, "site capacities must be finite and ≥ 0", "fix the capacity file");
   }
-  Capacitated c{instance, {}, {}, fixed_mask(m, instance.fixed_open), {}, options.p, single_source};
+  Capacitated c{instance, {}, {}, 0.0, fixed_mask(m, instance.fixed_open), {}, options.p, single_source};
   for (std::uint32_t j = 0; j < m; ++j) {
     if (c.is_fixed[j] != 0U) c.fixed.push_back(j);
   }
-  double total_demand = 0.0;
   for (std::size_t i = 0; i < instance.client_count(); ++i) {
     if (instance.demand[i] <= 0.0) continue;
     c.client.push_back(i);
     c.demand.push_back(instance.demand[i]);
-    total_demand += instance.demand[i];
+    c.total_demand += instance.demand[i];
   }
   PlanSolution solution;
   for (const std::size_t i : c.client) {
@@ -315,11 +314,11 @@ PlanSolution solve_pmedian_capacitated(const PlanInstance& instance, const PMedi
   }
   std::sort(free_capacity.rbegin(), free_capacity.rend());
   for (std::size_t k = 0; k < options.p; ++k) most += free_capacity[k];
-  if (most < total_demand * (1.0 - 1e-12)) {
+  if (most < c.total_demand * (1.0 - 1e-12)) {
     solution.status = SolveStatus::Infeasible;
     solution.message = fmt::format(
         "the demand {} exceeds {}, the capacity of the existing sites and the {} largest new ones",
-        total_demand, most, options.p);
+        c.total_demand, most, options.p);
     return solution;
   }
   const auto out_of_time = [&] { return seconds_since(start) > options.time_limit_seconds; };

@@ -324,6 +324,36 @@ std::optional<std::vector<std::uint32_t>> second_stage_sites(const detail::MipMo
   return std::nullopt;
 }
 
+// The rows on the site variables every group MIP has: Σ_j y_j = p_total and the opening-cost budget.
+struct SiteRows {
+  int count = -1;
+  int budget = -1;  // −1 without a budget
+};
+
+SiteRows add_site_rows(detail::MipModel& model, std::size_t p_total, std::optional<double> budget) {
+  const auto total = static_cast<double>(p_total);
+  SiteRows rows;
+  rows.count = model.add_row(total, total);
+  if (budget) rows.budget = model.add_row(-1e30, *budget);
+  return rows;
+}
+
+// Appends site j's coefficients in those rows to `entries`.
+void add_site_entries(const PlanInstance& instance, const SiteRows& rows, std::size_t j, bool fixed_site,
+                      std::vector<std::pair<int, double>>& entries) {
+  entries.emplace_back(rows.count, 1.0);
+  detail::add_budget_entry(instance, rows.budget, j, fixed_site, entries);
+}
+
+// One "≤ 0" row per focus group with demand (−1 for the others).
+std::vector<int> add_focus_group_rows(detail::MipModel& model, const Active& a, const Scorer& scorer) {
+  std::vector<int> group_row(a.group_demand.size(), -1);
+  for (std::size_t g = 0; g < group_row.size(); ++g) {
+    if (a.group_demand[g] > 0.0 && scorer.in_focus(g)) group_row[g] = model.add_row(-1e30, 0.0);
+  }
+  return group_row;
+}
+
 // Rawls min–max of group means (stage 1) then Σ w c with the worst mean held (stage 2), both on the
 // ReVelle–Swain assignment variables.
 MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, const Scorer& scorer, std::size_t p_total,
@@ -334,13 +364,8 @@ MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, const Scorer
   detail::MipModel model;
   std::vector<int> assign_row(n);
   for (std::size_t k = 0; k < n; ++k) assign_row[k] = model.add_row(1.0, 1.0);
-  const auto total = static_cast<double>(p_total);
-  const int count_row = model.add_row(total, total);
-  const int budget_row = budget ? model.add_row(-1e30, *budget) : -1;
-  std::vector<int> group_row(groups, -1);
-  for (std::size_t g = 0; g < groups; ++g) {
-    if (a.group_demand[g] > 0.0 && scorer.in_focus(g)) group_row[g] = model.add_row(-1e30, 0.0);
-  }
+  const SiteRows site_rows = add_site_rows(model, p_total, budget);
+  const std::vector<int> group_row = add_focus_group_rows(model, a, scorer);
   const std::vector<float> cutoff = nearest_existing(instance, a);
   std::vector<int> link_row(n * m, -1);
   for (std::size_t k = 0; k < n; ++k) {
@@ -353,8 +378,7 @@ MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, const Scorer
   std::vector<std::pair<int, double>> entries;
   for (std::size_t j = 0; j < m; ++j) {
     entries.clear();
-    entries.emplace_back(count_row, 1.0);
-    detail::add_budget_entry(instance, budget_row, j, is_fixed[j] != 0U, entries);
+    add_site_entries(instance, site_rows, j, is_fixed[j] != 0U, entries);
     for (std::size_t k = 0; k < n; ++k) {
       if (link_row[k * m + j] >= 0) entries.emplace_back(link_row[k * m + j], -1.0);
     }
@@ -411,19 +435,13 @@ MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, const Sco
   detail::MipModel model;
   std::vector<int> cover_row(n);
   for (std::size_t k = 0; k < n; ++k) cover_row[k] = model.add_row(-1e30, 0.0);
-  const auto total = static_cast<double>(p_total);
-  const int count_row = model.add_row(total, total);
-  const int budget_row = budget ? model.add_row(-1e30, *budget) : -1;
-  std::vector<int> group_row(groups, -1);
-  for (std::size_t g = 0; g < groups; ++g) {
-    if (a.group_demand[g] > 0.0 && scorer.in_focus(g)) group_row[g] = model.add_row(-1e30, 0.0);
-  }
+  const SiteRows site_rows = add_site_rows(model, p_total, budget);
+  const std::vector<int> group_row = add_focus_group_rows(model, a, scorer);
   const std::vector<std::uint8_t> is_fixed = fixed_mask(m, instance.fixed_open);
   std::vector<std::pair<int, double>> entries;
   for (std::size_t j = 0; j < m; ++j) {
     entries.clear();
-    entries.emplace_back(count_row, 1.0);
-    detail::add_budget_entry(instance, budget_row, j, is_fixed[j] != 0U, entries);
+    add_site_entries(instance, site_rows, j, is_fixed[j] != 0U, entries);
     for (std::size_t k = 0; k < n; ++k) {
       if (instance.cost.at(a.client[k], j) <= radius) entries.emplace_back(cover_row[k], -1.0);
     }
@@ -473,9 +491,7 @@ MipOutcome gap_mip(const PlanInstance& instance, const Active& a, std::size_t p_
   const std::size_t groups = a.group_demand.size();
   const std::vector<std::uint8_t> is_fixed = fixed_mask(m, instance.fixed_open);
   detail::MipModel model;
-  const auto total = static_cast<double>(p_total);
-  const int count_row = model.add_row(total, total);
-  const int budget_row = budget ? model.add_row(-1e30, *budget) : -1;
+  const SiteRows site_rows = add_site_rows(model, p_total, budget);
   const int cap_row = model.add_row(-1e30, 0.0);  // upper bound set below, once Σ w D_1 is known
   std::vector<int> upper_row(groups, -1), lower_row(groups, -1);
   for (std::size_t g = 0; g < groups; ++g) {
@@ -485,8 +501,7 @@ MipOutcome gap_mip(const PlanInstance& instance, const Active& a, std::size_t p_
   }
   std::vector<std::vector<std::pair<int, double>>> site_entries(m);
   for (std::size_t j = 0; j < m; ++j) {
-    site_entries[j].emplace_back(count_row, 1.0);
-    detail::add_budget_entry(instance, budget_row, j, is_fixed[j] != 0U, site_entries[j]);
+    add_site_entries(instance, site_rows, j, is_fixed[j] != 0U, site_entries[j]);
   }
   struct Level {
     double cost;

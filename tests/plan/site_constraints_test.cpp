@@ -22,31 +22,41 @@ namespace {
 
 using test::line_instance;
 
+// Calls fn(site_of) for every single-source assignment of the clients to the sites of `open` (site_of[i]
+// = client i's site) that keeps every load within the capacities (any load without capacities).
+template <typename Fn>
+void for_each_assignment(const PlanInstance& instance, const std::vector<std::uint32_t>& open, Fn&& fn) {
+  const std::size_t n = instance.client_count();
+  std::size_t combinations = 1;
+  for (std::size_t i = 0; i < n; ++i) combinations *= open.size();
+  std::vector<std::uint32_t> site_of(n);
+  for (std::size_t code = 0; code < combinations; ++code) {
+    std::vector<double> load(instance.candidate_count(), 0.0);
+    std::size_t rest = code;
+    for (std::size_t i = 0; i < n; ++i) {
+      site_of[i] = open[rest % open.size()];
+      rest /= open.size();
+      load[site_of[i]] += instance.demand[i];
+    }
+    bool fits = true;
+    for (std::size_t j = 0; j < load.size() && !instance.site_capacity.empty(); ++j)
+      fits = fits && load[j] <= instance.site_capacity[j];
+    if (fits) fn(site_of);
+  }
+}
+
 // Brute force: every p-subset of the free sites within the budget, and every single-source assignment of
 // the clients to its open sites within the capacities. With unit demands and integral capacities the
 // transportation LP has integral optima (total unimodularity), so this equals the fractional model.
 double brute_force(const PlanInstance& instance, std::size_t p, std::optional<double> budget) {
-  const std::size_t n = instance.client_count();
-  const std::size_t m = instance.candidate_count();
   double best = std::numeric_limits<double>::infinity();
   test::for_each_plan(instance, p, budget, [&](const std::vector<std::uint32_t>& open) {
-    std::size_t combinations = 1;
-    for (std::size_t i = 0; i < n; ++i) combinations *= open.size();
-    for (std::size_t code = 0; code < combinations; ++code) {
-      std::vector<double> load(m, 0.0);
+    for_each_assignment(instance, open, [&](const std::vector<std::uint32_t>& site_of) {
       double total = 0.0;
-      std::size_t rest = code;
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t j = open[rest % open.size()];
-        rest /= open.size();
-        load[j] += instance.demand[i];
-        total += instance.demand[i] * instance.cost.at(i, j);
-      }
-      bool fits = true;
-      for (std::size_t j = 0; j < m && !instance.site_capacity.empty(); ++j)
-        fits = fits && load[j] <= instance.site_capacity[j];
-      if (fits) best = std::min(best, total);
-    }
+      for (std::size_t i = 0; i < site_of.size(); ++i)
+        total += instance.demand[i] * instance.cost.at(i, site_of[i]);
+      best = std::min(best, total);
+    });
   });
   return best;
 }
@@ -340,25 +350,14 @@ RC_GTEST_PROP(CapacitatedHeuristic, FeasibleAndBoundedByCbc, ()) {
 // Single-source brute force for the capacitated p-center: over the plans of p new sites and every
 // assignment within the capacities, the smallest largest assigned cost.
 double brute_force_capacitated_radius(const PlanInstance& instance, std::size_t p) {
-  const std::size_t n = instance.client_count();
   double best = std::numeric_limits<double>::infinity();
   test::for_each_plan(instance, p, std::nullopt, [&](const std::vector<std::uint32_t>& open) {
-    std::size_t combinations = 1;
-    for (std::size_t i = 0; i < n; ++i) combinations *= open.size();
-    for (std::size_t code = 0; code < combinations; ++code) {
-      std::vector<double> load(instance.candidate_count(), 0.0);
+    for_each_assignment(instance, open, [&](const std::vector<std::uint32_t>& site_of) {
       double radius = 0.0;
-      std::size_t rest = code;
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t j = open[rest % open.size()];
-        rest /= open.size();
-        load[j] += instance.demand[i];
-        radius = std::max(radius, static_cast<double>(instance.cost.at(i, j)));
-      }
-      bool fits = true;
-      for (std::size_t j = 0; j < load.size(); ++j) fits = fits && load[j] <= instance.site_capacity[j];
-      if (fits) best = std::min(best, radius);
-    }
+      for (std::size_t i = 0; i < site_of.size(); ++i)
+        radius = std::max(radius, static_cast<double>(instance.cost.at(i, site_of[i])));
+      best = std::min(best, radius);
+    });
   });
   return best;
 }
