@@ -1,3 +1,4 @@
+include(GNUInstallDirs)
 # Warnings every equalis target gets; -Werror only when asked (CI turns it on).
 add_library(equalis_warnings INTERFACE)
 target_compile_options(equalis_warnings INTERFACE
@@ -21,13 +22,20 @@ if(CMAKE_BUILD_TYPE STREQUAL "Debug")
   target_compile_definitions(equalis_warnings INTERFACE EQUALIS_ENABLE_ASSERTIONS=1)
 endif()
 
-# equalis_add_module(name SOURCES ... DEPS ...): one library per module, alias equalis::name.
+# equalis_add_module(name SOURCES ... DEPS ...): one library per module, alias equalis::name, installed
+# and exported as equalis::name (cmake/EqualisInstall.cmake). Every header of src/<name>/ is public and
+# installed under include/equalis/<name>/, except those in src/<name>/detail/ (internal).
 function(equalis_add_module name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_library(equalis_${name} ${ARG_SOURCES})
   add_library(equalis::${name} ALIAS equalis_${name})
+  set_target_properties(equalis_${name} PROPERTIES EXPORT_NAME ${name} POSITION_INDEPENDENT_CODE ON)
   target_include_directories(equalis_${name} PUBLIC
-    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>)
-  target_link_libraries(equalis_${name} PUBLIC ${ARG_DEPS} PRIVATE equalis_warnings)
+    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src> $<INSTALL_INTERFACE:include/equalis>)
+  target_link_libraries(equalis_${name} PUBLIC ${ARG_DEPS} PRIVATE $<BUILD_INTERFACE:equalis_warnings>)
+  install(TARGETS equalis_${name} EXPORT equalisTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/src/${name}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/equalis/${name}
+          FILES_MATCHING PATTERN "*.hpp" PATTERN "detail" EXCLUDE)
 endfunction()
 # Not enabled: -Wnull-dereference (GCC 12 reports false positives inside libstdc++ containers at -O3).

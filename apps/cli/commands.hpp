@@ -27,6 +27,10 @@ void add_convergence_command(CLI::App& measure, Context& context);
 void add_spatial_command(CLI::App& measure, Context& context);
 void add_composite_command(CLI::App& measure, Context& context);
 
+// Library messages name request fields in backticks; the CLI shows them as its flags (field_names.cpp).
+std::string flag_of_field(std::string_view field);
+std::string respell_for_cli(std::string_view message);
+
 // The JSON envelope every command writes: {"equalis": {version, command}, "input": …, "options": …}.
 nlohmann::ordered_json envelope(const std::string& command, const std::string& file, std::size_t rows);
 

@@ -17,10 +17,7 @@ void add_output_options(CLI::App& command, Context& context) {
 }
 
 nlohmann::ordered_json envelope(const std::string& command, const std::string& file, std::size_t rows) {
-  nlohmann::ordered_json out;
-  out["equalis"] = {{"version", EQUALIS_VERSION}, {"command", command}};
-  out["input"] = {{"file", file}, {"rows", rows}};
-  return out;
+  return report::envelope(command, file, rows);
 }
 
 }  // namespace equalis::cli

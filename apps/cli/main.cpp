@@ -21,7 +21,7 @@ std::vector<RegisteredCommand>& command_registry() {
 namespace {
 
 int report_error(const equalis::Error& error) {
-  fmt::print(stderr, "equalis: error: {}\n", error.what());
+  fmt::print(stderr, "equalis: error: {}\n", equalis::cli::respell_for_cli(error.what()));
   return equalis::error_code_info(error.code()).exit_status;
 }
 

@@ -19,23 +19,15 @@ void emit(const OutputOptions& options, const std::string& content) {
 }
 
 void emit_result(const OutputOptions& options, const Renderers& renderers) {
-  const auto refuse = [](const char* format) {
-    throw Error(ErrorCode::Unsupported, fmt::format("this command has no {} output", format),
-                "use --format json (every command has it)");
-  };
-  switch (options.format) {
-    case OutputFormat::Csv:
-      if (!renderers.csv) refuse("CSV");
-      emit(options, renderers.csv());
-      return;
-    case OutputFormat::Text:
-      if (!renderers.text) refuse("text");
-      emit(options, renderers.text());
-      return;
-    case OutputFormat::Json:
-      emit(options, renderers.json().dump(2) + "\n");
-      return;
+  const bool missing = (options.format == OutputFormat::Csv && !renderers.csv) ||
+                       (options.format == OutputFormat::Text && !renderers.text);
+  if (missing) {
+    throw Error(
+        ErrorCode::Unsupported,
+        fmt::format("this command has no {} output", options.format == OutputFormat::Csv ? "CSV" : "text"),
+        "use --format json (every command has it)");
   }
+  emit(options, report::render(options.format, renderers));
 }
 
 }  // namespace equalis::cli

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace equalis {
 
 std::string SourceLocation::to_string() const {
@@ -27,6 +29,26 @@ std::string Error::compose(const std::string& message, const std::string& fix,
   text += message;
   if (!fix.empty()) text += " (fix: " + fix + ")";
   return text;
+}
+
+std::string respell_fields(std::string_view text, const std::function<std::string(std::string_view)>& spell) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t open = text.find('`', at);
+    const std::size_t close = open == std::string_view::npos ? open : text.find('`', open + 1);
+    if (close == std::string_view::npos) break;
+    const std::string_view field = text.substr(open + 1, close - open - 1);
+    const bool is_field = !field.empty() && std::all_of(field.begin(), field.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+    });
+    out.append(text.substr(at, open - at));
+    out += is_field ? spell(field) : std::string(text.substr(open, close - open + 1));
+    at = close + 1;
+  }
+  out.append(text.substr(at));
+  return out;
 }
 
 void assertion_failed(const char* expression, const char* file, int line) {

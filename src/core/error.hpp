@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -70,6 +71,11 @@ class Error : public std::runtime_error {
   std::string fix_;
   std::optional<SourceLocation> where_;
 };
+
+// Library messages name the request field they are about in backticks (`radius`, `time_limit`), in
+// neutral words; each front end respells the fields in its own words (a command-line flag, a study-file
+// key) before showing the message. `spell` returns the front end's name of a field.
+std::string respell_fields(std::string_view text, const std::function<std::string(std::string_view)>& spell);
 
 // Programmer-error checks, on in Debug and sanitizer builds (EQUALIS_ENABLE_ASSERTIONS).
 [[noreturn]] void assertion_failed(const char* expression, const char* file, int line);
