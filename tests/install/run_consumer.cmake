@@ -13,7 +13,7 @@ execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer
 if(NOT status EQUAL 0)
   message(FATAL_ERROR "configuring the consumer against the installed equalis failed")
 endif()
-execute_process(COMMAND ${CMAKE_COMMAND} --build ${SCRATCH}/build RESULT_VARIABLE status)
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${SCRATCH}/build -j2 RESULT_VARIABLE status)
 if(NOT status EQUAL 0)
   message(FATAL_ERROR "building the consumer against the installed equalis failed")
 endif()
