@@ -29,6 +29,7 @@ bool is_missing_token(std::string_view cell) noexcept {
 }
 
 std::optional<double> parse_number(std::string_view cell) noexcept {
+  if (double plain = 0.0; parse_plain_decimal(cell, plain)) return plain;
   if (!cell.empty() && cell.front() == '+') cell.remove_prefix(1);
   if (cell.empty()) return std::nullopt;
   double value = 0.0;

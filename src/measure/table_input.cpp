@@ -10,36 +10,74 @@ namespace equalis::measure {
 
 namespace {
 
+// The columns an indicator needs, wherever they were read: a CsvTable (parsed here, into `owned`) or a
+// ColumnTable (read typed already, referenced).
 struct Columns {
-  std::vector<NumericColumn> values;
-  std::optional<NumericColumn> weight;
-  std::optional<CategoryColumn> group;
-  std::optional<CategoryColumn> by;
-  std::optional<NumericColumn> rank_by;
+  std::vector<const NumericColumn*> values;
+  const NumericColumn* weight = nullptr;
+  const CategoryColumn* group = nullptr;
+  const CategoryColumn* by = nullptr;
+  const NumericColumn* rank_by = nullptr;
+  std::vector<NumericColumn> owned_numeric;
+  std::vector<CategoryColumn> owned_category;
 };
 
-Columns read_columns(const CsvTable& table, const ColumnSpec& spec) {
+void require_value_columns(const ColumnSpec& spec) {
   if (spec.value_columns.empty()) {
     throw Error(ErrorCode::InvalidInput, "no value column given",
                 "name the indicator column with --value COL");
   }
+}
+
+Columns read_columns(const CsvTable& table, const ColumnSpec& spec) {
+  require_value_columns(spec);
   Columns columns;
-  for (const auto& name : spec.value_columns) columns.values.push_back(read_numeric_column(table, name));
-  if (spec.weight_column) columns.weight = read_numeric_column(table, *spec.weight_column);
-  if (spec.group_column) columns.group = read_category_column(table, *spec.group_column);
-  if (spec.by_column) columns.by = read_category_column(table, *spec.by_column);
-  if (spec.rank_by_column) columns.rank_by = read_numeric_column(table, *spec.rank_by_column);
+  // Reserved up front: the pointers below must not move.
+  columns.owned_numeric.reserve(spec.value_columns.size() + 2);
+  columns.owned_category.reserve(2);
+  const auto numeric = [&](const std::string& name) {
+    return &columns.owned_numeric.emplace_back(read_numeric_column(table, name));
+  };
+  const auto category = [&](const std::string& name) {
+    return &columns.owned_category.emplace_back(read_category_column(table, name));
+  };
+  for (const auto& name : spec.value_columns) columns.values.push_back(numeric(name));
+  if (spec.weight_column) columns.weight = numeric(*spec.weight_column);
+  if (spec.group_column) columns.group = category(*spec.group_column);
+  if (spec.by_column) columns.by = category(*spec.by_column);
+  if (spec.rank_by_column) columns.rank_by = numeric(*spec.rank_by_column);
   return columns;
 }
 
-[[noreturn]] void missing_cell(const CsvTable& table, std::size_t row_idx, const std::string& column) {
+Columns read_columns(const ColumnTable& table, const ColumnSpec& spec) {
+  require_value_columns(spec);
+  Columns columns;
+  for (const auto& name : spec.value_columns) columns.values.push_back(&table.numeric(name));
+  if (spec.weight_column) columns.weight = &table.numeric(*spec.weight_column);
+  if (spec.group_column) columns.group = &table.category(*spec.group_column);
+  if (spec.by_column) columns.by = &table.category(*spec.by_column);
+  if (spec.rank_by_column) columns.rank_by = &table.numeric(*spec.rank_by_column);
+  return columns;
+}
+
+SourceLocation cell_location(const CsvTable& table, std::size_t row_idx, const std::string& column) {
+  return table.location(row_idx, table.column_index(column));
+}
+
+SourceLocation cell_location(const ColumnTable& table, std::size_t row_idx, const std::string& column) {
+  return table.location(row_idx, column);
+}
+
+template <typename Table>
+[[noreturn]] void missing_cell(const Table& table, std::size_t row_idx, const std::string& column) {
   throw Error(ErrorCode::InvalidInput, fmt::format("missing value in column '{}'", column),
               "fill the cell in, or pass --missing drop to leave such rows out (their number is reported)",
-              table.location(row_idx, table.column_index(column)));
+              cell_location(table, row_idx, column));
 }
 
 // True if every column the indicator needs has a value in this row; throws under MissingPolicy::Error.
-bool row_complete(const CsvTable& table, const ColumnSpec& spec, const Columns& columns,
+template <typename Table>
+bool row_complete(const Table& table, const ColumnSpec& spec, const Columns& columns,
                   const NumericColumn& value, std::size_t row_idx) {
   const auto check = [&](bool valid, const std::string& column) {
     if (valid) return true;
@@ -55,14 +93,15 @@ bool row_complete(const CsvTable& table, const ColumnSpec& spec, const Columns& 
   return complete;
 }
 
-void check_cell_values(const CsvTable& table, const ColumnSpec& spec, const Columns& columns,
+template <typename Table>
+void check_cell_values(const Table& table, const ColumnSpec& spec, const Columns& columns,
                        const NumericColumn& value, std::size_t row_idx,
                        const ValueRequirements& requirements) {
   const double v = value.values[row_idx];
   if (v < 0.0) {
     throw Error(ErrorCode::InvalidInput, fmt::format("negative value {} in column '{}'", v, value.name),
                 "relative inequality indices need values ≥ 0; check the sign and units of the indicator",
-                table.location(row_idx, table.column_index(value.name)));
+                cell_location(table, row_idx, value.name));
   }
   if (requirements.strictly_positive && v == 0.0) {
     throw Error(
@@ -70,18 +109,19 @@ void check_cell_values(const CsvTable& table, const ColumnSpec& spec, const Colu
         "Theil L / GE(α ≤ 0) and Atkinson ε ≥ 1 take logs and need values > 0: correct the value, pass "
         "--missing drop after blanking it, or choose indices defined at zero (e.g. --ge-alpha 1,2 "
         "--atkinson-epsilon 0.5)",
-        table.location(row_idx, table.column_index(value.name)));
+        cell_location(table, row_idx, value.name));
   }
   if (columns.weight && columns.weight->values[row_idx] < 0.0) {
     throw Error(ErrorCode::InvalidInput,
                 fmt::format("negative weight {} in column '{}'", columns.weight->values[row_idx],
                             *spec.weight_column),
                 "weights are population counts and must be ≥ 0",
-                table.location(row_idx, table.column_index(*spec.weight_column)));
+                cell_location(table, row_idx, *spec.weight_column));
   }
 }
 
-void check_group_sizes(const CsvTable& table, const ColumnSpec& spec, const PreparedIndicator& prepared) {
+template <typename Table>
+void check_group_sizes(const Table& table, const ColumnSpec& spec, const PreparedIndicator& prepared) {
   if (spec.allow_singleton_groups || prepared.data.groups.empty()) return;
   std::vector<std::size_t> count(prepared.data.group_names.size(), 0);
   std::vector<std::size_t> first_row(prepared.data.group_names.size(), 0);
@@ -96,7 +136,7 @@ void check_group_sizes(const CsvTable& table, const ColumnSpec& spec, const Prep
                             *spec.group_column, prepared.period ? " in period " + *prepared.period : ""),
                 "a one-unit group has no within-group inequality: merge it with a related group, or pass "
                 "--allow-singleton-groups if it is intended",
-                table.location(first_row[g], table.column_index(*spec.group_column)));
+                cell_location(table, first_row[g], *spec.group_column));
   }
 }
 
@@ -123,8 +163,11 @@ ValueRequirements requirements_of(const MeasureOptions& options) {
   return r;
 }
 
-std::vector<PreparedIndicator> prepare_indicators(const CsvTable& table, const ColumnSpec& spec,
-                                                  const ValueRequirements& requirements) {
+namespace {
+
+template <typename Table>
+std::vector<PreparedIndicator> prepare_from(const Table& table, const ColumnSpec& spec,
+                                            const ValueRequirements& requirements) {
   if (table.row_count() == 0) {
     throw Error(ErrorCode::InvalidInput, fmt::format("'{}' has a header but no data rows", table.source()),
                 "add one row per region or unit");
@@ -132,11 +175,21 @@ std::vector<PreparedIndicator> prepare_indicators(const CsvTable& table, const C
   const Columns columns = read_columns(table, spec);
   const std::size_t period_count = columns.by ? columns.by->labels.size() : 1;
   std::vector<PreparedIndicator> result;
-  for (const NumericColumn& value : columns.values) {
+  for (const NumericColumn* value_column : columns.values) {
+    const NumericColumn& value = *value_column;
     std::vector<PreparedIndicator> per_period(period_count);
     for (std::size_t p = 0; p < period_count; ++p) {
       per_period[p].indicator = value.name;
       if (columns.by) per_period[p].period = columns.by->labels[p];
+    }
+    if (period_count == 1) {  // no growth by doubling: on 10 M rows that would double the peak memory
+      IndicatorData& data = per_period[0].data;
+      const std::size_t rows = table.row_count();
+      data.values.reserve(rows);
+      if (columns.weight) data.weights.reserve(rows);
+      if (columns.group) data.groups.reserve(rows);
+      if (columns.rank_by) data.rank_by.reserve(rows);
+      per_period[0].rows.reserve(rows);
     }
     std::size_t dropped = 0;
     for (std::size_t row_idx = 0; row_idx < table.row_count(); ++row_idx) {
@@ -166,6 +219,28 @@ std::vector<PreparedIndicator> prepare_indicators(const CsvTable& table, const C
     }
   }
   return result;
+}
+
+}  // namespace
+
+std::vector<PreparedIndicator> prepare_indicators(const CsvTable& table, const ColumnSpec& spec,
+                                                  const ValueRequirements& requirements) {
+  return prepare_from(table, spec, requirements);
+}
+
+std::vector<PreparedIndicator> prepare_indicators(const ColumnTable& table, const ColumnSpec& spec,
+                                                  const ValueRequirements& requirements) {
+  return prepare_from(table, spec, requirements);
+}
+
+std::vector<WantedColumn> wanted_columns(const ColumnSpec& spec) {
+  std::vector<WantedColumn> wanted;
+  for (const auto& name : spec.value_columns) wanted.push_back({name, ColumnKind::Numeric});
+  if (spec.weight_column) wanted.push_back({*spec.weight_column, ColumnKind::Numeric});
+  if (spec.group_column) wanted.push_back({*spec.group_column, ColumnKind::Category});
+  if (spec.by_column) wanted.push_back({*spec.by_column, ColumnKind::Category});
+  if (spec.rank_by_column) wanted.push_back({*spec.rank_by_column, ColumnKind::Numeric});
+  return wanted;
 }
 
 }  // namespace equalis::measure

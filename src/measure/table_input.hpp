@@ -4,6 +4,7 @@
 // bad input is reported at its file:line:column with the fix, before any computation starts.
 
 #include "core/csv.hpp"
+#include "core/csv_columns.hpp"
 #include "core/table.hpp"
 #include "measure/profile.hpp"
 
@@ -41,5 +42,11 @@ struct PreparedIndicator {
 // Throws Error(Parse/InvalidInput) at the first offending cell.
 std::vector<PreparedIndicator> prepare_indicators(const CsvTable& table, const ColumnSpec& spec,
                                                   const ValueRequirements& requirements);
+// The same from columns read typed (ColumnTable::read_file with wanted_columns(spec)): the fast path for
+// big files, with the same checks and messages.
+std::vector<PreparedIndicator> prepare_indicators(const ColumnTable& table, const ColumnSpec& spec,
+                                                  const ValueRequirements& requirements);
+// The columns prepare_indicators needs, with their kinds.
+std::vector<WantedColumn> wanted_columns(const ColumnSpec& spec);
 
 }  // namespace equalis::measure
