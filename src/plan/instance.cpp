@@ -422,9 +422,9 @@ std::vector<std::uint32_t> find_candidates(const PlanInstance& instance,
       }
     }
     if (!found) {
-      throw Error(
-          ErrorCode::InvalidInput, fmt::format("'{}' is not a candidate site", label),
-          "existing sites must be candidate ids of the matrix (or 1-based vertex numbers for --orlib)");
+      throw Error(ErrorCode::InvalidInput, fmt::format("'{}' is not a candidate site", label),
+                  "existing sites must be candidate ids of the matrix (or 1-based vertex numbers for an "
+                  "`orlib` file)");
     }
   }
   std::sort(result.begin(), result.end());
