@@ -102,7 +102,11 @@ void validate(const PlanRequest& request) {
                 "set `p`: the number of new sites to open");
   }
   if (needs_radius(request) && !request.radius) {
-    throw Error(ErrorCode::InvalidInput, fmt::format("plan {} needs `radius`", model),
+    const std::string what =
+        request.model == PlanModel::Fair
+            ? fmt::format("plan fair with objective {}", fair_objective_name(request.objective))
+            : "plan " + model;
+    throw Error(ErrorCode::InvalidInput, fmt::format("{} needs `radius`", what),
                 "set `radius`: the covering radius in the cost unit (minutes, metres)");
   }
   if (request.budget && request.site_costs.empty()) {
