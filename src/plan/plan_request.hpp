@@ -140,7 +140,8 @@ struct BudgetOutcome {
   BudgetResult allocation;
 };
 
-// Throws Error(InvalidInput) without `budget`, and as read_budget_csv and allocate_budget do.
+// Throws Error(InvalidInput) without `budget`, and as read_budget_csv and allocate_budget do. The LP is
+// quick and reports no progress; the sink is taken so that every entry point has the same shape.
 [[nodiscard]] BudgetOutcome run_budget(const BudgetRequest& request,
                                        ProgressSink& progress = null_progress());
 

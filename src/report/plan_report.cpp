@@ -39,7 +39,7 @@ json options_json(const plan::PlanRequest& request, const plan::PlanResult& resu
   }
   options["budget"] = optional_number(request.budget);
   options["site_costs"] = request.site_costs;
-  // The fair models take no capacities (their solvers refuse them), so their options do not list them.
+  // The fair models take no capacities (their solvers refuse them), so their options never list them.
   if (request.model != plan::PlanModel::Fair) {
     options["capacity"] = request.capacity;
     options["single_source"] = request.single_source;
