@@ -97,12 +97,15 @@ SnappedPlaces snap_places(const NodeSnapper& snapper, std::span<const Place> pla
 namespace equalis::network {
 
 std::vector<Place> read_places_csv(const std::string& path) {
-  const CsvTable table = CsvTable::read_file(path);
+  return read_places(CsvTable::read_file(path));
+}
+
+std::vector<Place> read_places(const CsvTable& table) {
   const std::size_t id_col = table.column_index("id");
   const std::size_t lon_col = table.column_index("lon");
   const std::size_t lat_col = table.column_index("lat");
   if (table.row_count() == 0) {
-    throw Error(ErrorCode::InvalidInput, fmt::format("'{}' has no rows", path),
+    throw Error(ErrorCode::InvalidInput, fmt::format("'{}' has no rows", table.source()),
                 "give one row per place: id,lon,lat");
   }
   std::vector<Place> places;

@@ -3,6 +3,7 @@
 // coordinates: chord order equals great-circle order, so there is no distortion near the poles or the
 // antimeridian. A point further than the limit is not moved: it is reported, by id, as unsnapped.
 
+#include "core/csv.hpp"
 #include "network/graph.hpp"
 
 #include <memory>
@@ -60,5 +61,8 @@ namespace equalis::network {
 // InvalidInput) at file:line:column for a missing column, a bad number, an out-of-range coordinate or a
 // duplicate id, and for a file without rows.
 std::vector<Place> read_places_csv(const std::string& path);
+
+// The same from a table already read (a file that also carries other columns, e.g. demand weights).
+std::vector<Place> read_places(const CsvTable& table);
 
 }  // namespace equalis::network

@@ -21,7 +21,7 @@ void check_regions(std::span<const BudgetRegion> regions, const BudgetOptions& o
     throw Error(ErrorCode::InvalidInput, "no region to allocate to", "give at least one region");
   if (!(options.budget >= 0.0) || !std::isfinite(options.budget)) {
     throw Error(ErrorCode::InvalidInput, fmt::format("budget {} is not a finite number ≥ 0", options.budget),
-                "give --budget ≥ 0");
+                "set `budget` ≥ 0");
   }
   for (const BudgetRegion& r : regions) {
     if (!std::isfinite(r.value)) {

@@ -272,7 +272,7 @@ PlanSolution solve_pmedian_capacitated(const PlanInstance& instance, const PMedi
   const std::size_t m = instance.candidate_count();
   if (instance.site_capacity.size() != m)
     throw Error(ErrorCode::InvalidInput, "a capacity is needed for every candidate site",
-                "give --capacity FILE with columns id,capacity");
+                "set `capacity`: a CSV with columns id, capacity");
   for (const double c : instance.site_capacity) {
     if (!(c >= 0.0) || !std::isfinite(c))
       throw Error(ErrorCode::InvalidInput, "site capacities must be finite and ≥ 0", "fix the capacity file");

@@ -69,7 +69,7 @@ bool budget_allows(const PlanInstance& instance, std::size_t p, const ExactOptio
 void check_capacities(const PlanInstance& instance) {
   if (instance.site_capacity.size() != instance.candidate_count())
     throw Error(ErrorCode::InvalidInput, "a capacity is needed for every candidate site",
-                "give --capacity FILE with columns id,capacity");
+                "set `capacity`: a CSV with columns id, capacity");
   for (const double c : instance.site_capacity) {
     if (!(c >= 0.0) || !std::isfinite(c))
       throw Error(ErrorCode::InvalidInput, "site capacities must be finite and ≥ 0", "fix the capacity file");
@@ -346,7 +346,7 @@ PlanSolution solve_lscp(const PlanInstance& instance, double radius, const Exact
   instance.validate();
   PlanSolution solution;
   if (!(radius >= 0.0))
-    throw Error(ErrorCode::InvalidInput, "the covering radius must be ≥ 0", "give --radius ≥ 0");
+    throw Error(ErrorCode::InvalidInput, "the covering radius must be ≥ 0", "set `radius` ≥ 0");
   const std::size_t missing = uncoverable(instance, radius);
   if (missing > 0) {
     solution.status = SolveStatus::Infeasible;
@@ -659,7 +659,7 @@ PlanSolution solve_mclp(const PlanInstance& instance, std::size_t p, double radi
   solution.maximize = true;
   if (p_too_large(instance, p, solution)) return solution;
   if (!(radius >= 0.0))
-    throw Error(ErrorCode::InvalidInput, "the covering radius must be ≥ 0", "give --radius ≥ 0");
+    throw Error(ErrorCode::InvalidInput, "the covering radius must be ≥ 0", "set `radius` ≥ 0");
   const std::vector<std::uint32_t> fixed = unique_fixed(instance);
   const std::size_t n = instance.client_count();
   const std::size_t m = instance.candidate_count();

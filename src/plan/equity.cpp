@@ -39,7 +39,7 @@ FairResult solve_kolm_pollak(const PlanInstance& instance, const PMedianOptions&
                              const SiteConstraints& constraints, ProgressSink& progress) {
   if (!(aversion >= 0.0) || !std::isfinite(aversion)) {
     throw Error(ErrorCode::InvalidInput, fmt::format("inequality aversion {} is not ≥ 0", aversion),
-                "give --aversion ≥ 0 (0 = plain p-median; 0.5–2 are usual)");
+                "set `aversion` ≥ 0 (0 = plain p-median; 0.5–2 are usual)");
   }
   FairResult result;
   if (auto refused = refuse_capacities(instance, "the Kolm–Pollak objective")) {

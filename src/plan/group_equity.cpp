@@ -740,15 +740,15 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
   instance.validate();
   if (options.objective == GroupObjective::Coverage && !options.radius) {
     throw Error(ErrorCode::InvalidInput, "the coverage objective needs a radius",
-                "give --radius R in the cost unit");
+                "set `radius`: the covering radius in the cost unit");
   }
   if (options.radius && !(*options.radius >= 0.0)) {
     throw Error(ErrorCode::InvalidInput, fmt::format("radius {} is negative", *options.radius),
-                "give --radius ≥ 0");
+                "set `radius` ≥ 0");
   }
   if (!(options.cost_slack >= 0.0) || !std::isfinite(options.cost_slack)) {
     throw Error(ErrorCode::InvalidInput, fmt::format("cost slack {} is not ≥ 0", options.cost_slack),
-                "give --cost-slack ≥ 0 (0.1 = at most 10 % above the p-median total)");
+                "set `cost_slack` ≥ 0 (0.1 = at most 10 % above the p-median total)");
   }
   for (const std::uint32_t g : options.focus_groups) {
     if (g >= instance.group_count()) {

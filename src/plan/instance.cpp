@@ -292,9 +292,12 @@ std::optional<std::size_t> optional_column(const CsvTable& table, const std::str
 }  // namespace
 
 PlanInstance read_demand_csv(const std::string& path, const MatrixCsvSpec& spec) {
+  return read_demand_table(CsvTable::read_file(path), spec);
+}
+
+PlanInstance read_demand_table(const CsvTable& demand, const MatrixCsvSpec& spec) {
   PlanInstance instance;
-  instance.name = path;
-  const CsvTable demand = CsvTable::read_file(path);
+  instance.name = demand.source();
   const std::size_t id_col = demand.column_index(spec.demand_id_column);
   const auto weight_col = optional_column(demand, spec.weight_column, {"weight", "population"});
   std::optional<CategoryColumn> groups;
@@ -419,9 +422,9 @@ std::vector<std::uint32_t> find_candidates(const PlanInstance& instance,
       }
     }
     if (!found) {
-      throw Error(
-          ErrorCode::InvalidInput, fmt::format("'{}' is not a candidate site", label),
-          "existing sites must be candidate ids of the matrix (or 1-based vertex numbers for --orlib)");
+      throw Error(ErrorCode::InvalidInput, fmt::format("'{}' is not a candidate site", label),
+                  "existing sites must be candidate ids of the matrix (or 1-based vertex numbers for an "
+                  "`orlib` file)");
     }
   }
   std::sort(result.begin(), result.end());

@@ -4,6 +4,7 @@
 // Readers: OR-Library p-median files (Beasley 1985: edge list → shortest paths by Floyd–Warshall) and
 // long CSV matrices (from, to, cost) with an optional demand CSV (id, weight, group).
 
+#include "core/csv.hpp"
 #include "core/progress.hpp"
 
 #include <cstddef>
@@ -109,6 +110,9 @@ struct MatrixCsvSpec {
 // travel-time computation. Throws Error(InvalidInput) with file:line:column for a missing weight or group,
 // a negative weight or a repeated id.
 [[nodiscard]] PlanInstance read_demand_csv(const std::string& path, const MatrixCsvSpec& spec = {});
+
+// The same from a table already read (a file that also carries other columns, e.g. lon/lat).
+[[nodiscard]] PlanInstance read_demand_table(const CsvTable& demand, const MatrixCsvSpec& spec = {});
 
 // Reads a long matrix (one row per client–candidate pair; absent pairs are unreachable). With a demand
 // file, clients are the demand rows in file order (a client absent from the matrix can reach nothing);

@@ -16,10 +16,10 @@ constexpr double kBudgetTolerance = 1e-12;
 
 std::optional<std::string> check_site_budget(const PlanInstance& instance, std::size_t p, double budget) {
   if (!(budget >= 0.0) || !std::isfinite(budget))
-    throw Error(ErrorCode::InvalidInput, "the budget must be a finite number ≥ 0", "give --budget ≥ 0");
+    throw Error(ErrorCode::InvalidInput, "the budget must be a finite number ≥ 0", "set `budget` ≥ 0");
   if (instance.site_cost.size() != instance.candidate_count())
     throw Error(ErrorCode::InvalidInput, "a budget needs an opening cost for every candidate site",
-                "give --site-costs FILE with columns id,cost");
+                "set `site_costs`: a CSV with columns id, cost");
   const std::vector<std::uint8_t> is_fixed = fixed_mask(instance.candidate_count(), instance.fixed_open);
   std::vector<double> costs;
   for (std::size_t j = 0; j < instance.candidate_count(); ++j) {

@@ -1,0 +1,275 @@
+#include "report/plan_report.hpp"
+
+#include <fmt/format.h>
+
+#include <sstream>
+#include <vector>
+
+namespace equalis::report {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+std::vector<std::string> site_labels(const plan::PlanInstance& instance,
+                                     const std::vector<std::uint32_t>& sites) {
+  std::vector<std::string> labels;
+  labels.reserve(sites.size());
+  for (const std::uint32_t j : sites) labels.push_back(instance.candidate_label(j));
+  return labels;
+}
+
+std::string model_name(const plan::PlanRequest& request) {
+  return std::string(plan::plan_model_name(request.model));
+}
+
+json options_json(const plan::PlanRequest& request, const plan::PlanResult& result) {
+  json options = {{"model", model_name(request)},
+                  {"p", result.p},
+                  {"radius", optional_number(request.radius)},
+                  {"existing", request.existing},
+                  {"seed", request.seed},
+                  {"time_limit", request.time_limit},
+                  {"target_gap", request.target_gap},
+                  {"exact", request.exact}};
+  if (!request.graph.empty()) {
+    options["sites"] = request.sites;
+    options["max_time"] = optional_number(request.max_time);
+    options["cost_unit"] = "seconds";
+  }
+  options["budget"] = optional_number(request.budget);
+  options["site_costs"] = request.site_costs;
+  // The fair models take no capacities (their solvers refuse them), so their options never list them.
+  if (request.model != plan::PlanModel::Fair) {
+    options["capacity"] = request.capacity;
+    options["single_source"] = request.single_source;
+  } else {
+    options["objective"] = std::string(plan::fair_objective_name(request.objective));
+  }
+  return options;
+}
+
+json groups_json(const std::vector<plan::GroupOutcome>& groups) {
+  json rows = json::array();
+  for (const plan::GroupOutcome& group : groups) {
+    rows.push_back({{"group", group.label},
+                    {"demand", group.demand},
+                    {"mean_cost", group.mean_cost},
+                    {"max_cost", group.max_cost},
+                    {"coverage", optional_number(group.coverage)},
+                    {"unserved_clients", group.unserved_clients}});
+  }
+  return rows;
+}
+
+json fairness_json(const plan::KolmPollakFairness& fair) {
+  return {{"objective", "kolm_pollak_ede"},
+          {"aversion", fair.aversion},
+          {"kappa", fair.kappa},
+          {"total_cost", fair.total_cost},
+          {"pmedian_total_cost", fair.pmedian_total_cost},
+          {"pmedian_ede", fair.pmedian_ede},
+          {"price_of_fairness", fair.price_of_fairness}};
+}
+
+json fairness_json(const plan::GroupFairness& fair) {
+  json pmedian_groups = json::array();
+  for (const plan::GroupOutcome& group : fair.pmedian_groups) {
+    pmedian_groups.push_back({{"group", group.label},
+                              {"mean_cost", group.mean_cost},
+                              {"max_cost", group.max_cost},
+                              {"coverage", optional_number(group.coverage)}});
+  }
+  return {{"objective", std::string(plan::group_fairness_measure(fair.objective))},
+          {"method", fair.method},
+          {"focus_groups", fair.focus_groups},
+          {"total_cost", fair.total_cost},
+          {"pmedian_total_cost", fair.pmedian_total_cost},
+          {"pmedian_objective", fair.pmedian_objective},
+          {"price_of_fairness", fair.price_of_fairness},
+          {"cost_cap", optional_number(fair.cost_cap)},
+          {"pmedian_open_sites", fair.pmedian_open_sites},
+          {"pmedian_groups", pmedian_groups}};
+}
+
+json result_json(const plan::PlanResult& result) {
+  const plan::PlanInstance& instance = result.instance;
+  const plan::PlanSolution& solution = result.solution;
+  json out;
+  out["status"] = plan::status_name(solution.status);
+  out["message"] = solution.message;
+  out["objective"] = solution.objective;
+  out[solution.maximize ? "upper_bound" : "lower_bound"] = optional_number(solution.lower_bound);
+  out["gap"] = optional_number(solution.gap);
+  out["open_sites"] = site_labels(instance, solution.open);
+  out["existing_sites"] = site_labels(instance, instance.fixed_open);
+  out["unserved_clients"] = solution.unserved_clients;
+  out["iterations"] = solution.iterations;
+  out["seconds"] = solution.seconds;
+  if (!solution.open.empty()) {
+    out["total_cost"] = result.evaluation.total_cost;
+    out["max_cost"] = result.evaluation.max_cost;
+    out["groups"] = groups_json(result.groups);
+  }
+  if (result.kolm_pollak) out["fairness"] = fairness_json(*result.kolm_pollak);
+  if (result.group_fairness) out["fairness"] = fairness_json(*result.group_fairness);
+  return out;
+}
+
+std::string fairness_text(const plan::PlanResult& result) {
+  if (result.kolm_pollak) {
+    return fmt::format("Kolm–Pollak EDE {} (p-median plan: {}); price of fairness {:.4f}%\n",
+                       result.solution.objective, result.kolm_pollak->pmedian_ede,
+                       100.0 * result.kolm_pollak->price_of_fairness);
+  }
+  if (result.group_fairness) {
+    const plan::GroupFairness& fair = *result.group_fairness;
+    return fmt::format(
+        "{} {} (p-median plan: {}; method {}); total cost {} vs {}; price of fairness {:.4f}%\n",
+        plan::group_fairness_measure(fair.objective), result.solution.objective, fair.pmedian_objective,
+        fair.method, fair.total_cost, fair.pmedian_total_cost, 100.0 * fair.price_of_fairness);
+  }
+  return {};
+}
+
+}  // namespace
+
+json plan_json(const plan::PlanRequest& request, const plan::PlanResult& result) {
+  json out = envelope("plan " + model_name(request), result.file, result.instance.client_count());
+  out["options"] = options_json(request, result);
+  out["instance"] = {{"clients", result.instance.client_count()},
+                     {"candidates", result.instance.candidate_count()},
+                     {"groups", result.instance.group_labels}};
+  out["result"] = result_json(result);
+  return out;
+}
+
+std::string plan_csv(const plan::PlanResult& result) {
+  const plan::PlanInstance& instance = result.instance;
+  const plan::Evaluation& evaluation = result.evaluation;
+  std::ostringstream out;
+  out << "client,group,demand,site,cost\n";
+  for (std::size_t i = 0; i < instance.client_count(); ++i) {
+    const bool served = evaluation.assignment[i] != plan::kNoSite;
+    out << fmt::format("{},{},{},{},{}\n", instance.client_label(i), instance.group_labels[instance.group[i]],
+                       instance.demand[i], served ? instance.candidate_label(evaluation.assignment[i]) : "",
+                       served ? fmt::format("{}", evaluation.assigned_cost[i]) : "");
+  }
+  return out.str();
+}
+
+std::string plan_text(const plan::PlanRequest& request, const plan::PlanResult& result) {
+  const plan::PlanInstance& instance = result.instance;
+  const plan::PlanSolution& solution = result.solution;
+  std::string text = fmt::format("plan {}: {}{}\n", model_name(request), plan::status_name(solution.status),
+                                 solution.message.empty() ? "" : " (" + solution.message + ")");
+  text += fmt::format("objective {}", solution.objective);
+  if (solution.lower_bound) {
+    text += fmt::format(", {} bound {}, gap {:.4f}%", solution.maximize ? "upper" : "lower",
+                        *solution.lower_bound, 100.0 * solution.gap.value_or(0.0));
+  }
+  text += fmt::format(" ({:.3f} s)\nopen sites ({}):", solution.seconds, solution.open.size());
+  for (const std::uint32_t j : solution.open) text += " " + instance.candidate_label(j);
+  text += "\n";
+  if (!solution.open.empty()) {
+    text += fmt::format("{:<16} {:>12} {:>12} {:>12} {:>10}\n", "group", "demand", "mean cost", "max cost",
+                        "coverage");
+    for (const plan::GroupOutcome& group : result.groups) {
+      text += fmt::format("{:<16} {:>12.6g} {:>12.6g} {:>12.6g} {:>10}\n", group.label, group.demand,
+                          group.mean_cost, group.max_cost,
+                          group.coverage ? fmt::format("{:.4f}", *group.coverage) : "-");
+    }
+  }
+  return text + fairness_text(result);
+}
+
+Renderers plan_renderers(const plan::PlanRequest& request, const plan::PlanResult& result) {
+  return {.json = [&request, &result] { return plan_json(request, result); },
+          .csv = [&result] { return plan_csv(result); },
+          .text = [&request, &result] { return plan_text(request, result); }};
+}
+
+namespace {
+
+json summary_json(const plan::IndicatorSummary& summary) {
+  return {{"minimum", summary.minimum},
+          {"mean", summary.mean},
+          {"mean_absolute_deviation", summary.mean_absolute_deviation},
+          {"gini", optional_number(summary.gini)},
+          {"theil", optional_number(summary.theil)}};
+}
+
+std::string objective_name(const plan::BudgetRequest& request) {
+  return std::string(plan::budget_objective_name(request.objective));
+}
+
+}  // namespace
+
+json budget_json(const plan::BudgetRequest& request, const plan::BudgetOutcome& outcome) {
+  const plan::BudgetResult& allocation = outcome.allocation;
+  json out = envelope("plan budget", request.regions, outcome.regions.size());
+  out["options"] = {{"objective", objective_name(request)},
+                    {"budget", request.budget.value_or(0.0)},
+                    {"time_limit", request.time_limit}};
+  json result;
+  result["status"] = plan::status_name(allocation.status);
+  result["message"] = allocation.message;
+  result["objective"] = allocation.regions.empty() ? json(nullptr) : json(allocation.objective);
+  result["spent"] = allocation.spent;
+  result["unspent"] = allocation.unspent;
+  json rows = json::array();
+  for (std::size_t r = 0; r < allocation.regions.size(); ++r) {
+    const plan::RegionAllocation& a = allocation.regions[r];
+    rows.push_back({{"region", a.id},
+                    {"value", outcome.regions[r].value},
+                    {"population", outcome.regions[r].population},
+                    {"spend", a.spend},
+                    {"increase", a.increase},
+                    {"new_value", a.new_value}});
+  }
+  result["regions"] = rows;
+  result["before"] = summary_json(allocation.before);
+  if (!allocation.regions.empty()) result["after"] = summary_json(allocation.after);
+  out["result"] = result;
+  return out;
+}
+
+std::string budget_csv(const plan::BudgetOutcome& outcome) {
+  std::string csv = "region,value,population,unit_cost,spend,increase,new_value\n";
+  for (std::size_t r = 0; r < outcome.allocation.regions.size(); ++r) {
+    const plan::RegionAllocation& a = outcome.allocation.regions[r];
+    const plan::BudgetRegion& region = outcome.regions[r];
+    csv += fmt::format("{},{},{},{},{},{},{}\n", a.id, region.value, region.population, region.unit_cost,
+                       a.spend, a.increase, a.new_value);
+  }
+  return csv;
+}
+
+std::string budget_text(const plan::BudgetRequest& request, const plan::BudgetOutcome& outcome) {
+  const plan::BudgetResult& allocation = outcome.allocation;
+  std::string text =
+      fmt::format("plan budget ({}): {}{}\n", objective_name(request), plan::status_name(allocation.status),
+                  allocation.message.empty() ? "" : " (" + allocation.message + ")");
+  if (allocation.regions.empty()) return text;
+  text += fmt::format("objective {:.6g}; spent {:.6g} of {:.6g}\n", allocation.objective, allocation.spent,
+                      request.budget.value_or(0.0));
+  text += fmt::format("{:<16} {:>12} {:>12} {:>12}\n", "region", "value", "spend", "new value");
+  for (std::size_t r = 0; r < allocation.regions.size(); ++r) {
+    text +=
+        fmt::format("{:<16} {:>12.6g} {:>12.6g} {:>12.6g}\n", allocation.regions[r].id,
+                    outcome.regions[r].value, allocation.regions[r].spend, allocation.regions[r].new_value);
+  }
+  const auto index = [](const std::optional<double>& v) { return v ? fmt::format("{:.4f}", *v) : "-"; };
+  text += fmt::format("minimum {:.6g} -> {:.6g}; Gini {} -> {}; Theil {} -> {}\n", allocation.before.minimum,
+                      allocation.after.minimum, index(allocation.before.gini), index(allocation.after.gini),
+                      index(allocation.before.theil), index(allocation.after.theil));
+  return text;
+}
+
+Renderers budget_renderers(const plan::BudgetRequest& request, const plan::BudgetOutcome& outcome) {
+  return {.json = [&request, &outcome] { return budget_json(request, outcome); },
+          .csv = [&outcome] { return budget_csv(outcome); },
+          .text = [&request, &outcome] { return budget_text(request, outcome); }};
+}
+
+}  // namespace equalis::report
