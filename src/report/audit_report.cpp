@@ -142,6 +142,8 @@ Json calibration_group_json(const GroupCalibration& group) {
   return out;
 }
 
+// As csv_quote, but a lone carriage return stays unquoted: the calibration and period sections always
+// quoted this way, and their bytes stay as they were.
 std::string csv_text(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
   std::string out = "\"";
