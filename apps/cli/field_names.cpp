@@ -14,7 +14,9 @@ namespace equalis::cli {
 std::string flag_of_field(std::string_view field) {
   static const std::unordered_map<std::string_view, std::string_view> kFlags{
       // request field → flag, where the flag is not "--" + the field with dashes
+      {"gap_threshold", "--gap"},
       {"target_gap", "--gap"},
+      {"window_count", "--window"},
   };
   if (const auto found = kFlags.find(field); found != kFlags.end()) return std::string(found->second);
   std::string flag = "--" + std::string(field);

@@ -98,7 +98,7 @@ void validate(const AuditOptions& options) {
   }
   if (options.reference == ReferenceRule::Chosen && options.reference_values.empty()) {
     throw Error(ErrorCode::InvalidInput, "a chosen reference needs a group value",
-                "give --reference VALUE (one attribute) or --reference ATTRIBUTE=VALUE per attribute");
+                "set `reference` to VALUE (one attribute) or to ATTRIBUTE=VALUE for each attribute");
   }
 }
 
@@ -140,7 +140,7 @@ void choose_reference(FamilyResult& family, const FamilyLayout& layout, const De
       auto value = chosen_value(options, attribute, table.group_columns.size());
       if (!value) {
         throw Error(ErrorCode::InvalidInput, fmt::format("no reference value was given for '{}'", attribute),
-                    fmt::format("add --reference {}=VALUE", attribute));
+                    fmt::format("add `reference` {}=VALUE", attribute));
       }
       wanted.push_back(*value);
     }
@@ -478,7 +478,7 @@ AuditResult audit_decisions(const DecisionTable& table, const AuditOptions& opti
   validate(options);
   if (table.cells.empty() || table.total().n() == 0) {
     throw Error(ErrorCode::InvalidInput, "the decision table has no applicants",
-                "check the input file (and --count, if the table is aggregated)");
+                "check the input file (and `count`, if the table is aggregated)");
   }
   AuditResult result;
   result.options = options;

@@ -1,6 +1,5 @@
 #include "audit/breakdown.hpp"
 
-#include "audit/audit_report.hpp"
 #include "core/error.hpp"
 
 #include <fmt/format.h>
@@ -11,8 +10,6 @@
 namespace equalis::audit {
 
 namespace {
-
-using Json = nlohmann::ordered_json;
 
 std::optional<double> ratio(double numerator, std::uint64_t denominator) {
   if (denominator == 0) return std::nullopt;
@@ -58,49 +55,6 @@ GroupCalibration summarize(std::string name, const std::vector<CalibrationCounts
   group.ece = ece;
   return group;
 }
-
-Json calibration_group_json(const GroupCalibration& group) {
-  Json out{{"name", group.name}, {"suppressed", group.suppressed}};
-  if (group.suppressed) return out;
-  out["n"] = group.n;
-  out["mean_score"] = optional_json(group.mean_score);
-  out["observed_rate"] = optional_json(group.observed_rate);
-  out["calibration_in_the_large"] = optional_json(group.calibration_in_the_large);
-  out["ece"] = optional_json(group.ece);
-  Json bins = Json::array();
-  for (const auto& bin : group.bins) {
-    Json item{{"low", bin.low}, {"high", bin.high}, {"suppressed", bin.suppressed}};
-    if (!bin.suppressed) {
-      item["n"] = bin.n;
-      item["mean_score"] = optional_json(bin.mean_score);
-      item["observed_rate"] = optional_json(bin.observed_rate);
-      item["wilson"] = interval_json(bin.wilson);
-    }
-    bins.push_back(std::move(item));
-  }
-  out["bins"] = std::move(bins);
-  return out;
-}
-
-std::string csv_value(const std::optional<double>& value) {
-  return value ? fmt::format("{:.10g}", *value) : std::string();
-}
-
-std::string csv_text(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string pct(const std::optional<double>& value) {
-  return value ? fmt::format("{:.1f}%", 100.0 * *value) : std::string("undef");
-}
-
-constexpr std::array<Metric, 4> kPeriodMetrics{Metric::SelectionRate, Metric::Tpr, Metric::Fpr, Metric::Ppv};
 
 }  // namespace
 
@@ -198,190 +152,6 @@ std::vector<PeriodAudit> audit_by_period(const DecisionTable& table, AuditOption
           fmt::format("chosen reference not usable in this period ({}); most-favoured used", error.what());
     }
     out.push_back(std::move(period));
-  }
-  return out;
-}
-
-Json to_json(const CalibrationResult& result) {
-  Json families = Json::array();
-  for (const auto& family : result.families) {
-    Json groups = Json::array();
-    for (const auto& group : family.groups) groups.push_back(calibration_group_json(group));
-    families.push_back(
-        {{"name", family.name},
-         {"suppressed", {{"groups", family.suppressed_groups}, {"bins", family.suppressed_bins}}},
-         {"groups", std::move(groups)}});
-  }
-  return {{"bins", result.bins},
-          {"binning", result.binning},
-          {"overall", calibration_group_json(result.overall)},
-          {"families", std::move(families)}};
-}
-
-Json to_json(const std::vector<PeriodAudit>& periods) {
-  Json out = Json::array();
-  for (const auto& period : periods) {
-    const AuditResult& audit = period.audit;
-    Json overall{{"n", period.n}};
-    for (const Metric metric : kPeriodMetrics) {
-      overall[std::string(metric_name(metric))] =
-          optional_json(audit.overall.rates[static_cast<std::size_t>(metric)].value);
-    }
-    Json families = Json::array();
-    for (const auto& family : audit.families) {
-      Json spread = Json::object();
-      for (std::size_t slot = 0; slot < kDisparityCount; ++slot) {
-        const Metric metric = kDisparityMetrics[slot];
-        if (metric == Metric::Fnr) continue;
-        spread[std::string(metric_name(metric))] = {
-            {"max_minus_min", optional_json(family.spread[slot].max_minus_min)},
-            {"min_over_max", optional_json(family.spread[slot].min_over_max)}};
-      }
-      Json groups = Json::array();
-      for (const auto& group : family.groups) {
-        Json item{{"name", group.name}, {"suppressed", group.suppressed}};
-        if (!group.suppressed) {
-          item["reference"] = group.is_reference;
-          item["n"] = group.counts.n();
-          for (const Metric metric : kPeriodMetrics) {
-            const RateEstimate& rate = group.rates[static_cast<std::size_t>(metric)];
-            item[std::string(metric_name(metric))] = {{"value", optional_json(rate.value)},
-                                                      {"wilson", interval_json(rate.interval)}};
-          }
-          const MetricDisparity& selection = group.disparities[0];
-          item["selection_rate_difference"] = optional_json(selection.difference);
-          item["newcombe"] = interval_json(selection.difference_interval);
-          item["significant"] = selection.significant;
-          item["equalized_odds_gap"] = optional_json(group.equalized_odds_gap);
-          item["four_fifths_flag"] = group.four_fifths_flag;
-        }
-        groups.push_back(std::move(item));
-      }
-      families.push_back({{"name", family.name},
-                          {"reference", family.reference_name},
-                          {"suppressed_groups", family.suppressed_groups},
-                          {"between_groups", std::move(spread)},
-                          {"worst_equalized_odds_gap", optional_json(family.worst_equalized_odds_gap)},
-                          {"four_fifths_flags", family.four_fifths_flags},
-                          {"groups", std::move(groups)}});
-    }
-    Json item{{"period", period.period}, {"overall", std::move(overall)}};
-    if (!period.note.empty()) item["note"] = period.note;
-    item["families"] = std::move(families);
-    out.push_back(std::move(item));
-  }
-  return out;
-}
-
-std::string to_csv(const CalibrationResult& result) {
-  std::string out =
-      "section,family,group,bin,low,high,suppressed,n,mean_score,observed_rate,wilson_low,wilson_high,ece,"
-      "calibration_in_the_large\n";
-  auto group_rows = [&](const std::string& family, const GroupCalibration& group) {
-    if (group.suppressed) {
-      out += fmt::format("calibration,{},{},,,,1,,,,,,,\n", csv_text(family), csv_text(group.name));
-      return;
-    }
-    out +=
-        fmt::format("calibration,{},{},all,0,1,0,{},{},{},,,{},{}\n", csv_text(family), csv_text(group.name),
-                    group.n, csv_value(group.mean_score), csv_value(group.observed_rate),
-                    csv_value(group.ece), csv_value(group.calibration_in_the_large));
-    for (std::size_t bin_idx = 0; bin_idx < group.bins.size(); ++bin_idx) {
-      const auto& bin = group.bins[bin_idx];
-      if (bin.suppressed) {
-        out += fmt::format("calibration,{},{},{},{},{},1,,,,,,,\n", csv_text(family), csv_text(group.name),
-                           bin_idx + 1, bin.low, bin.high);
-        continue;
-      }
-      out +=
-          fmt::format("calibration,{},{},{},{},{},0,{},{},{},{},{},,\n", csv_text(family),
-                      csv_text(group.name), bin_idx + 1, bin.low, bin.high, bin.n, csv_value(bin.mean_score),
-                      csv_value(bin.observed_rate), bin.wilson ? fmt::format("{:.10g}", bin.wilson->low) : "",
-                      bin.wilson ? fmt::format("{:.10g}", bin.wilson->high) : "");
-    }
-  };
-  group_rows("overall", result.overall);
-  for (const auto& family : result.families) {
-    for (const auto& group : family.groups) group_rows(family.name, group);
-  }
-  return out;
-}
-
-std::string to_csv(const std::vector<PeriodAudit>& periods) {
-  std::string out =
-      "section,period,family,group,suppressed,reference,n,selection_rate,tpr,fpr,ppv,selection_rate_"
-      "difference,"
-      "newcombe_low,newcombe_high,significant,four_fifths_flag\n";
-  for (const auto& period : periods) {
-    for (const auto& family : period.audit.families) {
-      for (const auto& group : family.groups) {
-        if (group.suppressed) {
-          out += fmt::format("period,{},{},{},1,,,,,,,,,,,\n", period.period, csv_text(family.name),
-                             csv_text(group.name));
-          continue;
-        }
-        const auto& d = group.disparities[0];
-        auto rate = [&](Metric metric) {
-          return csv_value(group.rates[static_cast<std::size_t>(metric)].value);
-        };
-        out += fmt::format("period,{},{},{},0,{},{},{},{},{},{},{},{},{},{},{}\n", period.period,
-                           csv_text(family.name), csv_text(group.name), group.is_reference ? 1 : 0,
-                           group.counts.n(), rate(Metric::SelectionRate), rate(Metric::Tpr),
-                           rate(Metric::Fpr), rate(Metric::Ppv), csv_value(d.difference),
-                           d.difference_interval ? fmt::format("{:.10g}", d.difference_interval->low) : "",
-                           d.difference_interval ? fmt::format("{:.10g}", d.difference_interval->high) : "",
-                           d.significant ? 1 : 0, group.four_fifths_flag ? 1 : 0);
-      }
-    }
-  }
-  return out;
-}
-
-std::string to_text(const CalibrationResult& result) {
-  std::string out = fmt::format(
-      "\nCalibration by score bin ({} {} bins): mean score vs observed positive rate\n"
-      "  overall: mean score {}, observed {}, calibration-in-the-large {:+.2f} points, ECE {:.2f} points\n",
-      result.bins, result.binning == "quantile" ? "quantile" : "equal-width", pct(result.overall.mean_score),
-      pct(result.overall.observed_rate), 100.0 * result.overall.calibration_in_the_large.value_or(0.0),
-      100.0 * result.overall.ece.value_or(0.0));
-  for (const auto& family : result.families) {
-    out += fmt::format("  {} ({} groups suppressed, {} bins suppressed)\n", family.name,
-                       family.suppressed_groups, family.suppressed_bins);
-    std::size_t shown = 0;
-    for (const auto& group : family.groups) {
-      if (++shown > 40) {
-        out += fmt::format("    … {} more groups (see JSON/CSV)\n", family.groups.size() - 40);
-        break;
-      }
-      if (group.suppressed) {
-        out += fmt::format("    {:<32} suppressed (n < min cell)\n", group.name.substr(0, 32));
-        continue;
-      }
-      out += fmt::format(
-          "    {:<32} n {:>9}  mean score {:>6}  observed {:>6}  in-the-large {:+6.2f}  ECE {:5.2f}\n",
-          group.name.substr(0, 32), group.n, pct(group.mean_score), pct(group.observed_rate),
-          100.0 * group.calibration_in_the_large.value_or(0.0), 100.0 * group.ece.value_or(0.0));
-    }
-  }
-  return out;
-}
-
-std::string to_text(const std::vector<PeriodAudit>& periods) {
-  std::string out = "\nBy period: selection rate and the key disparities (max − min between groups)\n";
-  for (const auto& period : periods) {
-    const auto& overall = period.audit.overall.rates;
-    out += fmt::format("  {:<10} n {:>9}  selection {:>6}  TPR {:>6}  FPR {:>6}\n", period.period, period.n,
-                       pct(overall[0].value), pct(overall[static_cast<std::size_t>(Metric::Tpr)].value),
-                       pct(overall[static_cast<std::size_t>(Metric::Fpr)].value));
-    for (const auto& family : period.audit.families) {
-      out += fmt::format(
-          "    {:<28} selection gap {:>6}  TPR gap {:>6}  FPR gap {:>6}  worst EO gap {:>6}  "
-          "four-fifths flags {}  suppressed {}\n",
-          family.name.substr(0, 28), pct(family.spread[0].max_minus_min), pct(family.spread[1].max_minus_min),
-          pct(family.spread[2].max_minus_min), pct(family.worst_equalized_odds_gap), family.four_fifths_flags,
-          family.suppressed_groups);
-    }
-    if (!period.note.empty()) out += fmt::format("    note: {}\n", period.note);
   }
   return out;
 }

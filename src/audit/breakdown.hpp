@@ -1,12 +1,11 @@
 #pragma once
 // Breakdowns of a decision table collected in the same streaming pass: calibration by score bin per
-// group, and the audit per calendar period (the in-process monitoring view of a log).
+// group, and the audit per calendar period (the in-process monitoring view of a log). Their JSON, CSV and
+// text forms are in src/report/audit_report.hpp.
 
 #include "audit/audit.hpp"
 #include "audit/decision_log.hpp"
 #include "audit/proportion.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -67,13 +66,5 @@ struct PeriodAudit {
 // The audit of each period's counts (no bootstrap), with the same options and suppression.
 std::vector<PeriodAudit> audit_by_period(const DecisionTable& table, AuditOptions options,
                                          ProgressSink& progress = null_progress());
-
-nlohmann::ordered_json to_json(const CalibrationResult& result);
-nlohmann::ordered_json to_json(const std::vector<PeriodAudit>& periods);
-// CSV sections (with their own header row) and text summaries.
-std::string to_csv(const CalibrationResult& result);
-std::string to_csv(const std::vector<PeriodAudit>& periods);
-std::string to_text(const CalibrationResult& result);
-std::string to_text(const std::vector<PeriodAudit>& periods);
 
 }  // namespace equalis::audit

@@ -16,7 +16,8 @@ namespace equalis::audit {
 
 std::vector<ReweighingCell> reweighing_weights(const DecisionTable& table) {
   if (!table.has_label) {
-    throw Error(ErrorCode::InvalidInput, "reweighing needs the true outcome", "give --label COLUMN");
+    throw Error(ErrorCode::InvalidInput, "reweighing needs the true outcome",
+                "set `label`: the column of the true outcome");
   }
   const ConfusionCounts total = table.total();
   const auto n = static_cast<double>(total.n());
@@ -42,7 +43,7 @@ std::vector<ReweighingCell> reweighing_weights(const DecisionTable& table) {
 ScoredRows read_scored_rows(const std::string& path, const DecisionLogSpec& spec, ProgressSink& progress) {
   if (!spec.score_column || !spec.label_column || spec.group_columns.empty()) {
     throw Error(ErrorCode::InvalidInput, "group thresholds need groups, a score and a label",
-                "give --group, --score and --label");
+                "set `group`, `score` and `label`");
   }
   CsvStreamReader reader(path, spec.csv);
   std::vector<std::size_t> group_idx;
@@ -66,7 +67,7 @@ ScoredRows read_scored_rows(const std::string& path, const DecisionLogSpec& spec
         if (spec.missing_group == MissingGroupPolicy::Error) {
           throw Error(ErrorCode::InvalidInput,
                       fmt::format("the value of '{}' is missing", spec.group_columns[k]),
-                      "fill it in, or pass --missing-group own (keep as a group) or drop",
+                      "fill it in, or set `missing_group` to own (keep as a group) or drop",
                       reader.location(group_idx[k]));
         }
         drop = drop || spec.missing_group == MissingGroupPolicy::Drop;
@@ -121,13 +122,13 @@ ThresholdResult equal_opportunity_thresholds(const ScoredRows& rows, double base
   if (target_tpr) {
     if (!(*target_tpr > 0.0 && *target_tpr <= 1.0)) {
       throw Error(ErrorCode::InvalidInput, "the target TPR must be in (0, 1]",
-                  "give --target-tpr such as 0.7");
+                  "set `target_tpr` to e.g. 0.7");
     }
     result.target_tpr = *target_tpr;
   } else {
     if (positives == 0) {
       throw Error(ErrorCode::InvalidInput, "no applicant has label 1, so no TPR can be equalised",
-                  "check the label column and --positive");
+                  "check the label column and `positive`");
     }
     result.target_tpr = static_cast<double>(true_positives) / static_cast<double>(positives);
   }

@@ -9,28 +9,14 @@
 
 namespace equalis::audit {
 
-nlohmann::ordered_json MonitorAlert::to_json() const {
-  return {{"type", kind},
-          {"group", group},
-          {"event", event_index},
-          {"time", time},
-          {"window_n", window_n},
-          {"group_n", group_n},
-          {"group_selection_rate", group_rate},
-          {"rest_selection_rate", rest_rate},
-          {"gap", gap},
-          {"z", z},
-          {"p", p_value}};
-}
-
 Monitor::Monitor(const MonitorOptions& options) : options_(options) {
   if (options.window_count == 0 && !(options.window_seconds > 0.0)) {
     throw Error(ErrorCode::InvalidInput, "the monitor needs a window",
-                "give --window N or --window-seconds S");
+                "set `window_count` (decisions) or `window_seconds` (seconds, with event times)");
   }
   if (!(options.alpha > 0.0 && options.alpha < 1.0) || !(options.gap_threshold >= 0.0)) {
     throw Error(ErrorCode::InvalidInput, "alpha must be in (0, 1) and the gap threshold ≥ 0",
-                "use e.g. --alpha 0.01 --gap 0.1");
+                "use e.g. `alpha` 0.01 and `gap_threshold` 0.1");
   }
 }
 
@@ -136,7 +122,7 @@ Monitor Monitor::restore(const nlohmann::json& state, const MonitorOptions& opti
     if (saved.at("window_count").get<std::size_t>() != options.window_count ||
         saved.at("window_seconds").get<double>() != options.window_seconds) {
       throw Error(ErrorCode::InvalidInput, "the saved monitor state has a different window",
-                  "use the same --window / --window-seconds, or start a new state file");
+                  "use the same `window_count` and `window_seconds`, or start a new state file");
     }
     for (const auto& name : state.at("groups")) monitor.group_code(name.get<std::string>());
     const auto alerting = state.at("alerting").get<std::vector<bool>>();

@@ -38,7 +38,6 @@ struct MonitorAlert {
   double gap = 0.0;
   double z = 0.0;
   double p_value = 1.0;
-  [[nodiscard]] nlohmann::ordered_json to_json() const;
 };
 
 class Monitor {

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "report/audit_report.hpp"
 
 #include <gtest/gtest.h>
 
@@ -78,7 +79,7 @@ TEST(Monitor, RestartFromSavedStateMatchesAnUninterruptedRun) {
     Rng rng(5, 0);
     for (std::size_t i = 0; i < 3000; ++i) {
       const auto [group, selected] = stream(i, rng);
-      if (auto alert = monitor.add(group, selected)) straight.push_back(alert->to_json().dump());
+      if (auto alert = monitor.add(group, selected)) straight.push_back(report::to_json(*alert).dump());
     }
   }
   std::vector<std::string> restarted;
@@ -88,7 +89,7 @@ TEST(Monitor, RestartFromSavedStateMatchesAnUninterruptedRun) {
     Monitor monitor(options);
     for (std::size_t i = 0; i < 1700; ++i) {
       const auto [group, selected] = stream(i, rng);
-      if (auto alert = monitor.add(group, selected)) restarted.push_back(alert->to_json().dump());
+      if (auto alert = monitor.add(group, selected)) restarted.push_back(report::to_json(*alert).dump());
     }
     saved = nlohmann::json::parse(monitor.save_state().dump());
   }
@@ -96,7 +97,7 @@ TEST(Monitor, RestartFromSavedStateMatchesAnUninterruptedRun) {
   EXPECT_EQ(monitor.events_seen(), 1700U);
   for (std::size_t i = 1700; i < 3000; ++i) {
     const auto [group, selected] = stream(i, rng);
-    if (auto alert = monitor.add(group, selected)) restarted.push_back(alert->to_json().dump());
+    if (auto alert = monitor.add(group, selected)) restarted.push_back(report::to_json(*alert).dump());
   }
   EXPECT_FALSE(straight.empty());
   EXPECT_EQ(restarted, straight);

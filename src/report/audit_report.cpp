@@ -1,0 +1,1003 @@
+#include "report/audit_report.hpp"
+
+#include "core/version.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+
+namespace equalis::report {
+
+using audit::AuditOptions;
+using audit::AuditResult;
+using audit::BootstrapScheme;
+using audit::CalibrationResult;
+using audit::ConfusionCounts;
+using audit::DecisionTable;
+using audit::FamilyResult;
+using audit::GroupCalibration;
+using audit::GroupResult;
+using audit::Interval;
+using audit::kDisparityCount;
+using audit::kDisparityMetrics;
+using audit::kMetricCount;
+using audit::kMetricNames;
+using audit::Metric;
+using audit::metric_name;
+using audit::MetricDisparity;
+using audit::PeriodAudit;
+using audit::RateEstimate;
+using audit::RuleAuditResult;
+using audit::RuleFamily;
+using audit::RuleGroup;
+using audit::SpreadSummary;
+using audit::TestResult;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+// The fairness criterion each disparity metric stands for.
+constexpr std::array<std::string_view, kDisparityCount> kCriterion{
+    "demographic_parity", "equal_opportunity", "false_positive_parity", "false_negative_parity",
+    "predictive_parity"};
+
+Json counts_json(const ConfusionCounts& counts, bool has_label) {
+  if (!has_label)
+    return Json{{"selected", counts.selected()}, {"not_selected", counts.n() - counts.selected()}};
+  return Json{{"tp", counts.tp}, {"fp", counts.fp}, {"fn", counts.fn}, {"tn", counts.tn}};
+}
+
+Json rates_json(const std::array<RateEstimate, kMetricCount>& rates) {
+  Json out = Json::object();
+  for (std::size_t metric_idx = 0; metric_idx < kMetricCount; ++metric_idx) {
+    const RateEstimate& rate = rates[metric_idx];
+    out[std::string(kMetricNames[metric_idx])] = {{"value", optional_number(rate.value)},
+                                                  {"numerator", rate.successes},
+                                                  {"denominator", rate.trials},
+                                                  {"wilson", interval_json(rate.interval)}};
+  }
+  return out;
+}
+
+Json test_json(const std::optional<TestResult>& test, bool with_statistic) {
+  if (!test) return nullptr;
+  if (with_statistic) return Json{{"z", test->statistic}, {"p", test->p_value}};
+  return Json{{"p", test->p_value}};
+}
+
+Json group_json(const GroupResult& group, bool has_label, bool bootstrapped) {
+  Json out;
+  out["name"] = group.name;
+  out["values"] = group.values;
+  out["suppressed"] = group.suppressed;
+  if (group.suppressed) return out;
+  out["reference"] = group.is_reference;
+  out["n"] = group.counts.n();
+  out["counts"] = counts_json(group.counts, has_label);
+  out["rates"] = rates_json(group.rates);
+  Json disparities = Json::object();
+  for (std::size_t slot = 0; slot < kDisparityCount; ++slot) {
+    const MetricDisparity& d = group.disparities[slot];
+    Json item{{"criterion", kCriterion[slot]},       {"difference", optional_number(d.difference)},
+              {"ratio", optional_number(d.ratio)},   {"newcombe", interval_json(d.difference_interval)},
+              {"z_test", test_json(d.z_test, true)}, {"fisher", test_json(d.fisher, false)},
+              {"significant", d.significant}};
+    if (bootstrapped) {
+      item["bootstrap_difference"] = interval_json(d.bootstrap_difference);
+      item["bootstrap_ratio"] = interval_json(d.bootstrap_ratio);
+      item["bootstrap_undefined"] = d.bootstrap_undefined;
+    }
+    disparities[std::string(metric_name(kDisparityMetrics[slot]))] = std::move(item);
+  }
+  out["disparities"] = std::move(disparities);
+  out["equalized_odds_gap"] = optional_number(group.equalized_odds_gap);
+  out["four_fifths"] = {{"ratio_to_highest", optional_number(group.selection_ratio_to_highest)},
+                        {"flag", group.four_fifths_flag}};
+  out["minimum_detectable_gap"] = optional_number(group.minimum_detectable_gap);
+  return out;
+}
+
+std::string csv_number(const std::optional<double>& value) {
+  return value ? fmt::format("{:.10g}", *value) : std::string{};
+}
+
+std::string csv_quote(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string percent(const std::optional<double>& value) {
+  return value ? fmt::format("{:.1f}%", 100.0 * *value) : std::string("undef");
+}
+
+std::string signed_points(const std::optional<double>& value) {
+  return value ? fmt::format("{:+.1f}", 100.0 * *value) : std::string("undef");
+}
+
+Json calibration_group_json(const GroupCalibration& group) {
+  Json out{{"name", group.name}, {"suppressed", group.suppressed}};
+  if (group.suppressed) return out;
+  out["n"] = group.n;
+  out["mean_score"] = optional_number(group.mean_score);
+  out["observed_rate"] = optional_number(group.observed_rate);
+  out["calibration_in_the_large"] = optional_number(group.calibration_in_the_large);
+  out["ece"] = optional_number(group.ece);
+  Json bins = Json::array();
+  for (const auto& bin : group.bins) {
+    Json item{{"low", bin.low}, {"high", bin.high}, {"suppressed", bin.suppressed}};
+    if (!bin.suppressed) {
+      item["n"] = bin.n;
+      item["mean_score"] = optional_number(bin.mean_score);
+      item["observed_rate"] = optional_number(bin.observed_rate);
+      item["wilson"] = interval_json(bin.wilson);
+    }
+    bins.push_back(std::move(item));
+  }
+  out["bins"] = std::move(bins);
+  return out;
+}
+
+// As csv_quote, but a lone carriage return stays unquoted: the calibration and period sections always
+// quoted this way, and their bytes stay as they were.
+std::string csv_text(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+constexpr std::array<Metric, 4> kPeriodMetrics{Metric::SelectionRate, Metric::Tpr, Metric::Fpr, Metric::Ppv};
+
+}  // namespace
+
+Json interval_json(const std::optional<Interval>& interval) {
+  if (!interval) return nullptr;
+  return Json::array({interval->low, interval->high});
+}
+
+Json recipe_json(const Recipe& recipe) {
+  return Json{{"equalis_version", version()},
+              {"command", recipe.command},
+              {"input",
+               {{"file", recipe.input_file},
+                {"sha256", recipe.input_sha256.empty() ? Json(nullptr) : Json(recipe.input_sha256)}}},
+              {"options", recipe.options}};
+}
+
+Json to_json(const AuditResult& result, const DecisionTable& table) {
+  Json out;
+  out["input"] = {{"rows_read", table.rows_read},
+                  {"rows_dropped_missing_group", table.rows_dropped_missing_group},
+                  {"rows_dropped_missing_outcome", table.rows_dropped_missing_outcome},
+                  {"rows_with_zero_count", table.rows_zero_count},
+                  {"attributes", table.group_columns},
+                  {"has_label", table.has_label},
+                  {"cells", table.cell_count()},
+                  {"read_threads", table.read_threads}};
+  const AuditOptions& options = result.options;
+  out["settings"] = {{"alpha", options.alpha},
+                     {"power", options.power},
+                     {"min_cell_size", options.min_cell_size},
+                     {"four_fifths_threshold", options.four_fifths_threshold},
+                     {"bootstrap_replicates", result.bootstrap_replicates},
+                     {"bootstrap_scheme",
+                      options.bootstrap_scheme == BootstrapScheme::Stratified ? "stratified" : "multinomial"},
+                     {"seed", options.seed}};
+  Json overall;
+  overall["n"] = result.overall.counts.n();
+  overall["counts"] = counts_json(result.overall.counts, table.has_label);
+  overall["rates"] = rates_json(result.overall.rates);
+  out["overall"] = std::move(overall);
+  const bool bootstrapped = result.bootstrap_replicates > 0;
+  Json families = Json::array();
+  std::size_t suppressed_total = 0;
+  for (const FamilyResult& family : result.families) {
+    Json f;
+    f["name"] = family.name;
+    f["attributes"] = family.attributes;
+    f["reference"] = {{"rule", family.reference_rule}, {"group", family.reference_name}};
+    f["suppressed"] = {{"groups", family.suppressed_groups}, {"applicants", family.suppressed_applicants}};
+    suppressed_total += family.suppressed_groups;
+    Json spread = Json::object();
+    for (std::size_t slot = 0; slot < kDisparityCount; ++slot) {
+      const SpreadSummary& s = family.spread[slot];
+      Json item{{"criterion", kCriterion[slot]},
+                {"max_minus_min", optional_number(s.max_minus_min)},
+                {"min_over_max", optional_number(s.min_over_max)},
+                {"highest", s.highest_group.empty() ? Json(nullptr) : Json(s.highest_group)},
+                {"lowest", s.lowest_group.empty() ? Json(nullptr) : Json(s.lowest_group)}};
+      if (bootstrapped) {
+        item["bootstrap_max_minus_min"] = interval_json(s.bootstrap_max_minus_min);
+        item["bootstrap_undefined"] = s.bootstrap_undefined;
+      }
+      spread[std::string(metric_name(kDisparityMetrics[slot]))] = std::move(item);
+    }
+    f["between_groups"] = std::move(spread);
+    f["worst_equalized_odds_gap"] = optional_number(family.worst_equalized_odds_gap);
+    f["four_fifths_flags"] = family.four_fifths_flags;
+    Json groups = Json::array();
+    for (const GroupResult& group : family.groups)
+      groups.push_back(group_json(group, table.has_label, bootstrapped));
+    f["groups"] = std::move(groups);
+    families.push_back(std::move(f));
+  }
+  out["suppressed_groups"] = suppressed_total;
+  out["families"] = std::move(families);
+  return out;
+}
+
+std::string to_csv(const AuditResult& result) {
+  std::string out = "family,group,suppressed,reference,n";
+  for (const auto name : kMetricNames) out += fmt::format(",{0},{0}_low,{0}_high", name);
+  for (const Metric metric : kDisparityMetrics) {
+    out += fmt::format(
+        ",{0}_difference,{0}_ratio,{0}_newcombe_low,{0}_newcombe_high,{0}_p_z,{0}_p_fisher,{0}_significant",
+        metric_name(metric));
+    if (result.bootstrap_replicates > 0) {
+      out +=
+          fmt::format(",{0}_bootstrap_low,{0}_bootstrap_high,{0}_bootstrap_undefined", metric_name(metric));
+    }
+  }
+  out += ",equalized_odds_gap,four_fifths_ratio,four_fifths_flag,minimum_detectable_gap\n";
+  for (const FamilyResult& family : result.families) {
+    for (const GroupResult& group : family.groups) {
+      out += csv_quote(family.name) + "," + csv_quote(group.name) + ",";
+      if (group.suppressed) {
+        out += "1,0,";  // no counts, no rates: the remaining columns stay empty
+        out += std::string(
+            kMetricCount * 3 + kDisparityCount * (result.bootstrap_replicates > 0 ? 10 : 7) + 4, ',');
+        out += "\n";
+        continue;
+      }
+      out += fmt::format("0,{},{}", group.is_reference ? 1 : 0, group.counts.n());
+      for (const RateEstimate& rate : group.rates) {
+        out += "," + csv_number(rate.value) + "," +
+               csv_number(rate.interval ? std::optional(rate.interval->low) : std::nullopt) + "," +
+               csv_number(rate.interval ? std::optional(rate.interval->high) : std::nullopt);
+      }
+      for (const MetricDisparity& d : group.disparities) {
+        out += "," + csv_number(d.difference) + "," + csv_number(d.ratio) + "," +
+               csv_number(d.difference_interval ? std::optional(d.difference_interval->low) : std::nullopt) +
+               "," +
+               csv_number(d.difference_interval ? std::optional(d.difference_interval->high) : std::nullopt) +
+               "," + csv_number(d.z_test ? std::optional(d.z_test->p_value) : std::nullopt) + "," +
+               csv_number(d.fisher ? std::optional(d.fisher->p_value) : std::nullopt) + "," +
+               (d.significant ? "1" : "0");
+        if (result.bootstrap_replicates > 0) {
+          out +=
+              "," +
+              csv_number(d.bootstrap_difference ? std::optional(d.bootstrap_difference->low) : std::nullopt) +
+              "," +
+              csv_number(d.bootstrap_difference ? std::optional(d.bootstrap_difference->high)
+                                                : std::nullopt) +
+              "," + std::to_string(d.bootstrap_undefined);
+        }
+      }
+      out += "," + csv_number(group.equalized_odds_gap) + "," + csv_number(group.selection_ratio_to_highest) +
+             "," + (group.four_fifths_flag ? "1" : "0") + "," + csv_number(group.minimum_detectable_gap) +
+             "\n";
+    }
+  }
+  return out;
+}
+
+std::string to_text(const AuditResult& result, const DecisionTable& table, const Recipe& recipe) {
+  std::string out;
+  out += fmt::format("equalis {} — {}\n", version(), recipe.command);
+  out += fmt::format("input: {}{}\n", recipe.input_file,
+                     recipe.input_sha256.empty() ? std::string() : " (sha256 " + recipe.input_sha256 + ")");
+  out += fmt::format("rows read: {}, dropped (missing group): {}, dropped (missing decision/label): {}\n",
+                     table.rows_read, table.rows_dropped_missing_group, table.rows_dropped_missing_outcome);
+  const auto sel = static_cast<std::size_t>(Metric::SelectionRate);
+  const auto& overall = result.overall.rates;
+  out += fmt::format("overall: n = {}, selection rate {}", result.overall.counts.n(),
+                     percent(overall[sel].value));
+  if (table.has_label) {
+    out += fmt::format(", TPR {}, FPR {}, PPV {}, accuracy {}", percent(overall[2].value),
+                       percent(overall[3].value), percent(overall[6].value), percent(overall[8].value));
+  }
+  out += "\n";
+  for (const FamilyResult& family : result.families) {
+    out += fmt::format("\n== {} ({} groups; reference: {} [{}]) ==\n", family.name, family.groups.size(),
+                       family.reference_name, family.reference_rule);
+    out += fmt::format("{:<28} {:>9} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9}  flags\n", "group", "n", "select",
+                       "TPR", "FPR", "PPV", "Δselect", "ΔTPR");
+    std::size_t shown = 0;
+    for (const GroupResult& group : family.groups) {
+      if (group.suppressed) continue;
+      if (++shown > 40) continue;
+      std::string flags;
+      if (group.is_reference) flags += " reference";
+      if (group.four_fifths_flag) flags += " four-fifths";
+      for (std::size_t slot = 0; slot < kDisparityCount; ++slot) {
+        if (group.disparities[slot].significant)
+          flags += fmt::format(" {}*", metric_name(kDisparityMetrics[slot]));
+      }
+      out += fmt::format("{:<28} {:>9} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {}\n", group.name.substr(0, 28),
+                         group.counts.n(), percent(group.rates[sel].value), percent(group.rates[2].value),
+                         percent(group.rates[3].value), percent(group.rates[6].value),
+                         signed_points(group.disparities[0].difference),
+                         signed_points(group.disparities[1].difference), flags);
+    }
+    if (shown > 40) out += fmt::format("… {} more groups in the JSON/CSV output\n", shown - 40);
+    out += fmt::format("suppressed (n < {}): {} groups, {} applicants\n", result.options.min_cell_size,
+                       family.suppressed_groups, family.suppressed_applicants);
+    const SpreadSummary& selection = family.spread[0];
+    if (selection.max_minus_min) {
+      out +=
+          fmt::format("demographic parity: max − min selection = {} points ({} vs {}); min/max = {}\n",
+                      signed_points(selection.max_minus_min), selection.highest_group, selection.lowest_group,
+                      selection.min_over_max ? fmt::format("{:.3f}", *selection.min_over_max) : "undef");
+    }
+    if (family.worst_equalized_odds_gap) {
+      out += fmt::format("equalized odds: worst gap to the reference = {} points\n",
+                         signed_points(family.worst_equalized_odds_gap));
+    }
+    out += fmt::format("four-fifths rule: {} group(s) below {:.0f}% of the highest selection rate\n",
+                       family.four_fifths_flags, 100.0 * result.options.four_fifths_threshold);
+  }
+  out += "\n* = significant at alpha " + fmt::format("{}", result.options.alpha) +
+         " (z test; Fisher's exact test when an expected count is below 5). Δ in percentage points vs the "
+         "reference.\n";
+  return out;
+}
+
+namespace {
+
+Json rule_group_json(const RuleGroup& group) {
+  Json out{{"name", group.name}, {"suppressed", group.suppressed}};
+  if (group.suppressed) return out;
+  out["population"] = group.population;
+  out["eligible"] = group.eligible;
+  out["excluded"] = group.excluded;
+  out["undetermined"] = group.undetermined;
+  out["exclusion_rate"] = optional_number(group.exclusion_rate);
+  out["wilson"] = interval_json(group.exclusion_interval);
+  out["difference_to_least_excluded"] = optional_number(group.difference_to_least_excluded);
+  out["ratio_to_least_excluded"] = optional_number(group.ratio_to_least_excluded);
+  out["z_test"] = test_json(group.z_test, true);
+  return out;
+}
+
+}  // namespace
+
+Json to_json(const RuleAuditResult& result) {
+  Json out;
+  out["rule"] = result.rule;
+  out["overall"] = rule_group_json(result.overall);
+  Json families = Json::array();
+  for (const RuleFamily& family : result.families) {
+    Json groups = Json::array();
+    for (const RuleGroup& group : family.groups) groups.push_back(rule_group_json(group));
+    families.push_back({{"attribute", family.attribute},
+                        {"least_excluded", family.least_excluded},
+                        {"suppressed_groups", family.suppressed_groups},
+                        {"groups", std::move(groups)}});
+  }
+  out["by_attribute"] = std::move(families);
+  return out;
+}
+
+std::string to_csv(const RuleAuditResult& result) {
+  std::string out =
+      "attribute,group,suppressed,population,eligible,excluded,undetermined,exclusion_rate,wilson_low,wilson_"
+      "high,"
+      "difference_to_least_excluded,ratio_to_least_excluded,p_z\n";
+  auto row = [&out](const std::string& attribute, const RuleGroup& group) {
+    out += csv_quote(attribute) + "," + csv_quote(group.name) + ",";
+    if (group.suppressed) {
+      out += "1,,,,,,,,,,\n";
+      return;
+    }
+    out +=
+        fmt::format("0,{},{},{},{},", group.population, group.eligible, group.excluded, group.undetermined);
+    out +=
+        csv_number(group.exclusion_rate) + "," +
+        csv_number(group.exclusion_interval ? std::optional(group.exclusion_interval->low) : std::nullopt) +
+        "," +
+        csv_number(group.exclusion_interval ? std::optional(group.exclusion_interval->high) : std::nullopt) +
+        "," + csv_number(group.difference_to_least_excluded) + "," +
+        csv_number(group.ratio_to_least_excluded) + "," +
+        csv_number(group.z_test ? std::optional(group.z_test->p_value) : std::nullopt) + "\n";
+  };
+  row("(all)", result.overall);
+  for (const RuleFamily& family : result.families) {
+    for (const RuleGroup& group : family.groups) row(family.attribute, group);
+  }
+  return out;
+}
+
+std::string to_text(const RuleAuditResult& result, const Recipe& recipe) {
+  std::string out = fmt::format("equalis {} — {}\nrule: {}\npopulation: {}{}\n", version(), recipe.command,
+                                result.rule, recipe.input_file,
+                                recipe.input_sha256.empty() ? "" : " (sha256 " + recipe.input_sha256 + ")");
+  out += fmt::format("overall: {} people, {} eligible, {} excluded ({}), {} undetermined (missing values)\n",
+                     result.overall.population, result.overall.eligible, result.overall.excluded,
+                     percent(result.overall.exclusion_rate), result.overall.undetermined);
+  for (const RuleFamily& family : result.families) {
+    out +=
+        fmt::format("\n== excluded by {} (least excluded: {}) ==\n", family.attribute, family.least_excluded);
+    out += fmt::format("{:<24} {:>10} {:>10} {:>9} {:>17} {:>8}\n", "group", "population", "excluded", "rate",
+                       "95% interval", "ratio");
+    for (const RuleGroup& group : family.groups) {
+      if (group.suppressed) continue;
+      out += fmt::format("{:<24} {:>10} {:>10} {:>9} {:>17} {:>8}\n", group.name.substr(0, 24),
+                         group.population, group.excluded, percent(group.exclusion_rate),
+                         group.exclusion_interval
+                             ? fmt::format("{:.1f}–{:.1f}%", 100.0 * group.exclusion_interval->low,
+                                           100.0 * group.exclusion_interval->high)
+                             : std::string("undef"),
+                         group.ratio_to_least_excluded ? fmt::format("{:.2f}", *group.ratio_to_least_excluded)
+                                                       : std::string("undef"));
+    }
+    out += fmt::format("suppressed groups (population < min cell size): {}\n", family.suppressed_groups);
+  }
+  return out;
+}
+
+Json to_json(const CalibrationResult& result) {
+  Json families = Json::array();
+  for (const auto& family : result.families) {
+    Json groups = Json::array();
+    for (const auto& group : family.groups) groups.push_back(calibration_group_json(group));
+    families.push_back(
+        {{"name", family.name},
+         {"suppressed", {{"groups", family.suppressed_groups}, {"bins", family.suppressed_bins}}},
+         {"groups", std::move(groups)}});
+  }
+  return {{"bins", result.bins},
+          {"binning", result.binning},
+          {"overall", calibration_group_json(result.overall)},
+          {"families", std::move(families)}};
+}
+
+Json to_json(const std::vector<PeriodAudit>& periods) {
+  Json out = Json::array();
+  for (const auto& period : periods) {
+    const AuditResult& audit = period.audit;
+    Json overall{{"n", period.n}};
+    for (const Metric metric : kPeriodMetrics) {
+      overall[std::string(metric_name(metric))] =
+          optional_number(audit.overall.rates[static_cast<std::size_t>(metric)].value);
+    }
+    Json families = Json::array();
+    for (const auto& family : audit.families) {
+      Json spread = Json::object();
+      for (std::size_t slot = 0; slot < kDisparityCount; ++slot) {
+        const Metric metric = kDisparityMetrics[slot];
+        if (metric == Metric::Fnr) continue;
+        spread[std::string(metric_name(metric))] = {
+            {"max_minus_min", optional_number(family.spread[slot].max_minus_min)},
+            {"min_over_max", optional_number(family.spread[slot].min_over_max)}};
+      }
+      Json groups = Json::array();
+      for (const auto& group : family.groups) {
+        Json item{{"name", group.name}, {"suppressed", group.suppressed}};
+        if (!group.suppressed) {
+          item["reference"] = group.is_reference;
+          item["n"] = group.counts.n();
+          for (const Metric metric : kPeriodMetrics) {
+            const RateEstimate& rate = group.rates[static_cast<std::size_t>(metric)];
+            item[std::string(metric_name(metric))] = {{"value", optional_number(rate.value)},
+                                                      {"wilson", interval_json(rate.interval)}};
+          }
+          const MetricDisparity& selection = group.disparities[0];
+          item["selection_rate_difference"] = optional_number(selection.difference);
+          item["newcombe"] = interval_json(selection.difference_interval);
+          item["significant"] = selection.significant;
+          item["equalized_odds_gap"] = optional_number(group.equalized_odds_gap);
+          item["four_fifths_flag"] = group.four_fifths_flag;
+        }
+        groups.push_back(std::move(item));
+      }
+      families.push_back({{"name", family.name},
+                          {"reference", family.reference_name},
+                          {"suppressed_groups", family.suppressed_groups},
+                          {"between_groups", std::move(spread)},
+                          {"worst_equalized_odds_gap", optional_number(family.worst_equalized_odds_gap)},
+                          {"four_fifths_flags", family.four_fifths_flags},
+                          {"groups", std::move(groups)}});
+    }
+    Json item{{"period", period.period}, {"overall", std::move(overall)}};
+    if (!period.note.empty()) item["note"] = period.note;
+    item["families"] = std::move(families);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+std::string to_csv(const CalibrationResult& result) {
+  std::string out =
+      "section,family,group,bin,low,high,suppressed,n,mean_score,observed_rate,wilson_low,wilson_high,ece,"
+      "calibration_in_the_large\n";
+  auto group_rows = [&](const std::string& family, const GroupCalibration& group) {
+    if (group.suppressed) {
+      out += fmt::format("calibration,{},{},,,,1,,,,,,,\n", csv_text(family), csv_text(group.name));
+      return;
+    }
+    out +=
+        fmt::format("calibration,{},{},all,0,1,0,{},{},{},,,{},{}\n", csv_text(family), csv_text(group.name),
+                    group.n, csv_number(group.mean_score), csv_number(group.observed_rate),
+                    csv_number(group.ece), csv_number(group.calibration_in_the_large));
+    for (std::size_t bin_idx = 0; bin_idx < group.bins.size(); ++bin_idx) {
+      const auto& bin = group.bins[bin_idx];
+      if (bin.suppressed) {
+        out += fmt::format("calibration,{},{},{},{},{},1,,,,,,,\n", csv_text(family), csv_text(group.name),
+                           bin_idx + 1, bin.low, bin.high);
+        continue;
+      }
+      out += fmt::format("calibration,{},{},{},{},{},0,{},{},{},{},{},,\n", csv_text(family),
+                         csv_text(group.name), bin_idx + 1, bin.low, bin.high, bin.n,
+                         csv_number(bin.mean_score), csv_number(bin.observed_rate),
+                         bin.wilson ? fmt::format("{:.10g}", bin.wilson->low) : "",
+                         bin.wilson ? fmt::format("{:.10g}", bin.wilson->high) : "");
+    }
+  };
+  group_rows("overall", result.overall);
+  for (const auto& family : result.families) {
+    for (const auto& group : family.groups) group_rows(family.name, group);
+  }
+  return out;
+}
+
+std::string to_csv(const std::vector<PeriodAudit>& periods) {
+  std::string out =
+      "section,period,family,group,suppressed,reference,n,selection_rate,tpr,fpr,ppv,selection_rate_"
+      "difference,"
+      "newcombe_low,newcombe_high,significant,four_fifths_flag\n";
+  for (const auto& period : periods) {
+    for (const auto& family : period.audit.families) {
+      for (const auto& group : family.groups) {
+        if (group.suppressed) {
+          out += fmt::format("period,{},{},{},1,,,,,,,,,,,\n", period.period, csv_text(family.name),
+                             csv_text(group.name));
+          continue;
+        }
+        const auto& d = group.disparities[0];
+        auto rate = [&](Metric metric) {
+          return csv_number(group.rates[static_cast<std::size_t>(metric)].value);
+        };
+        out += fmt::format("period,{},{},{},0,{},{},{},{},{},{},{},{},{},{},{}\n", period.period,
+                           csv_text(family.name), csv_text(group.name), group.is_reference ? 1 : 0,
+                           group.counts.n(), rate(Metric::SelectionRate), rate(Metric::Tpr),
+                           rate(Metric::Fpr), rate(Metric::Ppv), csv_number(d.difference),
+                           d.difference_interval ? fmt::format("{:.10g}", d.difference_interval->low) : "",
+                           d.difference_interval ? fmt::format("{:.10g}", d.difference_interval->high) : "",
+                           d.significant ? 1 : 0, group.four_fifths_flag ? 1 : 0);
+      }
+    }
+  }
+  return out;
+}
+
+std::string to_text(const CalibrationResult& result) {
+  std::string out = fmt::format(
+      "\nCalibration by score bin ({} {} bins): mean score vs observed positive rate\n"
+      "  overall: mean score {}, observed {}, calibration-in-the-large {:+.2f} points, ECE {:.2f} points\n",
+      result.bins, result.binning == "quantile" ? "quantile" : "equal-width",
+      percent(result.overall.mean_score), percent(result.overall.observed_rate),
+      100.0 * result.overall.calibration_in_the_large.value_or(0.0),
+      100.0 * result.overall.ece.value_or(0.0));
+  for (const auto& family : result.families) {
+    out += fmt::format("  {} ({} groups suppressed, {} bins suppressed)\n", family.name,
+                       family.suppressed_groups, family.suppressed_bins);
+    std::size_t shown = 0;
+    for (const auto& group : family.groups) {
+      if (++shown > 40) {
+        out += fmt::format("    … {} more groups (see JSON/CSV)\n", family.groups.size() - 40);
+        break;
+      }
+      if (group.suppressed) {
+        out += fmt::format("    {:<32} suppressed (n < min cell)\n", group.name.substr(0, 32));
+        continue;
+      }
+      out += fmt::format(
+          "    {:<32} n {:>9}  mean score {:>6}  observed {:>6}  in-the-large {:+6.2f}  ECE {:5.2f}\n",
+          group.name.substr(0, 32), group.n, percent(group.mean_score), percent(group.observed_rate),
+          100.0 * group.calibration_in_the_large.value_or(0.0), 100.0 * group.ece.value_or(0.0));
+    }
+  }
+  return out;
+}
+
+std::string to_text(const std::vector<PeriodAudit>& periods) {
+  std::string out = "\nBy period: selection rate and the key disparities (max − min between groups)\n";
+  for (const auto& period : periods) {
+    const auto& overall = period.audit.overall.rates;
+    out +=
+        fmt::format("  {:<10} n {:>9}  selection {:>6}  TPR {:>6}  FPR {:>6}\n", period.period, period.n,
+                    percent(overall[0].value), percent(overall[static_cast<std::size_t>(Metric::Tpr)].value),
+                    percent(overall[static_cast<std::size_t>(Metric::Fpr)].value));
+    for (const auto& family : period.audit.families) {
+      out += fmt::format(
+          "    {:<28} selection gap {:>6}  TPR gap {:>6}  FPR gap {:>6}  worst EO gap {:>6}  "
+          "four-fifths flags {}  suppressed {}\n",
+          family.name.substr(0, 28), percent(family.spread[0].max_minus_min),
+          percent(family.spread[1].max_minus_min), percent(family.spread[2].max_minus_min),
+          percent(family.worst_equalized_odds_gap), family.four_fifths_flags, family.suppressed_groups);
+    }
+    if (!period.note.empty()) out += fmt::format("    note: {}\n", period.note);
+  }
+  return out;
+}
+
+// ---- mitigation ------------------------------------------------------------------------------------
+
+namespace {
+
+// The reasons are part of the documented output: their words stay as the CLI always printed them.
+std::string skipped_reason(audit::ThresholdsSkipped skipped) {
+  switch (skipped) {
+    case audit::ThresholdsSkipped::NoScore:
+      return "no --score: group thresholds need a score";
+    case audit::ThresholdsSkipped::Stdin:
+      return "group thresholds need a second pass over the input, which stdin does not allow";
+    case audit::ThresholdsSkipped::Ndjson:
+      return "group thresholds are computed from CSV input only";
+    case audit::ThresholdsSkipped::CountTable:
+      return "group thresholds need one row per applicant (not --count tables)";
+    case audit::ThresholdsSkipped::No:
+      break;
+  }
+  return {};
+}
+
+Json thresholds_json(const audit::ThresholdResult& result) {
+  Json groups = Json::array();
+  for (const auto& g : result.groups) {
+    groups.push_back(
+        {{"group", g.group},
+         {"n", g.n},
+         {"positives", g.positives},
+         {"threshold", optional_number(g.threshold)},
+         {"tpr", {{"before", optional_number(g.tpr_before)}, {"after", optional_number(g.tpr_after)}}},
+         {"fpr", {{"before", optional_number(g.fpr_before)}, {"after", optional_number(g.fpr_after)}}},
+         {"selection_rate",
+          {{"before", optional_number(g.selection_before)}, {"after", optional_number(g.selection_after)}}}});
+  }
+  return {{"base_threshold", result.base_threshold},
+          {"target_tpr", result.target_tpr},
+          {"accuracy_before", result.accuracy_before},
+          {"accuracy_after", result.accuracy_after},
+          {"accuracy_change", result.accuracy_after - result.accuracy_before},
+          {"groups", std::move(groups)}};
+}
+
+std::string thresholds_text(const audit::ThresholdResult& result) {
+  std::string text = fmt::format(
+      "\nGroup thresholds for equal opportunity (Hardt et al. "
+      "2016), target TPR {:.1f}%\n"
+      "  accuracy {:.2f}% -> {:.2f}% (change {:+.2f} points)\n",
+      100.0 * result.target_tpr, 100.0 * result.accuracy_before, 100.0 * result.accuracy_after,
+      100.0 * (result.accuracy_after - result.accuracy_before));
+  for (const auto& g : result.groups) {
+    text += fmt::format("  {:<32} threshold {}  TPR {} -> {}\n", g.group.substr(0, 32),
+                        g.threshold ? fmt::format("{:.4g}", *g.threshold) : std::string("(base)"),
+                        g.tpr_before ? fmt::format("{:.1f}%", 100 * *g.tpr_before) : std::string("undef"),
+                        g.tpr_after ? fmt::format("{:.1f}%", 100 * *g.tpr_after) : std::string("undef"));
+  }
+  return text;
+}
+
+}  // namespace
+
+Json to_json(const audit::Mitigation& mitigation) {
+  Json reweighing = Json::array();
+  for (const auto& cell : mitigation.reweighing) {
+    reweighing.push_back({{"group", cell.group},
+                          {"label", cell.label},
+                          {"count", cell.count},
+                          {"weight", optional_number(cell.weight)}});
+  }
+  Json json{{"reweighing", std::move(reweighing)},
+            {"equal_opportunity_thresholds",
+             mitigation.thresholds ? thresholds_json(*mitigation.thresholds) : Json(nullptr)}};
+  if (mitigation.skipped != audit::ThresholdsSkipped::No)
+    json["thresholds_not_computed"] = skipped_reason(mitigation.skipped);
+  return json;
+}
+
+std::string to_text(const audit::Mitigation& mitigation) {
+  std::string text = "Reweighing (Kamiran & Calders 2012): training weight per (group, label)\n";
+  for (const auto& cell : mitigation.reweighing) {
+    text += fmt::format("  {:<32} label {}  n = {:>9}  weight {}\n", cell.group.substr(0, 32), cell.label,
+                        cell.count,
+                        cell.weight ? fmt::format("{:.4f}", *cell.weight) : std::string("- (empty cell)"));
+  }
+  if (mitigation.thresholds) return text + thresholds_text(*mitigation.thresholds);
+  return text + fmt::format("\nGroup thresholds: not computed ({})\n", skipped_reason(mitigation.skipped));
+}
+
+// ---- representation --------------------------------------------------------------------------------
+
+namespace {
+
+Json representation_rows_json(const audit::RepresentationResult& result) {
+  Json rows = Json::array();
+  for (const auto& row : result.rows) {
+    Json item{{"group", row.group}, {"suppressed", row.suppressed}};
+    if (!row.suppressed) {
+      item["count"] = row.count;
+      item["data_share"] = optional_number(row.data_share);
+      item["wilson"] = interval_json(row.data_interval);
+    }
+    item["population_share"] = optional_number(row.population_share);
+    item["coverage_ratio"] = optional_number(row.coverage_ratio);
+    item["under_covered"] = row.under_covered;
+    item["significantly_under"] = row.significantly_under;
+    rows.push_back(std::move(item));
+  }
+  return rows;
+}
+
+std::string representation_csv(const audit::RepresentationResult& result) {
+  std::string csv =
+      "group,suppressed,count,data_share,wilson_low,wilson_high,population_share,coverage_ratio,"
+      "under_covered,significantly_under\n";
+  for (const auto& row : result.rows) {
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", row.group, row.suppressed ? 1 : 0,
+                       row.suppressed ? std::string() : std::to_string(row.count), csv_number(row.data_share),
+                       row.data_interval ? csv_number(row.data_interval->low) : "",
+                       row.data_interval ? csv_number(row.data_interval->high) : "",
+                       csv_number(row.population_share), csv_number(row.coverage_ratio),
+                       row.under_covered ? 1 : 0, row.significantly_under ? 1 : 0);
+  }
+  return csv;
+}
+
+// "-" rather than "undef" for a missing share: the column is about the data, not a rate.
+std::string share_percent(const std::optional<double>& value) {
+  return value ? fmt::format("{:.1f}%", 100.0 * *value) : std::string("-");
+}
+
+std::string representation_text(const audit::RepresentationRequest& request,
+                                const audit::RepresentationReport& report) {
+  const audit::RepresentationResult& result = report.result;
+  std::string text = fmt::format("equalis {} — audit representation\ndata: {} (sha256 {}), {} records\n\n",
+                                 version(), request.file, report.sha256, result.total);
+  text += fmt::format("{:<24} {:>9} {:>9} {:>17} {:>9} {:>7}  flags\n", "group", "count", "data",
+                      "95% interval", "population", "ratio");
+  for (const auto& row : result.rows) {
+    text += fmt::format(
+        "{:<24} {:>9} {:>9} {:>17} {:>9} {:>7} {}{}\n", row.group.substr(0, 24),
+        row.suppressed ? std::string("<min") : std::to_string(row.count), share_percent(row.data_share),
+        row.data_interval
+            ? fmt::format("{:.1f}–{:.1f}%", 100 * row.data_interval->low, 100 * row.data_interval->high)
+            : std::string("-"),
+        share_percent(row.population_share),
+        row.coverage_ratio ? fmt::format("{:.2f}", *row.coverage_ratio) : std::string("-"),
+        row.under_covered ? " under-covered" : "", row.significantly_under ? " (significant)" : "");
+  }
+  text += fmt::format(
+      "\nunder-covered (share < {:.0f}% of the population share): {}; significantly: {}; suppressed: {}; not "
+      "in the reference: {}\n",
+      100.0 * request.coverage, result.under_covered, result.significantly_under, result.suppressed,
+      result.not_in_reference.size());
+  return text;
+}
+
+}  // namespace
+
+// ---- monitor ---------------------------------------------------------------------------------------
+
+Json to_json(const audit::MonitorAlert& alert) {
+  return {{"type", alert.kind},
+          {"group", alert.group},
+          {"event", alert.event_index},
+          {"time", alert.time},
+          {"window_n", alert.window_n},
+          {"group_n", alert.group_n},
+          {"group_selection_rate", alert.group_rate},
+          {"rest_selection_rate", alert.rest_rate},
+          {"gap", alert.gap},
+          {"z", alert.z},
+          {"p", alert.p_value}};
+}
+
+Json to_json(const audit::MonitorSummary& summary) {
+  return {{"type", "summary"},
+          {"events", summary.events},
+          {"new_events", summary.new_events},
+          {"window", summary.window},
+          {"alerts", summary.alerts}};
+}
+
+// ---- whole documents -------------------------------------------------------------------------------
+
+namespace {
+
+const char* missing_group_name(audit::MissingGroupPolicy policy) {
+  switch (policy) {
+    case audit::MissingGroupPolicy::Drop:
+      return "drop";
+    case audit::MissingGroupPolicy::Error:
+      return "error";
+    case audit::MissingGroupPolicy::OwnGroup:
+      break;
+  }
+  return "own";
+}
+
+const char* period_name(audit::Period period) {
+  switch (period) {
+    case audit::Period::Day:
+      return "day";
+    case audit::Period::Week:
+      return "week";
+    case audit::Period::Quarter:
+      return "quarter";
+    case audit::Period::Year:
+      return "year";
+    case audit::Period::Month:
+      break;
+  }
+  return "month";
+}
+
+// The decision-log options as given (the input format as resolved).
+Json decision_options_json(const audit::DecisionLogInput& log) {
+  return {{"group", log.group},
+          {"decision", log.decision},
+          {"score", log.score},
+          {"threshold", optional_number(log.threshold)},
+          {"label", log.label},
+          {"count", log.count},
+          {"positive", log.positive},
+          {"negative", log.negative},
+          {"label_positive", log.label_positive},
+          {"missing_group", missing_group_name(log.missing_group)},
+          {"missing", log.missing == MissingPolicy::Drop ? "drop" : "error"},
+          {"delimiter", std::string(1, log.delimiter)},
+          {"input_format", audit::reads_ndjson(log.input_format, log.file) ? "ndjson" : "csv"}};
+}
+
+Recipe metrics_recipe(const audit::AuditMetricsRequest& request, const audit::AuditMetricsReport& report) {
+  Recipe recipe{"audit metrics", request.log.file, report.table.sha256, decision_options_json(request.log)};
+  recipe.options["reference"] = request.reference;
+  recipe.options["alpha"] = request.alpha;
+  recipe.options["power"] = request.power;
+  recipe.options["min_cell"] = request.min_cell;
+  recipe.options["four_fifths"] = request.four_fifths;
+  recipe.options["bootstrap"] = request.bootstrap;
+  recipe.options["seed"] = request.seed;
+  recipe.options["stratified"] = request.stratified;
+  recipe.options["intersections"] = request.intersections;
+  recipe.options["rule"] = request.rule;
+  recipe.options["bins"] = report.calibration ? request.bins : 0;
+  recipe.options["binning"] = request.binning == audit::Binning::Quantile ? "quantile" : "equal-width";
+  recipe.options["time"] = request.time;
+  recipe.options["period"] = period_name(request.period);
+  recipe.options["mitigation"] = report.mitigation.has_value();
+  recipe.options["target_tpr"] = optional_number(request.target_tpr);
+  return recipe;
+}
+
+std::string metrics_text(const audit::AuditMetricsRequest& request, const audit::AuditMetricsReport& report,
+                         const Recipe& recipe) {
+  std::string text = to_text(report.audit, report.table, recipe);
+  if (report.rule_audit) {
+    const Recipe rule_recipe{"rule audit on the same log", request.log.file, report.table.sha256, {}};
+    text += "\n" + to_text(*report.rule_audit, rule_recipe);
+  }
+  if (report.calibration) text += to_text(*report.calibration);
+  if (!report.periods.empty()) text += to_text(report.periods);
+  if (report.mitigation) {
+    text += "\nMitigation options (automatic: the true outcome is known)\n" + to_text(*report.mitigation);
+  }
+  return text;
+}
+
+// The metrics table, then one section per extra part, each with its own header, after a blank line.
+std::string metrics_csv(const audit::AuditMetricsReport& report) {
+  std::string csv = to_csv(report.audit);
+  if (report.rule_audit) csv += "\n" + to_csv(*report.rule_audit);
+  if (report.calibration) csv += "\n" + to_csv(*report.calibration);
+  if (!report.periods.empty()) csv += "\n" + to_csv(report.periods);
+  return csv;
+}
+
+Json metrics_json(const audit::AuditMetricsRequest& request, const audit::AuditMetricsReport& report,
+                  const Recipe& recipe) {
+  Json out = envelope("audit metrics", request.log.file, report.table.rows_read);
+  out["recipe"] = recipe_json(recipe);
+  out["result"] = to_json(report.audit, report.table);
+  if (report.rule_audit) out["result"]["rule_audit"] = to_json(*report.rule_audit);
+  if (report.calibration) out["result"]["calibration"] = to_json(*report.calibration);
+  if (!request.time.empty()) out["result"]["periods"] = to_json(report.periods);
+  if (report.mitigation) {
+    out["result"]["mitigation"] = to_json(*report.mitigation);
+    out["result"]["mitigation"]["mode"] = "automatic (the true outcome is known; --no-mitigation to skip)";
+  }
+  return out;
+}
+
+}  // namespace
+
+Renderers metrics_renderers(const audit::AuditMetricsRequest& request,
+                            const audit::AuditMetricsReport& report) {
+  return {.json = [&] { return metrics_json(request, report, metrics_recipe(request, report)); },
+          .csv = [&] { return metrics_csv(report); },
+          .text = [&] { return metrics_text(request, report, metrics_recipe(request, report)); }};
+}
+
+Renderers rules_renderers(const audit::RulesRequest& request, const audit::RulesReport& report) {
+  const auto recipe = [&] {
+    return Recipe{"audit rules",
+                  request.file,
+                  report.sha256,
+                  {{"rule", request.rule},
+                   {"group", request.group},
+                   {"count", request.count},
+                   {"min_cell", request.min_cell},
+                   {"alpha", request.alpha}}};
+  };
+  return {.json =
+              [&, recipe] {
+                Json out = envelope("audit rules", request.file, report.rows);
+                out["recipe"] = recipe_json(recipe());
+                out["result"] = to_json(report.result);
+                return out;
+              },
+          .csv = [&] { return to_csv(report.result); },
+          .text = [&, recipe] { return to_text(report.result, recipe()); }};
+}
+
+Renderers representation_renderers(const audit::RepresentationRequest& request,
+                                   const audit::RepresentationReport& report) {
+  return {.json =
+              [&] {
+                const Recipe recipe{"audit representation",
+                                    request.file,
+                                    report.sha256,
+                                    {{"group", request.group},
+                                     {"count", request.count},
+                                     {"reference", request.reference},
+                                     {"reference_sha256", report.reference_sha256},
+                                     {"reference_group", report.reference_group},
+                                     {"reference_value", request.reference_value},
+                                     {"coverage_threshold", request.coverage},
+                                     {"min_cell", request.min_cell},
+                                     {"alpha", request.alpha}}};
+                const audit::RepresentationResult& result = report.result;
+                Json out = envelope("audit representation", request.file, report.rows);
+                out["recipe"] = recipe_json(recipe);
+                out["result"] = {{"total", result.total},
+                                 {"under_covered", result.under_covered},
+                                 {"significantly_under", result.significantly_under},
+                                 {"suppressed", result.suppressed},
+                                 {"not_in_reference", result.not_in_reference},
+                                 {"groups", representation_rows_json(result)}};
+                return out;
+              },
+          .csv = [&] { return representation_csv(report.result); },
+          .text = [&] { return representation_text(request, report); }};
+}
+
+Renderers mitigate_renderers(const audit::MitigateRequest& request, const audit::MitigateReport& report) {
+  return {.json =
+              [&] {
+                Recipe recipe{"audit mitigate", request.log.file, report.table.sha256,
+                              decision_options_json(request.log)};
+                recipe.options["target_tpr"] = optional_number(request.target_tpr);
+                Json out = envelope("audit mitigate", request.log.file, report.table.rows_read);
+                out["recipe"] = recipe_json(recipe);
+                out["result"] = to_json(report.mitigation);
+                return out;
+              },
+          .csv = {},  // a nested document: JSON or text
+          .text =
+              [&] {
+                return fmt::format("equalis {} — audit mitigate\ninput: {} (sha256 {})\n\n{}", version(),
+                                   request.log.file, report.table.sha256, to_text(report.mitigation));
+              }};
+}
+
+}  // namespace equalis::report
