@@ -14,6 +14,7 @@ namespace equalis::cli {
 std::string flag_of_field(std::string_view field) {
   static const std::unordered_map<std::string_view, std::string_view> kFlags{
       // request field → flag, where the flag is not "--" + the field with dashes
+      {"indicators", "--indicator"},
       {"target_gap", "--gap"},
   };
   if (const auto found = kFlags.find(field); found != kFlags.end()) return std::string(found->second);
