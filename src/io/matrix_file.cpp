@@ -110,7 +110,7 @@ MatrixFile decode_matrix_file(std::string_view bytes, const std::string& name) {
   Reader reader(bytes, name);
   if (bytes.substr(0, kMagic.size()) != kMagic) {
     throw Error(ErrorCode::Parse, fmt::format("{} is not a binary matrix file (no EQMATRX1 magic)", name),
-                "give a file written by `equalis network matrix --format binary`");
+                "give a binary travel-time matrix (EQMATRX1, docs/network.md)");
   }
   reader.take(kMagic.size(), "the magic");
   const auto version = reader.number<std::uint32_t>("the version");

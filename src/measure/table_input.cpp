@@ -21,7 +21,7 @@ struct Columns {
 Columns read_columns(const CsvTable& table, const ColumnSpec& spec) {
   if (spec.value_columns.empty()) {
     throw Error(ErrorCode::InvalidInput, "no value column given",
-                "name the indicator column with --value COL");
+                "name the indicator column in `value_columns`");
   }
   Columns columns;
   for (const auto& name : spec.value_columns) columns.values.push_back(read_numeric_column(table, name));
@@ -34,7 +34,7 @@ Columns read_columns(const CsvTable& table, const ColumnSpec& spec) {
 
 [[noreturn]] void missing_cell(const CsvTable& table, std::size_t row_idx, const std::string& column) {
   throw Error(ErrorCode::InvalidInput, fmt::format("missing value in column '{}'", column),
-              "fill the cell in, or pass --missing drop to leave such rows out (their number is reported)",
+              "fill the cell in, or choose `missing` drop to leave such rows out (their number is reported)",
               table.location(row_idx, table.column_index(column)));
 }
 
@@ -67,9 +67,9 @@ void check_cell_values(const CsvTable& table, const ColumnSpec& spec, const Colu
   if (requirements.strictly_positive && v == 0.0) {
     throw Error(
         ErrorCode::InvalidInput, fmt::format("zero value in column '{}'", value.name),
-        "Theil L / GE(α ≤ 0) and Atkinson ε ≥ 1 take logs and need values > 0: correct the value, pass "
-        "--missing drop after blanking it, or choose indices defined at zero (e.g. --ge-alpha 1,2 "
-        "--atkinson-epsilon 0.5)",
+        "Theil L / GE(α ≤ 0) and Atkinson ε ≥ 1 take logs and need values > 0: correct the value, choose "
+        "`missing` drop after blanking it, or choose indices defined at zero (e.g. `ge_alphas` 1,2 "
+        "`atkinson_epsilons` 0.5)",
         table.location(row_idx, table.column_index(value.name)));
   }
   if (columns.weight && columns.weight->values[row_idx] < 0.0) {
@@ -94,8 +94,8 @@ void check_group_sizes(const CsvTable& table, const ColumnSpec& spec, const Prep
     throw Error(ErrorCode::InvalidInput,
                 fmt::format("group '{}' of column '{}' has only one unit{}", prepared.data.group_names[g],
                             *spec.group_column, prepared.period ? " in period " + *prepared.period : ""),
-                "a one-unit group has no within-group inequality: merge it with a related group, or pass "
-                "--allow-singleton-groups if it is intended",
+                "a one-unit group has no within-group inequality: merge it with a related group, or set "
+                "`allow_singleton_groups` if it is intended",
                 table.location(first_row[g], table.column_index(*spec.group_column)));
   }
 }
