@@ -71,7 +71,7 @@ void parse_weights(const std::string& text, measure::CompositeRequest& request) 
 void run_composite(CompositeArgs& args, const CLI::App& cmd, Context& context) {
   measure::CompositeRequest& request = args.request;
   for (const auto& text : args.indicator_specs) request.indicators.push_back(parse_indicator(text));
-  if (cmd.count("--normalize") > 0 || args.normalize != "minmax") request.normalize = args.normalize;
+  if (cmd.count("--normalize") > 0) request.normalize = args.normalize;  // unset: the default, minmax
   parse_weights(args.weights, request);
   const measure::CompositeResult result = measure::run_composite(request, context.progress);
   emit_result(context.output, report::renderers(request, result, args.top));

@@ -19,8 +19,7 @@ namespace {
 
 void run_build(const network::BuildRequest& request, Context& context) {
   const network::BuildResult result = network::run_build(request, context.progress);
-  emit_result(OutputOptions{},
-              {.json = [&] { return report::to_json(request, result); }, .csv = {}, .text = {}});
+  emit_result(OutputOptions{}, report::renderers(request, result));  // -o is the graph: JSON to stdout
 }
 
 // --format and -o of `network matrix` are its own: csv (to stdout or a file) or binary (to a file).
@@ -40,24 +39,20 @@ void run_matrix(const network::MatrixRunRequest& request, const MatrixOutput& ou
     emit(target, report::matrix_binary(result));
     return;
   }
-  emit_result(
-      target,
-      {.json = {}, .csv = [&] { return report::matrix_csv(result, request.keep_unreachable); }, .text = {}});
+  emit_result(target, report::renderers(request, result));
 }
 
 void run_isochrone(const network::IsochroneRequest& request, const std::string& geojson, Context& context) {
   const network::IsochroneResult result = network::run_isochrone(request, context.progress);
+  // The outline file first, then the report: as before, a failing report leaves the GeoJSON written.
   if (!geojson.empty())
     write_file_atomically(geojson, report::isochrone_geojson(request, result).dump(2) + "\n");
-  emit_result(context.output, {.json = [&] { return report::to_json(request, result); },
-                               .csv = [&] { return report::to_csv(result); },
-                               .text = [&] { return report::to_text(request, result); }});
+  emit_result(context.output, report::renderers(request, result));
 }
 
 void run_pois(const network::PoisRequest& request, const std::string& output, Context& context) {
   const network::PoisResult result = network::run_pois(request, context.progress);
-  emit_result({.format = OutputFormat::Csv, .path = output},
-              {.json = {}, .csv = [&] { return report::to_csv(result); }, .text = {}});
+  emit_result({.format = OutputFormat::Csv, .path = output}, report::renderers(request, result));
 }
 
 void add_build(CLI::App& parent, Context& context) {

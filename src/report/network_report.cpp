@@ -189,4 +189,24 @@ std::string to_csv(const network::PoisResult& result) {
   return csv.text();
 }
 
+Renderers renderers(const network::BuildRequest& request, const network::BuildResult& result) {
+  return {.json = [&request, &result] { return to_json(request, result); }, .csv = {}, .text = {}};
+}
+
+Renderers renderers(const network::MatrixRunRequest& request, const network::MatrixRunResult& result) {
+  return {.json = {},
+          .csv = [&request, &result] { return matrix_csv(result, request.keep_unreachable); },
+          .text = {}};
+}
+
+Renderers renderers(const network::IsochroneRequest& request, const network::IsochroneResult& result) {
+  return {.json = [&request, &result] { return to_json(request, result); },
+          .csv = [&result] { return to_csv(result); },
+          .text = [&request, &result] { return to_text(request, result); }};
+}
+
+Renderers renderers(const network::PoisRequest& /*request*/, const network::PoisResult& result) {
+  return {.json = {}, .csv = [&result] { return to_csv(result); }, .text = {}};
+}
+
 }  // namespace equalis::report

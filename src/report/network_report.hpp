@@ -4,6 +4,7 @@
 // interest. docs/network.md documents the layouts.
 
 #include "network/run.hpp"
+#include "report/document.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -33,5 +34,12 @@ nlohmann::ordered_json isochrone_geojson(const network::IsochroneRequest& reques
 
 // id,osm_type,osm_id,tag,name,lon,lat
 std::string to_csv(const network::PoisResult& result);
+
+// The forms each job has: build JSON; matrix the long CSV (its binary form is matrix_binary); isochrone
+// JSON, CSV and text; pois CSV.
+Renderers renderers(const network::BuildRequest& request, const network::BuildResult& result);
+Renderers renderers(const network::MatrixRunRequest& request, const network::MatrixRunResult& result);
+Renderers renderers(const network::IsochroneRequest& request, const network::IsochroneResult& result);
+Renderers renderers(const network::PoisRequest& request, const network::PoisResult& result);
 
 }  // namespace equalis::report
