@@ -74,24 +74,24 @@ std::vector<std::size_t> all_rows(std::size_t count) {
   return rows;
 }
 
-BaseWeights edge_weights(const SpatialRequest& args, const std::vector<std::string>& ids,
+BaseWeights edge_weights(const SpatialRequest& request, const std::vector<std::string>& ids,
                          WeightsSummary& summary) {
   CsvOptions csv_options;
-  csv_options.delimiter = args.delimiter;
-  const CsvTable edges = CsvTable::read_file(args.edges, csv_options);
-  if (edges.column_count() < 2 && (args.edge_from.empty() || args.edge_to.empty())) {
+  csv_options.delimiter = request.delimiter;
+  const CsvTable edges = CsvTable::read_file(request.edges, csv_options);
+  if (edges.column_count() < 2 && (request.edge_from.empty() || request.edge_to.empty())) {
     throw Error(ErrorCode::InvalidInput,
-                fmt::format("edge list {} has {} column(s); it needs a from and a to column", args.edges,
+                fmt::format("edge list {} has {} column(s); it needs a from and a to column", request.edges,
                             edges.column_count()),
                 "write one link a row: from,to[,weight]");
   }
-  const std::string from = args.edge_from.empty() ? edges.header()[0] : args.edge_from;
-  const std::string to = args.edge_to.empty() ? edges.header()[1] : args.edge_to;
+  const std::string from = request.edge_from.empty() ? edges.header()[0] : request.edge_from;
+  const std::string to = request.edge_to.empty() ? edges.header()[1] : request.edge_to;
   EdgeListOptions options;
-  options.endpoints = args.edge_index ? EdgeEndpoints::ZeroBasedIndices : EdgeEndpoints::Ids;
-  options.direction = args.undirected ? EdgeDirection::Undirected : EdgeDirection::Directed;
+  options.endpoints = request.edge_index ? EdgeEndpoints::ZeroBasedIndices : EdgeEndpoints::Ids;
+  options.direction = request.undirected ? EdgeDirection::Undirected : EdgeDirection::Directed;
   const std::optional<std::string_view> weight =
-      args.edge_weight.empty() ? std::nullopt : std::optional<std::string_view>(args.edge_weight);
+      request.edge_weight.empty() ? std::nullopt : std::optional<std::string_view>(request.edge_weight);
   summary.edge_from = from;
   summary.edge_to = to;
   BaseWeights base;
@@ -100,25 +100,25 @@ BaseWeights edge_weights(const SpatialRequest& args, const std::vector<std::stri
   return base;
 }
 
-BaseWeights polygon_weights(const SpatialRequest& args, const CsvTable& table,
+BaseWeights polygon_weights(const SpatialRequest& request, const CsvTable& table,
                             const std::vector<std::string>& ids, WeightsSummary& summary,
                             ProgressSink& progress) {
-  const io::VectorLayer layer = io::read_features(args.polygons, args.layer);
+  const io::VectorLayer layer = io::read_features(request.polygons, request.layer);
   io::require_polygons(layer);
   std::vector<std::vector<io::Polygon>> units;
   std::size_t unmatched = 0;
-  if (args.polygon_id.empty()) {
+  if (request.polygon_id.empty()) {
     if (layer.size() != table.row_count()) {
       throw Error(
           ErrorCode::InvalidInput,
-          fmt::format("{} has {} polygons but {} has {} data rows", args.polygons, layer.size(), args.file,
-                      table.row_count()),
+          fmt::format("{} has {} polygons but {} has {} data rows", request.polygons, layer.size(),
+                      request.file, table.row_count()),
           "set `polygon_id` to the polygon field that matches the data ids, or give one polygon per data "
           "row in the same order");
     }
     units = layer.polygons();
   } else {
-    const std::vector<std::string> polygon_ids = layer.column(args.polygon_id);
+    const std::vector<std::string> polygon_ids = layer.column(request.polygon_id);
     std::unordered_map<std::string_view, std::size_t> feature_of;
     for (std::size_t feature = 0; feature < polygon_ids.size(); ++feature) {
       if (polygon_ids[feature].empty()) continue;  // a null id matches no data row
@@ -126,53 +126,54 @@ BaseWeights polygon_weights(const SpatialRequest& args, const CsvTable& table,
       if (!inserted) {
         throw Error(ErrorCode::InvalidInput,
                     fmt::format("{}: polygon id '{}' in field '{}' appears twice (features {} and {})",
-                                args.polygons, polygon_ids[feature], args.polygon_id,
+                                request.polygons, polygon_ids[feature], request.polygon_id,
                                 layer.features[it->second].fid, layer.features[feature].fid),
                     "polygon ids must be unique: pick another `polygon_id` field or dissolve the polygons");
       }
     }
-    const std::size_t id_column = table.column_index(args.id);
+    const std::size_t id_column = table.column_index(request.id);
     units.reserve(ids.size());
     for (std::size_t row = 0; row < ids.size(); ++row) {
       const auto found = feature_of.find(ids[row]);
       if (found == feature_of.end()) {
         const std::string nearest = nearest_name(ids[row], polygon_ids);
-        throw Error(ErrorCode::InvalidInput,
-                    fmt::format("no polygon in {} has {} = '{}'", args.polygons, args.polygon_id, ids[row]),
-                    nearest.empty() ? fmt::format("every data row needs a polygon whose '{}' equals its '{}'",
-                                                  args.polygon_id, args.id)
-                                    : fmt::format("did you mean '{}'? ids must match exactly", nearest),
-                    table.location(row, id_column));
+        throw Error(
+            ErrorCode::InvalidInput,
+            fmt::format("no polygon in {} has {} = '{}'", request.polygons, request.polygon_id, ids[row]),
+            nearest.empty() ? fmt::format("every data row needs a polygon whose '{}' equals its '{}'",
+                                          request.polygon_id, request.id)
+                            : fmt::format("did you mean '{}'? ids must match exactly", nearest),
+            table.location(row, id_column));
       }
       units.push_back(layer.features[found->second].polygons);
     }
     unmatched = layer.size() - ids.size();
     if (unmatched > 0) {
       progress.log(LogLevel::Info, fmt::format("{} of {} polygons in {} match no data row and are left out",
-                                               unmatched, layer.size(), args.polygons));
+                                               unmatched, layer.size(), request.polygons));
     }
   }
   summary.layer = layer.layer_name;
   summary.features = layer.size();
   summary.features_unmatched = unmatched;
   BaseWeights base;
-  base.weights =
-      contiguity_from_polygons(units, args.contiguity == "rook" ? Contiguity::Rook : Contiguity::Queen, ids);
+  base.weights = contiguity_from_polygons(
+      units, request.contiguity == "rook" ? Contiguity::Rook : Contiguity::Queen, ids);
   base.rows = all_rows(ids.size());
   return base;
 }
 
-BaseWeights point_weights(const SpatialRequest& args, const CsvTable& table,
+BaseWeights point_weights(const SpatialRequest& request, const CsvTable& table,
                           const std::vector<std::string>& ids, bool knn) {
-  const NumericColumn x = read_numeric_column(table, args.x);
-  const NumericColumn y = read_numeric_column(table, args.y);
+  const NumericColumn x = read_numeric_column(table, request.x);
+  const NumericColumn y = read_numeric_column(table, request.y);
   BaseWeights base;
   std::vector<double> xs;
   std::vector<double> ys;
   std::vector<std::string> kept_ids;
   for (std::size_t row = 0; row < table.row_count(); ++row) {
     for (const NumericColumn* column : {&x, &y}) {
-      if (column->valid[row] == 0 && args.missing == "error") {
+      if (column->valid[row] == 0 && request.missing == "error") {
         throw Error(ErrorCode::InvalidInput, fmt::format("missing coordinate in column '{}'", column->name),
                     "fill the cell in, or choose `missing` drop to leave the unit out of the weights and "
                     "of every value column",
@@ -186,8 +187,8 @@ BaseWeights point_weights(const SpatialRequest& args, const CsvTable& table,
     kept_ids.push_back(ids[row]);
   }
   base.weights =
-      knn ? knn_weights(xs, ys, args.knn, args.geographic, std::move(kept_ids))
-          : distance_band_weights(xs, ys, args.distance_band, args.geographic, std::move(kept_ids));
+      knn ? knn_weights(xs, ys, request.knn, request.geographic, std::move(kept_ids))
+          : distance_band_weights(xs, ys, request.distance_band, request.geographic, std::move(kept_ids));
   return base;
 }
 
@@ -216,19 +217,20 @@ SpatialWeights subset_weights(const SpatialWeights& weights, const std::vector<s
   return out;
 }
 
-SpatialColumnResult analyse_column(const SpatialRequest& args, const CsvTable& table, const BaseWeights& base,
-                                   const std::string& column_name, ProgressSink& progress) {
+SpatialColumnResult analyse_column(const SpatialRequest& request, const CsvTable& table,
+                                   const BaseWeights& base, const std::string& column_name,
+                                   ProgressSink& progress) {
   const NumericColumn column = read_numeric_column(table, column_name);
-  SpatialColumnResult report;
-  report.variable = column_name;
+  SpatialColumnResult result;
+  result.variable = column_name;
   std::vector<std::uint8_t> keep(base.rows.size(), 1);
   for (std::size_t unit = 0; unit < base.rows.size(); ++unit) {
     const std::size_t row = base.rows[unit];
     if (column.valid[row] != 0) {
-      report.values.push_back(column.values[row]);
+      result.values.push_back(column.values[row]);
       continue;
     }
-    if (args.missing == "error") {
+    if (request.missing == "error") {
       throw Error(ErrorCode::InvalidInput, fmt::format("missing value in column '{}'", column_name),
                   "fill the cell in, or choose `missing` drop to leave the unit out (of the weights too; "
                   "the links lost are reported)",
@@ -237,43 +239,43 @@ SpatialColumnResult analyse_column(const SpatialRequest& args, const CsvTable& t
     keep[unit] = 0;
   }
   const SpatialWeights subset = subset_weights(base.weights, keep);
-  report.rows_dropped = table.row_count() - subset.n;
-  report.links_lost = base.weights.link_count() - subset.link_count();
+  result.rows_dropped = table.row_count() - subset.n;
+  result.links_lost = base.weights.link_count() - subset.link_count();
   if (subset.n < 3) {
     throw Error(
         ErrorCode::InvalidInput,
         fmt::format("'{}' has {} unit(s) with a value{}; Moran's I needs at least 3", column_name, subset.n,
-                    report.rows_dropped > 0 ? fmt::format(" ({} rows dropped)", report.rows_dropped) : ""),
+                    result.rows_dropped > 0 ? fmt::format(" ({} rows dropped)", result.rows_dropped) : ""),
         "use more units, or fill the missing cells");
   }
-  if (report.rows_dropped > 0) {
+  if (result.rows_dropped > 0) {
     progress.log(
         LogLevel::Info,
         fmt::format("'{}': {} rows dropped for missing cells; {} of {} links touched them and were removed "
                     "from the weights",
-                    column_name, report.rows_dropped, report.links_lost, base.weights.link_count()));
+                    column_name, result.rows_dropped, result.links_lost, base.weights.link_count()));
   }
-  report.transform = args.transform;
-  if (args.transform == "row") {
-    report.weights = transform_weights(subset, WeightsTransform::RowStandardized);
-  } else if (args.transform == "binary") {
-    report.weights = transform_weights(subset, WeightsTransform::Binary);
+  result.transform = request.transform;
+  if (request.transform == "row") {
+    result.weights = transform_weights(subset, WeightsTransform::RowStandardized);
+  } else if (request.transform == "binary") {
+    result.weights = transform_weights(subset, WeightsTransform::Binary);
   } else {
-    report.weights = subset;
+    result.weights = subset;
   }
   MoranOptions global_options;
-  global_options.permutations = args.permutations;
-  global_options.seed = args.seed;
-  report.global = moran(report.values, report.weights, global_options, progress);
-  if (args.local) {
+  global_options.permutations = request.permutations;
+  global_options.seed = request.seed;
+  result.global = moran(result.values, result.weights, global_options, progress);
+  if (request.local) {
     LocalMoranOptions local_options;
-    local_options.permutations = args.permutations;
-    local_options.seed = args.seed;
-    local_options.alpha = args.alpha;
-    local_options.variance = args.lisa_variance == "n-1" ? LisaVariance::NMinus1 : LisaVariance::N;
-    report.local = local_moran(report.values, report.weights, local_options, progress);
+    local_options.permutations = request.permutations;
+    local_options.seed = request.seed;
+    local_options.alpha = request.alpha;
+    local_options.variance = request.lisa_variance == "n-1" ? LisaVariance::NMinus1 : LisaVariance::N;
+    result.local = local_moran(result.values, result.weights, local_options, progress);
   }
-  return report;
+  return result;
 }
 
 // The request's own consistency: what the command line's option checks would catch, for other callers.
