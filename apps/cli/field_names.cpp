@@ -14,8 +14,18 @@ namespace equalis::cli {
 std::string flag_of_field(std::string_view field) {
   static const std::unordered_map<std::string_view, std::string_view> kFlags{
       // request field → flag, where the flag is not "--" + the field with dashes
+      {"atkinson_epsilons", "--atkinson-epsilon"},
+      {"from_time", "--from"},
       {"gap_threshold", "--gap"},
+      {"ge_alphas", "--ge-alpha"},
+      {"id_column", "--id"},
+      {"indicators", "--indicator"},
       {"target_gap", "--gap"},
+      {"time_column", "--by"},
+      {"times", "--time"},
+      {"to_time", "--to"},
+      {"value_columns", "--value"},
+      {"weighting", "--weights"},
       {"window_count", "--window"},
   };
   if (const auto found = kFlags.find(field); found != kFlags.end()) return std::string(found->second);

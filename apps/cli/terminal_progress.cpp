@@ -1,5 +1,7 @@
 #include "terminal_progress.hpp"
 
+#include "commands.hpp"
+
 #include <fmt/format.h>
 
 #include <atomic>
@@ -66,7 +68,9 @@ void TerminalProgress::end() {
 void TerminalProgress::log(LogLevel level, std::string_view message) {
   if (level == LogLevel::Debug) return;
   const std::lock_guard<std::mutex> lock(mutex_);
-  fmt::print(stderr, "equalis: {}{}\n", level == LogLevel::Warning ? "warning: " : "", message);
+  // Library messages name request fields in backticks; the terminal shows them as flags, like errors.
+  fmt::print(stderr, "equalis: {}{}\n", level == LogLevel::Warning ? "warning: " : "",
+             respell_for_cli(message));
 }
 
 bool TerminalProgress::stop_requested() const {

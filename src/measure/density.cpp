@@ -67,7 +67,7 @@ struct Spread {
 Spread spread_of(const CleanSample& sample) {
   if (sample.values.size() < 2) {
     throw Error(ErrorCode::InvalidInput, "a rule-of-thumb bandwidth needs at least two units",
-                "give more units or a fixed bandwidth (--bandwidth)");
+                "give more units or a fixed bandwidth (`bandwidth`)");
   }
   const double v1 = sample.total_weight;
   double v2 = 0.0;
@@ -86,14 +86,14 @@ Spread spread_of(const CleanSample& sample) {
   if (*min_it == *max_it) {
     throw Error(ErrorCode::InvalidInput,
                 fmt::format("all values equal ({}), so a rule-of-thumb bandwidth would be 0", *min_it),
-                "all values equal; give --bandwidth (a fixed bandwidth) to draw a density anyway");
+                "all values equal; give `bandwidth` (a fixed bandwidth) to draw a density anyway");
   }
   Spread spread;
   spread.sd = std::sqrt(sum_squares / v1 * (v1 * v1 / (v1 * v1 - v2)));
   spread.effective_size = v1 * v1 / v2;
   if (!(spread.sd > 0.0)) {
     throw Error(ErrorCode::InvalidInput, "all values equal, so a rule-of-thumb bandwidth would be 0",
-                "all values equal; give --bandwidth (a fixed bandwidth) to draw a density anyway");
+                "all values equal; give `bandwidth` (a fixed bandwidth) to draw a density anyway");
   }
   return spread;
 }
@@ -115,7 +115,7 @@ void require_bandwidth(double bandwidth) {
   if (!(bandwidth > 0.0) || !std::isfinite(bandwidth)) {
     throw Error(ErrorCode::InvalidInput,
                 fmt::format("the kernel bandwidth is {} but must be positive", bandwidth),
-                "give a positive --bandwidth or use a rule (silverman, scott)");
+                "give a positive `bandwidth` or use a rule (silverman, scott)");
   }
 }
 

@@ -26,14 +26,14 @@ void check_positive(const CsvTable& table, std::size_t row_idx, const std::strin
   if (value > 0.0) return;
   throw Error(
       ErrorCode::InvalidInput, fmt::format("value {} in column '{}' is not positive", value, column),
-      "convergence analysis works on logarithms of levels: give values > 0 (or blank the cell and pass "
-      "--missing drop to leave the unit out)",
+      "convergence analysis works on logarithms of levels: give values > 0 (or blank the cell and choose "
+      "`missing` drop to leave the unit out)",
       table.location(row_idx, table.column_index(column)));
 }
 
 [[noreturn]] void missing(const CsvTable& table, std::size_t row_idx, const std::string& column) {
   throw Error(ErrorCode::InvalidInput, fmt::format("missing value in column '{}'", column),
-              "fill the cell in, or pass --missing drop to leave the unit out (the count is reported)",
+              "fill the cell in, or choose `missing` drop to leave the unit out (the count is reported)",
               table.location(row_idx, table.column_index(column)));
 }
 
@@ -42,7 +42,7 @@ std::vector<double> times_of(const PanelSpec& spec) {
     if (spec.times.size() != spec.value_columns.size()) {
       throw Error(ErrorCode::InvalidInput,
                   fmt::format("{} times for {} value columns", spec.times.size(), spec.value_columns.size()),
-                  "give one --time per --value column");
+                  "give one time in `times` per column in `value_columns`");
     }
     return spec.times;
   }
@@ -51,7 +51,7 @@ std::vector<double> times_of(const PanelSpec& spec) {
     const auto time = trailing_number(column);
     if (!time) {
       throw Error(ErrorCode::InvalidInput, fmt::format("cannot tell the period of column '{}'", column),
-                  "name period columns with a trailing year (pcgdp1940) or give --time 1940,1950,…");
+                  "name period columns with a trailing year (pcgdp1940) or give `times` 1940,1950,…");
     }
     times.push_back(*time);
   }
@@ -144,11 +144,13 @@ Panel read_wide(const CsvTable& table, const PanelSpec& spec) {
 
 Panel read_long(const CsvTable& table, const PanelSpec& spec) {
   if (!spec.id_column) {
-    throw Error(ErrorCode::InvalidInput, "a long panel needs a unit id column", "name it with --id COL");
+    throw Error(ErrorCode::InvalidInput, "a long panel needs a unit id column", "name it in `id_column`");
   }
   if (spec.value_columns.size() != 1) {
-    throw Error(ErrorCode::InvalidInput, "a long panel takes exactly one --value column",
-                "give one --value with --by, or several --value columns without --by (wide form)");
+    throw Error(
+        ErrorCode::InvalidInput, "a long panel takes exactly one column in `value_columns`",
+        "give one `value_columns` with `time_column`, or several `value_columns` without `time_column` "
+        "(wide form)");
   }
   const NumericColumn value = read_numeric_column(table, spec.value_columns[0]);
   const NumericColumn time = read_numeric_column(table, *spec.time_column);
@@ -210,7 +212,7 @@ Panel read_long(const CsvTable& table, const PanelSpec& spec) {
       throw Error(
           ErrorCode::InvalidInput,
           fmt::format("unit '{}' has no row for period {}", id.labels[unit], *missing_period),
-          "give every unit a row in every period, or pass --missing drop to leave incomplete units out",
+          "give every unit a row in every period, or choose `missing` drop to leave incomplete units out",
           SourceLocation{table.source(), 0, 0});
     }
     for (std::size_t p = 0; p < times.size(); ++p) {
@@ -244,12 +246,12 @@ Panel read_panel(const CsvTable& table, const PanelSpec& spec) {
                 "add one row per unit (wide form) or per unit and period (long form)");
   }
   if (spec.value_columns.empty()) {
-    throw Error(ErrorCode::InvalidInput, "no value column given", "name the indicator with --value COL");
+    throw Error(ErrorCode::InvalidInput, "no value column given", "name the indicator in `value_columns`");
   }
   Panel panel = spec.time_column ? read_long(table, spec) : read_wide(table, spec);
   if (panel.times.size() < 2) {
     throw Error(ErrorCode::InvalidInput, "convergence needs at least two periods",
-                "give several --value columns (wide form) or a --by column with several periods");
+                "give several `value_columns` (wide form) or a `time_column` with several periods");
   }
   if (panel.unit_ids.size() < 3) {
     throw Error(ErrorCode::InvalidInput, fmt::format("only {} complete units", panel.unit_ids.size()),
@@ -267,7 +269,7 @@ ConvergenceReport analyze_convergence(const Panel& panel, const ConvergenceOptio
       options.to_time ? period_index(panel, *options.to_time, "end") : panel.times.size() - 1;
   if (to <= from) {
     throw Error(ErrorCode::InvalidInput, "the end period of β-convergence is not after its start",
-                "give --from earlier than --to");
+                "give `from_time` earlier than `to_time`");
   }
   report.from_time = panel.times[from];
   report.to_time = panel.times[to];

@@ -25,7 +25,7 @@ struct Columns {
 void require_value_columns(const ColumnSpec& spec) {
   if (spec.value_columns.empty()) {
     throw Error(ErrorCode::InvalidInput, "no value column given",
-                "name the indicator column with --value COL");
+                "name the indicator column in `value_columns`");
   }
 }
 
@@ -71,7 +71,7 @@ SourceLocation cell_location(const ColumnTable& table, std::size_t row_idx, cons
 template <typename Table>
 [[noreturn]] void missing_cell(const Table& table, std::size_t row_idx, const std::string& column) {
   throw Error(ErrorCode::InvalidInput, fmt::format("missing value in column '{}'", column),
-              "fill the cell in, or pass --missing drop to leave such rows out (their number is reported)",
+              "fill the cell in, or choose `missing` drop to leave such rows out (their number is reported)",
               cell_location(table, row_idx, column));
 }
 
@@ -106,9 +106,9 @@ void check_cell_values(const Table& table, const ColumnSpec& spec, const Columns
   if (requirements.strictly_positive && v == 0.0) {
     throw Error(
         ErrorCode::InvalidInput, fmt::format("zero value in column '{}'", value.name),
-        "Theil L / GE(α ≤ 0) and Atkinson ε ≥ 1 take logs and need values > 0: correct the value, pass "
-        "--missing drop after blanking it, or choose indices defined at zero (e.g. --ge-alpha 1,2 "
-        "--atkinson-epsilon 0.5)",
+        "Theil L / GE(α ≤ 0) and Atkinson ε ≥ 1 take logs and need values > 0: correct the value, choose "
+        "`missing` drop after blanking it, or choose indices defined at zero (e.g. `ge_alphas` 1,2 "
+        "`atkinson_epsilons` 0.5)",
         cell_location(table, row_idx, value.name));
   }
   if (columns.weight && columns.weight->values[row_idx] < 0.0) {
@@ -134,8 +134,8 @@ void check_group_sizes(const Table& table, const ColumnSpec& spec, const Prepare
     throw Error(ErrorCode::InvalidInput,
                 fmt::format("group '{}' of column '{}' has only one unit{}", prepared.data.group_names[g],
                             *spec.group_column, prepared.period ? " in period " + *prepared.period : ""),
-                "a one-unit group has no within-group inequality: merge it with a related group, or pass "
-                "--allow-singleton-groups if it is intended",
+                "a one-unit group has no within-group inequality: merge it with a related group, or set "
+                "`allow_singleton_groups` if it is intended",
                 cell_location(table, first_row[g], *spec.group_column));
   }
 }

@@ -32,7 +32,7 @@ ValueRequirements requirements_of(const MeasureOptions& options);
 
 struct PreparedIndicator {
   std::string indicator;              // value column name
-  std::optional<std::string> period;  // value of the --by column
+  std::optional<std::string> period;  // value of the by_column (long panel form)
   IndicatorData data;
   std::vector<std::size_t> rows;  // table row of every unit, for messages and joins
   std::size_t rows_dropped = 0;   // rows dropped for a missing cell (MissingPolicy::Drop)

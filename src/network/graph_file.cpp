@@ -77,7 +77,7 @@ class Cursor {
 
 [[noreturn]] void corrupt(const std::string& path, const std::string& what) {
   throw Error(ErrorCode::Parse, fmt::format("graph file '{}' is corrupt: {}", path, what),
-              "rebuild it with `equalis network build --osm FILE --profile car -o " + path + "`");
+              "rebuild it from the OSM extract (network build) into " + path);
 }
 
 void check_csr(const std::string& path, const char* name, const std::vector<std::uint32_t>& first_out,

@@ -260,7 +260,7 @@ IsochroneOutline network_outline(const Graph& graph, NodeId origin,
   if (!OGRGeometryFactory::haveGEOS()) {
     throw Error(
         ErrorCode::Unsupported, "this GDAL was built without GEOS, which the network outline needs",
-        "install a GDAL built with GEOS (Debian's is), or use the convex-hull outline (--outline hull)");
+        "install a GDAL built with GEOS (Debian's is), or use the convex-hull outline (`outline` hull)");
   }
   const LocalProjection projection(graph.lon[origin], graph.lat[origin]);
   const std::vector<std::vector<std::array<double, 2>>> lines =
@@ -287,7 +287,7 @@ IsochroneOutline network_outline(const Graph& graph, NodeId origin,
     if (!buffer) {
       throw Error(ErrorCode::Internal,
                   "GEOS failed to buffer the reachable network: " + QuietGdalErrors::last("no reason given"),
-                  "try another --buffer, or use the convex-hull outline (--outline hull)");
+                  "try another `buffer`, or use the convex-hull outline (`outline` hull)");
     }
     const OGRwkbGeometryType type = wkbFlatten(buffer->getGeometryType());
     if (type == wkbPolygon) {
@@ -300,7 +300,7 @@ IsochroneOutline network_outline(const Graph& graph, NodeId origin,
   if (!buffered) {
     throw Error(ErrorCode::Internal,
                 "GEOS failed to merge the buffered network: " + QuietGdalErrors::last("no reason given"),
-                "try another --buffer, or use the convex-hull outline (--outline hull)");
+                "try another `buffer`, or use the convex-hull outline (`outline` hull)");
   }
   IsochroneOutline outline;
   outline.method = OutlineMethod::NetworkBuffer;
@@ -398,7 +398,7 @@ Isochrone compute_isochrone(const Graph& graph, NodeId origin, TravelTimeMs max_
       !(options.buffer_m > 0.0 && std::isfinite(options.buffer_m))) {
     throw Error(ErrorCode::InvalidInput,
                 fmt::format("isochrone buffer must be a positive number of metres, got {}", options.buffer_m),
-                "use e.g. --buffer 100");
+                "use e.g. `buffer` 100");
   }
   const std::vector<TravelTimeMs> distance = dijkstra_one_to_all(graph, origin, max_time);
   Isochrone result;

@@ -22,7 +22,7 @@ TravelTimeMs max_time_ms(std::optional<double> max_time_s) {
   if (!std::isfinite(*max_time_s) || *max_time_s < 0.0) {
     throw Error(ErrorCode::InvalidInput,
                 fmt::format("maximum travel time {} s is not a number >= 0", *max_time_s),
-                "give --max-time in seconds, e.g. 1800 for 30 minutes");
+                "give `max_time` in seconds, e.g. 1800 for 30 minutes");
   }
   const double ms = std::floor(*max_time_s * 1000.0 + 1e-6);
   return ms >= static_cast<double>(kUnreachable - 1) ? kUnreachable - 1 : static_cast<TravelTimeMs>(ms);
@@ -44,7 +44,7 @@ void require_snapped(const SnappedPlaces& snapped, std::span<const Place> places
       fmt::format("{} {} of {} are further than {:.0f} m from the road graph: {}", snapped.unsnapped.size(),
                   what, places.size(), max_snap_m, ids),
       "check that they lie inside the extract and that lon/lat are not swapped, remove them, or raise "
-      "--max-snap");
+      "`max_snap`");
 }
 
 }  // namespace

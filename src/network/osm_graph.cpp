@@ -89,7 +89,7 @@ OsmGraph build_graph_from_osm(const std::string& path, const Profile& profile, P
         fmt::format("'{}' has no way usable by the {} profile ({} ways read)", path, profile.name,
                     collector.report.ways_read),
         profile.name == "car"
-            ? "use an extract that contains roads (highway=residential, primary, …), or --profile walk"
+            ? "use an extract that contains roads (highway=residential, primary, …), or `profile` walk"
             : "use an extract that contains streets and footways");
   }
   OsmGraph result;

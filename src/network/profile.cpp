@@ -61,7 +61,7 @@ Profile profile_by_name(std::string_view name) {
   if (name == "walk") return walk_profile();
   if (name == "bike") return bike_profile();
   throw Error(ErrorCode::InvalidInput, fmt::format("unknown routing profile '{}'", name),
-              "use --profile car, walk or bike");
+              "use `profile` car, walk or bike");
 }
 
 void load_speed_table(const std::string& path, Profile& profile) {

@@ -113,4 +113,30 @@ std::string to_text(const CompositeReport& report, std::size_t top) {
   return out;
 }
 
+json to_json(const measure::CompositeRequest& request, const measure::CompositeResult& result) {
+  json indicators = json::array();
+  for (const auto& indicator : request.indicators) {
+    indicators.push_back({{"column", indicator.column}, {"direction", direction_name(indicator.direction)}});
+  }
+  json out = envelope("measure composite", request.file, result.rows);
+  out["options"] = {
+      {"indicators", indicators},
+      {"id", request.id.empty() ? json(nullptr) : json(request.id)},
+      {"method", request.method},
+      {"normalize", request.method == "topsis" ? json(nullptr) : json(request.normalize.value_or("minmax"))},
+      {"weights", result.weighting == "explicit" ? json(result.weights_given) : json(request.weighting)},
+      {"tie_tolerance", request.tie_tolerance},
+      {"show_normalized", request.show_normalized},
+      {"missing", request.missing}};
+  out["result"] = to_json(result);
+  return out;
+}
+
+Renderers renderers(const measure::CompositeRequest& request, const measure::CompositeResult& result,
+                    std::size_t top) {
+  return {.json = [&request, &result] { return to_json(request, result); },
+          .csv = [&result] { return to_csv(result); },
+          .text = [&result, top] { return to_text(result, top); }};
+}
+
 }  // namespace equalis::report

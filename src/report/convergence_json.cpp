@@ -1,5 +1,7 @@
 #include "report/convergence_json.hpp"
 
+#include "report/document.hpp"
+
 #include <fmt/format.h>
 
 namespace equalis::report {
@@ -7,10 +9,6 @@ namespace equalis::report {
 using json = nlohmann::ordered_json;
 
 namespace {
-
-json optional_number(const std::optional<double>& value) {
-  return value ? json(*value) : json(nullptr);
-}
 
 json to_json(const measure::TimeTrend& trend) {
   return {{"slope", trend.slope},
@@ -111,6 +109,30 @@ std::string to_text(const measure::ConvergenceReport& report, const measure::Pan
   if (report.beta_absolute) beta_line("absolute", *report.beta_absolute);
   if (report.beta_conditional) beta_line("conditional", *report.beta_conditional);
   return out;
+}
+
+nlohmann::ordered_json to_json(const measure::ConvergenceRequest& request,
+                               const measure::ConvergenceResult& result) {
+  const auto& spec = request.panel;
+  nlohmann::ordered_json out = envelope("measure convergence", request.file, result.rows);
+  // Unset columns are written as "" (not null): the layout this document has always had.
+  out["options"] = {{"value", spec.value_columns},
+                    {"time", spec.times},
+                    {"by", spec.time_column.value_or("")},
+                    {"id", spec.id_column.value_or("")},
+                    {"weight", spec.weight_column.value_or("")},
+                    {"group", spec.group_column.value_or("")},
+                    {"covariates", spec.covariate_columns},
+                    {"bandwidth", request.bandwidth},
+                    {"missing", spec.missing == MissingPolicy::Drop ? "drop" : "error"}};
+  out["result"] = to_json(result.report, result.panel);
+  return out;
+}
+
+Renderers renderers(const measure::ConvergenceRequest& request, const measure::ConvergenceResult& result) {
+  return {.json = [&request, &result] { return to_json(request, result); },
+          .csv = {},
+          .text = [&result] { return to_text(result.report, result.panel); }};
 }
 
 }  // namespace equalis::report

@@ -1,6 +1,7 @@
 #include "report/measure_json.hpp"
 
 #include "io/csv_writer.hpp"
+#include "report/document.hpp"
 
 #include <fmt/format.h>
 
@@ -11,10 +12,6 @@ namespace equalis::report {
 using json = nlohmann::ordered_json;
 
 namespace {
-
-json optional_number(const std::optional<double>& value) {
-  return value ? json(*value) : json(nullptr);
-}
 
 // The short names planners know: GE(1) is Theil T, GE(0) Theil L.
 std::string ge_name(double alpha) {
@@ -266,6 +263,49 @@ std::string to_csv(const std::vector<IndicatorReport>& reports) {
     }
   }
   return csv.text();
+}
+
+namespace {
+
+nlohmann::ordered_json text_or_null(const std::optional<std::string>& text) {
+  return text ? nlohmann::ordered_json(*text) : nlohmann::ordered_json(nullptr);
+}
+
+}  // namespace
+
+nlohmann::ordered_json options_json(const measure::InequalityRequest& request) {
+  const auto& columns = request.columns;
+  const auto& o = request.options;
+  return {{"value", columns.value_columns},
+          {"weight", text_or_null(columns.weight_column)},
+          {"group", text_or_null(columns.group_column)},
+          {"by", text_or_null(columns.by_column)},
+          {"rank_by", text_or_null(columns.rank_by_column)},
+          {"indices", request.indices},
+          {"ge_alpha", o.indices.ge_alphas},
+          {"atkinson_epsilon", o.indices.atkinson_epsilons},
+          {"gini_small_sample", o.gini_small_sample},
+          {"bootstrap", o.inference.bootstrap_replicates},
+          {"confidence", o.inference.confidence_level},
+          {"stratified", o.inference.stratified},
+          {"permutations", o.inference.permutations},
+          {"seed", o.inference.seed},
+          {"missing", columns.missing == MissingPolicy::Drop ? "drop" : "error"}};
+}
+
+nlohmann::ordered_json to_json(const measure::InequalityRequest& request,
+                               const measure::InequalityResult& result) {
+  nlohmann::ordered_json out = envelope("measure inequality", request.file, result.rows);
+  out["options"] = options_json(request);
+  out["results"] = nlohmann::ordered_json::array();
+  for (const auto& indicator : result.indicators) out["results"].push_back(to_json(indicator));
+  return out;
+}
+
+Renderers renderers(const measure::InequalityRequest& request, const measure::InequalityResult& result) {
+  return {.json = [&request, &result] { return to_json(request, result); },
+          .csv = [&result] { return to_csv(result.indicators); },
+          .text = [&result] { return to_text(result.indicators); }};
 }
 
 }  // namespace equalis::report

@@ -1,6 +1,7 @@
 #include "report/spatial_json.hpp"
 
 #include "io/csv_writer.hpp"
+#include "report/document.hpp"
 
 #include <fmt/format.h>
 
@@ -12,12 +13,45 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-json optional_number(const std::optional<double>& value) {
-  return value ? json(*value) : json(nullptr);
-}
-
 const char* variance_name(measure::LisaVariance variance) {
   return variance == measure::LisaVariance::N ? "n" : "n-1";
+}
+
+json text_or_null(const std::string& text) {
+  return text.empty() ? json(nullptr) : json(text);
+}
+
+// options.weights: the source and how it was read.
+json weights_description(const measure::SpatialRequest& request, const measure::WeightsSummary& summary) {
+  switch (request.source) {
+    case measure::WeightsSource::Edges:
+      return {{"source", "edges"},
+              {"file", request.edges},
+              {"from", summary.edge_from},
+              {"to", summary.edge_to},
+              {"weight", text_or_null(request.edge_weight)},
+              {"endpoints", request.edge_index ? "indices" : "ids"},
+              {"undirected", request.undirected}};
+    case measure::WeightsSource::Polygons:
+      return {{"source", "polygons"},
+              {"file", request.polygons},
+              {"layer", summary.layer},
+              {"polygon_id", text_or_null(request.polygon_id)},
+              {"contiguity", request.contiguity},
+              {"features", summary.features},
+              {"features_unmatched", summary.features_unmatched}};
+    case measure::WeightsSource::Knn:
+    case measure::WeightsSource::DistanceBand:
+      break;
+  }
+  const bool knn = request.source == measure::WeightsSource::Knn;
+  json out = knn ? json{{"source", "knn"}, {"k", request.knn}}
+                 : json{{"source", "distance_band"}, {"threshold", request.distance_band}};
+  out["x"] = request.x;
+  out["y"] = request.y;
+  out["geographic"] = request.geographic;
+  if (!knn) out["threshold_units"] = request.geographic ? "metres" : "coordinate units";
+  return out;
 }
 
 // Significant units per quadrant, indexed by the quadrant's number (HH = 1 … HL = 4).
@@ -217,6 +251,29 @@ std::string to_text(const std::vector<SpatialReport>& reports) {
     }
   }
   return out;
+}
+
+json to_json(const measure::SpatialRequest& request, const measure::SpatialResult& result) {
+  json out = envelope("measure spatial", request.file, result.rows);
+  out["options"] = {{"value", request.value},
+                    {"id", request.id},
+                    {"weights", weights_description(request, result.weights)},
+                    {"transform", request.transform},
+                    {"permutations", request.permutations},
+                    {"seed", request.seed},
+                    {"local", request.local},
+                    {"alpha", request.alpha},
+                    {"lisa_variance", request.lisa_variance},
+                    {"missing", request.missing}};
+  out["results"] = json::array();
+  for (const auto& column : result.columns) out["results"].push_back(to_json(column));
+  return out;
+}
+
+Renderers renderers(const measure::SpatialRequest& request, const measure::SpatialResult& result) {
+  return {.json = [&request, &result] { return to_json(request, result); },
+          .csv = [&result] { return to_csv(result.columns); },
+          .text = [&result] { return to_text(result.columns); }};
 }
 
 }  // namespace equalis::report

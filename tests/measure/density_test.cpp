@@ -104,7 +104,7 @@ TEST(DensityBandwidth, AllEqualValuesNeedAFixedBandwidth) {
   const std::vector<double> same{2.5, 2.5, 2.5};
   const Error error = error_of([&] { (void)silverman_bandwidth(same); });
   EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
-  EXPECT_THAT(error.fix(), HasSubstr("all values equal; give --bandwidth"));
+  EXPECT_THAT(error.fix(), HasSubstr("all values equal; give `bandwidth`"));
   EXPECT_EQ(error_of([&] { (void)scott_bandwidth(same); }).code(), ErrorCode::InvalidInput);
   const std::vector<std::vector<double>> panel{{1, 2, 3}, {4, 4, 4}};
   const Error dynamics = error_of([&] { (void)distribution_dynamics(panel, {}); });

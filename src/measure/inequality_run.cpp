@@ -1,0 +1,65 @@
+#include "measure/inequality_run.hpp"
+
+#include "core/csv_columns.hpp"
+#include "core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+namespace equalis::measure {
+
+namespace {
+
+constexpr std::array<std::string_view, 7> kFamilies{
+    "gini", "ge", "atkinson", "dispersion", "ratios", "decomposition", "dagum"};
+
+MeasureOptions selected_options(const InequalityRequest& request) {
+  for (const auto& family : request.indices) {
+    if (std::find(kFamilies.begin(), kFamilies.end(), family) == kFamilies.end()) {
+      throw Error(ErrorCode::InvalidInput, fmt::format("unknown index family '{}' in `indices`", family),
+                  fmt::format("choose among {}", fmt::join(kFamilies, ", ")));
+    }
+  }
+  const auto wants = [&](const char* family) {
+    return std::find(request.indices.begin(), request.indices.end(), family) != request.indices.end();
+  };
+  MeasureOptions options = request.options;
+  auto& selection = options.indices;
+  selection.gini = wants("gini");
+  if (!wants("ge")) selection.ge_alphas.clear();
+  if (!wants("atkinson")) selection.atkinson_epsilons.clear();
+  selection.dispersion = wants("dispersion");
+  selection.quantile_ratios = wants("ratios");
+  selection.decomposition = wants("decomposition");
+  selection.dagum = wants("dagum");
+  return options;
+}
+
+}  // namespace
+
+InequalityResult run_inequality(const InequalityRequest& request, ProgressSink& progress) {
+  const MeasureOptions options = selected_options(request);
+  CsvOptions csv_options;
+  csv_options.delimiter = request.delimiter;
+  InequalityResult result;
+  std::vector<PreparedIndicator> prepared;
+  {
+    // Only the columns the indicators need, typed while the file is read; freed once the indicators are
+    // prepared (10 M rows: ~230 MB).
+    const ColumnTable table =
+        ColumnTable::read_file(request.file, wanted_columns(request.columns), csv_options, progress);
+    result.rows = table.row_count();
+    prepared = prepare_indicators(table, request.columns, requirements_of(options));
+  }
+  for (auto& indicator : prepared) {
+    result.indicators.push_back({indicator.indicator, indicator.period, indicator.rows_dropped,
+                                 measure_inequality(indicator.data, options, progress)});
+    indicator.data = {};  // measured: its copy of the data is no longer needed
+    indicator.rows = {};
+  }
+  return result;
+}
+
+}  // namespace equalis::measure

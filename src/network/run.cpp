@@ -1,0 +1,97 @@
+#include "network/run.hpp"
+
+#include "core/error.hpp"
+#include "network/graph_file.hpp"
+#include "network/network.hpp"
+#include "network/profile.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace equalis::network {
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+BuildResult run_build(const BuildRequest& request, ProgressSink& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  Profile profile = profile_by_name(request.profile);
+  if (!request.speeds.empty()) load_speed_table(request.speeds, profile);
+  const BuiltNetwork built = build_network(request.osm, profile, progress);
+  save_network(request.output, built.network);
+  BuildResult result;
+  result.report = built.report;
+  result.upward_arcs = built.network.ch.up_head.size();
+  result.downward_arcs = built.network.ch.down_head.size();
+  result.seconds = seconds_since(start);
+  const auto& components = result.report.components;
+  progress.log(LogLevel::Info,
+               fmt::format("{} graph: {} nodes, {} arcs (dropped {} nodes and {} arcs outside the largest "
+                           "strongly connected component) -> {}",
+                           request.profile, components.nodes_kept, components.arcs_kept,
+                           components.nodes_before - components.nodes_kept,
+                           components.arcs_before - components.arcs_kept, request.output));
+  return result;
+}
+
+MatrixRunResult run_matrix(const MatrixRunRequest& request, ProgressSink& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  MatrixRunResult result;
+  result.origins = read_places_csv(request.origins);
+  result.destinations = read_places_csv(request.destinations);
+  const RoutingNetwork net = load_network(request.graph);
+  MatrixRequest options;
+  options.max_time_s = request.max_time;
+  options.max_snap_m = request.max_snap;
+  result.matrix = travel_time_matrix(net, result.origins, result.destinations, options, progress).matrix;
+  result.profile = net.graph.profile;
+  const auto& times = result.matrix.time;
+  result.unreachable = static_cast<std::size_t>(std::count(times.begin(), times.end(), kUnreachable));
+  result.seconds = seconds_since(start);
+  progress.log(
+      LogLevel::Info,
+      fmt::format("{} x {} matrix on the {} graph: {} pairs reachable{}, {} {} ({:.3f} s)",
+                  result.matrix.rows, result.matrix.cols, result.profile, times.size() - result.unreachable,
+                  request.max_time ? fmt::format(" within {} s", *request.max_time) : std::string(),
+                  result.unreachable, request.keep_unreachable ? "marked unreachable" : "unreachable omitted",
+                  result.seconds));
+  return result;
+}
+
+IsochroneResult run_isochrone(const IsochroneRequest& request, ProgressSink& /*progress*/) {
+  const TravelTimeMs limit = max_time_ms(request.max_time);
+  RoutingNetwork net = load_network(request.graph);
+  IsochroneResult result;
+  result.origin = NodeSnapper(net.graph).snap(request.lon, request.lat, request.max_snap);
+  if (result.origin.node == kInvalidNode) {
+    throw Error(
+        ErrorCode::InvalidInput,
+        fmt::format("point ({}, {}) is {:.0f} m from the nearest node of '{}' (limit {:.0f} m)", request.lon,
+                    request.lat, result.origin.distance_m, request.graph, request.max_snap),
+        "check that the point lies inside the extract and that `lon`/`lat` are not swapped, or raise "
+        "`max_snap`");
+  }
+  IsochroneOptions options;
+  options.outline = request.outline == "hull" ? OutlineMethod::ConvexHull : OutlineMethod::NetworkBuffer;
+  options.buffer_m = request.buffer;
+  result.isochrone = compute_isochrone(net.graph, result.origin.node, limit, options);
+  result.graph = std::move(net.graph);
+  return result;
+}
+
+PoisResult run_pois(const PoisRequest& request, ProgressSink& progress) {
+  PoisResult result;
+  result.pois = extract_pois(request.osm, parse_poi_filters(request.tags), progress);
+  progress.log(LogLevel::Info,
+               fmt::format("{} points of interest from '{}'", result.pois.size(), request.osm));
+  return result;
+}
+
+}  // namespace equalis::network
