@@ -142,6 +142,28 @@ std::vector<KeyedUnit> radix_sort_truncated(std::span<const double> values, unsi
 // Exact stable order in O(n) expected time: radix-sort on the top 32 varying bits of the keys, then
 // order the rare runs of equal truncated keys by their full values (stable_sort keeps input order for
 // ties). Runs are short unless the values crowd into a 2^-32 sliver of their range.
+// Orders one run of equal truncated keys by the full keys, stably (equal values keep input order). Runs
+// are short — most often repeated values, such as data rounded to cents — and std::stable_sort would
+// allocate a buffer for each: a plain insertion sort is stable and allocation-free there.
+void order_run(std::vector<std::uint32_t>& order, std::size_t run_start, std::size_t run_end,
+               std::span<const double> values) {
+  const auto first = order.begin() + static_cast<std::ptrdiff_t>(run_start);
+  const auto last = order.begin() + static_cast<std::ptrdiff_t>(run_end);
+  if (run_end - run_start > 32) {
+    std::stable_sort(first, last, [&](std::uint32_t a, std::uint32_t b) {
+      return order_key(values[a]) < order_key(values[b]);
+    });
+    return;
+  }
+  for (auto current = first + 1; current != last; ++current) {
+    const std::uint32_t unit = *current;
+    const auto key = order_key(values[unit]);
+    auto hole = current;
+    for (; hole != first && order_key(values[*(hole - 1)]) > key; --hole) *hole = *(hole - 1);
+    *hole = unit;
+  }
+}
+
 std::vector<std::uint32_t> radix_sort_order(std::span<const double> values) {
   const std::uint64_t differing = differing_key_bits(values);
   const auto bits = static_cast<unsigned>(std::bit_width(differing));
@@ -166,12 +188,7 @@ std::vector<std::uint32_t> radix_sort_order(std::span<const double> values) {
     while (!exact && run_start < end) {
       std::size_t run_end = run_start + 1;
       while (run_end < n && sorted[run_end].key == sorted[run_start].key) ++run_end;
-      if (run_end - run_start > 1) {
-        std::stable_sort(
-            order.begin() + static_cast<std::ptrdiff_t>(run_start),
-            order.begin() + static_cast<std::ptrdiff_t>(run_end),
-            [&](std::uint32_t a, std::uint32_t b) { return order_key(values[a]) < order_key(values[b]); });
-      }
+      if (run_end - run_start > 1) order_run(order, run_start, run_end, values);
       run_start = run_end;
     }
   }
