@@ -1,11 +1,13 @@
 #pragma once
 // A streaming RFC 4180 CSV reader: one record at a time from a file or stdin through a fixed-size
-// buffer, so a 10-million-row decision log is aggregated in constant memory (the core CsvTable keeps the
-// whole file plus 16 bytes a cell). Same dialect and errors as core/csv.hpp: UTF-8 (a BOM is skipped),
-// quoted fields with "" escapes and embedded newlines, LF or CRLF; errors name file:line:column.
+// buffer, tokenized by core's CsvScanner, so a 10-million-row decision log is aggregated in constant memory
+// (the core CsvTable keeps the whole file plus 16 bytes a cell). Same dialect and errors as core/csv.hpp:
+// UTF-8 (a BOM is skipped), quoted fields with "" escapes and embedded newlines, LF or CRLF; errors name
+// file:line:column.
 
 #include "audit/sha256.hpp"
 #include "core/csv.hpp"
+#include "core/csv_scanner.hpp"
 #include "core/error.hpp"
 
 #include <cstdint>
@@ -27,8 +29,9 @@ class CsvStreamReader {
   explicit CsvStreamReader(const std::string& path, const CsvOptions& options = {},
                            bool compute_sha256 = false);
   // Reads from an open stream it does not own (for tests and pipes); `source_name` is used in messages.
+  // `block_size` is how much is read at a time (tests make it tiny to put block ends everywhere).
   CsvStreamReader(std::FILE* stream, std::string source_name, const CsvOptions& options = {},
-                  bool compute_sha256 = false);
+                  bool compute_sha256 = false, std::size_t block_size = std::size_t{1} << 20U);
   CsvStreamReader(const CsvStreamReader&) = delete;
   CsvStreamReader& operator=(const CsvStreamReader&) = delete;
   CsvStreamReader(CsvStreamReader&&) = delete;
@@ -52,23 +55,20 @@ class CsvStreamReader {
   // Every field of the current record, in header order (valid until the next call to next()).
   [[nodiscard]] std::span<const std::string_view> fields() const noexcept { return fields_; }
   [[nodiscard]] std::size_t records_read() const noexcept { return records_; }
-  [[nodiscard]] std::uint64_t bytes_consumed() const noexcept { return consumed_before_ + position_; }
+  [[nodiscard]] std::uint64_t bytes_consumed() const noexcept {
+    return consumed_before_ + scanner_.position();
+  }
   // SHA-256 of every byte read so far (all of the input once next() returned false); empty if not enabled.
   [[nodiscard]] std::string sha256_hex();
   // file:line:column of a field of the current record (column counted in characters, 1-based).
   [[nodiscard]] SourceLocation location(std::size_t column_idx) const;
 
  private:
-  struct Span {
-    std::size_t raw_start;  // offset of the field's first byte in buffer_
-    std::size_t start;      // offset of the (unescaped) text in buffer_ or scratch_
-    std::size_t size;
-    bool in_scratch;
-  };
-  bool fill();                                  // appends more input to buffer_; false at the end
-  bool parse_record(std::vector<Span>& spans);  // false if the record is incomplete in the buffer
+  bool fill();  // appends more input to buffer_; false at the end
   [[noreturn]] void fail(std::size_t offset, const std::string& message, const std::string& fix) const;
   void read_header();
+  // Reads the next record into fields_ (blank lines included); false at the end of the input.
+  bool next_record();
   SourceLocation location_of(std::size_t offset) const;
 
   std::FILE* stream_ = nullptr;
@@ -77,14 +77,11 @@ class CsvStreamReader {
   std::string source_;
   CsvOptions options_;
   std::function<bool()> wait_for_more_;
+  std::size_t block_size_ = std::size_t{1} << 20U;
   std::string buffer_;
-  std::size_t position_ = 0;  // start of the unread input in buffer_
-  std::uint64_t consumed_before_ = 0;
-  std::size_t record_start_ = 0;
-  std::size_t record_line_ = 1;  // line where the current record starts
-  std::size_t next_line_ = 1;
-  std::string scratch_;
-  std::vector<Span> spans_;
+  CsvScanner scanner_;                 // the core tokenizer, over buffer_
+  std::uint64_t consumed_before_ = 0;  // bytes dropped from the front of buffer_
+  std::size_t lines_before_ = 0;       // newlines in those bytes
   std::vector<std::string_view> fields_;
   std::vector<std::string> header_;
   std::size_t records_ = 0;

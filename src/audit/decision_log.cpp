@@ -4,6 +4,7 @@
 #include "audit/ndjson_stream.hpp"
 #include "audit/rules.hpp"
 #include "audit/sha256.hpp"
+#include "core/csv_scanner.hpp"
 #include "core/error.hpp"
 #include "core/progress.hpp"
 
@@ -643,44 +644,26 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
   return table;
 }
 
-// One byte range of a CSV file in memory that holds no double quote, starting at a line start: records
-// are lines, fields are split at the delimiter. Errors carry no position (the caller re-reads the file
-// sequentially to report them).
+// One byte range of a CSV file in memory that needs no full scan (no quote, no bare CR), starting at a
+// line start, tokenized by core's CsvScanner on its fast path. Errors carry no position (the caller
+// re-reads the file sequentially to report them).
 class ChunkReader {
  public:
   ChunkReader(std::string_view text, const std::vector<std::string>& header, const std::string& source,
               const CsvOptions& options)
-      : text_(text), header_(header), source_(source), options_(options), fields_(header.size()) {}
+      : scanner_(text, options, false), header_(header), source_(source) {
+    fields_.reserve(header.size());
+  }
   [[nodiscard]] const std::string& source() const noexcept { return source_; }
   [[nodiscard]] const std::vector<std::string>& header() const noexcept { return header_; }
   [[nodiscard]] std::size_t column_index(std::string_view name) const {
     return static_cast<std::size_t>(std::find(header_.begin(), header_.end(), name) - header_.begin());
   }
   bool next() {
-    while (position_ < text_.size()) {
-      const char* start = text_.data() + position_;
-      const void* newline = std::memchr(start, '\n', text_.size() - position_);
-      const std::size_t length = newline != nullptr
-                                     ? static_cast<std::size_t>(static_cast<const char*>(newline) - start)
-                                     : text_.size() - position_;
-      position_ += length + 1;
-      std::string_view line(start, length);
-      if (line.ends_with('\r')) line.remove_suffix(1);
-      if (line.empty()) continue;  // blank lines are skipped, as CsvStreamReader does
-      std::size_t field_idx = 0;
-      while (true) {
-        const std::size_t end = line.find(options_.delimiter);
-        if (field_idx == fields_.size()) throw Error(ErrorCode::Parse, "too many fields");
-        std::string_view field = line.substr(0, end);
-        if (options_.trim_unquoted) {
-          while (!field.empty() && (field.front() == ' ' || field.front() == '\t')) field.remove_prefix(1);
-          while (!field.empty() && (field.back() == ' ' || field.back() == '\t')) field.remove_suffix(1);
-        }
-        fields_[field_idx++] = field;
-        if (end == std::string_view::npos) break;
-        line.remove_prefix(end + 1);
-      }
-      if (field_idx != fields_.size()) throw Error(ErrorCode::Parse, "too few fields");
+    while (scanner_.next(fields_)) {
+      if (fields_.size() == 1 && fields_[0].empty())
+        continue;  // blank lines are skipped, as CsvStreamReader does
+      if (fields_.size() != header_.size()) throw Error(ErrorCode::Parse, "wrong number of fields");
       return true;
     }
     return false;
@@ -691,12 +674,10 @@ class ChunkReader {
   [[nodiscard]] std::string sha256_hex() const { return {}; }
 
  private:
-  std::string_view text_;
+  CsvScanner scanner_;
   const std::vector<std::string>& header_;
   const std::string& source_;
-  CsvOptions options_;
   std::vector<std::string_view> fields_;
-  std::size_t position_ = 0;
 };
 
 // A read-only memory map of a whole file.
@@ -817,7 +798,7 @@ std::optional<DecisionTable> read_parallel(const std::string& path, const Decisi
   }
   const MappedFile file(path);
   const std::string_view text = file.text();
-  if (text.empty() || std::memchr(text.data(), '"', text.size()) != nullptr) return std::nullopt;
+  if (text.empty() || csv_needs_full_scan(text)) return std::nullopt;
   const std::size_t header_end = text.find('\n');
   if (header_end == std::string_view::npos) return std::nullopt;
   const std::string_view body = text.substr(header_end + 1);

@@ -106,24 +106,6 @@ std::size_t count_lines(std::string_view text) {
   return lines;
 }
 
-// True if a carriage return appears other than right before a newline (old Mac line ends).
-bool has_bare_carriage_return(std::string_view text) {
-  for (std::size_t at = text.find('\r'); at != std::string_view::npos; at = text.find('\r', at + 1)) {
-    if (at + 1 >= text.size() || text[at + 1] != '\n') return true;
-  }
-  return false;
-}
-
-std::size_t offset_in(std::string_view text, std::string_view cell, std::size_t fallback) {
-  const auto* begin = text.data();
-  if (cell.data() >= begin && cell.data() <= begin + text.size()) {
-    const auto offset = static_cast<std::size_t>(cell.data() - begin);
-    // A quoted cell's view starts after its quote: point at the quote, as CsvTable does.
-    return offset > 0 && text[offset - 1] == '"' ? offset - 1 : offset;
-  }
-  return fallback;  // unescaped into the scanner's scratch buffer: point at the record
-}
-
 }  // namespace
 
 ColumnTable::~ColumnTable() = default;
@@ -157,7 +139,7 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
   std::size_t start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
   if (start >= text.size())
     fail({start, ErrorCode::Parse, "the file is empty", "give a CSV file with a header row"});
-  table.quotes_ = std::memchr(text.data(), '"', text.size()) != nullptr || has_bare_carriage_return(text);
+  table.quotes_ = csv_needs_full_scan(text);
 
   // The header, checked as CsvTable checks it.
   std::vector<std::string_view> fields;
@@ -171,7 +153,7 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
     }
     for (std::size_t column_idx = 0; column_idx < fields.size(); ++column_idx) {
       const std::string name(fields[column_idx]);
-      const std::size_t at = offset_in(text, fields[column_idx], start);
+      const std::size_t at = scanner.field_offset(fields, column_idx);
       if (name.empty()) {
         fail({at, ErrorCode::Parse, fmt::format("header column {} has no name", column_idx + 1),
               "give every column a name"});
@@ -289,7 +271,7 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
               column.valid[row] = 1;
             } else if (!is_missing_token(cell)) {
               outcome.failure = ParseFailure{
-                  offset_in(text, cell, scanner.record_start()), ErrorCode::Parse,
+                  scanner.field_offset(cells, slot.header_idx), ErrorCode::Parse,
                   fmt::format("'{}' in column '{}' is not a number", cell, column.name),
                   "write a plain decimal number such as 1234.5 (no thousands separators or units), or leave "
                   "the cell empty / NA to mark it missing"};
@@ -422,7 +404,7 @@ SourceLocation ColumnTable::location(std::size_t row_idx, std::string_view colum
   std::vector<std::string_view> cells;
   scanner.next(cells);
   const std::size_t column_idx = column_index(column);
-  const std::size_t offset = column_idx < cells.size() ? offset_in(text, cells[column_idx], record) : record;
+  const std::size_t offset = column_idx < cells.size() ? scanner.field_offset(cells, column_idx) : record;
   return location_of_offset(text, offset, source_);
 }
 

@@ -21,11 +21,27 @@ std::size_t utf8_length(std::string_view text) {
 
 }  // namespace
 
+CsvRecord CsvScanner::next_partial(std::vector<std::string_view>& fields, bool more_may_follow) {
+  more_may_follow_ = more_may_follow;
+  const std::size_t start = position_;
+  try {
+    const bool read = next(fields);
+    more_may_follow_ = false;
+    return read ? CsvRecord::Read : CsvRecord::End;
+  } catch (const NeedMoreInput&) {
+    more_may_follow_ = false;
+    position_ = start;
+    fields.clear();
+    return CsvRecord::NeedMore;
+  }
+}
+
 bool CsvScanner::next(std::vector<std::string_view>& fields) {
   fields.clear();
   if (at_end()) return false;
   record_start_ = position_;
-  if (!quotes_possible_) return next_unquoted(fields);
+  last_was_fast_ = !quotes_possible_ && !more_may_follow_;
+  if (last_was_fast_) return next_unquoted(fields);
   spans_.clear();
   scratch_.clear();
   while (true) {
@@ -36,7 +52,11 @@ bool CsvScanner::next(std::vector<std::string_view>& fields) {
       ++position_;
       continue;
     }
-    if (c == '\r') ++position_;
+    if (c == '\r') {
+      // A CR at the end of the buffer may be the first half of a CRLF.
+      if (position_ + 1 >= text_.size() && more_may_follow_) throw NeedMoreInput{};
+      ++position_;
+    }
     if (position_ < text_.size() && text_[position_] == '\n') ++position_;
     break;
   }
@@ -121,11 +141,12 @@ CsvScanner::FieldSpan CsvScanner::read_field() {
       if (c == delimiter || c == '\n' || c == '\r') break;
     }
   }
+  if (end >= size && more_may_follow_) throw NeedMoreInput{};
   position_ = end;
   if (options_.trim_unquoted) {
     while (end > start && is_blank(text_[end - 1])) --end;
   }
-  return {start, end - start, false};
+  return {start, end - start, false, start};
 }
 
 CsvScanner::FieldSpan CsvScanner::read_quoted_field(std::size_t opening) {
@@ -136,8 +157,10 @@ CsvScanner::FieldSpan CsvScanner::read_quoted_field(std::size_t opening) {
   while (true) {
     const std::size_t quote = text_.find('"', read);
     if (quote == std::string_view::npos) {
+      if (more_may_follow_) throw NeedMoreInput{};
       throw CsvSyntaxError{opening, "a quoted field is never closed", "add the closing double quote"};
     }
+    if (quote + 1 >= size && more_may_follow_) throw NeedMoreInput{};  // "" may straddle the blocks
     if (quote + 1 < size && text_[quote + 1] == '"') {
       // An escaped quote: the unescaped text goes to the scratch buffer.
       if (!escaped) {
@@ -151,10 +174,11 @@ CsvScanner::FieldSpan CsvScanner::read_quoted_field(std::size_t opening) {
       continue;
     }
     if (escaped) scratch_.append(text_.substr(read, quote - read));
-    FieldSpan span = escaped ? FieldSpan{scratch_start, scratch_.size() - scratch_start, true}
-                             : FieldSpan{opening + 1, quote - opening - 1, false};
+    FieldSpan span = escaped ? FieldSpan{scratch_start, scratch_.size() - scratch_start, true, opening}
+                             : FieldSpan{opening + 1, quote - opening - 1, false, opening};
     read = quote + 1;
     while (read < size && is_blank(text_[read])) ++read;
+    if (read >= size && more_may_follow_) throw NeedMoreInput{};
     if (read < size && text_[read] != options_.delimiter && text_[read] != '\n' && text_[read] != '\r') {
       throw CsvSyntaxError{read, "unexpected text after a closing quote",
                            "double any quote inside a quoted field (\"\") or add the missing delimiter"};
@@ -162,6 +186,21 @@ CsvScanner::FieldSpan CsvScanner::read_quoted_field(std::size_t opening) {
     position_ = read;
     return span;
   }
+}
+
+std::size_t CsvScanner::field_offset(const std::vector<std::string_view>& fields,
+                                     std::size_t field_idx) const noexcept {
+  if (!last_was_fast_ && field_idx < spans_.size()) return spans_[field_idx].raw;
+  if (field_idx < fields.size()) return static_cast<std::size_t>(fields[field_idx].data() - text_.data());
+  return record_start_;
+}
+
+bool csv_needs_full_scan(std::string_view text) noexcept {
+  if (std::memchr(text.data(), '"', text.size()) != nullptr) return true;
+  for (std::size_t at = text.find('\r'); at != std::string_view::npos; at = text.find('\r', at + 1)) {
+    if (at + 1 >= text.size() || text[at + 1] != '\n') return true;
+  }
+  return false;
 }
 
 SourceLocation location_of_offset(std::string_view text, std::size_t offset, const std::string& source) {

@@ -2,11 +2,15 @@
 
 #include "audit/csv_stream.hpp"
 
+#include "core/csv.hpp"
+#include "core/error.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace equalis::audit {
 namespace {
@@ -97,6 +101,50 @@ TEST(CsvStream, EmptyInputAndMissingFile) {
     FAIL();
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::Io);
+  }
+}
+
+TEST(CsvStream, BlockEndsAnywhereReadAsCsvTableReads) {
+  // Every dialect feature, read with blocks of 1 to 13 bytes, so that a block ends inside quotes, inside
+  // a "" escape, between CR and LF and inside every field: the records must be CsvTable's, and the
+  // errors CsvTable's, at the same line and column.
+  const std::vector<std::string> texts{
+      "id,name,v\r\n1,\"a,\"\"b\"\"\",2\r\n\r\n2, plain ,\"multi\nline\"\n3,\"\",\n4,x,y",
+      "\xEF\xBB\xBFk,w\n\"x\"\"\",1\n\"\"\"\",2\r\n  ,  \n\"é\",3\n",
+      "a,b\n1,2\n3,x\"y\n",
+      "a,b\n1,\"open\n",
+      "a,b\n1,2,3\n",
+      "a,b\n1,\"q\" tail\n",
+  };
+  for (const std::string& text : texts) {
+    std::vector<std::vector<std::string>> expected;
+    std::string expected_error;
+    try {
+      const CsvTable table = CsvTable::parse(text, "t.csv");
+      for (std::size_t row = 0; row < table.row_count(); ++row) {
+        std::vector<std::string> cells;
+        for (std::size_t column = 0; column < table.column_count(); ++column)
+          cells.emplace_back(table.cell(row, column));
+        expected.push_back(cells);
+      }
+    } catch (const Error& error) {
+      expected_error = error.what();
+    }
+    for (std::size_t block = 1; block <= 13; ++block) {
+      auto file = from_text(text);
+      std::vector<std::vector<std::string>> actual;
+      std::string actual_error;
+      try {
+        CsvStreamReader reader(file.get(), "t.csv", {}, false, block);
+        while (reader.next()) actual.emplace_back(reader.fields().begin(), reader.fields().end());
+      } catch (const Error& error) {
+        actual_error = error.what();
+      }
+      EXPECT_EQ(actual_error, expected_error) << "block " << block << " of: " << text;
+      if (expected_error.empty()) {
+        EXPECT_EQ(actual, expected) << "block " << block << " of: " << text;
+      }
+    }
   }
 }
 
