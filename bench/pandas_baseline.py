@@ -1,4 +1,4 @@
-#!/ usr / bin / env python3
+#!/usr/bin/env python3
 """The pandas + numpy baseline of docs/PERFORMANCE.md: read a CSV (id,region,value,pop) and compute the
 population-weighted Gini and the Theil T and Theil L decompositions by region, as
 `equalis measure inequality FILE --value value --weight pop --group region --indices gini,ge,decomposition
@@ -19,7 +19,7 @@ def weighted_gini(values, weights):
     cum_w = np.cumsum(w)
     cum_xw = np.cumsum(x * w)
     total_w, total_xw = cum_w[-1], cum_xw[-1]
-#Area under the Lorenz curve by trapezoids over population shares.
+    # Area under the Lorenz curve by trapezoids over population shares.
     lorenz = cum_xw / total_xw
     previous = np.concatenate(([0.0], lorenz[:-1]))
     return 1.0 - np.sum((w / total_w) * (lorenz + previous))
@@ -47,7 +47,8 @@ def main():
     values = frame["value"].to_numpy(dtype=np.float64)
     weights = frame["pop"].to_numpy(dtype=np.float64)
     gini = weighted_gini(values, weights)
-    theil_t, between_t, theil_l, between_l = theil_decomposition(values, weights, frame["region"].cat.codes.to_numpy())
+    codes = frame["region"].cat.codes.to_numpy()
+    theil_t, between_t, theil_l, between_l = theil_decomposition(values, weights, codes)
     done = time.perf_counter()
     print(f"rows {len(frame)}  gini {gini:.4f}  theil_t {theil_t:.4f} (between {between_t:.4f})  "
           f"theil_l {theil_l:.4f} (between {between_l:.4f})")
