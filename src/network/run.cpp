@@ -1,6 +1,7 @@
 #include "network/run.hpp"
 
 #include "core/error.hpp"
+#include "core/stopwatch.hpp"
 #include "network/graph_file.hpp"
 #include "network/network.hpp"
 #include "network/profile.hpp"
@@ -12,13 +13,7 @@
 
 namespace equalis::network {
 
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 BuildResult run_build(const BuildRequest& request, ProgressSink& progress) {
   const auto start = std::chrono::steady_clock::now();

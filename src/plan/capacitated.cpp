@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "core/stopwatch.hpp"
 #include "plan/mip.hpp"
 
 #include <fmt/format.h>
@@ -24,10 +25,6 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // Largest clients × open sites whose final assignment CBC re-solves (a transportation LP of this size
 // takes CLP well under a second).
 constexpr std::size_t kExactAssignmentPairs = 200000;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // One client's share of one site.
 struct Share {

@@ -1,6 +1,7 @@
 #include "plan/covering.hpp"
 
 #include "core/error.hpp"
+#include "core/stopwatch.hpp"
 #include "plan/budget_pmedian.hpp"
 #include "plan/mip.hpp"
 #include "plan/pmedian.hpp"
@@ -17,10 +18,6 @@ namespace equalis::plan {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 std::vector<std::uint32_t> unique_fixed(const PlanInstance& instance) {
   std::vector<std::uint32_t> fixed = instance.fixed_open;

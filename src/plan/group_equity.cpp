@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "core/stopwatch.hpp"
 #include "plan/budget_pmedian.hpp"
 #include "plan/mip.hpp"
 #include "plan/pmedian.hpp"
@@ -23,10 +24,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // Lexicographic key: primary objective (minimised), then secondary (minimised).
 struct Key {

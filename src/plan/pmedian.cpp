@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "core/stopwatch.hpp"
 
 #include <fmt/format.h>
 #include <omp.h>
@@ -17,10 +18,6 @@ namespace equalis::plan {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // The instance as the solver sees it: unreachable pairs get a finite penalty `big` (larger than any
 // saving elsewhere), clients with zero demand are left out, and each client's candidates are sorted by
