@@ -248,14 +248,7 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
     outcome.rows = 0;
     outcome.labels.resize(table.category_.size());
   }
-  for (NumericColumn& column : table.numeric_) {
-    column.values.resize(row_bound);
-    column.valid.resize(row_bound);
-  }
-  for (CategoryColumn& column : table.category_) {
-    column.codes.resize(row_bound);
-    column.valid.resize(row_bound);
-  }
+  table.resize_columns(row_bound);
 
   ProgressTask task(progress, "read " + table.source_, text.size());
   const std::size_t header_size = table.header_.size();
@@ -379,17 +372,21 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
     rows += outcome.rows;
   }
   table.rows_ = rows;
-  for (NumericColumn& column : table.numeric_) {
-    column.values.resize(rows);
-    column.valid.resize(rows);
-  }
-  for (CategoryColumn& column : table.category_) {
-    column.codes.resize(rows);
-    column.valid.resize(rows);
-  }
+  table.resize_columns(rows);
   // The pages were read once; the kernel may take them back (location() reads them again if needed).
   if (table.bytes_->file) table.bytes_->file->release();
   return table;
+}
+
+void ColumnTable::resize_columns(std::size_t rows) {
+  for (NumericColumn& column : numeric_) {
+    column.values.resize(rows);
+    column.valid.resize(rows);
+  }
+  for (CategoryColumn& column : category_) {
+    column.codes.resize(rows);
+    column.valid.resize(rows);
+  }
 }
 
 std::size_t ColumnTable::column_index(std::string_view name) const {

@@ -63,6 +63,7 @@ class ColumnTable {
   static ColumnTable read(std::shared_ptr<Bytes> bytes, std::string source,
                           const std::vector<WantedColumn>& wanted, const CsvOptions& options,
                           ProgressSink& progress);
+  void resize_columns(std::size_t rows);  // every typed column to `rows` rows (new ones zero, missing)
   // Offset of a data row's first byte, found by scanning from the nearest recorded anchor.
   [[nodiscard]] std::size_t row_offset(std::size_t row_idx) const;
 
