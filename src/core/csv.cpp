@@ -1,11 +1,12 @@
 #include "core/csv.hpp"
 
+#include "core/csv_scanner.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <fstream>
 #include <limits>
-#include <sstream>
 
 namespace equalis {
 
@@ -57,31 +58,39 @@ std::string nearest_name(std::string_view name, const std::vector<std::string>& 
   return best_distance <= tolerance ? best : std::string{};
 }
 
-// Parses text_ in one pass. Kept as a class so the state machine's helpers share the cursor.
+// Fills a CsvTable from its text with the shared tokenizer (CsvScanner). Cells stay views into the
+// table's own text: a quoted cell with "" escapes is unescaped in place (it is never longer than its raw
+// form), and the bytes that frees are blanked so that line counting in location() stays exact.
 class CsvParser {
  public:
-  CsvParser(CsvTable& table, const CsvOptions& options) : table_(table), options_(options) {}
+  CsvParser(CsvTable& table, const CsvOptions& options)
+      : table_(table), scanner_(table.text_, options, csv_needs_full_scan(table.text_)) {}
 
   void run() {
-    std::string& text = table_.text_;
-    if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) position_ = 3;
-    if (at_end()) fail_at(position_, "the file is empty", "give a CSV file with a header row");
+    const std::string& text = table_.text_;
+    std::size_t start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+    if (start >= text.size()) fail_at(start, "the file is empty", "give a CSV file with a header row");
+    scanner_.seek(start);
     std::vector<std::string_view> record;
     read_record(record);
     set_header(record);
-    while (!at_end()) {
-      const std::uint64_t row_offset = position_;
-      const std::size_t row_line = line_;
+    std::size_t line = 1;
+    std::size_t counted_to = start;
+    while (!scanner_.at_end()) {
       read_record(record);
+      const std::size_t row_offset = scanner_.record_start();
+      line +=
+          static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted_to),
+                                              text.begin() + static_cast<std::ptrdiff_t>(row_offset), '\n'));
+      counted_to = row_offset;
       if (record.size() == 1 && record[0].empty()) continue;  // blank line
       if (record.size() != table_.header_.size()) {
         fail_at(row_offset,
                 fmt::format("row has {} fields but the header has {}", record.size(), table_.header_.size()),
-                "make every row have one field per header column (quote fields that contain the delimiter)",
-                row_line);
+                "make every row have one field per header column (quote fields that contain the delimiter)");
       }
       table_.row_start_.push_back(row_offset);
-      table_.row_line_.push_back(static_cast<std::uint32_t>(row_line));
+      table_.row_line_.push_back(static_cast<std::uint32_t>(line));
       for (std::size_t column_idx = 0; column_idx < record.size(); ++column_idx) {
         table_.columns_[column_idx].push_back(record[column_idx]);
       }
@@ -89,142 +98,75 @@ class CsvParser {
   }
 
  private:
-  [[nodiscard]] bool at_end() const { return position_ >= table_.text_.size(); }
-
   void set_header(const std::vector<std::string_view>& record) {
     for (std::size_t column_idx = 0; column_idx < record.size(); ++column_idx) {
       std::string name(record[column_idx]);
       if (name.empty()) {
-        fail_at(static_cast<std::uint64_t>(record[column_idx].data() - table_.text_.data()),
-                fmt::format("header column {} has no name", column_idx + 1), "give every column a name", 1);
+        fail_at(scanner_.field_offset(record, column_idx),
+                fmt::format("header column {} has no name", column_idx + 1), "give every column a name");
       }
       if (std::find(table_.header_.begin(), table_.header_.end(), name) != table_.header_.end()) {
-        fail_at(static_cast<std::uint64_t>(record[column_idx].data() - table_.text_.data()),
+        fail_at(scanner_.field_offset(record, column_idx),
                 fmt::format("column name '{}' appears twice in the header", name),
-                "rename one of the columns", 1);
+                "rename one of the columns");
       }
       table_.header_.push_back(std::move(name));
     }
     table_.columns_.resize(table_.header_.size());
   }
 
-  // Reads one record starting at position_, leaving position_ after its line end.
+  // Reads one record; fields the scanner unescaped into its scratch buffer are moved into the text.
   void read_record(std::vector<std::string_view>& record) {
-    record.clear();
-    while (true) {
-      record.push_back(read_field());
-      if (at_end()) return;
-      const char c = table_.text_[position_];
-      if (c == options_.delimiter) {
-        ++position_;
-        continue;
-      }
-      consume_line_end();
-      return;
+    try {
+      scanner_.next(record);
+    } catch (const CsvSyntaxError& error) {
+      fail_at(error.offset, error.message, error.fix);
     }
-  }
-
-  void consume_line_end() {
     std::string& text = table_.text_;
-    if (text[position_] == '\r') ++position_;
-    if (position_ < text.size() && text[position_] == '\n') ++position_;
-    ++line_;
-  }
-
-  std::string_view read_field() {
-    std::string& text = table_.text_;
-    std::size_t start = position_;
-    if (options_.trim_unquoted) {
-      while (start < text.size() && (text[start] == ' ' || text[start] == '\t') &&
-             text[start] != options_.delimiter) {
-        ++start;
-      }
-    }
-    if (start < text.size() && text[start] == '"') {
-      position_ = start;
-      return read_quoted_field();
-    }
-    std::size_t end = start;
-    while (end < text.size() && text[end] != options_.delimiter && text[end] != '\n' && text[end] != '\r') {
-      if (text[end] == '"') {
-        fail_at(end, "a quote appears inside an unquoted field",
-                "wrap the whole field in double quotes and double the inner quote (\"\")");
-      }
-      ++end;
-    }
-    position_ = end;
-    std::size_t trimmed_end = end;
-    if (options_.trim_unquoted) {
-      while (trimmed_end > start && (text[trimmed_end - 1] == ' ' || text[trimmed_end - 1] == '\t')) {
-        --trimmed_end;
-      }
-    }
-    return {text.data() + start, trimmed_end - start};
-  }
-
-  // Unescapes in place: the unescaped text is never longer than the raw text, so it fits where it was.
-  std::string_view read_quoted_field() {
-    std::string& text = table_.text_;
-    const std::size_t opening = position_;
-    const std::size_t opening_line = line_;
-    std::size_t read = opening + 1;
-    std::size_t write = read;
-    while (true) {
-      if (read >= text.size()) {
-        fail_at(opening, "a quoted field is never closed", "add the closing double quote", opening_line);
-      }
-      const char c = text[read];
-      if (c == '"') {
-        if (read + 1 < text.size() && text[read + 1] == '"') {
-          text[write++] = '"';
-          read += 2;
-          continue;
+    for (std::size_t field_idx = 0; field_idx < record.size(); ++field_idx) {
+      const std::string_view field = record[field_idx];
+      const bool in_text = field.data() >= text.data() && field.data() <= text.data() + text.size();
+      if (in_text) continue;
+      const std::size_t opening = scanner_.field_offset(record, field_idx);  // the opening quote
+      // The raw field runs to its closing quote: find it past the escapes ("" pairs).
+      std::size_t end = opening + 1;
+      for (;; ++end) {
+        if (text[end] == '"') {
+          if (end + 1 < text.size() && text[end + 1] == '"') {
+            ++end;
+            continue;
+          }
+          break;
         }
-        // Blank the bytes the unescaping freed, so line counting in location() stays exact.
-        std::fill(text.begin() + static_cast<std::ptrdiff_t>(write),
-                  text.begin() + static_cast<std::ptrdiff_t>(read), ' ');
-        ++read;  // closing quote
-        break;
       }
-      if (c == '\n') ++line_;
-      text[write++] = c;
-      ++read;
+      std::copy(field.begin(), field.end(), text.begin() + static_cast<std::ptrdiff_t>(opening + 1));
+      std::fill(text.begin() + static_cast<std::ptrdiff_t>(opening + 1 + field.size()),
+                text.begin() + static_cast<std::ptrdiff_t>(end), ' ');
+      record[field_idx] = std::string_view(text).substr(opening + 1, field.size());
     }
-    while (read < text.size() && (text[read] == ' ' || text[read] == '\t')) ++read;
-    if (read < text.size() && text[read] != options_.delimiter && text[read] != '\n' && text[read] != '\r') {
-      fail_at(read, "unexpected text after a closing quote",
-              "double any quote inside a quoted field (\"\") or add the missing delimiter");
-    }
-    position_ = read;
-    return {text.data() + opening + 1, write - opening - 1};
   }
 
-  [[noreturn]] void fail_at(std::uint64_t offset, const std::string& message, const std::string& fix,
-                            std::size_t line = 0) const {
-    const std::string& text = table_.text_;
-    const std::size_t clamped = std::min<std::size_t>(offset, text.size());
-    const std::size_t line_start = text.rfind('\n', clamped == 0 ? 0 : clamped - 1);
-    const std::size_t from = (line_start == std::string::npos || clamped == 0) ? 0 : line_start + 1;
-    SourceLocation where{table_.source_, line == 0 ? line_ : line,
-                         utf8_length(std::string_view(text).substr(from, clamped - from)) + 1};
-    throw Error(ErrorCode::Parse, message, fix, where);
+  [[noreturn]] void fail_at(std::size_t offset, const std::string& message, const std::string& fix) const {
+    throw Error(ErrorCode::Parse, message, fix, location_of_offset(table_.text_, offset, table_.source_));
   }
 
   CsvTable& table_;
-  const CsvOptions& options_;
-  std::size_t position_ = 0;
-  std::size_t line_ = 1;
+  CsvScanner scanner_;
 };
 
 CsvTable CsvTable::read_file(const std::string& path, const CsvOptions& options) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) {
     throw Error(ErrorCode::Io, fmt::format("cannot open '{}'", path), "check the path and read permission");
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw Error(ErrorCode::Io, fmt::format("cannot read '{}'", path), "check the file");
-  return parse(std::move(buffer).str(), path, options);
+  // One allocation of the file's size and one read (a stringstream would copy the file twice).
+  const std::streamoff size = in.tellg();
+  std::string text(size > 0 ? static_cast<std::size_t>(size) : 0, '\0');
+  in.seekg(0);
+  if (size < 0 || !in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
+    throw Error(ErrorCode::Io, fmt::format("cannot read '{}'", path), "check that it is a readable file");
+  }
+  return parse(std::move(text), path, options);
 }
 
 CsvTable CsvTable::parse(std::string text, std::string source_name, const CsvOptions& options) {
