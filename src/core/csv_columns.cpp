@@ -149,6 +149,21 @@ ColumnTable ColumnTable::read_file(const std::string& path, const std::vector<Wa
   return read(std::move(bytes), path, wanted, options, progress);
 }
 
+std::vector<std::string> ColumnTable::read_header(const std::string& path, const CsvOptions& options) {
+  // Reading no column parses every row's structure; only the header is needed, so read the first line.
+  const MappedFile file(path);
+  const std::string_view text = file.text();
+  std::size_t end = 0;
+  bool quoted = false;
+  for (; end < text.size(); ++end) {  // the header ends at the first newline outside quotes
+    if (text[end] == '"') quoted = !quoted;
+    if (text[end] == '\n' && !quoted) break;
+  }
+  auto bytes = std::make_shared<Bytes>();
+  bytes->owned = std::string(text.substr(0, std::min(end + 1, text.size())));
+  return read(std::move(bytes), path, {}, options, null_progress()).header_;
+}
+
 ColumnTable ColumnTable::parse(std::string text, std::string source_name,
                                const std::vector<WantedColumn>& wanted, const CsvOptions& options) {
   auto bytes = std::make_shared<Bytes>();

@@ -30,6 +30,8 @@ class ColumnTable {
   // Error(InvalidInput) naming the nearest header column if a wanted column is absent.
   static ColumnTable read_file(const std::string& path, const std::vector<WantedColumn>& wanted,
                                const CsvOptions& options = {}, ProgressSink& progress = null_progress());
+  // The header row alone (to choose columns by name before reading), with the same checks.
+  static std::vector<std::string> read_header(const std::string& path, const CsvOptions& options = {});
   // Parses text in memory; `source_name` is used in messages.
   static ColumnTable parse(std::string text, std::string source_name, const std::vector<WantedColumn>& wanted,
                            const CsvOptions& options = {});

@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "core/table.hpp"
+#include "io/cost_matrix.hpp"
 
 #include <fmt/format.h>
 
@@ -267,19 +268,6 @@ OrlibInstance read_orlib(const std::string& path, ProgressSink& progress) {
 
 namespace {
 
-std::size_t pick_column(const CsvTable& table, const std::string& given,
-                        std::initializer_list<const char*> defaults, const char* role) {
-  if (!given.empty()) return table.column_index(given);
-  for (const char* name : defaults) {
-    if (table.has_column(name)) return table.column_index(name);
-  }
-  std::string names;
-  for (const char* name : defaults) names += fmt::format("{}{}", names.empty() ? "" : ", ", name);
-  throw Error(ErrorCode::InvalidInput,
-              fmt::format("{}: no {} column (looked for {})", table.source(), role, names),
-              fmt::format("name the {} column with its option", role));
-}
-
 std::optional<std::size_t> optional_column(const CsvTable& table, const std::string& given,
                                            std::initializer_list<const char*> defaults) {
   if (!given.empty()) return table.column_index(given);
@@ -344,66 +332,36 @@ PlanInstance read_demand_table(const CsvTable& demand, const MatrixCsvSpec& spec
 
 PlanInstance read_matrix_csv(const std::string& matrix_path, const std::optional<std::string>& demand_path,
                              const MatrixCsvSpec& spec) {
-  const CsvTable matrix = CsvTable::read_file(matrix_path);
-  const std::size_t from_col =
-      pick_column(matrix, spec.from_column, {"from_id", "from", "from_idx", "origin"}, "from");
-  const std::size_t to_col =
-      pick_column(matrix, spec.to_column, {"to_id", "to", "to_idx", "destination"}, "to");
-  const std::size_t cost_col =
-      pick_column(matrix, spec.cost_column, {"cost", "travel_time", "time", "distance"}, "cost");
-
+  const io::LongMatrix matrix =
+      io::read_long_matrix(matrix_path, {spec.from_column, spec.to_column, spec.cost_column});
   PlanInstance instance;
-  std::unordered_map<std::string_view, std::uint32_t> client_index;
-  std::unordered_map<std::string_view, std::uint32_t> candidate_index;
+  // Client of each origin id: the demand file's order, or the matrix's when there is none.
+  std::vector<std::uint32_t> client_of(matrix.origin_ids.size(), UINT32_MAX);
   if (demand_path) {
     instance = read_demand_csv(*demand_path, spec);
-    for (std::size_t k = 0; k < instance.client_ids.size(); ++k) {
+    std::unordered_map<std::string_view, std::uint32_t> client_index;
+    for (std::size_t k = 0; k < instance.client_ids.size(); ++k)
       client_index.emplace(instance.client_ids[k], static_cast<std::uint32_t>(k));
+    for (std::size_t origin = 0; origin < matrix.origin_ids.size(); ++origin) {
+      const auto found = client_index.find(matrix.origin_ids[origin]);
+      if (found != client_index.end()) client_of[origin] = found->second;  // else not a demand point: ignored
     }
-  }
-  instance.name = matrix_path;
-  // First pass: ids.
-  const std::size_t rows = matrix.row_count();
-  std::vector<std::uint32_t> row_client(rows);
-  std::vector<std::uint32_t> row_candidate(rows);
-  std::vector<float> row_cost(rows);
-  std::size_t unknown_clients = 0;
-  for (std::size_t row = 0; row < rows; ++row) {
-    const std::string_view from = matrix.cell(row, from_col);
-    const std::string_view to = matrix.cell(row, to_col);
-    const auto value = parse_number(matrix.cell(row, cost_col));
-    if (!value || *value < 0.0) {
-      throw Error(ErrorCode::Parse, fmt::format("cost '{}' is not a number ≥ 0", matrix.cell(row, cost_col)),
-                  "costs are travel times or distances ≥ 0; leave unreachable pairs out",
-                  matrix.location(row, cost_col));
-    }
-    row_cost[row] = static_cast<float>(*value);
-    auto client = client_index.find(from);
-    if (client == client_index.end()) {
-      if (demand_path) {
-        row_client[row] = UINT32_MAX;  // not a demand point: ignored
-        ++unknown_clients;
-      } else {
-        client = client_index.emplace(from, static_cast<std::uint32_t>(instance.client_ids.size())).first;
-        instance.client_ids.emplace_back(from);
-      }
-    }
-    if (client != client_index.end()) row_client[row] = client->second;
-    const auto [candidate, inserted] =
-        candidate_index.emplace(to, static_cast<std::uint32_t>(instance.candidate_ids.size()));
-    if (inserted) instance.candidate_ids.emplace_back(to);
-    row_candidate[row] = candidate->second;
-  }
-  if (!demand_path) {
+  } else {
+    instance.client_ids = matrix.origin_ids;
+    for (std::size_t origin = 0; origin < client_of.size(); ++origin)
+      client_of[origin] = static_cast<std::uint32_t>(origin);
     instance.demand.assign(instance.client_ids.size(), 1.0);
     instance.group.assign(instance.client_ids.size(), 0);
     instance.group_labels = {"all"};
   }
+  instance.name = matrix_path;
+  instance.candidate_ids = matrix.destination_ids;
   instance.cost = CostMatrix(instance.client_ids.size(), instance.candidate_ids.size(), kUnreachable);
-  for (std::size_t row = 0; row < rows; ++row) {
-    if (row_client[row] == UINT32_MAX) continue;
-    float& cell = instance.cost.at(row_client[row], row_candidate[row]);
-    cell = std::min(cell, row_cost[row]);  // a repeated pair keeps its cheapest cost
+  for (std::size_t entry = 0; entry < matrix.size(); ++entry) {
+    const std::uint32_t client = client_of[matrix.origin[entry]];
+    if (client == UINT32_MAX) continue;
+    float& cell = instance.cost.at(client, matrix.destination[entry]);
+    cell = std::min(cell, matrix.cost[entry]);  // a repeated pair keeps its cheapest cost
   }
   instance.validate();
   return instance;

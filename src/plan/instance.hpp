@@ -6,6 +6,7 @@
 
 #include "core/csv.hpp"
 #include "core/progress.hpp"
+#include "io/cost_matrix.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -18,7 +19,7 @@
 namespace equalis::plan {
 
 // Cost of a pair with no path (a missing matrix entry, a disconnected graph).
-inline constexpr float kUnreachable = std::numeric_limits<float>::infinity();
+inline constexpr float kUnreachable = io::kUnreachable;  // the one unreachable value (io/cost_matrix.hpp)
 
 // Dense row-major matrix: row = client, column = candidate site. Costs are ≥ 0 (travel time, distance);
 // kUnreachable marks pairs that cannot be served.

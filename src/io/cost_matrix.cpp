@@ -1,0 +1,87 @@
+#include "io/cost_matrix.hpp"
+
+#include "core/csv_columns.hpp"
+#include "core/error.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
+
+namespace equalis::io {
+
+namespace {
+
+// The named column, or the first of the usual names the header has.
+std::string pick_column(const std::string& path, const std::vector<std::string>& header,
+                        const std::string& given, std::initializer_list<const char*> defaults,
+                        const char* role) {
+  if (!given.empty()) return given;  // ColumnTable names the nearest header column if it is absent
+  for (const char* name : defaults) {
+    if (std::find(header.begin(), header.end(), name) != header.end()) return name;
+  }
+  throw Error(ErrorCode::InvalidInput,
+              fmt::format("{}: no {} column (looked for {})", path, role, fmt::join(defaults, ", ")),
+              fmt::format("name the {} column with its option", role));
+}
+
+}  // namespace
+
+std::string_view cost_unit_name(CostUnit unit) noexcept {
+  switch (unit) {
+    case CostUnit::Seconds:
+      return "seconds";
+    case CostUnit::Minutes:
+      return "minutes";
+    case CostUnit::Metres:
+      return "metres";
+    case CostUnit::Given:
+      break;
+  }
+  return "as given";
+}
+
+LongMatrix read_long_matrix(const std::string& path, const LongMatrixSpec& spec, ProgressSink& progress) {
+  // The header first (a one-row read), to pick the columns by their usual names.
+  const std::vector<std::string> header = ColumnTable::read_header(path);
+  const std::string from =
+      pick_column(path, header, spec.from_column, {"from_id", "from", "from_idx", "origin"}, "from");
+  const std::string to =
+      pick_column(path, header, spec.to_column, {"to_id", "to", "to_idx", "destination"}, "to");
+  const std::string cost =
+      pick_column(path, header, spec.cost_column, {"cost", "travel_time", "time", "distance"}, "cost");
+  ColumnTable table = ColumnTable::read_file(
+      path, {{from, ColumnKind::Category}, {to, ColumnKind::Category}, {cost, ColumnKind::Numeric}}, {},
+      progress);
+  const CategoryColumn& origins = table.category(from);
+  const CategoryColumn& destinations = table.category(to);
+  const NumericColumn& costs = table.numeric(cost);
+  LongMatrix matrix;
+  matrix.source = path;
+  const std::size_t rows = table.row_count();
+  matrix.cost.resize(rows);
+  for (std::size_t row = 0; row < rows; ++row) {
+    const double value = costs.values[row];
+    if (costs.valid[row] == 0 || value < 0.0 || !std::isfinite(value)) {
+      throw Error(
+          ErrorCode::Parse,
+          fmt::format("cost '{}' is not a number ≥ 0", costs.valid[row] == 0 ? "" : fmt::format("{}", value)),
+          "costs are travel times or distances ≥ 0; leave unreachable pairs out", table.location(row, cost));
+    }
+    if (origins.valid[row] == 0 || destinations.valid[row] == 0) {
+      const std::string& column = origins.valid[row] == 0 ? from : to;
+      throw Error(ErrorCode::InvalidInput, fmt::format("missing id in column '{}'", column),
+                  "give every pair both ids", table.location(row, column));
+    }
+    matrix.cost[row] = static_cast<float>(value);
+  }
+  matrix.origin = origins.codes;
+  matrix.destination = destinations.codes;
+  matrix.origin_ids = origins.labels;
+  matrix.destination_ids = destinations.labels;
+  return matrix;
+}
+
+}  // namespace equalis::io
