@@ -8,10 +8,6 @@
 
 namespace equalis::audit {
 
-namespace {
-constexpr std::size_t kBlockSize = 1U << 20U;
-}  // namespace
-
 CsvStreamReader::CsvStreamReader(const std::string& path, const CsvOptions& options, bool compute_sha256)
     : source_(path == "-" ? std::string("<stdin>") : path), options_(options) {
   if (compute_sha256) hasher_ = std::make_unique<Sha256>();
