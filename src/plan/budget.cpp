@@ -4,7 +4,7 @@
 #include "core/error.hpp"
 #include "core/table.hpp"
 #include "measure/inequality.hpp"
-#include "plan/mip.hpp"
+#include "plan/detail/mip.hpp"
 
 #include <fmt/format.h>
 

@@ -3,7 +3,7 @@
 #include "core/error.hpp"
 #include "core/random.hpp"
 #include "core/stopwatch.hpp"
-#include "plan/mip.hpp"
+#include "plan/detail/mip.hpp"
 
 #include <fmt/format.h>
 

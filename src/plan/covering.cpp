@@ -3,7 +3,7 @@
 #include "core/error.hpp"
 #include "core/stopwatch.hpp"
 #include "plan/budget_pmedian.hpp"
-#include "plan/mip.hpp"
+#include "plan/detail/mip.hpp"
 #include "plan/pmedian.hpp"
 #include "plan/site_budget.hpp"
 

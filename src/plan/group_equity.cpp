@@ -4,7 +4,7 @@
 #include "core/random.hpp"
 #include "core/stopwatch.hpp"
 #include "plan/budget_pmedian.hpp"
-#include "plan/mip.hpp"
+#include "plan/detail/mip.hpp"
 #include "plan/pmedian.hpp"
 #include "plan/site_budget.hpp"
 

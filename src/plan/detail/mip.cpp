@@ -1,4 +1,4 @@
-#include "plan/mip.hpp"
+#include "plan/detail/mip.hpp"
 
 #include "core/error.hpp"
 
