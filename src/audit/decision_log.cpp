@@ -203,7 +203,7 @@ BinaryMapper::BinaryMapper(std::vector<std::string> positive_values, std::vector
     others_negative_ = true;
   } else if (positive_.empty()) {
     throw Error(ErrorCode::InvalidInput, "negative values were given without positive values",
-                "give --positive VALUE as well");
+                "give `positive` values as well");
   }
   one_is_positive_ = equals_any("1", positive_);
   zero_is_negative_ = !equals_any("0", positive_) && (others_negative_ || equals_any("0", negative_));
@@ -385,18 +385,18 @@ namespace {
 void validate_spec(const DecisionLogSpec& spec) {
   if (spec.group_columns.empty()) {
     throw Error(ErrorCode::InvalidInput, "no sensitive attribute was given",
-                "give --group COLUMN (repeatable)");
+                "name at least one `group` column");
   }
   if (spec.decision_column.has_value() == spec.score_column.has_value()) {
     throw Error(ErrorCode::InvalidInput, "give exactly one of a decision column and a score column",
-                "use --decision COLUMN, or --score COLUMN with --threshold T");
+                "name a `decision` column, or a `score` column with a `threshold`");
   }
   if (spec.score_column && !spec.threshold) {
-    throw Error(ErrorCode::InvalidInput, "a score column needs a threshold", "add --threshold T");
+    throw Error(ErrorCode::InvalidInput, "a score column needs a threshold", "set `threshold`");
   }
   if (spec.calibration_bins > 0 && (!spec.score_column || !spec.label_column)) {
     throw Error(ErrorCode::InvalidInput, "calibration needs a score and the true outcome",
-                "give --score COLUMN --threshold T and --label COLUMN, or --bins 0");
+                "name a `score` column with a `threshold` and a `label` column, or set `bins` to 0");
   }
   if (spec.calibration_bins > 10000) {
     throw Error(ErrorCode::InvalidInput, "too many calibration bins", "use at most 10000 bins");
@@ -458,7 +458,7 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
     if (drop_missing_outcome) return;
     throw Error(ErrorCode::InvalidInput,
                 fmt::format("the {} ('{}') is missing", what, reader.header()[column_idx]),
-                "fill it in, or pass --missing drop to drop such rows (they are counted in the report)",
+                "fill it in, or set `missing` to drop such rows (they are counted in the report)",
                 reader.location(column_idx));
   };
   auto add = [](ConfusionCounts& counts, int decision, int label, std::uint64_t weight) {
@@ -478,7 +478,7 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
         if (spec.missing_group == MissingGroupPolicy::Error) {
           throw Error(ErrorCode::InvalidInput,
                       fmt::format("the value of '{}' is missing", spec.group_columns[attribute_idx]),
-                      "fill it in, or pass --missing-group own (keep as a group) or drop",
+                      "fill it in, or set `missing_group` to own (keep as a group) or drop",
                       reader.location(group_idx[attribute_idx]));
         }
         if (spec.missing_group == MissingGroupPolicy::Drop) {
@@ -501,7 +501,7 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
       if (decision == -2) {
         throw Error(ErrorCode::Parse,
                     fmt::format("decision '{}' in '{}' is not 0/1", outcome, reader.header()[outcome_idx]),
-                    fmt::format("use {} or map values with --positive VALUE", decision_mapper.describe()),
+                    fmt::format("use {} or map values with `positive`", decision_mapper.describe()),
                     reader.location(outcome_idx));
       }
     } else if (const auto value = parse_number(outcome)) {
@@ -526,7 +526,7 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
       if (label == -2) {
         throw Error(ErrorCode::Parse,
                     fmt::format("label '{}' in '{}' is not 0/1", cell, reader.header()[label_idx]),
-                    fmt::format("use {} or map values with --label-positive VALUE", label_mapper.describe()),
+                    fmt::format("use {} or map values with `label_positive`", label_mapper.describe()),
                     reader.location(label_idx));
       }
       if (label == -1) {
@@ -592,7 +592,7 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
       throw Error(ErrorCode::InvalidInput,
                   fmt::format("score '{}' in '{}' is outside [0, 1]", outcome, reader.header()[outcome_idx]),
                   "calibration compares scores with observed rates, so scores must be probabilities; "
-                  "rescale the score or pass --bins 0",
+                  "rescale the score or set `bins` to 0",
                   reader.location(outcome_idx));
     }
     const std::uint32_t cell_idx = cells.find_or_add(codes, table);
