@@ -118,6 +118,11 @@ std::vector<Token> tokenize(std::string_view text) {
   return tokens;
 }
 
+// Real rules nest a few levels and join a few dozen conditions. The bounds keep the recursive parser,
+// evaluator and destructor far from the stack's end on any input (20 000 parentheses used to crash).
+constexpr std::size_t kMaxNesting = 100;
+constexpr std::size_t kMaxConditions = 1000;
+
 class Parser {
  public:
   explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
@@ -147,8 +152,19 @@ class Parser {
               "compare it with a column, e.g. age >= 18");
     }
   }
+  // Counts one more level of parentheses or `not`; refuses a rule nested deeper than kMaxNesting.
+  void enter(std::size_t column) {
+    if (++depth_ > kMaxNesting) {
+      fail_at(column, fmt::format("the rule nests more than {} levels of parentheses and not", kMaxNesting),
+              "simplify the rule: remove redundant parentheses and double negations");
+    }
+  }
   std::unique_ptr<Node> binary(NodeKind kind, std::unique_ptr<Node> left, std::unique_ptr<Node> right,
                                std::size_t column) {
+    if (++conditions_ > kMaxConditions) {
+      fail_at(column, fmt::format("the rule joins more than {} conditions", kMaxConditions),
+              "split it into several rules, or test membership with a derived column");
+    }
     require_condition(*left);
     require_condition(*right);
     auto node = std::make_unique<Node>();
@@ -180,7 +196,9 @@ class Parser {
     if (is_keyword("not")) {
       const std::size_t column = peek().column;
       ++position_;
+      enter(column);
       auto operand = parse_not();
+      --depth_;
       require_condition(*operand);
       auto node = std::make_unique<Node>();
       node->kind = NodeKind::Not;
@@ -223,7 +241,9 @@ class Parser {
     switch (token.kind) {
       case TokenKind::LParen: {
         ++position_;
+        enter(token.column);
         auto inner = parse_or();
+        --depth_;
         if (peek().kind != TokenKind::RParen) {
           fail_at(peek().column, "a parenthesis is never closed", "add the closing )");
         }
@@ -265,6 +285,8 @@ class Parser {
 
   std::vector<Token> tokens_;
   std::size_t position_ = 0;
+  std::size_t depth_ = 0;       // open parentheses and nots around the current token
+  std::size_t conditions_ = 0;  // and / or nodes built so far
 };
 
 void collect_columns(const Node& node, std::vector<std::string>& names) {

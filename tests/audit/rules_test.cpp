@@ -119,5 +119,23 @@ TEST(Rules, UndeterminedRowsAreCountedNotGuessed) {
   EXPECT_EQ(result.overall.eligible, 4U);
 }
 
+TEST(Rules, DeepNestingIsAnErrorNotACrash) {
+  // 20 000 parentheses or nots used to overflow the stack (exit 139): now a parse error at the level that
+  // goes too deep.
+  const std::string parens = std::string(20000, '(') + "a" + std::string(20000, ')');
+  EXPECT_EQ(error_column(parens), 101U);
+  std::string nots;
+  for (int i = 0; i < 20000; ++i) nots += "not ";
+  EXPECT_EQ(error_column(nots + "a"), 401U);
+  std::string chain = "a";
+  for (int i = 0; i < 5000; ++i) chain += " and a";
+  EXPECT_GT(error_column(chain), 0U);
+  // Within the bounds, deep rules still parse.
+  EXPECT_NO_THROW(static_cast<void>(Rule::parse(std::string(100, '(') + "a" + std::string(100, ')'))));
+  std::string long_chain = "a";
+  for (int i = 0; i < 999; ++i) long_chain += " or a";
+  EXPECT_NO_THROW(static_cast<void>(Rule::parse(long_chain)));
+}
+
 }  // namespace
 }  // namespace equalis::audit
