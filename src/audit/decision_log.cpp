@@ -394,6 +394,12 @@ void validate_spec(const DecisionLogSpec& spec) {
   if (spec.score_column && !spec.threshold) {
     throw Error(ErrorCode::InvalidInput, "a score column needs a threshold", "set `threshold`");
   }
+  if (spec.threshold && !std::isfinite(*spec.threshold)) {
+    // score >= NaN is false for every row: a 0 % selection rate everywhere, reported as a finding.
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("the threshold {} is not a finite number", *spec.threshold),
+                "set `threshold` to the score at which applicants are selected, e.g. 0.5");
+  }
   if (spec.calibration_bins > 0 && (!spec.score_column || !spec.label_column)) {
     throw Error(ErrorCode::InvalidInput, "calibration needs a score and the true outcome",
                 "name a `score` column with a `threshold` and a `label` column, or set `bins` to 0");

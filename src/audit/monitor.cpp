@@ -14,9 +14,15 @@ Monitor::Monitor(const MonitorOptions& options) : options_(options) {
     throw Error(ErrorCode::InvalidInput, "the monitor needs a window",
                 "set `window_count` (decisions) or `window_seconds` (seconds, with event times)");
   }
-  if (!(options.alpha > 0.0 && options.alpha < 1.0) || !(options.gap_threshold >= 0.0)) {
+  if (!(options.alpha > 0.0 && options.alpha < 1.0) || !(options.gap_threshold >= 0.0) ||
+      !std::isfinite(options.gap_threshold)) {
     throw Error(ErrorCode::InvalidInput, "alpha must be in (0, 1) and the gap threshold ≥ 0",
                 "use e.g. `alpha` 0.01 and `gap_threshold` 0.1");
+  }
+  if (!(options.window_seconds >= 0.0) || !std::isfinite(options.window_seconds)) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("the time window {} s is not a number ≥ 0", options.window_seconds),
+                "set `window_seconds` to the window's length in seconds, or 0 to window by count");
   }
 }
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -24,6 +25,11 @@ void check(const MonitorRequest& request) {
   if (request.decision.empty() == request.score.empty() || (!request.score.empty() && !request.threshold)) {
     throw Error(ErrorCode::InvalidInput, "give exactly one of `decision` and `score` (with `threshold`)",
                 "e.g. `decision` granted, or `score` risk with `threshold` 0.5");
+  }
+  if (request.threshold && !std::isfinite(*request.threshold)) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("the threshold {} is not a finite number", *request.threshold),
+                "set `threshold` to the score at which applicants are selected, e.g. 0.5");
   }
   if (request.options.window_seconds > 0.0 && request.time.empty()) {
     throw Error(ErrorCode::InvalidInput, "a time window needs event times",

@@ -189,6 +189,21 @@ TEST(CliAudit, MonitorAlertsAndResumesFromState) {
   EXPECT_EQ(summary["events"], 1200);
 }
 
+TEST(CliAudit, NonFiniteThresholdsAreRefused) {
+  // A NaN threshold selected nobody (0 % everywhere) and a NaN window never alerted: both exited 0.
+  const std::string log = std::string(EQUALIS_TEST_DATA_DIR) + "/../golden/data/decisions.csv";
+  const auto metrics =
+      run("audit metrics " + log + " -g region --score risk --threshold nan --label eligible");
+  EXPECT_EQ(metrics.exit_status, 2) << metrics.err;
+  EXPECT_NE(metrics.err.find("--threshold"), std::string::npos) << metrics.err;
+  const auto monitor = run("audit monitor " + log + " -g region --score risk --threshold nan");
+  EXPECT_EQ(monitor.exit_status, 2) << monitor.err;
+  const auto window =
+      run("audit monitor " + log + " -g region --decision granted --time decided_at --window-seconds nan");
+  EXPECT_EQ(window.exit_status, 2) << window.err;
+  const auto gap = run("audit monitor " + log + " -g region --decision granted --gap inf");
+  EXPECT_EQ(gap.exit_status, 2) << gap.err;
+}
 }  // namespace
 
 // ---- the one-command audit: rule, calibration, periods and mitigation in one report ---------------------
