@@ -120,11 +120,12 @@ void add_metrics_command(CLI::App& audit_cmd, Context& context) {
       ->check(CLI::Range(1e-12, 0.5));
   cmd->add_option("--power", request.power, "Power of the minimum detectable gap")
       ->check(CLI::Range(0.01, 0.999));
-  cmd->add_option("--min-cell", request.min_cell, "Suppress groups with fewer applicants (default 10)");
+  cmd->add_option("--min-cell", request.min_cell, "Suppress groups with fewer applicants (default 10)")
+      ->check(non_negative());
   cmd->add_option("--four-fifths", request.four_fifths, "Adverse-impact ratio threshold (0.8)")
       ->check(CLI::Range(0.01, 1.0));
-  cmd->add_option("--bootstrap", request.bootstrap, "Bootstrap replicates (0 = none)");
-  cmd->add_option("--seed", request.seed, "Bootstrap seed");
+  cmd->add_option("--bootstrap", request.bootstrap, "Bootstrap replicates (0 = none)")->check(non_negative());
+  cmd->add_option("--seed", request.seed, "Bootstrap seed")->check(non_negative());
   cmd->add_flag("--stratified", request.stratified, "Bootstrap within each intersection cell (sizes fixed)");
   cmd->add_flag("--no-intersections", args->no_intersections, "Skip the cross product of the attributes");
   cmd->add_option("-r,--rule", request.rule,
@@ -132,7 +133,8 @@ void add_metrics_command(CLI::App& audit_cmd, Context& context) {
                   "exclusion by group (as audit rules)");
   cmd->add_option("--bins", request.bins,
                   "Calibration score bins with --score and --label (default "
-                  "10; 0 = no calibration)");
+                  "10; 0 = no calibration)")
+      ->check(non_negative());
   cmd->add_option("--binning", args->binning,
                   "Calibration bins: equal-width on [0, 1] (default) or "
                   "quantile (a first pass over the file)")
@@ -168,7 +170,8 @@ void add_rules_command(CLI::App& audit_cmd, Context& context) {
   cmd->add_option("-g,--group", request->group, "Attribute to break exclusion down by (repeatable)")
       ->required();
   cmd->add_option("--count", request->count, "Count column of an aggregated population table");
-  cmd->add_option("--min-cell", request->min_cell, "Suppress groups with fewer people (default 10)");
+  cmd->add_option("--min-cell", request->min_cell, "Suppress groups with fewer people (default 10)")
+      ->check(non_negative());
   cmd->add_option("--alpha", request->alpha, "Intervals are 1 - alpha")->check(CLI::Range(1e-12, 0.5));
   cmd->add_option("--delimiter", request->delimiter, "CSV field delimiter")->default_val(',');
   add_output_options(*cmd, context);
@@ -201,7 +204,8 @@ void add_representation_command(CLI::App& audit_cmd, Context& context) {
       ->required();
   cmd->add_option("--coverage", request->coverage, "Under-covered below this ratio (default 0.8)")
       ->check(CLI::Range(0.01, 1.0));
-  cmd->add_option("--min-cell", request->min_cell, "Suppress groups with fewer records (default 10)");
+  cmd->add_option("--min-cell", request->min_cell, "Suppress groups with fewer records (default 10)")
+      ->check(non_negative());
   cmd->add_option("--alpha", request->alpha, "Intervals are 1 - alpha")->check(CLI::Range(1e-12, 0.5));
   cmd->add_option("--delimiter", request->delimiter, "CSV field delimiter")->default_val(',');
   add_output_options(*cmd, context);
@@ -274,7 +278,8 @@ void add_monitor_command(CLI::App& audit_cmd, Context& context) {
   cmd->add_option("--negative", request.negative, "Value(s) meaning 0");
   cmd->add_option("--time", request.time, "Event time column in seconds (for --window-seconds)");
   cmd->add_option("--window", request.options.window_count,
-                  "Window: the last N decisions (default 10000; 0 = off)");
+                  "Window: the last N decisions (default 10000; 0 = off)")
+      ->check(non_negative());
   cmd->add_option("--window-seconds", request.options.window_seconds,
                   "Window: the last S seconds (needs --time)");
   cmd->add_option("--gap", request.options.gap_threshold,
@@ -284,7 +289,8 @@ void add_monitor_command(CLI::App& audit_cmd, Context& context) {
   cmd->add_option("--min-group", request.options.min_group_size,
                   "Smallest group size in the window to alert on (30)");
   cmd->add_option("--state", request.state, "State file: restored at start, saved atomically while running");
-  cmd->add_option("--save-every", request.save_every, "Save the state every N decisions (default 100000)");
+  cmd->add_option("--save-every", request.save_every, "Save the state every N decisions (default 100000)")
+      ->check(non_negative());
   cmd->add_flag("--follow", request.follow, "Keep reading as the file grows (stop with Ctrl-C)");
   cmd->add_option("--input-format", args->input_format,
                   "csv, ndjson (one JSON object per line) or auto (ndjson for .ndjson/.jsonl files)")

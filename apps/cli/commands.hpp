@@ -17,6 +17,11 @@ struct Context {
   int exit_status = 0;
 };
 
+// Checks of numeric options with a short message (CLI11's own print the range as a 300-digit number):
+// a finite number ≥ 0, or > 0. Unsigned options need them: CLI11 would wrap "-3" around to 2^64 − 3.
+const CLI::Validator& non_negative();
+const CLI::Validator& positive();
+
 // Adds --format and --output to a subcommand.
 void add_output_options(CLI::App& command, Context& context);
 

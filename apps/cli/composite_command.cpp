@@ -111,11 +111,11 @@ void add_composite_command(CLI::App& measure, Context& context) {
       ->check(CLI::IsMember({"weighted-sum", "topsis"}));
   cmd->add_option("--tie-tolerance", args->request.tie_tolerance,
                   "Scores within this distance of a tie block's first score share its rank (default 0)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative());
   cmd->add_flag("--show-normalized", args->request.show_normalized,
                 "Also output each unit's normalised indicators (TOPSIS: the vector-normalised ones)");
   cmd->add_option("--top", args->top, "Units listed at each end in --format text (default 5)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive());
   cmd->add_option("--missing", args->request.missing,
                   "Missing cells: error (default) or drop the unit (the number dropped is reported)")
       ->check(CLI::IsMember({"error", "drop"}));

@@ -67,13 +67,13 @@ void add_inequality_command(CLI::App& measure, Context& context) {
   cmd->add_option("--atkinson-epsilon", args->request.options.indices.atkinson_epsilons,
                   "Atkinson ε parameters (≥ 0)")
       ->delimiter(',')
-      ->check(CLI::NonNegativeNumber)
+      ->check(non_negative())
       ->default_str("0.5,1,2");
   cmd->add_flag("--gini-small-sample", args->request.options.gini_small_sample,
                 "Also report the n/(n−1) Gini");
   cmd->add_option("--bootstrap", args->request.options.inference.bootstrap_replicates,
                   "Bootstrap replicates for percentile confidence intervals (0 = none)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative());
   cmd->add_option("--confidence", args->request.options.inference.confidence_level,
                   "Confidence level of the intervals")
       ->check(CLI::Range(0.5, 0.9999))
@@ -82,9 +82,10 @@ void add_inequality_command(CLI::App& measure, Context& context) {
                 "Resample within groups (keeps group sizes)");
   cmd->add_option("--permutations", args->request.options.inference.permutations,
                   "Permutations for the test of the between-group share (0 = none)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative());
   cmd->add_option("--seed", args->request.options.inference.seed,
                   "Seed of the resampling (results are reproducible)")
+      ->check(non_negative())
       ->default_val(12345);
   cmd->add_option("--missing", args->missing,
                   "Missing cells: error (default) or drop (rows dropped are counted)")

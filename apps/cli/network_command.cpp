@@ -76,10 +76,10 @@ void add_matrix(CLI::App& parent, Context& context) {
   cmd->add_option("--destinations", args->destinations, "CSV with columns id, lon, lat")->required();
   cmd->add_option("--max-time", args->max_time,
                   "Catchment limit in seconds: longer trips count as unreachable")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative());
   cmd->add_option("--max-snap", args->max_snap, "Largest distance (m) from a point to its graph node")
       ->default_val(network::kDefaultMaxSnapM)
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative());
   cmd->add_flag("--keep-unreachable", args->keep_unreachable,
                 "Write unreachable pairs with an empty travel_time (default: omit them)");
   cmd->add_option("--format", output->format, "csv (long: from_id,to_id,travel_time) or binary")
@@ -98,10 +98,10 @@ void add_isochrone(CLI::App& parent, Context& context) {
   cmd->add_option("--lat", args->lat, "Latitude of the origin (WGS84 degrees)")->required();
   cmd->add_option("--max-time", args->max_time, "Travel-time budget in seconds")
       ->required()
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative());
   cmd->add_option("--max-snap", args->max_snap, "Largest distance (m) from the point to its graph node")
       ->default_val(network::kDefaultMaxSnapM)
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative());
   cmd->add_option(
          "--outline", args->outline,
          "network (default): reachable roads buffered by --buffer; hull: convex hull of the reachable nodes")
@@ -109,7 +109,7 @@ void add_isochrone(CLI::App& parent, Context& context) {
   cmd->add_option("--buffer", args->buffer,
                   "Buffer distance (m) around the reachable roads (--outline network)")
       ->default_val(network::kDefaultIsochroneBufferM)
-      ->check(CLI::PositiveNumber);
+      ->check(positive());
   cmd->add_option("--geojson", *geojson, "Also write the outline as a GeoJSON file");
   add_output_options(*cmd, context);
   cmd->callback([args, geojson, &context] { run_isochrone(*args, *geojson, context); });

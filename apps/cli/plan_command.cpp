@@ -73,12 +73,15 @@ void add_model(CLI::App& plan_cmd, Context& context, plan::PlanModel model, cons
   cmd->add_flag("--drop-missing-group", args->request.spec.drop_missing_group,
                 "Drop clients whose group is missing");
   if (model != plan::PlanModel::Lscp)
-    cmd->add_option("--p", args->request.p, "New sites to open (default: the OR-Library file's p)");
+    cmd->add_option("--p", args->request.p, "New sites to open (default: the OR-Library file's p)")
+        ->check(non_negative());
   cmd->add_option("--radius", args->request.radius,
                   "Covering radius in cost units (mclp, lscp; coverage shares otherwise)");
   cmd->add_option("--existing", args->request.existing, "Existing sites that stay open (candidate ids)")
       ->delimiter(',');
-  cmd->add_option("--seed", args->request.seed, "Random seed of the search")->default_val(1);
+  cmd->add_option("--seed", args->request.seed, "Random seed of the search")
+      ->check(non_negative())
+      ->default_val(1);
   cmd->add_option("--time-limit", args->request.time_limit, "Wall-clock limit in seconds")->default_val(60.0);
   cmd->add_option("--gap", args->request.target_gap, "Target relative gap for status gap_closed")
       ->default_val(1e-3);
@@ -109,6 +112,7 @@ void add_model(CLI::App& plan_cmd, Context& context, plan::PlanModel model, cons
     cmd->add_option("--mip-max-pairs", args->request.mip_max_pairs,
                     "--budget/--capacity: largest clients × candidates solved by CBC (beyond: Lagrangian "
                     "heuristics with a certified gap; budget and capacity together → status unsupported)")
+        ->check(non_negative())
         ->default_val(40000);
   }
   if (model == plan::PlanModel::Fair) {
@@ -131,6 +135,7 @@ void add_model(CLI::App& plan_cmd, Context& context, plan::PlanModel model, cons
     cmd->add_option("--mip-max-pairs", args->request.mip_max_pairs,
                     "rawls/coverage/gap and --budget: solve the MIP with CBC when clients × candidates ≤ "
                     "this (else swap search)")
+        ->check(non_negative())
         ->default_val(40000);
   }
   add_output_options(*cmd, context);

@@ -109,10 +109,10 @@ void add_spatial_command(CLI::App& measure, Context& context) {
       ->check(CLI::IsMember({"queen", "rook"}));
   cmd->add_option("--knn", args->knn,
                   "Weights linking each unit to its K nearest neighbours (needs --x, --y)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive());
   cmd->add_option("--distance-band", args->distance_band,
                   "Weights linking units within this distance (coordinate units; metres with --geographic)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative());
   cmd->add_option("--x", args->x, "Column of x coordinates (longitude with --geographic)");
   cmd->add_option("--y", args->y, "Column of y coordinates (latitude with --geographic)");
   cmd->add_flag("--geographic", args->geographic,
@@ -122,9 +122,10 @@ void add_spatial_command(CLI::App& measure, Context& context) {
       ->check(CLI::IsMember({"row", "binary", "none"}));
   cmd->add_option("--permutations", args->permutations,
                   "Permutations of the global test and of each LISA (0 = analytic inference only)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(non_negative())
       ->default_val(999);
   cmd->add_option("--seed", args->seed, "Seed of the permutations (results are reproducible)")
+      ->check(non_negative())
       ->default_val(12345);
   cmd->add_flag("--local", args->local, "Also compute local Moran's I (LISA) for every unit");
   cmd->add_option("--alpha", args->alpha, "Significance level of the LISA clusters")->default_val(0.05);

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/parallel.hpp"
+#include "measure/resampling.hpp"
 #include "measure/statistics.hpp"
 
 #include <fmt/format.h>
@@ -82,24 +83,6 @@ std::optional<double> rate_value(Metric metric, const ConfusionCounts& counts, b
   const Fraction f = metric_fraction(metric, counts, has_label);
   if (f.trials == 0) return std::nullopt;
   return static_cast<double>(f.successes) / static_cast<double>(f.trials);
-}
-
-void validate(const AuditOptions& options) {
-  if (!(options.alpha > 0.0 && options.alpha < 1.0)) {
-    throw Error(ErrorCode::InvalidInput, fmt::format("alpha {} is not in (0, 1)", options.alpha),
-                "give a significance level such as 0.05");
-  }
-  if (!(options.power > 0.0 && options.power < 1.0)) {
-    throw Error(ErrorCode::InvalidInput, fmt::format("power {} is not in (0, 1)", options.power),
-                "give a power such as 0.8");
-  }
-  if (!(options.four_fifths_threshold > 0.0 && options.four_fifths_threshold <= 1.0)) {
-    throw Error(ErrorCode::InvalidInput, "the four-fifths threshold must be in (0, 1]", "use 0.8");
-  }
-  if (options.reference == ReferenceRule::Chosen && options.reference_values.empty()) {
-    throw Error(ErrorCode::InvalidInput, "a chosen reference needs a group value",
-                "set `reference` to VALUE (one attribute) or to ATTRIBUTE=VALUE for each attribute");
-  }
 }
 
 // The chosen reference value for one attribute, or nullopt if none was given for it.
@@ -295,6 +278,30 @@ std::uint64_t draw_inversion(Rng& rng, std::uint64_t n, double p) {
 }
 
 }  // namespace
+
+void validate(const AuditOptions& options) {
+  if (options.bootstrap_replicates > measure::kMaxReplicates) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("`bootstrap` asks for {} replicates, more than {}", options.bootstrap_replicates,
+                            measure::kMaxReplicates),
+                "999 or 9 999 replicates are the usual choice");
+  }
+  if (!(options.alpha > 0.0 && options.alpha < 1.0)) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("alpha {} is not in (0, 1)", options.alpha),
+                "give a significance level such as 0.05");
+  }
+  if (!(options.power > 0.0 && options.power < 1.0)) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("power {} is not in (0, 1)", options.power),
+                "give a power such as 0.8");
+  }
+  if (!(options.four_fifths_threshold > 0.0 && options.four_fifths_threshold <= 1.0)) {
+    throw Error(ErrorCode::InvalidInput, "the four-fifths threshold must be in (0, 1]", "use 0.8");
+  }
+  if (options.reference == ReferenceRule::Chosen && options.reference_values.empty()) {
+    throw Error(ErrorCode::InvalidInput, "a chosen reference needs a group value",
+                "set `reference` to VALUE (one attribute) or to ATTRIBUTE=VALUE for each attribute");
+  }
+}
 
 std::uint64_t draw_binomial(Rng& rng, std::uint64_t n, double p) {
   if (n == 0 || p <= 0.0) return 0;

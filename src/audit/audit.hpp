@@ -48,6 +48,9 @@ struct AuditOptions {
   BootstrapScheme bootstrap_scheme = BootstrapScheme::Multinomial;
 };
 
+// Throws Error(InvalidInput) naming the option that is out of range (alpha, power, bootstrap, …).
+void validate(const AuditOptions& options);
+
 struct MetricDisparity {
   std::optional<double> difference;              // group − reference; nullopt if either rate is undefined
   std::optional<double> ratio;                   // group / reference; nullopt also when the reference is 0

@@ -131,6 +131,7 @@ AuditOptions audit_options(const AuditMetricsRequest& request) {
 }
 
 AuditMetricsReport run_metrics(const AuditMetricsRequest& request, ProgressSink& progress) {
+  validate(audit_options(request));  // before the log is read
   DecisionLogSpec spec = decision_log_spec(request.log);
   // Parse the rule before reading the log, so a typo fails fast with its column.
   std::optional<Rule> rule;

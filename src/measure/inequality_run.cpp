@@ -41,6 +41,7 @@ MeasureOptions selected_options(const InequalityRequest& request) {
 
 InequalityResult run_inequality(const InequalityRequest& request, ProgressSink& progress) {
   const MeasureOptions options = selected_options(request);
+  validate(options.inference);  // before the file is read
   CsvOptions csv_options;
   csv_options.delimiter = request.delimiter;
   InequalityResult result;

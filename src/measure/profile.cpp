@@ -168,6 +168,7 @@ InequalityProfile measure_inequality(const IndicatorData& data, const MeasureOpt
   if (!data.rank_by.empty() && data.rank_by.size() != data.values.size()) {
     throw Error(ErrorCode::Internal, "rank_by and values differ in length");
   }
+  validate(options.inference);
   const Sample sample = make_sample(data.values, data.weights, data.groups, data.group_names);
   std::vector<double> rank_by_sorted;
   if (!data.rank_by.empty()) {

@@ -12,6 +12,25 @@
 
 namespace equalis::measure {
 
+void validate(const ResamplingOptions& options) {
+  if (options.bootstrap_replicates > kMaxReplicates) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("`bootstrap` asks for {} replicates, more than {}", options.bootstrap_replicates,
+                            kMaxReplicates),
+                "999 or 9 999 replicates are the usual choice");
+  }
+  if (options.permutations > kMaxReplicates) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("`permutations` asks for {}, more than {}", options.permutations, kMaxReplicates),
+                "999 or 9 999 permutations are the usual choice");
+  }
+  if (!(options.confidence_level > 0.0 && options.confidence_level < 1.0)) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("confidence level {} is not between 0 and 1", options.confidence_level),
+                "set `confidence` to e.g. 0.95");
+  }
+}
+
 ResamplingStrata make_strata(const Sample& sample, bool stratified) {
   ResamplingStrata strata;
   if (!stratified || !sample.has_groups()) return strata;

@@ -16,6 +16,10 @@
 
 namespace equalis::measure {
 
+// Beyond a million replicates the intervals and p-values no longer change in the digits reported, and
+// the replicates' statistics would not fit in memory: larger requests are errors, not allocation failures.
+inline constexpr std::size_t kMaxReplicates = 1'000'000;
+
 struct ResamplingOptions {
   std::size_t bootstrap_replicates = 0;  // 0 = no bootstrap
   double confidence_level = 0.95;
@@ -23,6 +27,9 @@ struct ResamplingOptions {
   std::size_t permutations = 0;  // permutation tests; 0 = none
   std::uint64_t seed = 12345;
 };
+
+// Throws Error(InvalidInput) naming `bootstrap`, `permutations` or `confidence` when out of range.
+void validate(const ResamplingOptions& options);
 
 // A named scalar; nullopt where the statistic is undefined on a replicate (e.g. a group absent from it).
 struct Statistic {

@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/table.hpp"
 #include "io/vector_file.hpp"
+#include "measure/resampling.hpp"
 
 #include <fmt/format.h>
 
@@ -280,6 +281,11 @@ SpatialColumnResult analyse_column(const SpatialRequest& request, const CsvTable
 
 // The request's own consistency: what the command line's option checks would catch, for other callers.
 void check_request(const SpatialRequest& request) {
+  if (request.permutations > kMaxReplicates) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("`permutations` asks for {}, more than {}", request.permutations, kMaxReplicates),
+                "999 or 9 999 permutations are the usual choice");
+  }
   if (request.value.empty()) {
     throw Error(ErrorCode::InvalidInput, "no `value` column given",
                 "name at least one value column in `value`");

@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 namespace equalis::plan {
@@ -83,6 +84,28 @@ bool needs_radius(const PlanRequest& request) {
 
 // What can be checked before any file is read, so that a bad request fails before a long computation.
 void validate(const PlanRequest& request) {
+  // Numbers the solvers cannot use: a negative or NaN limit used to end in an internal error or a plan
+  // that "no client can reach".
+  const auto require = [](bool ok, const char* field, double value, const char* fix) {
+    if (!ok) throw Error(ErrorCode::InvalidInput, fmt::format("`{}` is {}", field, value), fix);
+  };
+  require(std::isfinite(request.time_limit) && request.time_limit > 0.0, "time_limit", request.time_limit,
+          "give the wall-clock limit in seconds, e.g. 60");
+  require(std::isfinite(request.target_gap) && request.target_gap >= 0.0 && request.target_gap < 1.0,
+          "target_gap", request.target_gap,
+          "give the relative gap at which a plan counts as proven, e.g. 0.001");
+  if (request.radius) {
+    require(std::isfinite(*request.radius) && *request.radius >= 0.0, "radius", *request.radius,
+            "give the covering radius in the cost unit, ≥ 0");
+  }
+  if (request.budget) {
+    require(std::isfinite(*request.budget) && *request.budget >= 0.0, "budget", *request.budget,
+            "give the opening budget in the site costs' unit, ≥ 0");
+  }
+  require(std::isfinite(request.aversion) && request.aversion >= 0.0, "aversion", request.aversion,
+          "give the inequality aversion ε ≥ 0");
+  require(std::isfinite(request.cost_slack) && request.cost_slack >= 0.0, "cost_slack", request.cost_slack,
+          "give the allowed increase of the total cost as a share, e.g. 0.1");
   const int sources =
       (request.orlib.empty() ? 0 : 1) + (request.matrix.empty() ? 0 : 1) + (request.graph.empty() ? 0 : 1);
   if (sources != 1) {
