@@ -1,5 +1,7 @@
 #include "audit/csv_stream.hpp"
 
+#include "core/utf8.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -140,6 +142,12 @@ bool CsvStreamReader::has_column(std::string_view name) const noexcept {
 
 bool CsvStreamReader::next() {
   while (next_record()) {
+    const std::string_view raw = std::string_view(buffer_).substr(
+        scanner_.record_start(), scanner_.position() - scanner_.record_start());
+    if (const auto bad = first_invalid_utf8(raw)) {
+      const std::size_t offset = scanner_.record_start() + *bad;
+      fail(offset, invalid_utf8_message(buffer_, offset), std::string(kInvalidUtf8Fix));
+    }
     if (fields_.size() == 1 && fields_[0].empty()) {
       const std::size_t start = scanner_.field_offset(fields_, 0);
       if (start >= buffer_.size() || buffer_[start] != '"') continue;  // a blank line ("" is a value)

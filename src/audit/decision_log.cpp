@@ -7,6 +7,7 @@
 #include "core/csv_scanner.hpp"
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "core/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -833,8 +834,9 @@ std::optional<DecisionTable> read_parallel(const std::string& path, const Decisi
   const std::string source = path;
   auto work = [&](std::size_t part) {
     try {
-      ChunkReader reader(body.substr(starts[part], starts[part + 1] - starts[part]), header, source,
-                         spec.csv);
+      const std::string_view chunk = body.substr(starts[part], starts[part + 1] - starts[part]);
+      if (first_invalid_utf8(chunk)) throw Error(ErrorCode::Parse, "invalid UTF-8");  // reported sequentially
+      ChunkReader reader(chunk, header, source, spec.csv);
       tables[part] = read_rows(reader, spec, null_progress(), false);
     } catch (...) {
       failures[part] = std::current_exception();

@@ -1,6 +1,7 @@
 #include "core/csv.hpp"
 
 #include "core/csv_scanner.hpp"
+#include "core/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -70,6 +71,8 @@ class CsvParser {
     const std::string& text = table_.text_;
     std::size_t start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
     if (start >= text.size()) fail_at(start, "the file is empty", "give a CSV file with a header row");
+    if (const auto bad = first_invalid_utf8(text))
+      fail_at(*bad, invalid_utf8_message(text, *bad), std::string(kInvalidUtf8Fix));
     scanner_.seek(start);
     std::vector<std::string_view> record;
     read_record(record);

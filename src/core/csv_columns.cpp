@@ -3,6 +3,7 @@
 #include "core/csv_scanner.hpp"
 #include "core/mapped_file.hpp"
 #include "core/parallel.hpp"
+#include "core/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -191,6 +192,10 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
   // The header, checked as CsvTable checks it.
   std::vector<std::string_view> fields;
   {
+    const std::size_t header_end = std::min(text.size(), text.find('\n', start));
+    if (const auto bad = first_invalid_utf8(text.substr(0, header_end))) {
+      fail({*bad, ErrorCode::Parse, invalid_utf8_message(text, *bad), std::string(kInvalidUtf8Fix)});
+    }
     CsvScanner scanner(text, options, table.quotes_);
     scanner.seek(start);
     try {
@@ -273,6 +278,13 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
     scanner.seek(bounds[range_idx]);
     const std::size_t end = bounds[range_idx + 1];
     const std::size_t first_row = outcome.first_row;
+    // Ranges start at line starts, so no UTF-8 sequence straddles two of them.
+    if (const auto bad = first_invalid_utf8(text.substr(bounds[range_idx], end - bounds[range_idx]))) {
+      const std::size_t offset = bounds[range_idx] + *bad;
+      outcome.failure = ParseFailure{offset, ErrorCode::Parse, invalid_utf8_message(text, offset),
+                                     std::string(kInvalidUtf8Fix)};
+      return;
+    }
     std::vector<std::string_view> cells;
     std::size_t ticked = scanner.position();
     // Counters live in locals: neighbouring outcomes share cache lines, and a write per row to them

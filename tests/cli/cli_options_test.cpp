@@ -47,5 +47,18 @@ TEST(CliOptions, OutOfRangeNumbersAreClearErrors) {
   }
 }
 
+TEST(CliOptions, InvalidUtf8IsReportedWhereItIs) {
+  // Accepted silently before (and an internal error once it reached JSON).
+  const std::string path = write_temp("latin1.csv", "name,v,d\nok,1,1\nbad\xFF\xFE,2,0\n");
+  for (const std::string& command :
+       {"measure inequality " + path + " --value v", "audit metrics " + path + " -g name --decision d",
+        "audit rules " + path + " --rule 'v > 0' -g name"}) {
+    const RunResult result = run(command);
+    EXPECT_EQ(result.exit_status, 3) << command << "\n" << result.err;
+    EXPECT_NE(result.err.find(":3:4: invalid UTF-8 (byte 0xFF)"), std::string::npos) << command << "\n"
+                                                                                     << result.err;
+  }
+}
+
 }  // namespace
 }  // namespace equalis::cli_test
