@@ -10,6 +10,8 @@
 #include "plan/plan_request.hpp"
 #include "report/plan_report.hpp"
 
+#include <fmt/format.h>
+
 #include <memory>
 #include <string>
 
@@ -22,10 +24,14 @@ struct PlanArgs {
   std::string objective = "kolm-pollak";  // fair: a name of plan::FairObjective
 };
 
-// The report is written either way; the exit status tells a script that no usable plan came out.
-int exit_status_of(plan::SolveStatus status) {
+// The report is written either way; the exit status tells a script that no usable plan came out, and
+// stderr tells the person at the terminal why (the report may have gone to a file).
+int exit_status_of(plan::SolveStatus status, const std::string& message) {
   const auto failure = plan::failure_of(status);
-  return failure ? error_code_info(*failure).exit_status : 0;
+  if (!failure) return 0;
+  fmt::print(stderr, "equalis: plan {}: {}\n", plan::status_name(status),
+             message.empty() ? "no plan meets the constraints" : respell_for_cli(message));
+  return error_code_info(*failure).exit_status;
 }
 
 void run_plan_command(PlanArgs& args, Context& context) {
@@ -33,7 +39,7 @@ void run_plan_command(PlanArgs& args, Context& context) {
   args.request.objective =
       plan::fair_objective_from_name(args.objective).value_or(plan::FairObjective::KolmPollak);
   const plan::PlanResult result = plan::run_plan(args.request, context.progress);
-  context.exit_status = exit_status_of(result.solution.status);
+  context.exit_status = exit_status_of(result.solution.status, result.solution.message);
   emit_result(context.output, report::plan_renderers(args.request, result));
 }
 
@@ -152,7 +158,7 @@ void run_budget_command(BudgetArgs& args, Context& context) {
   args.request.objective =
       plan::budget_objective_from_name(args.objective).value_or(plan::BudgetObjective::RaiseMinimum);
   const plan::BudgetOutcome outcome = plan::run_budget(args.request, context.progress);
-  context.exit_status = exit_status_of(outcome.allocation.status);
+  context.exit_status = exit_status_of(outcome.allocation.status, outcome.allocation.message);
   emit_result(context.output, report::budget_renderers(args.request, outcome));
 }
 

@@ -518,4 +518,19 @@ TEST(CliPlan, BudgetBeyondTheMipLimitUsesTheSwapSearch) {
   EXPECT_EQ(nlohmann::json::parse(broke.out)["result"]["status"], "infeasible");
 }
 
+TEST(CliPlan, AnInfeasiblePlanSaysWhyOnStderr) {
+  // The report goes to the file; the terminal used to get nothing but exit status 5.
+  const std::string regions =
+      write_temp("plan_regions_stderr.csv",
+                 "region,indicator,population,unit_cost,committed\nA,10,100,2,20\nB,20,100,1,20\n");
+  const std::string out = write_temp("plan_infeasible.json", "");
+  const auto infeasible = run(fmt::format("plan budget --regions {} --budget 30 -o {}", regions, out));
+  ASSERT_EQ(infeasible.exit_status, 5) << infeasible.err;
+  EXPECT_NE(infeasible.err.find("equalis: plan infeasible:"), std::string::npos) << infeasible.err;
+  EXPECT_NE(equalis::cli_test::read_text(out).find("\"infeasible\""), std::string::npos);
+  const auto planned = run(fmt::format("plan pmedian --orlib {}", data("orlib-pmed/pmed1.txt")));
+  ASSERT_EQ(planned.exit_status, 0) << planned.err;
+  EXPECT_EQ(planned.err.find("equalis: plan"), std::string::npos) << planned.err;
+}
+
 }  // namespace
