@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "core/stopwatch.hpp"
 #include "plan/capacitated.hpp"
 #include "plan/covering.hpp"
 #include "plan/site_budget.hpp"
@@ -92,13 +93,11 @@ PlanSolution solve_pmedian_budget(const PlanInstance& instance, const PMedianOpt
   if (relaxed.status != SolveStatus::Infeasible && new_site_spend(instance, relaxed.open) <= budget) {
     PlanSolution fits = relaxed;
     fits.message = fits.message.empty() ? "the unconstrained p-median plan fits the budget" : fits.message;
-    fits.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    fits.seconds = seconds_since(start);
     return fits;
   }
 
-  const auto out_of_time = [&] {
-    return std::chrono::duration<double>(Clock::now() - start).count() > options.time_limit_seconds;
-  };
+  const auto out_of_time = [&] { return seconds_since(start) > options.time_limit_seconds; };
   std::vector<std::uint32_t> best_open;
   double best_total = std::numeric_limits<double>::infinity();
   std::size_t swaps = 0;
@@ -273,8 +272,7 @@ PlanSolution solve_pmedian_budget(const PlanInstance& instance, const PMedianOpt
       descend(open, is_open, spent);
       consider(open);
     };
-    const double left =
-        options.time_limit_seconds - std::chrono::duration<double>(Clock::now() - start).count();
+    const double left = options.time_limit_seconds - seconds_since(start);
     bound = std::max(bound, pmedian_budget_lower_bound(instance, p, budget, best_open, best_total,
                                                        std::max(0.5, left), repair));
   }
@@ -298,11 +296,11 @@ PlanSolution solve_pmedian_budget(const PlanInstance& instance, const PMedianOpt
       solution.status = SolveStatus::GapNotClosed;
       solution.message = fmt::format(
           "budgeted swap search{}: the Lagrangian bound (assignment and budget rows relaxed) leaves a gap "
-          "of {:.3g}%; solve within --mip-max-pairs for CBC's exact answer",
+          "of {:.3g}%; solve within `mip_max_pairs` for CBC's exact answer",
           timed_out ? " stopped at the time limit" : "", 100.0 * solution.gap.value_or(1.0));
     }
   }
-  solution.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  solution.seconds = seconds_since(start);
   return solution;
 }
 
@@ -326,9 +324,9 @@ PlanSolution solve_pmedian_constrained(const PlanInstance& instance, const PMedi
   PlanSolution solution;
   solution.status = SolveStatus::Unsupported;
   solution.message = fmt::format(
-      "a budget with capacities is solved by CBC only, for clients × candidates ≤ --mip-max-pairs ({}); this "
-      "instance has {}: use fewer clients or candidates, raise --mip-max-pairs, or drop --budget or "
-      "--capacity",
+      "a budget with capacities is solved by CBC only, for clients × candidates ≤ `mip_max_pairs` ({}); "
+      "this instance has {}: use fewer clients or candidates, raise `mip_max_pairs`, or drop `budget` or "
+      "`capacity`",
       constraints.mip_max_pairs, pairs);
   return solution;
 }
@@ -338,7 +336,7 @@ std::optional<PlanSolution> refuse_capacities(const PlanInstance& instance, std:
   PlanSolution solution;
   solution.status = SolveStatus::Unsupported;
   solution.message = fmt::format(
-      "{} does not take capacities: drop --capacity, or plan with `plan pmedian --capacity`", model);
+      "{} does not take capacities: drop `capacity`, or plan with the p-median model, which takes it", model);
   return solution;
 }
 

@@ -457,7 +457,7 @@ PlanSolution solve_pmedian_capacitated(const PlanInstance& instance, const PMedi
   if (solution.status == SolveStatus::GapNotClosed) {
     solution.message = fmt::format(
         "{} assignment by price-directed regret greedy; the Lagrangian (knapsack) bound leaves a gap of "
-        "{:.3g}%; solve within --mip-max-pairs for CBC's exact answer",
+        "{:.3g}%; solve within `mip_max_pairs` for CBC's exact answer",
         single_source ? "single-source" : "split", 100.0 * solution.gap.value_or(1.0));
   }
   solution.seconds = seconds_since(start);

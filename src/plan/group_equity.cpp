@@ -879,7 +879,7 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
                          ? fmt::format("CBC's bound leaves a gap of {:.3g}% on the max−min gap (time limit)",
                                        100.0 * plan.gap.value_or(1.0))
                          : fmt::format(
-                               "swap search; beyond --mip-max-pairs ({}) the only bound on the "
+                               "swap search; beyond `mip_max_pairs` ({}) the only bound on the "
                                "max−min gap is 0: raise it, or use fewer clients or candidates",
                                options.mip_max_pairs);
     } else {

@@ -633,17 +633,18 @@ std::string to_text(const std::vector<PeriodAudit>& periods) {
 
 namespace {
 
-// The reasons are part of the documented output: their words stay as the CLI always printed them.
+// The reasons are part of the documented output; options are named by their request fields, as in
+// every front end.
 std::string skipped_reason(audit::ThresholdsSkipped skipped) {
   switch (skipped) {
     case audit::ThresholdsSkipped::NoScore:
-      return "no --score: group thresholds need a score";
+      return "no `score`: group thresholds need a score";
     case audit::ThresholdsSkipped::Stdin:
       return "group thresholds need a second pass over the input, which stdin does not allow";
     case audit::ThresholdsSkipped::Ndjson:
       return "group thresholds are computed from CSV input only";
     case audit::ThresholdsSkipped::CountTable:
-      return "group thresholds need one row per applicant (not --count tables)";
+      return "group thresholds need one row per applicant (not `count` tables)";
     case audit::ThresholdsSkipped::No:
       break;
   }
@@ -914,7 +915,8 @@ Json metrics_json(const audit::AuditMetricsRequest& request, const audit::AuditM
   if (!request.time.empty()) out["result"]["periods"] = to_json(report.periods);
   if (report.mitigation) {
     out["result"]["mitigation"] = to_json(*report.mitigation);
-    out["result"]["mitigation"]["mode"] = "automatic (the true outcome is known; --no-mitigation to skip)";
+    out["result"]["mitigation"]["mode"] =
+        "automatic (the true outcome is known; turn `mitigation` off to skip)";
   }
   return out;
 }

@@ -123,7 +123,7 @@ TEST(GroupFair, GapBeyondTheMipLimitSaysItsBoundIsTrivial) {
   EXPECT_DOUBLE_EQ(result.plan.objective, 2.0);
   EXPECT_DOUBLE_EQ(result.plan.lower_bound.value(), 0.0);
   EXPECT_EQ(result.plan.status, SolveStatus::GapNotClosed);
-  EXPECT_NE(result.plan.message.find("--mip-max-pairs"), std::string::npos);
+  EXPECT_NE(result.plan.message.find("`mip_max_pairs`"), std::string::npos);
 }
 
 // The max−min gap must be judged with each client at its NEAREST open site. Rich clients r1, r2 and
