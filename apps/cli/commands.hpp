@@ -7,6 +7,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <optional>
+#include <string>
+
 namespace equalis::cli {
 
 struct Context {
@@ -22,6 +25,11 @@ struct Context {
 const CLI::Validator& non_negative();
 const CLI::Validator& positive();
 
+// An optional column flag: the empty default means "not given".
+inline std::optional<std::string> non_empty(const std::string& text) {
+  return text.empty() ? std::nullopt : std::optional<std::string>(text);
+}
+
 // Adds --format and --output to a subcommand.
 void add_output_options(CLI::App& command, Context& context);
 
@@ -35,8 +43,5 @@ void add_composite_command(CLI::App& measure, Context& context);
 // Library messages name request fields in backticks; the CLI shows them as its flags (field_names.cpp).
 std::string flag_of_field(std::string_view field);
 std::string respell_for_cli(std::string_view message);
-
-// The JSON envelope every command writes: {"equalis": {version, command}, "input": …, "options": …}.
-nlohmann::ordered_json envelope(const std::string& command, const std::string& file, std::size_t rows);
 
 }  // namespace equalis::cli

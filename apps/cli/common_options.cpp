@@ -53,8 +53,4 @@ void add_output_options(CLI::App& command, Context& context) {
                      "Write the result to FILE (atomically: a temp file renamed into place); default stdout");
 }
 
-nlohmann::ordered_json envelope(const std::string& command, const std::string& file, std::size_t rows) {
-  return report::envelope(command, file, rows);
-}
-
 }  // namespace equalis::cli

@@ -22,10 +22,6 @@ struct ConvergenceArgs {
   bool no_density = false;
 };
 
-std::optional<std::string> non_empty(const std::string& text) {
-  return text.empty() ? std::nullopt : std::optional<std::string>(text);
-}
-
 void run_convergence(ConvergenceArgs& args, Context& context) {
   auto& spec = args.request.panel;
   spec.time_column = non_empty(args.time_column);

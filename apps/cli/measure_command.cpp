@@ -22,10 +22,6 @@ struct InequalityArgs {
   std::string missing = "error";
 };
 
-std::optional<std::string> non_empty(const std::string& text) {
-  return text.empty() ? std::nullopt : std::optional<std::string>(text);
-}
-
 void run_inequality(InequalityArgs& args, Context& context) {
   auto& columns = args.request.columns;
   columns.weight_column = non_empty(args.weight);

@@ -6,6 +6,7 @@
 #include "audit/sha256.hpp"
 #include "core/csv_scanner.hpp"
 #include "core/error.hpp"
+#include "core/mapped_file.hpp"
 #include "core/progress.hpp"
 #include "core/utf8.hpp"
 
@@ -18,7 +19,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <filesystem>
 #include <functional>
 #include <limits>
@@ -26,10 +26,7 @@
 #include <memory>
 #include <numeric>
 #include <span>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <thread>
-#include <unistd.h>
 
 namespace equalis::audit {
 
@@ -687,37 +684,6 @@ class ChunkReader {
   std::vector<std::string_view> fields_;
 };
 
-// A read-only memory map of a whole file.
-class MappedFile {
- public:
-  explicit MappedFile(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY);
-    if (fd < 0) return;
-    struct stat info {};
-    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
-      size_ = static_cast<std::size_t>(info.st_size);
-      void* data = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (data != MAP_FAILED) {
-        data_ = static_cast<const char*>(data);
-        ::madvise(data, size_, MADV_SEQUENTIAL);
-      }
-    }
-    ::close(fd);
-  }
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  ~MappedFile() {
-    if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
-  }
-  [[nodiscard]] std::string_view text() const noexcept {
-    return data_ != nullptr ? std::string_view(data_, size_) : std::string_view();
-  }
-
- private:
-  const char* data_ = nullptr;
-  std::size_t size_ = 0;
-};
-
 // Adds `part` (a later byte range) to `into`: values and cells are matched by name, so first-appearance
 // order is the file's order when parts are merged in range order.
 void merge_table(DecisionTable& into, const DecisionTable& part) {
@@ -803,8 +769,14 @@ std::optional<DecisionTable> read_parallel(const std::string& path, const Decisi
     header = reader.header();
     if (spec.rule != nullptr) spec.rule->bind(header, reader.source());
   }
-  const MappedFile file(path);
-  const std::string_view text = file.text();
+  // The sequential reader opened the file a moment ago; if mapping fails now, it reports why.
+  std::optional<MappedFile> file;
+  try {
+    file.emplace(path);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+  const std::string_view text = file->text();
   if (text.empty() || csv_needs_full_scan(text)) return std::nullopt;
   const std::size_t header_end = text.find('\n');
   if (header_end == std::string_view::npos) return std::nullopt;

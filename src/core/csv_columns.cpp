@@ -440,6 +440,22 @@ const CategoryColumn& ColumnTable::category(std::string_view name) const {
               "please report this bug with the command that triggered it");
 }
 
+NumericColumn ColumnTable::take_numeric(std::string_view name) {
+  static_cast<void>(numeric(name));  // a column that was not read is a caller's bug, reported there
+  for (NumericColumn& column : numeric_)
+    if (column.name == name) return {column.name, std::move(column.values), std::move(column.valid)};
+  return {};
+}
+
+CategoryColumn ColumnTable::take_category(std::string_view name) {
+  static_cast<void>(category(name));
+  for (CategoryColumn& column : category_) {
+    if (column.name == name)
+      return {column.name, std::move(column.codes), std::move(column.labels), std::move(column.valid)};
+  }
+  return {};
+}
+
 std::size_t ColumnTable::row_offset(std::size_t row_idx) const {
   auto anchor = std::upper_bound(anchors_.begin(), anchors_.end(), row_idx,
                                  [](std::size_t row, const Anchor& a) { return row < a.row; });

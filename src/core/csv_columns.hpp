@@ -51,6 +51,9 @@ class ColumnTable {
   // A column that was asked for with this kind; throws Error(Internal) otherwise (a caller's bug).
   [[nodiscard]] const NumericColumn& numeric(std::string_view name) const;
   [[nodiscard]] const CategoryColumn& category(std::string_view name) const;
+  // Moves a column out (its name stays, its data is left empty): no copy of a big column a caller keeps.
+  [[nodiscard]] NumericColumn take_numeric(std::string_view name);
+  [[nodiscard]] CategoryColumn take_category(std::string_view name);
 
   // Where a cell starts (1-based line and character column), for messages about its value.
   [[nodiscard]] SourceLocation location(std::size_t row_idx, std::string_view column) const;
