@@ -37,6 +37,19 @@ MeasureOptions selected_options(const InequalityRequest& request) {
   return options;
 }
 
+// A data problem found while measuring names the file and the indicator (and period) it is about.
+InequalityProfile measure_indicator(const std::string& file, const PreparedIndicator& indicator,
+                                    const MeasureOptions& options, ProgressSink& progress) {
+  try {
+    return measure_inequality(indicator.data, options, progress);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::InvalidInput || e.where()) throw;
+    const std::string period = indicator.period ? fmt::format(" ({})", *indicator.period) : "";
+    throw Error(e.code(), fmt::format("indicator '{}'{}: {}", indicator.indicator, period, e.message()),
+                e.fix(), SourceLocation{file});
+  }
+}
+
 }  // namespace
 
 InequalityResult run_inequality(const InequalityRequest& request, ProgressSink& progress) {
@@ -56,7 +69,7 @@ InequalityResult run_inequality(const InequalityRequest& request, ProgressSink& 
   }
   for (auto& indicator : prepared) {
     result.indicators.push_back({indicator.indicator, indicator.period, indicator.rows_dropped,
-                                 measure_inequality(indicator.data, options, progress)});
+                                 measure_indicator(request.file, indicator, options, progress)});
     indicator.data = {};  // measured: its copy of the data is no longer needed
     indicator.rows = {};
   }

@@ -52,6 +52,17 @@ std::vector<double> checked_deviations(std::span<const double> values, const Spa
         fmt::format("all {} values are equal ({}), so Moran's I is undefined (zero variance)", n, *lowest),
         "spatial autocorrelation needs a variable that varies across units");
   }
+  // The randomisation variance sums z⁴ over the units: keep n·(max − min)⁴ well inside double range, or an
+  // overflow would give a NaN statistic beside finite permutation p-values.
+  const double spread = *highest - *lowest;
+  if (!std::isfinite(sum) || 4.0 * std::log10(spread) + std::log10(static_cast<double>(n)) >= 300.0) {
+    throw Error(
+        ErrorCode::InvalidInput,
+        fmt::format("values from {:g} to {:g} are beyond the range in which Moran's I can be computed "
+                    "without overflow",
+                    *lowest, *highest),
+        "divide the variable by a power of ten (Moran's I is unchanged by scaling)");
+  }
   mean = sum / static_cast<double>(n);
   std::vector<double> deviations(n);
   for (std::size_t unit = 0; unit < n; ++unit) deviations[unit] = values[unit] - mean;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 namespace equalis::measure {
@@ -92,6 +93,18 @@ void append_dagum(const DagumDecomposition& d, std::vector<Statistic>& out) {
     const std::string name = pair_name(d, pair);
     out.push_back({name + ".gini_between", pair.gini_between});
     out.push_back({name + ".relative_affluence", pair.relative_affluence});
+  }
+}
+
+// Every index is a finite number by construction on valid input; an infinity or NaN here comes from an
+// overflow (an extreme α or ε, or values spanning hundreds of orders of magnitude): never report it.
+void require_finite(const std::vector<Statistic>& statistics) {
+  for (const auto& statistic : statistics) {
+    if (!statistic.value || std::isfinite(*statistic.value)) continue;
+    throw Error(
+        ErrorCode::InvalidInput,
+        fmt::format("{} cannot be computed on this indicator: the arithmetic overflows", statistic.name),
+        "check for extreme values, choose a smaller inequality-aversion parameter, or drop this index");
   }
 }
 
@@ -181,6 +194,11 @@ InequalityProfile measure_inequality(const IndicatorData& data, const MeasureOpt
   profile.indices.weighted = !data.weights.empty();
   profile.ge_decompositions = decompose(sample, sample.weights, options);
   if (wants_dagum(sample, options)) profile.dagum = dagum_decomposition(sample, progress);
+  std::vector<Statistic> observed;
+  append_indices(profile.indices, observed);
+  append_decompositions(profile.ge_decompositions, observed);
+  if (profile.dagum) append_dagum(*profile.dagum, observed);
+  require_finite(observed);
 
   if (options.inference.bootstrap_replicates > 0) {
     const StatisticsFunction statistics = [&](std::span<const double> weights) {

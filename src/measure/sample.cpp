@@ -209,6 +209,30 @@ std::vector<std::uint32_t> sort_order(std::span<const double> values) {
   return order;
 }
 
+namespace {
+
+// The indices sum terms up to max|y|·W² (the Gini sweep) and max|y|²·W (the variance). Past ~1e300
+// those sums overflow and an index would be computed from infinity: refuse, naming the magnitudes.
+void require_representable(std::span<const double> values, std::span<const double> weights) {
+  double max_abs = 0.0;
+  for (const double v : values) max_abs = std::max(max_abs, std::abs(v));
+  double total_weight = static_cast<double>(values.size());
+  if (!weights.empty()) total_weight = std::accumulate(weights.begin(), weights.end(), 0.0);
+  constexpr double kMaxLog10 = 300.0;
+  const auto log10_of = [](double x) { return x > 0.0 ? std::log10(x) : -kMaxLog10; };
+  const double log_value = log10_of(max_abs);
+  const double log_weight = std::isfinite(total_weight) ? log10_of(total_weight) : 2.0 * kMaxLog10;
+  if (log_value + 2.0 * log_weight < kMaxLog10 && 2.0 * log_value + log_weight < kMaxLog10) return;
+  throw Error(ErrorCode::InvalidInput,
+              fmt::format("values up to {:g} with a total weight of {:g} are beyond the range in which the "
+                          "indices can be computed without overflow",
+                          max_abs, total_weight),
+              "divide the indicator by a power of ten (every relative index is unchanged by scaling), or "
+              "give weights in thousands or as shares");
+}
+
+}  // namespace
+
 Sample make_sample(std::span<const double> values, std::span<const double> weights,
                    std::span<const std::uint32_t> groups, std::vector<std::string> group_names) {
   const std::size_t n = values.size();
@@ -231,6 +255,7 @@ Sample make_sample(std::span<const double> values, std::span<const double> weigh
       throw Error(ErrorCode::Internal, "group id out of range");
     }
   }
+  require_representable(values, weights);
   Sample sample;
   sample.input_index = sort_order(values);
   sample.values.resize(n);

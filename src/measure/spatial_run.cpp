@@ -267,14 +267,20 @@ SpatialColumnResult analyse_column(const SpatialRequest& request, const CsvTable
   MoranOptions global_options;
   global_options.permutations = request.permutations;
   global_options.seed = request.seed;
-  result.global = moran(result.values, result.weights, global_options, progress);
-  if (request.local) {
-    LocalMoranOptions local_options;
-    local_options.permutations = request.permutations;
-    local_options.seed = request.seed;
-    local_options.alpha = request.alpha;
-    local_options.variance = request.lisa_variance == "n-1" ? LisaVariance::NMinus1 : LisaVariance::N;
-    result.local = local_moran(result.values, result.weights, local_options, progress);
+  try {
+    result.global = moran(result.values, result.weights, global_options, progress);
+    if (request.local) {
+      LocalMoranOptions local_options;
+      local_options.permutations = request.permutations;
+      local_options.seed = request.seed;
+      local_options.alpha = request.alpha;
+      local_options.variance = request.lisa_variance == "n-1" ? LisaVariance::NMinus1 : LisaVariance::N;
+      result.local = local_moran(result.values, result.weights, local_options, progress);
+    }
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::InvalidInput || e.where()) throw;
+    throw Error(e.code(), fmt::format("'{}': {}", column_name, e.message()), e.fix(),
+                SourceLocation{request.file});
   }
   return result;
 }

@@ -426,5 +426,17 @@ TEST(Moran, BadInput) {
   EXPECT_EQ(error_of([&] { (void)local_moran(three, w); }).code(), ErrorCode::InvalidInput);
 }
 
+// Regression (hardening issue): on a column with a 1e300 value Moran's I was NaN while the permutation
+// p-value (0.01) and "significant" LISA units were printed as if valid.
+TEST(Moran, ValuesBeyondTheRangeAreRefused) {
+  std::vector<double> y{1, 2, 3, 1e300, 5, 6};
+  const SpatialWeights w = path_graph(6);
+  EXPECT_EQ(error_of([&] { (void)moran(y, w, {.permutations = 99}); }).code(), ErrorCode::InvalidInput);
+  EXPECT_EQ(error_of([&] { (void)local_moran(y, w, {.permutations = 99}); }).code(), ErrorCode::InvalidInput);
+  y[3] = 1e60;  // large but representable: z⁴ sums stay finite, so I is a number
+  const MoranResult result = moran(y, w, {.permutations = 0});
+  EXPECT_TRUE(std::isfinite(result.i));
+}
+
 }  // namespace
 }  // namespace equalis::measure

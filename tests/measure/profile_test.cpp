@@ -1,6 +1,7 @@
 #include "measure/profile.hpp"
 
 #include "test_data.hpp"
+#include "test_support.hpp"
 
 #include "core/error.hpp"
 
@@ -111,6 +112,32 @@ TEST(Profile, ZeroValueWithTheilLIsAClearError) {
   without_logs.indices.quantile_ratios = false;
   const InequalityProfile p = measure_inequality(data, without_logs);
   EXPECT_FALSE(p.indices.sd_log.has_value());
+}
+
+// Regression (hardening issue): a value of 1e300 with population weights printed Gini 0.0000 and CV inf,
+// computed from overflowing sums. Such data is refused with the magnitudes, never measured.
+TEST(Profile, ValuesWhoseSumsOverflowAreRefusedNotMeasured) {
+  IndicatorData data;
+  data.values = {1.0, 2.0, 1e300, 5.0};
+  data.weights = {1000.0, 1000.0, 5e5, 1e6};
+  const Error error = test_support::error_of([&] { measure_inequality(data, MeasureOptions{}); });
+  EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
+  EXPECT_NE(std::string(error.what()).find("overflow"), std::string::npos) << error.what();
+  // The same shape scaled into range is measured: Gini is scale invariant.
+  data.values = {1.0, 2.0, 1e20, 5.0};
+  const InequalityProfile p = measure_inequality(data, MeasureOptions{});
+  ASSERT_TRUE(p.indices.gini.has_value());
+  EXPECT_NEAR(*p.indices.gini, 1.0 - 5e5 / 1.502e6, 1e-9);
+}
+
+TEST(Profile, AnIndexThatOverflowsIsAnErrorNotAnInfinity) {
+  IndicatorData data;
+  data.values = {1.0, 1e6};
+  MeasureOptions options;
+  options.indices.ge_alphas = {2000.0};  // (y/μ)^2000 = 2^2000 is not a double
+  const Error error = test_support::error_of([&] { measure_inequality(data, options); });
+  EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
+  EXPECT_NE(std::string(error.what()).find("ge(2000)"), std::string::npos) << error.what();
 }
 
 }  // namespace
