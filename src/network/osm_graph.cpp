@@ -41,8 +41,17 @@ class RoadCollector : public osmium::handler::Handler {
       const NodeId head = node_id(to);
       const double length_m =
           haversine_m(from.location().lon(), from.location().lat(), to.location().lon(), to.location().lat());
-      // seconds = metres / (km/h / 3.6); stored in milliseconds.
-      const auto time = static_cast<TravelTimeMs>(std::llround(length_m * 3600.0 / rule.speed_kmh));
+      // seconds = metres / (km/h / 3.6); stored in milliseconds, which must fit, never wrap around.
+      const double time_ms = std::round(length_m * 3600.0 / rule.speed_kmh);
+      if (!(time_ms < static_cast<double>(kUnreachable))) {
+        throw Error(
+            ErrorCode::InvalidInput,
+            fmt::format("way {}: a {:.0f} m segment at {} km/h takes longer than the {} days a travel "
+                        "time can hold",
+                        way.id(), length_m, rule.speed_kmh, kUnreachable / 86'400'000U),
+            "check the way's geometry and the speed of its highway class");
+      }
+      const auto time = static_cast<TravelTimeMs>(time_ms);
       if (rule.direction == Direction::Forward || rule.direction == Direction::Both) {
         arcs.push_back({tail, head, time});
       }

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <unordered_map>
 
 namespace equalis::network {
 
@@ -68,17 +69,24 @@ void load_speed_table(const std::string& path, Profile& profile) {
   const CsvTable table = CsvTable::read_file(path);
   const std::size_t highway_col = table.column_index("highway");
   const std::size_t speed_col = table.column_index("speed_kmh");
+  std::unordered_map<std::string, std::size_t> first_row;
   for (std::size_t row = 0; row < table.row_count(); ++row) {
     const std::string highway(table.cell(row, highway_col));
     if (highway.empty()) {
       throw Error(ErrorCode::InvalidInput, "empty highway class in the speed table",
                   "give every row a highway=* value such as residential", table.location(row, highway_col));
     }
-    const auto speed = parse_number(table.cell(row, speed_col));
-    if (!speed || !std::isfinite(*speed) || *speed < 0.0 || *speed > 400.0) {
+    if (const auto [seen, inserted] = first_row.try_emplace(highway, row); !inserted) {
       throw Error(ErrorCode::InvalidInput,
-                  fmt::format("speed '{}' for highway={} is not a number in 0..400 km/h",
-                              table.cell(row, speed_col), highway),
+                  fmt::format("highway={} is given twice (also on line {})", highway,
+                              table.location(seen->second, highway_col).line),
+                  "keep one speed per highway class", table.location(row, highway_col));
+    }
+    const auto speed = parse_number(table.cell(row, speed_col));
+    if (!speed || !(*speed == 0.0 || is_plausible_speed_kmh(*speed))) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("speed '{}' for highway={} is not 0 or a number in {}..{} km/h",
+                              table.cell(row, speed_col), highway, kMinSpeedKmh, kMaxSpeedKmh),
                   "write the speed in km/h (0 removes the class from the profile)",
                   table.location(row, speed_col));
     }
@@ -109,7 +117,8 @@ std::optional<double> parse_maxspeed_kmh(std::string_view value) {
   } else {
     return std::nullopt;
   }
-  if (!std::isfinite(number) || number <= 0.0) return std::nullopt;
+  // A tag such as maxspeed=0.001 is a mapping error: the class speed is used instead.
+  if (!is_plausible_speed_kmh(number * factor)) return std::nullopt;
   return number * factor;
 }
 

@@ -30,12 +30,19 @@ Profile bike_profile();
 // "car", "walk" or "bike"; throws Error(InvalidInput) naming the choices otherwise.
 Profile profile_by_name(std::string_view name);
 
+// Speeds outside this range are not road speeds (and below it a segment's milliseconds can overflow).
+inline constexpr double kMinSpeedKmh = 1.0;
+inline constexpr double kMaxSpeedKmh = 400.0;
+constexpr bool is_plausible_speed_kmh(double kmh) {
+  return kmh >= kMinSpeedKmh && kmh <= kMaxSpeedKmh;
+}
+
 // Overrides class speeds from a CSV file with columns highway,speed_kmh (a speed of 0 removes the class,
 // an unknown class is added). Throws Error(Io|Parse|InvalidInput) with file:line:column.
 void load_speed_table(const std::string& path, Profile& profile);
 
 // maxspeed=* as km/h: "50", "50 km/h", "50kmh", "30 mph" (x 1.609344). Anything else (FR:urban, none,
-// walk, "50;30", 0 or negative) is std::nullopt and the class speed applies.
+// walk, "50;30", or outside 1..400 km/h) is std::nullopt and the class speed applies.
 std::optional<double> parse_maxspeed_kmh(std::string_view value);
 
 enum class Direction : std::uint8_t { None, Forward, Backward, Both };

@@ -1,6 +1,7 @@
 #include "network/osm_graph.hpp"
 
 #include "network_test_data.hpp"
+#include "test_support.hpp"
 
 #include "core/error.hpp"
 #include "network/profile.hpp"
@@ -44,6 +45,8 @@ TEST(Maxspeed, ParsesNumbersAndUnits) {
   EXPECT_FALSE(parse_maxspeed_kmh("0"));
   EXPECT_FALSE(parse_maxspeed_kmh("-5"));
   EXPECT_FALSE(parse_maxspeed_kmh(""));
+  EXPECT_FALSE(parse_maxspeed_kmh("0.001"));  // a mapping error, not a speed: the class speed applies
+  EXPECT_FALSE(parse_maxspeed_kmh("1e300"));
 }
 
 TEST(CarProfile, ClassifiesTagsAsTheIssueStates) {
@@ -122,6 +125,29 @@ TEST(OsmGraph, SpeedTableFromFileOverridesClasses) {
     EXPECT_EQ(e.where()->column, 13U);
   }
   for (const auto& p : {osm, speeds, bad}) std::filesystem::remove(p);
+}
+
+// Regression (hardening issue): a speed of 1e-300 or 0.0001 km/h was accepted, after which segment
+// milliseconds wrapped around (a slower road gave a faster route). Implausible speeds and repeated classes
+// are errors at the offending cell.
+TEST(OsmGraph, SpeedTableRefusesImplausibleSpeedsAndRepeatedClasses) {
+  Profile car = car_profile();
+  for (const char* speed : {"1e-300", "0.0001", "0.5", "401", "nan", "-3"}) {
+    const std::string bad =
+        write_temp("implausible.csv", fmt::format("highway,speed_kmh\nresidential,{}\n", speed));
+    const Error e = test_support::error_of([&] { load_speed_table(bad, car); });
+    EXPECT_EQ(e.code(), ErrorCode::InvalidInput) << speed;
+    ASSERT_TRUE(e.where()) << speed;
+    EXPECT_EQ(e.where()->line, 2U);
+    std::filesystem::remove(bad);
+  }
+  const std::string twice =
+      write_temp("twice.csv", "highway,speed_kmh\nresidential,30\nprimary,60\nresidential,40\n");
+  const Error e = test_support::error_of([&] { load_speed_table(twice, car); });
+  ASSERT_TRUE(e.where());
+  EXPECT_EQ(e.where()->line, 4U);
+  EXPECT_NE(std::string(e.what()).find("line 2"), std::string::npos) << e.what();
+  std::filesystem::remove(twice);
 }
 
 TEST(OsmGraph, MonacoCarGraphHasTheDocumentedSize) {
