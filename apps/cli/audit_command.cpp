@@ -162,7 +162,7 @@ void add_rules_command(CLI::App& audit_cmd, Context& context) {
                                            "who it excludes, by group");
   cmd->add_option("file", request->file, "Population CSV (one row per person, or per cell with --count)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("-r,--rule", request->rule,
                   "Rule, e.g. 'hukou == \"local\" and has_e_id' (==, !=, <, "
                   "<=, >, >=, and, or, not, parentheses)")
@@ -190,13 +190,13 @@ void add_representation_command(CLI::App& audit_cmd, Context& context) {
                                            "population shares (under-coverage)");
   cmd->add_option("file", request->file, "Data set CSV (applicants, registry, training data)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("-g,--group", request->group, "Group column in the data set")->required();
   cmd->add_option("--count", request->count, "Count column of an aggregated data set");
   cmd->add_option("--reference", request->reference,
                   "Reference CSV with one row per group (e.g. a census table)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--reference-group", request->reference_group,
                   "Group column of the reference (default: --group)");
   cmd->add_option("--reference-value", request->reference_value,

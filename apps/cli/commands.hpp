@@ -25,6 +25,19 @@ struct Context {
 const CLI::Validator& non_negative();
 const CLI::Validator& positive();
 
+// A duration as people write it: seconds ("600"), or with units ("600s", "10min", "1.5h", "1h30min");
+// the option receives seconds.
+const CLI::Validator& duration();
+
+// An input file that must exist: checked by the library's require_input_file, so a missing path or a
+// directory is an equalis error (exit 4, the path named), not a CLI11 usage error (exit 105).
+const CLI::Validator& input_file();
+
+// The input files named on this command line (every option checked with input_file()), and the check
+// that an output is none of them (the same file under any name): an error instead of a destroyed input.
+std::vector<std::string>& given_input_files();
+void refuse_input_as_output(const std::string& output);
+
 // An optional column flag: the empty default means "not given".
 inline std::optional<std::string> non_empty(const std::string& text) {
   return text.empty() ? std::nullopt : std::optional<std::string>(text);

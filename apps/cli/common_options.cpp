@@ -1,9 +1,16 @@
 #include "commands.hpp"
 
+#include "core/error.hpp"
+#include "core/input_file.hpp"
+
 #include <fmt/format.h>
 
+#include <cctype>
+#include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace equalis::cli {
@@ -29,7 +36,50 @@ CLI::Validator number_check(bool strictly_positive) {
       strictly_positive ? "NUMBER > 0" : "NUMBER ≥ 0");
 }
 
+// "90", "90s", "10min", "1.5h", "1h30min" -> seconds; nullopt when the text is not a duration.
+std::optional<double> duration_seconds(std::string_view text) {
+  static const std::map<std::string_view, double> kUnits{
+      {"s", 1.0},        {"sec", 1.0},  {"second", 1.0}, {"seconds", 1.0}, {"min", 60.0},    {"minute", 60.0},
+      {"minutes", 60.0}, {"h", 3600.0}, {"hr", 3600.0},  {"hour", 3600.0}, {"hours", 3600.0}};
+  double total = 0.0;
+  bool any = false;
+  while (!text.empty()) {
+    double number = 0.0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (error != std::errc() || !std::isfinite(number)) return std::nullopt;
+    text.remove_prefix(static_cast<std::size_t>(end - text.data()));
+    std::size_t unit_length = 0;
+    while (unit_length < text.size() && std::isalpha(static_cast<unsigned char>(text[unit_length])) != 0)
+      ++unit_length;
+    if (unit_length == 0) {
+      if (any || !text.empty()) return std::nullopt;  // a bare number is seconds, alone only
+      return number;
+    }
+    const auto unit = kUnits.find(text.substr(0, unit_length));
+    if (unit == kUnits.end()) return std::nullopt;
+    total += number * unit->second;
+    any = true;
+    text.remove_prefix(unit_length);
+  }
+  return any ? std::optional<double>(total) : std::nullopt;
+}
+
 }  // namespace
+
+const CLI::Validator& duration() {
+  static const CLI::Validator validator(
+      [](std::string& text) -> std::string {
+        const auto seconds = duration_seconds(text);
+        if (!seconds || *seconds < 0.0) {
+          return fmt::format("'{}' is not a duration (seconds, or e.g. 90s, 10min, 1h30min)",
+                             text.size() > 60 ? text.substr(0, 60) + "…" : text);
+        }
+        text = fmt::format("{}", *seconds);
+        return {};
+      },
+      "DURATION");
+  return validator;
+}
 
 const CLI::Validator& non_negative() {
   static const CLI::Validator validator = number_check(false);
@@ -39,6 +89,36 @@ const CLI::Validator& non_negative() {
 const CLI::Validator& positive() {
   static const CLI::Validator validator = number_check(true);
   return validator;
+}
+
+const CLI::Validator& input_file() {
+  static const CLI::Validator validator(
+      [](std::string& path) -> std::string {
+        require_input_file(path);
+        if (path != "-") given_input_files().push_back(path);
+        return {};
+      },
+      "FILE");
+  return validator;
+}
+
+std::vector<std::string>& given_input_files() {
+  static std::vector<std::string> files;
+  return files;
+}
+
+void refuse_input_as_output(const std::string& output) {
+  if (output.empty() || output == "-") return;
+  for (const auto& input : given_input_files()) {
+    std::error_code error;
+    if (std::filesystem::equivalent(output, input, error)) {
+      throw Error(
+          ErrorCode::InvalidInput,
+          fmt::format("the output file '{}' is also an input ('{}'): writing it would destroy the input",
+                      output, input),
+          "write the result to another file");
+    }
+  }
 }
 
 void add_output_options(CLI::App& command, Context& context) {
@@ -51,6 +131,8 @@ void add_output_options(CLI::App& command, Context& context) {
       ->default_str("json");
   command.add_option("-o,--output", context.output.path,
                      "Write the result to FILE (atomically: a temp file renamed into place); default stdout");
+  // Checked once the command line is read, before any work; emit checks again at write time.
+  command.parse_complete_callback([&context] { refuse_input_as_output(context.output.path); });
 }
 
 }  // namespace equalis::cli

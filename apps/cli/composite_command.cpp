@@ -91,9 +91,7 @@ void add_composite_command(CLI::App& measure, Context& context) {
       "(that is how both methods are defined). Explicit weights are renormalised to sum 1. Ranks are "
       "standard "
       "competition ranks (1 = best score; tied units share a rank and the next rank is skipped).");
-  cmd->add_option("file", args->request.file, "CSV file, one row per unit")
-      ->required()
-      ->check(CLI::ExistingFile);
+  cmd->add_option("file", args->request.file, "CSV file, one row per unit")->required()->check(input_file());
   cmd->add_option("-i,--indicator", args->indicator_specs,
                   "Indicator column, repeat for each (at least 2); COL or COL:+ = benefit (more is better), "
                   "COL:- = cost (less is better)")

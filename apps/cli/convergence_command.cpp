@@ -42,7 +42,7 @@ void add_convergence_command(CLI::App& measure, Context& context) {
       "convergence", "σ- and β-convergence (absolute and conditional) and kernel densities of a panel");
   cmd->add_option("file", args->request.file, "CSV file: wide (one column per period) or long (--by, --id)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("-v,--value", args->request.panel.value_columns,
                   "Value columns, one per period (wide form), or the one value column (long form)")
       ->required();

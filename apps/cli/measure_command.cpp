@@ -39,7 +39,7 @@ void add_inequality_command(CLI::App& measure, Context& context) {
       "inequality", "Inequality indices, decompositions and inference for one or more indicator columns");
   cmd->add_option("file", args->request.file, "CSV file, one row per unit (region, county, …)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("-v,--value", args->request.columns.value_columns,
                   "Indicator column; repeat for several (wide form): one result each")
       ->required();

@@ -18,6 +18,7 @@ namespace equalis::cli {
 namespace {
 
 void run_build(const network::BuildRequest& request, Context& context) {
+  refuse_input_as_output(request.output);
   const network::BuildResult result = network::run_build(request, context.progress);
   emit_result(OutputOptions{}, report::renderers(request, result));  // -o is the graph: JSON to stdout
 }
@@ -33,6 +34,7 @@ void run_matrix(const network::MatrixRunRequest& request, const MatrixOutput& ou
     throw Error(ErrorCode::InvalidInput, "a binary matrix needs an output file",
                 "add -o FILE (or use --format csv for stdout)");
   }
+  refuse_input_as_output(output.path);
   const network::MatrixRunResult result = network::run_matrix(request, context.progress);
   const OutputOptions target{.format = OutputFormat::Csv, .path = output.path};
   if (output.format == "binary") {
@@ -43,14 +45,26 @@ void run_matrix(const network::MatrixRunRequest& request, const MatrixOutput& ou
 }
 
 void run_isochrone(const network::IsochroneRequest& request, const std::string& geojson, Context& context) {
+  refuse_input_as_output(geojson);
   const network::IsochroneResult result = network::run_isochrone(request, context.progress);
-  // The outline file first, then the report: as before, a failing report leaves the GeoJSON written.
-  if (!geojson.empty())
-    write_file_atomically(geojson, report::isochrone_geojson(request, result).dump(2) + "\n");
-  emit_result(context.output, report::renderers(request, result));
+  if (geojson.empty()) {
+    emit_result(context.output, report::renderers(request, result));
+    return;
+  }
+  // Two outputs: both rendered before either is written, and committed together when both are files.
+  std::string outline = report::isochrone_geojson(request, result).dump(2) + "\n";
+  std::string summary = render_result(context.output.format, report::renderers(request, result));
+  if (context.output.path.empty() || context.output.path == "-") {
+    write_file_atomically(geojson, outline);
+    emit(context.output, summary);
+    return;
+  }
+  refuse_input_as_output(context.output.path);
+  write_files_together({{geojson, std::move(outline)}, {context.output.path, std::move(summary)}});
 }
 
 void run_pois(const network::PoisRequest& request, const std::string& output, Context& context) {
+  refuse_input_as_output(output);
   const network::PoisResult result = network::run_pois(request, context.progress);
   emit_result({.format = OutputFormat::Csv, .path = output}, report::renderers(request, result));
 }
@@ -58,10 +72,13 @@ void run_pois(const network::PoisRequest& request, const std::string& output, Co
 void add_build(CLI::App& parent, Context& context) {
   auto args = std::make_shared<network::BuildRequest>();
   CLI::App* cmd = parent.add_subcommand("build", "Build a routable graph file (.eqg) from an OSM extract");
-  cmd->add_option("--osm", args->osm, "OpenStreetMap extract: .osm.pbf or .osm (XML)")->required();
+  cmd->add_option("--osm", args->osm, "OpenStreetMap extract: .osm.pbf or .osm (XML)")
+      ->required()
+      ->check(input_file());
   cmd->add_option("--profile", args->profile, "Travel mode: car (default), walk or bike")
       ->check(CLI::IsMember({"car", "walk", "bike"}));
-  cmd->add_option("--speeds", args->speeds, "CSV highway,speed_kmh overriding the profile's speed table");
+  cmd->add_option("--speeds", args->speeds, "CSV highway,speed_kmh overriding the profile's speed table")
+      ->check(input_file());
   cmd->add_option("-o,--output", args->output, "Graph file to write (atomically)")->required();
   cmd->callback([args, &context] { run_build(*args, context); });
 }
@@ -71,12 +88,18 @@ void add_matrix(CLI::App& parent, Context& context) {
   auto output = std::make_shared<MatrixOutput>();
   CLI::App* cmd =
       parent.add_subcommand("matrix", "Origin x destination travel times (seconds) on a graph file");
-  cmd->add_option("--graph", args->graph, "Graph file from `equalis network build`")->required();
-  cmd->add_option("--origins", args->origins, "CSV with columns id, lon, lat")->required();
-  cmd->add_option("--destinations", args->destinations, "CSV with columns id, lon, lat")->required();
+  cmd->add_option("--graph", args->graph, "Graph file from `equalis network build`")
+      ->required()
+      ->check(input_file());
+  cmd->add_option("--origins", args->origins, "CSV with columns id, lon, lat")
+      ->required()
+      ->check(input_file());
+  cmd->add_option("--destinations", args->destinations, "CSV with columns id, lon, lat")
+      ->required()
+      ->check(input_file());
   cmd->add_option("--max-time", args->max_time,
-                  "Catchment limit in seconds: longer trips count as unreachable")
-      ->check(non_negative());
+                  "Catchment limit (seconds, or 10min, 1h30min): longer trips count as unreachable")
+      ->transform(duration());
   cmd->add_option("--max-snap", args->max_snap, "Largest distance (m) from a point to its graph node")
       ->default_val(network::kDefaultMaxSnapM)
       ->check(non_negative());
@@ -93,12 +116,14 @@ void add_isochrone(CLI::App& parent, Context& context) {
   auto geojson = std::make_shared<std::string>();
   CLI::App* cmd =
       parent.add_subcommand("isochrone", "Nodes reachable from a point within a time, and an outline");
-  cmd->add_option("--graph", args->graph, "Graph file from `equalis network build`")->required();
+  cmd->add_option("--graph", args->graph, "Graph file from `equalis network build`")
+      ->required()
+      ->check(input_file());
   cmd->add_option("--lon", args->lon, "Longitude of the origin (WGS84 degrees)")->required();
   cmd->add_option("--lat", args->lat, "Latitude of the origin (WGS84 degrees)")->required();
-  cmd->add_option("--max-time", args->max_time, "Travel-time budget in seconds")
+  cmd->add_option("--max-time", args->max_time, "Travel-time budget (seconds, or 10min, 1h30min)")
       ->required()
-      ->check(non_negative());
+      ->transform(duration());
   cmd->add_option("--max-snap", args->max_snap, "Largest distance (m) from the point to its graph node")
       ->default_val(network::kDefaultMaxSnapM)
       ->check(non_negative());
@@ -119,7 +144,9 @@ void add_pois(CLI::App& parent, Context& context) {
   auto args = std::make_shared<network::PoisRequest>();
   auto output = std::make_shared<std::string>();
   CLI::App* cmd = parent.add_subcommand("pois", "Extract points of interest (schools, hospitals, …) to CSV");
-  cmd->add_option("--osm", args->osm, "OpenStreetMap extract: .osm.pbf or .osm (XML)")->required();
+  cmd->add_option("--osm", args->osm, "OpenStreetMap extract: .osm.pbf or .osm (XML)")
+      ->required()
+      ->check(input_file());
   cmd->add_option("--tags", args->tags, "key=value list, e.g. amenity=hospital,clinic,school (value * = any)")
       ->required();
   cmd->add_option("-o,--output", *output, "CSV file (atomically); default stdout");

@@ -1,5 +1,7 @@
 #include "output.hpp"
 
+#include "commands.hpp"
+
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 
@@ -15,19 +17,23 @@ void emit(const OutputOptions& options, const std::string& content) {
     std::fflush(stdout);
     return;
   }
+  refuse_input_as_output(options.path);
   write_file_atomically(options.path, content);
 }
 
-void emit_result(const OutputOptions& options, const Renderers& renderers) {
-  const bool missing = (options.format == OutputFormat::Csv && !renderers.csv) ||
-                       (options.format == OutputFormat::Text && !renderers.text);
+std::string render_result(OutputFormat format, const Renderers& renderers) {
+  const bool missing =
+      (format == OutputFormat::Csv && !renderers.csv) || (format == OutputFormat::Text && !renderers.text);
   if (missing) {
-    throw Error(
-        ErrorCode::Unsupported,
-        fmt::format("this command has no {} output", options.format == OutputFormat::Csv ? "CSV" : "text"),
-        "use --format json (every command has it)");
+    throw Error(ErrorCode::Unsupported,
+                fmt::format("this command has no {} output", format == OutputFormat::Csv ? "CSV" : "text"),
+                "use --format json (every command has it)");
   }
-  emit(options, report::render(options.format, renderers));
+  return report::render(format, renderers);
+}
+
+void emit_result(const OutputOptions& options, const Renderers& renderers) {
+  emit(options, render_result(options.format, renderers));
 }
 
 }  // namespace equalis::cli

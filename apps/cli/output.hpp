@@ -17,6 +17,9 @@ struct OutputOptions {
 
 void emit(const OutputOptions& options, const std::string& content);
 
+// The result in `format`; Error(Unsupported) when the command has no such form.
+std::string render_result(OutputFormat format, const Renderers& renderers);
+
 // Renders the result in the format the user chose (only that one is built) and emits it.
 void emit_result(const OutputOptions& options, const Renderers& renderers);
 

@@ -49,19 +49,19 @@ void add_model(CLI::App& plan_cmd, Context& context, plan::PlanModel model, cons
   CLI::App* cmd = plan_cmd.add_subcommand(std::string(plan::plan_model_name(model)), description);
   cmd->add_option("--orlib", args->request.orlib,
                   "OR-Library p-median file (n edges p; edge lines; shortest paths)")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--matrix", args->request.matrix,
                   "Long CSV cost matrix: from, to, cost (absent pairs: unreachable)")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--demand", args->request.demand,
                   "Demand CSV: id, weight (population), group columns (with --graph also lon, lat)")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--graph", args->request.graph,
                   "Road network from `equalis network build`: costs are travel times in seconds from the "
                   "demand points to --sites")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--sites", args->request.sites, "--graph: candidate sites CSV (id, lon, lat)")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--max-time", args->request.max_time,
                   "--graph: pairs farther than this many seconds are unreachable (default: no limit)");
   cmd->add_option("--max-snap", args->request.max_snap,
@@ -97,7 +97,7 @@ void add_model(CLI::App& plan_cmd, Context& context, plan::PlanModel model, cons
                   model == plan::PlanModel::Lscp
                       ? "CSV of candidate opening costs (columns id, cost): the cheapest cover"
                       : "CSV of candidate opening costs (columns id, cost)")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--budget", args->request.budget,
                   "Opening-cost budget: Σ cost of the NEW sites ≤ B (existing sites cost nothing)");
   cmd->add_option("--site-id-col", args->request.site_id_col, "Site id column of --site-costs/--capacity")
@@ -108,7 +108,7 @@ void add_model(CLI::App& plan_cmd, Context& context, plan::PlanModel model, cons
     cmd->add_option("--capacity", args->request.capacity,
                     "CSV of site capacities (columns id, capacity: the demand a site can serve); demand may "
                     "split between sites unless --single-source")
-        ->check(CLI::ExistingFile);
+        ->check(input_file());
     cmd->add_option("--capacity-col", args->request.capacity_col, "Capacity column of --capacity")
         ->default_val("capacity");
     cmd->add_flag("--single-source", args->request.single_source,
@@ -169,7 +169,7 @@ void add_budget(CLI::App& plan_cmd, Context& context) {
   cmd->add_option("--regions", args->request.regions,
                   "Regions CSV: region, indicator, population, unit_cost[, cap][, committed]")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--budget", args->request.budget, "Budget to allocate (same unit as the unit costs)");
   cmd->add_option(
          "--objective", args->objective,

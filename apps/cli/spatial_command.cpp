@@ -78,7 +78,7 @@ void add_spatial_command(CLI::App& measure, Context& context) {
       "before the transform, so the units it neighboured have fewer neighbours (kNN units may have fewer "
       "than K; kNN is not recomputed) and may become islands. The number of links lost is reported per value "
       "column.");
-  cmd->add_option("file", args->file, "CSV file, one row per unit")->required()->check(CLI::ExistingFile);
+  cmd->add_option("file", args->file, "CSV file, one row per unit")->required()->check(input_file());
   cmd->add_option("-v,--value", args->value, "Value column; repeat for several (one result each)")
       ->required();
   cmd->add_option("--id", args->id, "Unit id column (required; unique, non-empty)");
@@ -86,7 +86,7 @@ void add_spatial_command(CLI::App& measure, Context& context) {
          "--edges", args->edges,
          "Weights from an edge-list CSV, one link per row (from,to[,weight]); the links are directed, "
          "so list both directions of a symmetric relation (or pass --undirected)")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--edge-from", args->edge_from,
                   "Edge-list column of the link's origin (default: first column)");
   cmd->add_option("--edge-to", args->edge_to, "Edge-list column of the link's destination (default: second)");
@@ -100,7 +100,7 @@ void add_spatial_command(CLI::App& measure, Context& context) {
       "directions is then a duplicate)");
   cmd->add_option("--polygons", args->polygons,
                   "Contiguity weights from a polygon file GDAL reads (.shp, .geojson, .gpkg, …)")
-      ->check(CLI::ExistingFile);
+      ->check(input_file());
   cmd->add_option("--layer", args->layer, "Layer of the polygon file (needed when it has several)");
   cmd->add_option("--polygon-id", args->polygon_id,
                   "Polygon attribute matched to --id (default: polygons pair with data rows in file order)");

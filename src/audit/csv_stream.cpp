@@ -1,5 +1,6 @@
 #include "audit/csv_stream.hpp"
 
+#include "core/input_file.hpp"
 #include "core/utf8.hpp"
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@ CsvStreamReader::CsvStreamReader(const std::string& path, const CsvOptions& opti
   if (path == "-") {
     stream_ = stdin;
   } else {
+    require_input_file(path);
     stream_ = std::fopen(path.c_str(), "rb");
     if (stream_ == nullptr) {
       throw Error(ErrorCode::Io, fmt::format("cannot open '{}'", path), "check the path and the permissions");

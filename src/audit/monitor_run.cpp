@@ -6,6 +6,7 @@
 #include "core/atomic_file.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "core/table.hpp"
 
 #include <fmt/format.h>
@@ -40,6 +41,7 @@ void check(const MonitorRequest& request) {
 // A fresh monitor, or the one the state file holds.
 Monitor open_monitor(const MonitorRequest& request) {
   if (request.state.empty() || !std::filesystem::exists(request.state)) return Monitor(request.options);
+  require_input_file(request.state, "state file");
   std::ifstream in(request.state);
   nlohmann::json state;
   try {

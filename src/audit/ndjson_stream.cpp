@@ -1,5 +1,7 @@
 #include "audit/ndjson_stream.hpp"
 
+#include "core/input_file.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -17,6 +19,7 @@ NdjsonStreamReader::NdjsonStreamReader(const std::string& path, std::vector<std:
     stream_ = stdin;
     source_ = "<stdin>";
   } else {
+    require_input_file(path);
     stream_ = std::fopen(path.c_str(), "rb");
     source_ = path;
     if (stream_ == nullptr) {

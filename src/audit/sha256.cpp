@@ -1,6 +1,7 @@
 #include "audit/sha256.hpp"
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 
 #include <fmt/format.h>
 
@@ -136,6 +137,7 @@ std::string sha256_hex(std::string_view bytes) {
 }
 
 std::string sha256_file_hex(const std::string& path) {
+  require_input_file(path);
   const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!file) {
     throw Error(ErrorCode::Io, fmt::format("cannot open '{}' to hash it", path),

@@ -23,7 +23,10 @@ namespace {
 }
 }  // namespace
 
-void write_file_atomically(const std::string& path, std::string_view content) {
+namespace {
+
+// Writes `content` to a new temporary file beside `path`, flushed to disk; returns its name.
+std::string write_temporary_beside(const std::string& path, std::string_view content) {
   const std::filesystem::path target(path);
   const std::filesystem::path directory = target.has_parent_path() ? target.parent_path() : ".";
   // Built by appends: GCC 12 raises a false -Wrestrict on `"." + std::string` at -O3.
@@ -57,10 +60,39 @@ void write_file_atomically(const std::string& path, std::string_view content) {
     std::remove(temp_path.c_str());
     fail(path, "flush failed", saved);
   }
+  return temp_path;
+}
+
+void rename_into_place(const std::string& temp_path, const std::string& path) {
   if (std::rename(temp_path.c_str(), path.c_str()) != 0) {
     const int saved = errno;
     std::remove(temp_path.c_str());
     fail(path, "rename failed", saved);
+  }
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, std::string_view content) {
+  rename_into_place(write_temporary_beside(path, content), path);
+}
+
+void write_files_together(const std::vector<FileContent>& files) {
+  std::vector<std::string> temporaries;
+  try {
+    for (const auto& file : files) temporaries.push_back(write_temporary_beside(file.path, file.content));
+  } catch (...) {
+    for (const auto& temp : temporaries) std::remove(temp.c_str());
+    throw;
+  }
+  // Every file is on disk now; only the renames remain, each atomic on its own.
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    try {
+      rename_into_place(temporaries[i], files[i].path);
+    } catch (...) {
+      for (std::size_t j = i + 1; j < files.size(); ++j) std::remove(temporaries[j].c_str());
+      throw;
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 #include "core/csv.hpp"
 
 #include "core/csv_scanner.hpp"
+#include "core/input_file.hpp"
 #include "core/utf8.hpp"
 
 #include <fmt/format.h>
@@ -158,6 +159,7 @@ class CsvParser {
 };
 
 CsvTable CsvTable::read_file(const std::string& path, const CsvOptions& options) {
+  require_input_file(path);
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) {
     throw Error(ErrorCode::Io, fmt::format("cannot open '{}'", path), "check the path and read permission");

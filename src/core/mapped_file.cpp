@@ -1,6 +1,7 @@
 #include "core/mapped_file.hpp"
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 
 #include <fmt/format.h>
 
@@ -12,6 +13,7 @@
 namespace equalis {
 
 MappedFile::MappedFile(const std::string& path) {
+  require_input_file(path);
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     throw Error(ErrorCode::Io, fmt::format("cannot open '{}'", path), "check the path and read permission");

@@ -2,6 +2,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 
 #include <fmt/format.h>
 
@@ -151,6 +152,7 @@ void write_matrix_file(const std::string& path, std::span<const std::string> ori
 }
 
 MatrixFile read_matrix_file(const std::string& path) {
+  require_input_file(path, "matrix file");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw Error(ErrorCode::Io, fmt::format("cannot open matrix file '{}'", path),

@@ -2,6 +2,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 
 #include <fmt/format.h>
 
@@ -131,6 +132,7 @@ void save_network(const std::string& path, const RoutingNetwork& network) {
 }
 
 RoutingNetwork load_network(const std::string& path) {
+  require_input_file(path, "graph file");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw Error(ErrorCode::Io, fmt::format("cannot open graph file '{}'", path),

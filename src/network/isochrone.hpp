@@ -18,6 +18,7 @@ enum class OutlineMethod {
 };
 
 inline constexpr double kDefaultIsochroneBufferM = 100.0;
+inline constexpr double kMaxIsochroneBufferM = 50'000.0;  // the local projection is true to 0.01 % here
 
 struct IsochroneOptions {
   OutlineMethod outline = OutlineMethod::NetworkBuffer;

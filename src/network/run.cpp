@@ -60,9 +60,36 @@ MatrixRunResult run_matrix(const MatrixRunRequest& request, ProgressSink& progre
   return result;
 }
 
-IsochroneResult run_isochrone(const IsochroneRequest& request, ProgressSink& /*progress*/) {
+namespace {
+
+// A budget that reaches a handful of nodes is almost always minutes typed as seconds.
+void warn_if_tiny(std::size_t reachable_nodes, double max_time_s, ProgressSink& progress) {
+  if (reachable_nodes > 5 || max_time_s >= 60.0) return;
+  progress.log(LogLevel::Warning,
+               fmt::format("only {} nodes are reachable within {} s: `max_time` is in seconds (write {}min, "
+                           "or {} s, for {} minutes)",
+                           reachable_nodes, max_time_s, max_time_s, max_time_s * 60.0, max_time_s));
+}
+
+}  // namespace
+
+IsochroneResult run_isochrone(const IsochroneRequest& request, ProgressSink& progress) {
+  // The outline is drawn in a local projection that keeps metres true to 0.01 % within 50 km.
+  if (!(request.buffer > 0.0 && request.buffer <= kMaxIsochroneBufferM)) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("`buffer` is {} m; it must be more than 0 and at most {:.0f} m", request.buffer,
+                            kMaxIsochroneBufferM),
+                "a buffer of 50 to 500 m around the reachable roads is usual");
+  }
   const TravelTimeMs limit = max_time_ms(request.max_time);
+  // Two stages (read the graph; search and draw the outline), after each Ctrl-C stops the run.
+  ProgressTask task(progress, "isochrone", 2);
+  const auto stage_done = [&task] {
+    task.tick();
+    task.throw_if_stopped();
+  };
   RoutingNetwork net = load_network(request.graph);
+  stage_done();
   IsochroneResult result;
   result.origin = NodeSnapper(net.graph).snap(request.lon, request.lat, request.max_snap);
   if (result.origin.node == kInvalidNode) {
@@ -77,6 +104,8 @@ IsochroneResult run_isochrone(const IsochroneRequest& request, ProgressSink& /*p
   options.outline = request.outline == "hull" ? OutlineMethod::ConvexHull : OutlineMethod::NetworkBuffer;
   options.buffer_m = request.buffer;
   result.isochrone = compute_isochrone(net.graph, result.origin.node, limit, options);
+  stage_done();
+  warn_if_tiny(result.isochrone.nodes.size(), request.max_time, progress);
   result.graph = std::move(net.graph);
   return result;
 }

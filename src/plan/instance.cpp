@@ -2,6 +2,7 @@
 
 #include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "core/parallel.hpp"
 #include "core/table.hpp"
 #include "io/cost_matrix.hpp"
@@ -254,6 +255,7 @@ OrlibInstance parse_orlib(const std::string& text, const std::string& source_nam
 }
 
 OrlibInstance read_orlib(const std::string& path, ProgressSink& progress) {
+  require_input_file(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::Io, fmt::format("cannot open '{}'", path), "check the path");
   std::stringstream buffer;

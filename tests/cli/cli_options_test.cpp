@@ -62,3 +62,71 @@ TEST(CliOptions, InvalidUtf8IsReportedWhereItIs) {
 
 }  // namespace
 }  // namespace equalis::cli_test
+
+namespace equalis::cli_test {
+namespace {
+
+// Regression (hardening issue): a missing input or a directory exited 105 with CLI11's words, or 70
+// ("internal error … Is a directory") for `audit monitor --state DIR`; now exit 4 with the path named.
+TEST(CliInputs, MissingFilesAndDirectoriesAreIoErrors) {
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  const std::string mexico = std::string(EQUALIS_EXAMPLES_DIR) + "/mexico/mexico.csv";
+  const std::vector<std::string> commands{
+      "measure inequality /no/such/file.csv --value v",
+      "measure inequality " + dir + " --value v",
+      "plan pmedian --demand " + dir + " --matrix " + mexico + " --p 2",
+      "audit metrics " + dir + " -g g --decision d",
+      "network matrix --graph " + dir + " --origins " + mexico + " --destinations " + mexico,
+      "audit monitor " + mexico + " --state " + dir + " -g name --decision pcgdp2000",
+  };
+  for (const auto& command : commands) {
+    const RunResult r = run(command);
+    EXPECT_EQ(r.exit_status, 4) << command << "\n" << r.err;
+    EXPECT_EQ(r.err.rfind("equalis: error: ", 0), 0U) << command << "\n" << r.err;
+    EXPECT_TRUE(r.err.find("does not exist") != std::string::npos ||
+                r.err.find("is a directory") != std::string::npos)
+        << command << "\n"
+        << r.err;
+  }
+}
+
+// Regression: `-o` naming an input file overwrote the input (every command but `audit monitor`).
+TEST(CliOutputs, AnOutputThatIsAnInputIsRefusedAndTheInputKept) {
+  const std::string data = write_temp("kept.csv", "region,v\na,1\nb,2\nc,4\n");
+  const std::string before = read_text(data);
+  const std::string alias = std::filesystem::path(data).parent_path().string() + "/./" +
+                            std::filesystem::path(data).filename().string();
+  for (const std::string& output : {data, alias}) {
+    const RunResult r = run("measure inequality " + data + " --value v -o " + output);
+    EXPECT_EQ(r.exit_status, 2) << r.err;
+    EXPECT_NE(r.err.find("is also an input"), std::string::npos) << r.err;
+    EXPECT_EQ(read_text(data), before);
+  }
+  std::filesystem::remove(data);
+}
+
+// Regression: `network isochrone --geojson A -o B` wrote A even when B could not be written. Both outputs
+// are committed together now; and durations are accepted as people write them.
+TEST(CliOutputs, IsochroneOutputsAreCommittedTogether) {
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("equalis_iso_{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string graph = (dir / "monaco.eqg").string();
+  const std::string osm = data("osm/monaco.osm.pbf");
+  ASSERT_EQ(run("network build --osm " + osm + " -o " + graph).exit_status, 0);
+  const std::string geojson = (dir / "outline.geojson").string();
+  const std::string base = "network isochrone --graph " + graph + " --lon 7.42 --lat 43.7313 --max-time 2min";
+  const RunResult failed =
+      run(base + " --geojson " + geojson + " -o " + (dir / "missing/report.json").string());
+  EXPECT_EQ(failed.exit_status, 4) << failed.err;
+  EXPECT_FALSE(std::filesystem::exists(geojson));
+  const std::string report = (dir / "report.json").string();
+  const RunResult ok = run(base + " --geojson " + geojson + " -o " + report);
+  ASSERT_EQ(ok.exit_status, 0) << ok.err;
+  EXPECT_TRUE(std::filesystem::exists(geojson));
+  EXPECT_NE(read_text(report).find("\"max_time\": 120"), std::string::npos)
+      << read_text(report).substr(0, 400);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace equalis::cli_test

@@ -3,6 +3,7 @@
 
 #include "network/run.hpp"
 
+#include "core/error.hpp"
 #include "io/matrix_file.hpp"
 #include "network/network_test_data.hpp"
 #include "report/network_report.hpp"
@@ -10,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 namespace equalis::network {
 namespace {
@@ -67,6 +70,51 @@ TEST_F(RunNetwork, IsochroneReachesTheGoldenNodeCount) {
   EXPECT_EQ(result.origin.node, 2635U);              // golden network_isochrone.json: origin.node
   EXPECT_EQ(result.isochrone.nodes.size(), 10016U);  // reachable_nodes
   EXPECT_NEAR(result.isochrone.outline.area_m2, 17815474.695906296, 1e-3);
+}
+
+// A sink that asks to stop at once (Ctrl-C) and keeps the warnings.
+class StoppingSink : public ProgressSink {
+ public:
+  explicit StoppingSink(bool stop) : stop_(stop) {}
+  void log(LogLevel level, std::string_view message) override {
+    if (level == LogLevel::Warning) warnings.emplace_back(message);
+  }
+  [[nodiscard]] bool stop_requested() const override { return stop_; }
+  std::vector<std::string> warnings;
+
+ private:
+  bool stop_;
+};
+
+// Regression (hardening issue): Ctrl-C was ignored by `network isochrone`, which wrote its files anyway.
+TEST_F(RunNetwork, IsochroneStopsWhenAskedTo) {
+  StoppingSink stop(true);
+  try {
+    (void)run_isochrone({.graph = graph_path_, .lon = 7.42, .lat = 43.7313, .max_time = 600}, stop);
+    FAIL() << "expected Cancelled";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Cancelled);
+  }
+}
+
+// Regression: `--buffer 1e9` ended in a PROJ failure (exit 70); `--max-time 10` reaching one node passed
+// without a word although the user almost certainly meant minutes.
+TEST_F(RunNetwork, IsochroneRefusesAHugeBufferAndWarnsOnATinyBudget) {
+  IsochroneRequest request{.graph = graph_path_, .lon = 7.42, .lat = 43.7313, .max_time = 10};
+  request.buffer = 1e9;
+  try {
+    (void)run_isochrone(request);
+    FAIL() << "expected InvalidInput";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidInput);
+    EXPECT_NE(std::string(e.what()).find("`buffer`"), std::string::npos) << e.what();
+  }
+  request.buffer = 100.0;
+  StoppingSink sink(false);
+  const IsochroneResult result = run_isochrone(request, sink);
+  EXPECT_LE(result.isochrone.nodes.size(), 5U);
+  ASSERT_EQ(sink.warnings.size(), 1U);
+  EXPECT_NE(sink.warnings[0].find("in seconds"), std::string::npos) << sink.warnings[0];
 }
 
 TEST(RunPois, ExtractsTheGoldenPointsOfInterest) {
