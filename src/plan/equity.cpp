@@ -1,10 +1,13 @@
 #include "plan/equity.hpp"
 
 #include "core/error.hpp"
+#include "core/stopwatch.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 namespace equalis::plan {
@@ -35,12 +38,62 @@ double kolm_pollak_ede(const PlanInstance& instance, const Evaluation& evaluatio
   return (std::log(sum / weight) + shift) / kappa;
 }
 
+namespace {
+
+// The nearest float not above `value`, so that a transformed cost never rounds up (a bound computed on
+// rounded-down costs stays a bound on the true optimum).
+float float_at_most(double value) {
+  auto rounded = static_cast<float>(value);
+  if (static_cast<double>(rounded) > value) rounded = std::nextafter(rounded, 0.0F);
+  return rounded;
+}
+
+// The Kolm–Pollak p-median as a p-median: cost t_ij = e^{κ (c_ij − anchor)}. Minimising Σ w_i t_i(plan)
+// = W e^{κ (EDE − anchor)} minimises the EDE, and EDE = anchor + ln(Σ w t / W) / κ maps objectives and
+// bounds back exactly. The anchor is the EDE of the best plan known, so that plan's transformed total is
+// W: its terms cannot overflow, and a plan near it keeps its terms far from float underflow (an anchor
+// far above the optimum, e.g. e^{κ c} − 1 at a high aversion, loses every term of the good plans).
+// A term w_i t_ij above that incumbent total W can be in no better plan, so t_ij is capped at 2 W / w_i:
+// the optimum and every valid bound are unchanged, and the floats stay finite.
+PlanInstance exponential_costs(const PlanInstance& instance, double kappa, double anchor, double weight) {
+  PlanInstance transformed = instance;
+  constexpr double kFloatCeiling = 1e37;
+  for (std::size_t i = 0; i < instance.client_count(); ++i) {
+    const double w = instance.demand[i];
+    const double cap = w > 0.0 ? std::min(2.0 * weight / w, kFloatCeiling) : 1.0;
+    for (std::size_t j = 0; j < instance.candidate_count(); ++j) {
+      float& c = transformed.cost.at(i, j);
+      if (c == kUnreachable) continue;
+      const double exponent = kappa * (static_cast<double>(c) - anchor);
+      c = float_at_most(exponent >= std::log(cap) ? cap : std::exp(exponent));
+    }
+  }
+  return transformed;
+}
+
+double served_weight(const PlanInstance& instance, const Evaluation& evaluation) {
+  double weight = 0.0;
+  for (std::size_t i = 0; i < instance.client_count(); ++i) {
+    if (instance.demand[i] > 0.0 && evaluation.assignment[i] != kNoSite) weight += instance.demand[i];
+  }
+  return weight;
+}
+
+struct KolmPollakSearch {
+  PlanSolution best;  // objective = EDE
+  double best_bound = -std::numeric_limits<double>::infinity();
+  std::size_t iterations = 0;
+};
+
+}  // namespace
+
 FairResult solve_kolm_pollak(const PlanInstance& instance, const PMedianOptions& options, double aversion,
                              const SiteConstraints& constraints, ProgressSink& progress) {
   if (!(aversion >= 0.0) || !std::isfinite(aversion)) {
     throw Error(ErrorCode::InvalidInput, fmt::format("inequality aversion {} is not ≥ 0", aversion),
                 "set `aversion` ≥ 0 (0 = plain p-median; 0.5–2 are usual)");
   }
+  const auto start = SteadyClock::now();
   FairResult result;
   if (auto refused = refuse_capacities(instance, "the Kolm–Pollak objective")) {
     result.plan = std::move(*refused);
@@ -52,36 +105,84 @@ FairResult solve_kolm_pollak(const PlanInstance& instance, const PMedianOptions&
     return result;
   }
   const Evaluation efficient = evaluate_plan(instance, result.efficient.open);
-  double weight = 0.0;
-  for (const double w : instance.demand) weight += w;
+  const double weight = served_weight(instance, efficient);
   const double mean = weight > 0.0 ? efficient.total_cost / weight : 0.0;
   result.kappa = mean > 0.0 ? aversion / mean : 0.0;
   result.efficient_total = efficient.total_cost;
   result.efficient_ede = kolm_pollak_ede(instance, efficient, result.kappa);
-  PlanInstance transformed = instance;
+
+  KolmPollakSearch search;
+  search.best = result.efficient;
+  search.best.objective = result.efficient_ede;
+  search.best.lower_bound.reset();
+  search.best.message.clear();
+  // Jensen: the EDE of a cost ("bad") is at least its mean, and no plan has a lower mean than the
+  // p-median optimum, so the p-median bound / W bounds the EDE too (exact at κ = 0).
+  if (result.efficient.lower_bound && efficient.unserved_clients == 0 && weight > 0.0) {
+    search.best_bound = *result.efficient.lower_bound / weight;
+  }
   if (result.kappa > 0.0) {
-    // e^{κc} − 1 keeps zero costs at zero; the exponent is capped where float would overflow.
-    for (float& c : transformed.cost.values) {
-      if (c != kUnreachable) c = static_cast<float>(std::expm1(std::min(80.0, result.kappa * c)));
+    // Anchored at the best EDE so far; re-anchored while a solve moves the EDE by more than a few units
+    // of 1/κ (the terms of a much better plan were then tiny against the anchor's).
+    constexpr int kMaxRounds = 4;
+    constexpr double kReanchor = 8.0;
+    for (int round = 0; round < kMaxRounds; ++round) {
+      const double anchor = search.best.objective;
+      PMedianOptions round_options = options;
+      round_options.time_limit_seconds = std::max(0.05, options.time_limit_seconds - seconds_since(start));
+      // A relative gap g on Σ w t is an absolute gap ln(1/(1−g))/κ ≈ g/κ on the EDE, i.e. a relative one
+      // of g / (κ EDE): ask for the EDE's tolerance.
+      round_options.target_gap = options.target_gap * std::min(1.0, result.kappa * anchor);
+      const PlanInstance transformed = exponential_costs(instance, result.kappa, anchor, weight);
+      const PlanSolution solved =
+          solve_pmedian_constrained(transformed, round_options, constraints, progress);
+      search.iterations += solved.iterations;
+      if (solved.lower_bound && *solved.lower_bound > 0.0) {
+        search.best_bound =
+            std::max(search.best_bound, anchor + std::log(*solved.lower_bound / weight) / result.kappa);
+      }
+      if (solved.status == SolveStatus::Infeasible || solved.status == SolveStatus::Unsupported ||
+          solved.open.empty()) {
+        break;
+      }
+      const double ede = kolm_pollak_ede(instance, evaluate_plan(instance, solved.open), result.kappa);
+      if (ede < search.best.objective) {
+        search.best = solved;
+        search.best.objective = ede;
+        search.best.message.clear();
+      }
+      if (ede > anchor - kReanchor / result.kappa) break;
+      if (seconds_since(start) > options.time_limit_seconds) break;
     }
   }
-  PlanSolution fair = solve_pmedian_constrained(transformed, options, constraints, progress);
+
+  PlanSolution fair = std::move(search.best);
   const Evaluation evaluation = evaluate_plan(instance, fair.open);
+  fair.assignment = evaluation.assignment;
+  fair.unserved_clients = evaluation.unserved_clients;
+  fair.iterations += search.iterations;
   result.total_cost = evaluation.total_cost;
   result.price_of_fairness = result.efficient_total > 0.0
                                  ? (result.total_cost - result.efficient_total) / result.efficient_total
                                  : 0.0;
-  // The bound of the transformed p-median maps back to a bound on the EDE: EDE = ln(1 + T/W)/κ.
-  const auto to_ede = [&](double transformed_total) {
-    return result.kappa > 0.0 ? std::log1p(transformed_total / weight) / result.kappa
-                              : transformed_total / weight;
-  };
-  if (fair.lower_bound) fair.lower_bound = to_ede(*fair.lower_bound);
-  fair.objective = kolm_pollak_ede(instance, evaluation, result.kappa);
-  if (fair.lower_bound) {
-    fair.lower_bound = std::min(*fair.lower_bound, fair.objective);
-    fair.gap = fair.objective > 0.0 ? (fair.objective - *fair.lower_bound) / fair.objective : 0.0;
+  // The status is the EDE's own: a bound proven on the transformed costs says nothing more than what it
+  // maps back to.
+  fair.status = SolveStatus::GapNotClosed;
+  if (std::isfinite(search.best_bound)) {
+    fair.lower_bound = std::min(search.best_bound, fair.objective);
+    set_gap_status(fair, options.target_gap, false);
+  } else {
+    fair.lower_bound.reset();
+    fair.gap.reset();
   }
+  if (fair.status == SolveStatus::GapNotClosed) {
+    fair.message = fair.gap ? fmt::format(
+                                  "the bound leaves a gap of {:.4g}% on the EDE (time limit or an "
+                                  "open Lagrangian gap); the plan may not be optimal",
+                                  100.0 * *fair.gap)
+                            : "no bound on the EDE was proven; the plan may not be optimal";
+  }
+  fair.seconds = seconds_since(start);
   result.plan = std::move(fair);
   return result;
 }
