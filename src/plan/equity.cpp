@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <utility>
+#include <vector>
 
 namespace equalis::plan {
 
@@ -54,21 +55,36 @@ float float_at_most(double value) {
 // W: its terms cannot overflow, and a plan near it keeps its terms far from float underflow (an anchor
 // far above the optimum, e.g. e^{κ c} − 1 at a high aversion, loses every term of the good plans).
 // A term w_i t_ij above that incumbent total W can be in no better plan, so t_ij is capped at 2 W / w_i:
-// the optimum and every valid bound are unchanged, and the floats stay finite.
-PlanInstance exponential_costs(const PlanInstance& instance, double kappa, double anchor, double weight) {
-  PlanInstance transformed = instance;
+// the optimum and every valid bound are unchanged, and the floats stay finite. Each client's cheapest
+// term f_i is subtracted (a constant per client: the same plans are optimal), so that the solver's
+// relative gap is measured on what the plan can change; `offset` = Σ w_i f_i adds it back.
+struct ExponentialCosts {
+  PlanInstance instance;
+  double offset = 0.0;
+};
+
+ExponentialCosts exponential_costs(const PlanInstance& instance, double kappa, double anchor, double weight) {
+  ExponentialCosts result{instance, 0.0};
   constexpr double kFloatCeiling = 1e37;
+  std::vector<double> terms(instance.candidate_count());
   for (std::size_t i = 0; i < instance.client_count(); ++i) {
     const double w = instance.demand[i];
     const double cap = w > 0.0 ? std::min(2.0 * weight / w, kFloatCeiling) : 1.0;
+    double floor = std::numeric_limits<double>::infinity();
     for (std::size_t j = 0; j < instance.candidate_count(); ++j) {
-      float& c = transformed.cost.at(i, j);
+      const float c = instance.cost.at(i, j);
       if (c == kUnreachable) continue;
-      const double exponent = kappa * (static_cast<double>(c) - anchor);
-      c = float_at_most(exponent >= std::log(cap) ? cap : std::exp(exponent));
+      terms[j] = std::min(cap, std::exp(kappa * (static_cast<double>(c) - anchor)));
+      floor = std::min(floor, terms[j]);
+    }
+    if (!std::isfinite(floor)) continue;  // reaches no site
+    if (w > 0.0) result.offset += w * floor;
+    for (std::size_t j = 0; j < instance.candidate_count(); ++j) {
+      float& c = result.instance.cost.at(i, j);
+      if (c != kUnreachable) c = float_at_most(terms[j] - floor);
     }
   }
-  return transformed;
+  return result;
 }
 
 double served_weight(const PlanInstance& instance, const Evaluation& evaluation) {
@@ -131,15 +147,16 @@ FairResult solve_kolm_pollak(const PlanInstance& instance, const PMedianOptions&
       PMedianOptions round_options = options;
       round_options.time_limit_seconds = std::max(0.05, options.time_limit_seconds - seconds_since(start));
       // A relative gap g on Σ w t is an absolute gap ln(1/(1−g))/κ ≈ g/κ on the EDE, i.e. a relative one
-      // of g / (κ EDE): ask for the EDE's tolerance.
+      // of g / (κ EDE): ask for the EDE's tolerance (the solver's gap, on Σ w (t − f), is only tighter).
       round_options.target_gap = options.target_gap * std::min(1.0, result.kappa * anchor);
-      const PlanInstance transformed = exponential_costs(instance, result.kappa, anchor, weight);
+      const ExponentialCosts transformed = exponential_costs(instance, result.kappa, anchor, weight);
       const PlanSolution solved =
-          solve_pmedian_constrained(transformed, round_options, constraints, progress);
+          solve_pmedian_constrained(transformed.instance, round_options, constraints, progress);
       search.iterations += solved.iterations;
-      if (solved.lower_bound && *solved.lower_bound > 0.0) {
+      const double total_bound = std::max(0.0, solved.lower_bound.value_or(0.0)) + transformed.offset;
+      if (solved.lower_bound && total_bound > 0.0) {
         search.best_bound =
-            std::max(search.best_bound, anchor + std::log(*solved.lower_bound / weight) / result.kappa);
+            std::max(search.best_bound, anchor + std::log(total_bound / weight) / result.kappa);
       }
       if (solved.status == SolveStatus::Infeasible || solved.status == SolveStatus::Unsupported ||
           solved.open.empty()) {
