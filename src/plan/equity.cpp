@@ -109,6 +109,12 @@ FairResult solve_kolm_pollak(const PlanInstance& instance, const PMedianOptions&
     throw Error(ErrorCode::InvalidInput, fmt::format("inequality aversion {} is not ≥ 0", aversion),
                 "set `aversion` ≥ 0 (0 = plain p-median; 0.5–2 are usual)");
   }
+  if (aversion > kMaxAversion) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("inequality aversion {} is above {}", aversion, kMaxAversion),
+                "the EDE is then the largest cost to within a millionth: use plan pcenter, or set "
+                "`aversion` ≤ 1e6");
+  }
   const auto start = SteadyClock::now();
   FairResult result;
   if (auto refused = refuse_capacities(instance, "the Kolm–Pollak objective")) {

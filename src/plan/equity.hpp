@@ -18,6 +18,10 @@
 
 namespace equalis::plan {
 
+// Beyond this the EDE is the largest cost to within a millionth of it (the p-center), and κ c leaves the
+// range where e^{κ c} differences are meaningful in double.
+inline constexpr double kMaxAversion = 1e6;
+
 struct FairResult {
   PlanSolution plan;               // the fair plan; objective = its Kolm–Pollak EDE (cost units)
   PlanSolution efficient;          // the plain p-median plan
@@ -33,7 +37,7 @@ struct FairResult {
                                      double kappa);
 
 // Solves the p-median, then the Kolm–Pollak p-median with κ = aversion / (mean cost of that plan).
-// Throws Error(InvalidInput) for aversion < 0.
+// Throws Error(InvalidInput) for aversion < 0 or > kMaxAversion.
 // `constraints`: an opening-cost budget applies to both plans (CBC within its pair limit, else the
 // budgeted swap search); capacities are not supported (status Unsupported).
 [[nodiscard]] FairResult solve_kolm_pollak(const PlanInstance& instance, const PMedianOptions& options,

@@ -109,8 +109,10 @@ void validate(const PlanRequest& request) {
   }
   require(std::isfinite(request.max_snap) && request.max_snap >= 0.0, "max_snap", request.max_snap,
           "give the farthest snap distance in metres, ≥ 0");
-  require(std::isfinite(request.aversion) && request.aversion >= 0.0, "aversion", request.aversion,
-          "give the inequality aversion ε ≥ 0");
+  require(std::isfinite(request.aversion) && request.aversion >= 0.0 && request.aversion <= kMaxAversion,
+          "aversion", request.aversion,
+          "give the inequality aversion ε between 0 and 1e6 (beyond, the EDE is the largest cost: use plan "
+          "pcenter)");
   require(std::isfinite(request.cost_slack) && request.cost_slack >= 0.0, "cost_slack", request.cost_slack,
           "give the allowed increase of the total cost as a share, e.g. 0.1");
   const int sources =

@@ -2,6 +2,7 @@
 
 #include "plan_test_util.hpp"
 
+#include "core/error.hpp"
 #include "core/random.hpp"
 
 #include <gtest/gtest.h>
@@ -56,6 +57,14 @@ TEST(KolmPollak, EdeOfEqualCostsIsTheCost) {
   EXPECT_GT(high, 14.8);
   // κ = 1000 would overflow e^{κ c} without the shift.
   EXPECT_NEAR(kolm_pollak_ede(instance, evaluation, 1000.0), 15.0, 0.01);
+}
+
+TEST(KolmPollak, RefusesAversionsItCannotCompute) {
+  PMedianOptions options;
+  options.p = 1;
+  EXPECT_THROW((void)solve_kolm_pollak(test::line_instance(), options, -1.0), Error);
+  EXPECT_THROW((void)solve_kolm_pollak(test::line_instance(), options, 1e308), Error);  // was a null EDE
+  EXPECT_NO_THROW((void)solve_kolm_pollak(test::line_instance(), options, kMaxAversion));
 }
 
 // Regression: at a high aversion the old transform e^{κc} − 1 was capped at e^{80}, so every cost beyond
