@@ -637,4 +637,28 @@ TEST(CliPlan, DuplicateIdsAndCapsBelowTheValueAreErrorsWithTheLine) {
   EXPECT_NE(snap.err.find("--max-snap"), std::string::npos) << snap.err;
 }
 
+TEST(CliPlan, KolmPollakAtAHighAversionIsProvenOrSaysSo) {
+  // Regression: aversion 200 on pmed1 reported `optimal` for an EDE of 159.66 with an 85 % gap, aversion
+  // 50 `gap_closed` at a 36 % gap. The EDE optimum is ≈ 125.66 (the p-center optimum 127 less ln(100)/κ).
+  for (const char* aversion : {"50", "200"}) {
+    const auto r =
+        run(fmt::format("plan fair --orlib {} --aversion {}", data("orlib-pmed/pmed1.txt"), aversion));
+    ASSERT_EQ(r.exit_status, 0) << r.err;
+    const auto result = nlohmann::json::parse(r.out)["result"];
+    const double gap = result["gap"].get<double>();
+    const std::string status = result["status"];
+    if (status == "optimal" || status == "gap_closed") {
+      EXPECT_LE(gap, 1e-3) << aversion;
+    } else {
+      EXPECT_EQ(status, "gap_not_closed");
+      EXPECT_GT(gap, 1e-3) << aversion;
+    }
+    EXPECT_LE(result["lower_bound"].get<double>(), result["objective"].get<double>());
+  }
+  const auto high = run(fmt::format("plan fair --orlib {} --aversion 200", data("orlib-pmed/pmed1.txt")));
+  const auto result = nlohmann::json::parse(high.out)["result"];
+  EXPECT_LT(result["objective"].get<double>(), 125.7);
+  EXPECT_GT(result["lower_bound"].get<double>(), 125.6);  // the p-center bound
+}
+
 }  // namespace
