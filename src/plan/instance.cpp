@@ -345,9 +345,11 @@ PlanInstance read_demand_table(const CsvTable& demand, const MatrixCsvSpec& spec
                   demand.location(row, *weight_col));
     }
     const std::string_view id = demand.cell(row, id_col);
-    if (!seen.emplace(id, row).second) {
-      throw Error(ErrorCode::InvalidInput, fmt::format("client id '{}' appears twice", id), "make ids unique",
-                  demand.location(row, id_col));
+    if (const auto [it, inserted] = seen.emplace(id, row); !inserted) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("client id '{}' appears twice (first at line {})", id,
+                              demand.row_location(it->second).line),
+                  "make ids unique", demand.location(row, id_col));
     }
     instance.client_ids.emplace_back(id);
     instance.demand.push_back(weights ? weights->values[row] : 1.0);

@@ -154,6 +154,19 @@ TEST(DemandCsv, ALookalikeWeightColumnIsAnError) {
   EXPECT_NE(demand_error("id,popultion,band,x", named).find("contradict"), std::string::npos);
 }
 
+TEST(DemandCsv, ARepeatedIdNamesBothLines) {
+  const std::string demand = write_temp("dd.csv", "id,population\na,1\nb,2\na,3\n");
+  try {
+    (void)read_demand_csv(demand);
+    FAIL() << "a repeated id was accepted";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("client id 'a' appears twice (first at line 2)"),
+              std::string::npos)
+        << error.what();
+    EXPECT_EQ(error.where()->line, 4U);
+  }
+}
+
 TEST(MatrixCsv, WithoutDemandClientsAreFromIds) {
   const std::string matrix = write_temp("m2.csv", "from_idx,to_idx,travel_time\n1,7,3.5\n2,7,1\n");
   const PlanInstance instance = read_matrix_csv(matrix, std::nullopt);
