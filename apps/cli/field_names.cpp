@@ -25,6 +25,7 @@ std::string flag_of_field(std::string_view field) {
       {"times", "--time"},
       {"to_time", "--to"},
       {"value_columns", "--value"},
+      {"weight_column", "--weight-col"},
       {"weighting", "--weights"},
       {"window_count", "--window"},
   };

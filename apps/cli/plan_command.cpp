@@ -74,7 +74,9 @@ void add_model(CLI::App& plan_cmd, Context& context, plan::PlanModel model, cons
                   "Matrix cost column (default cost/travel_time)");
   cmd->add_option("--id-col", args->request.spec.demand_id_column, "Demand id column")->default_val("id");
   cmd->add_option("--weight-col", args->request.spec.weight_column,
-                  "Demand weight column (default weight/population)");
+                  "Demand weight column (default weight/population; a look-alike header is an error)");
+  cmd->add_flag("--unweighted", args->request.spec.unweighted,
+                "Every client weighs 1, even if the demand file has a population-like column");
   cmd->add_option("--groups", args->request.spec.group_column, "Demand column with the group of each client");
   cmd->add_flag("--drop-missing-group", args->request.spec.drop_missing_group,
                 "Drop clients whose group is missing");

@@ -11,6 +11,9 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace equalis::plan {
 
@@ -43,6 +46,18 @@ void check_regions(std::span<const BudgetRegion> regions, const BudgetOptions& o
     }
     if (r.cap && !std::isfinite(*r.cap)) {
       throw Error(ErrorCode::InvalidInput, fmt::format("region {}: cap is not finite", r.id));
+    }
+    if (r.cap && *r.cap < r.value) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("region {}: cap {} is below the current value {}", r.id, *r.cap, r.value),
+                  "a cap is the ceiling of the new value: give one ≥ the indicator, or none");
+    }
+  }
+  std::unordered_set<std::string_view> ids;
+  for (const BudgetRegion& r : regions) {
+    if (!ids.insert(r.id).second) {
+      throw Error(ErrorCode::InvalidInput, fmt::format("region {} appears twice", r.id),
+                  "give one row per region");
     }
   }
 }
@@ -232,7 +247,14 @@ std::vector<BudgetRegion> read_budget_csv(const std::string& path, const BudgetC
   if (has_cap) cap = read_numeric_column(table, spec.cap_column);
   if (has_committed) committed = read_numeric_column(table, spec.committed_column);
   std::vector<BudgetRegion> regions;
+  std::unordered_map<std::string_view, std::size_t> first_row;
   for (std::size_t row = 0; row < table.row_count(); ++row) {
+    if (const auto [it, inserted] = first_row.emplace(table.cell(row, id), row); !inserted) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("region {} appears twice (first at line {})", it->first,
+                              table.row_location(it->second).line),
+                  "give one row per region", table.location(row, id));
+    }
     const auto require = [&](const NumericColumn& column, const std::string& name) {
       if (column.valid[row] == 0U) {
         throw Error(ErrorCode::InvalidInput,
@@ -253,7 +275,17 @@ std::vector<BudgetRegion> read_budget_csv(const std::string& path, const BudgetC
                   "the cost of raising the indicator by one must be positive",
                   table.location(row, table.column_index(spec.unit_cost_column)));
     }
-    if (has_cap && cap.valid[row] != 0U) region.cap = cap.values[row];
+    if (has_cap && cap.valid[row] != 0U) {
+      region.cap = cap.values[row];
+      if (*region.cap < region.value) {
+        throw Error(ErrorCode::InvalidInput,
+                    fmt::format("region {}: cap {} is below the current value {}", region.id, *region.cap,
+                                region.value),
+                    "a cap is the ceiling of the new value: give one ≥ the indicator, or leave the cell "
+                    "empty",
+                    table.location(row, table.column_index(spec.cap_column)));
+      }
+    }
     if (has_committed && committed.valid[row] != 0U) region.committed = committed.values[row];
     regions.push_back(std::move(region));
   }

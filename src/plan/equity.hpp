@@ -2,9 +2,13 @@
 // Equity-oriented p-median variant: the Kolm–Pollak equally-distributed equivalent (EDE) of the cost
 // (Kolm 1976, J. Econ. Theory 12; Logan, Anderson, Williams & Conrow 2021, "Evaluating urban
 // accessibility: leveraging open-source data and analytics to overcome existing limitations", EPB 48):
-// EDE = (1/κ) ln(Σ w_i e^{κ c_i} / Σ w_i). Minimising the EDE is a p-median on the transformed costs
-// e^{κ c} − 1 (monotone, so the same plan minimises both). κ = aversion / mean cost of the plain
-// p-median plan (Logan et al.'s scaling), so `aversion` is unit-free; 0 gives the p-median.
+// EDE = (1/κ) ln(Σ w_i e^{κ c_i} / Σ w_i) for a cost (a "bad": the sign of κ is flipped from Kolm's
+// income form). Minimising the EDE is a p-median on the transformed costs e^{κ (c − anchor)} (monotone,
+// so the same plan minimises both), anchored at the best EDE known and re-anchored after a solve that
+// moved it, so that no term overflows and the good plans' terms do not underflow even at aversion 200.
+// κ = aversion / mean cost of the plain p-median plan (Logan et al.'s scaling), so `aversion` is
+// unit-free; 0 gives the p-median. The status is the EDE's: optimal / gap_closed only when the bound
+// mapped back to the EDE proves it within `target_gap`.
 
 #include "core/progress.hpp"
 #include "plan/budget_pmedian.hpp"
@@ -13,6 +17,10 @@
 #include "plan/solution.hpp"
 
 namespace equalis::plan {
+
+// Beyond this the EDE is the largest cost to within a millionth of it (the p-center), and κ c leaves the
+// range where e^{κ c} differences are meaningful in double.
+inline constexpr double kMaxAversion = 1e6;
 
 struct FairResult {
   PlanSolution plan;               // the fair plan; objective = its Kolm–Pollak EDE (cost units)
@@ -29,7 +37,7 @@ struct FairResult {
                                      double kappa);
 
 // Solves the p-median, then the Kolm–Pollak p-median with κ = aversion / (mean cost of that plan).
-// Throws Error(InvalidInput) for aversion < 0.
+// Throws Error(InvalidInput) for aversion < 0 or > kMaxAversion.
 // `constraints`: an opening-cost budget applies to both plans (CBC within its pair limit, else the
 // budgeted swap search); capacities are not supported (status Unsupported).
 [[nodiscard]] FairResult solve_kolm_pollak(const PlanInstance& instance, const PMedianOptions& options,

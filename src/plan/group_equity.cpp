@@ -817,31 +817,45 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
     }
     bound = outcome.bound;
     mip_proven = outcome.proven;
+    result.bound_method = "cbc";
   };
   const bool small = mip_pairs(instance, a) <= options.mip_max_pairs;
   if (options.objective == GroupObjective::Rawls) {
-    if (small && Clock::now() < deadline) {
-      consider_mip(rawls_mip(instance, a, scorer, p_total, options.budget, key.primary, deadline));
-    }
-    if (!mip_proven) {
-      // A third of the time for each group's own p-median bound, the rest for the dual rounds.
-      const auto groups_deadline = Clock::now() + (deadline - Clock::now()) / 3;
-      bound = std::max(bound.value_or(0.0), rawls_group_bound(instance, a, scorer, pmedian, groups_deadline));
-      SwapSearch evaluator(instance, a, scorer, std::nullopt);
-      const auto consider_plan = [&](const std::vector<std::uint32_t>& candidate) {
-        if (options.budget && new_site_spend(instance, candidate) > *options.budget * (1.0 + 1e-12)) return;
-        const Key candidate_key = evaluator.evaluate(candidate);
-        if (better(candidate_key, key)) {
-          open = candidate;
-          key = candidate_key;
-          result.method = "lagrangian_dual";
-        }
-      };
-      if (*bound < key.primary * (1.0 - options.target_gap)) {
-        const double dual = rawls_dual_bound(instance, a, scorer, pmedian, deadline, consider_plan,
-                                             [&] { return key.primary; });
-        bound = std::max(*bound, dual);
+    // The Lagrangian dual first (cheap: a few weighted p-medians), CBC only for a gap it leaves open: on
+    // OR-Library pmed6 with two groups of 100 clients CBC spent 68 s proving what the dual proves in
+    // 0.4 s. With CBC still to come the dual gets a third of the time.
+    const auto dual_deadline = small ? Clock::now() + (deadline - Clock::now()) / 3 : deadline;
+    // A third of the dual's time for each group's own p-median bound, the rest for the dual rounds.
+    const auto groups_deadline = Clock::now() + (dual_deadline - Clock::now()) / 3;
+    bound = rawls_group_bound(instance, a, scorer, pmedian, groups_deadline);
+    result.bound_method = "group_pmedian";
+    SwapSearch evaluator(instance, a, scorer, std::nullopt);
+    const auto consider_plan = [&](const std::vector<std::uint32_t>& candidate) {
+      if (options.budget && new_site_spend(instance, candidate) > *options.budget * (1.0 + 1e-12)) return;
+      const Key candidate_key = evaluator.evaluate(candidate);
+      if (better(candidate_key, key)) {
+        open = candidate;
+        key = candidate_key;
+        result.method = "lagrangian_dual";
       }
+    };
+    const auto proven = [&] { return *bound >= key.primary * (1.0 - options.target_gap); };
+    if (!proven()) {
+      const double dual = rawls_dual_bound(instance, a, scorer, pmedian, dual_deadline, consider_plan,
+                                           [&] { return key.primary; });
+      if (dual > *bound) {
+        bound = dual;
+        result.bound_method = "lagrangian_dual";
+      }
+    }
+    // CBC also breaks ties on the total cost exactly; once the worst group mean is proven within
+    // `target_gap` the swap search's plan (and its tie-break) is kept rather than paying for a MIP.
+    if (small && !proven() && Clock::now() < deadline) {
+      const double dual = *bound;
+      const std::string dual_method = result.bound_method;
+      consider_mip(rawls_mip(instance, a, scorer, p_total, options.budget, key.primary, deadline));
+      if (!mip_proven && bound.value_or(0.0) <= dual) result.bound_method = dual_method;
+      bound = std::max(bound.value_or(0.0), dual);
     }
   } else if (options.objective == GroupObjective::Coverage) {
     consider_mip(
@@ -864,7 +878,10 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
   result.price_of_fairness = result.efficient_total > 0.0
                                  ? (result.total_cost - result.efficient_total) / result.efficient_total
                                  : 0.0;
-  if (options.objective == GroupObjective::Gap && !bound) bound = 0.0;  // a gap is never negative
+  if (options.objective == GroupObjective::Gap && !bound) {
+    bound = 0.0;  // a gap is never negative
+    result.bound_method = "trivial";
+  }
   // CBC proved its stage-1 optimum; our float-cost re-evaluation may differ from it in the last digits.
   if (mip_proven && bound && std::abs(plan.objective - *bound) <= 1e-7 * std::max(1.0, std::abs(*bound))) {
     bound = plan.objective;

@@ -11,9 +11,11 @@
 // Solvers: a swap local search on the lexicographic objective started from the p-median plan with
 // random-shake restarts, then (instance small enough) CBC on the two-stage MIP: min–max on the
 // ReVelle–Swain assignment (Rawls, Coverage) or, for Gap, the exact-assignment (radius) formulation that
-// pins each client to its nearest open site. Certificates: CBC's bound; for Rawls beyond the MIP limit
-// max over groups of the group's own p-median bound (no plan can give a group a lower mean than its own
-// optimum); for Gap beyond the MIP limit only the trivial bound 0 (status gap_not_closed, message says so).
+// pins each client to its nearest open site. Certificates: for Rawls first the cheap ones — each group's
+// own p-median bound (no plan can give a group a lower mean than its own optimum) and the Lagrangian dual
+// over group weights — and CBC's bound only when they leave more than `target_gap` open (CBC then also
+// breaks ties on the total cost exactly); for Coverage and Gap CBC's bound; for Gap beyond the MIP limit
+// only the trivial bound 0 (status gap_not_closed, message says so).
 
 #include "core/progress.hpp"
 #include "plan/instance.hpp"
@@ -55,8 +57,11 @@ struct GroupFairResult {
   // The fair plan. objective: Rawls = worst group mean cost; Coverage = worst group coverage share
   // (maximised: plan.maximize, lower_bound holds an upper bound); Gap = max − min group mean cost.
   PlanSolution plan;
-  PlanSolution efficient;            // the plain p-median plan (reference)
-  std::string method;                // who found the plan: "swap_search", "cbc" or "lagrangian_dual"
+  PlanSolution efficient;  // the plain p-median plan (reference)
+  std::string method;      // who found the plan: "swap_search", "cbc" or "lagrangian_dual"
+  // Who proved the bound: "cbc", "lagrangian_dual" (Rawls: the dual over group weights),
+  // "group_pmedian" (Rawls: the best-served group's own p-median bound), "trivial" (Gap: 0) or "none".
+  std::string bound_method = "none";
   double total_cost = 0.0;           // Σ w c of the fair plan
   double efficient_total = 0.0;      // Σ w c of the p-median plan
   double price_of_fairness = 0.0;    // (total_cost − efficient_total) / efficient_total

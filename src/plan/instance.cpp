@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -279,6 +280,29 @@ std::optional<std::size_t> optional_column(const CsvTable& table, const std::str
   return std::nullopt;
 }
 
+// With no weight column, a header that looks like one is almost surely a typo: planning unweighted
+// would silently count a hamlet like a city.
+void reject_lookalike_weight_column(const CsvTable& demand, const MatrixCsvSpec& spec) {
+  static const std::vector<std::string> kWeightNames{"weight", "population"};
+  for (std::size_t column = 0; column < demand.column_count(); ++column) {
+    const std::string& name = demand.header()[column];
+    if (name == spec.demand_id_column || name == spec.group_column) continue;
+    std::string lower = name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string nearest = nearest_name(lower, kWeightNames);
+    if (nearest.empty() && (lower.starts_with("pop") || lower.starts_with("weight"))) {
+      nearest = lower.starts_with("pop") ? "population" : "weight";
+    }
+    if (nearest.empty()) continue;
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("the demand file has no weight column, but '{}' looks like one", name),
+                fmt::format("did you mean '{}'? rename the column, or set `weight_column` to '{}' to use it, "
+                            "or set `unweighted` to give every client weight 1",
+                            nearest, name),
+                SourceLocation{demand.source(), 1, 0});
+  }
+}
+
 }  // namespace
 
 PlanInstance read_demand_csv(const std::string& path, const MatrixCsvSpec& spec) {
@@ -289,7 +313,18 @@ PlanInstance read_demand_table(const CsvTable& demand, const MatrixCsvSpec& spec
   PlanInstance instance;
   instance.name = demand.source();
   const std::size_t id_col = demand.column_index(spec.demand_id_column);
-  const auto weight_col = optional_column(demand, spec.weight_column, {"weight", "population"});
+  if (spec.unweighted && !spec.weight_column.empty()) {
+    throw Error(
+        ErrorCode::InvalidInput,
+        fmt::format("`unweighted` and `weight_column` ('{}') contradict each other", spec.weight_column),
+        "give one of them");
+  }
+  std::optional<std::size_t> weight_col;
+  if (!spec.unweighted) {
+    weight_col = optional_column(demand, spec.weight_column, {"weight", "population"});
+    if (!weight_col) reject_lookalike_weight_column(demand, spec);
+  }
+  if (weight_col) instance.weight_column = demand.header()[*weight_col];
   std::optional<CategoryColumn> groups;
   if (!spec.group_column.empty()) groups = read_category_column(demand, spec.group_column);
   std::optional<NumericColumn> weights;
@@ -312,9 +347,11 @@ PlanInstance read_demand_table(const CsvTable& demand, const MatrixCsvSpec& spec
                   demand.location(row, *weight_col));
     }
     const std::string_view id = demand.cell(row, id_col);
-    if (!seen.emplace(id, row).second) {
-      throw Error(ErrorCode::InvalidInput, fmt::format("client id '{}' appears twice", id), "make ids unique",
-                  demand.location(row, id_col));
+    if (const auto [it, inserted] = seen.emplace(id, row); !inserted) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("client id '{}' appears twice (first at line {})", id,
+                              demand.row_location(it->second).line),
+                  "make ids unique", demand.location(row, id_col));
     }
     instance.client_ids.emplace_back(id);
     instance.demand.push_back(weights ? weights->values[row] : 1.0);
@@ -401,7 +438,14 @@ std::vector<double> read_site_values(const std::string& path, const std::string&
   for (std::size_t j = 0; j < instance.candidate_count(); ++j)
     candidate.emplace(instance.candidate_label(j), j);
   std::vector<double> values(instance.candidate_count(), std::numeric_limits<double>::quiet_NaN());
+  std::unordered_map<std::string_view, std::size_t> first_row;
   for (std::size_t r = 0; r < table.row_count(); ++r) {
+    if (const auto [it, inserted] = first_row.emplace(table.cell(r, id_index), r); !inserted) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("site '{}' appears twice (first at line {})", it->first,
+                              table.row_location(it->second).line),
+                  "give one row per site", table.location(r, id_index));
+    }
     const auto found = candidate.find(std::string(table.cell(r, id_index)));
     if (found == candidate.end()) continue;  // a site that is not a candidate of this instance
     const std::optional<double> value = parse_number(table.cell(r, value_index));

@@ -54,6 +54,7 @@ struct PlanInstance {
   std::vector<std::uint32_t> fixed_open;   // existing facilities that stay open (candidate indices)
   std::vector<double> site_cost;           // opening cost per candidate (empty = not used)
   std::vector<double> site_capacity;       // demand each candidate can serve (empty = uncapacitated)
+  std::string weight_column;               // demand column the weights came from; empty = each weighs 1
 
   [[nodiscard]] std::size_t client_count() const noexcept { return cost.clients; }
   [[nodiscard]] std::size_t candidate_count() const noexcept { return cost.candidates; }
@@ -102,6 +103,7 @@ struct MatrixCsvSpec {
   std::string cost_column;  // empty = auto (cost, travel_time, time, distance)
   std::string demand_id_column = "id";
   std::string weight_column;        // empty = auto (weight, population); absent = weight 1
+  bool unweighted = false;          // every client weighs 1 even if a column looks like a weight
   std::string group_column;         // empty = one group "all"
   bool drop_missing_group = false;  // clients with a missing group: error (default) or dropped
 };
@@ -109,7 +111,8 @@ struct MatrixCsvSpec {
 // Reads the clients of a demand CSV (id, weight, group columns as in `spec`) in file order; the cost
 // matrix is left empty (0 × 0) for the caller to fill — from a long matrix (read_matrix_csv) or a
 // travel-time computation. Throws Error(InvalidInput) with file:line:column for a missing weight or group,
-// a negative weight or a repeated id.
+// a negative weight or a repeated id, and — when no weight column is named or found — for a header that
+// looks like a misspelt one (`popultion`, `weigth`, `pop2020`): a typo must not silently plan unweighted.
 [[nodiscard]] PlanInstance read_demand_csv(const std::string& path, const MatrixCsvSpec& spec = {});
 
 // The same from a table already read (a file that also carries other columns, e.g. lon/lat).

@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <utility>
 
@@ -102,8 +103,16 @@ void validate(const PlanRequest& request) {
     require(std::isfinite(*request.budget) && *request.budget >= 0.0, "budget", *request.budget,
             "give the opening budget in the site costs' unit, ≥ 0");
   }
-  require(std::isfinite(request.aversion) && request.aversion >= 0.0, "aversion", request.aversion,
-          "give the inequality aversion ε ≥ 0");
+  if (request.max_time) {
+    require(std::isfinite(*request.max_time) && *request.max_time >= 0.0, "max_time", *request.max_time,
+            "give the largest travel time in seconds, ≥ 0 (or leave it out: no limit)");
+  }
+  require(std::isfinite(request.max_snap) && request.max_snap >= 0.0, "max_snap", request.max_snap,
+          "give the farthest snap distance in metres, ≥ 0");
+  require(std::isfinite(request.aversion) && request.aversion >= 0.0 && request.aversion <= kMaxAversion,
+          "aversion", request.aversion,
+          "give the inequality aversion ε between 0 and 1e6 (beyond, the EDE is the largest cost: use plan "
+          "pcenter)");
   require(std::isfinite(request.cost_slack) && request.cost_slack >= 0.0, "cost_slack", request.cost_slack,
           "give the allowed increase of the total cost as a share, e.g. 0.1");
   const int sources =
@@ -226,16 +235,26 @@ std::vector<std::string> site_labels(const PlanInstance& instance, const std::ve
   return labels;
 }
 
+// The plain p-median plan's outcome per group: what the fair plan costs everyone else.
+std::vector<GroupOutcome> baseline_groups(const PlanRequest& request, const PlanInstance& instance,
+                                          const PlanSolution& efficient) {
+  if (efficient.open.empty()) return {};
+  return group_outcomes(instance, evaluate_plan(instance, efficient.open), request.radius);
+}
+
 void solve_kolm_pollak_plan(const PlanRequest& request, PlanResult& result, ProgressSink& progress) {
   const FairResult fair = solve_kolm_pollak(result.instance, pmedian_options(request, result.p),
                                             request.aversion, site_constraints(request), progress);
   result.solution = fair.plan;
-  result.kolm_pollak = KolmPollakFairness{.aversion = request.aversion,
-                                          .kappa = fair.kappa,
-                                          .total_cost = fair.total_cost,
-                                          .pmedian_total_cost = fair.efficient_total,
-                                          .pmedian_ede = fair.efficient_ede,
-                                          .price_of_fairness = fair.price_of_fairness};
+  result.kolm_pollak =
+      KolmPollakFairness{.aversion = request.aversion,
+                         .kappa = fair.kappa,
+                         .total_cost = fair.total_cost,
+                         .pmedian_total_cost = fair.efficient_total,
+                         .pmedian_ede = fair.efficient_ede,
+                         .price_of_fairness = fair.price_of_fairness,
+                         .pmedian_open_sites = site_labels(result.instance, fair.efficient.open),
+                         .pmedian_groups = baseline_groups(request, result.instance, fair.efficient)};
 }
 
 GroupObjective group_objective_of(FairObjective objective) {
@@ -262,6 +281,7 @@ void solve_group_plan(const PlanRequest& request, PlanResult& result, ProgressSi
   GroupFairness fairness;
   fairness.objective = options.objective;
   fairness.method = fair.method;
+  fairness.bound_method = fair.bound_method;
   fairness.focus_groups = request.focus_groups;
   fairness.total_cost = fair.total_cost;
   fairness.pmedian_total_cost = fair.efficient_total;
@@ -269,10 +289,7 @@ void solve_group_plan(const PlanRequest& request, PlanResult& result, ProgressSi
   fairness.price_of_fairness = fair.price_of_fairness;
   fairness.cost_cap = fair.cost_cap;
   fairness.pmedian_open_sites = site_labels(instance, fair.efficient.open);
-  if (!fair.efficient.open.empty()) {
-    fairness.pmedian_groups =
-        group_outcomes(instance, evaluate_plan(instance, fair.efficient.open), request.radius);
-  }
+  fairness.pmedian_groups = baseline_groups(request, instance, fair.efficient);
   result.group_fairness = std::move(fairness);
 }
 
@@ -304,6 +321,43 @@ void solve(const PlanRequest& request, PlanResult& result, ProgressSink& progres
   }
 }
 
+bool objective_uses_focus_groups(const PlanRequest& request) {
+  return request.model == PlanModel::Fair &&
+         (request.objective == FairObjective::Rawls || request.objective == FairObjective::Coverage);
+}
+
+bool looks_like_existing_site(std::string label) {
+  for (char& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return label.find("existing") != std::string::npos;
+}
+
+// Options the chosen model ignores and data that suggests a forgotten option: not errors (the plan is
+// still what was asked for), but the planner should know.
+std::vector<std::string> request_warnings(const PlanRequest& request, const PlanInstance& instance) {
+  std::vector<std::string> warnings;
+  if (!request.focus_groups.empty() && !objective_uses_focus_groups(request)) {
+    const std::string what = request.model == PlanModel::Fair
+                                 ? fmt::format("the objective {}", fair_objective_name(request.objective))
+                                 : fmt::format("plan {}", plan_model_name(request.model));
+    warnings.push_back(fmt::format(
+        "`focus_groups` is ignored by {}: only the rawls and coverage objectives optimise a subset of "
+        "groups",
+        what));
+  }
+  if (request.existing.empty()) {
+    for (std::size_t j = 0; j < instance.candidate_count(); ++j) {
+      const std::string label = instance.candidate_label(j);
+      if (!looks_like_existing_site(label)) continue;
+      warnings.push_back(
+          fmt::format("no `existing` sites given, but candidate '{}' looks like the existing facilities: it "
+                      "is treated as a new site that may or may not open; pass `existing` {} to keep it open",
+                      label, label));
+      break;
+    }
+  }
+  return warnings;
+}
+
 }  // namespace
 
 PlanResult run_plan(const PlanRequest& request, ProgressSink& progress) {
@@ -314,6 +368,8 @@ PlanResult run_plan(const PlanRequest& request, ProgressSink& progress) {
   result.instance = std::move(loaded.instance);
   result.p = request.p.value_or(loaded.file_p.value_or(0));
   apply_sites(request, result.instance);
+  result.warnings = request_warnings(request, result.instance);
+  for (const std::string& warning : result.warnings) progress.log(LogLevel::Warning, warning);
   solve(request, result, progress);
   result.evaluation = evaluate_solution(result.instance, result.solution);
   if (!result.solution.open.empty()) {
@@ -336,6 +392,14 @@ BudgetOutcome run_budget(const BudgetRequest& request, ProgressSink& /*progress*
   if (!request.budget) {
     throw Error(ErrorCode::InvalidInput, "plan budget needs `budget`",
                 "set `budget`: the money to allocate, in the unit of the unit costs");
+  }
+  if (!std::isfinite(*request.budget) || *request.budget < 0.0) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("`budget` is {}", *request.budget),
+                "give the money to allocate, a finite number ≥ 0");
+  }
+  if (!std::isfinite(request.time_limit) || request.time_limit <= 0.0) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("`time_limit` is {}", request.time_limit),
+                "give the wall-clock limit in seconds, e.g. 60");
   }
   BudgetOutcome outcome;
   outcome.regions = read_budget_csv(request.regions, request.spec);

@@ -81,12 +81,15 @@ struct KolmPollakFairness {
   double pmedian_total_cost = 0.0;
   double pmedian_ede = 0.0;
   double price_of_fairness = 0.0;
+  std::vector<std::string> pmedian_open_sites;
+  std::vector<GroupOutcome> pmedian_groups;  // empty when the p-median plan opened nothing
 };
 
 // A group objective's comparison with the plain p-median plan.
 struct GroupFairness {
   GroupObjective objective = GroupObjective::Rawls;
-  std::string method;
+  std::string method;        // who found the plan
+  std::string bound_method;  // who proved the bound (GroupFairResult::bound_method)
   std::vector<std::string> focus_groups;
   double total_cost = 0.0;
   double pmedian_total_cost = 0.0;
@@ -110,6 +113,9 @@ struct PlanResult {
   std::vector<GroupOutcome> groups;  // per group (with coverage within the radius); empty if none open
   std::optional<KolmPollakFairness> kolm_pollak;  // fair kolm-pollak
   std::optional<GroupFairness> group_fairness;    // fair rawls/coverage/gap
+  // Options the model ignores, data that suggests a forgotten option: also logged as warnings on the
+  // progress sink (the CLI prints them on stderr).
+  std::vector<std::string> warnings;
 };
 
 // Reads the cost source, applies existing sites, site costs and capacities, and solves the model. A plan

@@ -19,6 +19,16 @@ std::vector<std::string> site_labels(const plan::PlanInstance& instance,
   return labels;
 }
 
+// The demand column the client weights came from; null = every client weighs 1.
+json weight_column_json(const plan::PlanInstance& instance) {
+  return instance.weight_column.empty() ? json(nullptr) : json(instance.weight_column);
+}
+
+std::string weights_text(const plan::PlanInstance& instance) {
+  return instance.weight_column.empty() ? "weights: none (each client weighs 1)\n"
+                                        : fmt::format("weights: column '{}'\n", instance.weight_column);
+}
+
 std::string model_name(const plan::PlanRequest& request) {
   return std::string(plan::plan_model_name(request.model));
 }
@@ -62,6 +72,18 @@ json groups_json(const std::vector<plan::GroupOutcome>& groups) {
   return rows;
 }
 
+// The plain p-median plan's outcome per group (the baseline of a fair plan).
+json baseline_groups_json(const std::vector<plan::GroupOutcome>& groups) {
+  json rows = json::array();
+  for (const plan::GroupOutcome& group : groups) {
+    rows.push_back({{"group", group.label},
+                    {"mean_cost", group.mean_cost},
+                    {"max_cost", group.max_cost},
+                    {"coverage", optional_number(group.coverage)}});
+  }
+  return rows;
+}
+
 json fairness_json(const plan::KolmPollakFairness& fair) {
   return {{"objective", "kolm_pollak_ede"},
           {"aversion", fair.aversion},
@@ -69,19 +91,15 @@ json fairness_json(const plan::KolmPollakFairness& fair) {
           {"total_cost", fair.total_cost},
           {"pmedian_total_cost", fair.pmedian_total_cost},
           {"pmedian_ede", fair.pmedian_ede},
-          {"price_of_fairness", fair.price_of_fairness}};
+          {"price_of_fairness", fair.price_of_fairness},
+          {"pmedian_open_sites", fair.pmedian_open_sites},
+          {"pmedian_groups", baseline_groups_json(fair.pmedian_groups)}};
 }
 
 json fairness_json(const plan::GroupFairness& fair) {
-  json pmedian_groups = json::array();
-  for (const plan::GroupOutcome& group : fair.pmedian_groups) {
-    pmedian_groups.push_back({{"group", group.label},
-                              {"mean_cost", group.mean_cost},
-                              {"max_cost", group.max_cost},
-                              {"coverage", optional_number(group.coverage)}});
-  }
   return {{"objective", std::string(plan::group_fairness_measure(fair.objective))},
           {"method", fair.method},
+          {"bound_method", fair.bound_method},
           {"focus_groups", fair.focus_groups},
           {"total_cost", fair.total_cost},
           {"pmedian_total_cost", fair.pmedian_total_cost},
@@ -89,7 +107,7 @@ json fairness_json(const plan::GroupFairness& fair) {
           {"price_of_fairness", fair.price_of_fairness},
           {"cost_cap", optional_number(fair.cost_cap)},
           {"pmedian_open_sites", fair.pmedian_open_sites},
-          {"pmedian_groups", pmedian_groups}};
+          {"pmedian_groups", baseline_groups_json(fair.pmedian_groups)}};
 }
 
 json result_json(const plan::PlanResult& result) {
@@ -113,7 +131,42 @@ json result_json(const plan::PlanResult& result) {
   }
   if (result.kolm_pollak) out["fairness"] = fairness_json(*result.kolm_pollak);
   if (result.group_fairness) out["fairness"] = fairness_json(*result.group_fairness);
+  out["warnings"] = result.warnings;
   return out;
+}
+
+// A fair plan's per-group baseline (the plain p-median plan), empty for the other models.
+const std::vector<plan::GroupOutcome>& baseline_groups(const plan::PlanResult& result) {
+  static const std::vector<plan::GroupOutcome> kNone;
+  if (result.kolm_pollak) return result.kolm_pollak->pmedian_groups;
+  if (result.group_fairness) return result.group_fairness->pmedian_groups;
+  return kNone;
+}
+
+std::string coverage_cell(const std::optional<double>& coverage) {
+  return coverage ? fmt::format("{:.4f}", *coverage) : "-";
+}
+
+// The plan's outcome per group; for a fair plan beside the p-median plan's, so that the table shows what
+// the fairness costs every group, not only the one it helps.
+std::string groups_text(const std::vector<plan::GroupOutcome>& groups,
+                        const std::vector<plan::GroupOutcome>& baseline) {
+  const bool compare = baseline.size() == groups.size();
+  std::string text = fmt::format("{:<16} {:>12} {:>12} {:>12} {:>10}", "group", "demand", "mean cost",
+                                 "max cost", "coverage");
+  if (compare) text += fmt::format(" | {:>13} {:>12} {:>10}", "p-median mean", "max", "coverage");
+  text += "\n";
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const plan::GroupOutcome& group = groups[g];
+    text += fmt::format("{:<16} {:>12.6g} {:>12.6g} {:>12.6g} {:>10}", group.label, group.demand,
+                        group.mean_cost, group.max_cost, coverage_cell(group.coverage));
+    if (compare) {
+      text += fmt::format(" | {:>13.6g} {:>12.6g} {:>10}", baseline[g].mean_cost, baseline[g].max_cost,
+                          coverage_cell(baseline[g].coverage));
+    }
+    text += "\n";
+  }
+  return text;
 }
 
 std::string fairness_text(const plan::PlanResult& result) {
@@ -125,9 +178,11 @@ std::string fairness_text(const plan::PlanResult& result) {
   if (result.group_fairness) {
     const plan::GroupFairness& fair = *result.group_fairness;
     return fmt::format(
-        "{} {} (p-median plan: {}; method {}); total cost {} vs {}; price of fairness {:.4f}%\n",
+        "{} {} (p-median plan: {}; plan by {}, bound by {}); total cost {} vs {}; price "
+        "of fairness {:.4f}%\n",
         plan::group_fairness_measure(fair.objective), result.solution.objective, fair.pmedian_objective,
-        fair.method, fair.total_cost, fair.pmedian_total_cost, 100.0 * fair.price_of_fairness);
+        fair.method, fair.bound_method, fair.total_cost, fair.pmedian_total_cost,
+        100.0 * fair.price_of_fairness);
   }
   return {};
 }
@@ -139,7 +194,8 @@ json plan_json(const plan::PlanRequest& request, const plan::PlanResult& result)
   out["options"] = options_json(request, result);
   out["instance"] = {{"clients", result.instance.client_count()},
                      {"candidates", result.instance.candidate_count()},
-                     {"groups", result.instance.group_labels}};
+                     {"groups", result.instance.group_labels},
+                     {"weight_column", weight_column_json(result.instance)}};
   out["result"] = result_json(result);
   return out;
 }
@@ -168,19 +224,15 @@ std::string plan_text(const plan::PlanRequest& request, const plan::PlanResult& 
     text += fmt::format(", {} bound {}, gap {:.4f}%", solution.maximize ? "upper" : "lower",
                         *solution.lower_bound, 100.0 * solution.gap.value_or(0.0));
   }
-  text += fmt::format(" ({:.3f} s)\nopen sites ({}):", solution.seconds, solution.open.size());
+  text += fmt::format(" ({:.3f} s)\n", solution.seconds);
+  text += weights_text(instance);
+  text += fmt::format("open sites ({}):", solution.open.size());
   for (const std::uint32_t j : solution.open) text += " " + instance.candidate_label(j);
   text += "\n";
-  if (!solution.open.empty()) {
-    text += fmt::format("{:<16} {:>12} {:>12} {:>12} {:>10}\n", "group", "demand", "mean cost", "max cost",
-                        "coverage");
-    for (const plan::GroupOutcome& group : result.groups) {
-      text += fmt::format("{:<16} {:>12.6g} {:>12.6g} {:>12.6g} {:>10}\n", group.label, group.demand,
-                          group.mean_cost, group.max_cost,
-                          group.coverage ? fmt::format("{:.4f}", *group.coverage) : "-");
-    }
-  }
-  return text + fairness_text(result);
+  if (!solution.open.empty()) text += groups_text(result.groups, baseline_groups(result));
+  text += fairness_text(result);
+  for (const std::string& warning : result.warnings) text += "warning: " + warning + "\n";
+  return text;
 }
 
 Renderers plan_renderers(const plan::PlanRequest& request, const plan::PlanResult& result) {

@@ -533,4 +533,132 @@ TEST(CliPlan, AnInfeasiblePlanSaysWhyOnStderr) {
   EXPECT_EQ(planned.err.find("equalis: plan"), std::string::npos) << planned.err;
 }
 
+TEST(CliPlan, ReportsSayWhichWeightColumnIsUsed) {
+  const std::string matrix = write_temp("plan_mw.csv", kMatrix);
+  const std::string demand = write_temp("plan_dw.csv", kDemand);
+  const auto weighted = run(fmt::format("plan pmedian --matrix {} --demand {} --p 1", matrix, demand));
+  ASSERT_EQ(weighted.exit_status, 0) << weighted.err;
+  EXPECT_EQ(nlohmann::json::parse(weighted.out)["instance"]["weight_column"], "population");
+  const auto text =
+      run(fmt::format("plan pmedian --matrix {} --demand {} --p 1 --format text", matrix, demand));
+  EXPECT_NE(text.out.find("weights: column 'population'"), std::string::npos) << text.out;
+  const auto unweighted = run(fmt::format("plan pmedian --matrix {} --p 1", matrix));
+  ASSERT_EQ(unweighted.exit_status, 0) << unweighted.err;
+  EXPECT_TRUE(nlohmann::json::parse(unweighted.out)["instance"]["weight_column"].is_null());
+  const auto unweighted_text = run(fmt::format("plan pmedian --matrix {} --p 1 --format text", matrix));
+  EXPECT_NE(unweighted_text.out.find("weights: none (each client weighs 1)"), std::string::npos);
+}
+
+TEST(CliPlan, AMisspeltPopulationColumnIsAnErrorNotAnUnweightedPlan) {
+  // Regression: `popultion` was not found, so both models planned as if every client weighed 1.
+  const std::string matrix = write_temp("plan_mt.csv", kMatrix);
+  const std::string demand =
+      write_temp("plan_dt.csv", "id,popultion,band\na,10,urban\nb,10,urban\nc,1,rural\nd,1,rural\n");
+  for (const char* model : {"pmedian", "fair"}) {
+    const auto r = run(fmt::format("plan {} --matrix {} --demand {} --p 1", model, matrix, demand));
+    EXPECT_EQ(r.exit_status, 2) << model << ": " << r.out;
+    EXPECT_NE(r.err.find("'popultion' looks like"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("did you mean 'population'?"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--weight-col"), std::string::npos) << r.err;  // the field respelt as the flag
+    EXPECT_NE(r.err.find(demand + ":1"), std::string::npos) << r.err;
+  }
+  const auto named =
+      run(fmt::format("plan pmedian --matrix {} --demand {} --p 1 --weight-col popultion", matrix, demand));
+  ASSERT_EQ(named.exit_status, 0) << named.err;
+  EXPECT_EQ(nlohmann::json::parse(named.out)["instance"]["weight_column"], "popultion");
+  const auto on_purpose =
+      run(fmt::format("plan pmedian --matrix {} --demand {} --p 1 --unweighted", matrix, demand));
+  ASSERT_EQ(on_purpose.exit_status, 0) << on_purpose.err;
+  EXPECT_TRUE(nlohmann::json::parse(on_purpose.out)["instance"]["weight_column"].is_null());
+  const auto typo_flag =
+      run(fmt::format("plan pmedian --matrix {} --demand {} --p 1 --weight-col populaton", matrix, demand));
+  EXPECT_EQ(typo_flag.exit_status, 2);
+  EXPECT_NE(typo_flag.err.find("did you mean 'popultion'?"), std::string::npos) << typo_flag.err;
+}
+
+TEST(CliPlan, FairPlanWarnsAboutIgnoredOptionsAndShowsTheBaseline) {
+  const std::string matrix = write_temp("plan_mf.csv", kMatrix);
+  const std::string demand = write_temp("plan_df.csv", kDemand);
+  const auto r = run(
+      fmt::format("plan fair --matrix {} --demand {} --groups band --p 1 --focus-groups rural --format text",
+                  matrix, demand));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.err.find("equalis: warning: --focus-groups is ignored by the objective kolm-pollak"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("warning: `focus_groups` is ignored"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("p-median mean"), std::string::npos) << r.out;
+  const auto rawls = run(fmt::format(
+      "plan fair --objective rawls --matrix {} --demand {} --groups band --p 1 --focus-groups rural", matrix,
+      demand));
+  ASSERT_EQ(rawls.exit_status, 0) << rawls.err;
+  EXPECT_EQ(rawls.err.find("warning"), std::string::npos) << rawls.err;
+  const auto json = nlohmann::json::parse(rawls.out);
+  EXPECT_TRUE(json["result"]["warnings"].empty());
+  EXPECT_FALSE(json["result"]["fairness"]["bound_method"].get<std::string>().empty());
+}
+
+TEST(CliPlan, WarnsWhenTheExistingSitesAreLeftOut) {
+  const std::string matrix = data("bho/matrix.csv");
+  const std::string demand = data("bho/demand.csv");
+  const auto r = run(fmt::format("plan pmedian --matrix {} --demand {} --p 2", matrix, demand));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.err.find("no --existing sites given, but candidate 'existing'"), std::string::npos) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["result"]["warnings"].size(), 1U);
+  const auto kept =
+      run(fmt::format("plan pmedian --matrix {} --demand {} --p 2 --existing existing", matrix, demand));
+  ASSERT_EQ(kept.exit_status, 0) << kept.err;
+  EXPECT_EQ(kept.err.find("warning"), std::string::npos) << kept.err;
+}
+
+TEST(CliPlan, DuplicateIdsAndCapsBelowTheValueAreErrorsWithTheLine) {
+  const std::string regions = write_temp(
+      "plan_regions_dup.csv", "region,indicator,population,unit_cost\nA,10,100,2\nB,20,100,1\nA,5,1,1\n");
+  const auto duplicate = run(fmt::format("plan budget --regions {} --budget 30", regions));
+  EXPECT_EQ(duplicate.exit_status, 2) << duplicate.out;
+  EXPECT_NE(duplicate.err.find("region A appears twice (first at line 2)"), std::string::npos)
+      << duplicate.err;
+  EXPECT_NE(duplicate.err.find(regions + ":4:1"), std::string::npos) << duplicate.err;
+  const std::string capped = write_temp(
+      "plan_regions_cap.csv", "region,indicator,population,unit_cost,cap\nA,10,100,2,8\nB,20,100,1,\n");
+  const auto cap = run(fmt::format("plan budget --regions {} --budget 30", capped));
+  EXPECT_EQ(cap.exit_status, 2) << cap.out;
+  EXPECT_NE(cap.err.find("cap 8 is below the current value 10"), std::string::npos) << cap.err;
+  EXPECT_NE(cap.err.find(capped + ":2:"), std::string::npos) << cap.err;
+  const std::string matrix = write_temp("plan_m_dup.csv", kMatrix);
+  const std::string costs = write_temp("plan_costs_dup.csv", "id,cost\ns1,1\ns2,2\ns1,3\n");
+  const auto site =
+      run(fmt::format("plan pmedian --matrix {} --p 1 --site-costs {} --budget 5", matrix, costs));
+  EXPECT_EQ(site.exit_status, 2) << site.out;
+  EXPECT_NE(site.err.find("site 's1' appears twice (first at line 2)"), std::string::npos) << site.err;
+  EXPECT_NE(site.err.find(costs + ":4:1"), std::string::npos) << site.err;
+  const auto snap = run(fmt::format("plan pmedian --matrix {} --p 1 --max-snap -5", matrix));
+  EXPECT_EQ(snap.exit_status, 2) << snap.out;
+  EXPECT_NE(snap.err.find("--max-snap"), std::string::npos) << snap.err;
+}
+
+TEST(CliPlan, KolmPollakAtAHighAversionIsProvenOrSaysSo) {
+  // Regression: aversion 200 on pmed1 reported `optimal` for an EDE of 159.66 with an 85 % gap, aversion
+  // 50 `gap_closed` at a 36 % gap. The EDE optimum is ≈ 125.66 (the p-center optimum 127 less ln(100)/κ).
+  for (const char* aversion : {"50", "200"}) {
+    const auto r =
+        run(fmt::format("plan fair --orlib {} --aversion {}", data("orlib-pmed/pmed1.txt"), aversion));
+    ASSERT_EQ(r.exit_status, 0) << r.err;
+    const auto result = nlohmann::json::parse(r.out)["result"];
+    const double gap = result["gap"].get<double>();
+    const std::string status = result["status"];
+    if (status == "optimal" || status == "gap_closed") {
+      EXPECT_LE(gap, 1e-3) << aversion;
+    } else {
+      EXPECT_EQ(status, "gap_not_closed");
+      EXPECT_GT(gap, 1e-3) << aversion;
+    }
+    EXPECT_LE(result["lower_bound"].get<double>(), result["objective"].get<double>());
+  }
+  const auto high = run(fmt::format("plan fair --orlib {} --aversion 200", data("orlib-pmed/pmed1.txt")));
+  const auto result = nlohmann::json::parse(high.out)["result"];
+  EXPECT_LT(result["objective"].get<double>(), 125.7);
+  EXPECT_GT(result["lower_bound"].get<double>(), 125.6);  // the p-center bound
+}
+
 }  // namespace

@@ -99,6 +99,16 @@ TEST(Budget, BadInputThrows) {
   regions[2].population = -5;
   EXPECT_EQ(code(regions), ErrorCode::InvalidInput);
   EXPECT_EQ(code({}), ErrorCode::InvalidInput);
+  // A study file fills the regions without the CSV reader: the same checks apply.
+  regions = three_regions();
+  regions[0].cap = regions[0].value - 1.0;
+  EXPECT_EQ(code(regions), ErrorCode::InvalidInput);
+  regions = three_regions();
+  regions[0].cap = regions[0].value;  // already at its ceiling: allowed, it just gets nothing
+  EXPECT_NE(code(regions), ErrorCode::InvalidInput);
+  regions = three_regions();
+  regions[2].id = regions[0].id;
+  EXPECT_EQ(code(regions), ErrorCode::InvalidInput);
 }
 
 TEST(Budget, ReadsCsv) {

@@ -118,6 +118,55 @@ TEST(MatrixCsv, LongMatrixWithDemandAndGroups) {
   EXPECT_THROW((void)find_candidates(instance, {"s9"}), Error);
 }
 
+// The error message of read_demand_csv on `header` (empty if it reads).
+std::string demand_error(const std::string& header, const MatrixCsvSpec& spec = {}) {
+  const std::string demand = write_temp("dh.csv", header + "\na,1,2,3\n");
+  try {
+    const PlanInstance instance = read_demand_csv(demand, spec);
+    return instance.weight_column.empty() ? std::string("unweighted")
+                                          : "weighted by " + instance.weight_column;
+  } catch (const Error& error) {
+    return error.what();
+  }
+}
+
+TEST(DemandCsv, ALookalikeWeightColumnIsAnError) {
+  EXPECT_EQ(demand_error("id,population,band,x"), "weighted by population");
+  EXPECT_EQ(demand_error("id,weight,band,x"), "weighted by weight");
+  EXPECT_EQ(demand_error("id,lon,lat,band"), "unweighted");
+  EXPECT_EQ(demand_error("id,decile,income_group,name"), "unweighted");
+  for (const char* typo : {"popultion", "Population", "populaton", "weigth", "pop", "pop2020", "weights"}) {
+    const std::string message = demand_error(fmt::format("id,{},band,x", typo));
+    EXPECT_NE(message.find(fmt::format("'{}' looks like", typo)), std::string::npos)
+        << typo << ": " << message;
+    EXPECT_NE(message.find("did you mean"), std::string::npos) << message;
+  }
+  MatrixCsvSpec unweighted;
+  unweighted.unweighted = true;
+  EXPECT_EQ(demand_error("id,popultion,band,x", unweighted), "unweighted");
+  MatrixCsvSpec named;
+  named.weight_column = "popultion";
+  EXPECT_EQ(demand_error("id,popultion,band,x", named), "weighted by popultion");
+  named.weight_column = "populaton";  // the option misspelt: the reader suggests the header's name
+  EXPECT_NE(demand_error("id,popultion,band,x", named).find("no column named 'populaton'"),
+            std::string::npos);
+  named.unweighted = true;
+  EXPECT_NE(demand_error("id,popultion,band,x", named).find("contradict"), std::string::npos);
+}
+
+TEST(DemandCsv, ARepeatedIdNamesBothLines) {
+  const std::string demand = write_temp("dd.csv", "id,population\na,1\nb,2\na,3\n");
+  try {
+    (void)read_demand_csv(demand);
+    FAIL() << "a repeated id was accepted";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("client id 'a' appears twice (first at line 2)"),
+              std::string::npos)
+        << error.what();
+    EXPECT_EQ(error.where()->line, 4U);
+  }
+}
+
 TEST(MatrixCsv, WithoutDemandClientsAreFromIds) {
   const std::string matrix = write_temp("m2.csv", "from_idx,to_idx,travel_time\n1,7,3.5\n2,7,1\n");
   const PlanInstance instance = read_matrix_csv(matrix, std::nullopt);
