@@ -69,8 +69,12 @@ std::optional<double> duration_seconds(std::string_view text) {
 const CLI::Validator& duration() {
   static const CLI::Validator validator(
       [](std::string& text) -> std::string {
+        // A plain number (even -1 or nan) is left as it is: the request's own check names what is wrong.
+        double plain = 0.0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), plain);
+        if (error == std::errc() && end == text.data() + text.size()) return {};
         const auto seconds = duration_seconds(text);
-        if (!seconds || *seconds < 0.0) {
+        if (!seconds) {
           return fmt::format("'{}' is not a duration (seconds, or e.g. 90s, 10min, 1h30min)",
                              text.size() > 60 ? text.substr(0, 60) + "…" : text);
         }

@@ -63,7 +63,9 @@ void add_model(CLI::App& plan_cmd, Context& context, plan::PlanModel model, cons
   cmd->add_option("--sites", args->request.sites, "--graph: candidate sites CSV (id, lon, lat)")
       ->check(input_file());
   cmd->add_option("--max-time", args->request.max_time,
-                  "--graph: pairs farther than this many seconds are unreachable (default: no limit)");
+                  "--graph: pairs farther than this (seconds, or 10min, 1h30min) are unreachable (default: "
+                  "no limit)")
+      ->transform(duration());
   cmd->add_option("--max-snap", args->request.max_snap,
                   "--graph: farthest snap of a point to the road network (m)")
       ->default_val(network::kDefaultMaxSnapM);
@@ -90,7 +92,9 @@ void add_model(CLI::App& plan_cmd, Context& context, plan::PlanModel model, cons
   cmd->add_option("--seed", args->request.seed, "Random seed of the search")
       ->check(non_negative())
       ->default_val(1);
-  cmd->add_option("--time-limit", args->request.time_limit, "Wall-clock limit in seconds")->default_val(60.0);
+  cmd->add_option("--time-limit", args->request.time_limit, "Wall-clock limit (seconds, or 10min)")
+      ->transform(duration())
+      ->default_val(60.0);
   cmd->add_option("--gap", args->request.target_gap, "Target relative gap for status gap_closed")
       ->default_val(1e-3);
   if (model == plan::PlanModel::PMedian)
@@ -192,7 +196,8 @@ void add_budget(CLI::App& plan_cmd, Context& context) {
   cmd->add_option("--committed-col", args->request.spec.committed_column,
                   "Optional committed spend per region")
       ->default_val("committed");
-  cmd->add_option("--time-limit", args->request.time_limit, "Solver time limit in seconds")
+  cmd->add_option("--time-limit", args->request.time_limit, "Solver time limit (seconds, or 10min)")
+      ->transform(duration())
       ->default_val(60.0);
   add_output_options(*cmd, context);
   cmd->callback([args, &context] { run_budget_command(*args, context); });

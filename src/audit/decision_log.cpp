@@ -514,9 +514,10 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
     } else if (is_missing_token(outcome)) {
       decision = -1;
     } else {
-      throw Error(ErrorCode::Parse,
-                  fmt::format("score '{}' in '{}' is not a number", outcome, reader.header()[outcome_idx]),
-                  "write a plain decimal number", reader.location(outcome_idx));
+      throw Error(
+          ErrorCode::Parse,
+          fmt::format("score '{}' in '{}' is not a number", excerpt(outcome), reader.header()[outcome_idx]),
+          "write a plain decimal number", reader.location(outcome_idx));
     }
     if (decision == -1) {
       missing_outcome(outcome_idx, spec.decision_column ? "decision" : "score");
@@ -529,7 +530,7 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
       label = label_mapper.map(cell);
       if (label == -2) {
         throw Error(ErrorCode::Parse,
-                    fmt::format("label '{}' in '{}' is not 0/1", cell, reader.header()[label_idx]),
+                    fmt::format("label '{}' in '{}' is not 0/1", excerpt(cell), reader.header()[label_idx]),
                     fmt::format("use {} or map values with `label_positive`", label_mapper.describe()),
                     reader.location(label_idx));
       }
@@ -549,12 +550,14 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
           ++table.rows_dropped_missing_outcome;
           continue;
         }
-        throw Error(ErrorCode::Parse,
-                    fmt::format("count '{}' in '{}' is not a number", cell, reader.header()[count_idx]),
-                    "write a whole number of applicants", reader.location(count_idx));
+        throw Error(
+            ErrorCode::Parse,
+            fmt::format("count '{}' in '{}' is not a number", excerpt(cell), reader.header()[count_idx]),
+            "write a whole number of applicants", reader.location(count_idx));
       }
       if (*value < 0.0 || *value != std::floor(*value) || *value > 9.0e15) {
-        throw Error(ErrorCode::InvalidInput, fmt::format("count '{}' is not a whole number ≥ 0", cell),
+        throw Error(ErrorCode::InvalidInput,
+                    fmt::format("count '{}' is not a whole number ≥ 0", excerpt(cell)),
                     "counts are numbers of applicants: whole and non-negative", reader.location(count_idx));
       }
       weight = static_cast<std::uint64_t>(*value);
@@ -574,7 +577,7 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
       const auto key = period_of(cell, spec.period);
       if (!key) {
         throw Error(ErrorCode::Parse,
-                    fmt::format("time '{}' in '{}' is not a date", cell, reader.header()[time_idx]),
+                    fmt::format("time '{}' in '{}' is not a date", excerpt(cell), reader.header()[time_idx]),
                     "write an ISO-8601 date or date-time (2024-03-15, 2024-03-15T10:30:00) or Unix seconds",
                     reader.location(time_idx));
       }

@@ -83,7 +83,7 @@ ScoredRows read_scored_rows(const std::string& path, const DecisionLogSpec& spec
     }
     const auto score = parse_number(score_cell);
     if (!score) {
-      throw Error(ErrorCode::Parse, fmt::format("score '{}' is not a number", score_cell),
+      throw Error(ErrorCode::Parse, fmt::format("score '{}' is not a number", excerpt(score_cell)),
                   "write a plain decimal number", reader.location(score_idx));
     }
     const int label = mapper.map(reader.field(label_idx));

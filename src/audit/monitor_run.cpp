@@ -117,9 +117,10 @@ class Run {
     if (request_.decision.empty()) {
       const auto score = parse_number(outcome);
       if (!score) {
-        throw Error(ErrorCode::Parse,
-                    fmt::format("score '{}' in '{}' is not a number", outcome, reader.header()[outcome_idx]),
-                    "write a decimal number", reader.location(outcome_idx));
+        throw Error(
+            ErrorCode::Parse,
+            fmt::format("score '{}' in '{}' is not a number", excerpt(outcome), reader.header()[outcome_idx]),
+            "write a decimal number", reader.location(outcome_idx));
       }
       return *score >= *request_.threshold;
     }
@@ -136,10 +137,10 @@ class Run {
   static double event_time(const Reader& reader, std::size_t time_idx) {
     const auto value = parse_number(reader.field(time_idx));
     if (!value) {
-      throw Error(
-          ErrorCode::Parse,
-          fmt::format("time '{}' in '{}' is not a number", reader.field(time_idx), reader.header()[time_idx]),
-          "give times in seconds (e.g. Unix time)", reader.location(time_idx));
+      throw Error(ErrorCode::Parse,
+                  fmt::format("time '{}' in '{}' is not a number", excerpt(reader.field(time_idx)),
+                              reader.header()[time_idx]),
+                  "give times in seconds (e.g. Unix time)", reader.location(time_idx));
     }
     return *value;
   }

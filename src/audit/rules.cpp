@@ -94,7 +94,7 @@ std::vector<Token> tokenize(std::string_view text) {
       }
       const std::string_view literal = text.substr(i, end - i);
       if (!parse_number(literal)) {
-        fail_at(start_column, fmt::format("'{}' is not a number", literal),
+        fail_at(start_column, fmt::format("'{}' is not a number", excerpt(literal)),
                 "write a decimal number such as 18 or 0.5");
       }
       tokens.push_back({TokenKind::Number, std::string(literal), start_column});
@@ -483,10 +483,10 @@ RuleAuditResult audit_rule(const CsvTable& population, Rule& rule, const RuleAud
     for (std::size_t row_idx = 0; row_idx < population.row_count(); ++row_idx) {
       const auto value = parse_number(population.cell(row_idx, count_idx));
       if (!value || *value < 0.0 || *value != std::floor(*value)) {
-        throw Error(ErrorCode::InvalidInput,
-                    fmt::format("count '{}' is not a whole number ≥ 0", population.cell(row_idx, count_idx)),
-                    "counts are numbers of people: whole and non-negative",
-                    population.location(row_idx, count_idx));
+        throw Error(
+            ErrorCode::InvalidInput,
+            fmt::format("count '{}' is not a whole number ≥ 0", excerpt(population.cell(row_idx, count_idx))),
+            "counts are numbers of people: whole and non-negative", population.location(row_idx, count_idx));
       }
       counts[row_idx] = *value;
     }

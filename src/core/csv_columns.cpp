@@ -324,7 +324,7 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
             } else if (!is_missing_token(cell)) {
               outcome.failure = ParseFailure{
                   scanner.field_offset(cells, slot.header_idx), ErrorCode::Parse,
-                  fmt::format("'{}' in column '{}' is not a number", cell, column.name),
+                  fmt::format("'{}' in column '{}' is not a number", excerpt(cell), column.name),
                   "write a plain decimal number such as 1234.5 (no thousands separators or units), or leave "
                   "the cell empty / NA to mark it missing"};
               return finish();

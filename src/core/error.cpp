@@ -56,4 +56,12 @@ void assertion_failed(const char* expression, const char* file, int line) {
               "please report this bug with the command that triggered it");
 }
 
+std::string excerpt(std::string_view text) {
+  constexpr std::size_t kMax = 60;
+  if (text.size() <= kMax) return std::string(text);
+  std::size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) --cut;  // not mid-character
+  return fmt::format("{}… ({} bytes)", text.substr(0, cut), text.size());
+}
+
 }  // namespace equalis

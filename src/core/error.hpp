@@ -72,6 +72,10 @@ class Error : public std::runtime_error {
   std::optional<SourceLocation> where_;
 };
 
+// A cell or token quoted in a message: at most ~60 characters (a 10 MB cell is not echoed whole), cut at
+// a UTF-8 character boundary, with "…" and the full length when shortened.
+std::string excerpt(std::string_view text);
+
 // Library messages name the request field they are about in backticks (`radius`, `time_limit`), in
 // neutral words; each front end respells the fields in its own words (a command-line flag, a study-file
 // key) before showing the message. `spell` returns the front end's name of a field.

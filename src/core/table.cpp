@@ -52,7 +52,7 @@ NumericColumn read_numeric_column(const CsvTable& table, std::string_view name) 
     } else if (is_missing_token(cell)) {
       column.valid[row_idx] = 0;
     } else {
-      throw Error(ErrorCode::Parse, fmt::format("'{}' in column '{}' is not a number", cell, name),
+      throw Error(ErrorCode::Parse, fmt::format("'{}' in column '{}' is not a number", excerpt(cell), name),
                   "write a plain decimal number such as 1234.5 (no thousands separators or units), or "
                   "leave the cell empty / NA to mark it missing",
                   table.location(row_idx, column_idx));

@@ -59,7 +59,7 @@ std::vector<std::string> read_ids(const CsvTable& table, const std::string& id_c
     const auto [it, inserted] = first_row.emplace(id, row);
     if (!inserted) {
       throw Error(ErrorCode::InvalidInput,
-                  fmt::format("id '{}' in column '{}' is also on line {}", id, id_column,
+                  fmt::format("id '{}' in column '{}' is also on line {}", excerpt(id), id_column,
                               table.row_location(it->second).line),
                   "unit ids must be unique: pick an id column without repeats (or aggregate the rows first)",
                   table.location(row, column));

@@ -482,7 +482,7 @@ SpatialWeights weights_from_edge_list(const CsvTable& table, std::string_view fr
       const std::string nearest = nearest_name(cell, std::vector<std::string>(ids.begin(), ids.end()));
       throw Error(
           ErrorCode::InvalidInput,
-          fmt::format("unknown unit id '{}' in column '{}'", cell, table.header()[column]),
+          fmt::format("unknown unit id '{}' in column '{}'", excerpt(cell), table.header()[column]),
           nearest.empty()
               ? fmt::format("use the ids of the value table ({}), or add the missing unit", preview_ids(ids))
               : fmt::format("did you mean '{}'? edge-list ids must match the value table's "
@@ -512,7 +512,7 @@ SpatialWeights weights_from_edge_list(const CsvTable& table, std::string_view fr
       const std::string_view cell = table.cell(row, weight_idx);
       const std::optional<double> parsed = parse_number(cell);
       if (!parsed) {
-        throw Error(ErrorCode::Parse, fmt::format("weight '{}' is not a number", cell),
+        throw Error(ErrorCode::Parse, fmt::format("weight '{}' is not a number", excerpt(cell)),
                     "give every link a finite decimal weight", table.location(row, weight_idx));
       }
       if (*parsed < 0.0) {

@@ -84,11 +84,11 @@ void load_speed_table(const std::string& path, Profile& profile) {
     }
     const auto speed = parse_number(table.cell(row, speed_col));
     if (!speed || !(*speed == 0.0 || is_plausible_speed_kmh(*speed))) {
-      throw Error(ErrorCode::InvalidInput,
-                  fmt::format("speed '{}' for highway={} is not 0 or a number in {}..{} km/h",
-                              table.cell(row, speed_col), highway, kMinSpeedKmh, kMaxSpeedKmh),
-                  "write the speed in km/h (0 removes the class from the profile)",
-                  table.location(row, speed_col));
+      throw Error(
+          ErrorCode::InvalidInput,
+          fmt::format("speed '{}' for highway={} is not 0 or a number in {}..{} km/h",
+                      excerpt(table.cell(row, speed_col)), excerpt(highway), kMinSpeedKmh, kMaxSpeedKmh),
+          "write the speed in km/h (0 removes the class from the profile)", table.location(row, speed_col));
     }
     if (*speed == 0.0) {
       profile.speed_kmh.erase(highway);

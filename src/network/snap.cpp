@@ -118,23 +118,24 @@ std::vector<Place> read_places(const CsvTable& table) {
     }
     const auto [it, inserted] = first_row.try_emplace(id, row);
     if (!inserted) {
-      throw Error(
-          ErrorCode::InvalidInput,
-          fmt::format("duplicate id '{}' (first at line {})", id, table.row_location(it->second).line),
-          "make ids unique: each row is one origin or destination", table.location(row, id_col));
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("duplicate id '{}' (first at line {})", excerpt(id),
+                              table.row_location(it->second).line),
+                  "make ids unique: each row is one origin or destination", table.location(row, id_col));
     }
     const auto lon = parse_number(table.cell(row, lon_col));
     const auto lat = parse_number(table.cell(row, lat_col));
     if (!lon || !std::isfinite(*lon) || std::abs(*lon) > 180.0) {
-      throw Error(ErrorCode::InvalidInput,
-                  fmt::format("longitude '{}' is not a number in [-180, 180]", table.cell(row, lon_col)),
-                  "give WGS84 longitude in degrees", table.location(row, lon_col));
+      throw Error(
+          ErrorCode::InvalidInput,
+          fmt::format("longitude '{}' is not a number in [-180, 180]", excerpt(table.cell(row, lon_col))),
+          "give WGS84 longitude in degrees", table.location(row, lon_col));
     }
     if (!lat || !std::isfinite(*lat) || std::abs(*lat) > 90.0) {
-      throw Error(ErrorCode::InvalidInput,
-                  fmt::format("latitude '{}' is not a number in [-90, 90]", table.cell(row, lat_col)),
-                  "give WGS84 latitude in degrees (columns lon, lat: longitude first)",
-                  table.location(row, lat_col));
+      throw Error(
+          ErrorCode::InvalidInput,
+          fmt::format("latitude '{}' is not a number in [-90, 90]", excerpt(table.cell(row, lat_col))),
+          "give WGS84 latitude in degrees (columns lon, lat: longitude first)", table.location(row, lat_col));
     }
     places.push_back({std::string(id), *lon, *lat});
   }

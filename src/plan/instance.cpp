@@ -177,7 +177,7 @@ class TokenReader {
     double value = 0.0;
     const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
     if (ec != std::errc() || ptr != token.data() + token.size() || !std::isfinite(value)) {
-      throw Error(ErrorCode::Parse, fmt::format("'{}' is not a number ({})", token, what),
+      throw Error(ErrorCode::Parse, fmt::format("'{}' is not a number ({})", excerpt(token), what),
                   "OR-Library files hold only numbers: 'n edges p', then 'i j cost' lines",
                   SourceLocation{source_, line_, 0});
     }
@@ -349,7 +349,7 @@ PlanInstance read_demand_table(const CsvTable& demand, const MatrixCsvSpec& spec
     const std::string_view id = demand.cell(row, id_col);
     if (const auto [it, inserted] = seen.emplace(id, row); !inserted) {
       throw Error(ErrorCode::InvalidInput,
-                  fmt::format("client id '{}' appears twice (first at line {})", id,
+                  fmt::format("client id '{}' appears twice (first at line {})", excerpt(id),
                               demand.row_location(it->second).line),
                   "make ids unique", demand.location(row, id_col));
     }
@@ -450,9 +450,10 @@ std::vector<double> read_site_values(const std::string& path, const std::string&
     if (found == candidate.end()) continue;  // a site that is not a candidate of this instance
     const std::optional<double> value = parse_number(table.cell(r, value_index));
     if (!value || *value < 0.0) {
-      throw Error(ErrorCode::Parse,
-                  fmt::format("{}: '{}' is not a number ≥ 0", value_column, table.cell(r, value_index)),
-                  "give a finite value ≥ 0 for every site", table.location(r, value_index));
+      throw Error(
+          ErrorCode::Parse,
+          fmt::format("{}: '{}' is not a number ≥ 0", value_column, excerpt(table.cell(r, value_index))),
+          "give a finite value ≥ 0 for every site", table.location(r, value_index));
     }
     values[found->second] = *value;
   }

@@ -37,5 +37,34 @@ TEST(AtomicFile, MissingDirectoryIsIoError) {
   }
 }
 
+TEST(AtomicFile, FilesWrittenTogetherAreAllOrNothing) {
+  const auto dir = std::filesystem::temp_directory_path() / "equalis_atomic_together";
+  std::filesystem::create_directories(dir);
+  const std::string first = (dir / "a.json").string();
+  EXPECT_THROW(write_files_together({{first, "A"}, {(dir / "missing/b.json").string(), "B"}}), Error);
+  EXPECT_FALSE(std::filesystem::exists(first));  // the second failed, so the first was not committed
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
+  EXPECT_EQ(files, 0U);  // and no temporary is left
+  write_files_together({{first, "A"}, {(dir / "b.json").string(), "B"}});
+  EXPECT_TRUE(std::filesystem::exists(first));
+  EXPECT_TRUE(std::filesystem::exists(dir / "b.json"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ErrorExcerpt, LongCellsAreShortenedAtACharacterBoundary) {
+  EXPECT_EQ(excerpt("short"), "short");
+  const std::string big(10'000'000, 'x');
+  const std::string shown = excerpt(big);
+  EXPECT_LT(shown.size(), 100U);
+  EXPECT_NE(shown.find("10000000 bytes"), std::string::npos);
+  std::string accented;
+  for (int i = 0; i < 40; ++i) accented += "é";  // 2 bytes each: byte 60 is a character boundary, 61 is not
+  accented = "x" + accented;
+  const std::string cut = excerpt(accented);
+  EXPECT_EQ(cut.substr(0, 59), accented.substr(0, 59));
+  EXPECT_EQ(cut.substr(59, 3), "…");
+}
+
 }  // namespace
 }  // namespace equalis
