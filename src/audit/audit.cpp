@@ -1,5 +1,6 @@
 #include "audit/audit.hpp"
 
+#include "audit/disclosure.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "measure/resampling.hpp"
@@ -479,6 +480,55 @@ void run_bootstrap(AuditResult& result, const DecisionTable& table, const std::v
   result.bootstrap_replicates = replicates;
 }
 
+bool listed(const std::vector<std::pair<std::string, std::string>>& names, const std::string& family,
+            const std::string& group) {
+  return std::find(names.begin(), names.end(), std::pair(family, group)) != names.end();
+}
+
+// Which groups of each family are hidden: primary (n < min cell) and complementary, so that no hidden group
+// follows from the overall total, a family's other groups or the intersection's single-attribute margins.
+std::vector<std::vector<char>> suppression_mask(const DecisionTable& table,
+                                                const std::vector<FamilyLayout>& layouts,
+                                                const std::vector<std::vector<ConfusionCounts>>& counts,
+                                                const AuditOptions& options) {
+  DisclosureTable disclosure;
+  const std::size_t overall = disclosure.add_cell(table.total().n(), false, true);
+  std::vector<std::vector<std::size_t>> cell_of(layouts.size());
+  for (std::size_t family_idx = 0; family_idx < layouts.size(); ++family_idx) {
+    std::vector<std::string> attributes;
+    for (const std::size_t attribute_idx : layouts[family_idx].attributes)
+      attributes.push_back(table.group_columns[attribute_idx]);
+    const std::string family_name = join_values(attributes);
+    for (std::size_t group_idx = 0; group_idx < counts[family_idx].size(); ++group_idx) {
+      const std::uint64_t n = counts[family_idx][group_idx].n();
+      const bool hidden = n < options.min_cell_size ||
+                          listed(options.also_suppress, family_name,
+                                 join_values(layouts[family_idx].group_values[group_idx]));
+      cell_of[family_idx].push_back(disclosure.add_cell(n, hidden));
+    }
+    if (layouts[family_idx].attributes.size() == 1) {
+      disclosure.add_relation(overall, cell_of[family_idx]);
+      continue;
+    }
+    // The intersection: the cells of each attribute's value add up to that value's group.
+    for (std::size_t attribute_idx = 0; attribute_idx < family_idx; ++attribute_idx) {
+      std::vector<std::vector<std::size_t>> parts(counts[attribute_idx].size());
+      for (std::size_t cell_idx = 0; cell_idx < counts[family_idx].size(); ++cell_idx) {
+        parts[layouts[attribute_idx].group_of_cell[cell_idx]].push_back(cell_of[family_idx][cell_idx]);
+      }
+      for (std::size_t group_idx = 0; group_idx < parts.size(); ++group_idx) {
+        disclosure.add_relation(cell_of[attribute_idx][group_idx], std::move(parts[group_idx]));
+      }
+    }
+  }
+  protect(disclosure);
+  std::vector<std::vector<char>> mask(layouts.size());
+  for (std::size_t family_idx = 0; family_idx < layouts.size(); ++family_idx) {
+    for (const std::size_t cell : cell_of[family_idx]) mask[family_idx].push_back(disclosure.hidden[cell]);
+  }
+  return mask;
+}
+
 }  // namespace
 
 AuditResult audit_decisions(const DecisionTable& table, const AuditOptions& options, ProgressSink& progress) {
@@ -495,19 +545,23 @@ AuditResult audit_decisions(const DecisionTable& table, const AuditOptions& opti
   result.overall.rates = estimate_rates(result.overall.counts, table.has_label, options.alpha);
 
   const std::vector<FamilyLayout> layouts = make_layouts(table, options.intersections);
-  for (const auto& layout : layouts) {
+  std::vector<std::vector<ConfusionCounts>> family_counts;
+  for (const auto& layout : layouts) family_counts.push_back(aggregate(layout, table.cells));
+  const std::vector<std::vector<char>> hidden = suppression_mask(table, layouts, family_counts, options);
+  for (std::size_t family_idx = 0; family_idx < layouts.size(); ++family_idx) {
+    const FamilyLayout& layout = layouts[family_idx];
     FamilyResult family;
     for (const std::size_t attribute_idx : layout.attributes) {
       family.attributes.push_back(table.group_columns[attribute_idx]);
     }
     family.name = join_values(family.attributes);
-    const std::vector<ConfusionCounts> counts = aggregate(layout, table.cells);
+    const std::vector<ConfusionCounts>& counts = family_counts[family_idx];
     for (std::size_t group_idx = 0; group_idx < counts.size(); ++group_idx) {
       GroupResult group;
       group.values = layout.group_values[group_idx];
       group.name = join_values(group.values);
       group.counts = counts[group_idx];
-      group.suppressed = group.counts.n() < options.min_cell_size;
+      group.suppressed = hidden[family_idx][group_idx] != 0;
       if (group.suppressed) {
         ++family.suppressed_groups;
         family.suppressed_applicants += group.counts.n();

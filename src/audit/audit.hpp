@@ -41,6 +41,9 @@ struct AuditOptions {
   double alpha = 0.05;               // intervals are 1 − alpha, tests two-sided at alpha
   double power = 0.8;                // for the minimum detectable gap
   std::uint64_t min_cell_size = 10;  // groups with fewer applicants are suppressed in every output
+  // Groups to suppress besides those (family name, group name): complements chosen by a protection that
+  // spans more than this table (the periods of a log, see audit_by_period).
+  std::vector<std::pair<std::string, std::string>> also_suppress;
   double four_fifths_threshold = 0.8;
   bool intersections = true;             // report the cross product when there are 2+ attributes
   std::size_t bootstrap_replicates = 0;  // 0 = no bootstrap
@@ -67,7 +70,9 @@ struct GroupResult {
   std::string name;                 // "value" or "value1 × value2 × …"
   std::vector<std::string> values;  // one per attribute of the family
   ConfusionCounts counts;
-  bool suppressed = false;  // n < min_cell_size: nothing but this flag is reported
+  // n < min_cell_size (primary), or hidden so that no suppressed group can be derived from the published
+  // totals (complementary, see audit/disclosure.hpp): nothing but this flag is reported.
+  bool suppressed = false;
   bool is_reference = false;
   std::array<RateEstimate, kMetricCount> rates{};
   std::array<MetricDisparity, kDisparityCount> disparities{};
@@ -98,7 +103,7 @@ struct FamilyResult {
   std::optional<double> worst_equalized_odds_gap;
   std::size_t four_fifths_flags = 0;
   std::size_t suppressed_groups = 0;
-  std::uint64_t suppressed_applicants = 0;
+  std::uint64_t suppressed_applicants = 0;  // total over the suppressed groups (published only for 2 or more)
 };
 
 struct AuditResult {

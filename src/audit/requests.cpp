@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -110,6 +111,29 @@ void check_reference(const AuditOptions& options, std::size_t attribute_count) {
   }
 }
 
+// Reweighing and the group thresholds are per intersection cell: the cells the audit suppressed show only
+// their names. Without a published intersection family (one attribute, or intersections turned off) the
+// cells are those of the last family, or, failing that, the cells below the minimum size.
+void hide_suppressed_cells(Mitigation& mitigation, const AuditResult& audit, const DecisionTable& table) {
+  const auto hidden = suppressed_groups(audit);
+  const bool cells_published =
+      !audit.families.empty() && audit.families.back().attributes.size() == table.group_columns.size();
+  auto is_hidden = [&](const std::string& cell) {
+    if (cells_published) {
+      return std::find(hidden.begin(), hidden.end(), std::pair(audit.families.back().name, cell)) !=
+             hidden.end();
+    }
+    for (std::size_t cell_idx = 0; cell_idx < table.cells.size(); ++cell_idx) {
+      if (table.cell_name(cell_idx) == cell) return table.cells[cell_idx].n() < audit.options.min_cell_size;
+    }
+    return false;
+  };
+  for (auto& cell : mitigation.reweighing) cell.suppressed = is_hidden(cell.group);
+  if (mitigation.thresholds) {
+    for (auto& group : mitigation.thresholds->groups) group.suppressed = is_hidden(group.group);
+  }
+}
+
 bool calibrates(const AuditMetricsRequest& request) {
   return !request.log.score.empty() && !request.log.label.empty() && request.bins > 0;
 }
@@ -154,21 +178,29 @@ AuditMetricsReport run_metrics(const AuditMetricsRequest& request, ProgressSink&
   AuditMetricsReport report;
   report.table = read_decision_log(request.log.file, spec, progress);
   report.audit = audit_decisions(report.table, options, progress);
+  if (!request.time.empty()) {
+    report.periods = audit_by_period(report.table, options, progress);
+    protect_across_periods(report.table, options, report.audit, report.periods, progress);
+  }
+  // Every other part hides the groups the audit suppressed (primary and complementary), so no part gives
+  // back what another hides.
+  const auto hidden = suppressed_groups(report.audit);
   if (rule) {
     RuleAuditOptions rule_options;
     rule_options.min_cell_size = options.min_cell_size;
     rule_options.alpha = options.alpha;
+    rule_options.also_suppress = hidden;
     report.rule_audit = audit_rule_cells(report.table, rule_options);
   }
   if (calibrate) {
     report.calibration =
         calibration_by_group(report.table, options.min_cell_size, options.alpha, options.intersections,
-                             request.binning == Binning::Quantile ? "quantile" : "equal_width");
+                             request.binning == Binning::Quantile ? "quantile" : "equal_width", hidden);
   }
-  if (!request.time.empty()) report.periods = audit_by_period(report.table, options, progress);
   // Mitigation is automatic whenever the true outcome is known.
   if (!request.log.label.empty() && request.mitigation) {
     report.mitigation = mitigate(report.table, request.log, request.target_tpr, progress);
+    hide_suppressed_cells(*report.mitigation, report.audit, report.table);
   }
   return report;
 }

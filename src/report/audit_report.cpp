@@ -204,7 +204,11 @@ Json to_json(const AuditResult& result, const DecisionTable& table) {
     f["name"] = family.name;
     f["attributes"] = family.attributes;
     f["reference"] = {{"rule", family.reference_rule}, {"group", family.reference_name}};
-    f["suppressed"] = {{"groups", family.suppressed_groups}, {"applicants", family.suppressed_applicants}};
+    // The total over the suppressed groups is the overall total minus the shown ones anyway; for a lone
+    // suppressed group (one no complement could protect) it would be that group's size, so it is left out.
+    f["suppressed"] = {{"groups", family.suppressed_groups},
+                       {"applicants", family.suppressed_groups >= 2 ? Json(family.suppressed_applicants)
+                                                                    : Json(nullptr)}};
     suppressed_total += family.suppressed_groups;
     Json spread = Json::object();
     for (std::size_t slot = 0; slot < kDisparityCount; ++slot) {
@@ -328,8 +332,10 @@ std::string to_text(const AuditResult& result, const DecisionTable& table, const
                          signed_points(group.disparities[1].difference), flags);
     }
     if (shown > 40) out += fmt::format("… {} more groups in the JSON/CSV output\n", shown - 40);
-    out += fmt::format("suppressed (n < {}): {} groups, {} applicants\n", result.options.min_cell_size,
-                       family.suppressed_groups, family.suppressed_applicants);
+    out += fmt::format("suppressed (n < {}, and complements): {} groups{}\n", result.options.min_cell_size,
+                       family.suppressed_groups,
+                       family.suppressed_groups >= 2 ? fmt::format(", {} applicants", family.suppressed_applicants)
+                                                     : std::string());
     const SpreadSummary& selection = family.spread[0];
     if (selection.max_minus_min) {
       out +=
@@ -654,6 +660,10 @@ std::string skipped_reason(audit::ThresholdsSkipped skipped) {
 Json thresholds_json(const audit::ThresholdResult& result) {
   Json groups = Json::array();
   for (const auto& g : result.groups) {
+    if (g.suppressed) {
+      groups.push_back({{"group", g.group}, {"suppressed", true}});
+      continue;
+    }
     groups.push_back(
         {{"group", g.group},
          {"n", g.n},
@@ -680,6 +690,10 @@ std::string thresholds_text(const audit::ThresholdResult& result) {
       100.0 * result.target_tpr, 100.0 * result.accuracy_before, 100.0 * result.accuracy_after,
       100.0 * (result.accuracy_after - result.accuracy_before));
   for (const auto& g : result.groups) {
+    if (g.suppressed) {
+      text += fmt::format("  {:<32} suppressed\n", g.group.substr(0, 32));
+      continue;
+    }
     text += fmt::format("  {:<32} threshold {}  TPR {} -> {}\n", g.group.substr(0, 32),
                         g.threshold ? fmt::format("{:.4g}", *g.threshold) : std::string("(base)"),
                         g.tpr_before ? fmt::format("{:.1f}%", 100 * *g.tpr_before) : std::string("undef"),
@@ -693,6 +707,10 @@ std::string thresholds_text(const audit::ThresholdResult& result) {
 Json to_json(const audit::Mitigation& mitigation) {
   Json reweighing = Json::array();
   for (const auto& cell : mitigation.reweighing) {
+    if (cell.suppressed) {
+      reweighing.push_back({{"group", cell.group}, {"label", cell.label}, {"suppressed", true}});
+      continue;
+    }
     reweighing.push_back({{"group", cell.group},
                           {"label", cell.label},
                           {"count", cell.count},
@@ -709,6 +727,10 @@ Json to_json(const audit::Mitigation& mitigation) {
 std::string to_text(const audit::Mitigation& mitigation) {
   std::string text = "Reweighing (Kamiran & Calders 2012): training weight per (group, label)\n";
   for (const auto& cell : mitigation.reweighing) {
+    if (cell.suppressed) {
+      text += fmt::format("  {:<32} label {}  suppressed\n", cell.group.substr(0, 32), cell.label);
+      continue;
+    }
     text += fmt::format("  {:<32} label {}  n = {:>9}  weight {}\n", cell.group.substr(0, 32), cell.label,
                         cell.count,
                         cell.weight ? fmt::format("{:.4f}", *cell.weight) : std::string("- (empty cell)"));

@@ -136,16 +136,21 @@ TEST(Audit, CompasPublishedErrorRatesFromAggregatedCounts) {
 }
 
 TEST(Audit, SuppressionHidesSmallGroupsEverywhere) {
-  const DecisionTable table = one_attribute({"big", "tiny"}, {{30, 10, 10, 50}, {1, 1, 1, 2}});
+  const DecisionTable table =
+      one_attribute({"big", "mid", "tiny", "large"}, {{30, 10, 10, 50}, {10, 5, 5, 20}, {1, 1, 1, 2}, {40, 10, 10, 60}});
   const AuditResult result = audit_decisions(table, {});
   const FamilyResult& family = result.families[0];
   const GroupResult& tiny = group(family, "tiny");
   EXPECT_TRUE(tiny.suppressed);
   EXPECT_FALSE(tiny.rates[idx(Metric::SelectionRate)].value.has_value());
   EXPECT_FALSE(tiny.disparities[kSel].difference.has_value());
-  EXPECT_EQ(family.suppressed_groups, 1U);
-  EXPECT_EQ(family.suppressed_applicants, 5U);
-  EXPECT_FALSE(family.spread[kSel].max_minus_min.has_value());  // only one group left
+  // The overall total minus the shown groups would give tiny back: the next smallest group (mid, 40) is
+  // suppressed too (complementary suppression), and the total is over both.
+  EXPECT_TRUE(group(family, "mid").suppressed);
+  EXPECT_FALSE(group(family, "big").suppressed);
+  EXPECT_EQ(family.suppressed_groups, 2U);
+  EXPECT_EQ(family.suppressed_applicants, 45U);
+  EXPECT_NEAR(*family.spread[kSel].max_minus_min, 50.0 / 120.0 - 0.4, 1e-12);  // large vs big
 }
 
 TEST(Audit, ReferenceRules) {

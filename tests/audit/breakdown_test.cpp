@@ -137,10 +137,12 @@ TEST(Calibration, SmallBinsAndGroupsAreSuppressed) {
   const auto path =
       write_temp("cal_small.csv", "g,s,y\na,0.1,0\na,0.3,1\na,0.6,1\na,0.8,1\nb,0.2,0\nb,0.9,0\n");
   const DecisionTable table = read_decision_log(path, scored_spec(), null_progress());
-  // min cell 2: a's bins (2 each) stay; b (n = 2) stays but its two bins of 1 are suppressed.
+  // min cell 2: b (n = 2) stays but its two bins of 1 are suppressed; each overall bin minus a's would
+  // give b's back, so a's bins are suppressed too (complementary suppression).
   const CalibrationResult two = calibration_by_group(table, 2, 0.05, true);
   EXPECT_EQ(two.families[0].suppressed_groups, 0U);
-  EXPECT_EQ(two.families[0].suppressed_bins, 2U);
+  EXPECT_EQ(two.families[0].suppressed_bins, 4U);
+  EXPECT_TRUE(two.families[0].groups[0].bins[0].suppressed);
   const GroupCalibration& b = two.families[0].groups[1];
   EXPECT_TRUE(b.bins[0].suppressed);
   EXPECT_FALSE(b.bins[0].mean_score.has_value());
@@ -249,10 +251,11 @@ TEST(Periods, CountsPerMonthInTimeOrder) {
   // February: a 0/1, b 1/1.
   EXPECT_EQ(periods[1].n, 2U);
   EXPECT_EQ(periods[1].audit.families[0].reference_name, "b");
-  // Suppression applies per period: with min cell 2 only January's a is shown.
+  // Suppression applies per period: with min cell 2 January's b is suppressed, and a with it (January's
+  // n minus a would give b back).
   options.min_cell_size = 2;
   const auto suppressed = audit_by_period(table, options);
-  EXPECT_EQ(suppressed[0].audit.families[0].suppressed_groups, 1U);
+  EXPECT_EQ(suppressed[0].audit.families[0].suppressed_groups, 2U);
   EXPECT_EQ(suppressed[1].audit.families[0].suppressed_groups, 2U);
   // A chosen reference absent from a period falls back to most-favoured there, and says so.
   options.min_cell_size = 1;

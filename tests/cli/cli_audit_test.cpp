@@ -69,15 +69,19 @@ TEST(CliAudit, TextAndCsvForms) {
 
 TEST(CliAudit, SuppressionCountsSmallGroups) {
   const std::string path =
-      write_temp("small.csv", "g,d\na,1\na,0\na,1\na,0\na,1\na,0\na,1\na,0\na,1\na,0\na,1\nb,1\nb,0\n");
+      write_temp("small.csv", "g,d\na,1\na,0\na,1\na,0\na,1\na,0\na,1\na,0\na,1\na,0\na,1\nb,1\nb,0\n"
+                              "c,1\nc,0\nc,1\nc,0\nc,1\nc,0\nc,1\nc,0\nc,1\nc,0\nc,1\nc,1\n");
   const RunResult r = run("audit metrics " + path + " -g g --decision d");
   ASSERT_EQ(r.exit_status, 0) << r.err;
   const auto json = nlohmann::json::parse(r.out);
-  EXPECT_EQ(json["result"]["suppressed_groups"], 1);
+  // b (2) is below the minimum; a (11), the smallest other group, is its complement.
+  EXPECT_EQ(json["result"]["suppressed_groups"], 2);
   const auto& b = find_group(json["result"]["families"][0], "b");
   EXPECT_TRUE(b["suppressed"].get<bool>());
   EXPECT_FALSE(b.contains("n"));
-  EXPECT_TRUE(find_group(json["result"]["families"][0], "a")["rates"]["tpr"]["value"].is_null());
+  EXPECT_TRUE(find_group(json["result"]["families"][0], "a")["suppressed"].get<bool>());
+  EXPECT_EQ(json["result"]["families"][0]["suppressed"]["applicants"], 13);
+  EXPECT_TRUE(find_group(json["result"]["families"][0], "c")["rates"]["tpr"]["value"].is_null());
 }
 
 TEST(CliAudit, BadDecisionPointsAtTheCell) {
