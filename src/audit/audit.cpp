@@ -501,9 +501,9 @@ std::vector<std::vector<char>> suppression_mask(const DecisionTable& table,
     const std::string family_name = join_values(attributes);
     for (std::size_t group_idx = 0; group_idx < counts[family_idx].size(); ++group_idx) {
       const std::uint64_t n = counts[family_idx][group_idx].n();
-      const bool hidden = n < options.min_cell_size ||
-                          listed(options.also_suppress, family_name,
-                                 join_values(layouts[family_idx].group_values[group_idx]));
+      const bool hidden =
+          n < options.min_cell_size || listed(options.also_suppress, family_name,
+                                              join_values(layouts[family_idx].group_values[group_idx]));
       cell_of[family_idx].push_back(disclosure.add_cell(n, hidden));
     }
     if (layouts[family_idx].attributes.size() == 1) {

@@ -103,7 +103,7 @@ struct FamilyResult {
   std::optional<double> worst_equalized_odds_gap;
   std::size_t four_fifths_flags = 0;
   std::size_t suppressed_groups = 0;
-  std::uint64_t suppressed_applicants = 0;  // total over the suppressed groups (published only for 2 or more)
+  std::uint64_t suppressed_applicants = 0;  // total over the suppressed groups (not published for a lone one)
 };
 
 struct AuditResult {

@@ -93,7 +93,8 @@ void protect_bins(CalibrationResult& result, const DecisionTable& table,
     for (std::size_t attribute_idx = 0; attribute_idx < attribute_count; ++attribute_idx) {
       std::vector<std::vector<std::size_t>> parts(cells[attribute_idx].size());
       for (std::size_t cell_idx = 0; cell_idx < intersection.size(); ++cell_idx) {
-        const std::int64_t group_idx = group_of_code[attribute_idx][table.cell_codes[cell_idx][attribute_idx]];
+        const std::int64_t group_idx =
+            group_of_code[attribute_idx][table.cell_codes[cell_idx][attribute_idx]];
         if (group_idx >= 0) parts[static_cast<std::size_t>(group_idx)].push_back(intersection[cell_idx][bin]);
       }
       for (std::size_t group_idx = 0; group_idx < parts.size(); ++group_idx) {
@@ -137,9 +138,9 @@ std::vector<std::pair<std::string, std::string>> suppressed_groups(const AuditRe
   return names;
 }
 
-CalibrationResult calibration_by_group(const DecisionTable& table, std::uint64_t min_cell_size, double alpha,
-                                       bool intersections, std::string binning,
-                                       const std::vector<std::pair<std::string, std::string>>& hidden_groups) {
+CalibrationResult calibration_by_group(
+    const DecisionTable& table, std::uint64_t min_cell_size, double alpha, bool intersections,
+    std::string binning, const std::vector<std::pair<std::string, std::string>>& hidden_groups) {
   auto is_hidden = [&](const std::string& family, const std::string& group) {
     return std::find(hidden_groups.begin(), hidden_groups.end(), std::pair(family, group)) !=
            hidden_groups.end();
@@ -194,8 +195,8 @@ CalibrationResult calibration_by_group(const DecisionTable& table, std::uint64_t
       std::vector<CalibrationCounts> sums(bins);
       add_cell(sums, cell_idx);
       const std::string name = table.cell_name(cell_idx);
-      family.groups.push_back(summarize(name, sums, table.calibration_edges, min_cell_size, alpha,
-                                        is_hidden(family.name, name)));
+      family.groups.push_back(
+          summarize(name, sums, table.calibration_edges, min_cell_size, alpha, is_hidden(family.name, name)));
     }
     result.families.push_back(std::move(family));
   }
@@ -260,7 +261,8 @@ std::vector<std::vector<std::size_t>> add_audit(DisclosureTable& disclosure, con
       for (std::size_t group_idx = 0; group_idx < family.groups.size(); ++group_idx) {
         const std::string& value = family.groups[group_idx].values[attribute_idx];
         for (std::size_t margin_idx = 0; margin_idx < margin.groups.size(); ++margin_idx) {
-          if (margin.groups[margin_idx].name == value) parts[margin_idx].push_back(cells[family_idx][group_idx]);
+          if (margin.groups[margin_idx].name == value)
+            parts[margin_idx].push_back(cells[family_idx][group_idx]);
         }
       }
       for (std::size_t margin_idx = 0; margin_idx < parts.size(); ++margin_idx) {

@@ -57,9 +57,10 @@ struct CalibrationResult {
 // group name): groups the metrics audit suppressed, suppressed here too whatever their size. Bins are
 // suppressed below `min_cell_size` and complemented so that no suppressed bin follows from its group's n,
 // the overall bins or the intersection's margins (audit/disclosure.hpp).
-CalibrationResult calibration_by_group(const DecisionTable& table, std::uint64_t min_cell_size, double alpha,
-                                       bool intersections, std::string binning = "equal_width",
-                                       const std::vector<std::pair<std::string, std::string>>& hidden_groups = {});
+CalibrationResult calibration_by_group(
+    const DecisionTable& table, std::uint64_t min_cell_size, double alpha, bool intersections,
+    std::string binning = "equal_width",
+    const std::vector<std::pair<std::string, std::string>>& hidden_groups = {});
 
 // The (family name, group name) of every group `audit` suppressed.
 std::vector<std::pair<std::string, std::string>> suppressed_groups(const AuditResult& audit);

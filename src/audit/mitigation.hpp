@@ -45,7 +45,7 @@ struct GroupThreshold {
   std::string group;
   std::uint64_t n = 0;
   std::uint64_t positives = 0;
-  bool suppressed = false;  // the cell is suppressed in the audit: nothing but its name is reported
+  bool suppressed = false;          // the cell is suppressed in the audit: nothing but its name is reported
   std::optional<double> threshold;  // score ≥ threshold selects; nullopt: no positives (left at the base)
   std::optional<double> tpr_before, tpr_after, fpr_before, fpr_after, selection_before, selection_after;
 };

@@ -1,7 +1,6 @@
 #include "audit/representation.hpp"
 
 #include "audit/disclosure.hpp"
-
 #include "core/error.hpp"
 
 #include <fmt/format.h>

@@ -1,8 +1,7 @@
 #include "audit/rules.hpp"
 
-#include "audit/disclosure.hpp"
-
 #include "audit/decision_log.hpp"
+#include "audit/disclosure.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
 

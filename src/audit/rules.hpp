@@ -90,7 +90,7 @@ struct RuleAuditResult {
 struct RuleAuditOptions {
   std::vector<std::string> group_columns;
   std::optional<std::string> count_column;  // population counts per row (aggregated tables)
-  std::uint64_t min_cell_size = 10;  // and complements, so no suppressed group follows from the others
+  std::uint64_t min_cell_size = 10;         // and complements, so no suppressed group follows from the others
   double alpha = 0.05;
   // Groups to suppress besides those (attribute, group name): the metrics audit's complements, so the
   // rule audit of the same log hides the same groups.

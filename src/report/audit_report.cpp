@@ -206,9 +206,9 @@ Json to_json(const AuditResult& result, const DecisionTable& table) {
     f["reference"] = {{"rule", family.reference_rule}, {"group", family.reference_name}};
     // The total over the suppressed groups is the overall total minus the shown ones anyway; for a lone
     // suppressed group (one no complement could protect) it would be that group's size, so it is left out.
-    f["suppressed"] = {{"groups", family.suppressed_groups},
-                       {"applicants", family.suppressed_groups >= 2 ? Json(family.suppressed_applicants)
-                                                                    : Json(nullptr)}};
+    f["suppressed"] = {
+        {"groups", family.suppressed_groups},
+        {"applicants", family.suppressed_groups != 1 ? Json(family.suppressed_applicants) : Json(nullptr)}};
     suppressed_total += family.suppressed_groups;
     Json spread = Json::object();
     for (std::size_t slot = 0; slot < kDisparityCount; ++slot) {
@@ -332,10 +332,11 @@ std::string to_text(const AuditResult& result, const DecisionTable& table, const
                          signed_points(group.disparities[1].difference), flags);
     }
     if (shown > 40) out += fmt::format("… {} more groups in the JSON/CSV output\n", shown - 40);
-    out += fmt::format("suppressed (n < {}, and complements): {} groups{}\n", result.options.min_cell_size,
+    out += fmt::format("suppressed (n < {}, with complements): {} groups{}\n", result.options.min_cell_size,
                        family.suppressed_groups,
-                       family.suppressed_groups >= 2 ? fmt::format(", {} applicants", family.suppressed_applicants)
-                                                     : std::string());
+                       family.suppressed_groups != 1
+                           ? fmt::format(", {} applicants", family.suppressed_applicants)
+                           : std::string());
     const SpreadSummary& selection = family.spread[0];
     if (selection.max_minus_min) {
       out +=
@@ -444,7 +445,8 @@ std::string to_text(const RuleAuditResult& result, const Recipe& recipe) {
                          group.ratio_to_least_excluded ? fmt::format("{:.2f}", *group.ratio_to_least_excluded)
                                                        : std::string("undef"));
     }
-    out += fmt::format("suppressed groups (population < min cell size): {}\n", family.suppressed_groups);
+    out += fmt::format("suppressed groups (population < min cell size, with complements): {}\n",
+                       family.suppressed_groups);
   }
   return out;
 }

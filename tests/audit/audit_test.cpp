@@ -136,8 +136,8 @@ TEST(Audit, CompasPublishedErrorRatesFromAggregatedCounts) {
 }
 
 TEST(Audit, SuppressionHidesSmallGroupsEverywhere) {
-  const DecisionTable table =
-      one_attribute({"big", "mid", "tiny", "large"}, {{30, 10, 10, 50}, {10, 5, 5, 20}, {1, 1, 1, 2}, {40, 10, 10, 60}});
+  const DecisionTable table = one_attribute(
+      {"big", "mid", "tiny", "large"}, {{30, 10, 10, 50}, {10, 5, 5, 20}, {1, 1, 1, 2}, {40, 10, 10, 60}});
   const AuditResult result = audit_decisions(table, {});
   const FamilyResult& family = result.families[0];
   const GroupResult& tiny = group(family, "tiny");

@@ -68,9 +68,9 @@ TEST(CliAudit, TextAndCsvForms) {
 }
 
 TEST(CliAudit, SuppressionCountsSmallGroups) {
-  const std::string path =
-      write_temp("small.csv", "g,d\na,1\na,0\na,1\na,0\na,1\na,0\na,1\na,0\na,1\na,0\na,1\nb,1\nb,0\n"
-                              "c,1\nc,0\nc,1\nc,0\nc,1\nc,0\nc,1\nc,0\nc,1\nc,0\nc,1\nc,1\n");
+  const std::string path = write_temp("small.csv",
+                                      "g,d\na,1\na,0\na,1\na,0\na,1\na,0\na,1\na,0\na,1\na,0\na,1\nb,1\nb,0\n"
+                                      "c,1\nc,0\nc,1\nc,0\nc,1\nc,0\nc,1\nc,0\nc,1\nc,0\nc,1\nc,1\n");
   const RunResult r = run("audit metrics " + path + " -g g --decision d");
   ASSERT_EQ(r.exit_status, 0) << r.err;
   const auto json = nlohmann::json::parse(r.out);
