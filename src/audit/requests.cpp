@@ -1,5 +1,6 @@
 #include "audit/requests.hpp"
 
+#include "audit/count_cell.hpp"
 #include "audit/sha256.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
@@ -235,19 +236,17 @@ std::vector<std::pair<std::string, std::uint64_t>> group_counts(const CsvTable& 
                                                                 const std::string& count) {
   const CategoryColumn column = read_category_column(table, group);
   std::vector<std::uint64_t> totals(column.labels.size() + 1, 0);
-  std::optional<NumericColumn> counts;
-  if (!count.empty()) counts = read_numeric_column(table, count);
   const std::size_t count_idx = count.empty() ? 0 : table.column_index(count);
+  std::uint64_t total = 0;
   for (std::size_t row_idx = 0; row_idx < column.size(); ++row_idx) {
     std::uint64_t weight = 1;
-    if (counts) {
-      const double value = counts->values[row_idx];
-      if (counts->valid[row_idx] == 0 || value < 0.0 || value != std::floor(value)) {
-        throw Error(ErrorCode::InvalidInput, "a count is missing, negative or not whole",
-                    "counts are numbers of records: whole and non-negative",
-                    table.location(row_idx, count_idx));
-      }
-      weight = static_cast<std::uint64_t>(value);
+    if (!count.empty()) {
+      const std::string_view cell = table.cell(row_idx, count_idx);
+      const auto value = count_value(cell);
+      if (!value) throw_bad_count(cell, count, table.location(row_idx, count_idx));
+      if (*value > kMaxCount - total) throw_count_total(count, table.location(row_idx, count_idx));
+      total += *value;
+      weight = *value;
     }
     totals[column.valid[row_idx] != 0 ? column.codes[row_idx] : column.labels.size()] += weight;
   }

@@ -1,5 +1,6 @@
 #include "audit/rules.hpp"
 
+#include "audit/count_cell.hpp"
 #include "audit/decision_log.hpp"
 #include "audit/disclosure.hpp"
 #include "core/error.hpp"
@@ -505,17 +506,17 @@ RuleAuditResult audit_rule(const CsvTable& population, Rule& rule, const RuleAud
   rule.bind(population);
   std::vector<CategoryColumn> groups;
   for (const auto& name : options.group_columns) groups.push_back(read_category_column(population, name));
-  std::vector<double> counts(population.row_count(), 1.0);
+  std::vector<std::uint64_t> counts(population.row_count(), 1);
   if (options.count_column) {
     const std::size_t count_idx = population.column_index(*options.count_column);
+    std::uint64_t total = 0;
     for (std::size_t row_idx = 0; row_idx < population.row_count(); ++row_idx) {
-      const auto value = parse_number(population.cell(row_idx, count_idx));
-      if (!value || *value < 0.0 || *value != std::floor(*value)) {
-        throw Error(ErrorCode::InvalidInput,
-                    fmt::format("count '{}' is not a whole number ≥ 0", population.cell(row_idx, count_idx)),
-                    "counts are numbers of people: whole and non-negative",
-                    population.location(row_idx, count_idx));
-      }
+      const std::string_view cell = population.cell(row_idx, count_idx);
+      const auto value = count_value(cell);
+      if (!value) throw_bad_count(cell, *options.count_column, population.location(row_idx, count_idx));
+      if (*value > kMaxCount - total)
+        throw_count_total(*options.count_column, population.location(row_idx, count_idx));
+      total += *value;
       counts[row_idx] = *value;
     }
   }
@@ -536,7 +537,7 @@ RuleAuditResult audit_rule(const CsvTable& population, Rule& rule, const RuleAud
     result.families.push_back(std::move(family));
   }
   for (std::size_t row_idx = 0; row_idx < population.row_count(); ++row_idx) {
-    const auto weight = static_cast<std::uint64_t>(counts[row_idx]);
+    const std::uint64_t weight = counts[row_idx];
     const Truth truth = rule.evaluate(population, row_idx);
     auto add = [&](RuleGroup& group) {
       group.population += weight;

@@ -50,7 +50,8 @@ TEST(Disclosure, ACellDeterminedOnlyByCombiningRelationsIsProtected) {
                              {false, false, true, true},
                              {false, false, true, true}};
   for (int r = 0; r < 4; ++r) {
-    for (int c = 0; c < 4; ++c) cell[r][c] = table.add_cell(static_cast<std::uint64_t>(20 + 4 * r + c), hidden[r][c]);
+    for (int c = 0; c < 4; ++c)
+      cell[r][c] = table.add_cell(static_cast<std::uint64_t>(20 + 4 * r + c), hidden[r][c]);
   }
   for (int r = 0; r < 4; ++r) {
     std::vector<std::size_t> parts;

@@ -57,7 +57,9 @@ std::size_t hidden_count(const Published& published) {
   return count;
 }
 
-std::string key(const std::string& family, const std::string& group) { return family + "|" + group; }
+std::string key(const std::string& family, const std::string& group) {
+  return family + "|" + group;
+}
 
 std::vector<std::string> split(const std::string& text, const std::string& separator) {
   std::vector<std::string> out;
@@ -68,7 +70,9 @@ std::vector<std::string> split(const std::string& text, const std::string& separ
   return out;
 }
 
-std::vector<std::string> lines_of(const std::string& text) { return split(text, "\n"); }
+std::vector<std::string> lines_of(const std::string& text) {
+  return split(text, "\n");
+}
 
 bool all_digits(const std::string& token) {
   if (token.empty()) return false;
@@ -98,8 +102,8 @@ void add_audit_structure(Published& published, const Json& families, const std::
   published.cells[overall] = std::nullopt;
   for (const auto& family : families) {
     const std::string name = family["name"];
-    const std::size_t attributes = family.contains("attributes") ? family["attributes"].size()
-                                                                 : split(name, " × ").size();
+    const std::size_t attributes =
+        family.contains("attributes") ? family["attributes"].size() : split(name, " × ").size();
     std::vector<std::string> members;
     for (const auto& group : family["groups"]) {
       members.push_back(prefix + key(name, group["name"]));
@@ -125,13 +129,14 @@ void add_audit_structure(Published& published, const Json& families, const std::
 // months, so groups, intersection cells and periods all need complements.
 std::string decision_log() {
   const std::vector<std::tuple<std::string, std::string, int>> cells{
-      {"north", "local", 40}, {"north", "migrant", 4},  {"south", "local", 30}, {"south", "migrant", 25},
-      {"east", "local", 12},  {"east", "migrant", 6},   {"isle", "local", 3},   {"isle", "migrant", 2},
+      {"north", "local", 40}, {"north", "migrant", 4}, {"south", "local", 30}, {"south", "migrant", 25},
+      {"east", "local", 12},  {"east", "migrant", 6},  {"isle", "local", 3},   {"isle", "migrant", 2},
       {"west", "local", 50},  {"west", "migrant", 45}};
   std::string csv = "region,hukou,has_id,d,y,t,n\n";
   for (const auto& [region, hukou, n] : cells) {
     const int id = hukou == "local" ? 1 : 0;
-    csv += region + "," + hukou + "," + std::to_string(id) + ",1,1,2024-01-15," + std::to_string(n / 2) + "\n";
+    csv +=
+        region + "," + hukou + "," + std::to_string(id) + ",1,1,2024-01-15," + std::to_string(n / 2) + "\n";
     csv += region + "," + hukou + "," + std::to_string(id) + ",0,0,2024-02-15," + std::to_string(n - n / 2) +
            "\n";
   }
@@ -169,7 +174,8 @@ TEST(AuditDisclosure, MetricsJsonGivesNoSuppressedCellBackBySubtraction) {
     for (const auto& group : family["groups"]) {
       std::vector<std::string> parts;
       for (const auto& period : result["periods"]) {
-        const std::string part = period["period"].get<std::string>() + "/" + key(family["name"], group["name"]);
+        const std::string part =
+            period["period"].get<std::string>() + "/" + key(family["name"], group["name"]);
         if (published.cells.count(part) != 0) parts.push_back(part);
       }
       published.relations.emplace_back(key(family["name"], group["name"]), parts);
@@ -225,7 +231,8 @@ TEST(AuditDisclosure, MetricsTextGivesNoSuppressedCellBackBySubtraction) {
     if (line.rfind("overall: n = ", 0) == 0) published.cells["overall"] = std::stoull(line.substr(13));
     if (line.rfind("== ", 0) == 0) family = line.substr(3, line.find(" (") - 3);
     if (line.rfind("group ", 0) == 0) in_table = true;
-    if (line.empty() || line.rfind("suppressed", 0) == 0 || line.rfind("Mitigation", 0) == 0) in_table = false;
+    if (line.empty() || line.rfind("suppressed", 0) == 0 || line.rfind("Mitigation", 0) == 0)
+      in_table = false;
     if (!in_table || line.rfind("group ", 0) == 0 || line.rfind("…", 0) == 0) continue;
     const auto [group, n] = text_row(line);
     ASSERT_EQ(published.cells.count(key(family, group)), 1U) << line;
@@ -300,10 +307,10 @@ TEST(AuditDisclosure, RulesGiveNoSuppressedGroupBackBySubtraction) {
 
 TEST(AuditDisclosure, RepresentationGivesNoSuppressedGroupBackBySubtraction) {
   const std::string log = decision_log();
-  const std::string census =
-      write_temp("disclosure_census.csv", "region,population\nnorth,100\nsouth,100\neast,50\nisle,20\nwest,200\n");
-  const std::string command =
-      "audit representation " + log + " -g region --count n --reference " + census + " --reference-value population";
+  const std::string census = write_temp(
+      "disclosure_census.csv", "region,population\nnorth,100\nsouth,100\neast,50\nisle,20\nwest,200\n");
+  const std::string command = "audit representation " + log + " -g region --count n --reference " + census +
+                              " --reference-value population";
   const RunResult json_run = run(command);
   ASSERT_EQ(json_run.exit_status, 0) << json_run.err;
   const Json result = Json::parse(json_run.out)["result"];

@@ -357,3 +357,48 @@ TEST(CliAudit, MonitorReadsNdjson) {
   EXPECT_NE(bad.exit_status, 0);
   EXPECT_NE(bad.err.find("mon_bad.ndjson:1:10"), std::string::npos) << bad.err;
 }
+
+namespace {
+
+// One rule for counts in every audit reader: 1e30 or 2e19 people are refused at their cell (they were
+// counted as 0 by `audit rules` before), and so is a total above 2^53.
+TEST(CliAudit, HugeCountsAreRefusedAtTheirCellByEveryReader) {
+  const std::string reference = write_temp("count_reference.csv", "g,pop\na,1\nb,1\n");
+  for (const std::string huge : {"1e30", "2e19", "-1", "2.5", "9007199254740994"}) {
+    const std::string path = write_temp("huge_count.csv", "g,d,ok,n\na,1,1,5\nb,0,0," + huge + "\n");
+    for (const std::string& command : {"audit rules " + path + " --rule ok -g g --count n",
+                                       "audit metrics " + path + " -g g --decision d --count n",
+                                       "audit representation " + path + " -g g --count n --reference " +
+                                           reference + " --reference-value pop"}) {
+      const RunResult r = run(command);
+      EXPECT_EQ(r.exit_status, 2) << command << "\n" << r.err;
+      EXPECT_NE(r.err.find(":3:7"), std::string::npos) << command << "\n" << r.err;
+      EXPECT_NE(r.err.find("2^53"), std::string::npos) << r.err;
+    }
+  }
+  // Not a number at all: the same parse error (exit 3) from every reader.
+  const std::string word = write_temp("word_count.csv", "g,d,ok,n\na,1,1,5\nb,0,0,inf\n");
+  for (const std::string& command : {"audit rules " + word + " --rule ok -g g --count n",
+                                     "audit metrics " + word + " -g g --decision d --count n",
+                                     "audit representation " + word + " -g g --count n --reference " +
+                                         reference + " --reference-value pop"}) {
+    const RunResult r = run(command);
+    EXPECT_EQ(r.exit_status, 3) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find(":3:7: count 'inf' in 'n' is not a number"), std::string::npos) << r.err;
+  }
+  // 2^53 itself is a count; two of them add up to more than any table may hold.
+  const std::string largest = write_temp("largest_count.csv", "g,d,ok,n\na,1,1,9007199254740992\n");
+  EXPECT_EQ(run("audit rules " + largest + " --rule ok -g g --count n").exit_status, 0);
+  const std::string twice =
+      write_temp("twice_count.csv", "g,d,ok,n\na,1,1,9007199254740992\nb,0,0,9007199254740992\n");
+  for (const std::string& command : {"audit rules " + twice + " --rule ok -g g --count n",
+                                     "audit metrics " + twice + " -g g --decision d --count n",
+                                     "audit representation " + twice + " -g g --count n --reference " +
+                                         reference + " --reference-value pop"}) {
+    const RunResult r = run(command);
+    EXPECT_EQ(r.exit_status, 2) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find(":3:7"), std::string::npos) << command << "\n" << r.err;
+  }
+}
+
+}  // namespace
