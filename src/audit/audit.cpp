@@ -86,6 +86,13 @@ std::optional<double> rate_value(Metric metric, const ConfusionCounts& counts, b
   return static_cast<double>(f.successes) / static_cast<double>(f.trials);
 }
 
+// The share of the group that got the favourable decision (selected, or not selected).
+std::optional<double> favourable_rate(const GroupResult& group, Favourable favourable) {
+  const auto& selection = group.rates[static_cast<std::size_t>(Metric::SelectionRate)].value;
+  if (!selection) return std::nullopt;
+  return favourable == Favourable::Selected ? *selection : 1.0 - *selection;
+}
+
 // The chosen reference value for one attribute, or nullopt if none was given for it.
 std::optional<std::string> chosen_value(const AuditOptions& options, const std::string& attribute,
                                         std::size_t attribute_count) {
@@ -97,12 +104,12 @@ std::optional<std::string> chosen_value(const AuditOptions& options, const std::
 
 void choose_reference(FamilyResult& family, const FamilyLayout& layout, const DecisionTable& table,
                       const AuditOptions& options) {
-  auto most_favoured = [&family]() -> std::optional<std::size_t> {
+  auto most_favoured = [&family, &options]() -> std::optional<std::size_t> {
     std::optional<std::size_t> best;
     double best_rate = -1.0;
     for (std::size_t group_idx = 0; group_idx < family.groups.size(); ++group_idx) {
       const GroupResult& group = family.groups[group_idx];
-      const auto& rate = group.rates[static_cast<std::size_t>(Metric::SelectionRate)].value;
+      const auto rate = favourable_rate(group, options.favourable);
       if (group.suppressed || !rate) continue;
       if (*rate > best_rate) {
         best_rate = *rate;
@@ -202,7 +209,7 @@ void compare_to_reference(GroupResult& group, const FamilyResult& family, bool h
                                                         options.alpha, options.power);
 }
 
-void summarize_spread(FamilyResult& family) {
+void summarize_spread(FamilyResult& family, Favourable favourable) {
   for (std::size_t slot = 0; slot < kDisparityCount; ++slot) {
     const auto metric_idx = static_cast<std::size_t>(kDisparityMetrics[slot]);
     std::optional<std::size_t> low_idx;
@@ -223,12 +230,11 @@ void summarize_spread(FamilyResult& family) {
     spread.lowest_group = family.groups[*low_idx].name;
     spread.highest_group = family.groups[*high_idx].name;
   }
-  // Four-fifths rule: each group's selection rate over the highest group's (EEOC Uniform Guidelines 1978).
-  const auto selection = static_cast<std::size_t>(Metric::SelectionRate);
+  // Four-fifths rule: each group's favourable rate over the highest group's (EEOC Uniform Guidelines 1978).
   double highest = -1.0;
   for (const auto& group : family.groups) {
-    if (!group.suppressed && group.rates[selection].value)
-      highest = std::max(highest, *group.rates[selection].value);
+    const auto rate = favourable_rate(group, favourable);
+    if (!group.suppressed && rate) highest = std::max(highest, *rate);
   }
   for (auto& group : family.groups) {
     if (!group.suppressed && group.equalized_odds_gap) {
@@ -238,8 +244,9 @@ void summarize_spread(FamilyResult& family) {
   }
   if (!(highest > 0.0)) return;
   for (auto& group : family.groups) {
-    if (group.suppressed || !group.rates[selection].value) continue;
-    group.selection_ratio_to_highest = *group.rates[selection].value / highest;
+    const auto rate = favourable_rate(group, favourable);
+    if (group.suppressed || !rate) continue;
+    group.selection_ratio_to_highest = *rate / highest;
   }
 }
 
@@ -572,7 +579,7 @@ AuditResult audit_decisions(const DecisionTable& table, const AuditOptions& opti
     }
     choose_reference(family, layout, table, options);
     for (auto& group : family.groups) compare_to_reference(group, family, table.has_label, options);
-    summarize_spread(family);
+    summarize_spread(family, options.favourable);
     flag_four_fifths(family, options.four_fifths_threshold);
     result.families.push_back(std::move(family));
   }

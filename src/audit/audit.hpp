@@ -34,6 +34,11 @@ enum class BootstrapScheme : std::uint8_t {
   Stratified,   // each intersection cell keeps its size; its four counts are drawn within it
 };
 
+// Which decision is favourable to the applicant: being selected (a grant, a hire: the default) or not
+// being selected (a fraud flag, a high risk score). The most-favoured reference and the four-fifths rule
+// compare the favourable rate: the selection rate, or 1 − the selection rate.
+enum class Favourable : std::uint8_t { Selected, NotSelected };
+
 struct AuditOptions {
   ReferenceRule reference = ReferenceRule::MostFavoured;
   // For ReferenceRule::Chosen: attribute name → value. With one attribute the attribute may be empty.
@@ -45,6 +50,7 @@ struct AuditOptions {
   // spans more than this table (the periods of a log, see audit_by_period).
   std::vector<std::pair<std::string, std::string>> also_suppress;
   double four_fifths_threshold = 0.8;
+  Favourable favourable = Favourable::Selected;
   bool intersections = true;             // report the cross product when there are 2+ attributes
   std::size_t bootstrap_replicates = 0;  // 0 = no bootstrap
   std::uint64_t seed = 20240601;
@@ -76,10 +82,12 @@ struct GroupResult {
   bool is_reference = false;
   std::array<RateEstimate, kMetricCount> rates{};
   std::array<MetricDisparity, kDisparityCount> disparities{};
-  std::optional<double> equalized_odds_gap;          // max(|TPR gap|, |FPR gap|) (Hardt et al. 2016)
-  std::optional<double> selection_ratio_to_highest;  // four-fifths rule ratio (EEOC 1978, 29 CFR 1607.4(D))
-  bool four_fifths_flag = false;                     // ratio < four_fifths_threshold
-  std::optional<double> minimum_detectable_gap;      // of the selection rate vs the reference
+  std::optional<double> equalized_odds_gap;  // max(|TPR gap|, |FPR gap|) (Hardt et al. 2016)
+  // Four-fifths rule ratio (EEOC 1978, 29 CFR 1607.4(D)): the group's favourable rate over the highest
+  // group's (the selection rate, or 1 − it with Favourable::NotSelected).
+  std::optional<double> selection_ratio_to_highest;
+  bool four_fifths_flag = false;                 // ratio < four_fifths_threshold
+  std::optional<double> minimum_detectable_gap;  // of the selection rate vs the reference
 };
 
 struct SpreadSummary {

@@ -20,7 +20,8 @@ inline constexpr std::uint64_t kMaxCount = std::uint64_t{1} << 53;
 
 // Error(Parse) for a cell that is not a number, Error(InvalidInput) for a negative, fractional, infinite
 // or too large one; both name the column, the cell and `where`, with the fix.
-[[noreturn]] void throw_bad_count(std::string_view cell, std::string_view column, const SourceLocation& where);
+[[noreturn]] void throw_bad_count(std::string_view cell, std::string_view column,
+                                  const SourceLocation& where);
 
 // Error(InvalidInput): the counts read so far add up to more than kMaxCount (so no total can wrap).
 [[noreturn]] void throw_count_total(std::string_view column, const SourceLocation& where);

@@ -148,6 +148,7 @@ AuditOptions audit_options(const AuditMetricsRequest& request) {
   options.power = request.power;
   options.min_cell_size = request.min_cell;
   options.four_fifths_threshold = request.four_fifths;
+  options.favourable = request.favourable;
   options.bootstrap_replicates = request.bootstrap;
   options.seed = request.seed;
   options.bootstrap_scheme = request.stratified ? BootstrapScheme::Stratified : BootstrapScheme::Multinomial;

@@ -191,6 +191,8 @@ Json to_json(const AuditResult& result, const DecisionTable& table) {
                      {"bootstrap_scheme",
                       options.bootstrap_scheme == BootstrapScheme::Stratified ? "stratified" : "multinomial"},
                      {"seed", options.seed}};
+  // Only when not the default, so reports of the default audit stay as they were.
+  if (options.favourable == audit::Favourable::NotSelected) out["settings"]["favourable"] = "not_selected";
   Json overall;
   overall["n"] = result.overall.counts.n();
   overall["counts"] = counts_json(result.overall.counts, table.has_label);
@@ -348,8 +350,10 @@ std::string to_text(const AuditResult& result, const DecisionTable& table, const
       out += fmt::format("equalized odds: worst gap to the reference = {} points\n",
                          signed_points(family.worst_equalized_odds_gap));
     }
-    out += fmt::format("four-fifths rule: {} group(s) below {:.0f}% of the highest selection rate\n",
-                       family.four_fifths_flags, 100.0 * result.options.four_fifths_threshold);
+    out +=
+        fmt::format("four-fifths rule: {} group(s) below {:.0f}% of the highest {} rate\n",
+                    family.four_fifths_flags, 100.0 * result.options.four_fifths_threshold,
+                    result.options.favourable == audit::Favourable::Selected ? "selection" : "not-selected");
   }
   out += "\n* = significant at alpha " + fmt::format("{}", result.options.alpha) +
          " (z test; Fisher's exact test when an expected count is below 5). Δ in percentage points vs the "
@@ -891,6 +895,7 @@ Recipe metrics_recipe(const audit::AuditMetricsRequest& request, const audit::Au
   recipe.options["power"] = request.power;
   recipe.options["min_cell"] = request.min_cell;
   recipe.options["four_fifths"] = request.four_fifths;
+  if (request.favourable == audit::Favourable::NotSelected) recipe.options["favourable"] = "not-selected";
   recipe.options["bootstrap"] = request.bootstrap;
   recipe.options["seed"] = request.seed;
   recipe.options["stratified"] = request.stratified;

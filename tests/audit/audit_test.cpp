@@ -290,3 +290,31 @@ RC_GTEST_PROP(Audit, DifferencesAreAntisymmetricBetweenTwoGroups, ()) {
 
 }  // namespace
 }  // namespace equalis::audit
+
+namespace equalis::audit {
+namespace {
+
+// A fraud flag or a risk score: being selected is unfavourable. The four-fifths rule must then flag the
+// group that is flagged most (it used to flag the groups flagged least).
+TEST(Audit, FavourableNotSelectedTurnsTheFourFifthsRuleAround) {
+  // Selection (flag) rates: a 10 %, b 50 %, c 15 %.
+  const DecisionTable table =
+      one_attribute({"a", "b", "c"}, {{10, 10, 10, 170}, {50, 50, 50, 50}, {15, 15, 15, 155}});
+  const AuditResult selected = audit_decisions(table, {});
+  EXPECT_EQ(selected.families[0].reference_name, "b");
+  EXPECT_TRUE(group(selected.families[0], "a").four_fifths_flag);
+  EXPECT_FALSE(group(selected.families[0], "b").four_fifths_flag);
+  AuditOptions options;
+  options.favourable = Favourable::NotSelected;
+  const AuditResult not_selected = audit_decisions(table, options);
+  const FamilyResult& family = not_selected.families[0];
+  EXPECT_EQ(family.reference_name, "a");  // the least flagged group is the most favoured
+  EXPECT_FALSE(group(family, "a").four_fifths_flag);
+  EXPECT_FALSE(group(family, "c").four_fifths_flag);
+  EXPECT_TRUE(group(family, "b").four_fifths_flag);
+  EXPECT_NEAR(*group(family, "b").selection_ratio_to_highest, 0.5 / 0.9, 1e-12);
+  EXPECT_NEAR(*group(family, "b").disparities[kSel].difference, 0.5 - 0.1, 1e-12);  // still selection − ref
+}
+
+}  // namespace
+}  // namespace equalis::audit

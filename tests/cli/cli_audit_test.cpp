@@ -402,3 +402,29 @@ TEST(CliAudit, HugeCountsAreRefusedAtTheirCellByEveryReader) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliAudit, FavourableNotSelectedFlagsTheMostFlaggedGroup) {
+  std::string csv = "g,flag\n";
+  for (int i = 0; i < 100; ++i) csv += std::string("a,") + (i < 10 ? "1" : "0") + "\n";
+  for (int i = 0; i < 100; ++i) csv += std::string("b,") + (i < 50 ? "1" : "0") + "\n";
+  const std::string path = write_temp("fraud_flags.csv", csv);
+  const RunResult by_default = run("audit metrics " + path + " -g g --decision flag");
+  ASSERT_EQ(by_default.exit_status, 0) << by_default.err;
+  const auto plain = nlohmann::json::parse(by_default.out);
+  EXPECT_FALSE(plain["result"]["settings"].contains("favourable"));  // the default report is unchanged
+  EXPECT_TRUE(find_group(plain["result"]["families"][0], "a")["four_fifths"]["flag"].get<bool>());
+  const RunResult r = run("audit metrics " + path + " -g g --decision flag --favourable not-selected");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["result"]["settings"]["favourable"], "not_selected");
+  EXPECT_EQ(json["recipe"]["options"]["favourable"], "not-selected");
+  const auto& family = json["result"]["families"][0];
+  EXPECT_EQ(family["reference"]["group"], "a");
+  EXPECT_FALSE(find_group(family, "a")["four_fifths"]["flag"].get<bool>());
+  EXPECT_TRUE(find_group(family, "b")["four_fifths"]["flag"].get<bool>());
+  EXPECT_NE(run("audit metrics " + path + " -g g --decision flag --favourable rejected").exit_status, 0);
+}
+
+}  // namespace
