@@ -438,7 +438,7 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
   table.group_columns = spec.group_columns;
   table.labels.resize(group_idx.size());
   table.has_label = has_label;
-  const std::size_t bins = spec.calibration_bins;
+  std::size_t bins = spec.calibration_bins;
   table.calibration_bins = bins;
   if (bins > 0) {
     table.calibration_edges.push_back(0.0);
@@ -592,11 +592,16 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
       }
     }
     if (bins > 0 && (score < 0.0 || score > 1.0)) {
-      throw Error(ErrorCode::InvalidInput,
-                  fmt::format("score '{}' in '{}' is outside [0, 1]", outcome, reader.header()[outcome_idx]),
-                  "calibration compares scores with observed rates, so scores must be probabilities; "
-                  "rescale the score or set `bins` to 0",
-                  reader.location(outcome_idx));
+      // Not a probability: calibration is meaningless (binning over the observed range would compare a
+      // score with a rate all the same), so it is given up, and the report says why and where.
+      table.calibration_skipped = fmt::format(
+          "score '{}' in '{}' at {} is outside [0, 1]: calibration compares scores with observed "
+          "rates, so it needs probabilities",
+          outcome, reader.header()[outcome_idx], reader.location(outcome_idx).to_string());
+      bins = 0;
+      table.calibration_bins = 0;
+      table.calibration.clear();
+      table.calibration_edges.clear();
     }
     const std::uint32_t cell_idx = cells.find_or_add(codes, table);
     add(table.cells[cell_idx], decision, label, weight);
@@ -686,6 +691,12 @@ class ChunkReader {
 // Adds `part` (a later byte range) to `into`: values and cells are matched by name, so first-appearance
 // order is the file's order when parts are merged in range order.
 void merge_table(DecisionTable& into, const DecisionTable& part) {
+  if (into.calibration_skipped.empty() && !part.calibration_skipped.empty()) {
+    into.calibration_skipped = part.calibration_skipped;  // the first range's reason: the earliest row
+    into.calibration_bins = 0;
+    into.calibration.clear();
+    into.calibration_edges.clear();
+  }
   std::vector<std::vector<std::uint32_t>> code_map(part.labels.size());
   for (std::size_t attribute_idx = 0; attribute_idx < part.labels.size(); ++attribute_idx) {
     auto& labels = into.labels[attribute_idx];

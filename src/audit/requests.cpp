@@ -194,7 +194,10 @@ AuditMetricsReport run_metrics(const AuditMetricsRequest& request, ProgressSink&
     rule_options.also_suppress = hidden;
     report.rule_audit = audit_rule_cells(report.table, rule_options);
   }
-  if (calibrate) {
+  if (calibrate && !report.table.calibration_skipped.empty()) {
+    progress.log(LogLevel::Warning, "calibration not computed: " + report.table.calibration_skipped);
+  }
+  if (calibrate && report.table.calibration_bins > 0) {
     report.calibration =
         calibration_by_group(report.table, options.min_cell_size, options.alpha, options.intersections,
                              request.binning == Binning::Quantile ? "quantile" : "equal_width", hidden);

@@ -918,6 +918,8 @@ std::string metrics_text(const audit::AuditMetricsRequest& request, const audit:
     text += "\n" + to_text(*report.rule_audit, rule_recipe);
   }
   if (report.calibration) text += to_text(*report.calibration);
+  if (!report.table.calibration_skipped.empty())
+    text += "\nCalibration: not computed (" + report.table.calibration_skipped + ")\n";
   if (!report.periods.empty()) text += to_text(report.periods);
   if (report.mitigation) {
     text += "\nMitigation options (automatic: the true outcome is known)\n" + to_text(*report.mitigation);
@@ -941,6 +943,8 @@ Json metrics_json(const audit::AuditMetricsRequest& request, const audit::AuditM
   out["result"] = to_json(report.audit, report.table);
   if (report.rule_audit) out["result"]["rule_audit"] = to_json(*report.rule_audit);
   if (report.calibration) out["result"]["calibration"] = to_json(*report.calibration);
+  if (!report.table.calibration_skipped.empty())
+    out["result"]["calibration_not_computed"] = report.table.calibration_skipped;
   if (!request.time.empty()) out["result"]["periods"] = to_json(report.periods);
   if (report.mitigation) {
     out["result"]["mitigation"] = to_json(*report.mitigation);

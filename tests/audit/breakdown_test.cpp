@@ -154,17 +154,18 @@ TEST(Calibration, SmallBinsAndGroupsAreSuppressed) {
   EXPECT_FALSE(three.families[0].groups[1].ece.has_value());
 }
 
-TEST(Calibration, ScoreOutsideTheUnitIntervalIsAnErrorAtItsCell) {
-  const auto path = write_temp("cal_bad.csv", "g,s,y\na,0.1,0\na,1.5,1\n");
-  try {
-    static_cast<void>(read_decision_log(path, scored_spec(), null_progress()));
-    FAIL() << "expected an error";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
-    ASSERT_TRUE(error.where().has_value());
-    EXPECT_EQ(error.where()->line, 3U);
-    EXPECT_EQ(error.where()->column, 3U);
-  }
+// A score that is not a probability (a risk score on 0–10, a log-odds) no longer stops the audit (it needed
+// `bins` 0 before): calibration is given up, and the table says why and where; the confusion counts stay.
+TEST(Calibration, ScoreOutsideTheUnitIntervalSkipsCalibrationAndSaysWhere) {
+  const auto path = write_temp("cal_bad.csv", "g,s,y\na,0.1,0\na,1.5,1\na,7,1\n");
+  const DecisionTable table = read_decision_log(path, scored_spec(), null_progress());
+  EXPECT_EQ(table.calibration_bins, 0U);
+  EXPECT_TRUE(table.calibration.empty());
+  EXPECT_NE(table.calibration_skipped.find("score '1.5' in 's'"), std::string::npos)
+      << table.calibration_skipped;
+  EXPECT_NE(table.calibration_skipped.find(":3:3"), std::string::npos) << table.calibration_skipped;
+  EXPECT_EQ(table.total().n(), 3U);
+  EXPECT_THROW(static_cast<void>(calibration_by_group(table, 1, 0.05, true)), Error);
 }
 
 TEST(Calibration, NeedsScoreAndLabel) {

@@ -428,3 +428,28 @@ TEST(CliAudit, FavourableNotSelectedFlagsTheMostFlaggedGroup) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliAudit, ScoresOutsideTheUnitIntervalRunWithoutCalibration) {
+  std::string csv = "g,risk,y\n";
+  for (int i = 0; i < 40; ++i)
+    csv += std::string(i % 2 == 0 ? "a" : "b") + "," + std::to_string(i % 10) + "," +
+           (i % 3 == 0 ? "1" : "0") + "\n";
+  const std::string path = write_temp("risk_0_9.csv", csv);
+  const RunResult r = run("audit metrics " + path + " -g g --score risk --threshold 5 --label y");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: calibration not computed: score '2' in 'risk' at "), std::string::npos)
+      << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(json["result"].contains("calibration"));
+  EXPECT_NE(json["result"]["calibration_not_computed"].get<std::string>().find("outside [0, 1]"),
+            std::string::npos);
+  EXPECT_EQ(json["recipe"]["options"]["bins"], 0);
+  const RunResult text =
+      run("audit metrics " + path + " -g g --score risk --threshold 5 --label y --format text");
+  ASSERT_EQ(text.exit_status, 0) << text.err;
+  EXPECT_NE(text.out.find("Calibration: not computed (score '2'"), std::string::npos) << text.out;
+}
+
+}  // namespace
