@@ -267,6 +267,8 @@ void run_monitor(MonitorArgs& args, Context& context) {
   };
   const audit::MonitorSummary summary = audit::run_monitor(request, context.progress);
   emit(context.output, report::to_json(summary).dump() + "\n");
+  // Interrupted (Ctrl-C): the state and the summary are written, and the exit status says it was cut short.
+  if (summary.interrupted) context.exit_status = error_code_info(ErrorCode::Cancelled).exit_status;
 }
 
 void add_monitor_command(CLI::App& audit_cmd, Context& context) {

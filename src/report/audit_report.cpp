@@ -832,11 +832,13 @@ Json to_json(const audit::MonitorAlert& alert) {
 }
 
 Json to_json(const audit::MonitorSummary& summary) {
-  return {{"type", "summary"},
-          {"events", summary.events},
-          {"new_events", summary.new_events},
-          {"window", summary.window},
-          {"alerts", summary.alerts}};
+  Json out{{"type", "summary"},
+           {"events", summary.events},
+           {"new_events", summary.new_events},
+           {"window", summary.window},
+           {"alerts", summary.alerts}};
+  if (summary.interrupted) out["interrupted"] = true;
+  return out;
 }
 
 // ---- whole documents -------------------------------------------------------------------------------

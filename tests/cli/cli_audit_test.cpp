@@ -6,8 +6,16 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
 #include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
 
 namespace {
 
@@ -450,6 +458,80 @@ TEST(CliAudit, ScoresOutsideTheUnitIntervalRunWithoutCalibration) {
       run("audit metrics " + path + " -g g --score risk --threshold 5 --label y --format text");
   ASSERT_EQ(text.exit_status, 0) << text.err;
   EXPECT_NE(text.out.find("Calibration: not computed (score '2'"), std::string::npos) << text.out;
+}
+
+}  // namespace
+
+namespace {
+
+// `tail -f log | equalis audit monitor - …` then Ctrl-C: the rows read so far count, the state is saved,
+// the summary is printed (saying `interrupted`) and the exit status is 130 (cancelled). Before, the read
+// blocked on the pipe failed with an I/O error: no state, no summary.
+void expect_interrupt_saves_state(const std::string& header, const std::function<std::string(int)>& row,
+                                  const std::string& format) {
+  const std::string state = write_temp("monitor_interrupted_" + format + ".json", "");
+  std::filesystem::remove(state);
+  int to_child[2];
+  int from_child[2];
+  ASSERT_EQ(::pipe(to_child), 0);
+  ASSERT_EQ(::pipe(from_child), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::dup2(to_child[0], STDIN_FILENO);
+    ::dup2(from_child[1], STDOUT_FILENO);
+    ::close(to_child[1]);
+    ::close(from_child[0]);
+    const std::string binary = EQUALIS_BINARY;
+    ::execl(binary.c_str(), binary.c_str(), "audit", "monitor", "-", "-g", "g", "--decision", "d",
+            "--input-format", format.c_str(), "--state", state.c_str(), "--save-every", "10",
+            static_cast<char*>(nullptr));
+    std::_Exit(127);
+  }
+  ::close(to_child[0]);
+  ::close(from_child[1]);
+  std::string rows = header;
+  for (int i = 0; i < 50; ++i) rows += row(i);
+  ASSERT_EQ(::write(to_child[1], rows.data(), rows.size()), static_cast<ssize_t>(rows.size()));
+  // The writer stays open, like `tail -f`: wait until the monitor has saved all 50 rows, then Ctrl-C.
+  bool saved = false;
+  for (int attempt = 0; attempt < 400 && !saved; ++attempt) {
+    std::ifstream in(state);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    saved = text.find("\"events_seen\":50") != std::string::npos;
+    if (!saved) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_TRUE(saved) << "the monitor never processed the piped rows";
+  ::kill(child, SIGINT);
+  std::string out;
+  char buffer[4096];
+  for (ssize_t got; (got = ::read(from_child[0], buffer, sizeof buffer)) > 0;)
+    out.append(buffer, static_cast<std::size_t>(got));
+  ::close(from_child[0]);
+  ::close(to_child[1]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << format;
+  EXPECT_EQ(WEXITSTATUS(status), 130) << format << "\n" << out;
+  const auto summary = nlohmann::json::parse(out.substr(out.rfind("{\"type\":\"summary\"")));
+  EXPECT_EQ(summary["events"], 50) << format;
+  EXPECT_TRUE(summary["interrupted"].get<bool>()) << format;
+  std::ifstream in(state);
+  EXPECT_EQ(nlohmann::json::parse(in)["events_seen"], 50) << format;
+}
+
+TEST(CliAudit, MonitorOnStdinSavesStateAndSummarizesWhenInterrupted) {
+  expect_interrupt_saves_state(
+      "g,d\n",
+      [](int i) { return std::string(i % 2 == 0 ? "a" : "b") + "," + std::to_string(i % 3 % 2) + "\n"; },
+      "csv");
+  expect_interrupt_saves_state(
+      "",
+      [](int i) {
+        return std::string("{\"g\":\"") + (i % 2 == 0 ? "a" : "b") + "\",\"d\":" + std::to_string(i % 3 % 2) +
+               "}\n";
+      },
+      "ndjson");
 }
 
 }  // namespace
