@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <sys/wait.h>
 #include <thread>
@@ -532,6 +533,54 @@ TEST(CliAudit, MonitorOnStdinSavesStateAndSummarizesWhenInterrupted) {
                "}\n";
       },
       "ndjson");
+}
+
+}  // namespace
+
+namespace {
+
+// Every command of the example block at the top of docs/audit.md runs as written from the repository root
+// (on the synthetic log of examples/audit/). The commands run in a scratch directory that links
+// `examples`, so files they write (the monitor's state) stay out of the tree.
+TEST(CliAudit, TheDocsExamplesRunAsWritten) {
+  const std::filesystem::path root = std::filesystem::path(EQUALIS_TEST_DATA_DIR).parent_path().parent_path();
+  std::ifstream in(root / "docs" / "audit.md");
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::size_t start = doc.find("```\n");
+  ASSERT_NE(start, std::string::npos);
+  const std::size_t end = doc.find("```", start + 4);
+  std::string block = doc.substr(start + 4, end - start - 4);
+  for (std::size_t at; (at = block.find("\\\n")) != std::string::npos;) block.replace(at, 2, " ");
+  const auto scratch =
+      std::filesystem::temp_directory_path() / ("equalis_docs_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(scratch);
+  std::filesystem::remove(scratch / "examples");
+  std::filesystem::create_directory_symlink(root / "examples", scratch / "examples");
+  const auto previous = std::filesystem::current_path();
+  std::filesystem::current_path(scratch);
+  std::istringstream lines(block);
+  std::size_t commands = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (const auto comment = line.find("  #"); comment != std::string::npos) line.erase(comment);
+    line.erase(0, line.find_first_not_of(' '));
+    if (line.empty() || line[0] == '#') continue;
+    std::string arguments;
+    if (line.rfind("equalis ", 0) == 0) {
+      arguments = line.substr(8);
+    } else if (line.rfind("cat ", 0) == 0 && line.find(" | equalis ") != std::string::npos) {
+      const std::size_t pipe = line.find(" | equalis ");
+      arguments = line.substr(pipe + 11) + " < " + line.substr(4, pipe - 4);
+    } else {
+      ADD_FAILURE() << "not a command this test knows how to run: " << line;
+      continue;
+    }
+    const RunResult r = run(arguments + " >/dev/null");
+    EXPECT_EQ(r.exit_status, 0) << line << "\n" << r.err;
+    ++commands;
+  }
+  std::filesystem::current_path(previous);
+  std::filesystem::remove_all(scratch);
+  EXPECT_GE(commands, 7U);
 }
 
 }  // namespace
