@@ -26,19 +26,35 @@ std::size_t hidden_in(const DisclosureTable& table, const DisclosureRelation& re
   return count;
 }
 
-// The cell to hide next to protect a relation: the smallest shown, non-fixed part (non-empty parts first:
-// hiding an empty cell next to a small one protects it less), else the total.
-std::optional<std::size_t> complement_in(const DisclosureTable& table, const DisclosureRelation& relation) {
+// The cell to hide next to protect a relation: preferably one that also protects another relation with a
+// lone hidden cell (one complement for two), then a non-empty one (hiding an empty cell next to a small
+// one protects it less), then the smallest; the total only when no part is left.
+std::optional<std::size_t> complement_in(const DisclosureTable& table, const DisclosureRelation& relation,
+                                         const std::vector<std::vector<std::size_t>>& relations_of) {
+  auto protects_another = [&](std::size_t cell) {
+    for (const std::size_t other : relations_of[cell]) {
+      const DisclosureRelation& candidate = table.relations[other];
+      if (&candidate != &relation && hidden_in(table, candidate) == 1) return true;
+    }
+    return false;
+  };
   std::optional<std::size_t> best;
-  auto better = [&](std::size_t cell) {
+  bool best_protects = false;
+  auto better = [&](std::size_t cell, bool protects) {
     if (!best) return true;
+    if (protects != best_protects) return protects;
     const bool empty = table.sizes[cell] == 0;
     const bool best_empty = table.sizes[*best] == 0;
     if (empty != best_empty) return best_empty;
     return table.sizes[cell] < table.sizes[*best];
   };
   for (const std::size_t part : relation.parts) {
-    if (table.hidden[part] == 0 && table.fixed[part] == 0 && better(part)) best = part;
+    if (table.hidden[part] != 0 || table.fixed[part] != 0) continue;
+    const bool protects = protects_another(part);
+    if (better(part, protects)) {
+      best = part;
+      best_protects = protects;
+    }
   }
   if (!best && table.hidden[relation.total] == 0 && table.fixed[relation.total] == 0) best = relation.total;
   return best;
@@ -107,6 +123,11 @@ std::vector<std::size_t> determined_cells(const DisclosureTable& table) {
 }
 
 std::size_t protect(DisclosureTable& table) {
+  std::vector<std::vector<std::size_t>> relations_of(table.sizes.size());
+  for (std::size_t idx = 0; idx < table.relations.size(); ++idx) {
+    relations_of[table.relations[idx].total].push_back(idx);
+    for (const std::size_t part : table.relations[idx].parts) relations_of[part].push_back(idx);
+  }
   for (;;) {
     bool changed = false;
     // Lone hidden cells first: cheap, and it settles almost every table.
@@ -114,7 +135,7 @@ std::size_t protect(DisclosureTable& table) {
       again = false;
       for (const auto& relation : table.relations) {
         if (hidden_in(table, relation) != 1) continue;
-        if (const auto cell = complement_in(table, relation)) {
+        if (const auto cell = complement_in(table, relation, relations_of)) {
           table.hidden[*cell] = 1;
           again = changed = true;
         }
@@ -125,7 +146,7 @@ std::size_t protect(DisclosureTable& table) {
     for (const std::size_t cell : determined) {
       for (const auto& relation : table.relations) {
         if (!contains(relation, cell)) continue;
-        if (const auto complement = complement_in(table, relation)) {
+        if (const auto complement = complement_in(table, relation, relations_of)) {
           table.hidden[*complement] = 1;
           changed = true;
           break;

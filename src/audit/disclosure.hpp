@@ -7,7 +7,8 @@
 // additive relations between them, each "total = Σ parts" (a family's groups add up to the overall total;
 // the intersection cells of `region = north` add up to the group `north`). Primary suppression hides the
 // cells below the minimum size. A relation with exactly one hidden cell gives that cell back by subtraction,
-// so protect() hides a second cell in it (the smallest shown part, else the total), repeats until no
+// so protect() hides a second cell in it (greedily: a part that also protects another such relation, else
+// the smallest shown part, else the total; not a minimal pattern), repeats until no
 // relation has a lone hidden cell, and then checks the whole system of relations by linear algebra: a
 // hidden cell that some combination of relations still determines exactly gets another complement, until
 // none is determined. Cells marked `fixed` (the overall total, always published) are never hidden.

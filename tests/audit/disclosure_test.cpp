@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <vector>
 
 namespace equalis::audit {
@@ -68,6 +69,32 @@ TEST(Disclosure, ACellDeterminedOnlyByCombiningRelationsIsProtected) {
   EXPECT_EQ(protect(table), 0U);
   EXPECT_TRUE(determined_cells(table).empty());
   for (const auto& relation : table.relations) EXPECT_NE(hidden_in(table, relation), 1U);
+}
+
+// Regions × hukou, one small cell: the complements close a 2 × 2 cycle (4 hidden cells) rather than
+// chasing the smallest cell of each margin (which hid 6 on the example log).
+TEST(Disclosure, AComplementThatProtectsTwoRelationsIsPreferred) {
+  DisclosureTable table;
+  const std::vector<std::array<std::uint64_t, 2>> sizes{{993, 500}, {856, 214}, {598, 256}, {41, 5}};
+  std::vector<std::array<std::size_t, 2>> cell;
+  for (const auto& row : sizes)
+    cell.push_back({table.add_cell(row[0], row[0] < 10), table.add_cell(row[1], row[1] < 10)});
+  for (std::size_t r = 0; r < sizes.size(); ++r)
+    table.add_relation(table.add_cell(sizes[r][0] + sizes[r][1], false), {cell[r][0], cell[r][1]});
+  for (std::size_t c = 0; c < 2; ++c) {
+    std::vector<std::size_t> parts;
+    std::uint64_t total = 0;
+    for (std::size_t r = 0; r < sizes.size(); ++r) {
+      parts.push_back(cell[r][c]);
+      total += sizes[r][c];
+    }
+    table.add_relation(table.add_cell(total, false), parts);
+  }
+  EXPECT_EQ(protect(table), 0U);
+  std::size_t hidden = 0;
+  for (const char h : table.hidden) hidden += h != 0 ? 1U : 0U;
+  EXPECT_EQ(hidden, 4U);
+  EXPECT_TRUE(determined_cells(table).empty());
 }
 
 TEST(Disclosure, AFixedTotalThatCannotBeProtectedIsCounted) {
