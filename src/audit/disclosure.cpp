@@ -77,6 +77,12 @@ std::vector<std::size_t> determined_cells(const DisclosureTable& table) {
   }
   if (unknowns.empty()) return {};
   // One row per relation over the hidden cells (the shown ones are known constants).
+  std::size_t involved = 0;
+  for (const auto& relation : table.relations) involved += hidden_in(table, relation) > 0 ? 1U : 0U;
+  const std::size_t entries = involved * unknowns.size();
+  if (entries > kMaxExactCheck || entries * std::min(involved, unknowns.size()) > 100 * kMaxExactCheck) {
+    return {};  // too large for a dense elimination
+  }
   std::vector<std::vector<double>> rows;
   for (const auto& relation : table.relations) {
     std::vector<double> row(unknowns.size(), 0.0);

@@ -41,6 +41,10 @@ std::size_t protect(DisclosureTable& table);
 
 // The hidden cells whose value the shown cells and the relations determine exactly (Gaussian elimination
 // over the hidden cells: a cell is determined when the unit vector of its column lies in the row space).
+// The elimination is dense: for a system of more than kMaxExactCheck entries (relations with a hidden cell
+// × hidden cells), or more than 100 × kMaxExactCheck operations, it is not run and the answer is empty,
+// leaving the lone-cell rule alone (e.g. a daily audit over many intersection cells).
+inline constexpr std::size_t kMaxExactCheck = 4'000'000;
 std::vector<std::size_t> determined_cells(const DisclosureTable& table);
 
 }  // namespace equalis::audit
