@@ -691,12 +691,6 @@ class ChunkReader {
 // Adds `part` (a later byte range) to `into`: values and cells are matched by name, so first-appearance
 // order is the file's order when parts are merged in range order.
 void merge_table(DecisionTable& into, const DecisionTable& part) {
-  if (into.calibration_skipped.empty() && !part.calibration_skipped.empty()) {
-    into.calibration_skipped = part.calibration_skipped;  // the first range's reason: the earliest row
-    into.calibration_bins = 0;
-    into.calibration.clear();
-    into.calibration_edges.clear();
-  }
   std::vector<std::vector<std::uint32_t>> code_map(part.labels.size());
   for (std::size_t attribute_idx = 0; attribute_idx < part.labels.size(); ++attribute_idx) {
     auto& labels = into.labels[attribute_idx];
@@ -831,6 +825,11 @@ std::optional<DecisionTable> read_parallel(const std::string& path, const Decisi
   if (hasher.joinable()) hasher.join();
   for (const auto& failure : failures) {
     if (failure) return std::nullopt;
+  }
+  // A range cannot name the line of a score outside [0, 1]: the sequential read gives calibration up with
+  // the exact file:line:column.
+  for (const auto& part : tables) {
+    if (!part.calibration_skipped.empty()) return std::nullopt;
   }
   DecisionTable table = std::move(tables[0]);
   for (std::size_t part = 1; part < parts; ++part) merge_table(table, tables[part]);

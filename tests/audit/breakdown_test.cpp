@@ -498,3 +498,34 @@ TEST(ParallelRead, ErrorsInALaterRangeKeepTheirPosition) {
 
 }  // namespace
 }  // namespace equalis::audit
+
+namespace equalis::audit {
+namespace {
+
+// A score outside [0, 1] in a later range: a range cannot name its line, so the file is read sequentially,
+// which gives calibration up naming the exact cell; the table is the sequential read's.
+TEST(ParallelRead, AScoreOutsideTheUnitIntervalInALaterRangeSkipsCalibrationAsSequentially) {
+  std::string log = generated_log(20000, false);
+  const std::size_t last_start = log.rfind('\n', log.size() - 2) + 1;
+  const std::size_t score_at = log.find(',', log.find(',', last_start) + 1) + 1;
+  log.replace(score_at, log.find(',', score_at) - score_at, "7.5");
+  const auto path = write_temp("parallel_score.csv", log);
+  Rule sequential_rule = Rule::parse("local");
+  DecisionLogSpec sequential = generated_spec(&sequential_rule);
+  sequential.threads = 1;
+  const DecisionTable expected = read_decision_log(path, sequential, null_progress());
+  ASSERT_NE(expected.calibration_skipped.find("score '7.5'"), std::string::npos)
+      << expected.calibration_skipped;
+  Rule rule = Rule::parse("local");
+  DecisionLogSpec spec = generated_spec(&rule);
+  spec.threads = 3;
+  spec.parallel_min_bytes = 0;
+  const DecisionTable table = read_decision_log(path, spec, null_progress());
+  EXPECT_EQ(table.read_threads, 1U);
+  EXPECT_EQ(table.calibration_bins, 0U);
+  EXPECT_EQ(table.calibration_skipped, expected.calibration_skipped);
+  expect_same_tables(expected, table);
+}
+
+}  // namespace
+}  // namespace equalis::audit
