@@ -113,21 +113,25 @@ void check_reference(const AuditOptions& options, std::size_t attribute_count) {
 }
 
 // Reweighing and the group thresholds are per intersection cell: the cells the audit suppressed show only
-// their names. Without a published intersection family (one attribute, or intersections turned off) the
-// cells are those of the last family, or, failing that, the cells below the minimum size.
-void hide_suppressed_cells(Mitigation& mitigation, const AuditResult& audit, const DecisionTable& table) {
-  const auto hidden = suppressed_groups(audit);
+// their names. When the audit publishes no intersection family (--no-intersections), the cells are
+// protected here as the intersection family would be, on top of the groups the audit suppressed.
+void hide_suppressed_cells(Mitigation& mitigation, const AuditResult& audit, const DecisionTable& table,
+                           ProgressSink& progress) {
   const bool cells_published =
       !audit.families.empty() && audit.families.back().attributes.size() == table.group_columns.size();
+  std::optional<AuditResult> with_cells;
+  if (!cells_published) {
+    AuditOptions options = audit.options;
+    options.intersections = true;
+    options.bootstrap_replicates = 0;
+    options.also_suppress = suppressed_groups(audit);
+    with_cells = audit_decisions(table, options, progress);
+  }
+  const AuditResult& source = cells_published ? audit : *with_cells;
+  const auto hidden = suppressed_groups(source);
   auto is_hidden = [&](const std::string& cell) {
-    if (cells_published) {
-      return std::find(hidden.begin(), hidden.end(), std::pair(audit.families.back().name, cell)) !=
-             hidden.end();
-    }
-    for (std::size_t cell_idx = 0; cell_idx < table.cells.size(); ++cell_idx) {
-      if (table.cell_name(cell_idx) == cell) return table.cells[cell_idx].n() < audit.options.min_cell_size;
-    }
-    return false;
+    return std::find(hidden.begin(), hidden.end(), std::pair(source.families.back().name, cell)) !=
+           hidden.end();
   };
   for (auto& cell : mitigation.reweighing) cell.suppressed = is_hidden(cell.group);
   if (mitigation.thresholds) {
@@ -205,7 +209,7 @@ AuditMetricsReport run_metrics(const AuditMetricsRequest& request, ProgressSink&
   // Mitigation is automatic whenever the true outcome is known.
   if (!request.log.label.empty() && request.mitigation) {
     report.mitigation = mitigate(report.table, request.log, request.target_tpr, progress);
-    hide_suppressed_cells(*report.mitigation, report.audit, report.table);
+    hide_suppressed_cells(*report.mitigation, report.audit, report.table, progress);
   }
   return report;
 }

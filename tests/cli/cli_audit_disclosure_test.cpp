@@ -247,6 +247,24 @@ TEST(AuditDisclosure, MetricsTextGivesNoSuppressedCellBackBySubtraction) {
   EXPECT_NE(r.out.find("north × migrant                  label 1  suppressed"), std::string::npos) << r.out;
 }
 
+// Without the intersection family the reweighing table still lists the cells: they are protected as the
+// intersection would be (north × migrant, 4 applicants, and its complements).
+TEST(AuditDisclosure, ReweighingCellsAreProtectedWithoutTheIntersectionFamily) {
+  const RunResult r = run("audit metrics " + decision_log() + kMetrics + " --no-intersections");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const Json reweighing = Json::parse(r.out)["result"]["mitigation"]["reweighing"];
+  std::map<std::string, std::optional<std::uint64_t>> cells;
+  for (const auto& cell : reweighing) {
+    if (cell["label"] != 1) continue;
+    cells[cell["group"]] =
+        cell.contains("count") ? std::optional(cell["count"].get<std::uint64_t>()) : std::nullopt;
+  }
+  EXPECT_FALSE(cells.at("north × migrant").has_value());
+  std::size_t hidden = 0;
+  for (const auto& [name, count] : cells) hidden += count ? 0U : 1U;
+  EXPECT_GE(hidden, 4U);  // a lone hidden cell per region or hukou value would come back by subtraction
+}
+
 const std::string kRules = " --rule 'hukou == \"local\" and has_id' -g region -g hukou --count n";
 
 Published rules_structure(const Json& result) {
