@@ -85,6 +85,7 @@ struct MetricsArgs {
   bool no_mitigation = false;
   std::string binning = "equal-width";
   std::string period = "month";
+  std::string favourable = "selected";
 };
 
 audit::Period period_of(const std::string& word) {
@@ -102,6 +103,8 @@ void run_metrics(MetricsArgs& args, Context& context) {
   request.mitigation = !args.no_mitigation;
   request.binning = args.binning == "quantile" ? audit::Binning::Quantile : audit::Binning::EqualWidth;
   request.period = period_of(args.period);
+  request.favourable =
+      args.favourable == "not-selected" ? audit::Favourable::NotSelected : audit::Favourable::Selected;
   const audit::AuditMetricsReport report = audit::run_metrics(request, context.progress);
   emit_result(context.output, report::metrics_renderers(request, report));
 }
@@ -124,6 +127,10 @@ void add_metrics_command(CLI::App& audit_cmd, Context& context) {
       ->check(non_negative());
   cmd->add_option("--four-fifths", request.four_fifths, "Adverse-impact ratio threshold (0.8)")
       ->check(CLI::Range(0.01, 1.0));
+  cmd->add_option("--favourable", args->favourable,
+                  "Which decision favours the applicant: selected (default) or not-selected (a "
+                  "fraud flag, a risk score); the most-favoured reference and the four-fifths rule use it")
+      ->check(CLI::IsMember({"selected", "not-selected"}));
   cmd->add_option("--bootstrap", request.bootstrap, "Bootstrap replicates (0 = none)")->check(non_negative());
   cmd->add_option("--seed", request.seed, "Bootstrap seed")->check(non_negative());
   cmd->add_flag("--stratified", request.stratified, "Bootstrap within each intersection cell (sizes fixed)");
@@ -260,6 +267,8 @@ void run_monitor(MonitorArgs& args, Context& context) {
   };
   const audit::MonitorSummary summary = audit::run_monitor(request, context.progress);
   emit(context.output, report::to_json(summary).dump() + "\n");
+  // Interrupted (Ctrl-C): the state and the summary are written, and the exit status says it was cut short.
+  if (summary.interrupted) context.exit_status = error_code_info(ErrorCode::Cancelled).exit_status;
 }
 
 void add_monitor_command(CLI::App& audit_cmd, Context& context) {

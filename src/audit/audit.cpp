@@ -1,5 +1,6 @@
 #include "audit/audit.hpp"
 
+#include "audit/disclosure.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "measure/resampling.hpp"
@@ -85,6 +86,13 @@ std::optional<double> rate_value(Metric metric, const ConfusionCounts& counts, b
   return static_cast<double>(f.successes) / static_cast<double>(f.trials);
 }
 
+// The share of the group that got the favourable decision (selected, or not selected).
+std::optional<double> favourable_rate(const GroupResult& group, Favourable favourable) {
+  const auto& selection = group.rates[static_cast<std::size_t>(Metric::SelectionRate)].value;
+  if (!selection) return std::nullopt;
+  return favourable == Favourable::Selected ? *selection : 1.0 - *selection;
+}
+
 // The chosen reference value for one attribute, or nullopt if none was given for it.
 std::optional<std::string> chosen_value(const AuditOptions& options, const std::string& attribute,
                                         std::size_t attribute_count) {
@@ -96,12 +104,12 @@ std::optional<std::string> chosen_value(const AuditOptions& options, const std::
 
 void choose_reference(FamilyResult& family, const FamilyLayout& layout, const DecisionTable& table,
                       const AuditOptions& options) {
-  auto most_favoured = [&family]() -> std::optional<std::size_t> {
+  auto most_favoured = [&family, &options]() -> std::optional<std::size_t> {
     std::optional<std::size_t> best;
     double best_rate = -1.0;
     for (std::size_t group_idx = 0; group_idx < family.groups.size(); ++group_idx) {
       const GroupResult& group = family.groups[group_idx];
-      const auto& rate = group.rates[static_cast<std::size_t>(Metric::SelectionRate)].value;
+      const auto rate = favourable_rate(group, options.favourable);
       if (group.suppressed || !rate) continue;
       if (*rate > best_rate) {
         best_rate = *rate;
@@ -201,7 +209,7 @@ void compare_to_reference(GroupResult& group, const FamilyResult& family, bool h
                                                         options.alpha, options.power);
 }
 
-void summarize_spread(FamilyResult& family) {
+void summarize_spread(FamilyResult& family, Favourable favourable) {
   for (std::size_t slot = 0; slot < kDisparityCount; ++slot) {
     const auto metric_idx = static_cast<std::size_t>(kDisparityMetrics[slot]);
     std::optional<std::size_t> low_idx;
@@ -222,12 +230,11 @@ void summarize_spread(FamilyResult& family) {
     spread.lowest_group = family.groups[*low_idx].name;
     spread.highest_group = family.groups[*high_idx].name;
   }
-  // Four-fifths rule: each group's selection rate over the highest group's (EEOC Uniform Guidelines 1978).
-  const auto selection = static_cast<std::size_t>(Metric::SelectionRate);
+  // Four-fifths rule: each group's favourable rate over the highest group's (EEOC Uniform Guidelines 1978).
   double highest = -1.0;
   for (const auto& group : family.groups) {
-    if (!group.suppressed && group.rates[selection].value)
-      highest = std::max(highest, *group.rates[selection].value);
+    const auto rate = favourable_rate(group, favourable);
+    if (!group.suppressed && rate) highest = std::max(highest, *rate);
   }
   for (auto& group : family.groups) {
     if (!group.suppressed && group.equalized_odds_gap) {
@@ -237,8 +244,9 @@ void summarize_spread(FamilyResult& family) {
   }
   if (!(highest > 0.0)) return;
   for (auto& group : family.groups) {
-    if (group.suppressed || !group.rates[selection].value) continue;
-    group.selection_ratio_to_highest = *group.rates[selection].value / highest;
+    const auto rate = favourable_rate(group, favourable);
+    if (group.suppressed || !rate) continue;
+    group.selection_ratio_to_highest = *rate / highest;
   }
 }
 
@@ -479,6 +487,55 @@ void run_bootstrap(AuditResult& result, const DecisionTable& table, const std::v
   result.bootstrap_replicates = replicates;
 }
 
+bool listed(const std::vector<std::pair<std::string, std::string>>& names, const std::string& family,
+            const std::string& group) {
+  return std::find(names.begin(), names.end(), std::pair(family, group)) != names.end();
+}
+
+// Which groups of each family are hidden: primary (n < min cell) and complementary, so that no hidden group
+// follows from the overall total, a family's other groups or the intersection's single-attribute margins.
+std::vector<std::vector<char>> suppression_mask(const DecisionTable& table,
+                                                const std::vector<FamilyLayout>& layouts,
+                                                const std::vector<std::vector<ConfusionCounts>>& counts,
+                                                const AuditOptions& options) {
+  DisclosureTable disclosure;
+  const std::size_t overall = disclosure.add_cell(table.total().n(), false, true);
+  std::vector<std::vector<std::size_t>> cell_of(layouts.size());
+  for (std::size_t family_idx = 0; family_idx < layouts.size(); ++family_idx) {
+    std::vector<std::string> attributes;
+    for (const std::size_t attribute_idx : layouts[family_idx].attributes)
+      attributes.push_back(table.group_columns[attribute_idx]);
+    const std::string family_name = join_values(attributes);
+    for (std::size_t group_idx = 0; group_idx < counts[family_idx].size(); ++group_idx) {
+      const std::uint64_t n = counts[family_idx][group_idx].n();
+      const bool hidden =
+          n < options.min_cell_size || listed(options.also_suppress, family_name,
+                                              join_values(layouts[family_idx].group_values[group_idx]));
+      cell_of[family_idx].push_back(disclosure.add_cell(n, hidden));
+    }
+    if (layouts[family_idx].attributes.size() == 1) {
+      disclosure.add_relation(overall, cell_of[family_idx]);
+      continue;
+    }
+    // The intersection: the cells of each attribute's value add up to that value's group.
+    for (std::size_t attribute_idx = 0; attribute_idx < family_idx; ++attribute_idx) {
+      std::vector<std::vector<std::size_t>> parts(counts[attribute_idx].size());
+      for (std::size_t cell_idx = 0; cell_idx < counts[family_idx].size(); ++cell_idx) {
+        parts[layouts[attribute_idx].group_of_cell[cell_idx]].push_back(cell_of[family_idx][cell_idx]);
+      }
+      for (std::size_t group_idx = 0; group_idx < parts.size(); ++group_idx) {
+        disclosure.add_relation(cell_of[attribute_idx][group_idx], std::move(parts[group_idx]));
+      }
+    }
+  }
+  protect(disclosure);
+  std::vector<std::vector<char>> mask(layouts.size());
+  for (std::size_t family_idx = 0; family_idx < layouts.size(); ++family_idx) {
+    for (const std::size_t cell : cell_of[family_idx]) mask[family_idx].push_back(disclosure.hidden[cell]);
+  }
+  return mask;
+}
+
 }  // namespace
 
 AuditResult audit_decisions(const DecisionTable& table, const AuditOptions& options, ProgressSink& progress) {
@@ -495,19 +552,23 @@ AuditResult audit_decisions(const DecisionTable& table, const AuditOptions& opti
   result.overall.rates = estimate_rates(result.overall.counts, table.has_label, options.alpha);
 
   const std::vector<FamilyLayout> layouts = make_layouts(table, options.intersections);
-  for (const auto& layout : layouts) {
+  std::vector<std::vector<ConfusionCounts>> family_counts;
+  for (const auto& layout : layouts) family_counts.push_back(aggregate(layout, table.cells));
+  const std::vector<std::vector<char>> hidden = suppression_mask(table, layouts, family_counts, options);
+  for (std::size_t family_idx = 0; family_idx < layouts.size(); ++family_idx) {
+    const FamilyLayout& layout = layouts[family_idx];
     FamilyResult family;
     for (const std::size_t attribute_idx : layout.attributes) {
       family.attributes.push_back(table.group_columns[attribute_idx]);
     }
     family.name = join_values(family.attributes);
-    const std::vector<ConfusionCounts> counts = aggregate(layout, table.cells);
+    const std::vector<ConfusionCounts>& counts = family_counts[family_idx];
     for (std::size_t group_idx = 0; group_idx < counts.size(); ++group_idx) {
       GroupResult group;
       group.values = layout.group_values[group_idx];
       group.name = join_values(group.values);
       group.counts = counts[group_idx];
-      group.suppressed = group.counts.n() < options.min_cell_size;
+      group.suppressed = hidden[family_idx][group_idx] != 0;
       if (group.suppressed) {
         ++family.suppressed_groups;
         family.suppressed_applicants += group.counts.n();
@@ -518,7 +579,7 @@ AuditResult audit_decisions(const DecisionTable& table, const AuditOptions& opti
     }
     choose_reference(family, layout, table, options);
     for (auto& group : family.groups) compare_to_reference(group, family, table.has_label, options);
-    summarize_spread(family);
+    summarize_spread(family, options.favourable);
     flag_four_fifths(family, options.four_fifths_threshold);
     result.families.push_back(std::move(family));
   }

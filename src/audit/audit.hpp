@@ -34,6 +34,11 @@ enum class BootstrapScheme : std::uint8_t {
   Stratified,   // each intersection cell keeps its size; its four counts are drawn within it
 };
 
+// Which decision is favourable to the applicant: being selected (a grant, a hire: the default) or not
+// being selected (a fraud flag, a high risk score). The most-favoured reference and the four-fifths rule
+// compare the favourable rate: the selection rate, or 1 − the selection rate.
+enum class Favourable : std::uint8_t { Selected, NotSelected };
+
 struct AuditOptions {
   ReferenceRule reference = ReferenceRule::MostFavoured;
   // For ReferenceRule::Chosen: attribute name → value. With one attribute the attribute may be empty.
@@ -41,7 +46,11 @@ struct AuditOptions {
   double alpha = 0.05;               // intervals are 1 − alpha, tests two-sided at alpha
   double power = 0.8;                // for the minimum detectable gap
   std::uint64_t min_cell_size = 10;  // groups with fewer applicants are suppressed in every output
+  // Groups to suppress besides those (family name, group name): complements chosen by a protection that
+  // spans more than this table (the periods of a log, see audit_by_period).
+  std::vector<std::pair<std::string, std::string>> also_suppress;
   double four_fifths_threshold = 0.8;
+  Favourable favourable = Favourable::Selected;
   bool intersections = true;             // report the cross product when there are 2+ attributes
   std::size_t bootstrap_replicates = 0;  // 0 = no bootstrap
   std::uint64_t seed = 20240601;
@@ -67,14 +76,18 @@ struct GroupResult {
   std::string name;                 // "value" or "value1 × value2 × …"
   std::vector<std::string> values;  // one per attribute of the family
   ConfusionCounts counts;
-  bool suppressed = false;  // n < min_cell_size: nothing but this flag is reported
+  // n < min_cell_size (primary), or hidden so that no suppressed group can be derived from the published
+  // totals (complementary, see audit/disclosure.hpp): nothing but this flag is reported.
+  bool suppressed = false;
   bool is_reference = false;
   std::array<RateEstimate, kMetricCount> rates{};
   std::array<MetricDisparity, kDisparityCount> disparities{};
-  std::optional<double> equalized_odds_gap;          // max(|TPR gap|, |FPR gap|) (Hardt et al. 2016)
-  std::optional<double> selection_ratio_to_highest;  // four-fifths rule ratio (EEOC 1978, 29 CFR 1607.4(D))
-  bool four_fifths_flag = false;                     // ratio < four_fifths_threshold
-  std::optional<double> minimum_detectable_gap;      // of the selection rate vs the reference
+  std::optional<double> equalized_odds_gap;  // max(|TPR gap|, |FPR gap|) (Hardt et al. 2016)
+  // Four-fifths rule ratio (EEOC 1978, 29 CFR 1607.4(D)): the group's favourable rate over the highest
+  // group's (the selection rate, or 1 − it with Favourable::NotSelected).
+  std::optional<double> selection_ratio_to_highest;
+  bool four_fifths_flag = false;                 // ratio < four_fifths_threshold
+  std::optional<double> minimum_detectable_gap;  // of the selection rate vs the reference
 };
 
 struct SpreadSummary {
@@ -98,7 +111,7 @@ struct FamilyResult {
   std::optional<double> worst_equalized_odds_gap;
   std::size_t four_fifths_flags = 0;
   std::size_t suppressed_groups = 0;
-  std::uint64_t suppressed_applicants = 0;
+  std::uint64_t suppressed_applicants = 0;  // total over the suppressed groups (not published for a lone one)
 };
 
 struct AuditResult {

@@ -1,5 +1,6 @@
 #include "audit/breakdown.hpp"
 
+#include "audit/disclosure.hpp"
 #include "core/error.hpp"
 
 #include <fmt/format.h>
@@ -17,7 +18,8 @@ std::optional<double> ratio(double numerator, std::uint64_t denominator) {
 }
 
 GroupCalibration summarize(std::string name, const std::vector<CalibrationCounts>& bins,
-                           const std::vector<double>& edges, std::uint64_t min_cell_size, double alpha) {
+                           const std::vector<double>& edges, std::uint64_t min_cell_size, double alpha,
+                           bool hidden = false) {
   GroupCalibration group;
   group.name = std::move(name);
   std::uint64_t positives = 0;
@@ -27,7 +29,7 @@ GroupCalibration summarize(std::string name, const std::vector<CalibrationCounts
     positives += bin.positives;
     score_sum += bin.score_sum;
   }
-  group.suppressed = group.n < min_cell_size;
+  group.suppressed = hidden || group.n < min_cell_size;
   if (group.suppressed || group.n == 0) return group;
   group.mean_score = score_sum / static_cast<double>(group.n);
   group.observed_rate = ratio(static_cast<double>(positives), group.n);
@@ -44,11 +46,9 @@ GroupCalibration summarize(std::string name, const std::vector<CalibrationCounts
       const double rate = static_cast<double>(counts.positives) / static_cast<double>(counts.n);
       ece += static_cast<double>(counts.n) / static_cast<double>(group.n) * std::fabs(mean - rate);
       bin.suppressed = counts.n < min_cell_size;
-      if (!bin.suppressed) {
-        bin.mean_score = mean;
-        bin.observed_rate = rate;
-        bin.wilson = wilson_interval(counts.positives, counts.n, alpha);
-      }
+      bin.mean_score = mean;  // cleared by hide_bins when the bin stays suppressed
+      bin.observed_rate = rate;
+      bin.wilson = wilson_interval(counts.positives, counts.n, alpha);
     }
     group.bins.push_back(bin);
   }
@@ -56,10 +56,95 @@ GroupCalibration summarize(std::string name, const std::vector<CalibrationCounts
   return group;
 }
 
+// Complementary suppression of the bins: a group's bins add up to its n, each family's bins add up to the
+// overall bin, and the intersection's bins of one attribute value add up to that value's bin. Suppressed
+// groups have every bin hidden; the overall bins are always shown. Then clears what a hidden bin shows.
+void protect_bins(CalibrationResult& result, const DecisionTable& table,
+                  const std::vector<std::vector<std::int64_t>>& group_of_code) {
+  DisclosureTable disclosure;
+  auto add_group = [&](const GroupCalibration& group, bool fixed) {
+    std::vector<std::size_t> cells;
+    const std::size_t total = disclosure.add_cell(group.n, group.suppressed, true);
+    for (std::size_t bin = 0; bin < result.bins; ++bin) {
+      const bool has_bin = bin < group.bins.size();
+      const std::uint64_t n = has_bin ? group.bins[bin].n : 0;
+      const bool hidden = group.suppressed || (has_bin && group.bins[bin].suppressed);
+      cells.push_back(disclosure.add_cell(n, hidden, fixed || group.suppressed));
+    }
+    disclosure.add_relation(total, cells);
+    return cells;
+  };
+  const std::vector<std::size_t> overall = add_group(result.overall, true);
+  std::vector<std::vector<std::vector<std::size_t>>> cells(result.families.size());
+  for (std::size_t family_idx = 0; family_idx < result.families.size(); ++family_idx) {
+    for (const auto& group : result.families[family_idx].groups) {
+      cells[family_idx].push_back(add_group(group, false));
+    }
+  }
+  const std::size_t attribute_count = group_of_code.size();
+  for (std::size_t bin = 0; bin < result.bins; ++bin) {
+    for (std::size_t family_idx = 0; family_idx < attribute_count; ++family_idx) {
+      std::vector<std::size_t> parts;
+      for (const auto& group_cells : cells[family_idx]) parts.push_back(group_cells[bin]);
+      disclosure.add_relation(overall[bin], parts);
+    }
+    if (result.families.size() <= attribute_count) continue;  // no intersection family
+    const auto& intersection = cells[attribute_count];
+    for (std::size_t attribute_idx = 0; attribute_idx < attribute_count; ++attribute_idx) {
+      std::vector<std::vector<std::size_t>> parts(cells[attribute_idx].size());
+      for (std::size_t cell_idx = 0; cell_idx < intersection.size(); ++cell_idx) {
+        const std::int64_t group_idx =
+            group_of_code[attribute_idx][table.cell_codes[cell_idx][attribute_idx]];
+        if (group_idx >= 0) parts[static_cast<std::size_t>(group_idx)].push_back(intersection[cell_idx][bin]);
+      }
+      for (std::size_t group_idx = 0; group_idx < parts.size(); ++group_idx) {
+        disclosure.add_relation(cells[attribute_idx][group_idx][bin], std::move(parts[group_idx]));
+      }
+    }
+  }
+  protect(disclosure);
+  for (std::size_t family_idx = 0; family_idx < result.families.size(); ++family_idx) {
+    auto& groups = result.families[family_idx].groups;
+    for (std::size_t group_idx = 0; group_idx < groups.size(); ++group_idx) {
+      for (std::size_t bin = 0; bin < groups[group_idx].bins.size(); ++bin) {
+        CalibrationBinResult& shown = groups[group_idx].bins[bin];
+        shown.suppressed = disclosure.hidden[cells[family_idx][group_idx][bin]] != 0;
+      }
+    }
+  }
+  auto hide_bins = [](GroupCalibration& group) {
+    for (auto& bin : group.bins) {
+      if (!bin.suppressed) continue;
+      bin.mean_score.reset();
+      bin.observed_rate.reset();
+      bin.wilson.reset();
+    }
+  };
+  hide_bins(result.overall);
+  for (auto& family : result.families) {
+    for (auto& group : family.groups) hide_bins(group);
+  }
+}
+
 }  // namespace
 
-CalibrationResult calibration_by_group(const DecisionTable& table, std::uint64_t min_cell_size, double alpha,
-                                       bool intersections, std::string binning) {
+std::vector<std::pair<std::string, std::string>> suppressed_groups(const AuditResult& audit) {
+  std::vector<std::pair<std::string, std::string>> names;
+  for (const auto& family : audit.families) {
+    for (const auto& group : family.groups) {
+      if (group.suppressed) names.emplace_back(family.name, group.name);
+    }
+  }
+  return names;
+}
+
+CalibrationResult calibration_by_group(
+    const DecisionTable& table, std::uint64_t min_cell_size, double alpha, bool intersections,
+    std::string binning, const std::vector<std::pair<std::string, std::string>>& hidden_groups) {
+  auto is_hidden = [&](const std::string& family, const std::string& group) {
+    return std::find(hidden_groups.begin(), hidden_groups.end(), std::pair(family, group)) !=
+           hidden_groups.end();
+  };
   const std::size_t bins = table.calibration_bins;
   if (bins == 0 || table.calibration.size() != table.cells.size() * bins) {
     throw Error(ErrorCode::InvalidInput, "the decision table holds no calibration counts",
@@ -81,13 +166,7 @@ CalibrationResult calibration_by_group(const DecisionTable& table, std::uint64_t
   std::vector<CalibrationCounts> all(bins);
   for (std::size_t cell_idx = 0; cell_idx < table.cells.size(); ++cell_idx) add_cell(all, cell_idx);
   result.overall = summarize("overall", all, table.calibration_edges, 0, alpha);
-  auto finish = [&](CalibrationFamily& family) {
-    for (const auto& group : family.groups) {
-      if (group.suppressed) ++family.suppressed_groups;
-      for (const auto& bin : group.bins) family.suppressed_bins += bin.suppressed ? 1 : 0;
-    }
-    result.families.push_back(std::move(family));
-  };
+  std::vector<std::vector<std::int64_t>> group_of_code(table.group_columns.size());
   for (std::size_t attribute_idx = 0; attribute_idx < table.group_columns.size(); ++attribute_idx) {
     std::vector<std::vector<CalibrationCounts>> sums(table.labels[attribute_idx].size(),
                                                      std::vector<CalibrationCounts>(bins));
@@ -99,12 +178,15 @@ CalibrationResult calibration_by_group(const DecisionTable& table, std::uint64_t
     }
     CalibrationFamily family;
     family.name = table.group_columns[attribute_idx];
+    group_of_code[attribute_idx].assign(sums.size(), -1);
     for (std::size_t code = 0; code < sums.size(); ++code) {
       if (n[code] == 0) continue;  // a value seen only on dropped rows
-      family.groups.push_back(summarize(table.labels[attribute_idx][code], sums[code],
-                                        table.calibration_edges, min_cell_size, alpha));
+      group_of_code[attribute_idx][code] = static_cast<std::int64_t>(family.groups.size());
+      const std::string& name = table.labels[attribute_idx][code];
+      family.groups.push_back(summarize(name, sums[code], table.calibration_edges, min_cell_size, alpha,
+                                        is_hidden(family.name, name)));
     }
-    finish(family);
+    result.families.push_back(std::move(family));
   }
   if (intersections && table.group_columns.size() > 1) {
     CalibrationFamily family;
@@ -112,48 +194,161 @@ CalibrationResult calibration_by_group(const DecisionTable& table, std::uint64_t
     for (std::size_t cell_idx = 0; cell_idx < table.cells.size(); ++cell_idx) {
       std::vector<CalibrationCounts> sums(bins);
       add_cell(sums, cell_idx);
+      const std::string name = table.cell_name(cell_idx);
       family.groups.push_back(
-          summarize(table.cell_name(cell_idx), sums, table.calibration_edges, min_cell_size, alpha));
+          summarize(name, sums, table.calibration_edges, min_cell_size, alpha, is_hidden(family.name, name)));
     }
-    finish(family);
+    result.families.push_back(std::move(family));
+  }
+  protect_bins(result, table, group_of_code);
+  for (auto& family : result.families) {
+    for (const auto& group : family.groups) {
+      if (group.suppressed) ++family.suppressed_groups;
+      for (const auto& bin : group.bins) family.suppressed_bins += bin.suppressed ? 1 : 0;
+    }
   }
   return result;
 }
+
+namespace {
+
+DecisionTable period_table(const DecisionTable& table, std::size_t period_idx) {
+  const auto& counts = table.period_cells[period_idx];
+  std::vector<std::vector<std::uint32_t>> codes;
+  std::vector<ConfusionCounts> cells;
+  for (std::size_t cell_idx = 0; cell_idx < counts.size(); ++cell_idx) {
+    if (counts[cell_idx].n() == 0) continue;
+    codes.push_back(table.cell_codes[cell_idx]);
+    cells.push_back(counts[cell_idx]);
+  }
+  return make_decision_table(table.group_columns, table.labels, std::move(codes), std::move(cells),
+                             table.has_label);
+}
+
+void audit_period(PeriodAudit& period, const DecisionTable& sub, const AuditOptions& options,
+                  ProgressSink& progress) {
+  try {
+    period.audit = audit_decisions(sub, options, progress);
+  } catch (const Error& error) {
+    // A chosen reference group may be absent (or suppressed) in one period: fall back, and say so.
+    if (options.reference != ReferenceRule::Chosen || error.code() != ErrorCode::InvalidInput) throw;
+    AuditOptions fallback = options;
+    fallback.reference = ReferenceRule::MostFavoured;
+    fallback.reference_values.clear();
+    period.audit = audit_decisions(sub, fallback, progress);
+    period.note =
+        fmt::format("chosen reference not usable in this period ({}); most-favoured used", error.what());
+  }
+}
+
+// The cells of one audit in `disclosure`: per family, per group; the overall total fixed and shown. Adds
+// the audit's own relations (families to the overall, intersection cells to their single-attribute groups).
+std::vector<std::vector<std::size_t>> add_audit(DisclosureTable& disclosure, const AuditResult& audit) {
+  const std::size_t overall = disclosure.add_cell(audit.overall.counts.n(), false, true);
+  std::vector<std::vector<std::size_t>> cells(audit.families.size());
+  for (std::size_t family_idx = 0; family_idx < audit.families.size(); ++family_idx) {
+    const FamilyResult& family = audit.families[family_idx];
+    for (const auto& group : family.groups) {
+      cells[family_idx].push_back(disclosure.add_cell(group.counts.n(), group.suppressed));
+    }
+    if (family.attributes.size() == 1) {
+      disclosure.add_relation(overall, cells[family_idx]);
+      continue;
+    }
+    for (std::size_t attribute_idx = 0; attribute_idx < family.attributes.size(); ++attribute_idx) {
+      const FamilyResult& margin = audit.families[attribute_idx];
+      std::vector<std::vector<std::size_t>> parts(margin.groups.size());
+      for (std::size_t group_idx = 0; group_idx < family.groups.size(); ++group_idx) {
+        const std::string& value = family.groups[group_idx].values[attribute_idx];
+        for (std::size_t margin_idx = 0; margin_idx < margin.groups.size(); ++margin_idx) {
+          if (margin.groups[margin_idx].name == value)
+            parts[margin_idx].push_back(cells[family_idx][group_idx]);
+        }
+      }
+      for (std::size_t margin_idx = 0; margin_idx < parts.size(); ++margin_idx) {
+        disclosure.add_relation(cells[attribute_idx][margin_idx], std::move(parts[margin_idx]));
+      }
+    }
+  }
+  return cells;
+}
+
+// The groups `cells` marks hidden, and whether any of them is not suppressed in `audit` yet.
+std::pair<std::vector<std::pair<std::string, std::string>>, bool> hidden_names(
+    const DisclosureTable& disclosure, const AuditResult& audit,
+    const std::vector<std::vector<std::size_t>>& cells) {
+  std::vector<std::pair<std::string, std::string>> names;
+  bool more = false;
+  for (std::size_t family_idx = 0; family_idx < audit.families.size(); ++family_idx) {
+    const FamilyResult& family = audit.families[family_idx];
+    for (std::size_t group_idx = 0; group_idx < family.groups.size(); ++group_idx) {
+      if (disclosure.hidden[cells[family_idx][group_idx]] == 0) continue;
+      names.emplace_back(family.name, family.groups[group_idx].name);
+      more = more || !family.groups[group_idx].suppressed;
+    }
+  }
+  return {names, more};
+}
+
+}  // namespace
 
 std::vector<PeriodAudit> audit_by_period(const DecisionTable& table, AuditOptions options,
                                          ProgressSink& progress) {
   options.bootstrap_replicates = 0;
   std::vector<PeriodAudit> out;
   for (std::size_t period_idx = 0; period_idx < table.period_labels.size(); ++period_idx) {
-    const auto& counts = table.period_cells[period_idx];
-    std::vector<std::vector<std::uint32_t>> codes;
-    std::vector<ConfusionCounts> cells;
-    for (std::size_t cell_idx = 0; cell_idx < counts.size(); ++cell_idx) {
-      if (counts[cell_idx].n() == 0) continue;
-      codes.push_back(table.cell_codes[cell_idx]);
-      cells.push_back(counts[cell_idx]);
-    }
+    const DecisionTable sub = period_table(table, period_idx);
     PeriodAudit period;
     period.period = table.period_labels[period_idx];
-    const DecisionTable sub = make_decision_table(table.group_columns, table.labels, std::move(codes),
-                                                  std::move(cells), table.has_label);
     period.n = sub.total().n();
     if (period.n == 0) continue;
-    try {
-      period.audit = audit_decisions(sub, options, progress);
-    } catch (const Error& error) {
-      // A chosen reference group may be absent (or suppressed) in one period: fall back, and say so.
-      if (options.reference != ReferenceRule::Chosen || error.code() != ErrorCode::InvalidInput) throw;
-      AuditOptions fallback = options;
-      fallback.reference = ReferenceRule::MostFavoured;
-      fallback.reference_values.clear();
-      period.audit = audit_decisions(sub, fallback, progress);
-      period.note =
-          fmt::format("chosen reference not usable in this period ({}); most-favoured used", error.what());
-    }
+    audit_period(period, sub, options, progress);
     out.push_back(std::move(period));
   }
   return out;
+}
+
+void protect_across_periods(const DecisionTable& table, const AuditOptions& options, AuditResult& audit,
+                            std::vector<PeriodAudit>& periods, ProgressSink& progress) {
+  if (periods.empty()) return;
+  DisclosureTable disclosure;
+  const auto whole = add_audit(disclosure, audit);
+  std::vector<std::vector<std::vector<std::size_t>>> by_period;
+  for (const auto& period : periods) by_period.push_back(add_audit(disclosure, period.audit));
+  for (std::size_t family_idx = 0; family_idx < audit.families.size(); ++family_idx) {
+    const FamilyResult& family = audit.families[family_idx];
+    for (std::size_t group_idx = 0; group_idx < family.groups.size(); ++group_idx) {
+      std::vector<std::size_t> parts;
+      for (std::size_t period_idx = 0; period_idx < periods.size(); ++period_idx) {
+        const auto& groups = periods[period_idx].audit.families[family_idx].groups;
+        for (std::size_t idx = 0; idx < groups.size(); ++idx) {
+          if (groups[idx].name == family.groups[group_idx].name)
+            parts.push_back(by_period[period_idx][family_idx][idx]);
+        }
+      }
+      disclosure.add_relation(whole[family_idx][group_idx], std::move(parts));
+    }
+  }
+  protect(disclosure);
+  // Redo the audits with more suppressed groups: references, spreads and flags ignore suppressed groups.
+  if (auto [names, more] = hidden_names(disclosure, audit, whole); more) {
+    AuditOptions again = options;
+    again.also_suppress = std::move(names);
+    audit = audit_decisions(table, again, progress);
+  }
+  AuditOptions per_period = options;
+  per_period.bootstrap_replicates = 0;
+  std::size_t next = 0;
+  for (std::size_t period_idx = 0; period_idx < table.period_labels.size(); ++period_idx) {
+    if (next == periods.size() || periods[next].period != table.period_labels[period_idx]) continue;
+    PeriodAudit& period = periods[next];
+    if (auto [names, more] = hidden_names(disclosure, period.audit, by_period[next]); more) {
+      per_period.also_suppress = std::move(names);
+      period.note.clear();
+      audit_period(period, period_table(table, period_idx), per_period, progress);
+    }
+    ++next;
+  }
 }
 
 }  // namespace equalis::audit

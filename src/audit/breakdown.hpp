@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace equalis::audit {
@@ -52,9 +53,17 @@ struct CalibrationResult {
   std::vector<CalibrationFamily> families;
 };
 
-// Needs a table read with calibration bins (Error(InvalidInput) otherwise).
-CalibrationResult calibration_by_group(const DecisionTable& table, std::uint64_t min_cell_size, double alpha,
-                                       bool intersections, std::string binning = "equal_width");
+// Needs a table read with calibration bins (Error(InvalidInput) otherwise). `hidden_groups` (family name,
+// group name): groups the metrics audit suppressed, suppressed here too whatever their size. Bins are
+// suppressed below `min_cell_size` and complemented so that no suppressed bin follows from its group's n,
+// the overall bins or the intersection's margins (audit/disclosure.hpp).
+CalibrationResult calibration_by_group(
+    const DecisionTable& table, std::uint64_t min_cell_size, double alpha, bool intersections,
+    std::string binning = "equal_width",
+    const std::vector<std::pair<std::string, std::string>>& hidden_groups = {});
+
+// The (family name, group name) of every group `audit` suppressed.
+std::vector<std::pair<std::string, std::string>> suppressed_groups(const AuditResult& audit);
 
 struct PeriodAudit {
   std::string period;
@@ -66,5 +75,11 @@ struct PeriodAudit {
 // The audit of each period's counts (no bootstrap), with the same options and suppression.
 std::vector<PeriodAudit> audit_by_period(const DecisionTable& table, AuditOptions options,
                                          ProgressSink& progress = null_progress());
+
+// A group's counts over the periods add up to its counts in the whole log, so a group suppressed in one
+// period only, or in the whole log only, would follow by subtraction. Protects the whole log's audit and
+// the periods' together (audit/disclosure.hpp) and redoes the audits that get more groups suppressed.
+void protect_across_periods(const DecisionTable& table, const AuditOptions& options, AuditResult& audit,
+                            std::vector<PeriodAudit>& periods, ProgressSink& progress = null_progress());
 
 }  // namespace equalis::audit

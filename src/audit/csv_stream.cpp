@@ -7,7 +7,9 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <unistd.h>
 
 namespace equalis::audit {
 
@@ -56,8 +58,13 @@ bool CsvStreamReader::fill() {
   while (true) {
     const std::size_t old_size = buffer_.size();
     buffer_.resize(old_size + block_size_);
-    const std::size_t got = std::fread(buffer_.data() + old_size, 1, block_size_, stream_);
+    const std::optional<std::size_t> read = read_block(buffer_.data() + old_size, block_size_);
+    const std::size_t got = read.value_or(0);
     buffer_.resize(old_size + got);
+    if (!read) {
+      interrupted_ = true;
+      return false;
+    }
     scanner_.retarget(buffer_);
     if (got > 0 && hasher_) {
       // Hash a copy on a helper thread; wait for the previous block first so blocks go in order.
@@ -75,6 +82,20 @@ bool CsvStreamReader::fill() {
     }
     at_eof_ = true;
     return false;
+  }
+}
+
+std::optional<std::size_t> CsvStreamReader::read_block(char* into, std::size_t size) {
+  const int fd = ::fileno(stream_);
+  if (fd < 0) return std::fread(into, 1, size, stream_);  // e.g. a memory stream
+  while (true) {
+    const ssize_t got = ::read(fd, into, size);
+    if (got >= 0) return static_cast<std::size_t>(got);
+    if (errno != EINTR || !stop_on_interrupt_) {
+      throw Error(ErrorCode::Io, fmt::format("error while reading '{}': {}", source_, std::strerror(errno)),
+                  "check the input");
+    }
+    if (stop_on_interrupt_()) return std::nullopt;
   }
 }
 
@@ -98,7 +119,8 @@ bool CsvStreamReader::next_record() {
     }
     if (found == CsvRecord::Read) return true;
     if (found == CsvRecord::End && at_eof_) return false;
-    fill();  // at the end of the input, the next pass reads what is left as final
+    if (interrupted_) return false;  // the input ends at the interrupt; a record it cut is not read
+    fill();                          // at the end of the input, the next pass reads what is left as final
   }
 }
 

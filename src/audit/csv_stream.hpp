@@ -15,6 +15,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,6 +41,9 @@ class CsvStreamReader {
 
   // Called at end of input; return true to try reading again (to follow a growing file), false to stop.
   void set_wait_for_more(std::function<bool()> wait) { wait_for_more_ = std::move(wait); }
+  // Called when a signal interrupts a blocked read (EINTR); return true to end the input there (a record
+  // the interrupt cut is not read), false to keep reading. Without it an interrupted read is an Io error.
+  void set_stop_on_interrupt(std::function<bool()> stop) { stop_on_interrupt_ = std::move(stop); }
 
   [[nodiscard]] const std::string& source() const noexcept { return source_; }
   [[nodiscard]] const std::vector<std::string>& header() const noexcept { return header_; }
@@ -64,7 +68,11 @@ class CsvStreamReader {
   [[nodiscard]] SourceLocation location(std::size_t column_idx) const;
 
  private:
-  bool fill();  // appends more input to buffer_; false at the end
+  bool fill();  // appends more input to buffer_; false at the end (or when interrupted)
+  // One block into `into`: read(2) on the stream's descriptor, which returns what a pipe holds (a live
+  // `tail -f` feed) instead of waiting for a whole block; stdio for a stream without one. nullopt when a
+  // signal interrupted the read and stop_on_interrupt_ says to stop.
+  std::optional<std::size_t> read_block(char* into, std::size_t size);
   [[noreturn]] void fail(std::size_t offset, const std::string& message, const std::string& fix) const;
   void read_header();
   // Reads the next record into fields_ (blank lines included); false at the end of the input.
@@ -74,9 +82,11 @@ class CsvStreamReader {
   std::FILE* stream_ = nullptr;
   bool owns_stream_ = false;
   bool at_eof_ = false;
+  bool interrupted_ = false;
   std::string source_;
   CsvOptions options_;
   std::function<bool()> wait_for_more_;
+  std::function<bool()> stop_on_interrupt_;
   std::size_t block_size_ = std::size_t{1} << 20U;
   std::string buffer_;
   CsvScanner scanner_;                 // the core tokenizer, over buffer_

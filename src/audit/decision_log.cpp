@@ -1,5 +1,6 @@
 #include "audit/decision_log.hpp"
 
+#include "audit/count_cell.hpp"
 #include "audit/csv_stream.hpp"
 #include "audit/ndjson_stream.hpp"
 #include "audit/rules.hpp"
@@ -437,7 +438,7 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
   table.group_columns = spec.group_columns;
   table.labels.resize(group_idx.size());
   table.has_label = has_label;
-  const std::size_t bins = spec.calibration_bins;
+  std::size_t bins = spec.calibration_bins;
   table.calibration_bins = bins;
   if (bins > 0) {
     table.calibration_edges.push_back(0.0);
@@ -465,6 +466,7 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
                 "fill it in, or set `missing` to drop such rows (they are counted in the report)",
                 reader.location(column_idx));
   };
+  std::uint64_t applicants = 0;  // so far, kept ≤ kMaxCount so no sum of counts can wrap
   auto add = [](ConfusionCounts& counts, int decision, int label, std::uint64_t weight) {
     if (decision == 1) {
       (label == 1 ? counts.tp : counts.fp) += weight;
@@ -543,24 +545,19 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
     std::uint64_t weight = 1;
     if (has_count) {
       const std::string_view cell = reader.field(count_idx);
-      const auto value = parse_number(cell);
+      const auto value = count_value(cell);
       if (!value) {
         if (is_missing_token(cell)) {
           missing_outcome(count_idx, "count");
           ++table.rows_dropped_missing_outcome;
           continue;
         }
-        throw Error(
-            ErrorCode::Parse,
-            fmt::format("count '{}' in '{}' is not a number", excerpt(cell), reader.header()[count_idx]),
-            "write a whole number of applicants", reader.location(count_idx));
+        throw_bad_count(cell, reader.header()[count_idx], reader.location(count_idx));
       }
-      if (*value < 0.0 || *value != std::floor(*value) || *value > 9.0e15) {
-        throw Error(ErrorCode::InvalidInput,
-                    fmt::format("count '{}' is not a whole number ≥ 0", excerpt(cell)),
-                    "counts are numbers of applicants: whole and non-negative", reader.location(count_idx));
-      }
-      weight = static_cast<std::uint64_t>(*value);
+      weight = *value;
+      if (weight > kMaxCount - applicants)
+        throw_count_total(reader.header()[count_idx], reader.location(count_idx));
+      applicants += weight;
       if (weight == 0) {
         ++table.rows_zero_count;
         continue;
@@ -596,11 +593,16 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
       }
     }
     if (bins > 0 && (score < 0.0 || score > 1.0)) {
-      throw Error(ErrorCode::InvalidInput,
-                  fmt::format("score '{}' in '{}' is outside [0, 1]", outcome, reader.header()[outcome_idx]),
-                  "calibration compares scores with observed rates, so scores must be probabilities; "
-                  "rescale the score or set `bins` to 0",
-                  reader.location(outcome_idx));
+      // Not a probability: calibration is meaningless (binning over the observed range would compare a
+      // score with a rate all the same), so it is given up, and the report says why and where.
+      table.calibration_skipped = fmt::format(
+          "score '{}' in '{}' at {} is outside [0, 1]: calibration compares scores with observed "
+          "rates, so it needs probabilities",
+          outcome, reader.header()[outcome_idx], reader.location(outcome_idx).to_string());
+      bins = 0;
+      table.calibration_bins = 0;
+      table.calibration.clear();
+      table.calibration_edges.clear();
     }
     const std::uint32_t cell_idx = cells.find_or_add(codes, table);
     add(table.cells[cell_idx], decision, label, weight);
@@ -825,8 +827,15 @@ std::optional<DecisionTable> read_parallel(const std::string& path, const Decisi
   for (const auto& failure : failures) {
     if (failure) return std::nullopt;
   }
+  // A range cannot name the line of a score outside [0, 1]: the sequential read gives calibration up with
+  // the exact file:line:column.
+  for (const auto& part : tables) {
+    if (!part.calibration_skipped.empty()) return std::nullopt;
+  }
   DecisionTable table = std::move(tables[0]);
   for (std::size_t part = 1; part < parts; ++part) merge_table(table, tables[part]);
+  // Each range kept its own total ≤ 2^53; if the whole file's exceeds it, the sequential read says where.
+  if (table.total().n() > kMaxCount) return std::nullopt;
   if (!table.period_keys.empty()) {  // periods in time order
     std::vector<std::size_t> order(table.period_keys.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
@@ -880,9 +889,9 @@ std::vector<double> score_quantile_edges(const std::string& path, const Decision
       if (!score) continue;  // missing or bad cells are reported by the main pass
       std::uint64_t weight = 1;
       if (has_count) {
-        const auto count = parse_number(reader.field(count_idx));
-        if (!count || *count < 0.0 || *count != std::floor(*count) || *count > 9.0e15) continue;
-        weight = static_cast<std::uint64_t>(*count);
+        const auto count = count_value(reader.field(count_idx));
+        if (!count) continue;  // reported by the main pass
+        weight = *count;
       }
       if (weight > 0) scores.emplace_back(*score, weight);
     }

@@ -126,6 +126,9 @@ struct DecisionTable {
   std::size_t calibration_bins = 0;
   std::vector<double> calibration_edges;
   std::vector<CalibrationCounts> calibration;
+  // Why calibration was given up (empty: it was not): a score outside [0, 1] is not a probability, so it
+  // cannot be compared with an observed rate; the rest of the audit does not need it and goes on.
+  std::string calibration_skipped;
   // With a time column: period names in time order ("2024-03-15", "2024-W11", "2024-03", "2024-Q1",
   // "2024") and per period the counts of each cell (a period's vector may be shorter than `cells`:
   // cells first seen later are empty in it).

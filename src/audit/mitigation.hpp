@@ -25,6 +25,7 @@ struct ReweighingCell {
   int label = 0;
   std::uint64_t count = 0;
   std::optional<double> weight;  // nullopt when the cell is empty (nothing to weight)
+  bool suppressed = false;       // the cell is suppressed in the audit: count and weight are not reported
 };
 
 // Needs a table with labels (Error(InvalidInput) otherwise). Groups are the intersection cells.
@@ -44,6 +45,7 @@ struct GroupThreshold {
   std::string group;
   std::uint64_t n = 0;
   std::uint64_t positives = 0;
+  bool suppressed = false;          // the cell is suppressed in the audit: nothing but its name is reported
   std::optional<double> threshold;  // score ≥ threshold selects; nullopt: no positives (left at the base)
   std::optional<double> tpr_before, tpr_after, fpr_before, fpr_after, selection_before, selection_after;
 };

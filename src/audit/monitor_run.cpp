@@ -65,6 +65,9 @@ class Run {
 
   template <typename Reader>
   void read(Reader& reader) {
+    // Ctrl-C while the reader waits on a pipe: end the input there, so the state is saved and the summary
+    // given (the records before the interrupt all count).
+    reader.set_stop_on_interrupt([this] { return progress_.stop_requested(); });
     if (request_.follow) {
       reader.set_wait_for_more([this] {
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -95,7 +98,7 @@ class Run {
       }
       if (request_.save_every > 0 && monitor_.events_seen() % request_.save_every == 0)
         save_state(request_, monitor_);
-      if ((row_ & 0xFFFFU) == 0 && progress_.stop_requested()) break;
+      if ((row_ & 0xFFU) == 0 && progress_.stop_requested()) break;
     }
   }
 
@@ -107,7 +110,8 @@ class Run {
     return {.events = monitor_.events_seen(),
             .new_events = row_ > skip_ ? row_ - skip_ : 0,
             .window = monitor_.window_size(),
-            .alerts = alerts_};
+            .alerts = alerts_,
+            .interrupted = progress_.stop_requested()};
   }
 
  private:

@@ -39,10 +39,12 @@ struct MonitorSummary {
   std::uint64_t new_events = 0;  // decisions read in this run
   std::size_t window = 0;        // decisions in the window at the end
   std::uint64_t alerts = 0;      // alerts and clearances raised in this run
+  bool interrupted = false;      // the run ended on a stop request (Ctrl-C), with the state saved
 };
 
 // Reads until the end of the input (with `follow`: until progress.stop_requested()), then saves the
-// state. A stop request ends the run normally, with the state saved and a summary. A restored monitor
+// state. A stop request (also one that comes while the input blocks, as on a pipe) ends the run with the
+// state saved and a summary that says `interrupted`. A restored monitor
 // skips the decisions its state already holds (the log is append-only).
 MonitorSummary run_monitor(const MonitorRequest& request, ProgressSink& progress);
 

@@ -45,7 +45,9 @@ std::size_t NdjsonStreamReader::column_index(std::string_view name) const {
 }
 
 bool NdjsonStreamReader::read_line(std::string& line) {
+  if (interrupted_) return false;
   while (true) {
+    errno = 0;
     const ssize_t size = ::getline(&buffer_, &capacity_, stream_);
     if (size >= 0) {
       const std::string_view chunk(buffer_, static_cast<std::size_t>(size));
@@ -53,6 +55,13 @@ bool NdjsonStreamReader::read_line(std::string& line) {
       pending_.append(chunk);
       if (chunk.ends_with('\n')) break;
       continue;  // end of input mid-line: wait for the rest, or take it as the last line
+    }
+    if (errno == EINTR && stop_on_interrupt_) {
+      std::clearerr(stream_);
+      if (!stop_on_interrupt_()) continue;
+      interrupted_ = true;  // the input ends at the interrupt; a line it cut is not read
+      pending_.clear();
+      return false;
     }
     if (wait_for_more_ && wait_for_more_()) {
       std::clearerr(stream_);

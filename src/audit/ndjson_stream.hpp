@@ -29,6 +29,9 @@ class NdjsonStreamReader {
 
   // Called at end of input; return true to try reading again (to follow a growing file), false to stop.
   void set_wait_for_more(std::function<bool()> wait) { wait_for_more_ = std::move(wait); }
+  // Called when a signal interrupts a blocked read (EINTR); return true to end the input there (a line the
+  // interrupt cut is not read), false to keep reading.
+  void set_stop_on_interrupt(std::function<bool()> stop) { stop_on_interrupt_ = std::move(stop); }
 
   [[nodiscard]] const std::string& source() const noexcept { return source_; }
   [[nodiscard]] const std::vector<std::string>& header() const noexcept { return keys_; }
@@ -60,6 +63,8 @@ class NdjsonStreamReader {
   std::string pending_;  // a last line read without its newline (the writer may not have finished it)
   std::size_t line_number_ = 0;
   std::function<bool()> wait_for_more_;
+  std::function<bool()> stop_on_interrupt_;
+  bool interrupted_ = false;
   std::unique_ptr<Sha256> hasher_;
 };
 

@@ -1,5 +1,6 @@
 #include "audit/representation.hpp"
 
+#include "audit/disclosure.hpp"
 #include "core/error.hpp"
 
 #include <fmt/format.h>
@@ -38,12 +39,38 @@ RepresentationResult compare_representation(const std::vector<std::pair<std::str
   if (!(reference_total > 0.0)) {
     throw Error(ErrorCode::InvalidInput, "the reference shares sum to 0", "give population counts or shares");
   }
-  auto make_row = [&](const std::string& group, std::uint64_t count, std::optional<double> share) {
+  struct Pending {
+    std::string group;
+    std::uint64_t count;
+    std::optional<double> share;
+  };
+  std::vector<Pending> pending;
+  for (const auto& [group, value] : reference) {
+    const auto it = data.find(group);
+    pending.push_back({group, it == data.end() ? 0 : it->second, value / reference_total});
+  }
+  for (const auto& [group, count] : data) {
+    if (population.count(group) != 0) continue;
+    result.not_in_reference.push_back(group);
+    pending.push_back({group, count, std::nullopt});
+  }
+  // Primary suppression (0 < count < min cell) and complements: the groups add up to the published total,
+  // so a lone suppressed count would follow by subtraction (audit/disclosure.hpp).
+  DisclosureTable disclosure;
+  const std::size_t total_cell = disclosure.add_cell(result.total, false, true);
+  std::vector<std::size_t> parts;
+  for (const auto& row : pending) {
+    parts.push_back(disclosure.add_cell(row.count, row.count > 0 && row.count < options.min_cell_size));
+  }
+  disclosure.add_relation(total_cell, parts);
+  protect(disclosure);
+  auto make_row = [&](const std::string& group, std::uint64_t count, std::optional<double> share,
+                      bool suppressed) {
     RepresentationRow row;
     row.group = group;
     row.count = count;
     row.population_share = share;
-    row.suppressed = count > 0 && count < options.min_cell_size;
+    row.suppressed = suppressed;
     if (row.suppressed) {
       ++result.suppressed;
     } else {
@@ -63,14 +90,9 @@ RepresentationResult compare_representation(const std::vector<std::pair<std::str
     if (row.suppressed) row.count = 0;
     result.rows.push_back(std::move(row));
   };
-  for (const auto& [group, value] : reference) {
-    const auto it = data.find(group);
-    make_row(group, it == data.end() ? 0 : it->second, value / reference_total);
-  }
-  for (const auto& [group, count] : data) {
-    if (population.count(group) != 0) continue;
-    result.not_in_reference.push_back(group);
-    make_row(group, count, std::nullopt);
+  for (std::size_t row_idx = 0; row_idx < pending.size(); ++row_idx) {
+    make_row(pending[row_idx].group, pending[row_idx].count, pending[row_idx].share,
+             disclosure.hidden[parts[row_idx]] != 0);
   }
   return result;
 }

@@ -1,11 +1,13 @@
 #include "audit/requests.hpp"
 
+#include "audit/count_cell.hpp"
 #include "audit/sha256.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -110,6 +112,33 @@ void check_reference(const AuditOptions& options, std::size_t attribute_count) {
   }
 }
 
+// Reweighing and the group thresholds are per intersection cell: the cells the audit suppressed show only
+// their names. When the audit publishes no intersection family (--no-intersections), the cells are
+// protected here as the intersection family would be, on top of the groups the audit suppressed.
+void hide_suppressed_cells(Mitigation& mitigation, const AuditResult& audit, const DecisionTable& table,
+                           ProgressSink& progress) {
+  const bool cells_published =
+      !audit.families.empty() && audit.families.back().attributes.size() == table.group_columns.size();
+  std::optional<AuditResult> with_cells;
+  if (!cells_published) {
+    AuditOptions options = audit.options;
+    options.intersections = true;
+    options.bootstrap_replicates = 0;
+    options.also_suppress = suppressed_groups(audit);
+    with_cells = audit_decisions(table, options, progress);
+  }
+  const AuditResult& source = cells_published ? audit : *with_cells;
+  const auto hidden = suppressed_groups(source);
+  auto is_hidden = [&](const std::string& cell) {
+    return std::find(hidden.begin(), hidden.end(), std::pair(source.families.back().name, cell)) !=
+           hidden.end();
+  };
+  for (auto& cell : mitigation.reweighing) cell.suppressed = is_hidden(cell.group);
+  if (mitigation.thresholds) {
+    for (auto& group : mitigation.thresholds->groups) group.suppressed = is_hidden(group.group);
+  }
+}
+
 bool calibrates(const AuditMetricsRequest& request) {
   return !request.log.score.empty() && !request.log.label.empty() && request.bins > 0;
 }
@@ -123,6 +152,7 @@ AuditOptions audit_options(const AuditMetricsRequest& request) {
   options.power = request.power;
   options.min_cell_size = request.min_cell;
   options.four_fifths_threshold = request.four_fifths;
+  options.favourable = request.favourable;
   options.bootstrap_replicates = request.bootstrap;
   options.seed = request.seed;
   options.bootstrap_scheme = request.stratified ? BootstrapScheme::Stratified : BootstrapScheme::Multinomial;
@@ -154,21 +184,32 @@ AuditMetricsReport run_metrics(const AuditMetricsRequest& request, ProgressSink&
   AuditMetricsReport report;
   report.table = read_decision_log(request.log.file, spec, progress);
   report.audit = audit_decisions(report.table, options, progress);
+  if (!request.time.empty()) {
+    report.periods = audit_by_period(report.table, options, progress);
+    protect_across_periods(report.table, options, report.audit, report.periods, progress);
+  }
+  // Every other part hides the groups the audit suppressed (primary and complementary), so no part gives
+  // back what another hides.
+  const auto hidden = suppressed_groups(report.audit);
   if (rule) {
     RuleAuditOptions rule_options;
     rule_options.min_cell_size = options.min_cell_size;
     rule_options.alpha = options.alpha;
+    rule_options.also_suppress = hidden;
     report.rule_audit = audit_rule_cells(report.table, rule_options);
   }
-  if (calibrate) {
+  if (calibrate && !report.table.calibration_skipped.empty()) {
+    progress.log(LogLevel::Warning, "calibration not computed: " + report.table.calibration_skipped);
+  }
+  if (calibrate && report.table.calibration_bins > 0) {
     report.calibration =
         calibration_by_group(report.table, options.min_cell_size, options.alpha, options.intersections,
-                             request.binning == Binning::Quantile ? "quantile" : "equal_width");
+                             request.binning == Binning::Quantile ? "quantile" : "equal_width", hidden);
   }
-  if (!request.time.empty()) report.periods = audit_by_period(report.table, options, progress);
   // Mitigation is automatic whenever the true outcome is known.
   if (!request.log.label.empty() && request.mitigation) {
     report.mitigation = mitigate(report.table, request.log, request.target_tpr, progress);
+    hide_suppressed_cells(*report.mitigation, report.audit, report.table, progress);
   }
   return report;
 }
@@ -203,19 +244,17 @@ std::vector<std::pair<std::string, std::uint64_t>> group_counts(const CsvTable& 
                                                                 const std::string& count) {
   const CategoryColumn column = read_category_column(table, group);
   std::vector<std::uint64_t> totals(column.labels.size() + 1, 0);
-  std::optional<NumericColumn> counts;
-  if (!count.empty()) counts = read_numeric_column(table, count);
   const std::size_t count_idx = count.empty() ? 0 : table.column_index(count);
+  std::uint64_t total = 0;
   for (std::size_t row_idx = 0; row_idx < column.size(); ++row_idx) {
     std::uint64_t weight = 1;
-    if (counts) {
-      const double value = counts->values[row_idx];
-      if (counts->valid[row_idx] == 0 || value < 0.0 || value != std::floor(value)) {
-        throw Error(ErrorCode::InvalidInput, "a count is missing, negative or not whole",
-                    "counts are numbers of records: whole and non-negative",
-                    table.location(row_idx, count_idx));
-      }
-      weight = static_cast<std::uint64_t>(value);
+    if (!count.empty()) {
+      const std::string_view cell = table.cell(row_idx, count_idx);
+      const auto value = count_value(cell);
+      if (!value) throw_bad_count(cell, count, table.location(row_idx, count_idx));
+      if (*value > kMaxCount - total) throw_count_total(count, table.location(row_idx, count_idx));
+      total += *value;
+      weight = *value;
     }
     totals[column.valid[row_idx] != 0 ? column.codes[row_idx] : column.labels.size()] += weight;
   }

@@ -91,6 +91,9 @@ struct AuditMetricsRequest {
   double power = AuditOptions{}.power;
   std::uint64_t min_cell = AuditOptions{}.min_cell_size;
   double four_fifths = AuditOptions{}.four_fifths_threshold;
+  // Which decision is favourable to the applicant (selected by default; not selected for a fraud flag or
+  // a risk score): the most-favoured reference and the four-fifths rule compare that decision's rate.
+  Favourable favourable = AuditOptions{}.favourable;
   std::size_t bootstrap = 0;  // replicates (0 = none)
   std::uint64_t seed = AuditOptions{}.seed;
   bool stratified = false;    // bootstrap within each intersection cell

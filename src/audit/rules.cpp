@@ -1,6 +1,8 @@
 #include "audit/rules.hpp"
 
+#include "audit/count_cell.hpp"
 #include "audit/decision_log.hpp"
+#include "audit/disclosure.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
 
@@ -399,22 +401,49 @@ Truth evaluate_node(const Node& node, const CellOf& cell_of) {
   return Truth::Unknown;
 }
 
-void finish_group(RuleGroup& group, std::uint64_t min_cell_size, double alpha) {
-  group.suppressed = group.population < min_cell_size;
+void finish_group(RuleGroup& group, double alpha) {
   const std::uint64_t decided = group.eligible + group.excluded;
   if (group.suppressed || decided == 0) return;
   group.exclusion_rate = static_cast<double>(group.excluded) / static_cast<double>(decided);
   group.exclusion_interval = wilson_interval(group.excluded, decided, alpha);
 }
 
+// Primary suppression (population < min cell) and complements: each attribute's groups add up to the
+// overall population, so a lone suppressed group would follow by subtraction (audit/disclosure.hpp).
+void suppress_groups(RuleAuditResult& result, const RuleAuditOptions& options) {
+  DisclosureTable disclosure;
+  const std::size_t overall = disclosure.add_cell(result.overall.population, false, true);
+  std::vector<std::vector<std::size_t>> cell_of(result.families.size());
+  for (std::size_t family_idx = 0; family_idx < result.families.size(); ++family_idx) {
+    const RuleFamily& family = result.families[family_idx];
+    for (const RuleGroup& group : family.groups) {
+      const bool listed = std::find(options.also_suppress.begin(), options.also_suppress.end(),
+                                    std::pair(family.attribute, group.name)) != options.also_suppress.end();
+      cell_of[family_idx].push_back(
+          disclosure.add_cell(group.population, group.population < options.min_cell_size || listed));
+    }
+    disclosure.add_relation(overall, cell_of[family_idx]);
+  }
+  protect(disclosure);
+  for (std::size_t family_idx = 0; family_idx < result.families.size(); ++family_idx) {
+    auto& groups = result.families[family_idx].groups;
+    for (std::size_t group_idx = 0; group_idx < groups.size(); ++group_idx) {
+      groups[group_idx].suppressed = disclosure.hidden[cell_of[family_idx][group_idx]] != 0;
+    }
+  }
+}
+
 void finish_rule_result(RuleAuditResult& result, const RuleAuditOptions& options) {
-  finish_group(result.overall, 0, options.alpha);
+  finish_group(result.overall, options.alpha);
   for (auto& family : result.families) {
     if (family.groups.back().population == 0) family.groups.pop_back();  // no missing values
+  }
+  suppress_groups(result, options);
+  for (auto& family : result.families) {
     std::optional<std::size_t> least;
     for (std::size_t group_idx = 0; group_idx < family.groups.size(); ++group_idx) {
       RuleGroup& group = family.groups[group_idx];
-      finish_group(group, options.min_cell_size, options.alpha);
+      finish_group(group, options.alpha);
       if (group.suppressed) ++family.suppressed_groups;
       if (group.exclusion_rate && (!least || *group.exclusion_rate < *family.groups[*least].exclusion_rate)) {
         least = group_idx;
@@ -477,17 +506,17 @@ RuleAuditResult audit_rule(const CsvTable& population, Rule& rule, const RuleAud
   rule.bind(population);
   std::vector<CategoryColumn> groups;
   for (const auto& name : options.group_columns) groups.push_back(read_category_column(population, name));
-  std::vector<double> counts(population.row_count(), 1.0);
+  std::vector<std::uint64_t> counts(population.row_count(), 1);
   if (options.count_column) {
     const std::size_t count_idx = population.column_index(*options.count_column);
+    std::uint64_t total = 0;
     for (std::size_t row_idx = 0; row_idx < population.row_count(); ++row_idx) {
-      const auto value = parse_number(population.cell(row_idx, count_idx));
-      if (!value || *value < 0.0 || *value != std::floor(*value)) {
-        throw Error(
-            ErrorCode::InvalidInput,
-            fmt::format("count '{}' is not a whole number ≥ 0", excerpt(population.cell(row_idx, count_idx))),
-            "counts are numbers of people: whole and non-negative", population.location(row_idx, count_idx));
-      }
+      const std::string_view cell = population.cell(row_idx, count_idx);
+      const auto value = count_value(cell);
+      if (!value) throw_bad_count(cell, *options.count_column, population.location(row_idx, count_idx));
+      if (*value > kMaxCount - total)
+        throw_count_total(*options.count_column, population.location(row_idx, count_idx));
+      total += *value;
       counts[row_idx] = *value;
     }
   }
@@ -508,7 +537,7 @@ RuleAuditResult audit_rule(const CsvTable& population, Rule& rule, const RuleAud
     result.families.push_back(std::move(family));
   }
   for (std::size_t row_idx = 0; row_idx < population.row_count(); ++row_idx) {
-    const auto weight = static_cast<std::uint64_t>(counts[row_idx]);
+    const std::uint64_t weight = counts[row_idx];
     const Truth truth = rule.evaluate(population, row_idx);
     auto add = [&](RuleGroup& group) {
       group.population += weight;

@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace equalis::audit {
@@ -89,8 +90,11 @@ struct RuleAuditResult {
 struct RuleAuditOptions {
   std::vector<std::string> group_columns;
   std::optional<std::string> count_column;  // population counts per row (aggregated tables)
-  std::uint64_t min_cell_size = 10;
+  std::uint64_t min_cell_size = 10;         // and complements, so no suppressed group follows from the others
   double alpha = 0.05;
+  // Groups to suppress besides those (attribute, group name): the metrics audit's complements, so the
+  // rule audit of the same log hides the same groups.
+  std::vector<std::pair<std::string, std::string>> also_suppress;
 };
 
 // Who the rule excludes, overall and by each attribute. Throws Error(InvalidInput/Parse) on a bad

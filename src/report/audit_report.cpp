@@ -191,6 +191,8 @@ Json to_json(const AuditResult& result, const DecisionTable& table) {
                      {"bootstrap_scheme",
                       options.bootstrap_scheme == BootstrapScheme::Stratified ? "stratified" : "multinomial"},
                      {"seed", options.seed}};
+  // Only when not the default, so reports of the default audit stay as they were.
+  if (options.favourable == audit::Favourable::NotSelected) out["settings"]["favourable"] = "not_selected";
   Json overall;
   overall["n"] = result.overall.counts.n();
   overall["counts"] = counts_json(result.overall.counts, table.has_label);
@@ -204,7 +206,11 @@ Json to_json(const AuditResult& result, const DecisionTable& table) {
     f["name"] = family.name;
     f["attributes"] = family.attributes;
     f["reference"] = {{"rule", family.reference_rule}, {"group", family.reference_name}};
-    f["suppressed"] = {{"groups", family.suppressed_groups}, {"applicants", family.suppressed_applicants}};
+    // The total over the suppressed groups is the overall total minus the shown ones anyway; for a lone
+    // suppressed group (one no complement could protect) it would be that group's size, so it is left out.
+    f["suppressed"] = {
+        {"groups", family.suppressed_groups},
+        {"applicants", family.suppressed_groups != 1 ? Json(family.suppressed_applicants) : Json(nullptr)}};
     suppressed_total += family.suppressed_groups;
     Json spread = Json::object();
     for (std::size_t slot = 0; slot < kDisparityCount; ++slot) {
@@ -231,61 +237,6 @@ Json to_json(const AuditResult& result, const DecisionTable& table) {
   }
   out["suppressed_groups"] = suppressed_total;
   out["families"] = std::move(families);
-  return out;
-}
-
-std::string to_csv(const AuditResult& result) {
-  std::string out = "family,group,suppressed,reference,n";
-  for (const auto name : kMetricNames) out += fmt::format(",{0},{0}_low,{0}_high", name);
-  for (const Metric metric : kDisparityMetrics) {
-    out += fmt::format(
-        ",{0}_difference,{0}_ratio,{0}_newcombe_low,{0}_newcombe_high,{0}_p_z,{0}_p_fisher,{0}_significant",
-        metric_name(metric));
-    if (result.bootstrap_replicates > 0) {
-      out +=
-          fmt::format(",{0}_bootstrap_low,{0}_bootstrap_high,{0}_bootstrap_undefined", metric_name(metric));
-    }
-  }
-  out += ",equalized_odds_gap,four_fifths_ratio,four_fifths_flag,minimum_detectable_gap\n";
-  for (const FamilyResult& family : result.families) {
-    for (const GroupResult& group : family.groups) {
-      out += csv_quote(family.name) + "," + csv_quote(group.name) + ",";
-      if (group.suppressed) {
-        out += "1,0,";  // no counts, no rates: the remaining columns stay empty
-        out += std::string(
-            kMetricCount * 3 + kDisparityCount * (result.bootstrap_replicates > 0 ? 10 : 7) + 4, ',');
-        out += "\n";
-        continue;
-      }
-      out += fmt::format("0,{},{}", group.is_reference ? 1 : 0, group.counts.n());
-      for (const RateEstimate& rate : group.rates) {
-        out += "," + csv_number(rate.value) + "," +
-               csv_number(rate.interval ? std::optional(rate.interval->low) : std::nullopt) + "," +
-               csv_number(rate.interval ? std::optional(rate.interval->high) : std::nullopt);
-      }
-      for (const MetricDisparity& d : group.disparities) {
-        out += "," + csv_number(d.difference) + "," + csv_number(d.ratio) + "," +
-               csv_number(d.difference_interval ? std::optional(d.difference_interval->low) : std::nullopt) +
-               "," +
-               csv_number(d.difference_interval ? std::optional(d.difference_interval->high) : std::nullopt) +
-               "," + csv_number(d.z_test ? std::optional(d.z_test->p_value) : std::nullopt) + "," +
-               csv_number(d.fisher ? std::optional(d.fisher->p_value) : std::nullopt) + "," +
-               (d.significant ? "1" : "0");
-        if (result.bootstrap_replicates > 0) {
-          out +=
-              "," +
-              csv_number(d.bootstrap_difference ? std::optional(d.bootstrap_difference->low) : std::nullopt) +
-              "," +
-              csv_number(d.bootstrap_difference ? std::optional(d.bootstrap_difference->high)
-                                                : std::nullopt) +
-              "," + std::to_string(d.bootstrap_undefined);
-        }
-      }
-      out += "," + csv_number(group.equalized_odds_gap) + "," + csv_number(group.selection_ratio_to_highest) +
-             "," + (group.four_fifths_flag ? "1" : "0") + "," + csv_number(group.minimum_detectable_gap) +
-             "\n";
-    }
-  }
   return out;
 }
 
@@ -328,8 +279,11 @@ std::string to_text(const AuditResult& result, const DecisionTable& table, const
                          signed_points(group.disparities[1].difference), flags);
     }
     if (shown > 40) out += fmt::format("… {} more groups in the JSON/CSV output\n", shown - 40);
-    out += fmt::format("suppressed (n < {}): {} groups, {} applicants\n", result.options.min_cell_size,
-                       family.suppressed_groups, family.suppressed_applicants);
+    out += fmt::format("suppressed (n < {}, with complements): {} groups{}\n", result.options.min_cell_size,
+                       family.suppressed_groups,
+                       family.suppressed_groups != 1
+                           ? fmt::format(", {} applicants", family.suppressed_applicants)
+                           : std::string());
     const SpreadSummary& selection = family.spread[0];
     if (selection.max_minus_min) {
       out +=
@@ -341,8 +295,10 @@ std::string to_text(const AuditResult& result, const DecisionTable& table, const
       out += fmt::format("equalized odds: worst gap to the reference = {} points\n",
                          signed_points(family.worst_equalized_odds_gap));
     }
-    out += fmt::format("four-fifths rule: {} group(s) below {:.0f}% of the highest selection rate\n",
-                       family.four_fifths_flags, 100.0 * result.options.four_fifths_threshold);
+    out +=
+        fmt::format("four-fifths rule: {} group(s) below {:.0f}% of the highest {} rate\n",
+                    family.four_fifths_flags, 100.0 * result.options.four_fifths_threshold,
+                    result.options.favourable == audit::Favourable::Selected ? "selection" : "not-selected");
   }
   out += "\n* = significant at alpha " + fmt::format("{}", result.options.alpha) +
          " (z test; Fisher's exact test when an expected count is below 5). Δ in percentage points vs the "
@@ -438,7 +394,8 @@ std::string to_text(const RuleAuditResult& result, const Recipe& recipe) {
                          group.ratio_to_least_excluded ? fmt::format("{:.2f}", *group.ratio_to_least_excluded)
                                                        : std::string("undef"));
     }
-    out += fmt::format("suppressed groups (population < min cell size): {}\n", family.suppressed_groups);
+    out += fmt::format("suppressed groups (population < min cell size, with complements): {}\n",
+                       family.suppressed_groups);
   }
   return out;
 }
@@ -510,70 +467,6 @@ Json to_json(const std::vector<PeriodAudit>& periods) {
     if (!period.note.empty()) item["note"] = period.note;
     item["families"] = std::move(families);
     out.push_back(std::move(item));
-  }
-  return out;
-}
-
-std::string to_csv(const CalibrationResult& result) {
-  std::string out =
-      "section,family,group,bin,low,high,suppressed,n,mean_score,observed_rate,wilson_low,wilson_high,ece,"
-      "calibration_in_the_large\n";
-  auto group_rows = [&](const std::string& family, const GroupCalibration& group) {
-    if (group.suppressed) {
-      out += fmt::format("calibration,{},{},,,,1,,,,,,,\n", csv_text(family), csv_text(group.name));
-      return;
-    }
-    out +=
-        fmt::format("calibration,{},{},all,0,1,0,{},{},{},,,{},{}\n", csv_text(family), csv_text(group.name),
-                    group.n, csv_number(group.mean_score), csv_number(group.observed_rate),
-                    csv_number(group.ece), csv_number(group.calibration_in_the_large));
-    for (std::size_t bin_idx = 0; bin_idx < group.bins.size(); ++bin_idx) {
-      const auto& bin = group.bins[bin_idx];
-      if (bin.suppressed) {
-        out += fmt::format("calibration,{},{},{},{},{},1,,,,,,,\n", csv_text(family), csv_text(group.name),
-                           bin_idx + 1, bin.low, bin.high);
-        continue;
-      }
-      out += fmt::format("calibration,{},{},{},{},{},0,{},{},{},{},{},,\n", csv_text(family),
-                         csv_text(group.name), bin_idx + 1, bin.low, bin.high, bin.n,
-                         csv_number(bin.mean_score), csv_number(bin.observed_rate),
-                         bin.wilson ? fmt::format("{:.10g}", bin.wilson->low) : "",
-                         bin.wilson ? fmt::format("{:.10g}", bin.wilson->high) : "");
-    }
-  };
-  group_rows("overall", result.overall);
-  for (const auto& family : result.families) {
-    for (const auto& group : family.groups) group_rows(family.name, group);
-  }
-  return out;
-}
-
-std::string to_csv(const std::vector<PeriodAudit>& periods) {
-  std::string out =
-      "section,period,family,group,suppressed,reference,n,selection_rate,tpr,fpr,ppv,selection_rate_"
-      "difference,"
-      "newcombe_low,newcombe_high,significant,four_fifths_flag\n";
-  for (const auto& period : periods) {
-    for (const auto& family : period.audit.families) {
-      for (const auto& group : family.groups) {
-        if (group.suppressed) {
-          out += fmt::format("period,{},{},{},1,,,,,,,,,,,\n", period.period, csv_text(family.name),
-                             csv_text(group.name));
-          continue;
-        }
-        const auto& d = group.disparities[0];
-        auto rate = [&](Metric metric) {
-          return csv_number(group.rates[static_cast<std::size_t>(metric)].value);
-        };
-        out += fmt::format("period,{},{},{},0,{},{},{},{},{},{},{},{},{},{},{}\n", period.period,
-                           csv_text(family.name), csv_text(group.name), group.is_reference ? 1 : 0,
-                           group.counts.n(), rate(Metric::SelectionRate), rate(Metric::Tpr),
-                           rate(Metric::Fpr), rate(Metric::Ppv), csv_number(d.difference),
-                           d.difference_interval ? fmt::format("{:.10g}", d.difference_interval->low) : "",
-                           d.difference_interval ? fmt::format("{:.10g}", d.difference_interval->high) : "",
-                           d.significant ? 1 : 0, group.four_fifths_flag ? 1 : 0);
-      }
-    }
   }
   return out;
 }
@@ -654,6 +547,10 @@ std::string skipped_reason(audit::ThresholdsSkipped skipped) {
 Json thresholds_json(const audit::ThresholdResult& result) {
   Json groups = Json::array();
   for (const auto& g : result.groups) {
+    if (g.suppressed) {
+      groups.push_back({{"group", g.group}, {"suppressed", true}});
+      continue;
+    }
     groups.push_back(
         {{"group", g.group},
          {"n", g.n},
@@ -680,6 +577,10 @@ std::string thresholds_text(const audit::ThresholdResult& result) {
       100.0 * result.target_tpr, 100.0 * result.accuracy_before, 100.0 * result.accuracy_after,
       100.0 * (result.accuracy_after - result.accuracy_before));
   for (const auto& g : result.groups) {
+    if (g.suppressed) {
+      text += fmt::format("  {:<32} suppressed\n", g.group.substr(0, 32));
+      continue;
+    }
     text += fmt::format("  {:<32} threshold {}  TPR {} -> {}\n", g.group.substr(0, 32),
                         g.threshold ? fmt::format("{:.4g}", *g.threshold) : std::string("(base)"),
                         g.tpr_before ? fmt::format("{:.1f}%", 100 * *g.tpr_before) : std::string("undef"),
@@ -693,6 +594,10 @@ std::string thresholds_text(const audit::ThresholdResult& result) {
 Json to_json(const audit::Mitigation& mitigation) {
   Json reweighing = Json::array();
   for (const auto& cell : mitigation.reweighing) {
+    if (cell.suppressed) {
+      reweighing.push_back({{"group", cell.group}, {"label", cell.label}, {"suppressed", true}});
+      continue;
+    }
     reweighing.push_back({{"group", cell.group},
                           {"label", cell.label},
                           {"count", cell.count},
@@ -709,6 +614,10 @@ Json to_json(const audit::Mitigation& mitigation) {
 std::string to_text(const audit::Mitigation& mitigation) {
   std::string text = "Reweighing (Kamiran & Calders 2012): training weight per (group, label)\n";
   for (const auto& cell : mitigation.reweighing) {
+    if (cell.suppressed) {
+      text += fmt::format("  {:<32} label {}  suppressed\n", cell.group.substr(0, 32), cell.label);
+      continue;
+    }
     text += fmt::format("  {:<32} label {}  n = {:>9}  weight {}\n", cell.group.substr(0, 32), cell.label,
                         cell.count,
                         cell.weight ? fmt::format("{:.4f}", *cell.weight) : std::string("- (empty cell)"));
@@ -804,11 +713,13 @@ Json to_json(const audit::MonitorAlert& alert) {
 }
 
 Json to_json(const audit::MonitorSummary& summary) {
-  return {{"type", "summary"},
-          {"events", summary.events},
-          {"new_events", summary.new_events},
-          {"window", summary.window},
-          {"alerts", summary.alerts}};
+  Json out{{"type", "summary"},
+           {"events", summary.events},
+           {"new_events", summary.new_events},
+           {"window", summary.window},
+           {"alerts", summary.alerts}};
+  if (summary.interrupted) out["interrupted"] = true;
+  return out;
 }
 
 // ---- whole documents -------------------------------------------------------------------------------
@@ -867,6 +778,7 @@ Recipe metrics_recipe(const audit::AuditMetricsRequest& request, const audit::Au
   recipe.options["power"] = request.power;
   recipe.options["min_cell"] = request.min_cell;
   recipe.options["four_fifths"] = request.four_fifths;
+  if (request.favourable == audit::Favourable::NotSelected) recipe.options["favourable"] = "not-selected";
   recipe.options["bootstrap"] = request.bootstrap;
   recipe.options["seed"] = request.seed;
   recipe.options["stratified"] = request.stratified;
@@ -889,6 +801,8 @@ std::string metrics_text(const audit::AuditMetricsRequest& request, const audit:
     text += "\n" + to_text(*report.rule_audit, rule_recipe);
   }
   if (report.calibration) text += to_text(*report.calibration);
+  if (!report.table.calibration_skipped.empty())
+    text += "\nCalibration: not computed (" + report.table.calibration_skipped + ")\n";
   if (!report.periods.empty()) text += to_text(report.periods);
   if (report.mitigation) {
     text += "\nMitigation options (automatic: the true outcome is known)\n" + to_text(*report.mitigation);
@@ -896,13 +810,189 @@ std::string metrics_text(const audit::AuditMetricsRequest& request, const audit:
   return text;
 }
 
-// The metrics table, then one section per extra part, each with its own header, after a blank line.
-std::string metrics_csv(const audit::AuditMetricsReport& report) {
-  std::string csv = to_csv(report.audit);
-  if (report.rule_audit) csv += "\n" + to_csv(*report.rule_audit);
-  if (report.calibration) csv += "\n" + to_csv(*report.calibration);
-  if (!report.periods.empty()) csv += "\n" + to_csv(report.periods);
-  return csv;
+// ---- the tidy CSV of `audit metrics` ---------------------------------------------------------------
+
+// One long table for every part of `audit metrics`: a row per (section, period, family, group, bin,
+// metric) with its value and, where there is one, its interval (Wilson for rates, Newcombe for
+// differences, bootstrap percentiles for the `_bootstrap` metrics). Empty cells are undefined values; a
+// suppressed group or bin has one row, metric `suppressed` = 1, and nothing else.
+class TidyCsv {
+ public:
+  TidyCsv() : out_("section,period,family,group,bin,metric,value,low,high\n") {}
+
+  struct Key {
+    std::string_view section;
+    std::string period;
+    std::string family;
+    std::string group;
+    std::string bin;
+  };
+
+  void text(const Key& key, std::string_view metric, const std::string& value, const std::string& low = {},
+            const std::string& high = {}) {
+    out_ += fmt::format("{},{},{},{},{},{},{},{},{}\n", key.section, csv_text(key.period),
+                        csv_text(key.family), csv_text(key.group), key.bin, metric, value, low, high);
+  }
+  void count(const Key& key, std::string_view metric, std::uint64_t value) {
+    text(key, metric, std::to_string(value));
+  }
+  void number(const Key& key, std::string_view metric, const std::optional<double>& value,
+              const std::optional<audit::Interval>& interval = std::nullopt) {
+    text(key, metric, csv_number(value), interval ? fmt::format("{:.10g}", interval->low) : std::string(),
+         interval ? fmt::format("{:.10g}", interval->high) : std::string());
+  }
+  void flag(const Key& key, std::string_view metric, bool value) { text(key, metric, value ? "1" : "0"); }
+
+  void rates(const Key& key, const std::array<audit::RateEstimate, audit::kMetricCount>& rates,
+             bool has_label) {
+    for (std::size_t idx = 0; idx < rates.size(); ++idx) {
+      if (!has_label && idx != static_cast<std::size_t>(Metric::SelectionRate)) continue;
+      number(key, audit::kMetricNames[idx], rates[idx].value, rates[idx].interval);
+    }
+  }
+  void counts(const Key& key, const ConfusionCounts& counts, bool has_label) {
+    count(key, "n", counts.n());
+    count(key, "selected", counts.selected());
+    if (!has_label) return;
+    count(key, "tp", counts.tp);
+    count(key, "fp", counts.fp);
+    count(key, "fn", counts.fn);
+    count(key, "tn", counts.tn);
+  }
+
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+std::string metric_key(Metric metric, std::string_view suffix) {
+  return fmt::format("{}_{}", metric_name(metric), suffix);
+}
+
+void tidy_group(TidyCsv& csv, const TidyCsv::Key& key, const GroupResult& group, bool has_label,
+                bool bootstrapped) {
+  if (group.suppressed) {
+    csv.flag(key, "suppressed", true);
+    return;
+  }
+  csv.flag(key, "reference", group.is_reference);
+  csv.counts(key, group.counts, has_label);
+  csv.rates(key, group.rates, has_label);
+  for (std::size_t slot = 0; slot < kDisparityCount; ++slot) {
+    const Metric metric = kDisparityMetrics[slot];
+    if (!has_label && metric != Metric::SelectionRate) continue;
+    const MetricDisparity& d = group.disparities[slot];
+    csv.number(key, metric_key(metric, "difference"), d.difference, d.difference_interval);
+    csv.number(key, metric_key(metric, "ratio"), d.ratio);
+    csv.number(key, metric_key(metric, "p_z"), d.z_test ? std::optional(d.z_test->p_value) : std::nullopt);
+    csv.number(key, metric_key(metric, "p_fisher"),
+               d.fisher ? std::optional(d.fisher->p_value) : std::nullopt);
+    csv.flag(key, metric_key(metric, "significant"), d.significant);
+    if (bootstrapped) {
+      csv.number(key, metric_key(metric, "difference_bootstrap"), std::nullopt, d.bootstrap_difference);
+      csv.number(key, metric_key(metric, "ratio_bootstrap"), std::nullopt, d.bootstrap_ratio);
+      csv.count(key, metric_key(metric, "bootstrap_undefined"), d.bootstrap_undefined);
+    }
+  }
+  csv.number(key, "equalized_odds_gap", group.equalized_odds_gap);
+  csv.number(key, "four_fifths_ratio", group.selection_ratio_to_highest);
+  csv.flag(key, "four_fifths_flag", group.four_fifths_flag);
+  csv.number(key, "minimum_detectable_gap", group.minimum_detectable_gap);
+}
+
+void tidy_audit(TidyCsv& csv, const AuditResult& result, std::string_view section, const std::string& period,
+                std::uint64_t period_n) {
+  const bool bootstrapped = result.bootstrap_replicates > 0;
+  const TidyCsv::Key overall{section, period, "", "overall", ""};
+  if (period.empty()) {
+    csv.counts(overall, result.overall.counts, result.has_label);
+  } else {
+    csv.count(overall, "n", period_n);
+  }
+  csv.rates(overall, result.overall.rates, result.has_label);
+  for (const FamilyResult& family : result.families) {
+    const TidyCsv::Key family_key{section, period, family.name, "", ""};
+    csv.text({section, period, family.name, family.reference_name, ""}, "reference_group", "1");
+    csv.count(family_key, "suppressed_groups", family.suppressed_groups);
+    if (family.suppressed_groups != 1)
+      csv.count(family_key, "suppressed_applicants", family.suppressed_applicants);
+    csv.count(family_key, "four_fifths_flags", family.four_fifths_flags);
+    csv.number(family_key, "worst_equalized_odds_gap", family.worst_equalized_odds_gap);
+    for (std::size_t slot = 0; slot < kDisparityCount; ++slot) {
+      const Metric metric = kDisparityMetrics[slot];
+      if (!result.has_label && metric != Metric::SelectionRate) continue;
+      const SpreadSummary& spread = family.spread[slot];
+      csv.number(family_key, metric_key(metric, "max_minus_min"), spread.max_minus_min,
+                 spread.bootstrap_max_minus_min);
+      csv.number(family_key, metric_key(metric, "min_over_max"), spread.min_over_max);
+    }
+    for (const GroupResult& group : family.groups) {
+      tidy_group(csv, {section, period, family.name, group.name, ""}, group, result.has_label, bootstrapped);
+    }
+  }
+}
+
+void tidy_rule_group(TidyCsv& csv, const TidyCsv::Key& key, const audit::RuleGroup& group) {
+  if (group.suppressed) {
+    csv.flag(key, "suppressed", true);
+    return;
+  }
+  csv.count(key, "population", group.population);
+  csv.count(key, "eligible", group.eligible);
+  csv.count(key, "excluded", group.excluded);
+  csv.count(key, "undetermined", group.undetermined);
+  csv.number(key, "exclusion_rate", group.exclusion_rate, group.exclusion_interval);
+  csv.number(key, "difference_to_least_excluded", group.difference_to_least_excluded);
+  csv.number(key, "ratio_to_least_excluded", group.ratio_to_least_excluded);
+  csv.number(key, "p_z", group.z_test ? std::optional(group.z_test->p_value) : std::nullopt);
+}
+
+void tidy_calibration_group(TidyCsv& csv, const std::string& family, const GroupCalibration& group) {
+  const TidyCsv::Key key{"calibration", "", family, group.name, ""};
+  if (group.suppressed) {
+    csv.flag(key, "suppressed", true);
+    return;
+  }
+  csv.count(key, "n", group.n);
+  csv.number(key, "mean_score", group.mean_score);
+  csv.number(key, "observed_rate", group.observed_rate);
+  csv.number(key, "ece", group.ece);
+  csv.number(key, "calibration_in_the_large", group.calibration_in_the_large);
+  for (std::size_t bin_idx = 0; bin_idx < group.bins.size(); ++bin_idx) {
+    const auto& bin = group.bins[bin_idx];
+    const TidyCsv::Key bin_key{"calibration", "", family, group.name, std::to_string(bin_idx + 1)};
+    csv.number(bin_key, "bin_low", bin.low);
+    csv.number(bin_key, "bin_high", bin.high);
+    if (bin.suppressed) {
+      csv.flag(bin_key, "suppressed", true);
+      continue;
+    }
+    csv.count(bin_key, "n", bin.n);
+    csv.number(bin_key, "mean_score", bin.mean_score);
+    csv.number(bin_key, "observed_rate", bin.observed_rate, bin.wilson);
+  }
+}
+
+// `audit metrics --format csv`: one tidy long table for every part (docs/audit.md, "CSV of audit metrics").
+std::string metrics_tidy_csv(const audit::AuditMetricsReport& report) {
+  TidyCsv csv;
+  tidy_audit(csv, report.audit, "metrics", "", 0);
+  if (report.rule_audit) {
+    tidy_rule_group(csv, {"rule_audit", "", "", "overall", ""}, report.rule_audit->overall);
+    for (const auto& family : report.rule_audit->families) {
+      for (const auto& group : family.groups)
+        tidy_rule_group(csv, {"rule_audit", "", family.attribute, group.name, ""}, group);
+    }
+  }
+  if (report.calibration) {
+    tidy_calibration_group(csv, "", report.calibration->overall);
+    for (const auto& family : report.calibration->families) {
+      for (const auto& group : family.groups) tidy_calibration_group(csv, family.name, group);
+    }
+  }
+  for (const auto& period : report.periods) tidy_audit(csv, period.audit, "period", period.period, period.n);
+  return csv.take();
 }
 
 Json metrics_json(const audit::AuditMetricsRequest& request, const audit::AuditMetricsReport& report,
@@ -912,6 +1002,8 @@ Json metrics_json(const audit::AuditMetricsRequest& request, const audit::AuditM
   out["result"] = to_json(report.audit, report.table);
   if (report.rule_audit) out["result"]["rule_audit"] = to_json(*report.rule_audit);
   if (report.calibration) out["result"]["calibration"] = to_json(*report.calibration);
+  if (!report.table.calibration_skipped.empty())
+    out["result"]["calibration_not_computed"] = report.table.calibration_skipped;
   if (!request.time.empty()) out["result"]["periods"] = to_json(report.periods);
   if (report.mitigation) {
     out["result"]["mitigation"] = to_json(*report.mitigation);
@@ -926,7 +1018,7 @@ Json metrics_json(const audit::AuditMetricsRequest& request, const audit::AuditM
 Renderers metrics_renderers(const audit::AuditMetricsRequest& request,
                             const audit::AuditMetricsReport& report) {
   return {.json = [&] { return metrics_json(request, report, metrics_recipe(request, report)); },
-          .csv = [&] { return metrics_csv(report); },
+          .csv = [&] { return metrics_tidy_csv(report); },
           .text = [&] { return metrics_text(request, report, metrics_recipe(request, report)); }};
 }
 

@@ -33,8 +33,6 @@ nlohmann::ordered_json interval_json(const std::optional<audit::Interval>& inter
 
 // The audit of a decision table.
 nlohmann::ordered_json to_json(const audit::AuditResult& result, const audit::DecisionTable& table);
-// One row per (family, group): counts, rates with Wilson bounds, disparities; empty cells = undefined.
-std::string to_csv(const audit::AuditResult& result);
 std::string to_text(const audit::AuditResult& result, const audit::DecisionTable& table,
                     const Recipe& recipe);
 
@@ -43,12 +41,10 @@ nlohmann::ordered_json to_json(const audit::RuleAuditResult& result);
 std::string to_csv(const audit::RuleAuditResult& result);
 std::string to_text(const audit::RuleAuditResult& result, const Recipe& recipe);
 
-// Calibration by score bin and the audit per period: CSV sections (with their own header row) and text
-// summaries that follow the metrics.
+// Calibration by score bin and the audit per period: JSON parts and text summaries that follow the
+// metrics (their CSV rows are in the tidy table of metrics_tidy_csv).
 nlohmann::ordered_json to_json(const audit::CalibrationResult& result);
 nlohmann::ordered_json to_json(const std::vector<audit::PeriodAudit>& periods);
-std::string to_csv(const audit::CalibrationResult& result);
-std::string to_csv(const std::vector<audit::PeriodAudit>& periods);
 std::string to_text(const audit::CalibrationResult& result);
 std::string to_text(const std::vector<audit::PeriodAudit>& periods);
 

@@ -136,16 +136,21 @@ TEST(Audit, CompasPublishedErrorRatesFromAggregatedCounts) {
 }
 
 TEST(Audit, SuppressionHidesSmallGroupsEverywhere) {
-  const DecisionTable table = one_attribute({"big", "tiny"}, {{30, 10, 10, 50}, {1, 1, 1, 2}});
+  const DecisionTable table = one_attribute(
+      {"big", "mid", "tiny", "large"}, {{30, 10, 10, 50}, {10, 5, 5, 20}, {1, 1, 1, 2}, {40, 10, 10, 60}});
   const AuditResult result = audit_decisions(table, {});
   const FamilyResult& family = result.families[0];
   const GroupResult& tiny = group(family, "tiny");
   EXPECT_TRUE(tiny.suppressed);
   EXPECT_FALSE(tiny.rates[idx(Metric::SelectionRate)].value.has_value());
   EXPECT_FALSE(tiny.disparities[kSel].difference.has_value());
-  EXPECT_EQ(family.suppressed_groups, 1U);
-  EXPECT_EQ(family.suppressed_applicants, 5U);
-  EXPECT_FALSE(family.spread[kSel].max_minus_min.has_value());  // only one group left
+  // The overall total minus the shown groups would give tiny back: the next smallest group (mid, 40) is
+  // suppressed too (complementary suppression), and the total is over both.
+  EXPECT_TRUE(group(family, "mid").suppressed);
+  EXPECT_FALSE(group(family, "big").suppressed);
+  EXPECT_EQ(family.suppressed_groups, 2U);
+  EXPECT_EQ(family.suppressed_applicants, 45U);
+  EXPECT_NEAR(*family.spread[kSel].max_minus_min, 50.0 / 120.0 - 0.4, 1e-12);  // large vs big
 }
 
 TEST(Audit, ReferenceRules) {
@@ -281,6 +286,34 @@ RC_GTEST_PROP(Audit, DifferencesAreAntisymmetricBetweenTwoGroups, ()) {
     RC_ASSERT(std::fabs(group(ra.families[0], "B").disparities[slot].z_test->p_value -
                         group(rb.families[0], "A").disparities[slot].z_test->p_value) < 1e-12);
   }
+}
+
+}  // namespace
+}  // namespace equalis::audit
+
+namespace equalis::audit {
+namespace {
+
+// A fraud flag or a risk score: being selected is unfavourable. The four-fifths rule must then flag the
+// group that is flagged most (it used to flag the groups flagged least).
+TEST(Audit, FavourableNotSelectedTurnsTheFourFifthsRuleAround) {
+  // Selection (flag) rates: a 10 %, b 50 %, c 15 %.
+  const DecisionTable table =
+      one_attribute({"a", "b", "c"}, {{10, 10, 10, 170}, {50, 50, 50, 50}, {15, 15, 15, 155}});
+  const AuditResult selected = audit_decisions(table, {});
+  EXPECT_EQ(selected.families[0].reference_name, "b");
+  EXPECT_TRUE(group(selected.families[0], "a").four_fifths_flag);
+  EXPECT_FALSE(group(selected.families[0], "b").four_fifths_flag);
+  AuditOptions options;
+  options.favourable = Favourable::NotSelected;
+  const AuditResult not_selected = audit_decisions(table, options);
+  const FamilyResult& family = not_selected.families[0];
+  EXPECT_EQ(family.reference_name, "a");  // the least flagged group is the most favoured
+  EXPECT_FALSE(group(family, "a").four_fifths_flag);
+  EXPECT_FALSE(group(family, "c").four_fifths_flag);
+  EXPECT_TRUE(group(family, "b").four_fifths_flag);
+  EXPECT_NEAR(*group(family, "b").selection_ratio_to_highest, 0.5 / 0.9, 1e-12);
+  EXPECT_NEAR(*group(family, "b").disparities[kSel].difference, 0.5 - 0.1, 1e-12);  // still selection − ref
 }
 
 }  // namespace

@@ -137,10 +137,12 @@ TEST(Calibration, SmallBinsAndGroupsAreSuppressed) {
   const auto path =
       write_temp("cal_small.csv", "g,s,y\na,0.1,0\na,0.3,1\na,0.6,1\na,0.8,1\nb,0.2,0\nb,0.9,0\n");
   const DecisionTable table = read_decision_log(path, scored_spec(), null_progress());
-  // min cell 2: a's bins (2 each) stay; b (n = 2) stays but its two bins of 1 are suppressed.
+  // min cell 2: b (n = 2) stays but its two bins of 1 are suppressed; each overall bin minus a's would
+  // give b's back, so a's bins are suppressed too (complementary suppression).
   const CalibrationResult two = calibration_by_group(table, 2, 0.05, true);
   EXPECT_EQ(two.families[0].suppressed_groups, 0U);
-  EXPECT_EQ(two.families[0].suppressed_bins, 2U);
+  EXPECT_EQ(two.families[0].suppressed_bins, 4U);
+  EXPECT_TRUE(two.families[0].groups[0].bins[0].suppressed);
   const GroupCalibration& b = two.families[0].groups[1];
   EXPECT_TRUE(b.bins[0].suppressed);
   EXPECT_FALSE(b.bins[0].mean_score.has_value());
@@ -152,17 +154,18 @@ TEST(Calibration, SmallBinsAndGroupsAreSuppressed) {
   EXPECT_FALSE(three.families[0].groups[1].ece.has_value());
 }
 
-TEST(Calibration, ScoreOutsideTheUnitIntervalIsAnErrorAtItsCell) {
-  const auto path = write_temp("cal_bad.csv", "g,s,y\na,0.1,0\na,1.5,1\n");
-  try {
-    static_cast<void>(read_decision_log(path, scored_spec(), null_progress()));
-    FAIL() << "expected an error";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
-    ASSERT_TRUE(error.where().has_value());
-    EXPECT_EQ(error.where()->line, 3U);
-    EXPECT_EQ(error.where()->column, 3U);
-  }
+// A score that is not a probability (a risk score on 0–10, a log-odds) no longer stops the audit (it needed
+// `bins` 0 before): calibration is given up, and the table says why and where; the confusion counts stay.
+TEST(Calibration, ScoreOutsideTheUnitIntervalSkipsCalibrationAndSaysWhere) {
+  const auto path = write_temp("cal_bad.csv", "g,s,y\na,0.1,0\na,1.5,1\na,7,1\n");
+  const DecisionTable table = read_decision_log(path, scored_spec(), null_progress());
+  EXPECT_EQ(table.calibration_bins, 0U);
+  EXPECT_TRUE(table.calibration.empty());
+  EXPECT_NE(table.calibration_skipped.find("score '1.5' in 's'"), std::string::npos)
+      << table.calibration_skipped;
+  EXPECT_NE(table.calibration_skipped.find(":3:3"), std::string::npos) << table.calibration_skipped;
+  EXPECT_EQ(table.total().n(), 3U);
+  EXPECT_THROW(static_cast<void>(calibration_by_group(table, 1, 0.05, true)), Error);
 }
 
 TEST(Calibration, NeedsScoreAndLabel) {
@@ -249,10 +252,11 @@ TEST(Periods, CountsPerMonthInTimeOrder) {
   // February: a 0/1, b 1/1.
   EXPECT_EQ(periods[1].n, 2U);
   EXPECT_EQ(periods[1].audit.families[0].reference_name, "b");
-  // Suppression applies per period: with min cell 2 only January's a is shown.
+  // Suppression applies per period: with min cell 2 January's b is suppressed, and a with it (January's
+  // n minus a would give b back).
   options.min_cell_size = 2;
   const auto suppressed = audit_by_period(table, options);
-  EXPECT_EQ(suppressed[0].audit.families[0].suppressed_groups, 1U);
+  EXPECT_EQ(suppressed[0].audit.families[0].suppressed_groups, 2U);
   EXPECT_EQ(suppressed[1].audit.families[0].suppressed_groups, 2U);
   // A chosen reference absent from a period falls back to most-favoured there, and says so.
   options.min_cell_size = 1;
@@ -490,6 +494,37 @@ TEST(ParallelRead, ErrorsInALaterRangeKeepTheirPosition) {
     EXPECT_EQ(error.where()->line, line);
     EXPECT_NE(std::string(error.what()).find("'label'"), std::string::npos) << error.what();
   }
+}
+
+}  // namespace
+}  // namespace equalis::audit
+
+namespace equalis::audit {
+namespace {
+
+// A score outside [0, 1] in a later range: a range cannot name its line, so the file is read sequentially,
+// which gives calibration up naming the exact cell; the table is the sequential read's.
+TEST(ParallelRead, AScoreOutsideTheUnitIntervalInALaterRangeSkipsCalibrationAsSequentially) {
+  std::string log = generated_log(20000, false);
+  const std::size_t last_start = log.rfind('\n', log.size() - 2) + 1;
+  const std::size_t score_at = log.find(',', log.find(',', last_start) + 1) + 1;
+  log.replace(score_at, log.find(',', score_at) - score_at, "7.5");
+  const auto path = write_temp("parallel_score.csv", log);
+  Rule sequential_rule = Rule::parse("local");
+  DecisionLogSpec sequential = generated_spec(&sequential_rule);
+  sequential.threads = 1;
+  const DecisionTable expected = read_decision_log(path, sequential, null_progress());
+  ASSERT_NE(expected.calibration_skipped.find("score '7.5'"), std::string::npos)
+      << expected.calibration_skipped;
+  Rule rule = Rule::parse("local");
+  DecisionLogSpec spec = generated_spec(&rule);
+  spec.threads = 3;
+  spec.parallel_min_bytes = 0;
+  const DecisionTable table = read_decision_log(path, spec, null_progress());
+  EXPECT_EQ(table.read_threads, 1U);
+  EXPECT_EQ(table.calibration_bins, 0U);
+  EXPECT_EQ(table.calibration_skipped, expected.calibration_skipped);
+  expect_same_tables(expected, table);
 }
 
 }  // namespace

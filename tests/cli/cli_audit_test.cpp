@@ -6,8 +6,18 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <sstream>
 #include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
 
 namespace {
 
@@ -63,21 +73,25 @@ TEST(CliAudit, TextAndCsvForms) {
   EXPECT_NE(text.out.find("sha256"), std::string::npos);
   const RunResult csv = run(kCompas + " --format csv");
   ASSERT_EQ(csv.exit_status, 0) << csv.err;
-  EXPECT_EQ(csv.out.rfind("family,group,suppressed,reference,n,selection_rate", 0), 0U);
-  EXPECT_NE(csv.out.find("race,Caucasian,0,"), std::string::npos);
+  EXPECT_EQ(csv.out.rfind("section,period,family,group,bin,metric,value,low,high\n", 0), 0U);
+  EXPECT_NE(csv.out.find("\nmetrics,,race,Caucasian,,n,"), std::string::npos);
 }
 
 TEST(CliAudit, SuppressionCountsSmallGroups) {
-  const std::string path =
-      write_temp("small.csv", "g,d\na,1\na,0\na,1\na,0\na,1\na,0\na,1\na,0\na,1\na,0\na,1\nb,1\nb,0\n");
+  const std::string path = write_temp("small.csv",
+                                      "g,d\na,1\na,0\na,1\na,0\na,1\na,0\na,1\na,0\na,1\na,0\na,1\nb,1\nb,0\n"
+                                      "c,1\nc,0\nc,1\nc,0\nc,1\nc,0\nc,1\nc,0\nc,1\nc,0\nc,1\nc,1\n");
   const RunResult r = run("audit metrics " + path + " -g g --decision d");
   ASSERT_EQ(r.exit_status, 0) << r.err;
   const auto json = nlohmann::json::parse(r.out);
-  EXPECT_EQ(json["result"]["suppressed_groups"], 1);
+  // b (2) is below the minimum; a (11), the smallest other group, is its complement.
+  EXPECT_EQ(json["result"]["suppressed_groups"], 2);
   const auto& b = find_group(json["result"]["families"][0], "b");
   EXPECT_TRUE(b["suppressed"].get<bool>());
   EXPECT_FALSE(b.contains("n"));
-  EXPECT_TRUE(find_group(json["result"]["families"][0], "a")["rates"]["tpr"]["value"].is_null());
+  EXPECT_TRUE(find_group(json["result"]["families"][0], "a")["suppressed"].get<bool>());
+  EXPECT_EQ(json["result"]["families"][0]["suppressed"]["applicants"], 13);
+  EXPECT_TRUE(find_group(json["result"]["families"][0], "c")["rates"]["tpr"]["value"].is_null());
 }
 
 TEST(CliAudit, BadDecisionPointsAtTheCell) {
@@ -262,9 +276,19 @@ TEST(CliAudit, OneCommandAuditWithRuleCalibrationPeriodsAndMitigation) {
   const RunResult csv = run("audit metrics " + path +
                             " -g g --score s --threshold 0.5 --label y --rule local --time t --format csv");
   ASSERT_EQ(csv.exit_status, 0) << csv.err;
-  EXPECT_NE(csv.out.find("\nsection,family,group,bin,low,high"), std::string::npos);
-  EXPECT_NE(csv.out.find("\nsection,period,family,group"), std::string::npos);
-  EXPECT_NE(csv.out.find("calibration,g,a,9,"), std::string::npos);
+  // One tidy table: a single header, every part as rows of the same nine columns.
+  EXPECT_EQ(csv.out.rfind("section,period,family,group,bin,metric,value,low,high\n", 0), 0U);
+  EXPECT_EQ(csv.out.find("section,", 1), std::string::npos);
+  EXPECT_EQ(csv.out.find("\n\n"), std::string::npos);
+  EXPECT_NE(csv.out.find("\ncalibration,,g,a,9,bin_low,0.8,,"), std::string::npos);
+  EXPECT_NE(csv.out.find("\nrule_audit,,g,"), std::string::npos);
+  EXPECT_NE(csv.out.find("\nperiod,"), std::string::npos);
+  std::istringstream rows(csv.out);
+  for (std::string row; std::getline(rows, row);) {
+    if (row.find('"') == std::string::npos) {
+      EXPECT_EQ(std::count(row.begin(), row.end(), ','), 8) << row;
+    }
+  }
 
   const RunResult off =
       run("audit metrics " + path + " -g g --score s --threshold 0.5 --label y --no-mitigation --bins 0");
@@ -353,3 +377,221 @@ TEST(CliAudit, MonitorReadsNdjson) {
   EXPECT_NE(bad.exit_status, 0);
   EXPECT_NE(bad.err.find("mon_bad.ndjson:1:10"), std::string::npos) << bad.err;
 }
+
+namespace {
+
+// One rule for counts in every audit reader: 1e30 or 2e19 people are refused at their cell (they were
+// counted as 0 by `audit rules` before), and so is a total above 2^53.
+TEST(CliAudit, HugeCountsAreRefusedAtTheirCellByEveryReader) {
+  const std::string reference = write_temp("count_reference.csv", "g,pop\na,1\nb,1\n");
+  for (const std::string huge : {"1e30", "2e19", "-1", "2.5", "9007199254740994"}) {
+    const std::string path = write_temp("huge_count.csv", "g,d,ok,n\na,1,1,5\nb,0,0," + huge + "\n");
+    for (const std::string& command : {"audit rules " + path + " --rule ok -g g --count n",
+                                       "audit metrics " + path + " -g g --decision d --count n",
+                                       "audit representation " + path + " -g g --count n --reference " +
+                                           reference + " --reference-value pop"}) {
+      const RunResult r = run(command);
+      EXPECT_EQ(r.exit_status, 2) << command << "\n" << r.err;
+      EXPECT_NE(r.err.find(":3:7"), std::string::npos) << command << "\n" << r.err;
+      EXPECT_NE(r.err.find("2^53"), std::string::npos) << r.err;
+    }
+  }
+  // Not a number at all: the same parse error (exit 3) from every reader.
+  const std::string word = write_temp("word_count.csv", "g,d,ok,n\na,1,1,5\nb,0,0,inf\n");
+  for (const std::string& command : {"audit rules " + word + " --rule ok -g g --count n",
+                                     "audit metrics " + word + " -g g --decision d --count n",
+                                     "audit representation " + word + " -g g --count n --reference " +
+                                         reference + " --reference-value pop"}) {
+    const RunResult r = run(command);
+    EXPECT_EQ(r.exit_status, 3) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find(":3:7: count 'inf' in 'n' is not a number"), std::string::npos) << r.err;
+  }
+  // 2^53 itself is a count; two of them add up to more than any table may hold.
+  const std::string largest = write_temp("largest_count.csv", "g,d,ok,n\na,1,1,9007199254740992\n");
+  EXPECT_EQ(run("audit rules " + largest + " --rule ok -g g --count n").exit_status, 0);
+  const std::string twice =
+      write_temp("twice_count.csv", "g,d,ok,n\na,1,1,9007199254740992\nb,0,0,9007199254740992\n");
+  for (const std::string& command : {"audit rules " + twice + " --rule ok -g g --count n",
+                                     "audit metrics " + twice + " -g g --decision d --count n",
+                                     "audit representation " + twice + " -g g --count n --reference " +
+                                         reference + " --reference-value pop"}) {
+    const RunResult r = run(command);
+    EXPECT_EQ(r.exit_status, 2) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find(":3:7"), std::string::npos) << command << "\n" << r.err;
+  }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliAudit, FavourableNotSelectedFlagsTheMostFlaggedGroup) {
+  std::string csv = "g,flag\n";
+  for (int i = 0; i < 100; ++i) csv += std::string("a,") + (i < 10 ? "1" : "0") + "\n";
+  for (int i = 0; i < 100; ++i) csv += std::string("b,") + (i < 50 ? "1" : "0") + "\n";
+  const std::string path = write_temp("fraud_flags.csv", csv);
+  const RunResult by_default = run("audit metrics " + path + " -g g --decision flag");
+  ASSERT_EQ(by_default.exit_status, 0) << by_default.err;
+  const auto plain = nlohmann::json::parse(by_default.out);
+  EXPECT_FALSE(plain["result"]["settings"].contains("favourable"));  // the default report is unchanged
+  EXPECT_TRUE(find_group(plain["result"]["families"][0], "a")["four_fifths"]["flag"].get<bool>());
+  const RunResult r = run("audit metrics " + path + " -g g --decision flag --favourable not-selected");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["result"]["settings"]["favourable"], "not_selected");
+  EXPECT_EQ(json["recipe"]["options"]["favourable"], "not-selected");
+  const auto& family = json["result"]["families"][0];
+  EXPECT_EQ(family["reference"]["group"], "a");
+  EXPECT_FALSE(find_group(family, "a")["four_fifths"]["flag"].get<bool>());
+  EXPECT_TRUE(find_group(family, "b")["four_fifths"]["flag"].get<bool>());
+  EXPECT_NE(run("audit metrics " + path + " -g g --decision flag --favourable rejected").exit_status, 0);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliAudit, ScoresOutsideTheUnitIntervalRunWithoutCalibration) {
+  std::string csv = "g,risk,y\n";
+  for (int i = 0; i < 40; ++i)
+    csv += std::string(i % 2 == 0 ? "a" : "b") + "," + std::to_string(i % 10) + "," +
+           (i % 3 == 0 ? "1" : "0") + "\n";
+  const std::string path = write_temp("risk_0_9.csv", csv);
+  const RunResult r = run("audit metrics " + path + " -g g --score risk --threshold 5 --label y");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: calibration not computed: score '2' in 'risk' at "), std::string::npos)
+      << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(json["result"].contains("calibration"));
+  EXPECT_NE(json["result"]["calibration_not_computed"].get<std::string>().find("outside [0, 1]"),
+            std::string::npos);
+  EXPECT_EQ(json["recipe"]["options"]["bins"], 0);
+  const RunResult text =
+      run("audit metrics " + path + " -g g --score risk --threshold 5 --label y --format text");
+  ASSERT_EQ(text.exit_status, 0) << text.err;
+  EXPECT_NE(text.out.find("Calibration: not computed (score '2'"), std::string::npos) << text.out;
+}
+
+}  // namespace
+
+namespace {
+
+// `tail -f log | equalis audit monitor - …` then Ctrl-C: the rows read so far count, the state is saved,
+// the summary is printed (saying `interrupted`) and the exit status is 130 (cancelled). Before, the read
+// blocked on the pipe failed with an I/O error: no state, no summary.
+void expect_interrupt_saves_state(const std::string& header, const std::function<std::string(int)>& row,
+                                  const std::string& format) {
+  const std::string state = write_temp("monitor_interrupted_" + format + ".json", "");
+  std::filesystem::remove(state);
+  int to_child[2];
+  int from_child[2];
+  ASSERT_EQ(::pipe(to_child), 0);
+  ASSERT_EQ(::pipe(from_child), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::dup2(to_child[0], STDIN_FILENO);
+    ::dup2(from_child[1], STDOUT_FILENO);
+    ::close(to_child[1]);
+    ::close(from_child[0]);
+    const std::string binary = EQUALIS_BINARY;
+    ::execl(binary.c_str(), binary.c_str(), "audit", "monitor", "-", "-g", "g", "--decision", "d",
+            "--input-format", format.c_str(), "--state", state.c_str(), "--save-every", "10",
+            static_cast<char*>(nullptr));
+    std::_Exit(127);
+  }
+  ::close(to_child[0]);
+  ::close(from_child[1]);
+  std::string rows = header;
+  for (int i = 0; i < 50; ++i) rows += row(i);
+  ASSERT_EQ(::write(to_child[1], rows.data(), rows.size()), static_cast<ssize_t>(rows.size()));
+  // The writer stays open, like `tail -f`: wait until the monitor has saved all 50 rows, then Ctrl-C.
+  bool saved = false;
+  for (int attempt = 0; attempt < 400 && !saved; ++attempt) {
+    std::ifstream in(state);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    saved = text.find("\"events_seen\":50") != std::string::npos;
+    if (!saved) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_TRUE(saved) << "the monitor never processed the piped rows";
+  ::kill(child, SIGINT);
+  std::string out;
+  char buffer[4096];
+  for (ssize_t got; (got = ::read(from_child[0], buffer, sizeof buffer)) > 0;)
+    out.append(buffer, static_cast<std::size_t>(got));
+  ::close(from_child[0]);
+  ::close(to_child[1]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << format;
+  EXPECT_EQ(WEXITSTATUS(status), 130) << format << "\n" << out;
+  const auto summary = nlohmann::json::parse(out.substr(out.rfind("{\"type\":\"summary\"")));
+  EXPECT_EQ(summary["events"], 50) << format;
+  EXPECT_TRUE(summary["interrupted"].get<bool>()) << format;
+  std::ifstream in(state);
+  EXPECT_EQ(nlohmann::json::parse(in)["events_seen"], 50) << format;
+}
+
+TEST(CliAudit, MonitorOnStdinSavesStateAndSummarizesWhenInterrupted) {
+  expect_interrupt_saves_state(
+      "g,d\n",
+      [](int i) { return std::string(i % 2 == 0 ? "a" : "b") + "," + std::to_string(i % 3 % 2) + "\n"; },
+      "csv");
+  expect_interrupt_saves_state(
+      "",
+      [](int i) {
+        return std::string("{\"g\":\"") + (i % 2 == 0 ? "a" : "b") + "\",\"d\":" + std::to_string(i % 3 % 2) +
+               "}\n";
+      },
+      "ndjson");
+}
+
+}  // namespace
+
+namespace {
+
+// Every command of the example block at the top of docs/audit.md runs as written from the repository root
+// (on the synthetic log of examples/audit/). The commands run in a scratch directory that links
+// `examples`, so files they write (the monitor's state) stay out of the tree.
+TEST(CliAudit, TheDocsExamplesRunAsWritten) {
+  const std::filesystem::path root = std::filesystem::path(EQUALIS_TEST_DATA_DIR).parent_path().parent_path();
+  std::ifstream in(root / "docs" / "audit.md");
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::size_t start = doc.find("```\n");
+  ASSERT_NE(start, std::string::npos);
+  const std::size_t end = doc.find("```", start + 4);
+  std::string block = doc.substr(start + 4, end - start - 4);
+  for (std::size_t at; (at = block.find("\\\n")) != std::string::npos;) block.replace(at, 2, " ");
+  const auto scratch =
+      std::filesystem::temp_directory_path() / ("equalis_docs_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(scratch);
+  std::filesystem::remove(scratch / "examples");
+  std::filesystem::create_directory_symlink(root / "examples", scratch / "examples");
+  const auto previous = std::filesystem::current_path();
+  std::filesystem::current_path(scratch);
+  std::istringstream lines(block);
+  std::size_t commands = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (const auto comment = line.find("  #"); comment != std::string::npos) line.erase(comment);
+    line.erase(0, line.find_first_not_of(' '));
+    if (line.empty() || line[0] == '#') continue;
+    std::string arguments;
+    if (line.rfind("equalis ", 0) == 0) {
+      arguments = line.substr(8);
+    } else if (line.rfind("cat ", 0) == 0 && line.find(" | equalis ") != std::string::npos) {
+      const std::size_t pipe = line.find(" | equalis ");
+      arguments = line.substr(pipe + 11) + " < " + line.substr(4, pipe - 4);
+    } else {
+      ADD_FAILURE() << "not a command this test knows how to run: " << line;
+      continue;
+    }
+    const RunResult r = run(arguments + " >/dev/null");
+    EXPECT_EQ(r.exit_status, 0) << line << "\n" << r.err;
+    ++commands;
+  }
+  std::filesystem::current_path(previous);
+  std::filesystem::remove_all(scratch);
+  EXPECT_GE(commands, 7U);
+}
+
+}  // namespace
