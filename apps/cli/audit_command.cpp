@@ -290,7 +290,8 @@ void add_monitor_command(CLI::App& audit_cmd, Context& context) {
                   "Window: the last N decisions (default 10000; 0 = off)")
       ->check(non_negative());
   cmd->add_option("--window-seconds", request.options.window_seconds,
-                  "Window: the last S seconds (needs --time)");
+                  "Window: the last S seconds, or a duration such as 30min, 24h (needs --time)")
+      ->transform(duration());
   cmd->add_option("--gap", request.options.gap_threshold,
                   "Alert threshold on |rate(group) - rate(rest)| (0.1)");
   cmd->add_option("--alpha", request.options.alpha, "z-test level for an alert (0.01)")
