@@ -15,6 +15,14 @@
 
 namespace equalis::network {
 
+namespace {
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+}  // namespace
+
 std::vector<PoiFilter> parse_poi_filters(std::string_view text) {
   std::vector<PoiFilter> filters;
   std::string key;
@@ -28,14 +36,22 @@ std::vector<PoiFilter> parse_poi_filters(std::string_view text) {
       const std::size_t eq = item.find('=');
       std::string value;
       if (eq == std::string_view::npos) {
-        value = std::string(item);
+        value = std::string(trimmed(item));
       } else {
-        key = std::string(item.substr(0, eq));
-        value = std::string(item.substr(eq + 1));
+        key = std::string(trimmed(item.substr(0, eq)));
+        value = std::string(trimmed(item.substr(eq + 1)));
       }
       if (key.empty() || value.empty()) {
-        throw Error(ErrorCode::InvalidInput, fmt::format("tag filter '{}' has no key or no value", item),
+        throw Error(ErrorCode::InvalidInput,
+                    fmt::format("tag filter '{}' has no key or no value", excerpt(item)),
                     "write key=value items, e.g. amenity=hospital,school,townhall (value * for any)");
+      }
+      // Such a filter could never match an OSM tag: say so rather than return nothing.
+      if (key == "*" || key.find_first_of(" \t=") != std::string::npos ||
+          value.find('=') != std::string::npos) {
+        throw Error(ErrorCode::InvalidInput,
+                    fmt::format("tag filter '{}' cannot match any OSM tag", excerpt(item)),
+                    "the key is a plain OSM key such as amenity (only the value may be *), one = per item");
       }
       filters.push_back({key, value});
     }

@@ -128,5 +128,20 @@ TEST(CliOutputs, IsochroneOutputsAreCommittedTogether) {
   std::filesystem::remove_all(dir);
 }
 
+// Regression (hardening issue): a unit on two rows was ranked twice by `measure composite` and counted
+// twice by `measure convergence` (wide form); now an error naming both lines.
+TEST(CliInputs, DuplicateUnitIdsAreRefused) {
+  const std::string composite = write_temp("dup_units.csv", "id,x,y\na,1,2\nb,2,3\na,3,1\nc,2,2\n");
+  const std::string panel = write_temp("dup_panel.csv", "id,y2000,y2010\na,1,2\nb,2,3\na,3,1\nc,2,5\n");
+  for (const std::string& command :
+       {"measure composite " + composite + " -i x -i y --id id",
+        "measure convergence " + panel + " --id id --value y2000 --value y2010"}) {
+    const RunResult r = run(command);
+    EXPECT_EQ(r.exit_status, 2) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find(":4:1: unit 'a' has two rows (first on line 2)"), std::string::npos) << r.err;
+  }
+  for (const auto& p : {composite, panel}) std::filesystem::remove(p);
+}
+
 }  // namespace
 }  // namespace equalis::cli_test

@@ -191,6 +191,15 @@ TEST(Pois, FilterSyntax) {
   EXPECT_EQ(f[2].value, "*");
   EXPECT_THROW((void)parse_poi_filters("hospital"), Error);
   EXPECT_THROW((void)parse_poi_filters(" , "), Error);
+  // Regression (hardening issue): " amenity = school " silently matched nothing (key "amenity ") and
+  // "*=*" was accepted; spaces around = are trimmed and a filter that cannot match is an error.
+  const auto spaced = parse_poi_filters(" amenity = school ");
+  ASSERT_EQ(spaced.size(), 1U);
+  EXPECT_EQ(spaced[0].key, "amenity");
+  EXPECT_EQ(spaced[0].value, "school");
+  EXPECT_THROW((void)parse_poi_filters("*=*"), Error);
+  EXPECT_THROW((void)parse_poi_filters("amen ity=school"), Error);
+  EXPECT_THROW((void)parse_poi_filters("amenity=school=x"), Error);
 }
 
 TEST(Facade, MaxTimeSecondsToMilliseconds) {
