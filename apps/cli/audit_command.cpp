@@ -247,7 +247,7 @@ void add_mitigate_command(CLI::App& audit_cmd, Context& context) {
   add_decision_options(*cmd, args->log);
   cmd->add_option("--target-tpr", args->request.target_tpr,
                   "TPR every group should reach (default: overall TPR)");
-  add_output_options(*cmd, context);
+  add_output_options(*cmd, context, /*has_csv=*/false);
   cmd->callback([args, &context] { run_mitigate(*args, context); });
 }
 

@@ -43,8 +43,8 @@ inline std::optional<std::string> non_empty(const std::string& text) {
   return text.empty() ? std::nullopt : std::optional<std::string>(text);
 }
 
-// Adds --format and --output to a subcommand.
-void add_output_options(CLI::App& command, Context& context);
+// Adds --format (json, text, and csv when the command has a CSV form) and --output to a subcommand.
+void add_output_options(CLI::App& command, Context& context, bool has_csv = true);
 
 void add_measure_command(CLI::App& app, Context& context);
 

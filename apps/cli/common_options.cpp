@@ -125,18 +125,41 @@ void refuse_input_as_output(const std::string& output) {
   }
 }
 
-void add_output_options(CLI::App& command, Context& context) {
-  const std::map<std::string, OutputFormat> formats{
-      {"json", OutputFormat::Json}, {"csv", OutputFormat::Csv}, {"text", OutputFormat::Text}};
+void add_output_options(CLI::App& command, Context& context, bool has_csv) {
+  // The forms this command has, in words (not CLI11's "ENUM:value in {csv->1,…}"). A command without a
+  // CSV form refuses csv with its own message, before any work.
+  const std::string choices = has_csv ? "json, csv or text" : "json or text";
+  const CLI::Validator format_name(
+      [choices](std::string& text) -> std::string {
+        std::string word = text;
+        for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        static const std::map<std::string, OutputFormat> kFormats{
+            {"json", OutputFormat::Json}, {"csv", OutputFormat::Csv}, {"text", OutputFormat::Text}};
+        const auto found = kFormats.find(word);
+        if (found == kFormats.end())
+          return fmt::format("'{}' is not a format: give {}", excerpt(text), choices);
+        text = std::to_string(static_cast<int>(found->second));
+        return {};
+      },
+      "");
   command
       .add_option("--format", context.output.format,
-                  "Output format: json (documented in docs/cli.md), csv, or text (a readable summary)")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+                  has_csv
+                      ? "Output format: json (documented in docs/cli.md), csv, or text (a readable summary)"
+                      : "Output format: json (documented in docs/cli.md) or text (a readable summary)")
+      ->transform(format_name)
+      ->type_name(has_csv ? "json|csv|text" : "json|text")
       ->default_str("json");
+
   command.add_option("-o,--output", context.output.path,
                      "Write the result to FILE (atomically: a temp file renamed into place); default stdout");
   // Checked once the command line is read, before any work; emit checks again at write time.
-  command.parse_complete_callback([&context] { refuse_input_as_output(context.output.path); });
+  command.parse_complete_callback([&context, has_csv] {
+    if (!has_csv && context.output.format == OutputFormat::Csv) {
+      throw Error(ErrorCode::Unsupported, "this command has no CSV output", "use --format json or text");
+    }
+    refuse_input_as_output(context.output.path);
+  });
 }
 
 }  // namespace equalis::cli

@@ -67,7 +67,7 @@ void add_convergence_command(CLI::App& measure, Context& context) {
   cmd->add_option("--missing", args->missing, "Missing cells: error (default) or drop the unit")
       ->check(CLI::IsMember({"error", "drop"}));
   cmd->add_option("--delimiter", args->request.delimiter, "CSV field delimiter")->default_val(',');
-  add_output_options(*cmd, context);
+  add_output_options(*cmd, context, /*has_csv=*/false);
   cmd->callback([args, &context] { run_convergence(*args, context); });
 }
 

@@ -261,6 +261,8 @@ std::string to_csv(const std::vector<IndicatorReport>& reports) {
         if (p.relative_affluence) row(name + ".relative_affluence", a + "|" + b, *p.relative_affluence);
       }
     }
+    // Everything the JSON carries: the permutation test of each between share, one-sided upper.
+    for (const auto& t : report.profile.permutation_tests) row(t.statistic + ".permutation_p", "", t.p_value);
   }
   return csv.text();
 }
