@@ -43,6 +43,13 @@ TEST(Csv, MovedSmallTableKeepsItsCells) {
   EXPECT_EQ(original.cell(0, 1), "8");
 }
 
+// Found by fuzzing (the streamed reader disagreed): a byte-order mark counted as a character of line 1.
+TEST(Csv, ByteOrderMarkIsNotAColumn) {
+  const SourceLocation where = parse_error_location("\xEF\xBB\xBF\"x\"y,b\n1,2\n");
+  EXPECT_EQ(where.line, 1U);
+  EXPECT_EQ(where.column, 4U);  // the y after the closing quote
+}
+
 TEST(Csv, HandlesCrlfBomQuotesAndEmbeddedNewlines) {
   const CsvTable table =
       CsvTable::parse("\xEF\xBB\xBFname,v\r\n\"He said \"\"hi\"\", ok\",1\r\n\"two\nlines\",2\r\n", "in.csv");

@@ -3,6 +3,7 @@
 // the same file). Any byte string must be read or refused with equalis::Error.
 
 #include "fuzz_support.hpp"
+
 #include "io/cost_matrix.hpp"
 #include "plan/instance.hpp"
 
@@ -22,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   spec.group_column = "group";
   spec.drop_missing_group = true;
   equalis::fuzz::refusal_is_fine([&] {
-    const equalis::plan::PlanInstance instance = equalis::plan::read_matrix_csv(file.path(), file.path(), spec);
+    const equalis::plan::PlanInstance instance =
+        equalis::plan::read_matrix_csv(file.path(), file.path(), spec);
     instance.validate();
   });
   return 0;

@@ -3,8 +3,9 @@
 // quoted fields, CRLFs, UTF-8 characters split across refills); both reads must give the same records,
 // or the same error.
 
-#include "audit/csv_stream.hpp"
 #include "fuzz_support.hpp"
+
+#include "audit/csv_stream.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -26,8 +27,8 @@ struct Outcome {
 Outcome read_all(std::string_view text, std::size_t block_size) {
   Outcome outcome;
   // fmemopen cannot open an empty buffer; an empty stream is an empty file.
-  std::FILE* stream = text.empty() ? std::tmpfile()
-                                   : fmemopen(const_cast<char*>(text.data()), text.size(), "rb");
+  std::FILE* stream =
+      text.empty() ? std::tmpfile() : fmemopen(const_cast<char*>(text.data()), text.size(), "rb");
   if (stream == nullptr) std::abort();
   try {
     equalis::audit::CsvStreamReader reader(stream, "fuzz.csv", {}, true, block_size);

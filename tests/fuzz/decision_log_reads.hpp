@@ -4,10 +4,11 @@
 // timestamps and periods, calibration bins with quantile edges, a rule evaluated in the same pass) and,
 // for CSV, the parallel chunked reader as well as the streamed one.
 
+#include "fuzz_support.hpp"
+
 #include "audit/decision_log.hpp"
 #include "audit/rules.hpp"
 #include "core/progress.hpp"
-#include "fuzz_support.hpp"
 
 #include <string>
 

@@ -5,8 +5,6 @@
 
 #include "core/error.hpp"
 
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -15,6 +13,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <unistd.h>
 
 namespace equalis::fuzz {
 

@@ -4,10 +4,9 @@
 // search and one hierarchy query run on it. Anything else than a load or an equalis::Error is a bug.
 
 #include "fuzz_support.hpp"
+
 #include "network/graph_file.hpp"
 #include "network/matrix.hpp"
-
-#include <zlib.h>
 
 #include <array>
 #include <cstddef>
@@ -15,6 +14,7 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <zlib.h>
 
 namespace {
 

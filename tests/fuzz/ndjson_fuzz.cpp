@@ -2,9 +2,10 @@
 // for messages) and the decision-log reads on top of it. Any byte string must be read or refused with
 // equalis::Error.
 
-#include "audit/ndjson_stream.hpp"
 #include "decision_log_reads.hpp"
 #include "fuzz_support.hpp"
+
+#include "audit/ndjson_stream.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -12,7 +13,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const equalis::fuzz::TempInput file(equalis::fuzz::as_text(data, size), ".ndjson");
   equalis::fuzz::refusal_is_fine([&] {
-    equalis::audit::NdjsonStreamReader reader(file.path(), {"region", "granted", "eligible", "risk", ""}, true);
+    equalis::audit::NdjsonStreamReader reader(file.path(), {"region", "granted", "eligible", "risk", ""},
+                                              true);
     while (reader.next()) {
       for (std::size_t key = 0; key < reader.header().size(); ++key) {
         (void)reader.field(key);

@@ -3,9 +3,10 @@
 // rows of awkward cells (missing, non-numeric, boolean words), through both the CsvTable and the
 // streamed-record paths, which must agree.
 
+#include "fuzz_support.hpp"
+
 #include "audit/rules.hpp"
 #include "core/csv.hpp"
-#include "fuzz_support.hpp"
 
 #include <array>
 #include <cstddef>
