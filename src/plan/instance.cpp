@@ -226,6 +226,14 @@ OrlibInstance parse_orlib(const std::string& text, const std::string& source_nam
                     kMaxOrlibVertices),
         SourceLocation{source_name, 1, 1});
   }
+  // Every edge line takes at least 6 bytes ("1 2 0\n"): a larger count is a corrupt header (and would not
+  // convert to an integer).
+  if (m_value > static_cast<double>(text.size() / 6)) {
+    throw Error(
+        ErrorCode::Parse,
+        fmt::format("the header announces {} edges but the file has only {} bytes", m_value, text.size()),
+        "the header's edge count must match the number of edge lines", SourceLocation{source_name, 1, 0});
+  }
   const auto n = static_cast<std::size_t>(n_value);
   const auto edge_count = static_cast<std::size_t>(m_value);
   // No shortest path (at most n - 1 edges) may overflow a float to +inf, which means unreachable.

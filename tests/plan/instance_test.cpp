@@ -63,6 +63,8 @@ TEST(Orlib, RefusesAMatrixTooLargeAndCostsThatOverflowAFloat) {
     EXPECT_EQ(error.where()->line, 2U);
   }
   EXPECT_EQ(parse_orlib("2 1 1\n1 2 1e38\n", "large").instance.cost.at(0, 1), 1e38F);
+  // An edge count no file of this size can hold (it converted to an integer with undefined behaviour).
+  EXPECT_THROW((void)parse_orlib("2 1e99 1\n1 2 3\n", "count"), Error);
 }
 
 TEST(Orlib, MalformedInputIsAParseErrorWithLine) {
