@@ -18,6 +18,15 @@ if(EQUALIS_SANITIZE)
   # Assertions stay on in sanitizer builds.
   target_compile_definitions(equalis_warnings INTERFACE EQUALIS_ENABLE_ASSERTIONS=1)
 endif()
+if(EQUALIS_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "EQUALIS_FUZZ needs clang (libFuzzer); configure the asan preset with -DEQUALIS_FUZZ=ON")
+  endif()
+  # libFuzzer's coverage instrumentation in every equalis target, so the fuzzers (tests/fuzz) see inside
+  # the libraries; only the fuzz targets link libFuzzer's main.
+  target_compile_options(equalis_warnings INTERFACE -fsanitize=fuzzer-no-link)
+  target_link_options(equalis_warnings INTERFACE -fsanitize=fuzzer-no-link)
+endif()
 if(CMAKE_BUILD_TYPE STREQUAL "Debug")
   target_compile_definitions(equalis_warnings INTERFACE EQUALIS_ENABLE_ASSERTIONS=1)
 endif()

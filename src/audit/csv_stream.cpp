@@ -13,6 +13,16 @@
 
 namespace equalis::audit {
 
+namespace {
+
+// Characters in UTF-8 text (bytes that do not continue a sequence), for 1-based columns.
+std::size_t utf8_length(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
+}
+
+}  // namespace
+
 CsvStreamReader::CsvStreamReader(const std::string& path, const CsvOptions& options, bool compute_sha256)
     : source_(path == "-" ? std::string("<stdin>") : path), options_(options) {
   if (compute_sha256) hasher_ = std::make_unique<Sha256>();
@@ -48,8 +58,17 @@ bool CsvStreamReader::fill() {
   // Drop everything before the current record (counting its lines), then append a block.
   const std::size_t keep_from = std::min(scanner_.record_start(), scanner_.position());
   if (keep_from > 0) {
-    lines_before_ += static_cast<std::size_t>(
-        std::count(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(keep_from), '\n'));
+    const std::string_view dropped(buffer_.data(), keep_from);
+    lines_before_ += static_cast<std::size_t>(std::count(dropped.begin(), dropped.end(), '\n'));
+    // A record after a bare CR starts inside a line: keep the count of that line's dropped characters
+    // (not a byte-order mark) so that columns stay those of the file.
+    const std::size_t newline = dropped.rfind('\n');
+    if (newline != std::string_view::npos) {
+      columns_before_ = utf8_length(dropped.substr(newline + 1));
+    } else {
+      const bool bom = consumed_before_ == 0 && dropped.starts_with("\xEF\xBB\xBF");
+      columns_before_ += utf8_length(dropped) - (bom ? 1 : 0);
+    }
     buffer_.erase(0, keep_from);
     consumed_before_ += keep_from;
     scanner_.retarget(buffer_);
@@ -100,9 +119,14 @@ std::optional<std::size_t> CsvStreamReader::read_block(char* into, std::size_t s
 }
 
 SourceLocation CsvStreamReader::location_of(std::size_t offset) const {
-  SourceLocation where = location_of_offset(buffer_, offset, source_);
-  where.line += lines_before_;
-  return where;
+  if (consumed_before_ == 0) return location_of_offset(buffer_, offset, source_);  // the file's start
+  const std::string_view before = std::string_view(buffer_).substr(0, std::min(offset, buffer_.size()));
+  const std::size_t newline = before.rfind('\n');
+  const std::size_t line =
+      lines_before_ + 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+  const std::size_t column = newline == std::string_view::npos ? columns_before_ + utf8_length(before)
+                                                               : utf8_length(before.substr(newline + 1));
+  return {source_, line, column + 1};
 }
 
 void CsvStreamReader::fail(std::size_t offset, const std::string& message, const std::string& fix) const {

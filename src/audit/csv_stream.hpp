@@ -92,6 +92,7 @@ class CsvStreamReader {
   CsvScanner scanner_;                 // the core tokenizer, over buffer_
   std::uint64_t consumed_before_ = 0;  // bytes dropped from the front of buffer_
   std::size_t lines_before_ = 0;       // newlines in those bytes
+  std::size_t columns_before_ = 0;     // characters of the buffer's first line among those bytes
   std::vector<std::string_view> fields_;
   std::vector<std::string> header_;
   std::size_t records_ = 0;

@@ -95,6 +95,15 @@ void NdjsonStreamReader::parse(std::string_view text) {
   } catch (const nlohmann::json::parse_error& error) {
     throw Error(ErrorCode::Parse, fmt::format("the line is not valid JSON ({})", error.what()),
                 "write one JSON object per line (NDJSON)", SourceLocation{source_, line_number_, error.byte});
+  } catch (const nlohmann::json::out_of_range& error) {
+    // A number beyond a double (1e400): the parser quotes it but gives no position, so find it.
+    const std::string_view message = error.what();
+    const std::size_t open = message.find('\'');
+    const std::size_t close = message.rfind('\'');
+    const std::size_t at = open < close ? text.find(message.substr(open + 1, close - open - 1)) : text.npos;
+    throw Error(ErrorCode::Parse, fmt::format("the line holds a number too large for a double ({})", message),
+                "write numbers of magnitude below 1.8e308, or the value as a string",
+                SourceLocation{source_, line_number_, at == text.npos ? 1 : at + 1});
   }
   if (!object.is_object()) {
     throw Error(ErrorCode::Parse, "the line is not a JSON object", "write one JSON object per line",

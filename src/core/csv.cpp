@@ -182,6 +182,37 @@ CsvTable CsvTable::parse(std::string text, std::string source_name, const CsvOpt
   return table;
 }
 
+CsvTable::CsvTable(CsvTable&& other) noexcept
+    : source_(std::move(other.source_)),
+      header_(std::move(other.header_)),
+      columns_(std::move(other.columns_)),
+      row_start_(std::move(other.row_start_)),
+      row_line_(std::move(other.row_line_)) {
+  const char* old_text = other.text_.data();
+  text_ = std::move(other.text_);
+  repoint_cells(old_text);
+}
+
+CsvTable& CsvTable::operator=(CsvTable&& other) noexcept {
+  if (this == &other) return *this;
+  source_ = std::move(other.source_);
+  header_ = std::move(other.header_);
+  columns_ = std::move(other.columns_);
+  row_start_ = std::move(other.row_start_);
+  row_line_ = std::move(other.row_line_);
+  const char* old_text = other.text_.data();
+  text_ = std::move(other.text_);
+  repoint_cells(old_text);
+  return *this;
+}
+
+void CsvTable::repoint_cells(const char* old_text) noexcept {
+  if (text_.data() == old_text) return;  // the heap buffer moved as a whole: views still point into it
+  for (auto& column : columns_) {
+    for (auto& cell : column) cell = std::string_view(text_.data() + (cell.data() - old_text), cell.size());
+  }
+}
+
 bool CsvTable::has_column(std::string_view name) const noexcept {
   return std::find(header_.begin(), header_.end(), name) != header_.end();
 }

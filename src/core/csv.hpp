@@ -28,8 +28,10 @@ class CsvTable {
 
   CsvTable(const CsvTable&) = delete;
   CsvTable& operator=(const CsvTable&) = delete;
-  CsvTable(CsvTable&&) = default;
-  CsvTable& operator=(CsvTable&&) = default;
+  // Moves keep the cells valid: a short text lives inside the std::string (small-string optimization),
+  // so its bytes move with it and the cell views are re-pointed at the new copy.
+  CsvTable(CsvTable&& other) noexcept;
+  CsvTable& operator=(CsvTable&& other) noexcept;
   ~CsvTable() = default;
 
   [[nodiscard]] const std::string& source() const noexcept { return source_; }
@@ -53,6 +55,7 @@ class CsvTable {
 
  private:
   CsvTable() = default;
+  void repoint_cells(const char* old_text) noexcept;  // after text_ moved away from `old_text`
   std::string source_;
   std::string text_;  // the file; quoted cells are unescaped in place, so views stay valid
   std::vector<std::string> header_;

@@ -121,6 +121,16 @@ struct ColumnSlot {
 
 // Lines in `text` (a last line without a newline counts). Sixteen bytes at a time where SSE2 is there
 // (every x86-64): one compare and one mask per block.
+// Carriage returns not before a newline: the scanner ends a record at each one (an old Mac line end), so
+// they bound the row count as newlines do. Only a text that needs the full scan holds any.
+std::size_t count_bare_returns(std::string_view text) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find('\r'); at != std::string_view::npos; at = text.find('\r', at + 1)) {
+    if (at + 1 >= text.size() || text[at + 1] != '\n') ++count;
+  }
+  return count;
+}
+
 std::size_t count_lines(std::string_view text) {
   std::size_t lines = 0;
   std::size_t at = 0;
@@ -258,8 +268,8 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
   // Rows each range can hold at most (its line count), so every range writes in place.
   std::vector<RangeOutcome> outcomes(range_count);
   parallel_for(range_count, [&](std::size_t range_idx) {
-    outcomes[range_idx].rows =
-        count_lines(text.substr(bounds[range_idx], bounds[range_idx + 1] - bounds[range_idx]));
+    const std::string_view range = text.substr(bounds[range_idx], bounds[range_idx + 1] - bounds[range_idx]);
+    outcomes[range_idx].rows = count_lines(range) + (table.quotes_ ? count_bare_returns(range) : 0);
   });
   std::size_t row_bound = 0;
   for (RangeOutcome& outcome : outcomes) {

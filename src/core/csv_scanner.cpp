@@ -208,7 +208,9 @@ SourceLocation location_of_offset(std::string_view text, std::size_t offset, con
   const std::string_view before = text.substr(0, clamped);
   const std::size_t line = 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
   const std::size_t line_start = before.rfind('\n');
-  const std::size_t from = line_start == std::string_view::npos ? 0 : line_start + 1;
+  std::size_t from = line_start == std::string_view::npos ? 0 : line_start + 1;
+  // A byte-order mark is not a character of the first line (readers skip it).
+  if (from == 0 && clamped >= 3 && text.starts_with("\xEF\xBB\xBF")) from = 3;
   return {source, line, utf8_length(text.substr(from, clamped - from)) + 1};
 }
 

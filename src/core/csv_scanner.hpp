@@ -90,7 +90,8 @@ class CsvScanner {
 // part of a CRLF line end. Otherwise records are lines and the scanner's fast path applies.
 bool csv_needs_full_scan(std::string_view text) noexcept;
 
-// Where a byte offset of `text` sits, as file:line:column (column in UTF-8 characters, 1-based).
+// Where a byte offset of `text` (a whole file) sits, as file:line:column (column in UTF-8 characters,
+// 1-based, a leading byte-order mark not counted).
 SourceLocation location_of_offset(std::string_view text, std::size_t offset, const std::string& source);
 
 }  // namespace equalis

@@ -87,7 +87,9 @@ void all_pairs_dijkstra(std::span<float> distance, std::size_t n, ProgressSink& 
 
 // An OR-Library p-median file (Beasley 1985, 1990): first line "n edges p", then "i j cost" lines
 // (1-based, undirected). Per the OR-Library rule a repeated edge takes its LAST cost. Every vertex is a
-// client (weight 1) and a candidate. Throws Error(Parse) with the line on malformed input.
+// client (weight 1) and a candidate. Throws Error(Parse) with the line on malformed input (and an edge
+// cost so large that a path could overflow a float), Error(Unsupported) beyond kMaxOrlibVertices.
+inline constexpr std::size_t kMaxOrlibVertices = 20000;  // a 1.6 GB cost matrix
 struct OrlibInstance {
   PlanInstance instance;
   std::size_t p = 0;

@@ -368,6 +368,10 @@ TEST(Ndjson, ErrorsNameFileLineAndKey) {
   expect_ndjson_error("[1,2]\n", ErrorCode::Parse, 1, 1, "");
   // A nested value for a key the audit reads.
   expect_ndjson_error("{\"g\":{\"x\":1},\"d\":1,\"y\":1}\n", ErrorCode::Parse, 1, 2, "g");
+  // Found by fuzzing: a number beyond a double escaped as nlohmann's out_of_range (exit 70); now a parse
+  // error at the number, on any key.
+  expect_ndjson_error("{\"g\":\"a\",\"d\":1,\"y\":1}\n{\"g\":\"a\",\"n\":1e340,\"d\":1,\"y\":1}\n",
+                      ErrorCode::Parse, 2, 14, "1e340");
 }
 
 // ---- parallel chunked read

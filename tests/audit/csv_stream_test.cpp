@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace equalis::audit {
@@ -70,6 +71,28 @@ TEST(CsvStream, ErrorsNameLineAndColumn) {
     ASSERT_TRUE(error.where().has_value());
     EXPECT_EQ(error.where()->line, 3U);
     EXPECT_EQ(error.where()->column, 4U);
+  }
+}
+
+// Found by fuzzing: the column of an error depended on where the buffer was refilled — a byte-order mark
+// counted as a character while still in the buffer, and a record after a bare CR (which ends a record,
+// not a line) counted its columns from the record once the line's start was dropped.
+TEST(CsvStream, ErrorColumnsDoNotDependOnTheBlockSize) {
+  const std::vector<std::pair<std::string, std::string>> cases{{"\xEF\xBB\xBF\"x\"y,b\n1,2\n", "bad.csv:1:4"},
+                                                               {"a,b\r1,2\rx,\"y\"z\n", "bad.csv:1:14"}};
+  for (const auto& [text, where] : cases) {
+    for (const std::size_t block : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{1} << 20U}) {
+      auto file = from_text(text);
+      try {
+        CsvStreamReader reader(file.get(), "bad.csv", {}, false, block);
+        while (reader.next()) {
+        }
+        FAIL() << "no error";
+      } catch (const Error& error) {
+        ASSERT_TRUE(error.where().has_value());
+        EXPECT_EQ(error.where()->to_string(), where) << "block " << block;
+      }
+    }
   }
 }
 

@@ -79,6 +79,15 @@ TEST(CsvColumns, ReadsWhatCsvTableReads) {
   }
 }
 
+// Found by fuzzing: a bare CR ends a record but not a line, and the rows were counted by newlines, so
+// the typed columns were too short and written past their end.
+TEST(CsvColumns, BareCarriageReturnsEndRecords) {
+  const std::string text = "x,w,g\n1,\"2\",a\r3,4,b\r5,6,c\n";
+  const CsvTable reference = CsvTable::parse(text, "in.csv");
+  ASSERT_EQ(reference.row_count(), 3U);
+  expect_same_columns(reference, ColumnTable::parse(text, "in.csv", kWanted));
+}
+
 TEST(CsvColumns, ParallelRangesOfABigFileMatch) {
   // Over 2 MB and quote-free: read in several ranges; labels keep their first-appearance order.
   Rng rng(11, 0);

@@ -26,6 +26,30 @@ TEST(Csv, ReadsHeaderAndColumns) {
   EXPECT_EQ(table.cell(0, 1), "2");
 }
 
+// Found by fuzzing: a text short enough for std::string's inline buffer moved with the string, and the
+// cells of a moved table pointed into the old object (garbage cells, a crash in location()).
+TEST(Csv, MovedSmallTableKeepsItsCells) {
+  CsvTable original = CsvTable::parse("a,b\n1,\"2\"\n", "in.csv");
+  CsvTable moved(std::move(original));
+  original = CsvTable::parse("x,y\n7,8\n", "other.csv");  // reuses the old inline buffer
+  EXPECT_EQ(moved.cell(0, 0), "1");
+  EXPECT_EQ(moved.cell(0, 1), "2");
+  EXPECT_EQ(moved.location(0, 1).to_string(), "in.csv:2:3");
+  CsvTable assigned = CsvTable::parse("c\n9\n", "third.csv");
+  assigned = std::move(moved);
+  moved = CsvTable::parse("p,q\n5,6\n", "fourth.csv");
+  EXPECT_EQ(assigned.cell(0, 0), "1");
+  EXPECT_EQ(assigned.location(0, 0).to_string(), "in.csv:2:1");
+  EXPECT_EQ(original.cell(0, 1), "8");
+}
+
+// Found by fuzzing (the streamed reader disagreed): a byte-order mark counted as a character of line 1.
+TEST(Csv, ByteOrderMarkIsNotAColumn) {
+  const SourceLocation where = parse_error_location("\xEF\xBB\xBF\"x\"y,b\n1,2\n");
+  EXPECT_EQ(where.line, 1U);
+  EXPECT_EQ(where.column, 4U);  // the y after the closing quote
+}
+
 TEST(Csv, HandlesCrlfBomQuotesAndEmbeddedNewlines) {
   const CsvTable table =
       CsvTable::parse("\xEF\xBB\xBFname,v\r\n\"He said \"\"hi\"\", ok\",1\r\n\"two\nlines\",2\r\n", "in.csv");

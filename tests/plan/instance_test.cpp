@@ -44,6 +44,29 @@ TEST(Orlib, DisconnectedVerticesStayUnreachable) {
   EXPECT_EQ(result.instance.cost.at(2, 2), 0.0F);
 }
 
+// Found by fuzzing: a 12-byte header asked for a 2.4 GB matrix (up to 40 GB before), and an edge cost
+// beyond a float became +inf, i.e. silently unreachable.
+TEST(Orlib, RefusesAMatrixTooLargeAndCostsThatOverflowAFloat) {
+  try {
+    (void)parse_orlib("24324 44 0\n", "huge");
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Unsupported);
+    EXPECT_NE(std::string(error.what()).find("24324 vertices"), std::string::npos) << error.what();
+  }
+  try {
+    (void)parse_orlib("2 1 1\n1 2 1e39\n", "overflow");
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Parse);
+    ASSERT_TRUE(error.where().has_value());
+    EXPECT_EQ(error.where()->line, 2U);
+  }
+  EXPECT_EQ(parse_orlib("2 1 1\n1 2 1e38\n", "large").instance.cost.at(0, 1), 1e38F);
+  // An edge count no file of this size can hold (it converted to an integer with undefined behaviour).
+  EXPECT_THROW((void)parse_orlib("2 1e99 1\n1 2 3\n", "count"), Error);
+}
+
 TEST(Orlib, MalformedInputIsAParseErrorWithLine) {
   try {
     (void)parse_orlib("3 2 1\n1 2 4\n2 x 1\n", "bad");
