@@ -4,14 +4,14 @@
 # never land in the source tree). Fails if any target crashes, hangs, leaks or trips a sanitizer, and
 # keeps the reproducer and the log in the scratch directory it prints. CI runs it after the asan tests.
 # usage: scripts/fuzz.sh [BUILD_DIR]            (default build/asan)
-# env:   EQUALIS_FUZZ_SECONDS  per target (default 15)
+# env:   EQUALIS_FUZZ_SECONDS  per target (default 10)
 #        EQUALIS_FUZZ_JOBS     targets run at once (default 2)
 #        EQUALIS_FUZZ_TARGETS  names to run, e.g. "csv rules" (default: every corpus folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 build=$(cd "${1:-build/asan}" && pwd)
-seconds=${EQUALIS_FUZZ_SECONDS:-15}
+seconds=${EQUALIS_FUZZ_SECONDS:-10}
 jobs=${EQUALIS_FUZZ_JOBS:-2}
 targets=${EQUALIS_FUZZ_TARGETS:-$(cd tests/fuzz/corpus && ls -d -- */ | tr -d /)}
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/equalis-fuzz.XXXXXX")
