@@ -75,8 +75,7 @@ const CLI::Validator& duration() {
         if (error == std::errc() && end == text.data() + text.size()) return {};
         const auto seconds = duration_seconds(text);
         if (!seconds) {
-          return fmt::format("'{}' is not a duration (seconds, or e.g. 90s, 10min, 1h30min)",
-                             text.size() > 60 ? text.substr(0, 60) + "…" : text);
+          return fmt::format("'{}' is not a duration (seconds, or e.g. 90s, 10min, 1h30min)", excerpt(text));
         }
         text = fmt::format("{}", *seconds);
         return {};

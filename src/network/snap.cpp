@@ -9,7 +9,9 @@
 
 #include <array>
 #include <cmath>
+#include <initializer_list>
 #include <numbers>
+#include <string_view>
 #include <unordered_map>
 
 namespace equalis::network {
@@ -100,10 +102,23 @@ std::vector<Place> read_places_csv(const std::string& path) {
   return read_places(CsvTable::read_file(path));
 }
 
+namespace {
+
+// Coordinates go by several names: lon/lat first, then the spelt-out and GIS names. Without any of them
+// the error names the first (and lists the header's columns).
+std::size_t coordinate_column(const CsvTable& table, std::initializer_list<std::string_view> names) {
+  for (const std::string_view name : names) {
+    if (table.has_column(name)) return table.column_index(name);
+  }
+  return table.column_index(*names.begin());
+}
+
+}  // namespace
+
 std::vector<Place> read_places(const CsvTable& table) {
   const std::size_t id_col = table.column_index("id");
-  const std::size_t lon_col = table.column_index("lon");
-  const std::size_t lat_col = table.column_index("lat");
+  const std::size_t lon_col = coordinate_column(table, {"lon", "longitude", "lng", "x"});
+  const std::size_t lat_col = coordinate_column(table, {"lat", "latitude", "y"});
   if (table.row_count() == 0) {
     throw Error(ErrorCode::InvalidInput, fmt::format("'{}' has no rows", table.source()),
                 "give one row per place: id,lon,lat");

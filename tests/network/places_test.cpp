@@ -140,6 +140,15 @@ TEST(Places, CsvErrorsNameTheCell) {
   EXPECT_EQ(places[0].id, "x1");
   EXPECT_EQ(places[0].lon, 7.4);
   std::filesystem::remove(good);
+  // Regression (hardening issue, first hour): latitude/longitude and x/y headers were "no column 'lon'".
+  for (const std::string header : {"id,latitude,longitude", "id,y,x", "id,lat,lng"}) {
+    const std::string named = write_temp("named.csv", header + "\nx1,43.7,7.4\n");
+    const auto read = read_places_csv(named);
+    ASSERT_EQ(read.size(), 1U) << header;
+    EXPECT_EQ(read[0].lon, 7.4) << header;
+    EXPECT_EQ(read[0].lat, 43.7) << header;
+    std::filesystem::remove(named);
+  }
 }
 
 TEST(Pois, HandDrawnNodesAndClosedWays) {
