@@ -7,11 +7,14 @@
 # env:   EQUALIS_FUZZ_SECONDS  per target (default 10)
 #        EQUALIS_FUZZ_JOBS     targets run at once (default 2)
 #        EQUALIS_FUZZ_TARGETS  names to run, e.g. "csv rules" (default: every corpus folder)
+#        EQUALIS_FUZZ_SEED     libFuzzer seed (default 1, so that CI explores the same inputs on every run and
+#                              a green run stays green; 0 draws a new seed, for hunting locally)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 build=$(cd "${1:-build/asan}" && pwd)
 seconds=${EQUALIS_FUZZ_SECONDS:-10}
+seed=${EQUALIS_FUZZ_SEED:-1}
 jobs=${EQUALIS_FUZZ_JOBS:-2}
 targets=${EQUALIS_FUZZ_TARGETS:-$(cd tests/fuzz/corpus && ls -d -- */ | tr -d /)}
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/equalis-fuzz.XXXXXX")
@@ -29,7 +32,7 @@ run_target() {
   mkdir -p "$dir/corpus"
   cp "$root/tests/fuzz/corpus/$name/"* "$dir/corpus/"
   if (cd "$dir" && LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0" \
-        "$build/tests/fuzz/${name}_fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        "$build/tests/fuzz/${name}_fuzzer" -max_total_time="$seconds" -seed="$seed" -timeout=10 -rss_limit_mb=2048 \
         -max_len=8192 -print_final_stats=1 -artifact_prefix="$dir/" corpus >"$dir/log" 2>&1); then
     echo "fuzz $name: ok ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$dir/log" | grep -o '[0-9]*$' \
       || echo '?') inputs)"
@@ -40,7 +43,7 @@ run_target() {
   fi
 }
 export -f run_target
-export root build seconds scratch
+export root build seconds seed scratch
 
 echo "fuzzing ${targets//$'\n'/ } for ${seconds}s each, $jobs at a time"
 if printf '%s\n' $targets | xargs -P "$jobs" -I{} bash -c 'run_target "$1"' _ {}; then

@@ -228,6 +228,12 @@ OrlibInstance parse_orlib(const std::string& text, const std::string& source_nam
                     kMaxOrlibVertices),
         SourceLocation{source_name, 1, 1});
   }
+  // p facilities among n vertices: a larger p is a corrupt header (and would not convert to an integer).
+  if (p_value > n_value) {
+    throw Error(ErrorCode::Parse,
+                fmt::format("the header asks for p = {} facilities among {} vertices", p_value, n_value),
+                "p must be at most the vertex count n", SourceLocation{source_name, 1, 0});
+  }
   // Every edge line takes at least 6 bytes ("1 2 0\n"): a larger count is a corrupt header (and would not
   // convert to an integer).
   if (m_value > static_cast<double>(text.size() / 6)) {

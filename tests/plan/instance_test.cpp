@@ -65,6 +65,15 @@ TEST(Orlib, RefusesAMatrixTooLargeAndCostsThatOverflowAFloat) {
   EXPECT_EQ(parse_orlib("2 1 1\n1 2 1e38\n", "large").instance.cost.at(0, 1), 1e38F);
   // An edge count no file of this size can hold (it converted to an integer with undefined behaviour).
   EXPECT_THROW((void)parse_orlib("2 1e99 1\n1 2 3\n", "count"), Error);
+  // A p beyond n (found by fuzzing: 6.7e63 converted to an integer with undefined behaviour).
+  try {
+    (void)parse_orlib("11 0\n\n66666666666666666666666666666666666666666666666666666666666666603\n", "p");
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Parse);
+    EXPECT_NE(std::string(error.what()).find("at most the vertex count"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(parse_orlib("2 1 2\n1 2 3\n", "p equals n").p, 2U);
 }
 
 TEST(Orlib, MalformedInputIsAParseErrorWithLine) {
