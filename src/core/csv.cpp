@@ -1,6 +1,7 @@
 #include "core/csv.hpp"
 
 #include "core/csv_scanner.hpp"
+#include "core/gzip.hpp"
 #include "core/input_file.hpp"
 #include "core/utf8.hpp"
 
@@ -171,6 +172,7 @@ CsvTable CsvTable::read_file(const std::string& path, const CsvOptions& options)
   if (size < 0 || !in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
     throw Error(ErrorCode::Io, fmt::format("cannot read '{}'", path), "check that it is a readable file");
   }
+  if (is_gzip(text)) text = gunzip(text, path);  // a .csv.gz is read as the CSV it holds
   return parse(std::move(text), path, options);
 }
 

@@ -1,6 +1,7 @@
 #include "core/csv_columns.hpp"
 
 #include "core/csv_scanner.hpp"
+#include "core/gzip.hpp"
 #include "core/mapped_file.hpp"
 #include "core/parallel.hpp"
 #include "core/utf8.hpp"
@@ -157,13 +158,19 @@ ColumnTable ColumnTable::read_file(const std::string& path, const std::vector<Wa
                                    const CsvOptions& options, ProgressSink& progress) {
   auto bytes = std::make_shared<Bytes>();
   bytes->file = std::make_unique<MappedFile>(path);
+  if (is_gzip(bytes->file->text())) {  // a .csv.gz: inflated into memory, then read the same way
+    bytes->owned = gunzip(bytes->file->text(), path);
+    bytes->file.reset();
+  }
   return read(std::move(bytes), path, wanted, options, progress);
 }
 
 std::vector<std::string> ColumnTable::read_header(const std::string& path, const CsvOptions& options) {
   // Reading no column parses every row's structure; only the header is needed, so read the first line.
   const MappedFile file(path);
-  const std::string_view text = file.text();
+  std::string inflated;
+  if (is_gzip(file.text())) inflated = gunzip(file.text(), path);
+  const std::string_view text = inflated.empty() ? file.text() : std::string_view(inflated);
   std::size_t end = 0;
   bool quoted = false;
   for (; end < text.size(); ++end) {  // the header ends at the first newline outside quotes

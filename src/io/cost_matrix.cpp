@@ -2,6 +2,7 @@
 
 #include "core/csv_columns.hpp"
 #include "core/error.hpp"
+#include "io/column_choice.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -11,23 +12,6 @@
 #include <initializer_list>
 
 namespace equalis::io {
-
-namespace {
-
-// The named column, or the first of the usual names the header has.
-std::string pick_column(const std::string& path, const std::vector<std::string>& header,
-                        const std::string& given, std::initializer_list<const char*> defaults,
-                        const char* role) {
-  if (!given.empty()) return given;  // ColumnTable names the nearest header column if it is absent
-  for (const char* name : defaults) {
-    if (std::find(header.begin(), header.end(), name) != header.end()) return name;
-  }
-  throw Error(ErrorCode::InvalidInput,
-              fmt::format("{}: no {} column (looked for {})", path, role, fmt::join(defaults, ", ")),
-              fmt::format("name the {} column with its option", role));
-}
-
-}  // namespace
 
 std::string_view cost_unit_name(CostUnit unit) noexcept {
   switch (unit) {
@@ -47,11 +31,11 @@ LongMatrix read_long_matrix(const std::string& path, const LongMatrixSpec& spec,
   // The header first (a one-row read), to pick the columns by their usual names.
   const std::vector<std::string> header = ColumnTable::read_header(path);
   const std::string from =
-      pick_column(path, header, spec.from_column, {"from_id", "from", "from_idx", "origin"}, "from");
+      choose_column(path, header, spec.from_column, {"from_id", "from", "from_idx", "origin"}, "from");
   const std::string to =
-      pick_column(path, header, spec.to_column, {"to_id", "to", "to_idx", "destination"}, "to");
+      choose_column(path, header, spec.to_column, {"to_id", "to", "to_idx", "destination"}, "to");
   const std::string cost =
-      pick_column(path, header, spec.cost_column, {"cost", "travel_time", "time", "distance"}, "cost");
+      choose_column(path, header, spec.cost_column, {"cost", "travel_time", "time", "distance"}, "cost");
   ColumnTable table = ColumnTable::read_file(
       path, {{from, ColumnKind::Category}, {to, ColumnKind::Category}, {cost, ColumnKind::Numeric}}, {},
       progress);

@@ -1,0 +1,447 @@
+#include "access/access_run.hpp"
+
+#include "core/error.hpp"
+#include "core/table.hpp"
+#include "measure/decomposition.hpp"
+#include "measure/inequality.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace equalis::access {
+
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+[[noreturn]] void bad_measure(std::string_view text, std::string message) {
+  throw Error(ErrorCode::InvalidInput, fmt::format("`measures`: '{}': {}", excerpt(text), message),
+              "write a measure as NAME or NAME=PARAMETER: cumulative=30min, interval=10min..60min, closest=1, "
+              "gravity=exponential:0.05, 2sfca, bfca, 3sfca, m2sfca, spatial-availability (docs/access.md)");
+}
+
+DecayFunction decay_of(std::string_view text, std::string_view argument, std::string_view default_decay,
+                       io::CostUnit unit) {
+  if (!argument.empty()) return parse_decay(argument, unit, "measures");
+  if (default_decay.empty()) bad_measure(text, "needs a decay function (give one here or as `decay`)");
+  return parse_decay(default_decay, unit, "decay");
+}
+
+std::string trimmed_number(double value) { return fmt::format("{}", value); }
+
+}  // namespace
+
+MeasureSpec parse_measure(std::string_view text, io::CostUnit unit, std::string_view default_decay) {
+  MeasureSpec spec;
+  spec.text = std::string(text);
+  const auto equals = text.find('=');
+  const std::string_view name = text.substr(0, equals);
+  const std::string_view argument = equals == std::string_view::npos ? "" : text.substr(equals + 1);
+  if (name == "cumulative") {
+    if (argument.empty()) bad_measure(text, "needs a cutoff, e.g. cumulative=30min");
+    spec.kind = MeasureKind::Cumulative;
+    spec.cutoff = parse_cost(argument, unit, "measures");
+  } else if (name == "interval") {
+    spec.kind = MeasureKind::CumulativeInterval;
+    std::string_view rest = argument;
+    if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
+      const auto summary = rest.substr(colon + 1);
+      if (summary != "mean" && summary != "median") bad_measure(text, "the summary is mean or median");
+      spec.summary = summary == "mean" ? IntervalSummary::Mean : IntervalSummary::Median;
+      rest = rest.substr(0, colon);
+    }
+    if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+      spec.step = parse_cost(rest.substr(slash + 1), unit, "measures");
+      rest = rest.substr(0, slash);
+    }
+    const auto dots = rest.find("..");
+    if (dots == std::string_view::npos) bad_measure(text, "needs an interval, e.g. interval=10min..60min");
+    spec.cutoff = parse_cost(rest.substr(0, dots), unit, "measures");
+    spec.to = parse_cost(rest.substr(dots + 2), unit, "measures");
+    if (!(spec.to > spec.cutoff)) bad_measure(text, "the interval's end must be above its start");
+    if (!(spec.step > 0.0)) bad_measure(text, "the step must be > 0");
+    if ((spec.to - spec.cutoff) / spec.step > 10000.0) bad_measure(text, "more than 10 000 cutoffs: take a larger step");
+  } else if (name == "closest") {
+    spec.kind = MeasureKind::CostToClosest;
+    if (!argument.empty()) {
+      const auto n = parse_number(argument);
+      if (!n || *n <= 0.0) bad_measure(text, "n (the opportunities to reach) must be a number > 0");
+      spec.n = *n;
+    }
+  } else if (name == "gravity") {
+    spec.kind = MeasureKind::Gravity;
+    spec.decay = decay_of(text, argument, default_decay, unit);
+  } else if (name == "2sfca" || name == "bfca" || name == "3sfca" || name == "m2sfca") {
+    spec.kind = MeasureKind::Catchment;
+    spec.method = name == "2sfca"   ? CatchmentMethod::TwoStep
+                  : name == "bfca"  ? CatchmentMethod::Balanced
+                  : name == "3sfca" ? CatchmentMethod::ThreeStep
+                                    : CatchmentMethod::Modified;
+    spec.decay = decay_of(text, argument, default_decay, unit);
+  } else if (name == "spatial-availability") {
+    spec.kind = MeasureKind::SpatialAvailability;
+    spec.decay = decay_of(text, argument, default_decay, unit);
+  } else {
+    bad_measure(text, "unknown measure");
+  }
+  return spec;
+}
+
+namespace {
+
+// The cost beyond which no requested measure looks: pairs costlier than it need not be kept.
+double reach_of(const std::vector<MeasureSpec>& specs) {
+  double reach = 0.0;
+  for (const auto& spec : specs) {
+    switch (spec.kind) {
+      case MeasureKind::Cumulative:
+        reach = std::max(reach, spec.cutoff);
+        break;
+      case MeasureKind::CumulativeInterval:
+        reach = std::max(reach, spec.to);
+        break;
+      case MeasureKind::CostToClosest:
+        return kInfinity;
+      case MeasureKind::Gravity:
+      case MeasureKind::Catchment:
+      case MeasureKind::SpatialAvailability:
+        reach = std::max(reach, spec.decay->reach());
+        break;
+    }
+  }
+  return reach;
+}
+
+std::string catchment_name(CatchmentMethod method) {
+  switch (method) {
+    case CatchmentMethod::TwoStep:
+      return "2sfca";
+    case CatchmentMethod::Balanced:
+      return "bfca";
+    case CatchmentMethod::ThreeStep:
+      return "3sfca";
+    case CatchmentMethod::Modified:
+      return "m2sfca";
+  }
+  return {};
+}
+
+struct Naming {
+  std::string key;
+  std::string label;
+  std::string unit;
+};
+
+Naming name_of(const MeasureSpec& spec, const std::string& capacity, const std::string& cost_unit) {
+  switch (spec.kind) {
+    case MeasureKind::Cumulative:
+      return {fmt::format("cumulative_{}", trimmed_number(spec.cutoff)),
+              fmt::format("{} within {} {}", capacity, trimmed_number(spec.cutoff), cost_unit), capacity};
+    case MeasureKind::CumulativeInterval:
+      return {fmt::format("interval_{}_{}", trimmed_number(spec.cutoff), trimmed_number(spec.to)),
+              fmt::format("{} {} of cutoffs {}..{} by {} {}", capacity,
+                          spec.summary == IntervalSummary::Mean ? "mean" : "median", trimmed_number(spec.cutoff),
+                          trimmed_number(spec.to), trimmed_number(spec.step), cost_unit),
+              capacity};
+    case MeasureKind::CostToClosest:
+      return {fmt::format("closest_{}", trimmed_number(spec.n)),
+              fmt::format("cost to reach {} {}", trimmed_number(spec.n), capacity), cost_unit};
+    case MeasureKind::Gravity:
+      return {"gravity", fmt::format("gravity, decay {}", spec.decay->describe()), capacity};
+    case MeasureKind::Catchment:
+      return {catchment_name(spec.method),
+              fmt::format("{}, decay {}", catchment_name(spec.method), spec.decay->describe()),
+              fmt::format("{} per person", capacity)};
+    case MeasureKind::SpatialAvailability:
+      return {"spatial_availability",
+              fmt::format("spatial availability, decay {}, α {}", spec.decay->describe(), spec.alpha), capacity};
+  }
+  return {};
+}
+
+// Keys must be unique columns: a second "2sfca" with another decay becomes "2sfca_2".
+void make_keys_unique(std::vector<MeasureResult>& measures) {
+  for (std::size_t m = 0; m < measures.size(); ++m) {
+    std::size_t same = 1;
+    for (std::size_t earlier = 0; earlier < m; ++earlier) {
+      if (measures[earlier].spec.text == measures[m].spec.text) {
+        throw Error(ErrorCode::InvalidInput, fmt::format("`measures`: '{}' is asked for twice", measures[m].spec.text),
+                    "ask for each measure once");
+      }
+      if (measures[earlier].key.starts_with(measures[m].key)) ++same;
+    }
+    if (same > 1) measures[m].key += fmt::format("_{}", same);
+  }
+}
+
+std::vector<double> compute(const MeasureSpec& spec, const CostRows& rows, const Zones& zones,
+                            const Facilities& facilities, MeasureResult& result) {
+  switch (spec.kind) {
+    case MeasureKind::Cumulative:
+      return cumulative(rows, facilities.capacity, spec.cutoff);
+    case MeasureKind::CumulativeInterval:
+      return cumulative_interval(rows, facilities.capacity, spec.cutoff, spec.to, spec.step, spec.summary);
+    case MeasureKind::CostToClosest:
+      return cost_to_closest(rows, facilities.capacity, spec.n);
+    case MeasureKind::Gravity:
+      return gravity(rows, facilities.capacity, *spec.decay);
+    case MeasureKind::Catchment: {
+      CatchmentDetail detail;
+      auto values = floating_catchment(spec.method, rows, zones.population, facilities.capacity, *spec.decay, &detail);
+      result.facilities_without_demand = detail.facilities_without_demand;
+      double reached = 0.0;
+      for (std::size_t j = 0; j < detail.demand.size(); ++j) {
+        if (detail.demand[j] > 0.0) reached += facilities.capacity[j];
+      }
+      double served = 0.0;
+      for (std::size_t i = 0; i < values.size(); ++i) served += zones.population[i] * values[i];
+      if (reached > 0.0) result.capacity_check = served / reached;
+      return values;
+    }
+    case MeasureKind::SpatialAvailability:
+      return spatial_availability(rows, zones.population, facilities.capacity, *spec.decay, spec.alpha);
+  }
+  return {};
+}
+
+// Per group (and "all"), people-weighted over the zones where the value is finite.
+std::vector<GroupSummary> summarise_groups(const Zones& zones, const std::vector<double>& values,
+                                           const std::vector<std::uint8_t>& without) {
+  std::vector<GroupSummary> out;
+  const auto summarise = [&](const std::string& name, const std::vector<double>& people) {
+    GroupSummary summary;
+    summary.group = name;
+    double weighted = 0.0;
+    double finite_people = 0.0;
+    bool seen = false;
+    for (std::size_t z = 0; z < people.size(); ++z) {
+      if (people[z] <= 0.0) continue;
+      summary.people += people[z];
+      if (without[z] != 0) summary.people_without += people[z];
+      if (!std::isfinite(values[z])) continue;
+      weighted += people[z] * values[z];
+      finite_people += people[z];
+      summary.min = seen ? std::min(summary.min, values[z]) : values[z];
+      summary.max = seen ? std::max(summary.max, values[z]) : values[z];
+      seen = true;
+    }
+    summary.mean = finite_people > 0.0 ? weighted / finite_people : 0.0;
+    out.push_back(summary);
+  };
+  summarise("all", zones.population);
+  for (std::size_t g = 0; g < zones.group_names.size(); ++g) summarise(zones.group_names[g], zones.group_people[g]);
+  return out;
+}
+
+bool groups_partition(const Zones& zones) {
+  if (zones.group_names.size() < 2) return false;
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    double sum = 0.0;
+    for (const auto& group : zones.group_people) sum += group[z];
+    if (std::abs(sum - zones.population[z]) > 1e-6 * std::max(1.0, zones.population[z])) return false;
+  }
+  return true;
+}
+
+// Mean of `values` over the richest 10 % of people divided by that over the poorest 40 %, zones ranked
+// by income and the zone on a boundary split by its people (Ipea's palma_ratio ranks by income).
+std::optional<double> palma_by_income(const std::vector<double>& values, const std::vector<double>& people,
+                                      const std::vector<double>& income) {
+  std::vector<std::size_t> order(values.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return income[a] < income[b]; });
+  const double total = std::accumulate(people.begin(), people.end(), 0.0);
+  double below = 0.0;
+  double poor_sum = 0.0;
+  double poor_people = 0.0;
+  double rich_sum = 0.0;
+  double rich_people = 0.0;
+  for (const std::size_t z : order) {
+    const double start = below;
+    const double end = below + people[z];
+    below = end;
+    const double poor = std::max(0.0, std::min(end, 0.4 * total) - start);
+    const double rich = std::max(0.0, end - std::max(start, 0.9 * total));
+    poor_sum += poor * values[z];
+    poor_people += poor;
+    rich_sum += rich * values[z];
+    rich_people += rich;
+  }
+  if (poor_people <= 0.0 || rich_people <= 0.0 || poor_sum <= 0.0) return std::nullopt;
+  return (rich_sum / rich_people) / (poor_sum / poor_people);
+}
+
+EquitySummary equity_of(const Zones& zones, const std::vector<double>& values, bool partition) {
+  EquitySummary equity;
+  std::vector<double> v;
+  std::vector<double> w;
+  std::vector<double> income;
+  std::vector<std::uint32_t> group;
+  bool income_complete = !zones.income.empty();
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    if (zones.population[z] <= 0.0 || !std::isfinite(values[z])) continue;
+    if (partition) {
+      for (std::size_t g = 0; g < zones.group_names.size(); ++g) {
+        if (zones.group_people[g][z] <= 0.0) continue;
+        v.push_back(values[z]);
+        w.push_back(zones.group_people[g][z]);
+        group.push_back(static_cast<std::uint32_t>(g));
+      }
+    } else {
+      v.push_back(values[z]);
+      w.push_back(zones.population[z]);
+    }
+    if (!zones.income.empty()) {
+      if (zones.income_valid[z] == 0) income_complete = false;
+      income.push_back(zones.income[z]);
+    }
+    ++equity.units;
+  }
+  const double mean_total = std::inner_product(v.begin(), v.end(), w.begin(), 0.0);
+  if (equity.units < 2 || mean_total <= 0.0) {
+    equity.note = "fewer than two zones with people and a value above 0: no inequality to measure";
+    return equity;
+  }
+  equity.gini = measure::gini(v, w);
+  equity.theil_t = measure::generalized_entropy(v, w, 1.0);
+  if (partition) {
+    const auto split = measure::ge_decomposition(v, w, group, zones.group_names, 1.0);
+    equity.between = split.between;
+    equity.within = split.within;
+  } else if (!zones.group_names.empty()) {
+    equity.note = "the groups overlap or do not add up to each zone's population: no between/within split";
+  }
+  if (!zones.income.empty()) {
+    if (!income_complete) {
+      equity.note += (equity.note.empty() ? "" : "; ");
+      equity.note += fmt::format("'{}' has missing values: no income ranking", zones.income_column);
+    } else {
+      // Income ranks zones: one value per zone, weighted by its whole population.
+      std::vector<double> zone_values;
+      std::vector<double> zone_people;
+      for (std::size_t z = 0; z < zones.size(); ++z) {
+        if (zones.population[z] <= 0.0 || !std::isfinite(values[z])) continue;
+        zone_values.push_back(values[z]);
+        zone_people.push_back(zones.population[z]);
+      }
+      equity.concentration_index = measure::concentration_index(zone_values, zone_people, income);
+      const auto [low, high] = std::minmax_element(zone_values.begin(), zone_values.end());
+      const double mean = std::inner_product(zone_values.begin(), zone_values.end(), zone_people.begin(), 0.0) /
+                          std::accumulate(zone_people.begin(), zone_people.end(), 0.0);
+      if (*high > *low) equity.concentration_erreygers = 4.0 * mean * *equity.concentration_index / (*high - *low);
+      equity.palma_income = palma_by_income(zone_values, zone_people, income);
+    }
+  }
+  return equity;
+}
+
+}  // namespace
+
+AccessResult run_access(const AccessRequest& request, ProgressSink& progress) {
+  ProgressTask task(progress, "access", 4);  // inputs, costs, measures, summaries
+  AccessResult result;
+  result.cost_unit = request.costs.unit;
+  if (request.measures.empty()) {
+    throw Error(ErrorCode::InvalidInput, "`measures`: no measure asked for", "ask for at least one, e.g. 2sfca");
+  }
+  std::vector<MeasureSpec> specs;
+  for (const auto& text : request.measures) {
+    specs.push_back(parse_measure(text, request.costs.unit, request.decay));
+    specs.back().alpha = request.alpha;
+  }
+  if (!std::isfinite(request.alpha) || request.alpha < 0.0) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("`alpha` {} is not a number ≥ 0", request.alpha),
+                "α weighs demand in spatial availability; 1 (the default) is proportional to population");
+  }
+  std::optional<double> standard;
+  if (!request.standard.empty()) standard = parse_cost(request.standard, request.costs.unit, "standard");
+
+  result.zones = read_zones(request.zones, progress);
+  result.facilities = read_facilities(request.facilities, progress);
+  task.tick();
+  task.throw_if_stopped();
+  const CostRows rows =
+      read_cost_rows(request.costs, result.zones, result.facilities, reach_of(specs), result.join, progress);
+  result.cost_source = rows.source;
+  task.tick();
+  task.throw_if_stopped();
+  const std::string unit(io::cost_unit_name(request.costs.unit));
+  const std::string capacity = result.facilities.capacity_column;
+  result.groups_partition = groups_partition(result.zones);
+  result.nearest.assign(rows.nearest.begin(), rows.nearest.end());
+
+  for (const auto& spec : specs) {
+    task.throw_if_stopped();
+    MeasureResult measure;
+    const Naming naming = name_of(spec, capacity, unit);
+    measure.key = naming.key;
+    measure.label = naming.label;
+    measure.unit = naming.unit;
+    measure.spec = spec;
+    measure.values = compute(spec, rows, result.zones, result.facilities, measure);
+    std::vector<std::uint8_t> without(measure.values.size());
+    for (std::size_t z = 0; z < without.size(); ++z) {
+      without[z] = spec.kind == MeasureKind::CostToClosest ? !std::isfinite(measure.values[z]) : measure.values[z] <= 0.0;
+    }
+    measure.groups = summarise_groups(result.zones, measure.values, without);
+    measure.equity = equity_of(result.zones, measure.values, result.groups_partition);
+    result.measures.push_back(std::move(measure));
+  }
+  make_keys_unique(result.measures);
+  task.tick();
+  task.throw_if_stopped();
+
+  if (standard) {
+    Exclusion exclusion;
+    exclusion.standard = *standard;
+    exclusion.by_zone.resize(result.zones.size());
+    std::vector<std::uint8_t> beyond(result.zones.size());
+    for (std::size_t z = 0; z < beyond.size(); ++z) {
+      beyond[z] = result.nearest[z] > *standard ? 1 : 0;
+      exclusion.by_zone[z] = beyond[z] != 0 ? result.zones.population[z] : 0.0;
+    }
+    exclusion.groups = summarise_groups(result.zones, result.nearest, beyond);
+    result.exclusion = std::move(exclusion);
+  }
+
+  // What the join left out is said, never silent.
+  const MatrixJoin& join = result.join;
+  if (join.origins_not_zones > 0) {
+    result.warnings.push_back(fmt::format("{} matrix origin(s) are no zone and were skipped (e.g. {})",
+                                          join.origins_not_zones, fmt::join(join.origin_examples, ", ")));
+  }
+  if (join.destinations_not_facilities > 0) {
+    result.warnings.push_back(
+        fmt::format("{} matrix destination(s) are no facility with capacity and were skipped (e.g. {})",
+                    join.destinations_not_facilities, fmt::join(join.destination_examples, ", ")));
+  }
+  if (join.repeated_pairs > 0) {
+    result.warnings.push_back(
+        fmt::format("{} pair(s) appear more than once in the matrix; the cheapest cost was kept", join.repeated_pairs));
+  }
+  if (result.facilities.dropped_without_capacity > 0) {
+    result.warnings.push_back(fmt::format("{} facility row(s) have capacity 0 and reach no one",
+                                          result.facilities.dropped_without_capacity));
+  }
+  std::size_t unreached_zones = 0;
+  for (const float cost : rows.nearest) unreached_zones += std::isfinite(cost) ? 0U : 1U;
+  if (unreached_zones > 0) {
+    result.warnings.push_back(fmt::format("{} zone(s) have no facility in the matrix at all", unreached_zones));
+  }
+  for (const auto& measure : result.measures) {
+    if (measure.facilities_without_demand > 0) {
+      result.warnings.push_back(fmt::format("{}: {} facility(ies) have nobody within reach; their capacity serves no one",
+                                            measure.key, measure.facilities_without_demand));
+    }
+  }
+  task.tick();
+  task.throw_if_stopped();
+  return result;
+}
+
+}  // namespace equalis::access

@@ -1,0 +1,114 @@
+#pragma once
+// One request, one call, one result for access: zones (population by group), facilities (capacity)
+// and travel costs in; per zone and group, every requested measure, the people beyond the access
+// standard, and equity summaries from the measure engine out. report/access_report renders it.
+
+#include "access/decay.hpp"
+#include "access/inputs.hpp"
+#include "access/measures.hpp"
+#include "core/progress.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace equalis::access {
+
+enum class MeasureKind : std::uint8_t {
+  Cumulative,
+  CumulativeInterval,
+  CostToClosest,
+  Gravity,
+  Catchment,  // with a CatchmentMethod
+  SpatialAvailability,
+};
+
+struct MeasureSpec {
+  MeasureKind kind = MeasureKind::Cumulative;
+  CatchmentMethod method = CatchmentMethod::TwoStep;
+  double cutoff = 0.0;  // cumulative; interval: from
+  double to = 0.0;      // interval
+  double step = 1.0;    // interval (Ipea's default increment: 1 cost unit)
+  IntervalSummary summary = IntervalSummary::Median;
+  double n = 1.0;  // cost to closest
+  std::optional<DecayFunction> decay;  // gravity, catchment, spatial availability
+  double alpha = 1.0;                  // spatial availability
+  std::string text;                    // as written, for messages
+};
+
+// Reads a measure as a user writes it, e.g. "cumulative=30min", "interval=10min..60min/5min:mean",
+// "closest=3", "gravity=exponential:0.05", "2sfca=gaussian:30min", "bfca", "3sfca", "m2sfca",
+// "spatial-availability=linear:60min". A decay left out is taken from `default_decay` (empty: an error).
+// Costs with a unit are converted into `unit`. Throws Error(InvalidInput) naming `measures`.
+MeasureSpec parse_measure(std::string_view text, io::CostUnit unit, std::string_view default_decay);
+
+struct AccessRequest {
+  ZoneSpec zones;
+  FacilitySpec facilities;
+  CostSpec costs;
+  std::vector<std::string> measures{"2sfca"};  // as parse_measure reads them
+  std::string decay;                           // default decay of gravity and the catchment measures
+  double alpha = 1.0;                          // spatial availability's demand exponent
+  // The access standard: a person whose nearest facility costs more is counted as beyond it (e.g. "30min").
+  std::string standard;
+};
+
+// How a group fares on one measure.
+struct GroupSummary {
+  std::string group;  // "all" for the whole population
+  double people = 0.0;
+  double mean = 0.0;  // people-weighted, over the people with a finite value
+  double min = 0.0;   // over zones where the group has people
+  double max = 0.0;
+  double people_without = 0.0;  // access 0 (nothing reached), or no facility at all for cost-to-closest
+};
+
+// Equity of one measure over the whole population (zones weighted by population).
+struct EquitySummary {
+  std::size_t units = 0;           // zones with people and a finite value
+  double gini = 0.0;               // Gini (1912), population weighted
+  double theil_t = 0.0;            // GE(1) (Theil 1967)
+  std::optional<double> between;   // Theil T between the groups, when they partition every zone
+  std::optional<double> within;
+  std::optional<double> concentration_index;  // ranked by income (Wagstaff, van Doorslaer & Paci 1991)
+  std::optional<double> concentration_erreygers;  // 4 μ C / (max − min) (Erreygers 2009)
+  std::optional<double> palma_income;  // mean of the richest 10 % over the poorest 40 % (by income), Ipea's palma_ratio
+  std::string note;  // why a figure is absent
+};
+
+struct MeasureResult {
+  std::string key;    // column name, e.g. "2sfca", "cumulative_30", "closest_1"
+  std::string label;  // e.g. "2SFCA, decay gaussian:30"
+  std::string unit;   // of the values: "capacity", "capacity per person", or the cost unit
+  MeasureSpec spec;
+  std::vector<double> values;  // per zone; +inf = unreachable (cost to closest)
+  std::vector<GroupSummary> groups;
+  EquitySummary equity;
+  std::size_t facilities_without_demand = 0;  // catchment: capacity nobody reaches
+  std::optional<double> capacity_check;       // catchment: Σ_i P_i A_i / reached capacity (1 for 2SFCA, 3SFCA)
+};
+
+// People beyond the access standard (nearest facility costlier than it, or none in the matrix).
+struct Exclusion {
+  double standard = 0.0;           // in the cost unit
+  std::vector<double> by_zone;     // people beyond it, per zone
+  std::vector<GroupSummary> groups;  // people = the group's, people_without = those beyond
+};
+
+struct AccessResult {
+  Zones zones;
+  Facilities facilities;
+  std::string cost_source;
+  io::CostUnit cost_unit = io::CostUnit::Given;
+  MatrixJoin join;
+  std::vector<double> nearest;  // per zone, cost to the nearest facility; +inf = none
+  std::vector<MeasureResult> measures;
+  std::optional<Exclusion> exclusion;
+  bool groups_partition = false;  // the groups add up to every zone's population
+  std::vector<std::string> warnings;
+};
+
+AccessResult run_access(const AccessRequest& request, ProgressSink& progress = null_progress());
+
+}  // namespace equalis::access

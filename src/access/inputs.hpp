@@ -1,0 +1,113 @@
+#pragma once
+// The inputs of an access study as plain data: zones with their population by group, facilities with
+// their capacity, and the travel costs between them as sparse rows (one per zone, the pairs within
+// reach sorted by cost). Readers check every cell and name file:line:column and the fix.
+
+#include "core/progress.hpp"
+#include "io/cost_matrix.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace equalis::access {
+
+// ----- zones
+
+struct ZoneSpec {
+  std::string file;               // CSV, one row per zone
+  std::string id_column;          // empty = id, zone, zone_id, idx (the first present)
+  std::string population_column;  // empty = population, pop, total_population
+  // Population of each group as columns of the zone file (wide form), e.g. pop_60plus, pop_rural. Groups
+  // may overlap (older people and rural people); each must fit within the zone's population.
+  std::vector<std::string> group_columns;
+  std::string income_column;  // optional: ranks zones for the concentration index and the Palma ratio
+  char delimiter = ',';
+};
+
+struct Zones {
+  std::string source;
+  std::vector<std::string> ids;
+  std::vector<double> population;
+  std::vector<std::string> group_names;          // the group columns, in the order given
+  std::vector<std::vector<double>> group_people;  // [group][zone]
+  std::vector<double> income;                     // per zone when an income column is given
+  std::vector<std::uint8_t> income_valid;         // 0 where the income cell is missing
+  std::string income_column;
+  [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
+};
+
+// Throws Error(Parse/InvalidInput) for a missing column, a duplicate id, a missing or negative
+// population, a group larger than its zone's population, a negative income.
+Zones read_zones(const ZoneSpec& spec, ProgressSink& progress = null_progress());
+
+// ----- facilities
+
+struct FacilitySpec {
+  std::string file;             // CSV, one row per facility (or per zone holding opportunities)
+  std::string id_column;        // empty = id, facility, facility_id, idx
+  std::string capacity_column;  // empty = capacity; e.g. doctors, seats, windows, jobs, schools
+  char delimiter = ',';
+};
+
+struct Facilities {
+  std::string source;
+  std::string capacity_column;
+  std::vector<std::string> ids;
+  std::vector<double> capacity;  // > 0: rows with capacity 0 are dropped and counted
+  std::size_t dropped_without_capacity = 0;
+  [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
+};
+
+// Throws Error(Parse/InvalidInput) for a missing column, a duplicate id, a missing, negative or
+// non-finite capacity, or a file in which no facility has capacity.
+Facilities read_facilities(const FacilitySpec& spec, ProgressSink& progress = null_progress());
+
+// ----- costs
+
+// Pairs by zone: row z holds facility[offsets[z] .. offsets[z + 1]) with their costs, cheapest first.
+struct CostRows {
+  std::string source;  // what the costs are: "matrix FILE"
+  io::CostUnit unit = io::CostUnit::Given;
+  std::vector<std::size_t> offsets;  // zones + 1
+  std::vector<std::uint32_t> facility;
+  std::vector<float> cost;
+  // Per zone, the cost of its nearest facility over every pair read, those beyond the measures' reach
+  // included (+inf: none): the access standard is judged on it.
+  std::vector<float> nearest;
+  [[nodiscard]] std::size_t zone_count() const noexcept { return offsets.empty() ? 0 : offsets.size() - 1; }
+  [[nodiscard]] std::size_t pair_count() const noexcept { return cost.size(); }
+};
+
+// What joining a matrix to the zones and facilities left out, reported (never silent).
+struct MatrixJoin {
+  std::size_t pairs_read = 0;
+  std::size_t pairs_kept = 0;
+  std::size_t pairs_beyond_reach = 0;         // dropped: costlier than any measure looks
+  std::size_t repeated_pairs = 0;             // the cheapest kept
+  std::size_t origins_not_zones = 0;          // distinct matrix origins that are no zone
+  std::size_t destinations_not_facilities = 0;  // distinct destinations that are no facility (with capacity)
+  std::vector<std::string> origin_examples;   // up to 3 of them, for the message
+  std::vector<std::string> destination_examples;
+};
+
+struct CostSpec {
+  std::string matrix;  // long CSV: origin (zone) id, destination (facility) id, cost
+  io::LongMatrixSpec columns;
+  io::CostUnit unit = io::CostUnit::Given;
+};
+
+// Reads the matrix and keeps the pairs between known zones and facilities that cost at most
+// `max_cost`. Throws Error(InvalidInput) when no matrix origin is a zone or no destination a facility
+// (the ids do not match: wrong column or file).
+CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Facilities& facilities, double max_cost,
+                        MatrixJoin& join, ProgressSink& progress = null_progress());
+
+// Builds rows from pairs in memory (zone index, facility index, cost): tests, and costs computed in
+// process (the network module's matrix, straight-line distances). Repeated pairs keep the cheapest.
+CostRows make_cost_rows(std::size_t zones, std::vector<std::uint32_t> zone, std::vector<std::uint32_t> facility,
+                        std::vector<float> cost, io::CostUnit unit, std::string source, std::size_t* repeated = nullptr);
+
+}  // namespace equalis::access

@@ -1,0 +1,232 @@
+// run_access end to end: the worked example through files (groups, the access standard, warnings), the
+// Belo Horizonte matrix against a direct transcription of the formulas written here, and bad input.
+
+#include "access/access_run.hpp"
+
+#include "core/csv.hpp"
+#include "core/table.hpp"
+#include "test_support.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <numeric>
+#include <unistd.h>
+
+namespace equalis::access {
+namespace {
+
+using test_support::error_of;
+
+const std::string kBho = std::string(EQUALIS_TEST_DATA_DIR) + "/bho";
+
+class Scratch {
+ public:
+  Scratch() : dir_(std::filesystem::temp_directory_path() / fmt::format("equalis_access_{}", ::getpid())) {
+    std::filesystem::create_directories(dir_);
+  }
+  ~Scratch() { std::filesystem::remove_all(dir_); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  Scratch(Scratch&&) = delete;
+  Scratch& operator=(Scratch&&) = delete;
+  std::string write(const std::string& name, const std::string& text) const {
+    const auto path = (dir_ / name).string();
+    std::ofstream(path) << text;
+    return path;
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// The worked example of measures_test, as files: zone A (100 people: 60 aged 60+, 40 under 60), B (300:
+// 30 and 270); facilities X (10 windows), Y (20), Z (0: dropped and said); minutes A–X 5, A–Y 20, B–X 15,
+// B–Y 8, and a pair from an unknown zone C.
+AccessRequest example_request(const Scratch& scratch) {
+  AccessRequest request;
+  request.zones.file = scratch.write("zones.csv", "id,population,pop_60plus,pop_under60,income\nA,100,60,40,900\nB,300,30,270,2500\n");
+  request.zones.group_columns = {"pop_60plus", "pop_under60"};
+  request.zones.income_column = "income";
+  request.measures = {"closest"};
+  request.facilities.file = scratch.write("facilities.csv", "id,windows\nX,10\nY,20\nZ,0\n");
+  request.facilities.capacity_column = "windows";
+  request.costs.matrix = scratch.write("matrix.csv", "from,to,minutes\nA,X,5\nA,Y,20\nB,X,15\nB,Y,8\nC,X,1\n");
+  request.costs.columns.cost_column = "minutes";
+  request.costs.unit = io::CostUnit::Minutes;
+  return request;
+}
+
+TEST(AccessRun, WorkedExampleWithGroupsAndTheStandard) {
+  const Scratch scratch;
+  auto request = example_request(scratch);
+  request.measures = {"cumulative=10min", "2sfca=linear:20min", "closest"};
+  request.standard = "6min";
+  const AccessResult result = run_access(request);
+  ASSERT_EQ(result.measures.size(), 3U);
+  EXPECT_EQ(result.measures[0].key, "cumulative_10");
+  EXPECT_EQ(result.measures[0].values, (std::vector<double>{10.0, 20.0}));
+  EXPECT_EQ(result.measures[1].unit, "windows per person");
+  EXPECT_NEAR(result.measures[1].values[0], 0.05, 1e-7);
+  ASSERT_TRUE(result.measures[1].capacity_check.has_value());
+  EXPECT_NEAR(*result.measures[1].capacity_check, 1.0, 1e-9);
+  EXPECT_EQ(result.measures[2].values, (std::vector<double>{5.0, 8.0}));
+  // Group means weight zones by the group's people: 60+ → (60·10 + 30·20)/90.
+  const auto& groups = result.measures[0].groups;
+  ASSERT_EQ(groups.size(), 3U);
+  EXPECT_EQ(groups[1].group, "pop_60plus");
+  EXPECT_DOUBLE_EQ(groups[1].mean, (60.0 * 10.0 + 30.0 * 20.0) / 90.0);
+  EXPECT_TRUE(result.groups_partition);
+  // Theil T between + within = total (the measure engine's decomposition).
+  const auto& equity = result.measures[0].equity;
+  ASSERT_TRUE(equity.between && equity.within);
+  EXPECT_NEAR(*equity.between + *equity.within, equity.theil_t, 1e-12);
+  ASSERT_TRUE(equity.concentration_index.has_value());
+  EXPECT_GT(*equity.concentration_index, 0.0);  // the richer zone B reaches more
+  // Beyond 6 minutes: B's nearest is 8 → its 300 people, 30 of them aged 60+.
+  ASSERT_TRUE(result.exclusion.has_value());
+  EXPECT_EQ(result.exclusion->by_zone, (std::vector<double>{0.0, 300.0}));
+  EXPECT_EQ(result.exclusion->groups[0].people_without, 300.0);
+  EXPECT_EQ(result.exclusion->groups[1].people_without, 30.0);
+  // What the join skipped is said.
+  ASSERT_EQ(result.warnings.size(), 2U);
+  EXPECT_NE(result.warnings[0].find("1 matrix origin"), std::string::npos) << result.warnings[0];
+  EXPECT_NE(result.warnings[1].find("capacity 0"), std::string::npos) << result.warnings[1];
+}
+
+TEST(AccessRun, BadInputIsAClearError) {
+  const Scratch scratch;
+  const auto expect_error = [&](AccessRequest request, const std::string& needle) {
+    const Error error = error_of([&] { (void)run_access(request); });
+    EXPECT_NE(std::string(error.what()).find(needle), std::string::npos) << error.what();
+    return error;
+  };
+  auto request = example_request(scratch);
+  request.zones.file = scratch.write("dup.csv", "id,population,pop_60plus,pop_under60,income\nA,100,60,40,1\nA,300,30,270,1\n");
+  auto error = expect_error(request, "appears twice");
+  ASSERT_TRUE(error.where().has_value());
+  EXPECT_EQ(error.where()->line, 3U);
+  request = example_request(scratch);
+  request.zones.file = scratch.write("big.csv", "id,population,pop_60plus,pop_under60,income\nA,100,160,40,1\nB,300,30,270,1\n");
+  expect_error(request, "more than its population");
+  request = example_request(scratch);
+  request.zones.file = scratch.write("neg.csv", "id,population,pop_60plus,pop_under60,income\nA,-1,0,0,1\n");
+  expect_error(request, "the population");
+  request = example_request(scratch);
+  request.facilities.file = scratch.write("negcap.csv", "id,windows\nX,-2\n");
+  expect_error(request, "the capacity");
+  request = example_request(scratch);
+  request.costs.matrix = scratch.write("nomatch.csv", "from,to,minutes\na,X,5\n");
+  expect_error(request, "no origin id of the matrix");
+  request = example_request(scratch);
+  request.costs.matrix = scratch.write("nan.csv", "from,to,minutes\nA,X,nan\n");
+  expect_error(request, "not a number");
+  request = example_request(scratch);
+  request.costs.unit = io::CostUnit::Given;
+  request.measures = {"cumulative=10min"};
+  expect_error(request, "is a duration");
+  request = example_request(scratch);
+  request.measures = {"2sfca"};
+  expect_error(request, "needs a decay");
+  request.measures = {"closest", "closest"};
+  expect_error(request, "twice");
+  request.measures = {"interval=30..10"};
+  expect_error(request, "above its start");
+}
+
+// ----- Belo Horizonte: every measure against a direct transcription written here (maps, no sparse rows).
+
+struct Direct {
+  std::map<std::string, double> population;
+  std::map<std::string, double> jobs;
+  std::vector<std::tuple<std::string, std::string, double>> pairs;
+};
+
+const Direct& bho_direct() {
+  static const Direct direct = [] {
+    Direct d;
+    const CsvTable hexagons = CsvTable::read_file(kBho + "/hexagons.csv");
+    const auto idx = read_category_column(hexagons, "idx");
+    const auto population = read_numeric_column(hexagons, "population");
+    const auto jobs = read_numeric_column(hexagons, "jobs");
+    for (std::size_t row = 0; row < hexagons.row_count(); ++row) {
+      d.population[idx.labels[idx.codes[row]]] = population.values[row];
+      d.jobs[idx.labels[idx.codes[row]]] = jobs.values[row];
+    }
+    const CsvTable matrix = CsvTable::read_file(kBho + "/ttm_full.csv.gz");
+    const auto from = read_category_column(matrix, "from_idx");
+    const auto to = read_category_column(matrix, "to_idx");
+    const auto time = read_numeric_column(matrix, "travel_time");
+    for (std::size_t row = 0; row < matrix.row_count(); ++row) {
+      d.pairs.emplace_back(from.labels[from.codes[row]], to.labels[to.codes[row]], time.values[row]);
+    }
+    return d;
+  }();
+  return direct;
+}
+
+AccessRequest bho_request() {
+  AccessRequest request;
+  request.zones.file = kBho + "/hexagons.csv";
+  request.zones.id_column = "idx";
+  request.zones.income_column = "income_per_capita";
+  request.facilities.file = kBho + "/hexagons.csv";
+  request.facilities.id_column = "idx";
+  request.facilities.capacity_column = "jobs";
+  request.costs.matrix = kBho + "/ttm_full.csv.gz";
+  request.costs.unit = io::CostUnit::Minutes;
+  return request;
+}
+
+TEST(AccessRun, BeloHorizonteMatchesTheFormulasTranscribedDirectly) {
+  const Direct& d = bho_direct();
+  ASSERT_EQ(d.pairs.size(), 748437U);
+  auto request = bho_request();
+  request.measures = {"cumulative=30min", "gravity=exponential:0.05", "2sfca=gaussian:60min", "closest=10000",
+                      "spatial-availability=linear:45min"};
+  const AccessResult result = run_access(request);
+  ASSERT_EQ(result.zones.size(), 898U);
+  // The direct way: per origin sums over the pair list, per destination demand in a map.
+  std::map<std::string, double> cumulative;
+  std::map<std::string, double> gravity;
+  std::map<std::string, double> demand;
+  std::map<std::string, double> two_step;
+  const auto gaussian = [](double t) {
+    return t > 60.0 ? 0.0 : (std::exp(-0.5 * (t / 60.0) * (t / 60.0)) - std::exp(-0.5)) / (1.0 - std::exp(-0.5));
+  };
+  for (const auto& [from, to, time] : d.pairs) {
+    const double jobs = d.jobs.at(to);
+    if (time <= 30.0) cumulative[from] += jobs;
+    gravity[from] += jobs * std::exp(-0.05 * time);
+    if (jobs > 0.0) demand[to] += d.population.at(from) * gaussian(time);
+  }
+  for (const auto& [from, to, time] : d.pairs) {
+    const double jobs = d.jobs.at(to);
+    if (jobs > 0.0 && demand[to] > 0.0) two_step[from] += jobs / demand[to] * gaussian(time);
+  }
+  const auto& ids = result.zones.ids;
+  for (std::size_t z = 0; z < ids.size(); ++z) {
+    EXPECT_NEAR(result.measures[0].values[z], cumulative[ids[z]], 1e-9) << ids[z];
+    EXPECT_NEAR(result.measures[1].values[z], gravity[ids[z]], 1e-6 * std::max(1.0, gravity[ids[z]])) << ids[z];
+    // Weights are kept as float: agreement to 1e-6 relative.
+    EXPECT_NEAR(result.measures[2].values[z], two_step[ids[z]], 1e-6 * std::max(1e-3, two_step[ids[z]])) << ids[z];
+  }
+  // Σ P·A = the jobs that someone reaches; Σ V = the same for spatial availability.
+  EXPECT_NEAR(*result.measures[2].capacity_check, 1.0, 1e-6);
+  const auto& available = result.measures[4].values;
+  double reached = 0.0;
+  for (std::size_t j = 0; j < result.facilities.size(); ++j) reached += result.facilities.capacity[j];
+  EXPECT_LE(std::accumulate(available.begin(), available.end(), 0.0), reached * (1.0 + 1e-9));
+  // Jobs at 0 in a hexagon are dropped from the facilities, and said.
+  EXPECT_FALSE(result.warnings.empty());
+  // The richer zones reach more jobs: a positive concentration index and a Palma ratio above 1.
+  ASSERT_TRUE(result.measures[0].equity.palma_income.has_value() ||
+              !result.measures[0].equity.note.empty());
+}
+
+}  // namespace
+}  // namespace equalis::access
