@@ -20,6 +20,7 @@ std::string flag_of_field(std::string_view field) {
       {"ge_alphas", "--ge-alpha"},
       {"id_column", "--id"},
       {"indicators", "--indicator"},
+      {"measures", "--measure"},
       {"target_gap", "--gap"},
       {"time_column", "--by"},
       {"times", "--time"},

@@ -20,9 +20,10 @@ namespace {
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 [[noreturn]] void bad_measure(std::string_view text, std::string message) {
-  throw Error(ErrorCode::InvalidInput, fmt::format("`measures`: '{}': {}", excerpt(text), message),
-              "write a measure as NAME or NAME=PARAMETER: cumulative=30min, interval=10min..60min, closest=1, "
-              "gravity=exponential:0.05, 2sfca, bfca, 3sfca, m2sfca, spatial-availability (docs/access.md)");
+  throw Error(
+      ErrorCode::InvalidInput, fmt::format("`measures`: '{}': {}", excerpt(text), message),
+      "write a measure as NAME or NAME=PARAMETER: cumulative=30min, interval=10min..60min, closest=1, "
+      "gravity=exponential:0.05, 2sfca, bfca, 3sfca, m2sfca, spatial-availability (docs/access.md)");
 }
 
 DecayFunction decay_of(std::string_view text, std::string_view argument, std::string_view default_decay,
@@ -32,7 +33,9 @@ DecayFunction decay_of(std::string_view text, std::string_view argument, std::st
   return parse_decay(default_decay, unit, "decay");
 }
 
-std::string trimmed_number(double value) { return fmt::format("{}", value); }
+std::string trimmed_number(double value) {
+  return fmt::format("{}", value);
+}
 
 }  // namespace
 
@@ -65,7 +68,8 @@ MeasureSpec parse_measure(std::string_view text, io::CostUnit unit, std::string_
     spec.to = parse_cost(rest.substr(dots + 2), unit, "measures");
     if (!(spec.to > spec.cutoff)) bad_measure(text, "the interval's end must be above its start");
     if (!(spec.step > 0.0)) bad_measure(text, "the step must be > 0");
-    if ((spec.to - spec.cutoff) / spec.step > 10000.0) bad_measure(text, "more than 10 000 cutoffs: take a larger step");
+    if ((spec.to - spec.cutoff) / spec.step > 10000.0)
+      bad_measure(text, "more than 10 000 cutoffs: take a larger step");
   } else if (name == "closest") {
     spec.kind = MeasureKind::CostToClosest;
     if (!argument.empty()) {
@@ -143,11 +147,12 @@ Naming name_of(const MeasureSpec& spec, const std::string& capacity, const std::
       return {fmt::format("cumulative_{}", trimmed_number(spec.cutoff)),
               fmt::format("{} within {} {}", capacity, trimmed_number(spec.cutoff), cost_unit), capacity};
     case MeasureKind::CumulativeInterval:
-      return {fmt::format("interval_{}_{}", trimmed_number(spec.cutoff), trimmed_number(spec.to)),
-              fmt::format("{} {} of cutoffs {}..{} by {} {}", capacity,
-                          spec.summary == IntervalSummary::Mean ? "mean" : "median", trimmed_number(spec.cutoff),
-                          trimmed_number(spec.to), trimmed_number(spec.step), cost_unit),
-              capacity};
+      return {
+          fmt::format("interval_{}_{}", trimmed_number(spec.cutoff), trimmed_number(spec.to)),
+          fmt::format("{} {} of cutoffs {}..{} by {} {}", capacity,
+                      spec.summary == IntervalSummary::Mean ? "mean" : "median", trimmed_number(spec.cutoff),
+                      trimmed_number(spec.to), trimmed_number(spec.step), cost_unit),
+          capacity};
     case MeasureKind::CostToClosest:
       return {fmt::format("closest_{}", trimmed_number(spec.n)),
               fmt::format("cost to reach {} {}", trimmed_number(spec.n), capacity), cost_unit};
@@ -159,7 +164,8 @@ Naming name_of(const MeasureSpec& spec, const std::string& capacity, const std::
               fmt::format("{} per person", capacity)};
     case MeasureKind::SpatialAvailability:
       return {"spatial_availability",
-              fmt::format("spatial availability, decay {}, α {}", spec.decay->describe(), spec.alpha), capacity};
+              fmt::format("spatial availability, decay {}, α {}", spec.decay->describe(), spec.alpha),
+              capacity};
   }
   return {};
 }
@@ -170,7 +176,8 @@ void make_keys_unique(std::vector<MeasureResult>& measures) {
     std::size_t same = 1;
     for (std::size_t earlier = 0; earlier < m; ++earlier) {
       if (measures[earlier].spec.text == measures[m].spec.text) {
-        throw Error(ErrorCode::InvalidInput, fmt::format("`measures`: '{}' is asked for twice", measures[m].spec.text),
+        throw Error(ErrorCode::InvalidInput,
+                    fmt::format("`measures`: '{}' is asked for twice", measures[m].spec.text),
                     "ask for each measure once");
       }
       if (measures[earlier].key.starts_with(measures[m].key)) ++same;
@@ -186,13 +193,17 @@ std::vector<double> compute(const MeasureSpec& spec, const CostRows& rows, const
       return cumulative(rows, facilities.capacity, spec.cutoff);
     case MeasureKind::CumulativeInterval:
       return cumulative_interval(rows, facilities.capacity, spec.cutoff, spec.to, spec.step, spec.summary);
-    case MeasureKind::CostToClosest:
-      return cost_to_closest(rows, facilities.capacity, spec.n);
+    case MeasureKind::CostToClosest: {
+      auto costs = cost_to_closest(rows, facilities.capacity, spec.n);
+      for (double& cost : costs) cost = decimal_of(static_cast<float>(cost));
+      return costs;
+    }
     case MeasureKind::Gravity:
       return gravity(rows, facilities.capacity, *spec.decay);
     case MeasureKind::Catchment: {
       CatchmentDetail detail;
-      auto values = floating_catchment(spec.method, rows, zones.population, facilities.capacity, *spec.decay, &detail);
+      auto values =
+          floating_catchment(spec.method, rows, zones.population, facilities.capacity, *spec.decay, &detail);
       result.facilities_without_demand = detail.facilities_without_demand;
       double reached = 0.0;
       for (std::size_t j = 0; j < detail.demand.size(); ++j) {
@@ -234,7 +245,8 @@ std::vector<GroupSummary> summarise_groups(const Zones& zones, const std::vector
     out.push_back(summary);
   };
   summarise("all", zones.population);
-  for (std::size_t g = 0; g < zones.group_names.size(); ++g) summarise(zones.group_names[g], zones.group_people[g]);
+  for (std::size_t g = 0; g < zones.group_names.size(); ++g)
+    summarise(zones.group_names[g], zones.group_people[g]);
   return out;
 }
 
@@ -254,7 +266,8 @@ std::optional<double> palma_by_income(const std::vector<double>& values, const s
                                       const std::vector<double>& income) {
   std::vector<std::size_t> order(values.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return income[a] < income[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return income[a] < income[b]; });
   const double total = std::accumulate(people.begin(), people.end(), 0.0);
   double below = 0.0;
   double poor_sum = 0.0;
@@ -331,9 +344,11 @@ EquitySummary equity_of(const Zones& zones, const std::vector<double>& values, b
       }
       equity.concentration_index = measure::concentration_index(zone_values, zone_people, income);
       const auto [low, high] = std::minmax_element(zone_values.begin(), zone_values.end());
-      const double mean = std::inner_product(zone_values.begin(), zone_values.end(), zone_people.begin(), 0.0) /
-                          std::accumulate(zone_people.begin(), zone_people.end(), 0.0);
-      if (*high > *low) equity.concentration_erreygers = 4.0 * mean * *equity.concentration_index / (*high - *low);
+      const double mean =
+          std::inner_product(zone_values.begin(), zone_values.end(), zone_people.begin(), 0.0) /
+          std::accumulate(zone_people.begin(), zone_people.end(), 0.0);
+      if (*high > *low)
+        equity.concentration_erreygers = 4.0 * mean * *equity.concentration_index / (*high - *low);
       equity.palma_income = palma_by_income(zone_values, zone_people, income);
     }
   }
@@ -347,7 +362,8 @@ AccessResult run_access(const AccessRequest& request, ProgressSink& progress) {
   AccessResult result;
   result.cost_unit = request.costs.unit;
   if (request.measures.empty()) {
-    throw Error(ErrorCode::InvalidInput, "`measures`: no measure asked for", "ask for at least one, e.g. 2sfca");
+    throw Error(ErrorCode::InvalidInput, "`measures`: no measure asked for",
+                "ask for at least one, e.g. 2sfca");
   }
   std::vector<MeasureSpec> specs;
   for (const auto& text : request.measures) {
@@ -373,7 +389,8 @@ AccessResult run_access(const AccessRequest& request, ProgressSink& progress) {
   const std::string unit(io::cost_unit_name(request.costs.unit));
   const std::string capacity = result.facilities.capacity_column;
   result.groups_partition = groups_partition(result.zones);
-  result.nearest.assign(rows.nearest.begin(), rows.nearest.end());
+  result.nearest.resize(rows.nearest.size());
+  for (std::size_t z = 0; z < rows.nearest.size(); ++z) result.nearest[z] = decimal_of(rows.nearest[z]);
 
   for (const auto& spec : specs) {
     task.throw_if_stopped();
@@ -386,7 +403,8 @@ AccessResult run_access(const AccessRequest& request, ProgressSink& progress) {
     measure.values = compute(spec, rows, result.zones, result.facilities, measure);
     std::vector<std::uint8_t> without(measure.values.size());
     for (std::size_t z = 0; z < without.size(); ++z) {
-      without[z] = spec.kind == MeasureKind::CostToClosest ? !std::isfinite(measure.values[z]) : measure.values[z] <= 0.0;
+      without[z] = spec.kind == MeasureKind::CostToClosest ? !std::isfinite(measure.values[z])
+                                                           : measure.values[z] <= 0.0;
     }
     measure.groups = summarise_groups(result.zones, measure.values, without);
     measure.equity = equity_of(result.zones, measure.values, result.groups_partition);
@@ -402,10 +420,11 @@ AccessResult run_access(const AccessRequest& request, ProgressSink& progress) {
     exclusion.by_zone.resize(result.zones.size());
     std::vector<std::uint8_t> beyond(result.zones.size());
     for (std::size_t z = 0; z < beyond.size(); ++z) {
-      beyond[z] = result.nearest[z] > *standard ? 1 : 0;
+      beyond[z] = static_cast<float>(result.nearest[z]) > static_cast<float>(*standard) ? 1 : 0;
       exclusion.by_zone[z] = beyond[z] != 0 ? result.zones.population[z] : 0.0;
     }
     exclusion.groups = summarise_groups(result.zones, result.nearest, beyond);
+    exclusion.beyond = std::move(beyond);
     result.exclusion = std::move(exclusion);
   }
 
@@ -421,8 +440,8 @@ AccessResult run_access(const AccessRequest& request, ProgressSink& progress) {
                     join.destinations_not_facilities, fmt::join(join.destination_examples, ", ")));
   }
   if (join.repeated_pairs > 0) {
-    result.warnings.push_back(
-        fmt::format("{} pair(s) appear more than once in the matrix; the cheapest cost was kept", join.repeated_pairs));
+    result.warnings.push_back(fmt::format(
+        "{} pair(s) appear more than once in the matrix; the cheapest cost was kept", join.repeated_pairs));
   }
   if (result.facilities.dropped_without_capacity > 0) {
     result.warnings.push_back(fmt::format("{} facility row(s) have capacity 0 and reach no one",
@@ -431,12 +450,14 @@ AccessResult run_access(const AccessRequest& request, ProgressSink& progress) {
   std::size_t unreached_zones = 0;
   for (const float cost : rows.nearest) unreached_zones += std::isfinite(cost) ? 0U : 1U;
   if (unreached_zones > 0) {
-    result.warnings.push_back(fmt::format("{} zone(s) have no facility in the matrix at all", unreached_zones));
+    result.warnings.push_back(
+        fmt::format("{} zone(s) have no facility in the matrix at all", unreached_zones));
   }
   for (const auto& measure : result.measures) {
     if (measure.facilities_without_demand > 0) {
-      result.warnings.push_back(fmt::format("{}: {} facility(ies) have nobody within reach; their capacity serves no one",
-                                            measure.key, measure.facilities_without_demand));
+      result.warnings.push_back(
+          fmt::format("{}: {} facility(ies) have nobody within reach; their capacity serves no one",
+                      measure.key, measure.facilities_without_demand));
     }
   }
   task.tick();

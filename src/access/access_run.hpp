@@ -31,7 +31,7 @@ struct MeasureSpec {
   double to = 0.0;      // interval
   double step = 1.0;    // interval (Ipea's default increment: 1 cost unit)
   IntervalSummary summary = IntervalSummary::Median;
-  double n = 1.0;  // cost to closest
+  double n = 1.0;                      // cost to closest
   std::optional<DecayFunction> decay;  // gravity, catchment, spatial availability
   double alpha = 1.0;                  // spatial availability
   std::string text;                    // as written, for messages
@@ -66,14 +66,15 @@ struct GroupSummary {
 
 // Equity of one measure over the whole population (zones weighted by population).
 struct EquitySummary {
-  std::size_t units = 0;           // zones with people and a finite value
-  double gini = 0.0;               // Gini (1912), population weighted
-  double theil_t = 0.0;            // GE(1) (Theil 1967)
-  std::optional<double> between;   // Theil T between the groups, when they partition every zone
+  std::size_t units = 0;          // zones with people and a finite value
+  double gini = 0.0;              // Gini (1912), population weighted
+  double theil_t = 0.0;           // GE(1) (Theil 1967)
+  std::optional<double> between;  // Theil T between the groups, when they partition every zone
   std::optional<double> within;
-  std::optional<double> concentration_index;  // ranked by income (Wagstaff, van Doorslaer & Paci 1991)
+  std::optional<double> concentration_index;      // ranked by income (Wagstaff, van Doorslaer & Paci 1991)
   std::optional<double> concentration_erreygers;  // 4 μ C / (max − min) (Erreygers 2009)
-  std::optional<double> palma_income;  // mean of the richest 10 % over the poorest 40 % (by income), Ipea's palma_ratio
+  std::optional<double>
+      palma_income;  // mean of the richest 10 % over the poorest 40 % (by income), Ipea's palma_ratio
   std::string note;  // why a figure is absent
 };
 
@@ -86,13 +87,14 @@ struct MeasureResult {
   std::vector<GroupSummary> groups;
   EquitySummary equity;
   std::size_t facilities_without_demand = 0;  // catchment: capacity nobody reaches
-  std::optional<double> capacity_check;       // catchment: Σ_i P_i A_i / reached capacity (1 for 2SFCA, 3SFCA)
+  std::optional<double> capacity_check;  // catchment: Σ_i P_i A_i / reached capacity (1 for 2SFCA, 3SFCA)
 };
 
 // People beyond the access standard (nearest facility costlier than it, or none in the matrix).
 struct Exclusion {
-  double standard = 0.0;           // in the cost unit
-  std::vector<double> by_zone;     // people beyond it, per zone
+  double standard = 0.0;             // in the cost unit
+  std::vector<std::uint8_t> beyond;  // per zone: 1 if its nearest facility costs more than the standard
+  std::vector<double> by_zone;       // people beyond it, per zone
   std::vector<GroupSummary> groups;  // people = the group's, people_without = those beyond
 };
 

@@ -14,6 +14,12 @@ namespace equalis::access {
 
 namespace {
 
+// Costs are stored as float (4 bytes a pair): a cost and a limit are compared as floats, so a trip of
+// 5.8 minutes is within a 5.8-minute cutoff although float(5.8) > 5.8 as doubles.
+bool within(double cost, double limit) noexcept {
+  return static_cast<float>(cost) <= static_cast<float>(limit);
+}
+
 constexpr double kExpHalf = 0.6065306597126334;  // e^{−½}
 
 [[noreturn]] void bad(std::string_view field, std::string message, std::string fix) {
@@ -40,7 +46,8 @@ double parse_fraction(std::string_view text, std::string_view field) {
   const auto value = parse_number(text);
   if (!value || *value < 0.0 || *value > 1.0) {
     bad(field, fmt::format("the step weight '{}' is not a number in [0, 1]", excerpt(text)),
-        "write steps as COST=WEIGHT with weights between 0 and 1, e.g. stepped:10min=0.67,20min=0.33,30min=0");
+        "write steps as COST=WEIGHT with weights between 0 and 1, e.g. "
+        "stepped:10min=0.67,20min=0.33,30min=0");
   }
   return *value;
 }
@@ -92,9 +99,9 @@ double parse_cost(std::string_view text, io::CostUnit unit, std::string_view fie
 double DecayFunction::weight(double cost) const noexcept {
   switch (kind) {
     case DecayKind::Binary:
-      return cost <= cutoff ? 1.0 : 0.0;
+      return within(cost, cutoff) ? 1.0 : 0.0;
     case DecayKind::Linear:
-      return cost <= cutoff ? 1.0 - cost / cutoff : 0.0;
+      return within(cost, cutoff) ? std::max(0.0, 1.0 - cost / cutoff) : 0.0;
     case DecayKind::Exponential:
       return std::exp(-beta * cost);
     case DecayKind::Power:
@@ -102,7 +109,7 @@ double DecayFunction::weight(double cost) const noexcept {
     case DecayKind::Stepped: {
       double value = 1.0;
       for (const auto& step : steps) {
-        if (cost < step.at) break;
+        if (!within(step.at, cost)) break;  // cost < step
         value = step.value;
       }
       return value;
@@ -115,8 +122,8 @@ double DecayFunction::weight(double cost) const noexcept {
       return (1.0 + std::exp(-scale * cutoff)) / (1.0 + std::exp(exponent));
     }
     case DecayKind::Gaussian: {
-      if (cost > cutoff) return 0.0;
-      const double ratio = cost / cutoff;
+      if (!within(cost, cutoff)) return 0.0;
+      const double ratio = std::min(1.0, cost / cutoff);
       return (std::exp(-0.5 * ratio * ratio) - kExpHalf) / (1.0 - kExpHalf);
     }
   }
@@ -184,7 +191,9 @@ DecayFunction parse_decay(std::string_view text, io::CostUnit unit, std::string_
   DecayFunction decay;
   if (name == "binary" || name == "linear" || name == "gaussian") {
     need_argument(fmt::format("{}:30min (the cutoff)", name));
-    decay.kind = name == "binary" ? DecayKind::Binary : name == "linear" ? DecayKind::Linear : DecayKind::Gaussian;
+    decay.kind = name == "binary"   ? DecayKind::Binary
+                 : name == "linear" ? DecayKind::Linear
+                                    : DecayKind::Gaussian;
     decay.cutoff = parse_cost(argument, unit, field);
     if (decay.cutoff <= 0.0 && decay.kind != DecayKind::Binary) {
       bad(field, fmt::format("the {} cutoff must be > 0", name), "give a positive cutoff, e.g. 30min");
@@ -203,7 +212,8 @@ DecayFunction parse_decay(std::string_view text, io::CostUnit unit, std::string_
     decay.kind = DecayKind::Logistic;
     decay.cutoff = parse_cost(parts[0], unit, field);
     decay.sd = parse_cost(parts[1], unit, field);
-    if (decay.sd <= 0.0) bad(field, "the logistic standard deviation must be > 0", "give a positive sd, e.g. 10min");
+    if (decay.sd <= 0.0)
+      bad(field, "the logistic standard deviation must be > 0", "give a positive sd, e.g. 10min");
   } else if (name == "stepped") {
     need_argument("stepped:10min=0.67,20min=0.33,30min=0");
     decay.kind = DecayKind::Stepped;
@@ -216,7 +226,8 @@ DecayFunction parse_decay(std::string_view text, io::CostUnit unit, std::string_
       const DecayStep step{parse_cost(part.substr(0, equals), unit, field),
                            parse_fraction(trim(part.substr(equals + 1)), field)};
       if (!decay.steps.empty() && step.at <= decay.steps.back().at) {
-        bad(field, "the steps are not in increasing order of cost", "list the steps from the nearest to the farthest");
+        bad(field, "the steps are not in increasing order of cost",
+            "list the steps from the nearest to the farthest");
       }
       decay.steps.push_back(step);
     }

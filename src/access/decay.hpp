@@ -48,7 +48,8 @@ struct DecayFunction {
 // "stepped:10min=0.67,20min=0.33,30min=0", "logistic:30min,10min" (inflection, sd), "gaussian:30min".
 // Costs with a unit ("30min", "1800s", "1h") are converted into `unit`; bare numbers are in `unit`
 // already; β of exponential and power is per cost unit. Throws Error(InvalidInput) naming `field`.
-[[nodiscard]] DecayFunction parse_decay(std::string_view text, io::CostUnit unit, std::string_view field = "decay");
+[[nodiscard]] DecayFunction parse_decay(std::string_view text, io::CostUnit unit,
+                                        std::string_view field = "decay");
 
 // A cost as a user writes it: a bare number in `unit`, or a duration ("30min") when `unit` is a time
 // (converted), or metres/kilometres ("800m", "2km") when `unit` is metres. Throws Error(InvalidInput)

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -27,7 +29,8 @@ void require_unique_ids(const ColumnTable& table, const CategoryColumn& ids, con
     }
     if (ids.codes[row] != next) {
       throw Error(ErrorCode::InvalidInput,
-                  fmt::format("the id '{}' appears twice in column '{}'", excerpt(ids.labels[ids.codes[row]]), column),
+                  fmt::format("the id '{}' appears twice in column '{}'", excerpt(ids.labels[ids.codes[row]]),
+                              column),
                   "ids must be unique: merge or rename the rows", table.location(row, column));
     }
     ++next;
@@ -35,7 +38,8 @@ void require_unique_ids(const ColumnTable& table, const CategoryColumn& ids, con
 }
 
 // A count of people or a capacity: present, finite and ≥ 0.
-double require_amount(const ColumnTable& table, const NumericColumn& column, std::size_t row, const char* what) {
+double require_amount(const ColumnTable& table, const NumericColumn& column, std::size_t row,
+                      const char* what) {
   const double value = column.values[row];
   if (column.valid[row] == 0 || !std::isfinite(value) || value < 0.0) {
     throw Error(ErrorCode::InvalidInput,
@@ -57,15 +61,17 @@ CsvOptions csv_options(char delimiter) {
 Zones read_zones(const ZoneSpec& spec, ProgressSink& progress) {
   const CsvOptions options = csv_options(spec.delimiter);
   const auto header = ColumnTable::read_header(spec.file, options);
-  const std::string id = io::choose_column(spec.file, header, spec.id_column, {"id", "zone", "zone_id", "idx"}, "zone id");
+  const std::string id =
+      io::choose_column(spec.file, header, spec.id_column, {"id", "zone", "zone_id", "idx"}, "zone id");
   const std::string population = io::choose_column(spec.file, header, spec.population_column,
                                                    {"population", "pop", "total_population"}, "population");
   std::vector<WantedColumn> wanted{{id, ColumnKind::Category}, {population, ColumnKind::Numeric}};
   for (const auto& group : spec.group_columns) {
     if (group == population || group == id) {
-      throw Error(ErrorCode::InvalidInput, fmt::format("the group column '{}' is the {} column", group,
-                                                       group == id ? "id" : "population"),
-                  "name the columns that count each group's people, e.g. pop_60plus");
+      throw Error(
+          ErrorCode::InvalidInput,
+          fmt::format("the group column '{}' is the {} column", group, group == id ? "id" : "population"),
+          "name the columns that count each group's people, e.g. pop_60plus");
     }
     if (std::count(spec.group_columns.begin(), spec.group_columns.end(), group) > 1) {
       throw Error(ErrorCode::InvalidInput, fmt::format("the group column '{}' is named twice", group),
@@ -125,9 +131,10 @@ Zones read_zones(const ZoneSpec& spec, ProgressSink& progress) {
 Facilities read_facilities(const FacilitySpec& spec, ProgressSink& progress) {
   const CsvOptions options = csv_options(spec.delimiter);
   const auto header = ColumnTable::read_header(spec.file, options);
-  const std::string id =
-      io::choose_column(spec.file, header, spec.id_column, {"id", "facility", "facility_id", "idx"}, "facility id");
-  const std::string capacity = io::choose_column(spec.file, header, spec.capacity_column, {"capacity"}, "capacity");
+  const std::string id = io::choose_column(spec.file, header, spec.id_column,
+                                           {"id", "facility", "facility_id", "idx"}, "facility id");
+  const std::string capacity =
+      io::choose_column(spec.file, header, spec.capacity_column, {"capacity"}, "capacity");
   const ColumnTable table = ColumnTable::read_file(
       spec.file, {{id, ColumnKind::Category}, {capacity, ColumnKind::Numeric}}, options, progress);
   const CategoryColumn& ids = table.category(id);
@@ -146,14 +153,25 @@ Facilities read_facilities(const FacilitySpec& spec, ProgressSink& progress) {
     facilities.capacity.push_back(amount);
   }
   if (facilities.ids.empty()) {
-    throw Error(ErrorCode::InvalidInput, fmt::format("{}: no facility has capacity in column '{}'", spec.file, capacity),
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("{}: no facility has capacity in column '{}'", spec.file, capacity),
                 "give the capacity (doctors, seats, windows…) of each facility, > 0 for at least one");
   }
   return facilities;
 }
 
-CostRows make_cost_rows(std::size_t zones, std::vector<std::uint32_t> zone, std::vector<std::uint32_t> facility,
-                        std::vector<float> cost, io::CostUnit unit, std::string source, std::size_t* repeated) {
+double decimal_of(float cost) noexcept {
+  if (!std::isfinite(cost)) return static_cast<double>(cost);
+  std::array<char, 32> text{};
+  const auto written = std::to_chars(text.data(), text.data() + text.size(), cost);
+  double value = static_cast<double>(cost);
+  std::from_chars(text.data(), written.ptr, value);
+  return value;
+}
+
+CostRows make_cost_rows(std::size_t zones, std::vector<std::uint32_t> zone,
+                        std::vector<std::uint32_t> facility, std::vector<float> cost, io::CostUnit unit,
+                        std::string source, std::size_t* repeated) {
   CostRows rows;
   rows.source = std::move(source);
   rows.unit = unit;
@@ -213,8 +231,9 @@ CostRows make_cost_rows(std::size_t zones, std::vector<std::uint32_t> zone, std:
 namespace {
 
 // Index of each label in `ids`, or -1 (as uint32 max) when absent; counts and samples the absent ones.
-std::vector<std::uint32_t> map_labels(const std::vector<std::string>& labels, const std::vector<std::string>& ids,
-                                      std::size_t& absent, std::vector<std::string>& examples) {
+std::vector<std::uint32_t> map_labels(const std::vector<std::string>& labels,
+                                      const std::vector<std::string>& ids, std::size_t& absent,
+                                      std::vector<std::string>& examples) {
   std::unordered_map<std::string_view, std::uint32_t> index;
   index.reserve(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) index.emplace(ids[i], static_cast<std::uint32_t>(i));
@@ -233,29 +252,34 @@ std::vector<std::uint32_t> map_labels(const std::vector<std::string>& labels, co
 
 }  // namespace
 
-CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Facilities& facilities, double max_cost,
-                        MatrixJoin& join, ProgressSink& progress) {
+CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Facilities& facilities,
+                        double max_cost, MatrixJoin& join, ProgressSink& progress) {
   io::LongMatrix matrix = io::read_long_matrix(spec.matrix, spec.columns, progress);
   join = {};
   join.pairs_read = matrix.size();
   const auto zone_of = map_labels(matrix.origin_ids, zones.ids, join.origins_not_zones, join.origin_examples);
-  const auto facility_of = map_labels(matrix.destination_ids, facilities.ids, join.destinations_not_facilities,
-                                      join.destination_examples);
+  const auto facility_of = map_labels(matrix.destination_ids, facilities.ids,
+                                      join.destinations_not_facilities, join.destination_examples);
   if (join.origins_not_zones == matrix.origin_ids.size()) {
-    throw Error(ErrorCode::InvalidInput,
-                fmt::format("no origin id of the matrix '{}' is a zone id of '{}' (e.g. '{}' vs '{}')", spec.matrix,
-                            zones.source, join.origin_examples.empty() ? "" : join.origin_examples.front(),
-                            zones.ids.empty() ? "" : excerpt(zones.ids.front())),
-                "the matrix's origins must be the zones' ids: check the id columns and the direction (origin = zone)");
+    throw Error(
+        ErrorCode::InvalidInput,
+        fmt::format("no origin id of the matrix '{}' is a zone id of '{}' (e.g. '{}' vs '{}')", spec.matrix,
+                    zones.source, join.origin_examples.empty() ? "" : join.origin_examples.front(),
+                    zones.ids.empty() ? "" : excerpt(zones.ids.front())),
+        "the matrix's origins must be the zones' ids: check the id columns and the direction (origin = "
+        "zone)");
   }
   if (join.destinations_not_facilities == matrix.destination_ids.size()) {
-    throw Error(ErrorCode::InvalidInput,
-                fmt::format("no destination id of the matrix '{}' is a facility (with capacity) of '{}' (e.g. '{}' vs '{}')",
-                            spec.matrix, facilities.source,
-                            join.destination_examples.empty() ? "" : join.destination_examples.front(),
-                            excerpt(facilities.ids.front())),
-                "the matrix's destinations must be the facilities' ids: check the id columns");
+    throw Error(
+        ErrorCode::InvalidInput,
+        fmt::format(
+            "no destination id of the matrix '{}' is a facility (with capacity) of '{}' (e.g. '{}' vs '{}')",
+            spec.matrix, facilities.source,
+            join.destination_examples.empty() ? "" : join.destination_examples.front(),
+            excerpt(facilities.ids.front())),
+        "the matrix's destinations must be the facilities' ids: check the id columns");
   }
+  const auto reach = static_cast<float>(max_cost);  // costs are floats: compare as floats
   std::vector<std::uint32_t> zone;
   std::vector<std::uint32_t> facility;
   std::vector<float> cost;
@@ -268,7 +292,7 @@ CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Faciliti
     const std::uint32_t f = facility_of[matrix.destination[pair]];
     if (z == UINT32_MAX || f == UINT32_MAX) continue;
     nearest[z] = std::min(nearest[z], matrix.cost[pair]);
-    if (static_cast<double>(matrix.cost[pair]) > max_cost) {
+    if (matrix.cost[pair] > reach) {
       ++join.pairs_beyond_reach;
       continue;
     }
@@ -277,8 +301,8 @@ CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Faciliti
     cost.push_back(matrix.cost[pair]);
   }
   matrix = {};  // the pairs kept are copied: free the rest before sorting
-  CostRows rows = make_cost_rows(zones.size(), std::move(zone), std::move(facility), std::move(cost), spec.unit,
-                                 fmt::format("matrix {}", spec.matrix), &join.repeated_pairs);
+  CostRows rows = make_cost_rows(zones.size(), std::move(zone), std::move(facility), std::move(cost),
+                                 spec.unit, fmt::format("matrix {}", spec.matrix), &join.repeated_pairs);
   join.pairs_kept = rows.pair_count();
   rows.nearest = std::move(nearest);
   return rows;

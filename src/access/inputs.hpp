@@ -31,7 +31,7 @@ struct Zones {
   std::string source;
   std::vector<std::string> ids;
   std::vector<double> population;
-  std::vector<std::string> group_names;          // the group columns, in the order given
+  std::vector<std::string> group_names;           // the group columns, in the order given
   std::vector<std::vector<double>> group_people;  // [group][zone]
   std::vector<double> income;                     // per zone when an income column is given
   std::vector<std::uint8_t> income_valid;         // 0 where the income cell is missing
@@ -85,11 +85,11 @@ struct CostRows {
 struct MatrixJoin {
   std::size_t pairs_read = 0;
   std::size_t pairs_kept = 0;
-  std::size_t pairs_beyond_reach = 0;         // dropped: costlier than any measure looks
-  std::size_t repeated_pairs = 0;             // the cheapest kept
-  std::size_t origins_not_zones = 0;          // distinct matrix origins that are no zone
+  std::size_t pairs_beyond_reach = 0;           // dropped: costlier than any measure looks
+  std::size_t repeated_pairs = 0;               // the cheapest kept
+  std::size_t origins_not_zones = 0;            // distinct matrix origins that are no zone
   std::size_t destinations_not_facilities = 0;  // distinct destinations that are no facility (with capacity)
-  std::vector<std::string> origin_examples;   // up to 3 of them, for the message
+  std::vector<std::string> origin_examples;     // up to 3 of them, for the message
   std::vector<std::string> destination_examples;
 };
 
@@ -102,12 +102,17 @@ struct CostSpec {
 // Reads the matrix and keeps the pairs between known zones and facilities that cost at most
 // `max_cost`. Throws Error(InvalidInput) when no matrix origin is a zone or no destination a facility
 // (the ids do not match: wrong column or file).
-CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Facilities& facilities, double max_cost,
-                        MatrixJoin& join, ProgressSink& progress = null_progress());
+CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Facilities& facilities,
+                        double max_cost, MatrixJoin& join, ProgressSink& progress = null_progress());
+
+// The double a float cost stands for: its shortest decimal form read back (float 5.8 → 5.8, not
+// 5.800000190734863), so that reported costs are the ones the matrix gave. +inf stays +inf.
+[[nodiscard]] double decimal_of(float cost) noexcept;
 
 // Builds rows from pairs in memory (zone index, facility index, cost): tests, and costs computed in
 // process (the network module's matrix, straight-line distances). Repeated pairs keep the cheapest.
-CostRows make_cost_rows(std::size_t zones, std::vector<std::uint32_t> zone, std::vector<std::uint32_t> facility,
-                        std::vector<float> cost, io::CostUnit unit, std::string source, std::size_t* repeated = nullptr);
+CostRows make_cost_rows(std::size_t zones, std::vector<std::uint32_t> zone,
+                        std::vector<std::uint32_t> facility, std::vector<float> cost, io::CostUnit unit,
+                        std::string source, std::size_t* repeated = nullptr);
 
 }  // namespace equalis::access

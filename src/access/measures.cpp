@@ -10,15 +10,17 @@ namespace {
 
 using Index = long long;  // OpenMP loops want a signed index
 
-Index signed_count(std::size_t count) { return static_cast<Index>(count); }
+Index signed_count(std::size_t count) {
+  return static_cast<Index>(count);
+}
 
 // f(c_ij) of every pair, once: the catchment measures read each weight two or three times.
 std::vector<float> pair_weights(const CostRows& rows, const DecayFunction& decay) {
   std::vector<float> weight(rows.pair_count());
-  const double reach = decay.reach();
+  const auto reach = static_cast<float>(decay.reach());
 #pragma omp parallel for schedule(static)
   for (Index pair = 0; pair < signed_count(weight.size()); ++pair) {
-    const double cost = rows.cost[static_cast<std::size_t>(pair)];
+    const float cost = rows.cost[static_cast<std::size_t>(pair)];
     weight[static_cast<std::size_t>(pair)] = cost > reach ? 0.0F : static_cast<float>(decay.weight(cost));
   }
   return weight;
@@ -32,7 +34,8 @@ std::vector<double> sum_by_zone(const CostRows& rows, Term&& term) {
   for (Index z = 0; z < signed_count(out.size()); ++z) {
     const auto zone = static_cast<std::size_t>(z);
     double sum = 0.0;
-    for (std::size_t pair = rows.offsets[zone]; pair < rows.offsets[zone + 1]; ++pair) sum += term(zone, pair);
+    for (std::size_t pair = rows.offsets[zone]; pair < rows.offsets[zone + 1]; ++pair)
+      sum += term(zone, pair);
     out[zone] = sum;
   }
   return out;
@@ -71,8 +74,9 @@ std::vector<double> supply_ratio(std::span<const double> capacity, const std::ve
 }  // namespace
 
 std::vector<double> cumulative(const CostRows& rows, std::span<const double> capacity, double cutoff) {
+  const auto limit = static_cast<float>(cutoff);  // costs are floats: compare as floats (5.8 ≤ 5.8)
   return sum_by_zone(rows, [&](std::size_t, std::size_t pair) {
-    return static_cast<double>(rows.cost[pair]) <= cutoff ? capacity[rows.facility[pair]] : 0.0;
+    return rows.cost[pair] <= limit ? capacity[rows.facility[pair]] : 0.0;
   });
 }
 
@@ -96,7 +100,7 @@ std::vector<double> cumulative_interval(const CostRows& rows, std::span<const do
       std::size_t pair = rows.offsets[zone];
       double sum = 0.0;
       for (std::size_t k = 0; k < cutoffs.size(); ++k) {
-        for (; pair < rows.offsets[zone + 1] && static_cast<double>(rows.cost[pair]) <= cutoffs[k]; ++pair) {
+        for (; pair < rows.offsets[zone + 1] && rows.cost[pair] <= static_cast<float>(cutoffs[k]); ++pair) {
           sum += capacity[rows.facility[pair]];
         }
         reached[k] = sum;
@@ -131,17 +135,18 @@ std::vector<double> cost_to_closest(const CostRows& rows, std::span<const double
   return out;
 }
 
-std::vector<double> gravity(const CostRows& rows, std::span<const double> capacity, const DecayFunction& decay) {
-  const double reach = decay.reach();
+std::vector<double> gravity(const CostRows& rows, std::span<const double> capacity,
+                            const DecayFunction& decay) {
+  const auto reach = static_cast<float>(decay.reach());
   return sum_by_zone(rows, [&](std::size_t, std::size_t pair) {
-    const double cost = rows.cost[pair];
+    const float cost = rows.cost[pair];
     return cost > reach ? 0.0 : capacity[rows.facility[pair]] * decay.weight(cost);
   });
 }
 
-std::vector<double> floating_catchment(CatchmentMethod method, const CostRows& rows, std::span<const double> population,
-                                       std::span<const double> capacity, const DecayFunction& decay,
-                                       CatchmentDetail* detail) {
+std::vector<double> floating_catchment(CatchmentMethod method, const CostRows& rows,
+                                       std::span<const double> population, std::span<const double> capacity,
+                                       const DecayFunction& decay, CatchmentDetail* detail) {
   const std::vector<float> w = pair_weights(rows, decay);
   const std::size_t facilities = capacity.size();
   std::vector<double> demand;
@@ -151,7 +156,8 @@ std::vector<double> floating_catchment(CatchmentMethod method, const CostRows& r
   switch (method) {
     case CatchmentMethod::TwoStep:
     case CatchmentMethod::Modified: {
-      demand = sum_by_facility(rows, facilities, [&](std::size_t i, std::size_t p) { return population[i] * w[p]; });
+      demand = sum_by_facility(rows, facilities,
+                               [&](std::size_t i, std::size_t p) { return population[i] * w[p]; });
       ratio = supply_ratio(capacity, demand, &without_demand);
       const bool squared = method == CatchmentMethod::Modified;
       access = sum_by_zone(rows, [&](std::size_t, std::size_t p) {
@@ -163,7 +169,8 @@ std::vector<double> floating_catchment(CatchmentMethod method, const CostRows& r
     case CatchmentMethod::Balanced: {
       // Ipea's BFCA: demand from weights normalised over each zone's facilities, access from weights
       // normalised over each facility's zones.
-      const std::vector<double> zone_total = sum_by_zone(rows, [&](std::size_t, std::size_t p) { return double{w[p]}; });
+      const std::vector<double> zone_total =
+          sum_by_zone(rows, [&](std::size_t, std::size_t p) { return double{w[p]}; });
       const std::vector<double> facility_total =
           sum_by_facility(rows, facilities, [&](std::size_t, std::size_t p) { return double{w[p]}; });
       demand = sum_by_facility(rows, facilities, [&](std::size_t i, std::size_t p) {
@@ -178,12 +185,18 @@ std::vector<double> floating_catchment(CatchmentMethod method, const CostRows& r
     }
     case CatchmentMethod::ThreeStep: {
       // Selection weight G_ij = w_ij / Σ_k w_ik: a person splits between the facilities in reach.
-      const std::vector<double> zone_total = sum_by_zone(rows, [&](std::size_t, std::size_t p) { return double{w[p]}; });
-      const auto selection = [&](std::size_t i, std::size_t p) { return zone_total[i] > 0.0 ? w[p] / zone_total[i] : 0.0; };
-      demand = sum_by_facility(rows, facilities,
-                               [&](std::size_t i, std::size_t p) { return selection(i, p) * population[i] * w[p]; });
+      const std::vector<double> zone_total =
+          sum_by_zone(rows, [&](std::size_t, std::size_t p) { return double{w[p]}; });
+      const auto selection = [&](std::size_t i, std::size_t p) {
+        return zone_total[i] > 0.0 ? w[p] / zone_total[i] : 0.0;
+      };
+      demand = sum_by_facility(rows, facilities, [&](std::size_t i, std::size_t p) {
+        return selection(i, p) * population[i] * w[p];
+      });
       ratio = supply_ratio(capacity, demand, &without_demand);
-      access = sum_by_zone(rows, [&](std::size_t i, std::size_t p) { return selection(i, p) * ratio[rows.facility[p]] * w[p]; });
+      access = sum_by_zone(rows, [&](std::size_t i, std::size_t p) {
+        return selection(i, p) * ratio[rows.facility[p]] * w[p];
+      });
       break;
     }
   }
@@ -196,10 +209,12 @@ std::vector<double> floating_catchment(CatchmentMethod method, const CostRows& r
 }
 
 std::vector<double> spatial_availability(const CostRows& rows, std::span<const double> population,
-                                         std::span<const double> capacity, const DecayFunction& decay, double alpha) {
+                                         std::span<const double> capacity, const DecayFunction& decay,
+                                         double alpha) {
   const std::vector<float> w = pair_weights(rows, decay);
   std::vector<double> pull(population.size());  // P_i^α (0^α = 0: an empty zone attracts nothing)
-  for (std::size_t i = 0; i < population.size(); ++i) pull[i] = population[i] > 0.0 ? std::pow(population[i], alpha) : 0.0;
+  for (std::size_t i = 0; i < population.size(); ++i)
+    pull[i] = population[i] > 0.0 ? std::pow(population[i], alpha) : 0.0;
   const std::vector<double> total =
       sum_by_facility(rows, capacity.size(), [&](std::size_t i, std::size_t p) { return pull[i] * w[p]; });
   return sum_by_zone(rows, [&](std::size_t i, std::size_t p) {

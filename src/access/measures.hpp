@@ -30,33 +30,36 @@ std::vector<double> cumulative_interval(const CostRows& rows, std::span<const do
 std::vector<double> cost_to_closest(const CostRows& rows, std::span<const double> capacity, double n);
 
 // Σ_j capacity_j f(c_ij) (Hansen 1959; Ipea gravity).
-std::vector<double> gravity(const CostRows& rows, std::span<const double> capacity, const DecayFunction& decay);
+std::vector<double> gravity(const CostRows& rows, std::span<const double> capacity,
+                            const DecayFunction& decay);
 
 enum class CatchmentMethod : std::uint8_t {
-  TwoStep,   // 2SFCA, Luo & Wang (2003); E2SFCA (Luo & Qi 2009) with a stepped decay, KD2SFCA (Dai 2010) Gaussian
-  Balanced,  // BFCA, Paez, Higgins & Vivona (2019), as Ipea's floating_catchment_area(fca_metric = "bfca")
+  TwoStep,    // 2SFCA, Luo & Wang (2003); E2SFCA (Luo & Qi 2009) with a stepped decay, KD2SFCA (Dai 2010)
+              // Gaussian
+  Balanced,   // BFCA, Paez, Higgins & Vivona (2019), as Ipea's floating_catchment_area(fca_metric = "bfca")
   ThreeStep,  // 3SFCA, Wan, Zou & Sternberg (2012): selection weights over the facilities in reach
   Modified,   // M2SFCA, Delamater (2013): the decay applied twice
 };
 
 // What a floating-catchment run leaves beside the access values, for checks and reports.
 struct CatchmentDetail {
-  std::vector<double> demand;             // per facility: the population competing for it
-  std::vector<double> ratio;              // per facility: capacity per person of that demand (0 if none)
+  std::vector<double> demand;                 // per facility: the population competing for it
+  std::vector<double> ratio;                  // per facility: capacity per person of that demand (0 if none)
   std::size_t facilities_without_demand = 0;  // no population within reach: their capacity reaches no one
 };
 
 // Access per zone (capacity per person). For 2SFCA and 3SFCA Σ_i P_i A_i equals the capacity of the
 // facilities that some population reaches; M2SFCA is below it by design; BFCA balances each facility's
 // weights over the zones it serves instead (see docs/access.md).
-std::vector<double> floating_catchment(CatchmentMethod method, const CostRows& rows, std::span<const double> population,
-                                       std::span<const double> capacity, const DecayFunction& decay,
-                                       CatchmentDetail* detail = nullptr);
+std::vector<double> floating_catchment(CatchmentMethod method, const CostRows& rows,
+                                       std::span<const double> population, std::span<const double> capacity,
+                                       const DecayFunction& decay, CatchmentDetail* detail = nullptr);
 
 // Spatial availability (Soukhov et al. 2023): facility j's capacity shared among the zones in reach in
 // proportion to P_i^α f(c_ij); Σ_i V_i = the capacity that someone reaches. Per zone, in capacity units
 // (not per person: divide by the population for a rate).
 std::vector<double> spatial_availability(const CostRows& rows, std::span<const double> population,
-                                         std::span<const double> capacity, const DecayFunction& decay, double alpha);
+                                         std::span<const double> capacity, const DecayFunction& decay,
+                                         double alpha);
 
 }  // namespace equalis::access

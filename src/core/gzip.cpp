@@ -2,11 +2,11 @@
 
 #include "core/error.hpp"
 
+#include <climits>
 #include <fmt/format.h>
-#include <zlib.h>
 
 #include <algorithm>
-#include <climits>
+#include <zlib.h>
 
 namespace equalis {
 

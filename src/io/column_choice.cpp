@@ -9,8 +9,9 @@
 
 namespace equalis::io {
 
-std::string choose_column(const std::string& path, const std::vector<std::string>& header, const std::string& given,
-                          std::initializer_list<const char*> usual, const char* role) {
+std::string choose_column(const std::string& path, const std::vector<std::string>& header,
+                          const std::string& given, std::initializer_list<const char*> usual,
+                          const char* role) {
   if (!given.empty()) return given;
   for (const char* name : usual) {
     if (std::find(header.begin(), header.end(), name) != header.end()) return name;

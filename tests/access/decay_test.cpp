@@ -66,9 +66,9 @@ TEST(Decay, DurationsConvertIntoTheCostUnit) {
 }
 
 TEST(Decay, BadSpecificationsAreErrors) {
-  for (const char* text : {"", "binary", "cubic:3", "exponential:-1", "exponential:0", "power:x", "logistic:30",
-                           "logistic:30,0", "stepped:10=0.5,5=0.2", "stepped:10=1.5", "stepped:10", "linear:0",
-                           "gaussian:nan"}) {
+  for (const char* text :
+       {"", "binary", "cubic:3", "exponential:-1", "exponential:0", "power:x", "logistic:30", "logistic:30,0",
+        "stepped:10=0.5,5=0.2", "stepped:10=1.5", "stepped:10", "linear:0", "gaussian:nan"}) {
     EXPECT_THROW((void)parse_decay(text, CostUnit::Minutes), Error) << text;
   }
   EXPECT_EQ(parse_decay(" stepped:10=0.67, 20=0 ", CostUnit::Minutes).describe(), "stepped:10=0.67,20=0");

@@ -20,13 +20,14 @@ using io::CostUnit;
 struct Example {
   std::vector<double> population{100.0, 300.0};
   std::vector<double> capacity{10.0, 20.0};
-  CostRows rows = make_cost_rows(2, {0, 0, 1, 1}, {0, 1, 0, 1}, {5.0F, 20.0F, 15.0F, 8.0F}, CostUnit::Minutes, "example");
+  CostRows rows =
+      make_cost_rows(2, {0, 0, 1, 1}, {0, 1, 0, 1}, {5.0F, 20.0F, 15.0F, 8.0F}, CostUnit::Minutes, "example");
 };
 
 TEST(Measures, RowsAreSortedByCostAndRepeatedPairsKeepTheCheapest) {
   std::size_t repeated = 0;
-  const auto rows = make_cost_rows(2, {1, 0, 1, 1}, {1, 0, 0, 1}, {8.0F, 5.0F, 15.0F, 3.0F}, CostUnit::Minutes, "t",
-                                   &repeated);
+  const auto rows = make_cost_rows(2, {1, 0, 1, 1}, {1, 0, 0, 1}, {8.0F, 5.0F, 15.0F, 3.0F},
+                                   CostUnit::Minutes, "t", &repeated);
   EXPECT_EQ(repeated, 1U);
   EXPECT_EQ(rows.offsets, (std::vector<std::size_t>{0, 1, 3}));
   EXPECT_EQ(rows.facility, (std::vector<std::uint32_t>{0, 1, 0}));
@@ -88,7 +89,8 @@ TEST(Measures, AFacilityNobodyReachesGivesNothingAndIsCounted) {
   const Example e;
   const auto binary = parse_decay("binary:6", CostUnit::Minutes);  // only A–X within 6
   CatchmentDetail detail;
-  const auto a = floating_catchment(CatchmentMethod::TwoStep, e.rows, e.population, e.capacity, binary, &detail);
+  const auto a =
+      floating_catchment(CatchmentMethod::TwoStep, e.rows, e.population, e.capacity, binary, &detail);
   EXPECT_EQ(detail.facilities_without_demand, 1U);
   EXPECT_DOUBLE_EQ(a[0], 0.1);
   EXPECT_EQ(a[1], 0.0);  // not NaN, not ∞
@@ -117,11 +119,12 @@ TEST(Measures, CatchmentCapacityIsConservedOnRandomInstances) {
       }
     }
     const auto rows = make_cost_rows(zones, zone, facility, cost, CostUnit::Minutes, "random");
-    for (const char* text : {"binary:30", "linear:40", "exponential:0.05", "power:1", "stepped:10=0.6,20=0.2,40=0",
-                             "logistic:30,8", "gaussian:45"}) {
+    for (const char* text : {"binary:30", "linear:40", "exponential:0.05", "power:1",
+                             "stepped:10=0.6,20=0.2,40=0", "logistic:30,8", "gaussian:45"}) {
       const auto decay = parse_decay(text, CostUnit::Minutes);
       CatchmentDetail detail;
-      const auto two = floating_catchment(CatchmentMethod::TwoStep, rows, population, capacity, decay, &detail);
+      const auto two =
+          floating_catchment(CatchmentMethod::TwoStep, rows, population, capacity, decay, &detail);
       double reached = 0.0;
       for (std::size_t j = 0; j < facilities; ++j) reached += detail.demand[j] > 0.0 ? capacity[j] : 0.0;
       const auto served = [&](const std::vector<double>& access) {
@@ -133,7 +136,8 @@ TEST(Measures, CatchmentCapacityIsConservedOnRandomInstances) {
       const auto modified = floating_catchment(CatchmentMethod::Modified, rows, population, capacity, decay);
       EXPECT_LE(served(modified), reached * (1.0 + 1e-9) + 1e-9) << text;
       const auto available = spatial_availability(rows, population, capacity, decay, 1.0);
-      EXPECT_NEAR(std::accumulate(available.begin(), available.end(), 0.0), reached, 1e-6 * std::max(1.0, reached))
+      EXPECT_NEAR(std::accumulate(available.begin(), available.end(), 0.0), reached,
+                  1e-6 * std::max(1.0, reached))
           << text;
     }
   }

@@ -1,15 +1,16 @@
 // run_access end to end: the worked example through files (groups, the access standard, warnings), the
 // Belo Horizonte matrix against a direct transcription of the formulas written here, and bad input.
 
-#include "access/access_run.hpp"
+#include "test_support.hpp"
 
+#include "access/access_run.hpp"
 #include "core/csv.hpp"
 #include "core/table.hpp"
-#include "test_support.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -49,13 +50,15 @@ class Scratch {
 // B–Y 8, and a pair from an unknown zone C.
 AccessRequest example_request(const Scratch& scratch) {
   AccessRequest request;
-  request.zones.file = scratch.write("zones.csv", "id,population,pop_60plus,pop_under60,income\nA,100,60,40,900\nB,300,30,270,2500\n");
+  request.zones.file = scratch.write(
+      "zones.csv", "id,population,pop_60plus,pop_under60,income\nA,100,60,40,900\nB,300,30,270,2500\n");
   request.zones.group_columns = {"pop_60plus", "pop_under60"};
   request.zones.income_column = "income";
   request.measures = {"closest"};
   request.facilities.file = scratch.write("facilities.csv", "id,windows\nX,10\nY,20\nZ,0\n");
   request.facilities.capacity_column = "windows";
-  request.costs.matrix = scratch.write("matrix.csv", "from,to,minutes\nA,X,5\nA,Y,20\nB,X,15\nB,Y,8\nC,X,1\n");
+  request.costs.matrix =
+      scratch.write("matrix.csv", "from,to,minutes\nA,X,5\nA,Y,20\nB,X,15\nB,Y,8\nC,X,1\n");
   request.costs.columns.cost_column = "minutes";
   request.costs.unit = io::CostUnit::Minutes;
   return request;
@@ -106,12 +109,14 @@ TEST(AccessRun, BadInputIsAClearError) {
     return error;
   };
   auto request = example_request(scratch);
-  request.zones.file = scratch.write("dup.csv", "id,population,pop_60plus,pop_under60,income\nA,100,60,40,1\nA,300,30,270,1\n");
+  request.zones.file = scratch.write(
+      "dup.csv", "id,population,pop_60plus,pop_under60,income\nA,100,60,40,1\nA,300,30,270,1\n");
   auto error = expect_error(request, "appears twice");
   ASSERT_TRUE(error.where().has_value());
   EXPECT_EQ(error.where()->line, 3U);
   request = example_request(scratch);
-  request.zones.file = scratch.write("big.csv", "id,population,pop_60plus,pop_under60,income\nA,100,160,40,1\nB,300,30,270,1\n");
+  request.zones.file = scratch.write(
+      "big.csv", "id,population,pop_60plus,pop_under60,income\nA,100,160,40,1\nB,300,30,270,1\n");
   expect_error(request, "more than its population");
   request = example_request(scratch);
   request.zones.file = scratch.write("neg.csv", "id,population,pop_60plus,pop_under60,income\nA,-1,0,0,1\n");
@@ -196,7 +201,8 @@ TEST(AccessRun, BeloHorizonteMatchesTheFormulasTranscribedDirectly) {
   std::map<std::string, double> demand;
   std::map<std::string, double> two_step;
   const auto gaussian = [](double t) {
-    return t > 60.0 ? 0.0 : (std::exp(-0.5 * (t / 60.0) * (t / 60.0)) - std::exp(-0.5)) / (1.0 - std::exp(-0.5));
+    return t > 60.0 ? 0.0
+                    : (std::exp(-0.5 * (t / 60.0) * (t / 60.0)) - std::exp(-0.5)) / (1.0 - std::exp(-0.5));
   };
   for (const auto& [from, to, time] : d.pairs) {
     const double jobs = d.jobs.at(to);
@@ -211,9 +217,11 @@ TEST(AccessRun, BeloHorizonteMatchesTheFormulasTranscribedDirectly) {
   const auto& ids = result.zones.ids;
   for (std::size_t z = 0; z < ids.size(); ++z) {
     EXPECT_NEAR(result.measures[0].values[z], cumulative[ids[z]], 1e-9) << ids[z];
-    EXPECT_NEAR(result.measures[1].values[z], gravity[ids[z]], 1e-6 * std::max(1.0, gravity[ids[z]])) << ids[z];
+    EXPECT_NEAR(result.measures[1].values[z], gravity[ids[z]], 1e-6 * std::max(1.0, gravity[ids[z]]))
+        << ids[z];
     // Weights are kept as float: agreement to 1e-6 relative.
-    EXPECT_NEAR(result.measures[2].values[z], two_step[ids[z]], 1e-6 * std::max(1e-3, two_step[ids[z]])) << ids[z];
+    EXPECT_NEAR(result.measures[2].values[z], two_step[ids[z]], 1e-6 * std::max(1e-3, two_step[ids[z]]))
+        << ids[z];
   }
   // Σ P·A = the jobs that someone reaches; Σ V = the same for spatial availability.
   EXPECT_NEAR(*result.measures[2].capacity_check, 1.0, 1e-6);
@@ -224,8 +232,44 @@ TEST(AccessRun, BeloHorizonteMatchesTheFormulasTranscribedDirectly) {
   // Jobs at 0 in a hexagon are dropped from the facilities, and said.
   EXPECT_FALSE(result.warnings.empty());
   // The richer zones reach more jobs: a positive concentration index and a Palma ratio above 1.
-  ASSERT_TRUE(result.measures[0].equity.palma_income.has_value() ||
-              !result.measures[0].equity.note.empty());
+  ASSERT_TRUE(result.measures[0].equity.palma_income.has_value() || !result.measures[0].equity.note.empty());
+}
+
+// With every weight 1 (a catchment wider than any trip), 2SFCA gives every zone the same ratio: the
+// capacity over the population of the zones that reach it (Ipea's "custom decay" check, on five
+// hexagons of its test). The matrix's 5.8-minute self-trips are within a 5.8-minute cutoff.
+TEST(AccessRun, UniformWeightsGiveOneRatioAndCutoffsIncludeTheirBoundary) {
+  const Scratch scratch;
+  const std::vector<std::string> selected{"827", "833", "839", "845", "326"};
+  std::string matrix = "from_idx,to_idx,travel_time\n";
+  for (const auto& [from, to, time] : bho_direct().pairs) {
+    if (std::find(selected.begin(), selected.end(), from) != selected.end() &&
+        std::find(selected.begin(), selected.end(), to) != selected.end()) {
+      matrix += fmt::format("{},{},{}\n", from, to, time);
+    }
+  }
+  auto request = bho_request();
+  request.costs.matrix = scratch.write("five.csv", matrix);
+  request.measures = {"2sfca=binary:1000", "cumulative=5.8", "closest"};
+  const AccessResult result = run_access(request);
+  double jobs = 0.0;
+  double people = 0.0;
+  for (std::size_t z = 0; z < result.zones.size(); ++z) {
+    if (std::find(selected.begin(), selected.end(), result.zones.ids[z]) == selected.end()) continue;
+    people += result.zones.population[z];
+    const auto f = std::find(result.facilities.ids.begin(), result.facilities.ids.end(), result.zones.ids[z]);
+    if (f != result.facilities.ids.end())
+      jobs += result.facilities.capacity[static_cast<std::size_t>(f - result.facilities.ids.begin())];
+  }
+  for (std::size_t z = 0; z < result.zones.size(); ++z) {
+    const bool in = std::find(selected.begin(), selected.end(), result.zones.ids[z]) != selected.end();
+    EXPECT_NEAR(result.measures[0].values[z], in ? jobs / people : 0.0, 1e-12) << result.zones.ids[z];
+    if (in && result.zones.ids[z] != "326") {
+      EXPECT_GT(result.measures[1].values[z], 0.0) << "the 5.8-minute self-trip counts";
+      EXPECT_EQ(result.measures[2].values[z], 5.8);  // reported as the matrix wrote it
+      EXPECT_EQ(result.nearest[z], 5.8);
+    }
+  }
 }
 
 }  // namespace

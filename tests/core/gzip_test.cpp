@@ -9,12 +9,12 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <unistd.h>
+#include <zlib.h>
 
 namespace equalis {
 namespace {

@@ -1,0 +1,106 @@
+// `equalis access`: who can reach which service — physical access measures per zone and group, the
+// people beyond an access standard, equity summaries. Flags fill access::AccessRequest.
+
+#include "commands.hpp"
+#include "registry.hpp"
+
+#include "access/access_run.hpp"
+#include "core/atomic_file.hpp"
+#include "report/access_report.hpp"
+
+#include <memory>
+
+namespace equalis::cli {
+
+namespace {
+
+struct AccessArgs {
+  access::AccessRequest request;
+  std::string cost_unit = "given";
+  std::string summary_output;
+};
+
+io::CostUnit cost_unit_of(const std::string& name) {
+  if (name == "seconds") return io::CostUnit::Seconds;
+  if (name == "minutes") return io::CostUnit::Minutes;
+  if (name == "metres") return io::CostUnit::Metres;
+  return io::CostUnit::Given;
+}
+
+void run_access_command(AccessArgs& args, Context& context) {
+  args.request.costs.unit = cost_unit_of(args.cost_unit);
+  refuse_input_as_output(args.summary_output);
+  const access::AccessResult result = access::run_access(args.request, context.progress);
+  const auto renderers = report::renderers(args.request, result);
+  if (args.summary_output.empty()) {
+    emit_result(context.output, renderers);
+    return;
+  }
+  // Two outputs: both rendered first, then committed together (or neither) when both are files.
+  std::string summary = report::summary_csv(result);
+  std::string main = render_result(context.output.format, renderers);
+  if (context.output.path.empty() || context.output.path == "-") {
+    write_file_atomically(args.summary_output, summary);
+    emit(context.output, main);
+    return;
+  }
+  refuse_input_as_output(context.output.path);
+  write_files_together({{args.summary_output, std::move(summary)}, {context.output.path, std::move(main)}});
+}
+
+void add_access_command(CLI::App& app, Context& context) {
+  auto args = std::make_shared<AccessArgs>();
+  access::AccessRequest& request = args->request;
+  CLI::App* cmd = app.add_subcommand(
+      "access", "Who can reach which service: access measures per zone and group, the people beyond a standard");
+  cmd->add_option("zones", request.zones.file, "Zones CSV: id, population, and one column per group's population")
+      ->required()
+      ->check(input_file());
+  cmd->add_option("--facilities", request.facilities.file, "Facilities CSV: id and capacity (doctors, seats, windows…)")
+      ->required()
+      ->check(input_file());
+  cmd->add_option("--matrix", request.costs.matrix,
+                  "Long cost matrix CSV (.csv or .csv.gz): zone id, facility id, cost (e.g. from `equalis network matrix`)")
+      ->required()
+      ->check(input_file());
+  cmd->add_option("--cost-unit", args->cost_unit,
+                  "What the matrix's costs are: seconds, minutes, metres, or given (the file's own unit; then only "
+                  "bare numbers are accepted as costs)")
+      ->check(CLI::IsMember({"seconds", "minutes", "metres", "given"}))
+      ->default_str("given");
+  cmd->add_option("-m,--measure", request.measures,
+                  "Measure(s), repeatable: cumulative=30min, interval=10min..60min[/5min][:mean], closest[=N], "
+                  "gravity[=DECAY], 2sfca[=DECAY], bfca, 3sfca, m2sfca, spatial-availability[=DECAY] (default 2sfca)")
+      ->take_all();
+  cmd->add_option("--decay", request.decay,
+                  "Decay for the measures that name none: binary:T, linear:T, exponential:B, power:B, "
+                  "stepped:S1=V1,S2=V2…, logistic:T,SD, gaussian:T (costs as 30min, 1800s or bare numbers)");
+  cmd->add_option("--alpha", request.alpha, "Spatial availability's demand exponent α (default 1)")
+      ->check(non_negative());
+  cmd->add_option("--standard", request.standard,
+                  "Access standard: count the people whose nearest facility costs more (e.g. 30min)");
+  cmd->add_option("--group-columns", request.zones.group_columns,
+                  "Zone columns counting each group's people, e.g. pop_60plus pop_rural (they may overlap)")
+      ->delimiter(',');
+  cmd->add_option("--income", request.zones.income_column,
+                  "Zone income column: ranks zones for the concentration index and the Palma ratio");
+  cmd->add_option("--zone-id", request.zones.id_column, "Zone id column (default: id, zone, zone_id or idx)");
+  cmd->add_option("--population", request.zones.population_column,
+                  "Zone population column (default: population, pop or total_population)");
+  cmd->add_option("--facility-id", request.facilities.id_column,
+                  "Facility id column (default: id, facility, facility_id or idx)");
+  cmd->add_option("--capacity", request.facilities.capacity_column, "Facility capacity column (default: capacity)");
+  cmd->add_option("--from", request.costs.columns.from_column, "Matrix zone column (default: from_id, from, from_idx, origin)");
+  cmd->add_option("--to", request.costs.columns.to_column, "Matrix facility column (default: to_id, to, to_idx, destination)");
+  cmd->add_option("--cost", request.costs.columns.cost_column, "Matrix cost column (default: cost, travel_time, time, distance)");
+  cmd->add_option("--summary-output", args->summary_output,
+                  "Also write the group summaries, equity figures and people beyond the standard as a CSV");
+  add_output_options(*cmd, context);
+  cmd->callback([args, &context] { run_access_command(*args, context); });
+}
+
+const CommandRegistration kRegistration{30, add_access_command};
+
+}  // namespace
+
+}  // namespace equalis::cli

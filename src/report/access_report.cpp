@@ -1,0 +1,250 @@
+#include "report/access_report.hpp"
+
+#include "io/csv_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace equalis::report {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+// A value, or null where it is infinite (cost to a facility the zone does not reach).
+json finite_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+
+std::string unit_of(const access::AccessResult& result) { return std::string(io::cost_unit_name(result.cost_unit)); }
+
+json group_json(const access::GroupSummary& group, const char* without_name) {
+  return {{"group", group.group}, {"people", group.people},   {"mean", group.mean},
+          {"min", group.min},     {"max", group.max},         {without_name, group.people_without},
+          {"share_without", group.people > 0.0 ? group.people_without / group.people : 0.0}};
+}
+
+json equity_json(const access::EquitySummary& equity) {
+  return {{"units", equity.units},
+          {"gini", equity.gini},
+          {"theil_t", equity.theil_t},
+          {"theil_t_between", optional_number(equity.between)},
+          {"theil_t_within", optional_number(equity.within)},
+          {"concentration_index", optional_number(equity.concentration_index)},
+          {"concentration_index_erreygers", optional_number(equity.concentration_erreygers)},
+          {"palma_by_income", optional_number(equity.palma_income)},
+          {"note", equity.note}};
+}
+
+const char* without_name(const access::MeasureResult& measure) {
+  return measure.spec.kind == access::MeasureKind::CostToClosest ? "people_unreached" : "people_with_none";
+}
+
+json measure_json(const access::MeasureResult& measure) {
+  json out = {{"key", measure.key}, {"label", measure.label}, {"unit", measure.unit}, {"spec", measure.spec.text}};
+  if (measure.spec.decay) out["decay"] = measure.spec.decay->describe();
+  json groups = json::array();
+  for (const auto& group : measure.groups) groups.push_back(group_json(group, without_name(measure)));
+  out["groups"] = std::move(groups);
+  out["equity"] = equity_json(measure.equity);
+  if (measure.spec.kind == access::MeasureKind::Catchment) {
+    out["facilities_without_demand"] = measure.facilities_without_demand;
+    out["capacity_check"] = optional_number(measure.capacity_check);
+  }
+  return out;
+}
+
+json zones_json(const access::AccessResult& result) {
+  const access::Zones& zones = result.zones;
+  json rows = json::array();
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    json row = {{"id", zones.ids[z]}, {"population", zones.population[z]}};
+    if (!zones.group_names.empty()) {
+      json groups = json::object();
+      for (std::size_t g = 0; g < zones.group_names.size(); ++g) groups[zones.group_names[g]] = zones.group_people[g][z];
+      row["groups"] = std::move(groups);
+    }
+    row["nearest_cost"] = finite_or_null(result.nearest[z]);
+    if (result.exclusion) row["people_beyond_standard"] = result.exclusion->by_zone[z];
+    json values = json::object();
+    for (const auto& measure : result.measures) values[measure.key] = finite_or_null(measure.values[z]);
+    row["access"] = std::move(values);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+json to_json(const access::AccessRequest& request, const access::AccessResult& result) {
+  json out = envelope("access", result.zones.source, result.zones.size());
+  const access::MatrixJoin& join = result.join;
+  double capacity = 0.0;
+  for (const double c : result.facilities.capacity) capacity += c;
+  out["inputs"] = {
+      {"zones", {{"file", result.zones.source}, {"count", result.zones.size()}, {"groups", result.zones.group_names},
+                 {"groups_partition", result.groups_partition},
+                 {"income_column", result.zones.income_column.empty() ? json(nullptr) : json(result.zones.income_column)}}},
+      {"facilities",
+       {{"file", result.facilities.source},
+        {"capacity_column", result.facilities.capacity_column},
+        {"count", result.facilities.size()},
+        {"capacity", capacity},
+        {"dropped_without_capacity", result.facilities.dropped_without_capacity}}},
+      {"costs",
+       {{"source", result.cost_source},
+        {"unit", unit_of(result)},
+        {"pairs_read", join.pairs_read},
+        {"pairs_kept", join.pairs_kept},
+        {"pairs_beyond_reach", join.pairs_beyond_reach},
+        {"repeated_pairs", join.repeated_pairs},
+        {"origins_not_zones", join.origins_not_zones},
+        {"destinations_not_facilities", join.destinations_not_facilities}}}};
+  out["options"] = {{"measures", request.measures},
+                    {"decay", request.decay.empty() ? json(nullptr) : json(request.decay)},
+                    {"alpha", request.alpha},
+                    {"standard", result.exclusion ? json(result.exclusion->standard) : json(nullptr)},
+                    {"cost_unit", unit_of(result)}};
+  json measures = json::array();
+  for (const auto& measure : result.measures) measures.push_back(measure_json(measure));
+  out["measures"] = std::move(measures);
+  if (result.exclusion) {
+    json groups = json::array();
+    for (const auto& group : result.exclusion->groups) {
+      groups.push_back({{"group", group.group},
+                        {"people", group.people},
+                        {"people_beyond", group.people_without},
+                        {"share_beyond", group.people > 0.0 ? group.people_without / group.people : 0.0}});
+    }
+    out["beyond_standard"] = {
+        {"standard", result.exclusion->standard}, {"unit", unit_of(result)}, {"groups", std::move(groups)}};
+  }
+  out["zones"] = zones_json(result);
+  out["warnings"] = result.warnings;
+  return out;
+}
+
+std::string zone_csv(const access::AccessResult& result) {
+  const std::string unit = unit_of(result);
+  std::vector<std::string> header{"zone", "group", "people", fmt::format("nearest_cost_{}", unit), "beyond_standard"};
+  for (const auto& measure : result.measures) header.push_back(measure.key);
+  io::CsvWriter csv(std::move(header));
+  const access::Zones& zones = result.zones;
+  const auto write_row = [&](std::size_t z, const std::string& group, double people) {
+    csv.field(zones.ids[z]).field(group).field(people);
+    if (std::isfinite(result.nearest[z])) {
+      csv.field(result.nearest[z]);
+    } else {
+      csv.empty_field();
+    }
+    if (result.exclusion) {
+      csv.field(result.exclusion->beyond[z] != 0 ? 1.0 : 0.0);
+    } else {
+      csv.empty_field();
+    }
+    for (const auto& measure : result.measures) {
+      if (std::isfinite(measure.values[z])) {
+        csv.field(measure.values[z]);
+      } else {
+        csv.empty_field();  // unreachable
+      }
+    }
+    csv.end_row();
+  };
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    write_row(z, "all", zones.population[z]);
+    for (std::size_t g = 0; g < zones.group_names.size(); ++g) write_row(z, zones.group_names[g], zones.group_people[g][z]);
+  }
+  return csv.text();
+}
+
+std::string summary_csv(const access::AccessResult& result) {
+  io::CsvWriter csv({"section", "measure", "group", "statistic", "value", "unit"});
+  const auto row = [&](const char* section, const std::string& measure, const std::string& group, const char* statistic,
+                       std::optional<double> value, const std::string& unit) {
+    csv.field(section).field(measure).field(group).field(statistic);
+    if (value && std::isfinite(*value)) {
+      csv.field(*value);
+    } else {
+      csv.empty_field();
+    }
+    csv.field(unit).end_row();
+  };
+  for (const auto& measure : result.measures) {
+    for (const auto& group : measure.groups) {
+      row("group", measure.key, group.group, "people", group.people, "people");
+      row("group", measure.key, group.group, "mean", group.mean, measure.unit);
+      row("group", measure.key, group.group, "min", group.min, measure.unit);
+      row("group", measure.key, group.group, "max", group.max, measure.unit);
+      row("group", measure.key, group.group, without_name(measure), group.people_without, "people");
+    }
+    const auto& equity = measure.equity;
+    row("equity", measure.key, "all", "units", static_cast<double>(equity.units), "zones");
+    row("equity", measure.key, "all", "gini", equity.gini, "");
+    row("equity", measure.key, "all", "theil_t", equity.theil_t, "");
+    row("equity", measure.key, "all", "theil_t_between", equity.between, "");
+    row("equity", measure.key, "all", "theil_t_within", equity.within, "");
+    row("equity", measure.key, "all", "concentration_index", equity.concentration_index, "");
+    row("equity", measure.key, "all", "concentration_index_erreygers", equity.concentration_erreygers, "");
+    row("equity", measure.key, "all", "palma_by_income", equity.palma_income, "");
+    if (measure.spec.kind == access::MeasureKind::Catchment) {
+      row("check", measure.key, "all", "facilities_without_demand",
+          static_cast<double>(measure.facilities_without_demand), "facilities");
+      row("check", measure.key, "all", "capacity_check", measure.capacity_check, "");
+    }
+  }
+  if (result.exclusion) {
+    for (const auto& group : result.exclusion->groups) {
+      row("beyond_standard", "", group.group, "people", group.people, "people");
+      row("beyond_standard", "", group.group, "people_beyond", group.people_without, "people");
+    }
+    row("beyond_standard", "", "all", "standard", result.exclusion->standard, unit_of(result));
+  }
+  return csv.text();
+}
+
+std::string to_text(const access::AccessRequest& request, const access::AccessResult& result) {
+  (void)request;
+  const std::string unit = unit_of(result);
+  double capacity = 0.0;
+  for (const double c : result.facilities.capacity) capacity += c;
+  std::string out = fmt::format("access: {} zones, {} facilities ({:g} '{}'), costs in {} from {}\n", result.zones.size(),
+                                result.facilities.size(), capacity, result.facilities.capacity_column, unit,
+                                result.cost_source);
+  for (const auto& measure : result.measures) {
+    out += fmt::format("\n{} — {} (unit: {})\n", measure.key, measure.label, measure.unit);
+    out += fmt::format("  {:<24} {:>12} {:>12} {:>12} {:>12}\n", "group", "people", "mean", "min", "max");
+    for (const auto& group : measure.groups) {
+      out += fmt::format("  {:<24} {:>12.0f} {:>12.4g} {:>12.4g} {:>12.4g}", group.group, group.people, group.mean,
+                         group.min, group.max);
+      if (group.people_without > 0.0) {
+        out += fmt::format("   {:.0f} with {}", group.people_without,
+                           measure.spec.kind == access::MeasureKind::CostToClosest ? "none reachable" : "none");
+      }
+      out += "\n";
+    }
+    const auto& equity = measure.equity;
+    out += fmt::format("  Gini {:.4f}, Theil T {:.4f}", equity.gini, equity.theil_t);
+    if (equity.between) out += fmt::format(" (between groups {:.4f}, within {:.4f})", *equity.between, *equity.within);
+    if (equity.concentration_index) out += fmt::format(", concentration index by income {:.4f}", *equity.concentration_index);
+    if (equity.palma_income) out += fmt::format(", Palma by income {:.3f}", *equity.palma_income);
+    out += "\n";
+    if (!equity.note.empty()) out += fmt::format("  note: {}\n", equity.note);
+  }
+  if (result.exclusion) {
+    out += fmt::format("\nbeyond the standard ({:g} {} to the nearest facility):\n", result.exclusion->standard, unit);
+    for (const auto& group : result.exclusion->groups) {
+      out += fmt::format("  {:<24} {:>12.0f} of {:.0f} ({:.1f} %)\n", group.group, group.people_without, group.people,
+                         group.people > 0.0 ? 100.0 * group.people_without / group.people : 0.0);
+    }
+  }
+  for (const auto& warning : result.warnings) out += fmt::format("warning: {}\n", warning);
+  return out;
+}
+
+Renderers renderers(const access::AccessRequest& request, const access::AccessResult& result) {
+  return {.json = [&] { return to_json(request, result); },
+          .csv = [&] { return zone_csv(result); },
+          .text = [&] { return to_text(request, result); }};
+}
+
+}  // namespace equalis::report
