@@ -52,25 +52,31 @@ void add_access_command(CLI::App& app, Context& context) {
   auto args = std::make_shared<AccessArgs>();
   access::AccessRequest& request = args->request;
   CLI::App* cmd = app.add_subcommand(
-      "access", "Who can reach which service: access measures per zone and group, the people beyond a standard");
-  cmd->add_option("zones", request.zones.file, "Zones CSV: id, population, and one column per group's population")
+      "access",
+      "Who can reach which service: access measures per zone and group, the people beyond a standard");
+  cmd->add_option("zones", request.zones.file,
+                  "Zones CSV: id, population, and one column per group's population")
       ->required()
       ->check(input_file());
-  cmd->add_option("--facilities", request.facilities.file, "Facilities CSV: id and capacity (doctors, seats, windows…)")
+  cmd->add_option("--facilities", request.facilities.file,
+                  "Facilities CSV: id and capacity (doctors, seats, windows…)")
       ->required()
       ->check(input_file());
   cmd->add_option("--matrix", request.costs.matrix,
-                  "Long cost matrix CSV (.csv or .csv.gz): zone id, facility id, cost (e.g. from `equalis network matrix`)")
+                  "Long cost matrix CSV (.csv or .csv.gz): zone id, facility id, cost (e.g. from `equalis "
+                  "network matrix`)")
       ->required()
       ->check(input_file());
-  cmd->add_option("--cost-unit", args->cost_unit,
-                  "What the matrix's costs are: seconds, minutes, metres, or given (the file's own unit; then only "
-                  "bare numbers are accepted as costs)")
+  cmd->add_option(
+         "--cost-unit", args->cost_unit,
+         "What the matrix's costs are: seconds, minutes, metres, or given (the file's own unit; then only "
+         "bare numbers are accepted as costs)")
       ->check(CLI::IsMember({"seconds", "minutes", "metres", "given"}))
       ->default_str("given");
-  cmd->add_option("-m,--measure", request.measures,
-                  "Measure(s), repeatable: cumulative=30min, interval=10min..60min[/5min][:mean], closest[=N], "
-                  "gravity[=DECAY], 2sfca[=DECAY], bfca, 3sfca, m2sfca, spatial-availability[=DECAY] (default 2sfca)")
+  cmd->add_option(
+         "-m,--measure", request.measures,
+         "Measure(s), repeatable: cumulative=30min, interval=10min..60min[/5min][:mean], closest[=N], "
+         "gravity[=DECAY], 2sfca[=DECAY], bfca, 3sfca, m2sfca, spatial-availability[=DECAY] (default 2sfca)")
       ->take_all();
   cmd->add_option("--decay", request.decay,
                   "Decay for the measures that name none: binary:T, linear:T, exponential:B, power:B, "
@@ -89,10 +95,14 @@ void add_access_command(CLI::App& app, Context& context) {
                   "Zone population column (default: population, pop or total_population)");
   cmd->add_option("--facility-id", request.facilities.id_column,
                   "Facility id column (default: id, facility, facility_id or idx)");
-  cmd->add_option("--capacity", request.facilities.capacity_column, "Facility capacity column (default: capacity)");
-  cmd->add_option("--from", request.costs.columns.from_column, "Matrix zone column (default: from_id, from, from_idx, origin)");
-  cmd->add_option("--to", request.costs.columns.to_column, "Matrix facility column (default: to_id, to, to_idx, destination)");
-  cmd->add_option("--cost", request.costs.columns.cost_column, "Matrix cost column (default: cost, travel_time, time, distance)");
+  cmd->add_option("--capacity", request.facilities.capacity_column,
+                  "Facility capacity column (default: capacity)");
+  cmd->add_option("--from", request.costs.columns.from_column,
+                  "Matrix zone column (default: from_id, from, from_idx, origin)");
+  cmd->add_option("--to", request.costs.columns.to_column,
+                  "Matrix facility column (default: to_id, to, to_idx, destination)");
+  cmd->add_option("--cost", request.costs.columns.cost_column,
+                  "Matrix cost column (default: cost, travel_time, time, distance)");
   cmd->add_option("--summary-output", args->summary_output,
                   "Also write the group summaries, equity figures and people beyond the standard as a CSV");
   add_output_options(*cmd, context);

@@ -436,7 +436,7 @@ AccessResult run_access(const AccessRequest& request, ProgressSink& progress) {
   }
   if (join.destinations_not_facilities > 0) {
     result.warnings.push_back(
-        fmt::format("{} matrix destination(s) are no facility with capacity and were skipped (e.g. {})",
+        fmt::format("{} matrix destination(s) are no facility and were skipped (e.g. {})",
                     join.destinations_not_facilities, fmt::join(join.destination_examples, ", ")));
   }
   if (join.repeated_pairs > 0) {
@@ -444,7 +444,7 @@ AccessResult run_access(const AccessRequest& request, ProgressSink& progress) {
         "{} pair(s) appear more than once in the matrix; the cheapest cost was kept", join.repeated_pairs));
   }
   if (result.facilities.dropped_without_capacity > 0) {
-    result.warnings.push_back(fmt::format("{} facility row(s) have capacity 0 and reach no one",
+    result.warnings.push_back(fmt::format("{} facility row(s) have capacity 0 and were left out",
                                           result.facilities.dropped_without_capacity));
   }
   std::size_t unreached_zones = 0;

@@ -147,6 +147,7 @@ Facilities read_facilities(const FacilitySpec& spec, ProgressSink& progress) {
     const double amount = require_amount(table, amounts, row, "the capacity");
     if (amount == 0.0) {  // a zone without schools in a land-use table: nothing to reach there
       ++facilities.dropped_without_capacity;
+      facilities.ids_without_capacity.push_back(ids.labels[ids.codes[row]]);
       continue;
     }
     facilities.ids.push_back(ids.labels[ids.codes[row]]);
@@ -258,8 +259,20 @@ CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Faciliti
   join = {};
   join.pairs_read = matrix.size();
   const auto zone_of = map_labels(matrix.origin_ids, zones.ids, join.origins_not_zones, join.origin_examples);
-  const auto facility_of = map_labels(matrix.destination_ids, facilities.ids,
-                                      join.destinations_not_facilities, join.destination_examples);
+  std::size_t unknown = 0;
+  std::vector<std::string> unknown_examples;
+  const auto facility_of = map_labels(matrix.destination_ids, facilities.ids, unknown, unknown_examples);
+  // Destinations that are facilities of capacity 0 (a land-use table's empty cells) are no mismatch:
+  // only the ids that are in neither list are reported as unknown.
+  if (unknown > 0) {
+    std::vector<std::string> absent;
+    for (std::size_t label = 0; label < facility_of.size(); ++label) {
+      if (facility_of[label] == UINT32_MAX) absent.push_back(matrix.destination_ids[label]);
+    }
+    (void)map_labels(absent, facilities.ids_without_capacity, join.destinations_not_facilities,
+                     join.destination_examples);
+    join.destinations_without_capacity = absent.size() - join.destinations_not_facilities;
+  }
   if (join.origins_not_zones == matrix.origin_ids.size()) {
     throw Error(
         ErrorCode::InvalidInput,
@@ -269,7 +282,8 @@ CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Faciliti
         "the matrix's origins must be the zones' ids: check the id columns and the direction (origin = "
         "zone)");
   }
-  if (join.destinations_not_facilities == matrix.destination_ids.size()) {
+  if (join.destinations_not_facilities + join.destinations_without_capacity ==
+      matrix.destination_ids.size()) {
     throw Error(
         ErrorCode::InvalidInput,
         fmt::format(

@@ -58,6 +58,7 @@ struct Facilities {
   std::vector<std::string> ids;
   std::vector<double> capacity;  // > 0: rows with capacity 0 are dropped and counted
   std::size_t dropped_without_capacity = 0;
+  std::vector<std::string> ids_without_capacity;  // the dropped rows' ids: a matrix may list them
   [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
 };
 
@@ -85,11 +86,12 @@ struct CostRows {
 struct MatrixJoin {
   std::size_t pairs_read = 0;
   std::size_t pairs_kept = 0;
-  std::size_t pairs_beyond_reach = 0;           // dropped: costlier than any measure looks
-  std::size_t repeated_pairs = 0;               // the cheapest kept
-  std::size_t origins_not_zones = 0;            // distinct matrix origins that are no zone
-  std::size_t destinations_not_facilities = 0;  // distinct destinations that are no facility (with capacity)
-  std::vector<std::string> origin_examples;     // up to 3 of them, for the message
+  std::size_t pairs_beyond_reach = 0;             // dropped: costlier than any measure looks
+  std::size_t repeated_pairs = 0;                 // the cheapest kept
+  std::size_t origins_not_zones = 0;              // distinct matrix origins that are no zone
+  std::size_t destinations_not_facilities = 0;    // distinct destinations that are no facility at all
+  std::size_t destinations_without_capacity = 0;  // distinct destinations that are facilities of capacity 0
+  std::vector<std::string> origin_examples;       // up to 3 of them, for the message
   std::vector<std::string> destination_examples;
 };
 

@@ -13,13 +13,21 @@ using json = nlohmann::ordered_json;
 namespace {
 
 // A value, or null where it is infinite (cost to a facility the zone does not reach).
-json finite_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+json finite_or_null(double value) {
+  return std::isfinite(value) ? json(value) : json(nullptr);
+}
 
-std::string unit_of(const access::AccessResult& result) { return std::string(io::cost_unit_name(result.cost_unit)); }
+std::string unit_of(const access::AccessResult& result) {
+  return std::string(io::cost_unit_name(result.cost_unit));
+}
 
 json group_json(const access::GroupSummary& group, const char* without_name) {
-  return {{"group", group.group}, {"people", group.people},   {"mean", group.mean},
-          {"min", group.min},     {"max", group.max},         {without_name, group.people_without},
+  return {{"group", group.group},
+          {"people", group.people},
+          {"mean", group.mean},
+          {"min", group.min},
+          {"max", group.max},
+          {without_name, group.people_without},
           {"share_without", group.people > 0.0 ? group.people_without / group.people : 0.0}};
 }
 
@@ -40,7 +48,8 @@ const char* without_name(const access::MeasureResult& measure) {
 }
 
 json measure_json(const access::MeasureResult& measure) {
-  json out = {{"key", measure.key}, {"label", measure.label}, {"unit", measure.unit}, {"spec", measure.spec.text}};
+  json out = {
+      {"key", measure.key}, {"label", measure.label}, {"unit", measure.unit}, {"spec", measure.spec.text}};
   if (measure.spec.decay) out["decay"] = measure.spec.decay->describe();
   json groups = json::array();
   for (const auto& group : measure.groups) groups.push_back(group_json(group, without_name(measure)));
@@ -60,7 +69,8 @@ json zones_json(const access::AccessResult& result) {
     json row = {{"id", zones.ids[z]}, {"population", zones.population[z]}};
     if (!zones.group_names.empty()) {
       json groups = json::object();
-      for (std::size_t g = 0; g < zones.group_names.size(); ++g) groups[zones.group_names[g]] = zones.group_people[g][z];
+      for (std::size_t g = 0; g < zones.group_names.size(); ++g)
+        groups[zones.group_names[g]] = zones.group_people[g][z];
       row["groups"] = std::move(groups);
     }
     row["nearest_cost"] = finite_or_null(result.nearest[z]);
@@ -81,9 +91,13 @@ json to_json(const access::AccessRequest& request, const access::AccessResult& r
   double capacity = 0.0;
   for (const double c : result.facilities.capacity) capacity += c;
   out["inputs"] = {
-      {"zones", {{"file", result.zones.source}, {"count", result.zones.size()}, {"groups", result.zones.group_names},
-                 {"groups_partition", result.groups_partition},
-                 {"income_column", result.zones.income_column.empty() ? json(nullptr) : json(result.zones.income_column)}}},
+      {"zones",
+       {{"file", result.zones.source},
+        {"count", result.zones.size()},
+        {"groups", result.zones.group_names},
+        {"groups_partition", result.groups_partition},
+        {"income_column",
+         result.zones.income_column.empty() ? json(nullptr) : json(result.zones.income_column)}}},
       {"facilities",
        {{"file", result.facilities.source},
         {"capacity_column", result.facilities.capacity_column},
@@ -98,7 +112,8 @@ json to_json(const access::AccessRequest& request, const access::AccessResult& r
         {"pairs_beyond_reach", join.pairs_beyond_reach},
         {"repeated_pairs", join.repeated_pairs},
         {"origins_not_zones", join.origins_not_zones},
-        {"destinations_not_facilities", join.destinations_not_facilities}}}};
+        {"destinations_not_facilities", join.destinations_not_facilities},
+        {"destinations_without_capacity", join.destinations_without_capacity}}}};
   out["options"] = {{"measures", request.measures},
                     {"decay", request.decay.empty() ? json(nullptr) : json(request.decay)},
                     {"alpha", request.alpha},
@@ -125,7 +140,8 @@ json to_json(const access::AccessRequest& request, const access::AccessResult& r
 
 std::string zone_csv(const access::AccessResult& result) {
   const std::string unit = unit_of(result);
-  std::vector<std::string> header{"zone", "group", "people", fmt::format("nearest_cost_{}", unit), "beyond_standard"};
+  std::vector<std::string> header{"zone", "group", "people", fmt::format("nearest_cost_{}", unit),
+                                  "beyond_standard"};
   for (const auto& measure : result.measures) header.push_back(measure.key);
   io::CsvWriter csv(std::move(header));
   const access::Zones& zones = result.zones;
@@ -152,15 +168,16 @@ std::string zone_csv(const access::AccessResult& result) {
   };
   for (std::size_t z = 0; z < zones.size(); ++z) {
     write_row(z, "all", zones.population[z]);
-    for (std::size_t g = 0; g < zones.group_names.size(); ++g) write_row(z, zones.group_names[g], zones.group_people[g][z]);
+    for (std::size_t g = 0; g < zones.group_names.size(); ++g)
+      write_row(z, zones.group_names[g], zones.group_people[g][z]);
   }
   return csv.text();
 }
 
 std::string summary_csv(const access::AccessResult& result) {
   io::CsvWriter csv({"section", "measure", "group", "statistic", "value", "unit"});
-  const auto row = [&](const char* section, const std::string& measure, const std::string& group, const char* statistic,
-                       std::optional<double> value, const std::string& unit) {
+  const auto row = [&](const char* section, const std::string& measure, const std::string& group,
+                       const char* statistic, std::optional<double> value, const std::string& unit) {
     csv.field(section).field(measure).field(group).field(statistic);
     if (value && std::isfinite(*value)) {
       csv.field(*value);
@@ -207,34 +224,39 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
   const std::string unit = unit_of(result);
   double capacity = 0.0;
   for (const double c : result.facilities.capacity) capacity += c;
-  std::string out = fmt::format("access: {} zones, {} facilities ({:g} '{}'), costs in {} from {}\n", result.zones.size(),
-                                result.facilities.size(), capacity, result.facilities.capacity_column, unit,
-                                result.cost_source);
+  std::string out = fmt::format("access: {} zones, {} facilities ({:g} '{}'), costs in {} from {}\n",
+                                result.zones.size(), result.facilities.size(), capacity,
+                                result.facilities.capacity_column, unit, result.cost_source);
   for (const auto& measure : result.measures) {
     out += fmt::format("\n{} — {} (unit: {})\n", measure.key, measure.label, measure.unit);
     out += fmt::format("  {:<24} {:>12} {:>12} {:>12} {:>12}\n", "group", "people", "mean", "min", "max");
     for (const auto& group : measure.groups) {
-      out += fmt::format("  {:<24} {:>12.0f} {:>12.4g} {:>12.4g} {:>12.4g}", group.group, group.people, group.mean,
-                         group.min, group.max);
+      out += fmt::format("  {:<24} {:>12.0f} {:>12.4g} {:>12.4g} {:>12.4g}", group.group, group.people,
+                         group.mean, group.min, group.max);
       if (group.people_without > 0.0) {
-        out += fmt::format("   {:.0f} with {}", group.people_without,
-                           measure.spec.kind == access::MeasureKind::CostToClosest ? "none reachable" : "none");
+        out +=
+            fmt::format("   {:.0f} with {}", group.people_without,
+                        measure.spec.kind == access::MeasureKind::CostToClosest ? "none reachable" : "none");
       }
       out += "\n";
     }
     const auto& equity = measure.equity;
     out += fmt::format("  Gini {:.4f}, Theil T {:.4f}", equity.gini, equity.theil_t);
-    if (equity.between) out += fmt::format(" (between groups {:.4f}, within {:.4f})", *equity.between, *equity.within);
-    if (equity.concentration_index) out += fmt::format(", concentration index by income {:.4f}", *equity.concentration_index);
+    if (equity.between)
+      out += fmt::format(" (between groups {:.4f}, within {:.4f})", *equity.between, *equity.within);
+    if (equity.concentration_index)
+      out += fmt::format(", concentration index by income {:.4f}", *equity.concentration_index);
     if (equity.palma_income) out += fmt::format(", Palma by income {:.3f}", *equity.palma_income);
     out += "\n";
     if (!equity.note.empty()) out += fmt::format("  note: {}\n", equity.note);
   }
   if (result.exclusion) {
-    out += fmt::format("\nbeyond the standard ({:g} {} to the nearest facility):\n", result.exclusion->standard, unit);
+    out += fmt::format("\nbeyond the standard ({:g} {} to the nearest facility):\n",
+                       result.exclusion->standard, unit);
     for (const auto& group : result.exclusion->groups) {
-      out += fmt::format("  {:<24} {:>12.0f} of {:.0f} ({:.1f} %)\n", group.group, group.people_without, group.people,
-                         group.people > 0.0 ? 100.0 * group.people_without / group.people : 0.0);
+      out +=
+          fmt::format("  {:<24} {:>12.0f} of {:.0f} ({:.1f} %)\n", group.group, group.people_without,
+                      group.people, group.people > 0.0 ? 100.0 * group.people_without / group.people : 0.0);
     }
   }
   for (const auto& warning : result.warnings) out += fmt::format("warning: {}\n", warning);
