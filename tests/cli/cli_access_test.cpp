@@ -12,25 +12,27 @@ namespace equalis::cli_test {
 namespace {
 
 std::string bho_command(const std::string& tail) {
-  return fmt::format("access {0} --zone-id idx --facilities {0} --facility-id idx --capacity schools --matrix {1} "
-                     "--cost-unit minutes {2}",
-                     data("bho/hexagons.csv"), data("bho/ttm_full.csv.gz"), tail);
+  return fmt::format(
+      "access {0} --zone-id idx --facilities {0} --facility-id idx --capacity schools --matrix {1} "
+      "--cost-unit minutes {2}",
+      data("bho/hexagons.csv"), data("bho/ttm_full.csv.gz"), tail);
 }
 
 TEST(CliAccess, CsvIsOneRowPerZoneAndGroupWithTheUnitInTheHeader) {
-  const auto zones = write_temp("access_zones.csv",
-                                "id,population,pop_60plus\nA,100,60\nB,300,30\n");
+  const auto zones = write_temp("access_zones.csv", "id,population,pop_60plus\nA,100,60\nB,300,30\n");
   const auto facilities = write_temp("access_facilities.csv", "id,capacity\nX,10\nY,20\n");
   const auto matrix = write_temp("access_matrix.csv", "from,to,cost\nA,X,300\nA,Y,1200\nB,X,900\nB,Y,480\n");
-  const auto r = run(fmt::format("access {} --facilities {} --matrix {} --cost-unit seconds -m cumulative=10min "
-                                 "--group-columns pop_60plus --standard 6min --format csv",
-                                 zones, facilities, matrix));
+  const auto r =
+      run(fmt::format("access {} --facilities {} --matrix {} --cost-unit seconds -m cumulative=10min "
+                      "--group-columns pop_60plus --standard 6min --format csv",
+                      zones, facilities, matrix));
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(r.out,
             "zone,group,people,nearest_cost_seconds,beyond_standard,cumulative_600\n"
             "A,all,100,300,0,10\nA,pop_60plus,60,300,0,10\nB,all,300,480,1,20\nB,pop_60plus,30,480,1,20\n");
   // A duration against a matrix whose unit is not said is refused, naming the flag.
-  const auto unsaid = run(fmt::format("access {} --facilities {} --matrix {} -m cumulative=10min", zones, facilities, matrix));
+  const auto unsaid = run(
+      fmt::format("access {} --facilities {} --matrix {} -m cumulative=10min", zones, facilities, matrix));
   EXPECT_EQ(unsaid.exit_status, 2) << unsaid.err;
   EXPECT_NE(unsaid.err.find("--cost-unit"), std::string::npos) << unsaid.err;
   for (const auto& path : {zones, facilities, matrix}) std::filesystem::remove(path);
@@ -41,8 +43,8 @@ TEST(CliAccess, SummaryAndReportAreWrittenTogetherAndInputsAreNeverOverwritten) 
   std::filesystem::create_directories(dir);
   const auto report = (dir / "report.json").string();
   const auto summary = (dir / "summary.csv").string();
-  auto r = run(bho_command(fmt::format("-m 2sfca=gaussian:60min --standard 30min -o {} --summary-output {}", report,
-                                       summary)));
+  auto r = run(bho_command(
+      fmt::format("-m 2sfca=gaussian:60min --standard 30min -o {} --summary-output {}", report, summary)));
   ASSERT_EQ(r.exit_status, 0) << r.err;
   const auto json = nlohmann::json::parse(read_text(report));
   EXPECT_EQ(json["inputs"]["costs"]["unit"], "minutes");
