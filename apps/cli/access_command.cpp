@@ -6,9 +6,12 @@
 
 #include "access/access_run.hpp"
 #include "core/atomic_file.hpp"
+#include "core/error.hpp"
 #include "report/access_report.hpp"
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 
 namespace equalis::cli {
 
@@ -18,7 +21,38 @@ struct AccessArgs {
   access::AccessRequest request;
   std::string cost_unit = "given";
   std::string summary_output;
+  std::vector<std::string> channels;  // in-person, online, phone, terminal, assisted
+  std::string terminals;
+  std::string assisted;
 };
+
+// --channels names what the service offers; terminal and assisted need their site files.
+std::optional<access::ChannelOffer> channel_offer(const AccessArgs& args) {
+  if (args.channels.empty()) {
+    if (!args.terminals.empty() || !args.assisted.empty() || !args.request.digital_profiles.empty()) {
+      throw Error(ErrorCode::InvalidInput, "--terminals, --assisted and --digital-profiles need --channels",
+                  "say which channels the service offers, e.g. --channels in-person,online,assisted");
+    }
+    return std::nullopt;
+  }
+  access::ChannelOffer offer;
+  offer.in_person = false;
+  offer.online = false;
+  const auto has = [&](const char* name) {
+    return std::find(args.channels.begin(), args.channels.end(), name) != args.channels.end();
+  };
+  offer.in_person = has("in-person");
+  offer.online = has("online");
+  offer.phone = has("phone");
+  if (has("terminal") != !args.terminals.empty() || has("assisted") != !args.assisted.empty()) {
+    throw Error(
+        ErrorCode::InvalidInput, "the terminal and assisted channels go with their site files",
+        "give --channels terminal with --terminals FILE, and --channels assisted with --assisted FILE");
+  }
+  offer.terminals = args.terminals;
+  offer.assisted = args.assisted;
+  return offer;
+}
 
 io::CostUnit cost_unit_of(const std::string& name) {
   if (name == "seconds") return io::CostUnit::Seconds;
@@ -29,6 +63,7 @@ io::CostUnit cost_unit_of(const std::string& name) {
 
 void run_access_command(AccessArgs& args, Context& context) {
   args.request.costs.unit = cost_unit_of(args.cost_unit);
+  args.request.channels = channel_offer(args);
   refuse_input_as_output(args.summary_output);
   const access::AccessResult result = access::run_access(args.request, context.progress);
   const auto renderers = report::renderers(args.request, result);
@@ -103,6 +138,24 @@ void add_access_command(CLI::App& app, Context& context) {
                   "Matrix facility column (default: to_id, to, to_idx, destination)");
   cmd->add_option("--cost", request.costs.columns.cost_column,
                   "Matrix cost column (default: cost, travel_time, time, distance)");
+  cmd->add_option(
+         "--channels", args->channels,
+         "Channels the service offers, e.g. in-person,online,assisted (in-person = the --facilities; "
+         "leave it out for digital by default); needs --standard")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"in-person", "online", "phone", "terminal", "assisted"}));
+  cmd->add_option(
+         "--digital-profiles", request.digital_profiles,
+         "CSV of each group's coverage, device and skill shares (examples/access/digital_profiles_cn.csv)")
+      ->check(input_file());
+  cmd->add_option("--terminals", args->terminals, "Self-service terminal sites (CSV id[, capacity])")
+      ->check(input_file());
+  cmd->add_option("--assisted", args->assisted,
+                  "Sites with assisted help: digital counselors, proxies (CSV id)")
+      ->check(input_file());
+  cmd->add_option(
+      "--coverage", request.zones.coverage_column,
+      "Zone column: share of the zone with network coverage, 0 to 1 (overrides the profiles' figure)");
   cmd->add_option("--summary-output", args->summary_output,
                   "Also write the group summaries, equity figures and people beyond the standard as a CSV");
   add_output_options(*cmd, context);

@@ -355,6 +355,57 @@ EquitySummary equity_of(const Zones& zones, const std::vector<double>& values, b
   return equity;
 }
 
+// The nearest site of a channel per zone, from the same matrix (empty: the channel has no sites).
+std::vector<double> nearest_sites(const io::LongMatrix& matrix, const AccessRequest& request,
+                                  const Zones& zones, const std::string& file, double standard,
+                                  std::size_t& count) {
+  if (file.empty()) return {};
+  FacilitySpec spec = request.facilities;
+  spec.file = file;
+  spec.capacity_column.clear();
+  spec.capacity_optional = true;
+  const Facilities sites = read_facilities(spec);
+  count = sites.size();
+  MatrixJoin join;
+  const CostRows rows = join_cost_rows(matrix, request.costs, zones, sites, standard, join);
+  std::vector<double> nearest(rows.nearest.size());
+  for (std::size_t z = 0; z < nearest.size(); ++z) nearest[z] = decimal_of(rows.nearest[z]);
+  return nearest;
+}
+
+ChannelResult channels_of(const AccessRequest& request, const io::LongMatrix& matrix,
+                          const AccessResult& result, const std::optional<double>& standard) {
+  const ChannelOffer& offer = *request.channels;
+  if (!standard) {
+    throw Error(ErrorCode::InvalidInput, "the channel model needs `standard`",
+                "say how far a site may be and still count as reachable, e.g. 30min");
+  }
+  DigitalProfiles profiles;
+  if (!request.digital_profiles.empty()) {
+    profiles = read_digital_profiles(request.digital_profiles);
+  } else if (offer.online || offer.phone || !offer.terminals.empty()) {
+    throw Error(
+        ErrorCode::InvalidInput, "online, phone and terminal channels need `digital_profiles`",
+        "give the coverage, device and skill shares per group (examples/access/digital_profiles_cn.csv "
+        "has published CNNIC figures)");
+  } else {
+    GroupDigital everyone;  // only the in-person and assisted channels: no digital figure is used
+    everyone.group = "all";
+    profiles.groups.push_back(everyone);
+  }
+  std::size_t terminals = 0;
+  std::size_t assisted = 0;
+  const auto terminal_nearest =
+      nearest_sites(matrix, request, result.zones, offer.terminals, *standard, terminals);
+  const auto assisted_nearest =
+      nearest_sites(matrix, request, result.zones, offer.assisted, *standard, assisted);
+  ChannelResult channels = channel_access(result.zones, offer, profiles, *standard, result.nearest,
+                                          terminal_nearest, assisted_nearest, result.zones.coverage);
+  channels.terminals = terminals;
+  channels.assisted_sites = assisted;
+  return channels;
+}
+
 }  // namespace
 
 AccessResult run_access(const AccessRequest& request, ProgressSink& progress) {
@@ -381,8 +432,21 @@ AccessResult run_access(const AccessRequest& request, ProgressSink& progress) {
   result.facilities = read_facilities(request.facilities, progress);
   task.tick();
   task.throw_if_stopped();
+  if (request.channels) {  // the matrix also lists the channel sites: they are no unknown destination
+    for (const std::string* file : {&request.channels->terminals, &request.channels->assisted}) {
+      if (file->empty()) continue;
+      FacilitySpec spec = request.facilities;
+      spec.file = *file;
+      spec.capacity_column.clear();
+      spec.capacity_optional = true;
+      const Facilities sites = read_facilities(spec);
+      auto& other = result.facilities.other_sites;
+      other.insert(other.end(), sites.ids.begin(), sites.ids.end());
+    }
+  }
+  const io::LongMatrix matrix = io::read_long_matrix(request.costs.matrix, request.costs.columns, progress);
   const CostRows rows =
-      read_cost_rows(request.costs, result.zones, result.facilities, reach_of(specs), result.join, progress);
+      join_cost_rows(matrix, request.costs, result.zones, result.facilities, reach_of(specs), result.join);
   result.cost_source = rows.source;
   task.tick();
   task.throw_if_stopped();
@@ -426,6 +490,27 @@ AccessResult run_access(const AccessRequest& request, ProgressSink& progress) {
     exclusion.groups = summarise_groups(result.zones, result.nearest, beyond);
     exclusion.beyond = std::move(beyond);
     result.exclusion = std::move(exclusion);
+  }
+
+  if (request.channels) {
+    result.channels = channels_of(request, matrix, result, standard);
+    for (const auto& profile : result.channels->profiles.groups) {
+      // Only the figures the offered channels use are worth a warning.
+      const ChannelOffer& offer = *request.channels;
+      std::vector<std::string> used;
+      for (const auto& field : profile.illustrative) {
+        const bool online_field = field == "coverage" || field == "device" || field == "online_skill";
+        if ((online_field && offer.online) || (field == "terminal_skill" && !offer.terminals.empty()) ||
+            (field == "phone" && offer.phone)) {
+          used.push_back(field);
+        }
+      }
+      if (!used.empty()) {
+        result.warnings.push_back(
+            fmt::format("digital profile of '{}': {} illustrative (not published figures)", profile.group,
+                        fmt::join(used, ", ")));
+      }
+    }
   }
 
   // What the join left out is said, never silent.

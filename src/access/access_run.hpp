@@ -3,6 +3,7 @@
 // and travel costs in; per zone and group, every requested measure, the people beyond the access
 // standard, and equity summaries from the measure engine out. report/access_report renders it.
 
+#include "access/channels.hpp"
 #include "access/decay.hpp"
 #include "access/inputs.hpp"
 #include "access/measures.hpp"
@@ -52,6 +53,10 @@ struct AccessRequest {
   double alpha = 1.0;                          // spatial availability's demand exponent
   // The access standard: a person whose nearest facility costs more is counted as beyond it (e.g. "30min").
   std::string standard;
+  // Access through every channel (needs the standard, and the digital profiles for online, terminal and
+  // phone): the facilities above are the offices of the in-person channel.
+  std::optional<ChannelOffer> channels;
+  std::string digital_profiles;  // CSV, see read_digital_profiles
 };
 
 // How a group fares on one measure.
@@ -108,6 +113,7 @@ struct AccessResult {
   std::vector<MeasureResult> measures;
   std::optional<Exclusion> exclusion;
   bool groups_partition = false;  // the groups add up to every zone's population
+  std::optional<ChannelResult> channels;
   std::vector<std::string> warnings;
 };
 

@@ -80,6 +80,7 @@ Zones read_zones(const ZoneSpec& spec, ProgressSink& progress) {
     wanted.push_back({group, ColumnKind::Numeric});
   }
   if (!spec.income_column.empty()) wanted.push_back({spec.income_column, ColumnKind::Numeric});
+  if (!spec.coverage_column.empty()) wanted.push_back({spec.coverage_column, ColumnKind::Numeric});
   const ColumnTable table = ColumnTable::read_file(spec.file, wanted, options, progress);
   if (table.row_count() == 0) {
     throw Error(ErrorCode::InvalidInput, fmt::format("{}: no zones", spec.file), "give one row per zone");
@@ -125,6 +126,22 @@ Zones read_zones(const ZoneSpec& spec, ProgressSink& progress) {
     zones.income_valid = income.valid;
     zones.income_column = spec.income_column;
   }
+  if (!spec.coverage_column.empty()) {
+    const NumericColumn& coverage = table.numeric(spec.coverage_column);
+    for (std::size_t row = 0; row < table.row_count(); ++row) {
+      const double value = coverage.values[row];
+      if (coverage.valid[row] == 0 || !(value >= 0.0 && value <= 1.0)) {
+        throw Error(ErrorCode::InvalidInput,
+                    fmt::format("coverage is {}, not a share in [0, 1]",
+                                coverage.valid[row] == 0 ? "missing" : fmt::format("{}", value)),
+                    value > 1.0 && value <= 100.0
+                        ? "write coverage as a share: divide percentages by 100"
+                        : "give the share of the zone with network coverage, 0 to 1",
+                    table.location(row, spec.coverage_column));
+      }
+    }
+    zones.coverage = coverage.values;
+  }
   return zones;
 }
 
@@ -133,18 +150,21 @@ Facilities read_facilities(const FacilitySpec& spec, ProgressSink& progress) {
   const auto header = ColumnTable::read_header(spec.file, options);
   const std::string id = io::choose_column(spec.file, header, spec.id_column,
                                            {"id", "facility", "facility_id", "idx"}, "facility id");
+  // Channel sites (terminals, counselors) may come without a capacity column: each then counts 1.
+  const bool counted = spec.capacity_optional && spec.capacity_column.empty() &&
+                       std::find(header.begin(), header.end(), "capacity") == header.end();
   const std::string capacity =
-      io::choose_column(spec.file, header, spec.capacity_column, {"capacity"}, "capacity");
-  const ColumnTable table = ColumnTable::read_file(
-      spec.file, {{id, ColumnKind::Category}, {capacity, ColumnKind::Numeric}}, options, progress);
+      counted ? "" : io::choose_column(spec.file, header, spec.capacity_column, {"capacity"}, "capacity");
+  std::vector<WantedColumn> wanted{{id, ColumnKind::Category}};
+  if (!counted) wanted.push_back({capacity, ColumnKind::Numeric});
+  const ColumnTable table = ColumnTable::read_file(spec.file, wanted, options, progress);
   const CategoryColumn& ids = table.category(id);
   require_unique_ids(table, ids, id);
-  const NumericColumn& amounts = table.numeric(capacity);
   Facilities facilities;
   facilities.source = spec.file;
-  facilities.capacity_column = capacity;
+  facilities.capacity_column = counted ? "sites" : capacity;
   for (std::size_t row = 0; row < table.row_count(); ++row) {
-    const double amount = require_amount(table, amounts, row, "the capacity");
+    const double amount = counted ? 1.0 : require_amount(table, table.numeric(capacity), row, "the capacity");
     if (amount == 0.0) {  // a zone without schools in a land-use table: nothing to reach there
       ++facilities.dropped_without_capacity;
       facilities.ids_without_capacity.push_back(ids.labels[ids.codes[row]]);
@@ -255,7 +275,12 @@ std::vector<std::uint32_t> map_labels(const std::vector<std::string>& labels,
 
 CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Facilities& facilities,
                         double max_cost, MatrixJoin& join, ProgressSink& progress) {
-  io::LongMatrix matrix = io::read_long_matrix(spec.matrix, spec.columns, progress);
+  const io::LongMatrix matrix = io::read_long_matrix(spec.matrix, spec.columns, progress);
+  return join_cost_rows(matrix, spec, zones, facilities, max_cost, join);
+}
+
+CostRows join_cost_rows(const io::LongMatrix& matrix, const CostSpec& spec, const Zones& zones,
+                        const Facilities& facilities, double max_cost, MatrixJoin& join) {
   join = {};
   join.pairs_read = matrix.size();
   const auto zone_of = map_labels(matrix.origin_ids, zones.ids, join.origins_not_zones, join.origin_examples);
@@ -269,8 +294,9 @@ CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Faciliti
     for (std::size_t label = 0; label < facility_of.size(); ++label) {
       if (facility_of[label] == UINT32_MAX) absent.push_back(matrix.destination_ids[label]);
     }
-    (void)map_labels(absent, facilities.ids_without_capacity, join.destinations_not_facilities,
-                     join.destination_examples);
+    std::vector<std::string> known = facilities.ids_without_capacity;
+    known.insert(known.end(), facilities.other_sites.begin(), facilities.other_sites.end());
+    (void)map_labels(absent, known, join.destinations_not_facilities, join.destination_examples);
     join.destinations_without_capacity = absent.size() - join.destinations_not_facilities;
   }
   if (join.origins_not_zones == matrix.origin_ids.size()) {
@@ -314,7 +340,6 @@ CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Faciliti
     facility.push_back(f);
     cost.push_back(matrix.cost[pair]);
   }
-  matrix = {};  // the pairs kept are copied: free the rest before sorting
   CostRows rows = make_cost_rows(zones.size(), std::move(zone), std::move(facility), std::move(cost),
                                  spec.unit, fmt::format("matrix {}", spec.matrix), &join.repeated_pairs);
   join.pairs_kept = rows.pair_count();

@@ -23,7 +23,8 @@ struct ZoneSpec {
   // Population of each group as columns of the zone file (wide form), e.g. pop_60plus, pop_rural. Groups
   // may overlap (older people and rural people); each must fit within the zone's population.
   std::vector<std::string> group_columns;
-  std::string income_column;  // optional: ranks zones for the concentration index and the Palma ratio
+  std::string income_column;    // optional: ranks zones for the concentration index and the Palma ratio
+  std::string coverage_column;  // optional: share of the zone with network coverage, in [0, 1] (channels)
   char delimiter = ',';
 };
 
@@ -36,6 +37,7 @@ struct Zones {
   std::vector<double> income;                     // per zone when an income column is given
   std::vector<std::uint8_t> income_valid;         // 0 where the income cell is missing
   std::string income_column;
+  std::vector<double> coverage;  // per zone when a coverage column is given
   [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
 };
 
@@ -46,9 +48,10 @@ Zones read_zones(const ZoneSpec& spec, ProgressSink& progress = null_progress())
 // ----- facilities
 
 struct FacilitySpec {
-  std::string file;             // CSV, one row per facility (or per zone holding opportunities)
-  std::string id_column;        // empty = id, facility, facility_id, idx
-  std::string capacity_column;  // empty = capacity; e.g. doctors, seats, windows, jobs, schools
+  std::string file;                // CSV, one row per facility (or per zone holding opportunities)
+  std::string id_column;           // empty = id, facility, facility_id, idx
+  std::string capacity_column;     // empty = capacity; e.g. doctors, seats, windows, jobs, schools
+  bool capacity_optional = false;  // channel sites (terminals): without a capacity column each counts 1
   char delimiter = ',';
 };
 
@@ -59,6 +62,8 @@ struct Facilities {
   std::vector<double> capacity;  // > 0: rows with capacity 0 are dropped and counted
   std::size_t dropped_without_capacity = 0;
   std::vector<std::string> ids_without_capacity;  // the dropped rows' ids: a matrix may list them
+  // Ids the matrix may list as another channel's sites (terminals, assisted): no mismatch either.
+  std::vector<std::string> other_sites;
   [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
 };
 
@@ -106,6 +111,11 @@ struct CostSpec {
 // (the ids do not match: wrong column or file).
 CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Facilities& facilities,
                         double max_cost, MatrixJoin& join, ProgressSink& progress = null_progress());
+
+// The same from a matrix already read: one read serves several sets of destinations (the offices, the
+// self-service terminals, the assisted sites of a multi-channel study). `what` names the set in messages.
+CostRows join_cost_rows(const io::LongMatrix& matrix, const CostSpec& spec, const Zones& zones,
+                        const Facilities& facilities, double max_cost, MatrixJoin& join);
 
 // The double a float cost stands for: its shortest decimal form read back (float 5.8 → 5.8, not
 // 5.800000190734863), so that reported costs are the ones the matrix gave. +inf stays +inf.

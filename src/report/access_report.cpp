@@ -62,6 +62,50 @@ json measure_json(const access::MeasureResult& measure) {
   return out;
 }
 
+json channels_json(const access::ChannelResult& channels, double standard, const std::string& unit) {
+  json offer = json::array();
+  if (channels.offer.in_person) offer.push_back("in_person");
+  if (!channels.offer.terminals.empty()) offer.push_back("terminal");
+  if (channels.offer.online) offer.push_back("online");
+  if (channels.offer.phone) offer.push_back("phone");
+  if (!channels.offer.assisted.empty()) offer.push_back("assisted");
+  json profiles = json::array();
+  for (const auto& p : channels.profiles.groups) {
+    profiles.push_back({{"group", p.group},
+                        {"coverage", p.coverage},
+                        {"device", p.device},
+                        {"online_skill", p.online_skill},
+                        {"terminal_skill", p.terminal_skill},
+                        {"phone", p.phone},
+                        {"source", p.source},
+                        {"illustrative", p.illustrative}});
+  }
+  json groups = json::array();
+  for (const auto& total : channels.totals) {
+    json usable = json::object();
+    for (std::size_t c = 0; c < access::kChannelCount; ++c) {
+      usable[std::string(access::channel_name(static_cast<access::Channel>(c)))] = total.usable_people[c];
+    }
+    groups.push_back({{"group", total.group},
+                      {"people", total.people},
+                      {"people_who_can_use", std::move(usable)},
+                      {"excluded", total.excluded},
+                      {"share_excluded", total.people > 0.0 ? total.excluded / total.people : 0.0},
+                      {"excluded_if_offices_closed", total.excluded_offices_closed},
+                      {"share_excluded_if_offices_closed",
+                       total.people > 0.0 ? total.excluded_offices_closed / total.people : 0.0}});
+  }
+  return {{"offer", std::move(offer)},
+          {"standard", standard},
+          {"unit", unit},
+          {"assumption", channels.assumption},
+          {"profiles_file", channels.profiles.file},
+          {"profiles", std::move(profiles)},
+          {"terminals", channels.terminals},
+          {"assisted_sites", channels.assisted_sites},
+          {"groups", std::move(groups)}};
+}
+
 json zones_json(const access::AccessResult& result) {
   const access::Zones& zones = result.zones;
   json rows = json::array();
@@ -78,6 +122,17 @@ json zones_json(const access::AccessResult& result) {
     json values = json::object();
     for (const auto& measure : result.measures) values[measure.key] = finite_or_null(measure.values[z]);
     row["access"] = std::move(values);
+    if (result.channels) {
+      json channels = json::object();
+      for (std::size_t g = 0; g < result.channels->groups.size(); ++g) {
+        const auto& cell = result.channels->cells[z][g];
+        channels[result.channels->groups[g]] = {
+            {"effective", cell.effective},
+            {"excluded", cell.excluded_people},
+            {"excluded_if_offices_closed", result.channels->offices_closed[z][g].excluded_people}};
+      }
+      row["channels"] = std::move(channels);
+    }
     rows.push_back(std::move(row));
   }
   return rows;
@@ -133,6 +188,8 @@ json to_json(const access::AccessRequest& request, const access::AccessResult& r
     out["beyond_standard"] = {
         {"standard", result.exclusion->standard}, {"unit", unit_of(result)}, {"groups", std::move(groups)}};
   }
+  if (result.channels)
+    out["channels"] = channels_json(*result.channels, result.exclusion->standard, unit_of(result));
   out["zones"] = zones_json(result);
   out["warnings"] = result.warnings;
   return out;
@@ -143,9 +200,17 @@ std::string zone_csv(const access::AccessResult& result) {
   std::vector<std::string> header{"zone", "group", "people", fmt::format("nearest_cost_{}", unit),
                                   "beyond_standard"};
   for (const auto& measure : result.measures) header.push_back(measure.key);
+  if (result.channels) {
+    for (std::size_t c = 0; c < access::kChannelCount; ++c) {
+      header.push_back(fmt::format("p_{}", access::channel_name(static_cast<access::Channel>(c))));
+    }
+    for (const char* name : {"effective_access", "excluded_people", "excluded_if_offices_closed"})
+      header.emplace_back(name);
+  }
   io::CsvWriter csv(std::move(header));
   const access::Zones& zones = result.zones;
-  const auto write_row = [&](std::size_t z, const std::string& group, double people) {
+  const auto write_row = [&](std::size_t z, std::size_t group_index, const std::string& group,
+                             double people) {
     csv.field(zones.ids[z]).field(group).field(people);
     if (std::isfinite(result.nearest[z])) {
       csv.field(result.nearest[z]);
@@ -164,12 +229,19 @@ std::string zone_csv(const access::AccessResult& result) {
         csv.empty_field();  // unreachable
       }
     }
+    if (result.channels) {
+      const auto& cell = result.channels->cells[z][group_index];
+      for (const double p : cell.usable) csv.field(p);
+      csv.field(cell.effective).field(cell.excluded_people);
+      csv.field(result.channels->offices_closed[z][group_index].excluded_people);
+    }
     csv.end_row();
   };
   for (std::size_t z = 0; z < zones.size(); ++z) {
-    write_row(z, "all", zones.population[z]);
-    for (std::size_t g = 0; g < zones.group_names.size(); ++g)
-      write_row(z, zones.group_names[g], zones.group_people[g][z]);
+    write_row(z, 0, "all", zones.population[z]);
+    for (std::size_t g = 0; g < zones.group_names.size(); ++g) {
+      write_row(z, g + 1, zones.group_names[g], zones.group_people[g][z]);
+    }
   }
   return csv.text();
 }
@@ -216,6 +288,18 @@ std::string summary_csv(const access::AccessResult& result) {
     }
     row("beyond_standard", "", "all", "standard", result.exclusion->standard, unit_of(result));
   }
+  if (result.channels) {
+    for (const auto& total : result.channels->totals) {
+      row("channels", "", total.group, "people", total.people, "people");
+      for (std::size_t c = 0; c < access::kChannelCount; ++c) {
+        const std::string statistic =
+            fmt::format("can_use_{}", access::channel_name(static_cast<access::Channel>(c)));
+        row("channels", "", total.group, statistic.c_str(), total.usable_people[c], "people");
+      }
+      row("channels", "", total.group, "excluded", total.excluded, "people");
+      row("channels", "", total.group, "excluded_if_offices_closed", total.excluded_offices_closed, "people");
+    }
+  }
   return csv.text();
 }
 
@@ -258,6 +342,27 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
           fmt::format("  {:<24} {:>12.0f} of {:.0f} ({:.1f} %)\n", group.group, group.people_without,
                       group.people, group.people > 0.0 ? 100.0 * group.people_without / group.people : 0.0);
     }
+  }
+  if (result.channels) {
+    const auto& channels = *result.channels;
+    out += fmt::format("\nthrough every channel (a site counts within {:g} {}; {}):\n",
+                       result.exclusion->standard, unit, channels.assumption);
+    out +=
+        fmt::format("  {:<20} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>11} {:>15}\n", "group", "people",
+                    "in person", "terminal", "online", "phone", "assisted", "no channel", "offices closed");
+    for (const auto& total : channels.totals) {
+      const auto share = [&](double people) {
+        return total.people > 0.0 ? 100.0 * people / total.people : 0.0;
+      };
+      out += fmt::format("  {:<20} {:>10.0f}", total.group, total.people);
+      for (const double people : total.usable_people) out += fmt::format(" {:>8.1f}%", share(people));
+      out += fmt::format(" {:>10.1f}% {:>14.1f}%\n", share(total.excluded),
+                         share(total.excluded_offices_closed));
+    }
+    out +=
+        "  (shares of each group able to use a channel; 'no channel': excluded today; 'offices closed': "
+        "excluded "
+        "if the service went digital by default)\n";
   }
   for (const auto& warning : result.warnings) out += fmt::format("warning: {}\n", warning);
   return out;
