@@ -101,12 +101,10 @@ std::optional<MonitorAlert> Monitor::add(std::string_view group, bool selected, 
 nlohmann::ordered_json Monitor::save_state() const {
   nlohmann::ordered_json state;
   state["version"] = 1;
-  state["options"] = {{"window_count", options_.window_count},
-                      {"window_seconds", options_.window_seconds},
-                      {"gap_threshold", options_.gap_threshold},
-                      {"alpha", options_.alpha},
-                      {"min_group_size", options_.min_group_size},
-                      {"min_cell_size", options_.min_cell_size}};
+  state["options"] = {
+      {"window_count", options_.window_count},     {"window_seconds", options_.window_seconds},
+      {"gap_threshold", options_.gap_threshold},   {"alpha", options_.alpha},
+      {"min_group_size", options_.min_group_size}, {"min_cell_size", options_.min_cell_size}};
   state["events_seen"] = events_;
   state["groups"] = names_;
   std::vector<bool> alerting;

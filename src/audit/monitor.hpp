@@ -4,8 +4,9 @@
 // selection rate differs from the rest of the window by at least `gap_threshold` and a two-proportion z
 // test (group vs rest: independent samples) gives p < alpha, an alert is raised once; it clears when the
 // gap is no longer supported. A group and the rest are compared only when both hold at least
-// min_cell_size decisions, so no event gives the rate of a small group (or of a small rest) away. The state (window content, counters, alert flags) serialises to JSON so a
-// restarted monitor continues where it stopped.
+// min_cell_size decisions, so no event gives the rate of a small group (or of a small rest) away. The state
+// (window content, counters, alert flags) serialises to JSON so a restarted monitor continues where it
+// stopped.
 
 #include <nlohmann/json.hpp>
 

@@ -181,25 +181,25 @@ namespace {
 
 Json audit_input_json(const DecisionTable& table) {
   return {{"rows_read", table.rows_read},
-                  {"rows_dropped_missing_group", table.rows_dropped_missing_group},
-                  {"rows_dropped_missing_outcome", table.rows_dropped_missing_outcome},
-                  {"rows_with_zero_count", table.rows_zero_count},
-                  {"attributes", table.group_columns},
-                  {"has_label", table.has_label},
-                  {"cells", table.cell_count()},
-                  {"read_threads", table.read_threads}};
+          {"rows_dropped_missing_group", table.rows_dropped_missing_group},
+          {"rows_dropped_missing_outcome", table.rows_dropped_missing_outcome},
+          {"rows_with_zero_count", table.rows_zero_count},
+          {"attributes", table.group_columns},
+          {"has_label", table.has_label},
+          {"cells", table.cell_count()},
+          {"read_threads", table.read_threads}};
 }
 
 Json audit_settings_json(const AuditResult& result) {
   const AuditOptions& options = result.options;
   Json settings{{"alpha", options.alpha},
-                     {"power", options.power},
-                     {"min_cell_size", options.min_cell_size},
-                     {"four_fifths_threshold", options.four_fifths_threshold},
-                     {"bootstrap_replicates", result.bootstrap_replicates},
-                     {"bootstrap_scheme",
-                      options.bootstrap_scheme == BootstrapScheme::Stratified ? "stratified" : "multinomial"},
-                     {"seed", options.seed}};
+                {"power", options.power},
+                {"min_cell_size", options.min_cell_size},
+                {"four_fifths_threshold", options.four_fifths_threshold},
+                {"bootstrap_replicates", result.bootstrap_replicates},
+                {"bootstrap_scheme",
+                 options.bootstrap_scheme == BootstrapScheme::Stratified ? "stratified" : "multinomial"},
+                {"seed", options.seed}};
   // Only when not the default, so reports of the default audit stay as they were.
   if (options.favourable == audit::Favourable::NotSelected) settings["favourable"] = "not_selected";
   return settings;
@@ -683,8 +683,8 @@ std::string representation_text(const audit::RepresentationRequest& request,
 
 Json to_json(const audit::MonitorAlert& alert) {
   if (alert.suppressed) {
-    return {{"type", alert.kind},        {"group", alert.group},       {"event", alert.event_index},
-            {"time", alert.time},        {"window_n", alert.window_n}, {"suppressed", true}};
+    return {{"type", alert.kind}, {"group", alert.group},       {"event", alert.event_index},
+            {"time", alert.time}, {"window_n", alert.window_n}, {"suppressed", true}};
   }
   return {{"type", alert.kind},
           {"group", alert.group},
@@ -836,7 +836,8 @@ class TidyCsv {
   // Every scalar of `value` as a row named by its path (`a.b`); an array gives one row per element.
   void json(const Key& key, const std::string& name, const Json& value) {
     if (value.is_object()) {
-      for (const auto& [field, item] : value.items()) json(key, name.empty() ? field : name + "." + field, item);
+      for (const auto& [field, item] : value.items())
+        json(key, name.empty() ? field : name + "." + field, item);
     } else if (value.is_array()) {
       for (const auto& item : value) json(key, name, item);
     } else if (value.is_string()) {

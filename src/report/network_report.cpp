@@ -125,9 +125,12 @@ nlohmann::ordered_json to_json(const network::IsochroneRequest& request,
   const network::NodeId origin = result.origin.node;
   const network::Isochrone& iso = result.isochrone;
   nlohmann::ordered_json out = envelope("network isochrone", request.graph, g.node_count());
-  out["options"] = {{"lon", request.lon},           {"lat", request.lat},
-                    {"max_time", request.max_time}, {"max_snap", request.max_snap},
-                    {"outline", request.outline},   {"buffer", request.buffer},
+  out["options"] = {{"lon", request.lon},
+                    {"lat", request.lat},
+                    {"max_time", request.max_time},
+                    {"max_snap", request.max_snap},
+                    {"outline", request.outline},
+                    {"buffer", request.buffer},
                     {"units", {{"max_time", "s"}, {"max_snap", "m"}, {"buffer", "m"}}}};
   out["result"] = {{"profile", g.profile},
                    {"origin",

@@ -454,7 +454,8 @@ TEST(AuditDisclosure, MitigateHidesTheCellsMetricsHides) {
   }
   const RunResult text = run("audit mitigate " + log + kMetrics + " --format text");
   ASSERT_EQ(text.exit_status, 0) << text.err;
-  EXPECT_NE(text.out.find("north × migrant                  label 1  suppressed"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("north × migrant                  label 1  suppressed"), std::string::npos)
+      << text.out;
 
   // --min-cell 0 publishes every cell (the flag is the one that decides).
   const RunResult all = run("audit mitigate " + log + kMetrics + " --min-cell 0");
@@ -498,8 +499,8 @@ TEST(AuditDisclosure, MonitorEventsReportNoSmallGroup) {
   const std::string log = write_temp("disclosure_monitor.csv", csv);
   // A window of 40 after the 60 a: 37 a and 3 c, so each a decision is compared with a rest of 3.
   for (const std::string window : {"1000", "40"}) {
-    const RunResult r = run("audit monitor " + log + " -g g --decision d --min-group 1 --gap 0.1 --alpha 0.5" +
-                            " --window " + window);
+    const RunResult r = run("audit monitor " + log +
+                            " -g g --decision d --min-group 1 --gap 0.1 --alpha 0.5" + " --window " + window);
     ASSERT_EQ(r.exit_status, 0) << r.err;
     std::size_t events = 0;
     for (const auto& line : lines_of(r.out)) {
@@ -508,7 +509,8 @@ TEST(AuditDisclosure, MonitorEventsReportNoSmallGroup) {
       if (event["type"] == "summary") continue;
       ++events;
       if (event.value("suppressed", false)) {
-        for (const char* withheld : {"group_n", "group_selection_rate", "rest_selection_rate", "gap", "z", "p"})
+        for (const char* withheld :
+             {"group_n", "group_selection_rate", "rest_selection_rate", "gap", "z", "p"})
           EXPECT_FALSE(event.contains(withheld)) << line;
         continue;
       }
@@ -516,9 +518,9 @@ TEST(AuditDisclosure, MonitorEventsReportNoSmallGroup) {
       EXPECT_GE(event["window_n"].get<std::uint64_t>() - event["group_n"].get<std::uint64_t>(), 10U) << line;
     }
     // With --min-cell 0 the same run alerts on c: the test has something to protect.
-    const RunResult open = run("audit monitor " + log +
-                               " -g g --decision d --min-group 1 --gap 0.1 --alpha 0.5 --min-cell 0 --window " +
-                               window);
+    const RunResult open =
+        run("audit monitor " + log +
+            " -g g --decision d --min-group 1 --gap 0.1 --alpha 0.5 --min-cell 0 --window " + window);
     ASSERT_EQ(open.exit_status, 0) << open.err;
     EXPECT_NE(open.out.find("\"type\":\"alert\",\"group\":\"c\""), std::string::npos) << open.out;
     EXPECT_LE(events, 2U) << r.out;  // at most an alert on a large group and its clearance
@@ -555,12 +557,14 @@ TEST(AuditDisclosure, CalibrationGivesNoSuppressedBinBack) {
   EXPECT_EQ(calibration["ece_over"], "published_bins");
   Published published;
   auto add_group = [&](const std::string& name, const Json& group) {
-    published.cells[name] = group.contains("n") ? std::optional(group["n"].get<std::uint64_t>()) : std::nullopt;
+    published.cells[name] =
+        group.contains("n") ? std::optional(group["n"].get<std::uint64_t>()) : std::nullopt;
     std::vector<std::string> bins;
     for (std::size_t b = 0; b < calibration["bins"].get<std::size_t>(); ++b) {
       bins.push_back(name + "#" + std::to_string(b));
       const bool shown = group.contains("bins") && !group["bins"][b]["suppressed"].get<bool>();
-      published.cells[bins.back()] = shown ? std::optional(group["bins"][b]["n"].get<std::uint64_t>()) : std::nullopt;
+      published.cells[bins.back()] =
+          shown ? std::optional(group["bins"][b]["n"].get<std::uint64_t>()) : std::nullopt;
     }
     published.relations.emplace_back(name, bins);
     // The ECE is a function of the published bins alone.
@@ -588,7 +592,7 @@ TEST(AuditDisclosure, CalibrationGivesNoSuppressedBinBack) {
     published.relations.emplace_back("overall#" + std::to_string(b), parts);
   }
   EXPECT_TRUE(calibration["overall"]["bins"][9]["suppressed"].get<bool>());  // 3 applicants overall
-  EXPECT_GE(calibration["overall_suppressed_bins"].get<std::size_t>(), 2U);   // and a complement
+  EXPECT_GE(calibration["overall_suppressed_bins"].get<std::size_t>(), 2U);  // and a complement
   EXPECT_GE(hidden_count(published), 6U);
   EXPECT_EQ(recovered_by_subtraction(published), std::vector<std::string>{});
 }

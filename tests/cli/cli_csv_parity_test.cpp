@@ -122,7 +122,8 @@ void walk(const Json& value, const std::string& path, const CsvContent& csv,
 }
 
 // The JSON scalars of `arguments` that its CSV lacks (one line per distinct path pattern).
-std::vector<std::string> missing_from_csv(const std::string& arguments, const std::vector<std::string>& exceptions) {
+std::vector<std::string> missing_from_csv(const std::string& arguments,
+                                          const std::vector<std::string>& exceptions) {
   const RunResult json = run(arguments + " --format json");
   EXPECT_EQ(json.exit_status, 0) << json.err;
   const RunResult csv = run(arguments + " --format csv");
@@ -132,7 +133,8 @@ std::vector<std::string> missing_from_csv(const std::string& arguments, const st
   std::vector<std::string> distinct;
   for (const auto& item : missing) {
     const std::string path = item.substr(0, item.find(" = "));
-    if (std::none_of(distinct.begin(), distinct.end(), [&](const std::string& seen) { return seen.starts_with(path + " "); }))
+    if (std::none_of(distinct.begin(), distinct.end(),
+                     [&](const std::string& seen) { return seen.starts_with(path + " "); }))
       distinct.push_back(item);
   }
   return distinct;
@@ -181,20 +183,23 @@ TEST(CsvParity, AuditMetrics) {
 }
 
 TEST(CsvParity, AuditRules) {
-  EXPECT_EQ(missing_from_csv("audit rules " + kDecisions + " --rule 'hukou == \"local\" and has_e_id' -g region -g age_band",
+  EXPECT_EQ(missing_from_csv("audit rules " + kDecisions +
+                                 " --rule 'hukou == \"local\" and has_e_id' -g region -g age_band",
                              with_envelope({})),
             std::vector<std::string>{});
 }
 
 TEST(CsvParity, AuditRepresentation) {
   EXPECT_EQ(missing_from_csv("audit representation " + kDecisions + " -g region --reference " +
-                                 std::string(EQUALIS_EXAMPLES_DIR) + "/audit/census.csv --reference-value population",
+                                 std::string(EQUALIS_EXAMPLES_DIR) +
+                                 "/audit/census.csv --reference-value population",
                              with_envelope({})),
             std::vector<std::string>{});
 }
 
 TEST(CsvParity, AuditMitigate) {
-  EXPECT_EQ(missing_from_csv("audit mitigate " + kDecisions + " -g hukou -g age_band --score risk --threshold 0.5 --label eligible",
+  EXPECT_EQ(missing_from_csv("audit mitigate " + kDecisions +
+                                 " -g hukou -g age_band --score risk --threshold 0.5 --label eligible",
                              // The reweighing label is in the metric's name (label_<y>_count).
                              with_envelope({"/result/reweighing/#/label"})),
             std::vector<std::string>{});
