@@ -230,10 +230,6 @@ struct MitigateArgs {
 };
 
 void run_mitigate(MitigateArgs& args, Context& context) {
-  // Refused before reading the log: the answer would be the same after it.
-  if (context.output.format == OutputFormat::Csv) {
-    throw Error(ErrorCode::Unsupported, "mitigation results have no CSV form", "use --format json or text");
-  }
   apply(args.log);
   const audit::MitigateReport report = audit::run_mitigate(args.request, context.progress);
   emit_result(context.output, report::mitigate_renderers(args.request, report));
@@ -247,7 +243,10 @@ void add_mitigate_command(CLI::App& audit_cmd, Context& context) {
   add_decision_options(*cmd, args->log);
   cmd->add_option("--target-tpr", args->request.target_tpr,
                   "TPR every group should reach (default: overall TPR)");
-  add_output_options(*cmd, context, /*has_csv=*/false);
+  cmd->add_option("--min-cell", args->request.min_cell,
+                  "Suppress intersection cells with fewer applicants, with complements (default 10)")
+      ->check(non_negative());
+  add_output_options(*cmd, context);
   cmd->callback([args, &context] { run_mitigate(*args, context); });
 }
 
@@ -298,6 +297,10 @@ void add_monitor_command(CLI::App& audit_cmd, Context& context) {
       ->check(CLI::Range(1e-12, 0.5));
   cmd->add_option("--min-group", request.options.min_group_size,
                   "Smallest group size in the window to alert on (30)");
+  cmd->add_option("--min-cell", request.options.min_cell_size,
+                  "Disclosure control: never compare a group or the rest of the window with fewer "
+                  "decisions, and report no count or rate for them (default 10)")
+      ->check(non_negative());
   cmd->add_option("--state", request.state, "State file: restored at start, saved atomically while running");
   cmd->add_option("--save-every", request.save_every, "Save the state every N decisions (default 100000)")
       ->check(non_negative());

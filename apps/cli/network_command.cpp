@@ -104,8 +104,8 @@ void add_matrix(CLI::App& parent, Context& context) {
       ->default_val(network::kDefaultMaxSnapM)
       ->check(non_negative());
   cmd->add_flag("--keep-unreachable", args->keep_unreachable,
-                "Write unreachable pairs with an empty travel_time (default: omit them)");
-  cmd->add_option("--format", output->format, "csv (long: from_id,to_id,travel_time) or binary")
+                "Write unreachable pairs with an empty travel_time_s (default: omit them)");
+  cmd->add_option("--format", output->format, "csv (long: from_id,to_id,travel_time_s, seconds) or binary")
       ->check(CLI::IsMember({"csv", "binary"}));
   cmd->add_option("-o,--output", output->path, "Output file (atomically); default stdout");
   cmd->callback([args, output, &context] { run_matrix(*args, *output, context); });

@@ -34,7 +34,6 @@ GroupCalibration summarize(std::string name, const std::vector<CalibrationCounts
   group.mean_score = score_sum / static_cast<double>(group.n);
   group.observed_rate = ratio(static_cast<double>(positives), group.n);
   group.calibration_in_the_large = *group.mean_score - *group.observed_rate;
-  double ece = 0.0;
   for (std::size_t bin_idx = 0; bin_idx < bins.size(); ++bin_idx) {
     const CalibrationCounts& counts = bins[bin_idx];
     CalibrationBinResult bin;
@@ -44,21 +43,20 @@ GroupCalibration summarize(std::string name, const std::vector<CalibrationCounts
     if (counts.n > 0) {
       const double mean = counts.score_sum / static_cast<double>(counts.n);
       const double rate = static_cast<double>(counts.positives) / static_cast<double>(counts.n);
-      ece += static_cast<double>(counts.n) / static_cast<double>(group.n) * std::fabs(mean - rate);
       bin.suppressed = counts.n < min_cell_size;
-      bin.mean_score = mean;  // cleared by hide_bins when the bin stays suppressed
+      bin.mean_score = mean;  // cleared by publish_bins when the bin stays suppressed
       bin.observed_rate = rate;
       bin.wilson = wilson_interval(counts.positives, counts.n, alpha);
     }
     group.bins.push_back(bin);
   }
-  group.ece = ece;
-  return group;
+  return group;  // the ECE once the bins to publish are known (publish_bins)
 }
 
 // Complementary suppression of the bins: a group's bins add up to its n, each family's bins add up to the
 // overall bin, and the intersection's bins of one attribute value add up to that value's bin. Suppressed
-// groups have every bin hidden; the overall bins are always shown. Then clears what a hidden bin shows.
+// groups have every bin hidden; the overall bins are hidden below the minimum like any other (only the
+// overall n is always shown).
 void protect_bins(CalibrationResult& result, const DecisionTable& table,
                   const std::vector<std::vector<std::int64_t>>& group_of_code) {
   DisclosureTable disclosure;
@@ -74,7 +72,7 @@ void protect_bins(CalibrationResult& result, const DecisionTable& table,
     disclosure.add_relation(total, cells);
     return cells;
   };
-  const std::vector<std::size_t> overall = add_group(result.overall, true);
+  const std::vector<std::size_t> overall = add_group(result.overall, false);
   std::vector<std::vector<std::vector<std::size_t>>> cells(result.families.size());
   for (std::size_t family_idx = 0; family_idx < result.families.size(); ++family_idx) {
     for (const auto& group : result.families[family_idx].groups) {
@@ -103,6 +101,9 @@ void protect_bins(CalibrationResult& result, const DecisionTable& table,
     }
   }
   protect(disclosure);
+  for (std::size_t bin = 0; bin < result.overall.bins.size(); ++bin) {
+    result.overall.bins[bin].suppressed = disclosure.hidden[overall[bin]] != 0;
+  }
   for (std::size_t family_idx = 0; family_idx < result.families.size(); ++family_idx) {
     auto& groups = result.families[family_idx].groups;
     for (std::size_t group_idx = 0; group_idx < groups.size(); ++group_idx) {
@@ -112,18 +113,25 @@ void protect_bins(CalibrationResult& result, const DecisionTable& table,
       }
     }
   }
-  auto hide_bins = [](GroupCalibration& group) {
-    for (auto& bin : group.bins) {
-      if (!bin.suppressed) continue;
+}
+
+// Clears what a hidden bin would show, and computes the ECE over the published bins only: a hidden bin's
+// |mean score − rate|, weighed into a published number, would be one more equation about that bin.
+void publish_bins(GroupCalibration& group) {
+  double weighted_gap = 0.0;
+  std::uint64_t published_n = 0;
+  for (auto& bin : group.bins) {
+    if (bin.suppressed) {
       bin.mean_score.reset();
       bin.observed_rate.reset();
       bin.wilson.reset();
+      continue;
     }
-  };
-  hide_bins(result.overall);
-  for (auto& family : result.families) {
-    for (auto& group : family.groups) hide_bins(group);
+    if (bin.n == 0) continue;
+    weighted_gap += static_cast<double>(bin.n) * std::fabs(*bin.mean_score - *bin.observed_rate);
+    published_n += bin.n;
   }
+  if (!group.suppressed && published_n > 0) group.ece = weighted_gap / static_cast<double>(published_n);
 }
 
 }  // namespace
@@ -165,7 +173,9 @@ CalibrationResult calibration_by_group(
   };
   std::vector<CalibrationCounts> all(bins);
   for (std::size_t cell_idx = 0; cell_idx < table.cells.size(); ++cell_idx) add_cell(all, cell_idx);
+  // The overall group is always shown; its small bins are suppressed like any other cell.
   result.overall = summarize("overall", all, table.calibration_edges, 0, alpha);
+  for (auto& bin : result.overall.bins) bin.suppressed = bin.n > 0 && bin.n < min_cell_size;
   std::vector<std::vector<std::int64_t>> group_of_code(table.group_columns.size());
   for (std::size_t attribute_idx = 0; attribute_idx < table.group_columns.size(); ++attribute_idx) {
     std::vector<std::vector<CalibrationCounts>> sums(table.labels[attribute_idx].size(),
@@ -201,7 +211,10 @@ CalibrationResult calibration_by_group(
     result.families.push_back(std::move(family));
   }
   protect_bins(result, table, group_of_code);
+  publish_bins(result.overall);
+  for (const auto& bin : result.overall.bins) result.overall_suppressed_bins += bin.suppressed ? 1 : 0;
   for (auto& family : result.families) {
+    for (auto& group : family.groups) publish_bins(group);
     for (const auto& group : family.groups) {
       if (group.suppressed) ++family.suppressed_groups;
       for (const auto& bin : group.bins) family.suppressed_bins += bin.suppressed ? 1 : 0;

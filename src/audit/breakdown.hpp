@@ -30,8 +30,9 @@ struct GroupCalibration {
   bool suppressed = false;  // the group has fewer than min_cell_size applicants
   std::uint64_t n = 0;
   std::vector<CalibrationBinResult> bins;
-  // Expected calibration error (Naeini, Cooper & Hauskrecht 2015): Σ_b (n_b / n)·|mean score_b − rate_b|,
-  // over all of the group's bins (including bins suppressed from the output).
+  // Expected calibration error (Naeini, Cooper & Hauskrecht 2015): Σ_b (n_b / n)·|mean score_b − rate_b|
+  // over the published bins only, n their applicants (so no suppressed bin enters a published number);
+  // nullopt when no bin is published.
   std::optional<double> ece;
   std::optional<double> mean_score;
   std::optional<double> observed_rate;
@@ -50,6 +51,7 @@ struct CalibrationResult {
   std::size_t bins = 0;
   std::string binning;  // "equal_width" or "quantile"
   GroupCalibration overall;
+  std::size_t overall_suppressed_bins = 0;
   std::vector<CalibrationFamily> families;
 };
 

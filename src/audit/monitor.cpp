@@ -53,7 +53,8 @@ std::optional<MonitorAlert> Monitor::check(std::uint32_t group, double time) {
   const std::uint64_t rest_n = window_n - state.n;
   bool supported = false;
   MonitorAlert alert;
-  if (state.n >= options_.min_group_size && rest_n > 0) {
+  const bool publishable = state.n >= options_.min_cell_size && rest_n >= options_.min_cell_size;
+  if (publishable && state.n >= options_.min_group_size && rest_n > 0) {
     const std::uint64_t rest_selected = window_selected_ - state.selected;
     alert.group_rate = static_cast<double>(state.selected) / static_cast<double>(state.n);
     alert.rest_rate = static_cast<double>(rest_selected) / static_cast<double>(rest_n);
@@ -72,6 +73,8 @@ std::optional<MonitorAlert> Monitor::check(std::uint32_t group, double time) {
   alert.event_index = events_;
   alert.time = time;
   alert.window_n = window_n;
+  alert.suppressed = !publishable;
+  if (alert.suppressed) return alert;  // a clearance that says no more than the group's name
   alert.group_n = state.n;
   return alert;
 }
@@ -98,11 +101,10 @@ std::optional<MonitorAlert> Monitor::add(std::string_view group, bool selected, 
 nlohmann::ordered_json Monitor::save_state() const {
   nlohmann::ordered_json state;
   state["version"] = 1;
-  state["options"] = {{"window_count", options_.window_count},
-                      {"window_seconds", options_.window_seconds},
-                      {"gap_threshold", options_.gap_threshold},
-                      {"alpha", options_.alpha},
-                      {"min_group_size", options_.min_group_size}};
+  state["options"] = {
+      {"window_count", options_.window_count},     {"window_seconds", options_.window_seconds},
+      {"gap_threshold", options_.gap_threshold},   {"alpha", options_.alpha},
+      {"min_group_size", options_.min_group_size}, {"min_cell_size", options_.min_cell_size}};
   state["events_seen"] = events_;
   state["groups"] = names_;
   std::vector<bool> alerting;

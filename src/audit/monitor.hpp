@@ -3,8 +3,10 @@
 // seconds) with per-group selection counts kept incrementally, O(1) per decision. When a group's
 // selection rate differs from the rest of the window by at least `gap_threshold` and a two-proportion z
 // test (group vs rest: independent samples) gives p < alpha, an alert is raised once; it clears when the
-// gap is no longer supported. The state (window content, counters, alert flags) serialises to JSON so a
-// restarted monitor continues where it stopped.
+// gap is no longer supported. A group and the rest are compared only when both hold at least
+// min_cell_size decisions, so no event gives the rate of a small group (or of a small rest) away. The state
+// (window content, counters, alert flags) serialises to JSON so a restarted monitor continues where it
+// stopped.
 
 #include <nlohmann/json.hpp>
 
@@ -24,11 +26,17 @@ struct MonitorOptions {
   double gap_threshold = 0.1;        // |selection rate(group) − selection rate(rest)|
   double alpha = 0.01;
   std::uint64_t min_group_size = 30;  // no alert for a group with fewer decisions in the window
+  // Disclosure control (as --min-cell elsewhere in the audit): a group, or the rest of the window, with
+  // fewer decisions is never compared, and an event about it reports no count, rate or test.
+  std::uint64_t min_cell_size = 10;
 };
 
 struct MonitorAlert {
   std::string kind;  // "alert" or "cleared"
   std::string group;
+  // The group or the rest of the window holds fewer than min_cell_size decisions (only a clearance can
+  // be suppressed): group_n, the rates, the gap and the test are not reported.
+  bool suppressed = false;
   std::uint64_t event_index = 0;  // 1-based position of the decision in the stream
   double time = 0.0;
   std::uint64_t window_n = 0;

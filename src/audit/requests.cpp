@@ -50,6 +50,33 @@ ThresholdsSkipped thresholds_skipped(const DecisionLogInput& log) {
   return ThresholdsSkipped::No;
 }
 
+// Reweighing and the group thresholds are per intersection cell: the cells the audit suppressed show only
+// their names. When the audit publishes no intersection family (--no-intersections), the cells are
+// protected here as the intersection family would be, on top of the groups the audit suppressed.
+void hide_suppressed_cells(Mitigation& mitigation, const AuditResult& audit, const DecisionTable& table,
+                           ProgressSink& progress) {
+  const bool cells_published =
+      !audit.families.empty() && audit.families.back().attributes.size() == table.group_columns.size();
+  std::optional<AuditResult> with_cells;
+  if (!cells_published) {
+    AuditOptions options = audit.options;
+    options.intersections = true;
+    options.bootstrap_replicates = 0;
+    options.also_suppress = suppressed_groups(audit);
+    with_cells = audit_decisions(table, options, progress);
+  }
+  const AuditResult& source = cells_published ? audit : *with_cells;
+  const auto hidden = suppressed_groups(source);
+  auto is_hidden = [&](const std::string& cell) {
+    return std::find(hidden.begin(), hidden.end(), std::pair(source.families.back().name, cell)) !=
+           hidden.end();
+  };
+  for (auto& cell : mitigation.reweighing) cell.suppressed = is_hidden(cell.group);
+  if (mitigation.thresholds) {
+    for (auto& group : mitigation.thresholds->groups) group.suppressed = is_hidden(group.group);
+  }
+}
+
 }  // namespace
 
 Mitigation mitigate(const DecisionTable& table, const DecisionLogInput& log, std::optional<double> target_tpr,
@@ -73,6 +100,13 @@ MitigateReport run_mitigate(const MitigateRequest& request, ProgressSink& progre
   MitigateReport report;
   report.table = read_decision_log(request.log.file, decision_log_spec(request.log), progress);
   report.mitigation = mitigate(report.table, request.log, request.target_tpr, progress);
+  // The cells are suppressed exactly as `audit metrics` would suppress its intersection family, so the
+  // two commands never publish a cell one of them hides.
+  AuditOptions options;
+  options.min_cell_size = request.min_cell;
+  options.intersections = true;
+  const AuditResult audit = audit_decisions(report.table, options, progress);
+  hide_suppressed_cells(report.mitigation, audit, report.table, progress);
   return report;
 }
 
@@ -109,33 +143,6 @@ void check_reference(const AuditOptions& options, std::size_t attribute_count) {
                   fmt::format("`reference` '{}' does not say which attribute it belongs to", value),
                   "with several `group` columns write `reference` ATTRIBUTE=VALUE for each");
     }
-  }
-}
-
-// Reweighing and the group thresholds are per intersection cell: the cells the audit suppressed show only
-// their names. When the audit publishes no intersection family (--no-intersections), the cells are
-// protected here as the intersection family would be, on top of the groups the audit suppressed.
-void hide_suppressed_cells(Mitigation& mitigation, const AuditResult& audit, const DecisionTable& table,
-                           ProgressSink& progress) {
-  const bool cells_published =
-      !audit.families.empty() && audit.families.back().attributes.size() == table.group_columns.size();
-  std::optional<AuditResult> with_cells;
-  if (!cells_published) {
-    AuditOptions options = audit.options;
-    options.intersections = true;
-    options.bootstrap_replicates = 0;
-    options.also_suppress = suppressed_groups(audit);
-    with_cells = audit_decisions(table, options, progress);
-  }
-  const AuditResult& source = cells_published ? audit : *with_cells;
-  const auto hidden = suppressed_groups(source);
-  auto is_hidden = [&](const std::string& cell) {
-    return std::find(hidden.begin(), hidden.end(), std::pair(source.families.back().name, cell)) !=
-           hidden.end();
-  };
-  for (auto& cell : mitigation.reweighing) cell.suppressed = is_hidden(cell.group);
-  if (mitigation.thresholds) {
-    for (auto& group : mitigation.thresholds->groups) group.suppressed = is_hidden(group.group);
   }
 }
 

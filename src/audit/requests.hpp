@@ -70,6 +70,9 @@ Mitigation mitigate(const DecisionTable& table, const DecisionLogInput& log, std
 struct MitigateRequest {
   DecisionLogInput log;              // needs `label`
   std::optional<double> target_tpr;  // TPR every group should reach (default: the overall TPR)
+  // Intersection cells with fewer applicants are suppressed (and complemented) as in `audit metrics`:
+  // their reweighing counts and weights and their thresholds and rates are not reported.
+  std::uint64_t min_cell = AuditOptions{}.min_cell_size;
 };
 
 struct MitigateReport {

@@ -29,7 +29,7 @@ enum class CostUnit : std::uint8_t {
 struct LongMatrixSpec {
   std::string from_column;  // empty = from_id, from, from_idx, origin
   std::string to_column;    // empty = to_id, to, to_idx, destination
-  std::string cost_column;  // empty = cost, travel_time, time, distance
+  std::string cost_column;  // empty = cost, travel_time_s, travel_time, time, distance
 };
 
 // Pairs as read: ids in order of first appearance, one entry per row (a repeated pair stays repeated:

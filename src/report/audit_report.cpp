@@ -115,8 +115,13 @@ std::string percent(const std::optional<double>& value) {
   return value ? fmt::format("{:.1f}%", 100.0 * *value) : std::string("undef");
 }
 
-std::string signed_points(const std::optional<double>& value) {
-  return value ? fmt::format("{:+.1f}", 100.0 * *value) : std::string("undef");
+std::string signed_points(const std::optional<double>& value, int decimals = 1) {
+  return value ? fmt::format("{:+.{}f}", 100.0 * *value, decimals) : std::string("undef");
+}
+
+// Percentage points with two decimals (calibration errors), "undef" when undefined (never 0).
+std::string points(const std::optional<double>& value) {
+  return value ? fmt::format("{:.2f}", 100.0 * *value) : std::string("undef");
 }
 
 Json calibration_group_json(const GroupCalibration& group) {
@@ -172,27 +177,46 @@ Json recipe_json(const Recipe& recipe) {
               {"options", recipe.options}};
 }
 
+namespace {
+
+Json audit_input_json(const DecisionTable& table) {
+  return {{"rows_read", table.rows_read},
+          {"rows_dropped_missing_group", table.rows_dropped_missing_group},
+          {"rows_dropped_missing_outcome", table.rows_dropped_missing_outcome},
+          {"rows_with_zero_count", table.rows_zero_count},
+          {"attributes", table.group_columns},
+          {"has_label", table.has_label},
+          {"cells", table.cell_count()},
+          {"read_threads", table.read_threads}};
+}
+
+Json audit_settings_json(const AuditResult& result) {
+  const AuditOptions& options = result.options;
+  Json settings{{"alpha", options.alpha},
+                {"power", options.power},
+                {"min_cell_size", options.min_cell_size},
+                {"four_fifths_threshold", options.four_fifths_threshold},
+                {"bootstrap_replicates", result.bootstrap_replicates},
+                {"bootstrap_scheme",
+                 options.bootstrap_scheme == BootstrapScheme::Stratified ? "stratified" : "multinomial"},
+                {"seed", options.seed}};
+  // Only when not the default, so reports of the default audit stay as they were.
+  if (options.favourable == audit::Favourable::NotSelected) settings["favourable"] = "not_selected";
+  return settings;
+}
+
+std::size_t suppressed_group_total(const AuditResult& result) {
+  std::size_t total = 0;
+  for (const FamilyResult& family : result.families) total += family.suppressed_groups;
+  return total;
+}
+
+}  // namespace
+
 Json to_json(const AuditResult& result, const DecisionTable& table) {
   Json out;
-  out["input"] = {{"rows_read", table.rows_read},
-                  {"rows_dropped_missing_group", table.rows_dropped_missing_group},
-                  {"rows_dropped_missing_outcome", table.rows_dropped_missing_outcome},
-                  {"rows_with_zero_count", table.rows_zero_count},
-                  {"attributes", table.group_columns},
-                  {"has_label", table.has_label},
-                  {"cells", table.cell_count()},
-                  {"read_threads", table.read_threads}};
-  const AuditOptions& options = result.options;
-  out["settings"] = {{"alpha", options.alpha},
-                     {"power", options.power},
-                     {"min_cell_size", options.min_cell_size},
-                     {"four_fifths_threshold", options.four_fifths_threshold},
-                     {"bootstrap_replicates", result.bootstrap_replicates},
-                     {"bootstrap_scheme",
-                      options.bootstrap_scheme == BootstrapScheme::Stratified ? "stratified" : "multinomial"},
-                     {"seed", options.seed}};
-  // Only when not the default, so reports of the default audit stay as they were.
-  if (options.favourable == audit::Favourable::NotSelected) out["settings"]["favourable"] = "not_selected";
+  out["input"] = audit_input_json(table);
+  out["settings"] = audit_settings_json(result);
   Json overall;
   overall["n"] = result.overall.counts.n();
   overall["counts"] = counts_json(result.overall.counts, table.has_label);
@@ -342,35 +366,6 @@ Json to_json(const RuleAuditResult& result) {
   return out;
 }
 
-std::string to_csv(const RuleAuditResult& result) {
-  std::string out =
-      "attribute,group,suppressed,population,eligible,excluded,undetermined,exclusion_rate,wilson_low,wilson_"
-      "high,"
-      "difference_to_least_excluded,ratio_to_least_excluded,p_z\n";
-  auto row = [&out](const std::string& attribute, const RuleGroup& group) {
-    out += csv_quote(attribute) + "," + csv_quote(group.name) + ",";
-    if (group.suppressed) {
-      out += "1,,,,,,,,,,\n";
-      return;
-    }
-    out +=
-        fmt::format("0,{},{},{},{},", group.population, group.eligible, group.excluded, group.undetermined);
-    out +=
-        csv_number(group.exclusion_rate) + "," +
-        csv_number(group.exclusion_interval ? std::optional(group.exclusion_interval->low) : std::nullopt) +
-        "," +
-        csv_number(group.exclusion_interval ? std::optional(group.exclusion_interval->high) : std::nullopt) +
-        "," + csv_number(group.difference_to_least_excluded) + "," +
-        csv_number(group.ratio_to_least_excluded) + "," +
-        csv_number(group.z_test ? std::optional(group.z_test->p_value) : std::nullopt) + "\n";
-  };
-  row("(all)", result.overall);
-  for (const RuleFamily& family : result.families) {
-    for (const RuleGroup& group : family.groups) row(family.attribute, group);
-  }
-  return out;
-}
-
 std::string to_text(const RuleAuditResult& result, const Recipe& recipe) {
   std::string out = fmt::format("equalis {} — {}\nrule: {}\npopulation: {}{}\n", version(), recipe.command,
                                 result.rule, recipe.input_file,
@@ -412,6 +407,8 @@ Json to_json(const CalibrationResult& result) {
   }
   return {{"bins", result.bins},
           {"binning", result.binning},
+          {"ece_over", "published_bins"},
+          {"overall_suppressed_bins", result.overall_suppressed_bins},
           {"overall", calibration_group_json(result.overall)},
           {"families", std::move(families)}};
 }
@@ -474,11 +471,12 @@ Json to_json(const std::vector<PeriodAudit>& periods) {
 std::string to_text(const CalibrationResult& result) {
   std::string out = fmt::format(
       "\nCalibration by score bin ({} {} bins): mean score vs observed positive rate\n"
-      "  overall: mean score {}, observed {}, calibration-in-the-large {:+.2f} points, ECE {:.2f} points\n",
+      "  overall: mean score {}, observed {}, calibration-in-the-large {} points, ECE {} points "
+      "(over the published bins; {} suppressed)\n",
       result.bins, result.binning == "quantile" ? "quantile" : "equal-width",
       percent(result.overall.mean_score), percent(result.overall.observed_rate),
-      100.0 * result.overall.calibration_in_the_large.value_or(0.0),
-      100.0 * result.overall.ece.value_or(0.0));
+      signed_points(result.overall.calibration_in_the_large, 2), points(result.overall.ece),
+      result.overall_suppressed_bins);
   for (const auto& family : result.families) {
     out += fmt::format("  {} ({} groups suppressed, {} bins suppressed)\n", family.name,
                        family.suppressed_groups, family.suppressed_bins);
@@ -493,9 +491,9 @@ std::string to_text(const CalibrationResult& result) {
         continue;
       }
       out += fmt::format(
-          "    {:<32} n {:>9}  mean score {:>6}  observed {:>6}  in-the-large {:+6.2f}  ECE {:5.2f}\n",
+          "    {:<32} n {:>9}  mean score {:>6}  observed {:>6}  in-the-large {:>6}  ECE {:>5}\n",
           group.name.substr(0, 32), group.n, percent(group.mean_score), percent(group.observed_rate),
-          100.0 * group.calibration_in_the_large.value_or(0.0), 100.0 * group.ece.value_or(0.0));
+          signed_points(group.calibration_in_the_large, 2), points(group.ece));
     }
   }
   return out;
@@ -648,21 +646,6 @@ Json representation_rows_json(const audit::RepresentationResult& result) {
   return rows;
 }
 
-std::string representation_csv(const audit::RepresentationResult& result) {
-  std::string csv =
-      "group,suppressed,count,data_share,wilson_low,wilson_high,population_share,coverage_ratio,"
-      "under_covered,significantly_under\n";
-  for (const auto& row : result.rows) {
-    csv += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", row.group, row.suppressed ? 1 : 0,
-                       row.suppressed ? std::string() : std::to_string(row.count), csv_number(row.data_share),
-                       row.data_interval ? csv_number(row.data_interval->low) : "",
-                       row.data_interval ? csv_number(row.data_interval->high) : "",
-                       csv_number(row.population_share), csv_number(row.coverage_ratio),
-                       row.under_covered ? 1 : 0, row.significantly_under ? 1 : 0);
-  }
-  return csv;
-}
-
 // "-" rather than "undef" for a missing share: the column is about the data, not a rate.
 std::string share_percent(const std::optional<double>& value) {
   return value ? fmt::format("{:.1f}%", 100.0 * *value) : std::string("-");
@@ -699,6 +682,10 @@ std::string representation_text(const audit::RepresentationRequest& request,
 // ---- monitor ---------------------------------------------------------------------------------------
 
 Json to_json(const audit::MonitorAlert& alert) {
+  if (alert.suppressed) {
+    return {{"type", alert.kind}, {"group", alert.group},       {"event", alert.event_index},
+            {"time", alert.time}, {"window_n", alert.window_n}, {"suppressed", true}};
+  }
   return {{"type", alert.kind},
           {"group", alert.group},
           {"event", alert.event_index},
@@ -842,6 +829,25 @@ class TidyCsv {
          interval ? fmt::format("{:.10g}", interval->high) : std::string());
   }
   void flag(const Key& key, std::string_view metric, bool value) { text(key, metric, value ? "1" : "0"); }
+  // A word or a sentence (a rule, a reason): quoted when it has to be.
+  void words(const Key& key, std::string_view metric, const std::string& value) {
+    text(key, metric, csv_quote(value));
+  }
+  // Every scalar of `value` as a row named by its path (`a.b`); an array gives one row per element.
+  void json(const Key& key, const std::string& name, const Json& value) {
+    if (value.is_object()) {
+      for (const auto& [field, item] : value.items())
+        json(key, name.empty() ? field : name + "." + field, item);
+    } else if (value.is_array()) {
+      for (const auto& item : value) json(key, name, item);
+    } else if (value.is_string()) {
+      words(key, name, value.get<std::string>());
+    } else if (value.is_boolean()) {
+      flag(key, name, value.get<bool>());
+    } else {
+      text(key, name, value.is_null() ? std::string() : value.dump());
+    }
+  }
 
   void rates(const Key& key, const std::array<audit::RateEstimate, audit::kMetricCount>& rates,
              bool has_label) {
@@ -885,6 +891,7 @@ void tidy_group(TidyCsv& csv, const TidyCsv::Key& key, const GroupResult& group,
     const MetricDisparity& d = group.disparities[slot];
     csv.number(key, metric_key(metric, "difference"), d.difference, d.difference_interval);
     csv.number(key, metric_key(metric, "ratio"), d.ratio);
+    csv.number(key, metric_key(metric, "z"), d.z_test ? std::optional(d.z_test->statistic) : std::nullopt);
     csv.number(key, metric_key(metric, "p_z"), d.z_test ? std::optional(d.z_test->p_value) : std::nullopt);
     csv.number(key, metric_key(metric, "p_fisher"),
                d.fisher ? std::optional(d.fisher->p_value) : std::nullopt);
@@ -914,6 +921,7 @@ void tidy_audit(TidyCsv& csv, const AuditResult& result, std::string_view sectio
   for (const FamilyResult& family : result.families) {
     const TidyCsv::Key family_key{section, period, family.name, "", ""};
     csv.text({section, period, family.name, family.reference_name, ""}, "reference_group", "1");
+    csv.words(family_key, "reference_rule", family.reference_rule);
     csv.count(family_key, "suppressed_groups", family.suppressed_groups);
     if (family.suppressed_groups != 1)
       csv.count(family_key, "suppressed_applicants", family.suppressed_applicants);
@@ -945,6 +953,7 @@ void tidy_rule_group(TidyCsv& csv, const TidyCsv::Key& key, const audit::RuleGro
   csv.number(key, "exclusion_rate", group.exclusion_rate, group.exclusion_interval);
   csv.number(key, "difference_to_least_excluded", group.difference_to_least_excluded);
   csv.number(key, "ratio_to_least_excluded", group.ratio_to_least_excluded);
+  csv.number(key, "z", group.z_test ? std::optional(group.z_test->statistic) : std::nullopt);
   csv.number(key, "p_z", group.z_test ? std::optional(group.z_test->p_value) : std::nullopt);
 }
 
@@ -974,24 +983,136 @@ void tidy_calibration_group(TidyCsv& csv, const std::string& family, const Group
   }
 }
 
-// `audit metrics --format csv`: one tidy long table for every part (docs/audit.md, "CSV of audit metrics").
-std::string metrics_tidy_csv(const audit::AuditMetricsReport& report) {
+void tidy_recipe(TidyCsv& csv, const Recipe& recipe) {
+  csv.json({"recipe", "", "", "", ""}, "", recipe_json(recipe));
+}
+
+void tidy_rule_audit(TidyCsv& csv, const RuleAuditResult& result) {
+  const TidyCsv::Key overall{"rule_audit", "", "", "overall", ""};
+  csv.words(overall, "rule", result.rule);
+  tidy_rule_group(csv, overall, result.overall);
+  for (const auto& family : result.families) {
+    const TidyCsv::Key family_key{"rule_audit", "", family.attribute, "", ""};
+    csv.words(family_key, "least_excluded", family.least_excluded);
+    csv.count(family_key, "suppressed_groups", family.suppressed_groups);
+    for (const auto& group : family.groups)
+      tidy_rule_group(csv, {"rule_audit", "", family.attribute, group.name, ""}, group);
+  }
+}
+
+void tidy_calibration(TidyCsv& csv, const CalibrationResult& calibration) {
+  const TidyCsv::Key key{"calibration", "", "", "", ""};
+  csv.count(key, "bins", calibration.bins);
+  csv.words(key, "binning", calibration.binning);
+  csv.words(key, "ece_over", "published_bins");
+  csv.count(key, "overall_suppressed_bins", calibration.overall_suppressed_bins);
+  tidy_calibration_group(csv, "", calibration.overall);
+  for (const auto& family : calibration.families) {
+    const TidyCsv::Key family_key{"calibration", "", family.name, "", ""};
+    csv.count(family_key, "suppressed_groups", family.suppressed_groups);
+    csv.count(family_key, "suppressed_bins", family.suppressed_bins);
+    for (const auto& group : family.groups) tidy_calibration_group(csv, family.name, group);
+  }
+}
+
+// Reweighing per (cell, label) as `label_<y>_count` / `label_<y>_weight`, one `suppressed` row per hidden
+// cell; the thresholds per cell and their summary on the family's own rows.
+void tidy_mitigation(TidyCsv& csv, const audit::Mitigation& mitigation) {
+  std::string last_suppressed;
+  for (const auto& cell : mitigation.reweighing) {
+    const TidyCsv::Key key{"mitigation", "", "reweighing", cell.group, ""};
+    if (cell.suppressed) {
+      if (cell.group != last_suppressed) csv.flag(key, "suppressed", true);
+      last_suppressed = cell.group;
+      continue;
+    }
+    csv.count(key, fmt::format("label_{}_count", cell.label), cell.count);
+    csv.number(key, fmt::format("label_{}_weight", cell.label), cell.weight);
+  }
+  const TidyCsv::Key thresholds_key{"mitigation", "", "equal_opportunity_thresholds", "", ""};
+  if (!mitigation.thresholds) {
+    csv.words(thresholds_key, "not_computed", skipped_reason(mitigation.skipped));
+    return;
+  }
+  const audit::ThresholdResult& result = *mitigation.thresholds;
+  csv.number(thresholds_key, "base_threshold", result.base_threshold);
+  csv.number(thresholds_key, "target_tpr", result.target_tpr);
+  csv.number(thresholds_key, "accuracy_before", result.accuracy_before);
+  csv.number(thresholds_key, "accuracy_after", result.accuracy_after);
+  csv.number(thresholds_key, "accuracy_change", result.accuracy_after - result.accuracy_before);
+  for (const auto& group : result.groups) {
+    const TidyCsv::Key key{"mitigation", "", "equal_opportunity_thresholds", group.group, ""};
+    if (group.suppressed) {
+      csv.flag(key, "suppressed", true);
+      continue;
+    }
+    csv.count(key, "n", group.n);
+    csv.count(key, "positives", group.positives);
+    csv.number(key, "threshold", group.threshold);
+    csv.number(key, "tpr_before", group.tpr_before);
+    csv.number(key, "tpr_after", group.tpr_after);
+    csv.number(key, "fpr_before", group.fpr_before);
+    csv.number(key, "fpr_after", group.fpr_after);
+    csv.number(key, "selection_rate_before", group.selection_before);
+    csv.number(key, "selection_rate_after", group.selection_after);
+  }
+}
+
+// `audit metrics --format csv`: one tidy long table for every part (docs/audit.md, "CSV of audit metrics"),
+// the recipe, the input counts and the settings included.
+std::string metrics_tidy_csv(const audit::AuditMetricsReport& report, const Recipe& recipe) {
   TidyCsv csv;
+  tidy_recipe(csv, recipe);
+  csv.json({"input", "", "", "", ""}, "", audit_input_json(report.table));
+  csv.json({"settings", "", "", "", ""}, "", audit_settings_json(report.audit));
   tidy_audit(csv, report.audit, "metrics", "", 0);
-  if (report.rule_audit) {
-    tidy_rule_group(csv, {"rule_audit", "", "", "overall", ""}, report.rule_audit->overall);
-    for (const auto& family : report.rule_audit->families) {
-      for (const auto& group : family.groups)
-        tidy_rule_group(csv, {"rule_audit", "", family.attribute, group.name, ""}, group);
-    }
+  csv.count({"metrics", "", "", "", ""}, "suppressed_groups", suppressed_group_total(report.audit));
+  if (report.rule_audit) tidy_rule_audit(csv, *report.rule_audit);
+  if (report.calibration) tidy_calibration(csv, *report.calibration);
+  if (!report.table.calibration_skipped.empty())
+    csv.words({"calibration", "", "", "", ""}, "not_computed", report.table.calibration_skipped);
+  for (const auto& period : report.periods) {
+    tidy_audit(csv, period.audit, "period", period.period, period.n);
+    if (!period.note.empty()) csv.words({"period", period.period, "", "", ""}, "note", period.note);
   }
-  if (report.calibration) {
-    tidy_calibration_group(csv, "", report.calibration->overall);
-    for (const auto& family : report.calibration->families) {
-      for (const auto& group : family.groups) tidy_calibration_group(csv, family.name, group);
+  if (report.mitigation) tidy_mitigation(csv, *report.mitigation);
+  return csv.take();
+}
+
+// `audit rules --format csv`: the same tidy table (section `rule_audit`), with the recipe.
+std::string rules_tidy_csv(const audit::RulesReport& report, const Recipe& recipe) {
+  TidyCsv csv;
+  tidy_recipe(csv, recipe);
+  csv.count({"input", "", "", "", ""}, "rows", report.rows);
+  tidy_rule_audit(csv, report.result);
+  return csv.take();
+}
+
+// `audit representation --format csv`: the same tidy table (section `representation`), with the recipe.
+std::string representation_tidy_csv(const audit::RepresentationReport& report, const Recipe& recipe) {
+  TidyCsv csv;
+  tidy_recipe(csv, recipe);
+  csv.count({"input", "", "", "", ""}, "rows", report.rows);
+  const audit::RepresentationResult& result = report.result;
+  const TidyCsv::Key overall{"representation", "", "", "overall", ""};
+  csv.count(overall, "total", result.total);
+  csv.count(overall, "under_covered", result.under_covered);
+  csv.count(overall, "significantly_under", result.significantly_under);
+  csv.count(overall, "suppressed", result.suppressed);
+  for (const auto& group : result.not_in_reference) csv.words(overall, "not_in_reference", group);
+  for (const auto& row : result.rows) {
+    const TidyCsv::Key key{"representation", "", "", row.group, ""};
+    csv.flag(key, "suppressed", row.suppressed);
+    if (!row.suppressed) {
+      csv.count(key, "count", row.count);
+      csv.number(key, "data_share", row.data_share, row.data_interval);
     }
+    // A suppressed group keeps its population share and flags (docs/audit.md, limitations).
+    csv.number(key, "population_share", row.population_share);
+    csv.number(key, "coverage_ratio", row.coverage_ratio);
+    csv.flag(key, "under_covered", row.under_covered);
+    csv.flag(key, "significantly_under", row.significantly_under);
   }
-  for (const auto& period : report.periods) tidy_audit(csv, period.audit, "period", period.period, period.n);
   return csv.take();
 }
 
@@ -1018,7 +1139,7 @@ Json metrics_json(const audit::AuditMetricsRequest& request, const audit::AuditM
 Renderers metrics_renderers(const audit::AuditMetricsRequest& request,
                             const audit::AuditMetricsReport& report) {
   return {.json = [&] { return metrics_json(request, report, metrics_recipe(request, report)); },
-          .csv = [&] { return metrics_tidy_csv(report); },
+          .csv = [&] { return metrics_tidy_csv(report, metrics_recipe(request, report)); },
           .text = [&] { return metrics_text(request, report, metrics_recipe(request, report)); }};
 }
 
@@ -1040,29 +1161,31 @@ Renderers rules_renderers(const audit::RulesRequest& request, const audit::Rules
                 out["result"] = to_json(report.result);
                 return out;
               },
-          .csv = [&] { return to_csv(report.result); },
+          .csv = [&, recipe] { return rules_tidy_csv(report, recipe()); },
           .text = [&, recipe] { return to_text(report.result, recipe()); }};
 }
 
 Renderers representation_renderers(const audit::RepresentationRequest& request,
                                    const audit::RepresentationReport& report) {
+  const auto recipe = [&] {
+    return Recipe{"audit representation",
+                  request.file,
+                  report.sha256,
+                  {{"group", request.group},
+                   {"count", request.count},
+                   {"reference", request.reference},
+                   {"reference_sha256", report.reference_sha256},
+                   {"reference_group", report.reference_group},
+                   {"reference_value", request.reference_value},
+                   {"coverage_threshold", request.coverage},
+                   {"min_cell", request.min_cell},
+                   {"alpha", request.alpha}}};
+  };
   return {.json =
-              [&] {
-                const Recipe recipe{"audit representation",
-                                    request.file,
-                                    report.sha256,
-                                    {{"group", request.group},
-                                     {"count", request.count},
-                                     {"reference", request.reference},
-                                     {"reference_sha256", report.reference_sha256},
-                                     {"reference_group", report.reference_group},
-                                     {"reference_value", request.reference_value},
-                                     {"coverage_threshold", request.coverage},
-                                     {"min_cell", request.min_cell},
-                                     {"alpha", request.alpha}}};
+              [&, recipe] {
                 const audit::RepresentationResult& result = report.result;
                 Json out = envelope("audit representation", request.file, report.rows);
-                out["recipe"] = recipe_json(recipe);
+                out["recipe"] = recipe_json(recipe());
                 out["result"] = {{"total", result.total},
                                  {"under_covered", result.under_covered},
                                  {"significantly_under", result.significantly_under},
@@ -1071,22 +1194,32 @@ Renderers representation_renderers(const audit::RepresentationRequest& request,
                                  {"groups", representation_rows_json(result)}};
                 return out;
               },
-          .csv = [&] { return representation_csv(report.result); },
+          .csv = [&, recipe] { return representation_tidy_csv(report, recipe()); },
           .text = [&] { return representation_text(request, report); }};
 }
 
 Renderers mitigate_renderers(const audit::MitigateRequest& request, const audit::MitigateReport& report) {
+  const auto recipe = [&] {
+    Recipe made{"audit mitigate", request.log.file, report.table.sha256, decision_options_json(request.log)};
+    made.options["target_tpr"] = optional_number(request.target_tpr);
+    made.options["min_cell"] = request.min_cell;
+    return made;
+  };
   return {.json =
-              [&] {
-                Recipe recipe{"audit mitigate", request.log.file, report.table.sha256,
-                              decision_options_json(request.log)};
-                recipe.options["target_tpr"] = optional_number(request.target_tpr);
+              [&, recipe] {
                 Json out = envelope("audit mitigate", request.log.file, report.table.rows_read);
-                out["recipe"] = recipe_json(recipe);
+                out["recipe"] = recipe_json(recipe());
                 out["result"] = to_json(report.mitigation);
                 return out;
               },
-          .csv = {},  // a nested document: JSON or text
+          .csv =
+              [&, recipe] {
+                TidyCsv csv;
+                tidy_recipe(csv, recipe());
+                csv.count({"input", "", "", "", ""}, "rows_read", report.table.rows_read);
+                tidy_mitigation(csv, report.mitigation);
+                return csv.take();
+              },
           .text =
               [&] {
                 return fmt::format("equalis {} — audit mitigate\ninput: {} (sha256 {})\n\n{}", version(),

@@ -36,9 +36,8 @@ nlohmann::ordered_json to_json(const audit::AuditResult& result, const audit::De
 std::string to_text(const audit::AuditResult& result, const audit::DecisionTable& table,
                     const Recipe& recipe);
 
-// Rule audit: who the rule excludes, by group.
+// Rule audit: who the rule excludes, by group (its CSV is the tidy table, section `rule_audit`).
 nlohmann::ordered_json to_json(const audit::RuleAuditResult& result);
-std::string to_csv(const audit::RuleAuditResult& result);
 std::string to_text(const audit::RuleAuditResult& result, const Recipe& recipe);
 
 // Calibration by score bin and the audit per period: JSON parts and text summaries that follow the
@@ -48,7 +47,7 @@ nlohmann::ordered_json to_json(const std::vector<audit::PeriodAudit>& periods);
 std::string to_text(const audit::CalibrationResult& result);
 std::string to_text(const std::vector<audit::PeriodAudit>& periods);
 
-// Reweighing weights and equal-opportunity thresholds (no CSV form: a nested document).
+// Reweighing weights and equal-opportunity thresholds (their CSV rows are in the tidy table).
 nlohmann::ordered_json to_json(const audit::Mitigation& mitigation);
 std::string to_text(const audit::Mitigation& mitigation);
 

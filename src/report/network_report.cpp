@@ -96,7 +96,7 @@ std::string matrix_csv(const network::MatrixRunResult& result, bool keep_unreach
   std::vector<std::string> to(result.destinations.size());
   for (std::size_t i = 0; i < from.size(); ++i) from[i] = io::csv_escape(result.origins[i].id);
   for (std::size_t j = 0; j < to.size(); ++j) to[j] = io::csv_escape(result.destinations[j].id);
-  std::string out = "from_id,to_id,travel_time\n";
+  std::string out = "from_id,to_id,travel_time_s\n";  // the unit in the header
   out.reserve(out.size() + m.rows * m.cols * 24);
   for (std::size_t i = 0; i < m.rows; ++i) {
     for (std::size_t j = 0; j < m.cols; ++j) {
@@ -125,9 +125,13 @@ nlohmann::ordered_json to_json(const network::IsochroneRequest& request,
   const network::NodeId origin = result.origin.node;
   const network::Isochrone& iso = result.isochrone;
   nlohmann::ordered_json out = envelope("network isochrone", request.graph, g.node_count());
-  out["options"] = {{"lon", request.lon},           {"lat", request.lat},
-                    {"max_time", request.max_time}, {"max_snap", request.max_snap},
-                    {"outline", request.outline},   {"buffer", request.buffer}};
+  out["options"] = {{"lon", request.lon},
+                    {"lat", request.lat},
+                    {"max_time", request.max_time},
+                    {"max_snap", request.max_snap},
+                    {"outline", request.outline},
+                    {"buffer", request.buffer},
+                    {"units", {{"max_time", "s"}, {"max_snap", "m"}, {"buffer", "m"}}}};
   out["result"] = {{"profile", g.profile},
                    {"origin",
                     {{"node", origin},
@@ -145,7 +149,7 @@ nlohmann::ordered_json to_json(const network::IsochroneRequest& request,
 std::string to_csv(const network::IsochroneResult& result) {
   const network::Graph& g = result.graph;
   const network::Isochrone& iso = result.isochrone;
-  io::CsvWriter csv({"node", "osm_id", "lon", "lat", "travel_time"});
+  io::CsvWriter csv({"node", "osm_id", "lon", "lat", "travel_time_s"});
   for (std::size_t k = 0; k < iso.nodes.size(); ++k) {
     const auto node = iso.nodes[k];
     csv.field(fmt::format("{}", node))

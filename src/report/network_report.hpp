@@ -17,15 +17,15 @@ std::string seconds_text(network::TravelTimeMs ms);
 
 nlohmann::ordered_json to_json(const network::BuildRequest& request, const network::BuildResult& result);
 
-// Long CSV from_id,to_id,travel_time (exact decimal seconds); unreachable pairs are left out, or written
-// with an empty travel_time when `keep_unreachable`.
+// Long CSV from_id,to_id,travel_time_s (exact decimal seconds); unreachable pairs are left out, or
+// written with an empty travel_time_s when `keep_unreachable`.
 std::string matrix_csv(const network::MatrixRunResult& result, bool keep_unreachable);
 // The bytes of the binary matrix file (io/matrix_file.hpp).
 std::string matrix_binary(const network::MatrixRunResult& result);
 
 nlohmann::ordered_json to_json(const network::IsochroneRequest& request,
                                const network::IsochroneResult& result);
-// One row per reachable node: node,osm_id,lon,lat,travel_time.
+// One row per reachable node: node,osm_id,lon,lat,travel_time_s.
 std::string to_csv(const network::IsochroneResult& result);
 std::string to_text(const network::IsochroneRequest& request, const network::IsochroneResult& result);
 // A FeatureCollection: the outline and the snapped origin.

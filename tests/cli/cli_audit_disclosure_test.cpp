@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cctype>
+#include <cmath>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -72,6 +74,20 @@ std::vector<std::string> split(const std::string& text, const std::string& separ
 
 std::vector<std::string> lines_of(const std::string& text) {
   return split(text, "\n");
+}
+
+// The rows of a tidy audit CSV (section,period,family,group,bin,metric,value,low,high), header checked;
+// rows with a quoted field (recipe text) are left out, since no count is quoted.
+std::vector<std::vector<std::string>> tidy_rows(const std::string& csv) {
+  const auto lines = lines_of(csv);
+  EXPECT_EQ(lines[0], "section,period,family,group,bin,metric,value,low,high");
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t i = 1; i < lines.size() && !lines[i].empty(); ++i) {
+    if (lines[i].find('"') != std::string::npos) continue;
+    rows.push_back(split(lines[i], ","));
+    EXPECT_EQ(rows.back().size(), 9U) << lines[i];
+  }
+  return rows;
 }
 
 bool all_digits(const std::string& token) {
@@ -299,12 +315,13 @@ TEST(AuditDisclosure, RulesGiveNoSuppressedGroupBackBySubtraction) {
   const RunResult csv = run("audit rules " + log + kRules + " --format csv");
   ASSERT_EQ(csv.exit_status, 0) << csv.err;
   Published from_csv = rules_structure(result);
-  const auto lines = lines_of(csv.out);
-  for (std::size_t i = 1; i < lines.size() && !lines[i].empty(); ++i) {
-    const auto fields = split(lines[i], ",");
-    if (fields[0] == "(all)") continue;
-    if (fields[2] == "0") from_csv.cells[key(fields[0], fields[1])] = std::stoull(fields[3]);
+  std::size_t shown_in_csv = 0;
+  for (const auto& fields : tidy_rows(csv.out)) {  // section,period,family,group,bin,metric,value,…
+    if (fields[0] != "rule_audit" || fields[5] != "population" || fields[3] == "overall") continue;
+    from_csv.cells[key(fields[2], fields[3])] = std::stoull(fields[6]);
+    ++shown_in_csv;
   }
+  EXPECT_GT(shown_in_csv, 0U);
   EXPECT_EQ(recovered_by_subtraction(from_csv), std::vector<std::string>{});
 
   const RunResult text = run("audit rules " + log + kRules + " --format text");
@@ -356,11 +373,13 @@ TEST(AuditDisclosure, RepresentationGivesNoSuppressedGroupBackBySubtraction) {
   const RunResult csv = run(command + " --format csv");
   ASSERT_EQ(csv.exit_status, 0) << csv.err;
   Published from_csv = structure();
-  const auto lines = lines_of(csv.out);
-  for (std::size_t i = 1; i < lines.size() && !lines[i].empty(); ++i) {
-    const auto fields = split(lines[i], ",");
-    if (fields[1] == "0") from_csv.cells[fields[0]] = std::stoull(fields[2]);
+  std::size_t shown_in_csv = 0;
+  for (const auto& fields : tidy_rows(csv.out)) {
+    if (fields[0] != "representation" || fields[5] != "count") continue;
+    from_csv.cells[fields[3]] = std::stoull(fields[6]);
+    ++shown_in_csv;
   }
+  EXPECT_GT(shown_in_csv, 0U);
   EXPECT_EQ(recovered_by_subtraction(from_csv), std::vector<std::string>{});
 
   const RunResult text = run(command + " --format text");
@@ -378,6 +397,204 @@ TEST(AuditDisclosure, RepresentationGivesNoSuppressedGroupBackBySubtraction) {
     from_text.cells[group] = count;
   }
   EXPECT_EQ(recovered_by_subtraction(from_text), std::vector<std::string>{});
+}
+
+}  // namespace
+
+namespace {
+
+// ---- audit mitigate ---------------------------------------------------------------------------------
+
+// The cells `audit mitigate` hides in its reweighing table (label 1 rows of the JSON).
+std::map<std::string, std::optional<std::uint64_t>> reweighing_cells(const Json& reweighing) {
+  std::map<std::string, std::optional<std::uint64_t>> cells;
+  for (const auto& cell : reweighing) {
+    if (cell["label"] != 1) continue;
+    cells[cell["group"]] =
+        cell.contains("count") ? std::optional(cell["count"].get<std::uint64_t>()) : std::nullopt;
+  }
+  return cells;
+}
+
+// Before --min-cell, `audit mitigate` printed every cell: north × migrant (4 applicants) with its count and
+// weight. Now it hides exactly the cells `audit metrics` hides, so reading both gives nothing more.
+TEST(AuditDisclosure, MitigateHidesTheCellsMetricsHides) {
+  const std::string log = decision_log();
+  const RunResult mitigate = run("audit mitigate " + log + kMetrics);
+  ASSERT_EQ(mitigate.exit_status, 0) << mitigate.err;
+  const Json json = Json::parse(mitigate.out);
+  EXPECT_EQ(json["recipe"]["options"]["min_cell"], 10);
+  const auto cells = reweighing_cells(json["result"]["reweighing"]);
+  EXPECT_FALSE(cells.at("north × migrant").has_value());
+
+  const RunResult metrics = run("audit metrics " + log + kMetrics + " --no-mitigation");
+  ASSERT_EQ(metrics.exit_status, 0) << metrics.err;
+  const Json intersection = Json::parse(metrics.out)["result"]["families"].back();
+  ASSERT_EQ(intersection["name"], "region × hukou");
+  std::size_t hidden = 0;
+  for (const auto& group : intersection["groups"]) {
+    EXPECT_EQ(cells.at(group["name"]).has_value(), !group["suppressed"].get<bool>()) << group["name"];
+    hidden += group["suppressed"].get<bool>() ? 1U : 0U;
+  }
+  EXPECT_GE(hidden, 4U);
+
+  // CSV and text show no count of a hidden cell either.
+  const RunResult csv = run("audit mitigate " + log + kMetrics + " --format csv");
+  ASSERT_EQ(csv.exit_status, 0) << csv.err;
+  std::set<std::string> counted;
+  std::set<std::string> suppressed;
+  for (const auto& fields : tidy_rows(csv.out)) {
+    if (fields[0] != "mitigation" || fields[2] != "reweighing") continue;
+    if (fields[5] == "suppressed") suppressed.insert(fields[3]);
+    if (fields[5].ends_with("_count")) counted.insert(fields[3]);
+  }
+  for (const auto& [name, count] : cells) {
+    EXPECT_EQ(counted.count(name), count ? 1U : 0U) << name;
+    EXPECT_EQ(suppressed.count(name), count ? 0U : 1U) << name;
+  }
+  const RunResult text = run("audit mitigate " + log + kMetrics + " --format text");
+  ASSERT_EQ(text.exit_status, 0) << text.err;
+  EXPECT_NE(text.out.find("north × migrant                  label 1  suppressed"), std::string::npos)
+      << text.out;
+
+  // --min-cell 0 publishes every cell (the flag is the one that decides).
+  const RunResult all = run("audit mitigate " + log + kMetrics + " --min-cell 0");
+  ASSERT_EQ(all.exit_status, 0) << all.err;
+  EXPECT_EQ(reweighing_cells(Json::parse(all.out)["result"]["reweighing"]).at("north × migrant"), 4U / 2);
+}
+
+// The group thresholds of a small group give its TPR and selection rate: suppressed with it.
+TEST(AuditDisclosure, MitigateHidesTheThresholdsOfSmallGroups) {
+  std::string csv = "g,s,y\n";
+  for (int i = 0; i < 40; ++i) csv += fmt::format("a,{:.3f},{}\n", (i % 20) / 20.0, i % 3 == 0 ? 1 : 0);
+  for (int i = 0; i < 30; ++i) csv += fmt::format("b,{:.3f},{}\n", (i % 15) / 15.0, i % 2);
+  for (int i = 0; i < 4; ++i) csv += fmt::format("c,{:.3f},1\n", 0.2 + 0.1 * i);
+  const std::string log = write_temp("disclosure_scored.csv", csv);
+  const RunResult r = run("audit mitigate " + log + " -g g --score s --threshold 0.5 --label y");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const Json groups = Json::parse(r.out)["result"]["equal_opportunity_thresholds"]["groups"];
+  std::size_t hidden = 0;
+  for (const auto& group : groups) {
+    const bool suppressed = group.value("suppressed", false);
+    hidden += suppressed ? 1U : 0U;
+    EXPECT_EQ(group.contains("threshold"), !suppressed) << group;
+    EXPECT_EQ(group.contains("n"), !suppressed) << group;
+    if (group["group"] == "c") {
+      EXPECT_TRUE(suppressed);
+    }
+  }
+  EXPECT_EQ(hidden, 2U);  // c and its complement (the groups add up to the whole log)
+}
+
+// ---- audit monitor ----------------------------------------------------------------------------------
+
+// Before the monitor knew the minimum cell, `--min-group 1` alerted on c (1 of 3 decisions in the window),
+// with its selection rate; and a compared with a rest of 3 c gave the rest's rate away. No event may report a
+// count or a rate of fewer than 10 decisions (the group's, or the rest's: window_n − group_n).
+TEST(AuditDisclosure, MonitorEventsReportNoSmallGroup) {
+  std::string csv = "g,d\n";
+  for (int i = 0; i < 60; ++i) csv += fmt::format("a,{}\n", i % 2);
+  for (int i = 0; i < 3; ++i) csv += "c,1\n";  // a group of 3, all selected: 100 % vs 50 %
+  for (int i = 0; i < 60; ++i) csv += fmt::format("a,{}\n", i % 2);
+  const std::string log = write_temp("disclosure_monitor.csv", csv);
+  // A window of 40 after the 60 a: 37 a and 3 c, so each a decision is compared with a rest of 3.
+  for (const std::string window : {"1000", "40"}) {
+    const RunResult r = run("audit monitor " + log +
+                            " -g g --decision d --min-group 1 --gap 0.1 --alpha 0.5" + " --window " + window);
+    ASSERT_EQ(r.exit_status, 0) << r.err;
+    std::size_t events = 0;
+    for (const auto& line : lines_of(r.out)) {
+      if (line.empty()) continue;
+      const Json event = Json::parse(line);
+      if (event["type"] == "summary") continue;
+      ++events;
+      if (event.value("suppressed", false)) {
+        for (const char* withheld :
+             {"group_n", "group_selection_rate", "rest_selection_rate", "gap", "z", "p"})
+          EXPECT_FALSE(event.contains(withheld)) << line;
+        continue;
+      }
+      EXPECT_GE(event["group_n"].get<std::uint64_t>(), 10U) << line;
+      EXPECT_GE(event["window_n"].get<std::uint64_t>() - event["group_n"].get<std::uint64_t>(), 10U) << line;
+    }
+    // With --min-cell 0 the same run alerts on c: the test has something to protect.
+    const RunResult open =
+        run("audit monitor " + log +
+            " -g g --decision d --min-group 1 --gap 0.1 --alpha 0.5 --min-cell 0 --window " + window);
+    ASSERT_EQ(open.exit_status, 0) << open.err;
+    EXPECT_NE(open.out.find("\"type\":\"alert\",\"group\":\"c\""), std::string::npos) << open.out;
+    EXPECT_LE(events, 2U) << r.out;  // at most an alert on a large group and its clearance
+  }
+}
+
+// ---- calibration ------------------------------------------------------------------------------------
+
+// A scored log with a label: a group of 4 (suppressed), small score bins in every group and overall.
+std::string scored_log() {
+  std::string csv = "g,s,y\n";
+  auto add = [&](const std::string& group, int n, double low, double width, int every) {
+    for (int i = 0; i < n; ++i) {
+      csv += fmt::format("{},{:.4f},{}\n", group, low + width * (i % 7) / 7.0, i % every == 0 ? 1 : 0);
+    }
+  };
+  add("a", 60, 0.0, 0.5, 2);
+  add("a", 3, 0.91, 0.05, 1);  // 3 in the top bin: overall too
+  add("b", 50, 0.3, 0.6, 3);
+  add("b", 4, 0.05, 0.04, 2);
+  add("c", 4, 0.5, 0.3, 1);
+  return write_temp("disclosure_calibration.csv", csv);
+}
+
+// No suppressed bin comes back by subtraction (a group's bins add up to its n, the groups' bins to the
+// overall bin, the overall bins to the overall n), small overall bins are suppressed too, and every ECE is
+// the one of the published bins — so a hidden bin enters no published number. Before, the overall bins
+// were always shown and the ECE weighed in the hidden bins.
+TEST(AuditDisclosure, CalibrationGivesNoSuppressedBinBack) {
+  const RunResult r = run("audit metrics " + scored_log() +
+                          " -g g --score s --threshold 0.5 --label y --bins 10 --no-mitigation");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const Json calibration = Json::parse(r.out)["result"]["calibration"];
+  EXPECT_EQ(calibration["ece_over"], "published_bins");
+  Published published;
+  auto add_group = [&](const std::string& name, const Json& group) {
+    published.cells[name] =
+        group.contains("n") ? std::optional(group["n"].get<std::uint64_t>()) : std::nullopt;
+    std::vector<std::string> bins;
+    for (std::size_t b = 0; b < calibration["bins"].get<std::size_t>(); ++b) {
+      bins.push_back(name + "#" + std::to_string(b));
+      const bool shown = group.contains("bins") && !group["bins"][b]["suppressed"].get<bool>();
+      published.cells[bins.back()] =
+          shown ? std::optional(group["bins"][b]["n"].get<std::uint64_t>()) : std::nullopt;
+    }
+    published.relations.emplace_back(name, bins);
+    // The ECE is a function of the published bins alone.
+    if (!group.contains("ece") || group["ece"].is_null()) return;
+    double weighted = 0.0;
+    double n = 0.0;
+    for (const auto& bin : group["bins"]) {
+      if (bin["suppressed"].get<bool>() || bin["n"] == 0) continue;
+      weighted += bin["n"].get<double>() *
+                  std::fabs(bin["mean_score"].get<double>() - bin["observed_rate"].get<double>());
+      n += bin["n"].get<double>();
+    }
+    EXPECT_NEAR(group["ece"].get<double>(), weighted / n, 1e-12) << name;
+  };
+  add_group("overall", calibration["overall"]);
+  const Json& family = calibration["families"][0];
+  std::vector<std::string> groups;
+  for (const auto& group : family["groups"]) {
+    groups.push_back(group["name"].get<std::string>());
+    add_group(groups.back(), group);
+  }
+  for (std::size_t b = 0; b < calibration["bins"].get<std::size_t>(); ++b) {
+    std::vector<std::string> parts;
+    for (const auto& group : groups) parts.push_back(group + "#" + std::to_string(b));
+    published.relations.emplace_back("overall#" + std::to_string(b), parts);
+  }
+  EXPECT_TRUE(calibration["overall"]["bins"][9]["suppressed"].get<bool>());  // 3 applicants overall
+  EXPECT_GE(calibration["overall_suppressed_bins"].get<std::size_t>(), 2U);  // and a complement
+  EXPECT_GE(hidden_count(published), 6U);
+  EXPECT_EQ(recovered_by_subtraction(published), std::vector<std::string>{});
 }
 
 }  // namespace

@@ -165,7 +165,9 @@ TEST(CliAudit, MitigateReportsWeightsThresholdsAndAccuracyChange) {
   const std::string path = write_temp("scored.csv",
                                       "g,s,y\na,0.9,1\na,0.8,1\na,0.7,1\na,0.3,1\na,0.6,0\na,0.2,0\n"
                                       "b,0.6,1\nb,0.4,1\nb,0.35,1\nb,0.1,1\nb,0.5,0\nb,0.1,0\n");
-  const RunResult r = run("audit mitigate " + path + " -g g --score s --threshold 0.5 --label y");
+  // Six applicants a group: below the default minimum cell, so --min-cell 0 to see the arithmetic.
+  const RunResult r =
+      run("audit mitigate " + path + " -g g --score s --threshold 0.5 --label y --min-cell 0");
   ASSERT_EQ(r.exit_status, 0) << r.err;
   const auto json = nlohmann::json::parse(r.out);
   const auto& thresholds = json["result"]["equal_opportunity_thresholds"];

@@ -78,7 +78,7 @@ TEST(CliNetwork, TwoCommandsFromPbfToMatrix) {
   std::istringstream lines(csv);
   std::string line;
   std::getline(lines, line);
-  EXPECT_EQ(line, "from_id,to_id,travel_time");
+  EXPECT_EQ(line, "from_id,to_id,travel_time_s");
   std::map<std::string, double> times;
   while (std::getline(lines, line)) {
     const auto last = line.rfind(',');

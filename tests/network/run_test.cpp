@@ -52,7 +52,7 @@ TEST_F(RunNetwork, MatrixMatchesTheGoldenCsvAndRoundTripsThroughTheBinaryFile) {
   EXPECT_EQ(result.profile, "car");
   EXPECT_EQ(result.matrix.at(0, 0), 147371U);  // golden network_matrix.csv: h0_0,palace,147.371
   const std::string csv = report::matrix_csv(result, false);
-  EXPECT_EQ(csv.substr(0, csv.find('\n', 27) + 1), "from_id,to_id,travel_time\nh0_0,palace,147.371\n");
+  EXPECT_EQ(csv.substr(0, csv.find('\n', 29) + 1), "from_id,to_id,travel_time_s\nh0_0,palace,147.371\n");
 
   const io::MatrixFile file = io::decode_matrix_file(report::matrix_binary(result), "in memory");
   EXPECT_EQ(file.origin_ids.front(), "h0_0");

@@ -1,0 +1,208 @@
+// "CSV outputs carry everything the JSON does": for each command with a CSV form, every scalar of the
+// --format json document (numbers within a relative 1e-9, strings and flags exactly) must appear in the
+// --format csv output of the same run, except for an explicit, commented list of paths per command.
+
+#include "cli_run.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace {
+
+using equalis::cli_test::data;
+using equalis::cli_test::run;
+using equalis::cli_test::RunResult;
+using Json = nlohmann::json;
+
+// The cells of an RFC 4180 CSV text.
+std::vector<std::string> csv_cells(const std::string& text) {
+  std::vector<std::string> cells;
+  std::string cell;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        cell += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cell += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',' || c == '\n') {
+      cells.push_back(std::move(cell));
+      cell.clear();
+    } else if (c != '\r') {
+      cell += c;
+    }
+  }
+  if (!cell.empty()) cells.push_back(cell);
+  return cells;
+}
+
+struct CsvContent {
+  std::set<std::string> words;
+  std::vector<double> numbers;  // sorted
+
+  explicit CsvContent(const std::string& text) {
+    for (const auto& cell : csv_cells(text)) {
+      words.insert(cell);
+      std::size_t used = 0;
+      try {
+        const double value = std::stod(cell, &used);
+        if (used == cell.size()) numbers.push_back(value);
+      } catch (const std::exception&) {  // not a number
+      }
+    }
+    std::sort(numbers.begin(), numbers.end());
+  }
+
+  [[nodiscard]] bool has_number(double value) const {
+    const double tolerance = 1e-9 * std::max(1.0, std::fabs(value));
+    const auto it = std::lower_bound(numbers.begin(), numbers.end(), value - tolerance);
+    return it != numbers.end() && *it <= value + tolerance;
+  }
+};
+
+// "/a/0/b" -> "/a/#/b": exceptions name a path whatever the array positions.
+std::string pattern_of(const std::string& path) {
+  static const std::regex index("/[0-9]+(?=/|$)");
+  return std::regex_replace(path, index, "/#");
+}
+
+// An exception names a path pattern or a prefix of one; `*` stands for any one key.
+bool matches(const std::string& pattern, const std::string& exception) {
+  std::string expression;
+  for (const char c : exception) {
+    if (c == '*') {
+      expression += "[^/]+";
+    } else if (std::string_view("\\^$.|?+()[]{}").find(c) != std::string_view::npos) {
+      expression += std::string("\\") + c;
+    } else {
+      expression += c;
+    }
+  }
+  return std::regex_match(pattern, std::regex(expression + "(/.*)?"));
+}
+
+void walk(const Json& value, const std::string& path, const CsvContent& csv,
+          const std::vector<std::string>& exceptions, std::vector<std::string>& missing) {
+  if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) walk(item, path + "/" + key, csv, exceptions, missing);
+    return;
+  }
+  if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i)
+      walk(value[i], path + "/" + std::to_string(i), csv, exceptions, missing);
+    return;
+  }
+  const std::string pattern = pattern_of(path);
+  for (const auto& exception : exceptions) {
+    if (matches(pattern, exception)) return;
+  }
+  bool found = true;
+  if (value.is_boolean()) {
+    found = csv.words.count(value.get<bool>() ? "1" : "0") > 0 || csv.words.count(value.dump()) > 0;
+  } else if (value.is_number()) {
+    found = csv.has_number(value.get<double>());
+  } else if (value.is_string()) {
+    found = csv.words.count(value.get<std::string>()) > 0;
+  }  // null: an empty cell says undefined
+  if (!found) missing.push_back(pattern + " = " + value.dump());
+}
+
+// The JSON scalars of `arguments` that its CSV lacks (one line per distinct path pattern).
+std::vector<std::string> missing_from_csv(const std::string& arguments,
+                                          const std::vector<std::string>& exceptions) {
+  const RunResult json = run(arguments + " --format json");
+  EXPECT_EQ(json.exit_status, 0) << json.err;
+  const RunResult csv = run(arguments + " --format csv");
+  EXPECT_EQ(csv.exit_status, 0) << csv.err;
+  std::vector<std::string> missing;
+  walk(Json::parse(json.out), "", CsvContent(csv.out), exceptions, missing);
+  std::vector<std::string> distinct;
+  for (const auto& item : missing) {
+    const std::string path = item.substr(0, item.find(" = "));
+    if (std::none_of(distinct.begin(), distinct.end(),
+                     [&](const std::string& seen) { return seen.starts_with(path + " "); }))
+      distinct.push_back(item);
+  }
+  return distinct;
+}
+
+// The envelope every JSON report starts with echoes the command line (version, command, input file): the
+// CSV is the output of that command line.
+const std::vector<std::string> kEnvelope{"/equalis", "/input/file"};
+
+std::vector<std::string> with_envelope(std::vector<std::string> exceptions) {
+  exceptions.insert(exceptions.end(), kEnvelope.begin(), kEnvelope.end());
+  return exceptions;
+}
+
+const std::string kDecisions = std::string(EQUALIS_EXAMPLES_DIR) + "/audit/decisions.csv";
+
+TEST(CsvParity, AuditMetrics) {
+  const auto missing = missing_from_csv(
+      "audit metrics " + kDecisions +
+          " -g region -g hukou --score risk --threshold 0.5 --label eligible --rule 'hukou == \"local\" and "
+          "has_e_id' --time decided_at --period quarter --bootstrap 20",
+      with_envelope({
+          // The fairness criterion of each metric is a fixed name (docs/audit.md), not a result.
+          "/result/families/#/between_groups/selection_rate/criterion",
+          "/result/families/#/between_groups/tpr/criterion",
+          "/result/families/#/between_groups/fpr/criterion",
+          "/result/families/#/between_groups/fnr/criterion",
+          "/result/families/#/between_groups/ppv/criterion",
+          "/result/families/#/groups/#/disparities/selection_rate/criterion",
+          "/result/families/#/groups/#/disparities/tpr/criterion",
+          "/result/families/#/groups/#/disparities/fpr/criterion",
+          "/result/families/#/groups/#/disparities/fnr/criterion",
+          "/result/families/#/groups/#/disparities/ppv/criterion",
+          // A sentence saying mitigation was automatic; the CSV's mitigation rows say it was done.
+          "/result/mitigation/mode",
+          // A rate's numerator and denominator are sums of the confusion counts the CSV has (tp, fp, fn,
+          // tn, n, selected); the rate and its interval are rows.
+          "/result/overall/rates/*/numerator",
+          "/result/overall/rates/*/denominator",
+          "/result/families/#/groups/#/rates/*/numerator",
+          "/result/families/#/groups/#/rates/*/denominator",
+          // The reweighing label is in the metric's name (label_<y>_count, label_<y>_weight).
+          "/result/mitigation/reweighing/#/label",
+      }));
+  EXPECT_EQ(missing, std::vector<std::string>{});
+}
+
+TEST(CsvParity, AuditRules) {
+  EXPECT_EQ(missing_from_csv("audit rules " + kDecisions +
+                                 " --rule 'hukou == \"local\" and has_e_id' -g region -g age_band",
+                             with_envelope({})),
+            std::vector<std::string>{});
+}
+
+TEST(CsvParity, AuditRepresentation) {
+  EXPECT_EQ(missing_from_csv("audit representation " + kDecisions + " -g region --reference " +
+                                 std::string(EQUALIS_EXAMPLES_DIR) +
+                                 "/audit/census.csv --reference-value population",
+                             with_envelope({})),
+            std::vector<std::string>{});
+}
+
+TEST(CsvParity, AuditMitigate) {
+  EXPECT_EQ(missing_from_csv("audit mitigate " + kDecisions +
+                                 " -g hukou -g age_band --score risk --threshold 0.5 --label eligible",
+                             // The reweighing label is in the metric's name (label_<y>_count).
+                             with_envelope({"/result/reweighing/#/label"})),
+            std::vector<std::string>{});
+}
+
+}  // namespace
