@@ -32,15 +32,16 @@ equalis::access::AccessRequest bho_request(const std::string& matrix, std::vecto
 }
 
 const std::vector<std::vector<std::string>> kMeasureSets{
-    {"cumulative=30min"},          {"interval=10min..60min"},        {"closest=10000"},
-    {"gravity=exponential:0.05"},  {"2sfca=gaussian:60min"},         {"bfca=gaussian:60min"},
-    {"3sfca=gaussian:60min"},      {"m2sfca=gaussian:60min"},        {"spatial-availability=linear:60min"},
+    {"cumulative=30min"},         {"interval=10min..60min"}, {"closest=10000"},
+    {"gravity=exponential:0.05"}, {"2sfca=gaussian:60min"},  {"bfca=gaussian:60min"},
+    {"3sfca=gaussian:60min"},     {"m2sfca=gaussian:60min"}, {"spatial-availability=linear:60min"},
 };
 
 // The uncompressed matrix, written once beside the process (the gzip one is timed as well).
 const std::string& plain_matrix() {
   static const std::string path = [] {
-    const auto out = std::filesystem::temp_directory_path() / fmt::format("equalis_bench_ttm_{}.csv", ::getpid());
+    const auto out =
+        std::filesystem::temp_directory_path() / fmt::format("equalis_bench_ttm_{}.csv", ::getpid());
     const std::string command = fmt::format("gzip -dc '{}/ttm_full.csv.gz' > '{}'", kBho, out.string());
     if (std::system(command.c_str()) != 0) std::abort();
     return out.string();

@@ -100,8 +100,15 @@ void add_access_command(CLI::App& app, Context& context) {
   cmd->add_option("--matrix", request.costs.matrix,
                   "Long cost matrix CSV (.csv or .csv.gz): zone id, facility id, cost (e.g. from `equalis "
                   "network matrix`)")
-      ->required()
       ->check(input_file());
+  cmd->add_option(
+         "--graph", request.costs.graph,
+         "Or a graph file from `equalis network build`: travel times (seconds) computed here; zones and "
+         "facilities then need lon/lat columns")
+      ->check(input_file());
+  cmd->add_option("--max-snap", request.costs.max_snap_m,
+                  "With --graph: largest distance (m) from a place to its graph node")
+      ->check(non_negative());
   cmd->add_option(
          "--cost-unit", args->cost_unit,
          "What the matrix's costs are: seconds, minutes, metres, or given (the file's own unit; then only "
@@ -137,7 +144,7 @@ void add_access_command(CLI::App& app, Context& context) {
   cmd->add_option("--to", request.costs.columns.to_column,
                   "Matrix facility column (default: to_id, to, to_idx, destination)");
   cmd->add_option("--cost", request.costs.columns.cost_column,
-                  "Matrix cost column (default: cost, travel_time, time, distance)");
+                  "Matrix cost column (default: cost, travel_time_s, travel_time, time, distance)");
   cmd->add_option(
          "--channels", args->channels,
          "Channels the service offers, e.g. in-person,online,assisted (in-person = the --facilities; "

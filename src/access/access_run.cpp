@@ -4,6 +4,8 @@
 #include "core/table.hpp"
 #include "measure/decomposition.hpp"
 #include "measure/inequality.hpp"
+#include "network/graph_file.hpp"
+#include "network/network.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -406,10 +408,80 @@ ChannelResult channels_of(const AccessRequest& request, const io::LongMatrix& ma
   return channels;
 }
 
+// One cost source; a graph gives seconds and needs the places' coordinates.
+AccessRequest resolve_cost_source(AccessRequest request) {
+  const bool graph = !request.costs.graph.empty();
+  if (graph == !request.costs.matrix.empty()) {
+    throw Error(ErrorCode::InvalidInput, "give the costs as `matrix` or as `graph`, one of the two",
+                "a long CSV matrix of zone → facility costs, or a graph file from `equalis network build`");
+  }
+  if (graph) {
+    if (request.costs.unit != io::CostUnit::Given && request.costs.unit != io::CostUnit::Seconds) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("`cost_unit` {}: a graph gives travel times in seconds",
+                              io::cost_unit_name(request.costs.unit)),
+                  "leave the cost unit out (or say seconds); cutoffs may still be written as 30min");
+    }
+    request.costs.unit = io::CostUnit::Seconds;
+    request.zones.coordinates = true;
+    request.facilities.coordinates = true;
+  }
+  return request;
+}
+
+// Travel times on the graph from every zone to every facility and channel site, as a long matrix: the
+// same join then serves a graph and a CSV. Pairs beyond every measure's reach (and the standard) are
+// left out by the search itself.
+io::LongMatrix graph_matrix(const AccessRequest& request, const Zones& zones, const Facilities& facilities,
+                            const std::vector<MeasureSpec>& specs, const std::optional<double>& standard,
+                            ProgressSink& progress) {
+  std::vector<network::Place> origins(zones.size());
+  for (std::size_t z = 0; z < zones.size(); ++z) origins[z] = {zones.ids[z], zones.lon[z], zones.lat[z]};
+  std::vector<network::Place> destinations;
+  for (std::size_t j = 0; j < facilities.size(); ++j) {
+    destinations.push_back({facilities.ids[j], facilities.lon[j], facilities.lat[j]});
+  }
+  if (request.channels) {
+    for (const std::string* file : {&request.channels->terminals, &request.channels->assisted}) {
+      if (file->empty()) continue;
+      FacilitySpec spec = request.facilities;
+      spec.file = *file;
+      spec.capacity_column.clear();
+      spec.capacity_optional = true;
+      const Facilities sites = read_facilities(spec);
+      for (std::size_t j = 0; j < sites.size(); ++j)
+        destinations.push_back({sites.ids[j], sites.lon[j], sites.lat[j]});
+    }
+  }
+  // The nearest facility is judged over every pair, so a standard or a cost-to-closest keeps them all.
+  double reach = reach_of(specs);
+  if (standard) reach = std::max(reach, *standard);
+  const network::RoutingNetwork net = network::load_network(request.costs.graph);
+  network::MatrixRequest options;
+  if (std::isfinite(reach)) options.max_time_s = reach;
+  options.max_snap_m = request.costs.max_snap_m;
+  const auto times = network::travel_time_matrix(net, origins, destinations, options, progress).matrix;
+  io::LongMatrix matrix;
+  matrix.source = request.costs.graph;
+  for (const auto& place : origins) matrix.origin_ids.push_back(place.id);
+  for (const auto& place : destinations) matrix.destination_ids.push_back(place.id);
+  for (std::size_t z = 0; z < times.rows; ++z) {
+    for (std::size_t j = 0; j < times.cols; ++j) {
+      const network::TravelTimeMs ms = times.at(z, j);
+      if (ms == network::kUnreachable) continue;
+      matrix.origin.push_back(static_cast<std::uint32_t>(z));
+      matrix.destination.push_back(static_cast<std::uint32_t>(j));
+      matrix.cost.push_back(static_cast<float>(static_cast<double>(ms) / 1000.0));
+    }
+  }
+  return matrix;
+}
+
 }  // namespace
 
-AccessResult run_access(const AccessRequest& request, ProgressSink& progress) {
+AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress) {
   ProgressTask task(progress, "access", 4);  // inputs, costs, measures, summaries
+  const AccessRequest request = resolve_cost_source(request_in);
   AccessResult result;
   result.cost_unit = request.costs.unit;
   if (request.measures.empty()) {
@@ -444,7 +516,10 @@ AccessResult run_access(const AccessRequest& request, ProgressSink& progress) {
       other.insert(other.end(), sites.ids.begin(), sites.ids.end());
     }
   }
-  const io::LongMatrix matrix = io::read_long_matrix(request.costs.matrix, request.costs.columns, progress);
+  const io::LongMatrix matrix =
+      request.costs.graph.empty()
+          ? io::read_long_matrix(request.costs.matrix, request.costs.columns, progress)
+          : graph_matrix(request, result.zones, result.facilities, specs, standard, progress);
   const CostRows rows =
       join_cost_rows(matrix, request.costs, result.zones, result.facilities, reach_of(specs), result.join);
   result.cost_source = rows.source;

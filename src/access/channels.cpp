@@ -33,7 +33,8 @@ const GroupDigital& DigitalProfiles::of(const std::string& group) const {
     if (profile.group == "all") fallback = &profile;
   }
   if (fallback == nullptr) {
-    throw Error(ErrorCode::InvalidInput, fmt::format("{}: no digital profile for group '{}' and no 'all' row", file, group),
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("{}: no digital profile for group '{}' and no 'all' row", file, group),
                 "add a row for the group, or an 'all' row that applies to every group not listed");
   }
   return *fallback;
@@ -41,9 +42,11 @@ const GroupDigital& DigitalProfiles::of(const std::string& group) const {
 
 namespace {
 
-constexpr std::array<const char*, 5> kProfileFields{"coverage", "device", "online_skill", "terminal_skill", "phone"};
+constexpr std::array<const char*, 5> kProfileFields{"coverage", "device", "online_skill", "terminal_skill",
+                                                    "phone"};
 
-std::vector<std::string> illustrative_fields(const std::string& cell, const ColumnTable& table, std::size_t row) {
+std::vector<std::string> illustrative_fields(const std::string& cell, const ColumnTable& table,
+                                             std::size_t row) {
   if (cell == "all") return {kProfileFields.begin(), kProfileFields.end()};
   std::vector<std::string> fields;
   std::size_t start = 0;
@@ -52,7 +55,8 @@ std::vector<std::string> illustrative_fields(const std::string& cell, const Colu
     const std::string field = cell.substr(start, end - start);
     if (std::find(kProfileFields.begin(), kProfileFields.end(), field) == kProfileFields.end()) {
       throw Error(ErrorCode::InvalidInput, fmt::format("'{}' is not a profile field", excerpt(field)),
-                  "list the illustrative fields among coverage;device;online_skill;terminal_skill;phone, or write all",
+                  "list the illustrative fields among coverage;device;online_skill;terminal_skill;phone, or "
+                  "write all",
                   table.location(row, "illustrative"));
     }
     fields.push_back(field);
@@ -65,10 +69,13 @@ std::vector<std::string> illustrative_fields(const std::string& cell, const Colu
 
 DigitalProfiles read_digital_profiles(const std::string& path) {
   const auto header = ColumnTable::read_header(path);
-  const auto has = [&](const char* name) { return std::find(header.begin(), header.end(), name) != header.end(); };
-  std::vector<WantedColumn> wanted{{"group", ColumnKind::Category},         {"coverage", ColumnKind::Numeric},
-                                   {"device", ColumnKind::Numeric},         {"online_skill", ColumnKind::Numeric},
-                                   {"terminal_skill", ColumnKind::Numeric}, {"phone", ColumnKind::Numeric}};
+  const auto has = [&](const char* name) {
+    return std::find(header.begin(), header.end(), name) != header.end();
+  };
+  std::vector<WantedColumn> wanted{
+      {"group", ColumnKind::Category},         {"coverage", ColumnKind::Numeric},
+      {"device", ColumnKind::Numeric},         {"online_skill", ColumnKind::Numeric},
+      {"terminal_skill", ColumnKind::Numeric}, {"phone", ColumnKind::Numeric}};
   if (has("source")) wanted.push_back({"source", ColumnKind::Category});
   if (has("illustrative")) wanted.push_back({"illustrative", ColumnKind::Category});
   const ColumnTable table = ColumnTable::read_file(path, wanted);
@@ -77,8 +84,8 @@ DigitalProfiles read_digital_profiles(const std::string& path) {
   const CategoryColumn& group = table.category("group");
   for (std::size_t row = 0; row < table.row_count(); ++row) {
     if (group.valid[row] == 0) {
-      throw Error(ErrorCode::InvalidInput, "missing group name", "name the group of every row ('all' for everyone)",
-                  table.location(row, "group"));
+      throw Error(ErrorCode::InvalidInput, "missing group name",
+                  "name the group of every row ('all' for everyone)", table.location(row, "group"));
     }
     GroupDigital profile;
     profile.group = group.labels[group.codes[row]];
@@ -112,12 +119,14 @@ DigitalProfiles read_digital_profiles(const std::string& path) {
     }
     if (has("illustrative")) {
       const CategoryColumn& flag = table.category("illustrative");
-      if (flag.valid[row] != 0) profile.illustrative = illustrative_fields(flag.labels[flag.codes[row]], table, row);
+      if (flag.valid[row] != 0)
+        profile.illustrative = illustrative_fields(flag.labels[flag.codes[row]], table, row);
     }
     profiles.groups.push_back(std::move(profile));
   }
   if (profiles.groups.empty()) {
-    throw Error(ErrorCode::InvalidInput, fmt::format("{}: no digital profile", path), "give at least an 'all' row");
+    throw Error(ErrorCode::InvalidInput, fmt::format("{}: no digital profile", path),
+                "give at least an 'all' row");
   }
   return profiles;
 }
@@ -139,7 +148,8 @@ double at_least_one(const std::array<double, kChannelCount>& usable) {
 
 ChannelResult channel_access(const Zones& zones, const ChannelOffer& offer, const DigitalProfiles& profiles,
                              double standard, const std::vector<double>& office_nearest,
-                             const std::vector<double>& terminal_nearest, const std::vector<double>& assisted_nearest,
+                             const std::vector<double>& terminal_nearest,
+                             const std::vector<double>& assisted_nearest,
                              const std::vector<double>& coverage) {
   ChannelResult result;
   result.offer = offer;

@@ -25,13 +25,13 @@ inline constexpr std::size_t kChannelCount = 5;
 
 // What a group can do digitally: probabilities in [0, 1], each conditional as named.
 struct GroupDigital {
-  std::string group;           // a group column of the zones, or "all" (the default for groups not listed)
-  double coverage = 1.0;       // P(network coverage where they live)
-  double device = 1.0;         // P(a usable device | coverage)
-  double online_skill = 1.0;   // P(completes the service online unaided | device)
+  std::string group;            // a group column of the zones, or "all" (the default for groups not listed)
+  double coverage = 1.0;        // P(network coverage where they live)
+  double device = 1.0;          // P(a usable device | coverage)
+  double online_skill = 1.0;    // P(completes the service online unaided | device)
   double terminal_skill = 1.0;  // P(uses a self-service terminal unaided)
-  double phone = 1.0;          // P(can use the phone hotline)
-  std::string source;          // where the figures come from, with the date
+  double phone = 1.0;           // P(can use the phone hotline)
+  std::string source;           // where the figures come from, with the date
   // Figures assumed for illustration, not published (said in every output): field names, e.g. phone.
   std::vector<std::string> illustrative;
 };
@@ -69,17 +69,17 @@ struct ChannelGroupTotal {
   std::string group;
   double people = 0.0;
   std::array<double, kChannelCount> usable_people{};  // people who can use each channel (expected)
-  double excluded = 0.0;                                // people with no usable channel (expected)
-  double excluded_offices_closed = 0.0;                 // the same if the offices closed ("digital by default")
+  double excluded = 0.0;                              // people with no usable channel (expected)
+  double excluded_offices_closed = 0.0;               // the same if the offices closed ("digital by default")
 };
 
 struct ChannelResult {
   ChannelOffer offer;
   DigitalProfiles profiles;
-  std::vector<std::string> groups;                      // "all", then the zones' group columns
-  std::vector<std::vector<ChannelCell>> cells;          // [zone][group]
+  std::vector<std::string> groups;                       // "all", then the zones' group columns
+  std::vector<std::vector<ChannelCell>> cells;           // [zone][group]
   std::vector<std::vector<ChannelCell>> offices_closed;  // [zone][group], in-person channel removed
-  std::vector<ChannelGroupTotal> totals;                // per group
+  std::vector<ChannelGroupTotal> totals;                 // per group
   std::size_t terminals = 0;
   std::size_t assisted_sites = 0;
   std::string assumption;  // the dependence assumption, as reports state it
@@ -90,7 +90,8 @@ struct ChannelResult {
 // `coverage`: per zone, P(network coverage) when the zones give it (empty: the profiles' group figure).
 ChannelResult channel_access(const Zones& zones, const ChannelOffer& offer, const DigitalProfiles& profiles,
                              double standard, const std::vector<double>& office_nearest,
-                             const std::vector<double>& terminal_nearest, const std::vector<double>& assisted_nearest,
+                             const std::vector<double>& terminal_nearest,
+                             const std::vector<double>& assisted_nearest,
                              const std::vector<double>& coverage);
 
 }  // namespace equalis::access

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <unordered_map>
 
 namespace equalis::access {
@@ -50,6 +51,46 @@ double require_amount(const ColumnTable& table, const NumericColumn& column, std
   return value;
 }
 
+struct CoordinateColumns {
+  std::string lon;
+  std::string lat;
+};
+
+// The lon/lat columns by their usual names, added to `wanted` (nullopt when not asked for).
+std::optional<CoordinateColumns> coordinate_columns(const std::string& path,
+                                                    const std::vector<std::string>& header, bool asked,
+                                                    std::vector<WantedColumn>& wanted) {
+  if (!asked) return std::nullopt;
+  CoordinateColumns columns{
+      io::choose_column(path, header, "", {"lon", "longitude", "lng", "x"}, "longitude"),
+      io::choose_column(path, header, "", {"lat", "latitude", "y"}, "latitude")};
+  wanted.push_back({columns.lon, ColumnKind::Numeric});
+  wanted.push_back({columns.lat, ColumnKind::Numeric});
+  return columns;
+}
+
+// WGS84 degrees, every cell present and in range; `keep` selects rows (nullptr: all).
+void read_coordinates(const ColumnTable& table, const CoordinateColumns& columns, std::vector<double>& lon,
+                      std::vector<double>& lat, const std::vector<std::uint8_t>* keep) {
+  const NumericColumn& lons = table.numeric(columns.lon);
+  const NumericColumn& lats = table.numeric(columns.lat);
+  for (std::size_t row = 0; row < table.row_count(); ++row) {
+    if (keep != nullptr && (*keep)[row] == 0) continue;
+    for (const auto& [column, limit] : {std::pair{&lons, 180.0}, std::pair{&lats, 90.0}}) {
+      if (column->valid[row] == 0 || !(std::abs(column->values[row]) <= limit)) {
+        throw Error(ErrorCode::InvalidInput,
+                    fmt::format("'{}' is {}, not a WGS84 coordinate in [−{:g}, {:g}]", column->name,
+                                column->valid[row] == 0 ? "missing" : fmt::format("{}", column->values[row]),
+                                limit, limit),
+                    "give longitude and latitude in degrees (WGS84) for every row",
+                    table.location(row, column->name));
+      }
+    }
+    lon.push_back(lons.values[row]);
+    lat.push_back(lats.values[row]);
+  }
+}
+
 CsvOptions csv_options(char delimiter) {
   CsvOptions options;
   options.delimiter = delimiter;
@@ -81,6 +122,7 @@ Zones read_zones(const ZoneSpec& spec, ProgressSink& progress) {
   }
   if (!spec.income_column.empty()) wanted.push_back({spec.income_column, ColumnKind::Numeric});
   if (!spec.coverage_column.empty()) wanted.push_back({spec.coverage_column, ColumnKind::Numeric});
+  const auto coordinates = coordinate_columns(spec.file, header, spec.coordinates, wanted);
   const ColumnTable table = ColumnTable::read_file(spec.file, wanted, options, progress);
   if (table.row_count() == 0) {
     throw Error(ErrorCode::InvalidInput, fmt::format("{}: no zones", spec.file), "give one row per zone");
@@ -142,6 +184,7 @@ Zones read_zones(const ZoneSpec& spec, ProgressSink& progress) {
     }
     zones.coverage = coverage.values;
   }
+  if (coordinates) read_coordinates(table, *coordinates, zones.lon, zones.lat, nullptr);
   return zones;
 }
 
@@ -157,6 +200,7 @@ Facilities read_facilities(const FacilitySpec& spec, ProgressSink& progress) {
       counted ? "" : io::choose_column(spec.file, header, spec.capacity_column, {"capacity"}, "capacity");
   std::vector<WantedColumn> wanted{{id, ColumnKind::Category}};
   if (!counted) wanted.push_back({capacity, ColumnKind::Numeric});
+  const auto coordinates = coordinate_columns(spec.file, header, spec.coordinates, wanted);
   const ColumnTable table = ColumnTable::read_file(spec.file, wanted, options, progress);
   const CategoryColumn& ids = table.category(id);
   require_unique_ids(table, ids, id);
@@ -172,6 +216,13 @@ Facilities read_facilities(const FacilitySpec& spec, ProgressSink& progress) {
     }
     facilities.ids.push_back(ids.labels[ids.codes[row]]);
     facilities.capacity.push_back(amount);
+  }
+  if (coordinates) {  // for the rows kept (capacity > 0)
+    std::vector<std::uint8_t> kept(table.row_count(), 1);
+    const NumericColumn* amounts = counted ? nullptr : &table.numeric(capacity);
+    for (std::size_t row = 0; row < kept.size(); ++row)
+      kept[row] = amounts == nullptr || amounts->values[row] > 0.0;
+    read_coordinates(table, *coordinates, facilities.lon, facilities.lat, &kept);
   }
   if (facilities.ids.empty()) {
     throw Error(ErrorCode::InvalidInput,
@@ -340,8 +391,11 @@ CostRows join_cost_rows(const io::LongMatrix& matrix, const CostSpec& spec, cons
     facility.push_back(f);
     cost.push_back(matrix.cost[pair]);
   }
-  CostRows rows = make_cost_rows(zones.size(), std::move(zone), std::move(facility), std::move(cost),
-                                 spec.unit, fmt::format("matrix {}", spec.matrix), &join.repeated_pairs);
+  CostRows rows =
+      make_cost_rows(zones.size(), std::move(zone), std::move(facility), std::move(cost), spec.unit,
+                     spec.graph.empty() ? fmt::format("matrix {}", spec.matrix)
+                                        : fmt::format("graph {} (travel times)", spec.graph),
+                     &join.repeated_pairs);
   join.pairs_kept = rows.pair_count();
   rows.nearest = std::move(nearest);
   return rows;

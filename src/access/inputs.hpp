@@ -25,6 +25,7 @@ struct ZoneSpec {
   std::vector<std::string> group_columns;
   std::string income_column;    // optional: ranks zones for the concentration index and the Palma ratio
   std::string coverage_column;  // optional: share of the zone with network coverage, in [0, 1] (channels)
+  bool coordinates = false;  // read lon/lat (lon, longitude, lng, x / lat, latitude, y): costs from a graph
   char delimiter = ',';
 };
 
@@ -38,6 +39,8 @@ struct Zones {
   std::vector<std::uint8_t> income_valid;         // 0 where the income cell is missing
   std::string income_column;
   std::vector<double> coverage;  // per zone when a coverage column is given
+  std::vector<double> lon;       // WGS84 degrees, when coordinates were asked for
+  std::vector<double> lat;
   [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
 };
 
@@ -52,6 +55,7 @@ struct FacilitySpec {
   std::string id_column;           // empty = id, facility, facility_id, idx
   std::string capacity_column;     // empty = capacity; e.g. doctors, seats, windows, jobs, schools
   bool capacity_optional = false;  // channel sites (terminals): without a capacity column each counts 1
+  bool coordinates = false;        // read lon/lat, as for zones
   char delimiter = ',';
 };
 
@@ -64,6 +68,8 @@ struct Facilities {
   std::vector<std::string> ids_without_capacity;  // the dropped rows' ids: a matrix may list them
   // Ids the matrix may list as another channel's sites (terminals, assisted): no mismatch either.
   std::vector<std::string> other_sites;
+  std::vector<double> lon;  // per facility kept, when coordinates were asked for
+  std::vector<double> lat;
   [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
 };
 
@@ -104,6 +110,10 @@ struct CostSpec {
   std::string matrix;  // long CSV: origin (zone) id, destination (facility) id, cost
   io::LongMatrixSpec columns;
   io::CostUnit unit = io::CostUnit::Given;
+  // Or travel times on a road graph (`equalis network build`), computed in process (unit: seconds);
+  // zones and facilities then need lon/lat.
+  std::string graph;
+  double max_snap_m = 1000.0;  // largest distance from a place to its graph node
 };
 
 // Reads the matrix and keeps the pairs between known zones and facilities that cost at most

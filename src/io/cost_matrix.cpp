@@ -34,8 +34,8 @@ LongMatrix read_long_matrix(const std::string& path, const LongMatrixSpec& spec,
       choose_column(path, header, spec.from_column, {"from_id", "from", "from_idx", "origin"}, "from");
   const std::string to =
       choose_column(path, header, spec.to_column, {"to_id", "to", "to_idx", "destination"}, "to");
-  const std::string cost = choose_column(path, header, spec.cost_column,
-                                         {"cost", "travel_time_s", "travel_time", "time", "distance"}, "cost");
+  const std::string cost = choose_column(
+      path, header, spec.cost_column, {"cost", "travel_time_s", "travel_time", "time", "distance"}, "cost");
   ColumnTable table = ColumnTable::read_file(
       path, {{from, ColumnKind::Category}, {to, ColumnKind::Category}, {cost, ColumnKind::Numeric}}, {},
       progress);

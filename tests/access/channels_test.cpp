@@ -2,9 +2,9 @@
 // usable channel, what "digital by default" (offices closed) does to older and rural people, and how an
 // assisted channel brings them back. Plus the profile reader's checks and the shipped CNNIC defaults.
 
-#include "access/access_run.hpp"
-
 #include "test_support.hpp"
+
+#include "access/access_run.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -20,7 +20,8 @@ using test_support::error_of;
 
 std::string write(const std::string& name, const std::string& text) {
   const auto path =
-      (std::filesystem::temp_directory_path() / fmt::format("equalis_channels_{}_{}", ::getpid(), name)).string();
+      (std::filesystem::temp_directory_path() / fmt::format("equalis_channels_{}_{}", ::getpid(), name))
+          .string();
   std::ofstream(path) << text;
   return path;
 }
@@ -63,7 +64,8 @@ TEST(Channels, WorkedExampleDigitalByDefaultAndAssistedHelp) {
   // Digital by default: A loses its office too; the older lose most (39 + 19.5 of 90 people).
   EXPECT_NEAR(total(c, "all").excluded_offices_closed, 400 * 0.28, 1e-9);
   EXPECT_NEAR(total(c, "pop_60plus").excluded_offices_closed, 90 * 0.65, 1e-9);
-  EXPECT_GT(total(c, "pop_60plus").excluded_offices_closed / 90.0, total(c, "all").excluded_offices_closed / 400.0);
+  EXPECT_GT(total(c, "pop_60plus").excluded_offices_closed / 90.0,
+            total(c, "all").excluded_offices_closed / 400.0);
   EXPECT_NEAR(total(c, "pop_rural").excluded_offices_closed, 300 * 0.37, 1e-9);
   EXPECT_NEAR(c.cells[1][0].usable[static_cast<std::size_t>(Channel::Online)], 0.72, 1e-12);
 
@@ -89,7 +91,8 @@ TEST(Channels, OnlyInPersonNeedsNoProfilesButOnlineDoes) {
   EXPECT_NE(std::string(error.what()).find("`digital_profiles`"), std::string::npos) << error.what();
   request = example();
   request.standard.clear();
-  EXPECT_NE(std::string(error_of([&] { (void)run_access(request); }).what()).find("`standard`"), std::string::npos);
+  EXPECT_NE(std::string(error_of([&] { (void)run_access(request); }).what()).find("`standard`"),
+            std::string::npos);
 }
 
 TEST(Channels, ProfilesAreCheckedCellByCell) {
@@ -109,11 +112,13 @@ TEST(Channels, ProfilesAreCheckedCellByCell) {
   // A group without a row and no "all" row is an error naming the group.
   const auto partial = write("partial.csv", header + "pop_60plus,1,0.5,0.7,1,1\n");
   const auto profiles = read_digital_profiles(partial);
-  EXPECT_NE(std::string(error_of([&] { (void)profiles.of("pop_rural"); }).what()).find("pop_rural"), std::string::npos);
+  EXPECT_NE(std::string(error_of([&] { (void)profiles.of("pop_rural"); }).what()).find("pop_rural"),
+            std::string::npos);
 }
 
 TEST(Channels, ShippedCnnicDefaultsReadAndSayWhatIsIllustrative) {
-  const auto profiles = read_digital_profiles(std::string(EQUALIS_EXAMPLES_DIR) + "/access/digital_profiles_cn.csv");
+  const auto profiles =
+      read_digital_profiles(std::string(EQUALIS_EXAMPLES_DIR) + "/access/digital_profiles_cn.csv");
   const auto& older = profiles.of("pop_60plus");
   EXPECT_DOUBLE_EQ(older.device, 0.52);
   EXPECT_DOUBLE_EQ(older.online_skill, 0.697);

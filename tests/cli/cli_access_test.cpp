@@ -79,5 +79,40 @@ TEST(CliAccess, BadInputExitsWithTheDocumentedStatus) {
   for (const auto& path : {dup, facilities, matrix}) std::filesystem::remove(path);
 }
 
+// Costs from a graph in process equal the same times through `network matrix` and --matrix.
+TEST(CliAccess, GraphCostsEqualTheNetworkMatrixRoute) {
+  const auto graph = write_temp("access_monaco.eqg", "");
+  auto r = run(fmt::format("network build --osm {} --profile walk -o {}", data("osm/monaco.osm.pbf"), graph));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto zones = write_temp("access_gz.csv",
+                                "id,population,lon,lat\nZ1,1000,7.42,43.7313\nZ2,800,7.412,43.73\n"
+                                "Z3,500,7.43,43.74\n");
+  const auto facilities =
+      write_temp("access_gf.csv", "id,capacity,lon,lat\nH1,10,7.419,43.733\nH2,5,7.426,43.738\n");
+  const auto matrix = write_temp("access_gm.csv", "");
+  r = run(fmt::format("network matrix --graph {} --origins {} --destinations {} -o {}", graph, zones,
+                      facilities, matrix));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const std::string measures =
+      "-m closest -m cumulative=10min -m 2sfca=linear:30min --standard 15min --format csv";
+  const auto by_graph =
+      run(fmt::format("access {} --facilities {} --graph {} {}", zones, facilities, graph, measures));
+  ASSERT_EQ(by_graph.exit_status, 0) << by_graph.err;
+  const auto by_matrix = run(fmt::format("access {} --facilities {} --matrix {} --cost-unit seconds {}",
+                                         zones, facilities, matrix, measures));
+  ASSERT_EQ(by_matrix.exit_status, 0) << by_matrix.err;
+  EXPECT_EQ(by_graph.out, by_matrix.out);
+  EXPECT_EQ(by_graph.out.rfind("zone,group,people,nearest_cost_seconds,", 0), 0U) << by_graph.out;
+  // A graph's costs are seconds: another unit is refused; places need coordinates.
+  r = run(fmt::format("access {} --facilities {} --graph {} --cost-unit minutes -m closest", zones,
+                      facilities, graph));
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  const auto bare = write_temp("access_bare.csv", "id,population\nZ1,1\n");
+  r = run(fmt::format("access {} --facilities {} --graph {} -m closest", bare, facilities, graph));
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_NE(r.err.find("longitude"), std::string::npos) << r.err;
+  for (const auto& path : {graph, zones, facilities, matrix, bare}) std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace equalis::cli_test
