@@ -7,6 +7,7 @@ find_package(Eigen3 CONFIG REQUIRED)
 find_package(GDAL CONFIG REQUIRED)
 find_package(OpenMP REQUIRED)
 find_package(Threads REQUIRED)
+find_package(tomlplusplus CONFIG REQUIRED)  # scenario files (access) and, next, the study file
 find_package(ZLIB REQUIRED)  # gzip CSV inputs (core) and OSM PBF (network, through libosmium)
 find_path(NANOFLANN_INCLUDE_DIR nanoflann.hpp REQUIRED)
 if(EQUALIS_BUILD_APPS)

@@ -7,7 +7,7 @@ packages=(
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   libeigen3-dev libnanoflann-dev libgdal-dev
   libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev
-  coinor-libcbc-dev
+  coinor-libcbc-dev libtomlplusplus-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -163,6 +163,11 @@ void add_access_command(CLI::App& app, Context& context) {
   cmd->add_option(
       "--coverage", request.zones.coverage_column,
       "Zone column: share of the zone with network coverage, 0 to 1 (overrides the profiles' figure)");
+  cmd->add_option(
+         "--scenarios", request.scenarios_file,
+         "TOML file of what-if scenarios (close/open offices, add terminals or counselors, close a channel, "
+         "raise a group's skills), each compared with today group by group (docs/access.md)")
+      ->check(input_file());
   cmd->add_option("--summary-output", args->summary_output,
                   "Also write the group summaries, equity figures and people beyond the standard as a CSV");
   add_output_options(*cmd, context);

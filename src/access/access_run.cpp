@@ -357,55 +357,56 @@ EquitySummary equity_of(const Zones& zones, const std::vector<double>& values, b
   return equity;
 }
 
-// The nearest site of a channel per zone, from the same matrix (empty: the channel has no sites).
-std::vector<double> nearest_sites(const io::LongMatrix& matrix, const AccessRequest& request,
-                                  const Zones& zones, const std::string& file, double standard,
-                                  std::size_t& count) {
+// Everything read from files, once; a scenario is a modified copy.
+struct Loaded {
+  Zones zones;
+  Facilities offices;
+  Facilities terminals;  // empty: no terminal channel
+  Facilities assisted;   // empty: no assisted channel
+  DigitalProfiles profiles;
+  std::optional<ChannelOffer> offer;
+};
+
+Facilities read_sites(const AccessRequest& request, const std::string& file) {
   if (file.empty()) return {};
   FacilitySpec spec = request.facilities;
   spec.file = file;
   spec.capacity_column.clear();
   spec.capacity_optional = true;
-  const Facilities sites = read_facilities(spec);
-  count = sites.size();
-  MatrixJoin join;
-  const CostRows rows = join_cost_rows(matrix, request.costs, zones, sites, standard, join);
-  std::vector<double> nearest(rows.nearest.size());
-  for (std::size_t z = 0; z < nearest.size(); ++z) nearest[z] = decimal_of(rows.nearest[z]);
-  return nearest;
+  return read_facilities(spec);
 }
 
-ChannelResult channels_of(const AccessRequest& request, const io::LongMatrix& matrix,
-                          const AccessResult& result, const std::optional<double>& standard) {
+DigitalProfiles profiles_of(const AccessRequest& request) {
   const ChannelOffer& offer = *request.channels;
-  if (!standard) {
-    throw Error(ErrorCode::InvalidInput, "the channel model needs `standard`",
-                "say how far a site may be and still count as reachable, e.g. 30min");
-  }
-  DigitalProfiles profiles;
-  if (!request.digital_profiles.empty()) {
-    profiles = read_digital_profiles(request.digital_profiles);
-  } else if (offer.online || offer.phone || !offer.terminals.empty()) {
+  if (!request.digital_profiles.empty()) return read_digital_profiles(request.digital_profiles);
+  if (offer.online || offer.phone || !offer.terminals.empty()) {
     throw Error(
         ErrorCode::InvalidInput, "online, phone and terminal channels need `digital_profiles`",
         "give the coverage, device and skill shares per group (examples/access/digital_profiles_cn.csv "
         "has published CNNIC figures)");
-  } else {
-    GroupDigital everyone;  // only the in-person and assisted channels: no digital figure is used
-    everyone.group = "all";
-    profiles.groups.push_back(everyone);
   }
-  std::size_t terminals = 0;
-  std::size_t assisted = 0;
-  const auto terminal_nearest =
-      nearest_sites(matrix, request, result.zones, offer.terminals, *standard, terminals);
-  const auto assisted_nearest =
-      nearest_sites(matrix, request, result.zones, offer.assisted, *standard, assisted);
-  ChannelResult channels = channel_access(result.zones, offer, profiles, *standard, result.nearest,
-                                          terminal_nearest, assisted_nearest, result.zones.coverage);
-  channels.terminals = terminals;
-  channels.assisted_sites = assisted;
-  return channels;
+  DigitalProfiles profiles;
+  GroupDigital everyone;  // only the in-person and assisted channels: no digital figure is used
+  everyone.group = "all";
+  profiles.groups.push_back(everyone);
+  return profiles;
+}
+
+Loaded load(const AccessRequest& request, const std::optional<double>& standard, ProgressSink& progress) {
+  Loaded in;
+  in.zones = read_zones(request.zones, progress);
+  in.offices = read_facilities(request.facilities, progress);
+  if (request.channels) {
+    if (!standard) {
+      throw Error(ErrorCode::InvalidInput, "the channel model needs `standard`",
+                  "say how far a site may be and still count as reachable, e.g. 30min");
+    }
+    in.offer = request.channels;
+    in.terminals = read_sites(request, request.channels->terminals);
+    in.assisted = read_sites(request, request.channels->assisted);
+    in.profiles = profiles_of(request);
+  }
+  return in;
 }
 
 // One cost source; a graph gives seconds and needs the places' coordinates.
@@ -429,32 +430,35 @@ AccessRequest resolve_cost_source(AccessRequest request) {
   return request;
 }
 
-// Travel times on the graph from every zone to every facility and channel site, as a long matrix: the
-// same join then serves a graph and a CSV. Pairs beyond every measure's reach (and the standard) are
-// left out by the search itself.
-io::LongMatrix graph_matrix(const AccessRequest& request, const Zones& zones, const Facilities& facilities,
+void add_places(const Facilities& sites, std::vector<network::Place>& places) {
+  for (std::size_t j = 0; j < sites.size(); ++j) places.push_back({sites.ids[j], sites.lon[j], sites.lat[j]});
+}
+
+// Travel times on the graph from every zone to every office, channel site and scenario site, as a long
+// matrix: the same join then serves a graph and a CSV. The search stops beyond every measure's reach.
+io::LongMatrix graph_matrix(const AccessRequest& request, const Loaded& in,
                             const std::vector<MeasureSpec>& specs, const std::optional<double>& standard,
                             ProgressSink& progress) {
-  std::vector<network::Place> origins(zones.size());
-  for (std::size_t z = 0; z < zones.size(); ++z) origins[z] = {zones.ids[z], zones.lon[z], zones.lat[z]};
+  std::vector<network::Place> origins(in.zones.size());
+  for (std::size_t z = 0; z < in.zones.size(); ++z)
+    origins[z] = {in.zones.ids[z], in.zones.lon[z], in.zones.lat[z]};
   std::vector<network::Place> destinations;
-  for (std::size_t j = 0; j < facilities.size(); ++j) {
-    destinations.push_back({facilities.ids[j], facilities.lon[j], facilities.lat[j]});
-  }
-  if (request.channels) {
-    for (const std::string* file : {&request.channels->terminals, &request.channels->assisted}) {
-      if (file->empty()) continue;
-      FacilitySpec spec = request.facilities;
-      spec.file = *file;
-      spec.capacity_column.clear();
-      spec.capacity_optional = true;
-      const Facilities sites = read_facilities(spec);
-      for (std::size_t j = 0; j < sites.size(); ++j)
-        destinations.push_back({sites.ids[j], sites.lon[j], sites.lat[j]});
+  add_places(in.offices, destinations);
+  add_places(in.terminals, destinations);
+  add_places(in.assisted, destinations);
+  for (const auto& scenario : request.scenarios) {
+    for (const auto* list : {&scenario.open_facilities, &scenario.add_terminals, &scenario.add_assisted}) {
+      for (const auto& site : *list) {
+        if (!site.lon || !site.lat) {
+          throw Error(ErrorCode::InvalidInput,
+                      fmt::format("scenario '{}': the new site '{}' has no lon/lat", scenario.name, site.id),
+                      "costs come from a graph: give each new site as { id = \"…\", lon = …, lat = … }");
+        }
+        destinations.push_back({site.id, *site.lon, *site.lat});
+      }
     }
   }
-  // The nearest facility is judged over every pair, so a standard or a cost-to-closest keeps them all.
-  double reach = reach_of(specs);
+  double reach = reach_of(specs);  // the nearest office is judged over every pair: a standard keeps more
   if (standard) reach = std::max(reach, *standard);
   const network::RoutingNetwork net = network::load_network(request.costs.graph);
   network::MatrixRequest options;
@@ -477,105 +481,25 @@ io::LongMatrix graph_matrix(const AccessRequest& request, const Zones& zones, co
   return matrix;
 }
 
-}  // namespace
+// The nearest site of a channel per zone (empty: the channel has no sites).
+std::vector<double> nearest_sites(const io::LongMatrix& matrix, const AccessRequest& request,
+                                  const Zones& zones, const Facilities& sites, double standard) {
+  if (sites.size() == 0) return {};
+  MatrixJoin join;
+  const CostRows rows = join_cost_rows(matrix, request.costs, zones, sites, standard, join);
+  std::vector<double> nearest(rows.nearest.size());
+  for (std::size_t z = 0; z < nearest.size(); ++z) nearest[z] = decimal_of(rows.nearest[z]);
+  return nearest;
+}
 
-AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress) {
-  ProgressTask task(progress, "access", 4);  // inputs, costs, measures, summaries
-  const AccessRequest request = resolve_cost_source(request_in);
-  AccessResult result;
-  result.cost_unit = request.costs.unit;
-  if (request.measures.empty()) {
-    throw Error(ErrorCode::InvalidInput, "`measures`: no measure asked for",
-                "ask for at least one, e.g. 2sfca");
-  }
-  std::vector<MeasureSpec> specs;
-  for (const auto& text : request.measures) {
-    specs.push_back(parse_measure(text, request.costs.unit, request.decay));
-    specs.back().alpha = request.alpha;
-  }
-  if (!std::isfinite(request.alpha) || request.alpha < 0.0) {
-    throw Error(ErrorCode::InvalidInput, fmt::format("`alpha` {} is not a number ≥ 0", request.alpha),
-                "α weighs demand in spatial availability; 1 (the default) is proportional to population");
-  }
-  std::optional<double> standard;
-  if (!request.standard.empty()) standard = parse_cost(request.standard, request.costs.unit, "standard");
-
-  result.zones = read_zones(request.zones, progress);
-  result.facilities = read_facilities(request.facilities, progress);
-  task.tick();
-  task.throw_if_stopped();
-  if (request.channels) {  // the matrix also lists the channel sites: they are no unknown destination
-    for (const std::string* file : {&request.channels->terminals, &request.channels->assisted}) {
-      if (file->empty()) continue;
-      FacilitySpec spec = request.facilities;
-      spec.file = *file;
-      spec.capacity_column.clear();
-      spec.capacity_optional = true;
-      const Facilities sites = read_facilities(spec);
-      auto& other = result.facilities.other_sites;
-      other.insert(other.end(), sites.ids.begin(), sites.ids.end());
-    }
-  }
-  const io::LongMatrix matrix =
-      request.costs.graph.empty()
-          ? io::read_long_matrix(request.costs.matrix, request.costs.columns, progress)
-          : graph_matrix(request, result.zones, result.facilities, specs, standard, progress);
-  const CostRows rows =
-      join_cost_rows(matrix, request.costs, result.zones, result.facilities, reach_of(specs), result.join);
-  result.cost_source = rows.source;
-  task.tick();
-  task.throw_if_stopped();
-  const std::string unit(io::cost_unit_name(request.costs.unit));
-  const std::string capacity = result.facilities.capacity_column;
-  result.groups_partition = groups_partition(result.zones);
-  result.nearest.resize(rows.nearest.size());
-  for (std::size_t z = 0; z < rows.nearest.size(); ++z) result.nearest[z] = decimal_of(rows.nearest[z]);
-
-  for (const auto& spec : specs) {
-    task.throw_if_stopped();
-    MeasureResult measure;
-    const Naming naming = name_of(spec, capacity, unit);
-    measure.key = naming.key;
-    measure.label = naming.label;
-    measure.unit = naming.unit;
-    measure.spec = spec;
-    measure.values = compute(spec, rows, result.zones, result.facilities, measure);
-    std::vector<std::uint8_t> without(measure.values.size());
-    for (std::size_t z = 0; z < without.size(); ++z) {
-      without[z] = spec.kind == MeasureKind::CostToClosest ? !std::isfinite(measure.values[z])
-                                                           : measure.values[z] <= 0.0;
-    }
-    measure.groups = summarise_groups(result.zones, measure.values, without);
-    measure.equity = equity_of(result.zones, measure.values, result.groups_partition);
-    result.measures.push_back(std::move(measure));
-  }
-  make_keys_unique(result.measures);
-  task.tick();
-  task.throw_if_stopped();
-
-  if (standard) {
-    Exclusion exclusion;
-    exclusion.standard = *standard;
-    exclusion.by_zone.resize(result.zones.size());
-    std::vector<std::uint8_t> beyond(result.zones.size());
-    for (std::size_t z = 0; z < beyond.size(); ++z) {
-      beyond[z] = static_cast<float>(result.nearest[z]) > static_cast<float>(*standard) ? 1 : 0;
-      exclusion.by_zone[z] = beyond[z] != 0 ? result.zones.population[z] : 0.0;
-    }
-    exclusion.groups = summarise_groups(result.zones, result.nearest, beyond);
-    exclusion.beyond = std::move(beyond);
-    result.exclusion = std::move(exclusion);
-  }
-
-  if (request.channels) {
-    result.channels = channels_of(request, matrix, result, standard);
+void add_warnings(const Loaded& in, const CostRows& rows, AccessResult& result) {
+  if (result.channels) {
+    const ChannelOffer& offer = *in.offer;
     for (const auto& profile : result.channels->profiles.groups) {
-      // Only the figures the offered channels use are worth a warning.
-      const ChannelOffer& offer = *request.channels;
-      std::vector<std::string> used;
+      std::vector<std::string> used;  // only the figures the offered channels use are worth a warning
       for (const auto& field : profile.illustrative) {
         const bool online_field = field == "coverage" || field == "device" || field == "online_skill";
-        if ((online_field && offer.online) || (field == "terminal_skill" && !offer.terminals.empty()) ||
+        if ((online_field && offer.online) || (field == "terminal_skill" && in.terminals.size() > 0) ||
             (field == "phone" && offer.phone)) {
           used.push_back(field);
         }
@@ -587,7 +511,6 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
       }
     }
   }
-
   // What the join left out is said, never silent.
   const MatrixJoin& join = result.join;
   if (join.origins_not_zones > 0) {
@@ -619,6 +542,266 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
           fmt::format("{}: {} facility(ies) have nobody within reach; their capacity serves no one",
                       measure.key, measure.facilities_without_demand));
     }
+  }
+}
+
+// Measures, the standard and the channels on inputs already loaded (the baseline or a scenario).
+AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec>& specs,
+                     const std::optional<double>& standard, Loaded in, const io::LongMatrix& matrix,
+                     const std::vector<std::string>& scenario_sites, const ProgressTask& task) {
+  AccessResult result;
+  result.cost_unit = request.costs.unit;
+  result.zones = std::move(in.zones);
+  result.facilities = in.offices;
+  result.facilities.other_sites = in.terminals.ids;  // the matrix lists them too: no unknown destination
+  result.facilities.other_sites.insert(result.facilities.other_sites.end(), in.assisted.ids.begin(),
+                                       in.assisted.ids.end());
+  result.facilities.other_sites.insert(result.facilities.other_sites.end(), scenario_sites.begin(),
+                                       scenario_sites.end());
+  const CostRows rows =
+      join_cost_rows(matrix, request.costs, result.zones, result.facilities, reach_of(specs), result.join);
+  result.cost_source = rows.source;
+  const std::string unit(io::cost_unit_name(request.costs.unit));
+  result.groups_partition = groups_partition(result.zones);
+  result.nearest.resize(rows.nearest.size());
+  for (std::size_t z = 0; z < rows.nearest.size(); ++z) result.nearest[z] = decimal_of(rows.nearest[z]);
+
+  for (const auto& spec : specs) {
+    task.throw_if_stopped();
+    MeasureResult measure;
+    const Naming naming = name_of(spec, result.facilities.capacity_column, unit);
+    measure.key = naming.key;
+    measure.label = naming.label;
+    measure.unit = naming.unit;
+    measure.spec = spec;
+    measure.values = compute(spec, rows, result.zones, result.facilities, measure);
+    std::vector<std::uint8_t> without(measure.values.size());
+    for (std::size_t z = 0; z < without.size(); ++z) {
+      without[z] = spec.kind == MeasureKind::CostToClosest ? !std::isfinite(measure.values[z])
+                                                           : measure.values[z] <= 0.0;
+    }
+    measure.groups = summarise_groups(result.zones, measure.values, without);
+    measure.equity = equity_of(result.zones, measure.values, result.groups_partition);
+    result.measures.push_back(std::move(measure));
+  }
+  make_keys_unique(result.measures);
+
+  if (standard) {
+    Exclusion exclusion;
+    exclusion.standard = *standard;
+    exclusion.by_zone.resize(result.zones.size());
+    std::vector<std::uint8_t> beyond(result.zones.size());
+    for (std::size_t z = 0; z < beyond.size(); ++z) {
+      beyond[z] = static_cast<float>(result.nearest[z]) > static_cast<float>(*standard) ? 1 : 0;
+      exclusion.by_zone[z] = beyond[z] != 0 ? result.zones.population[z] : 0.0;
+    }
+    exclusion.groups = summarise_groups(result.zones, result.nearest, beyond);
+    exclusion.beyond = std::move(beyond);
+    result.exclusion = std::move(exclusion);
+  }
+  if (in.offer) {
+    const auto terminal_nearest = nearest_sites(matrix, request, result.zones, in.terminals, *standard);
+    const auto assisted_nearest = nearest_sites(matrix, request, result.zones, in.assisted, *standard);
+    ChannelOffer offer = *in.offer;
+    ChannelResult channels = channel_access(result.zones, offer, in.profiles, *standard, result.nearest,
+                                            terminal_nearest, assisted_nearest, result.zones.coverage);
+    channels.terminals = in.terminals.size();
+    channels.assisted_sites = in.assisted.size();
+    result.channels = std::move(channels);
+  }
+  add_warnings(in, rows, result);
+  return result;
+}
+
+// ----- scenarios
+
+bool has_destination(const io::LongMatrix& matrix, const std::string& id) {
+  return std::find(matrix.destination_ids.begin(), matrix.destination_ids.end(), id) !=
+         matrix.destination_ids.end();
+}
+
+void add_sites(const Scenario& scenario, const std::vector<NewSite>& sites, const io::LongMatrix& matrix,
+               Facilities& into, const char* what) {
+  for (const auto& site : sites) {
+    if (std::find(into.ids.begin(), into.ids.end(), site.id) != into.ids.end()) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("scenario '{}': {} '{}' is already there", scenario.name, what, site.id),
+                  "add only new sites");
+    }
+    if (!has_destination(matrix, site.id)) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("scenario '{}': the matrix has no cost to the new {} '{}'", scenario.name, what,
+                              site.id),
+                  "add its travel costs to the matrix (or use a graph with the site's lon/lat)");
+    }
+    into.ids.push_back(site.id);
+    into.capacity.push_back(site.capacity);
+    if (site.lon && site.lat) {
+      into.lon.push_back(*site.lon);
+      into.lat.push_back(*site.lat);
+    }
+  }
+}
+
+Loaded apply(const Scenario& scenario, const Loaded& base, const io::LongMatrix& matrix) {
+  Loaded in = base;
+  const bool channel_keys = !scenario.close_channels.empty() || !scenario.open_channels.empty() ||
+                            !scenario.add_terminals.empty() || !scenario.add_assisted.empty() ||
+                            !scenario.profiles.empty();
+  if (channel_keys && !in.offer) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("scenario '{}' changes channels, but the study has none", scenario.name),
+                "give the channels the service offers today (`channels`), then the scenario's changes");
+  }
+  for (const auto& id : scenario.close_facilities) {
+    const auto at = std::find(in.offices.ids.begin(), in.offices.ids.end(), id);
+    if (at == in.offices.ids.end()) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("scenario '{}': no facility '{}' to close", scenario.name, excerpt(id)),
+                  "name facilities by their ids in the facilities file");
+    }
+    const auto index = static_cast<std::size_t>(at - in.offices.ids.begin());
+    in.offices.ids.erase(at);
+    in.offices.capacity.erase(in.offices.capacity.begin() + static_cast<std::ptrdiff_t>(index));
+    if (!in.offices.lon.empty()) {
+      in.offices.lon.erase(in.offices.lon.begin() + static_cast<std::ptrdiff_t>(index));
+      in.offices.lat.erase(in.offices.lat.begin() + static_cast<std::ptrdiff_t>(index));
+    }
+  }
+  add_sites(scenario, scenario.open_facilities, matrix, in.offices, "facility");
+  add_sites(scenario, scenario.add_terminals, matrix, in.terminals, "terminal");
+  add_sites(scenario, scenario.add_assisted, matrix, in.assisted, "assisted site");
+  if (in.offices.size() == 0) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("scenario '{}' closes every facility", scenario.name),
+                "keep at least one (close the in-person channel to model a service without offices)");
+  }
+  for (const auto& name : scenario.close_channels) {
+    if (name == "in-person") in.offer->in_person = false;
+    if (name == "online") in.offer->online = false;
+    if (name == "phone") in.offer->phone = false;
+    if (name == "terminal") in.terminals = {};
+    if (name == "assisted") in.assisted = {};
+  }
+  for (const auto& name : scenario.open_channels) {
+    if (name == "in-person") in.offer->in_person = true;
+    if (name == "online") in.offer->online = true;
+    if (name == "phone") in.offer->phone = true;
+  }
+  for (const auto& change : scenario.profiles) {
+    auto found = std::find_if(in.profiles.groups.begin(), in.profiles.groups.end(),
+                              [&](const GroupDigital& p) { return p.group == change.group; });
+    if (found == in.profiles.groups.end()) {  // a group that used the "all" row gets its own copy
+      GroupDigital copy = in.profiles.of(change.group);
+      copy.group = change.group;
+      in.profiles.groups.push_back(copy);
+      found = in.profiles.groups.end() - 1;
+    }
+    if (change.coverage) found->coverage = *change.coverage;
+    if (change.device) found->device = *change.device;
+    if (change.online_skill) found->online_skill = *change.online_skill;
+    if (change.terminal_skill) found->terminal_skill = *change.terminal_skill;
+    if (change.phone) found->phone = *change.phone;
+    found->source +=
+        (found->source.empty() ? "" : "; ") + fmt::format("changed by scenario '{}'", scenario.name);
+  }
+  return in;
+}
+
+// Lower is better for costs, higher for every other measure.
+bool worse(const MeasureResult& measure, double before, double after) {
+  const double tolerance = 1e-12 * std::max(1.0, std::abs(before));
+  return measure.spec.kind == MeasureKind::CostToClosest ? after > before + tolerance
+                                                         : after < before - tolerance;
+}
+
+ScenarioResult compare(const Scenario& scenario, const AccessResult& base, const AccessResult& after) {
+  ScenarioResult out;
+  out.scenario = scenario;
+  const std::size_t groups = base.measures.empty() ? 0 : base.measures.front().groups.size();
+  for (std::size_t g = 0; g < groups; ++g) {
+    GroupChange change;
+    change.group = base.measures.front().groups[g].group;
+    change.people = base.measures.front().groups[g].people;
+    for (std::size_t m = 0; m < base.measures.size(); ++m) {
+      change.mean_before.push_back(base.measures[m].groups[g].mean);
+      change.mean_after.push_back(after.measures[m].groups[g].mean);
+      change.loses =
+          change.loses || worse(base.measures[m], change.mean_before.back(), change.mean_after.back());
+    }
+    if (base.exclusion) {
+      change.beyond_before = base.exclusion->groups[g].people_without;
+      change.beyond_after = after.exclusion->groups[g].people_without;
+      change.loses = change.loses || *change.beyond_after > *change.beyond_before + 1e-9;
+    }
+    if (base.channels) {
+      change.excluded_before = base.channels->totals[g].excluded;
+      change.excluded_after = after.channels->totals[g].excluded;
+      change.loses = change.loses || *change.excluded_after > *change.excluded_before + 1e-9;
+    }
+    out.groups.push_back(std::move(change));
+  }
+  for (std::size_t m = 0; m < base.measures.size(); ++m) {
+    out.between_before.push_back(base.measures[m].equity.between);
+    out.between_after.push_back(after.measures[m].equity.between);
+  }
+  for (std::size_t z = 0; z < base.zones.size(); ++z) {
+    bool loses = after.nearest[z] > base.nearest[z];
+    if (base.channels)
+      loses = loses || after.channels->cells[z][0].effective < base.channels->cells[z][0].effective - 1e-12;
+    if (loses) {
+      ++out.zones_losing;
+      out.people_losing += base.zones.population[z];
+    }
+  }
+  out.warnings = after.warnings;
+  return out;
+}
+
+}  // namespace
+
+AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress) {
+  ProgressTask task(progress, "access", 3);  // inputs and costs, baseline, scenarios
+  AccessRequest request = resolve_cost_source(request_in);
+  if (request.measures.empty()) {
+    throw Error(ErrorCode::InvalidInput, "`measures`: no measure asked for",
+                "ask for at least one, e.g. 2sfca");
+  }
+  if (!std::isfinite(request.alpha) || request.alpha < 0.0) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("`alpha` {} is not a number ≥ 0", request.alpha),
+                "α weighs demand in spatial availability; 1 (the default) is proportional to population");
+  }
+  std::vector<MeasureSpec> specs;
+  for (const auto& text : request.measures) {
+    specs.push_back(parse_measure(text, request.costs.unit, request.decay));
+    specs.back().alpha = request.alpha;
+  }
+  std::optional<double> standard;
+  if (!request.standard.empty()) standard = parse_cost(request.standard, request.costs.unit, "standard");
+  if (!request.scenarios_file.empty()) {
+    auto from_file = read_scenarios(request.scenarios_file);
+    request.scenarios.insert(request.scenarios.end(), from_file.begin(), from_file.end());
+  }
+
+  const Loaded in = load(request, standard, progress);
+  std::vector<std::string> scenario_sites;  // destinations of the matrix that only a scenario uses
+  for (const auto& scenario : request.scenarios) {
+    for (const auto* list : {&scenario.open_facilities, &scenario.add_terminals, &scenario.add_assisted}) {
+      for (const auto& site : *list) scenario_sites.push_back(site.id);
+    }
+  }
+  const io::LongMatrix matrix =
+      request.costs.graph.empty()
+          ? io::read_long_matrix(request.costs.matrix, request.costs.columns, progress)
+          : graph_matrix(request, in, specs, standard, progress);
+  task.tick();
+  task.throw_if_stopped();
+  AccessResult result = analyse(request, specs, standard, in, matrix, scenario_sites, task);
+  task.tick();
+  for (const auto& scenario : request.scenarios) {
+    task.throw_if_stopped();
+    const AccessResult after =
+        analyse(request, specs, standard, apply(scenario, in, matrix), matrix, scenario_sites, task);
+    result.scenarios.push_back(compare(scenario, result, after));
   }
   task.tick();
   task.throw_if_stopped();

@@ -7,6 +7,7 @@
 #include "access/decay.hpp"
 #include "access/inputs.hpp"
 #include "access/measures.hpp"
+#include "access/scenario.hpp"
 #include "core/progress.hpp"
 
 #include <cstdint>
@@ -57,6 +58,9 @@ struct AccessRequest {
   // phone): the facilities above are the offices of the in-person channel.
   std::optional<ChannelOffer> channels;
   std::string digital_profiles;  // CSV, see read_digital_profiles
+  // What-if scenarios, each compared with the baseline (scenario.hpp); read from a TOML file or given.
+  std::string scenarios_file;
+  std::vector<Scenario> scenarios;
 };
 
 // How a group fares on one measure.
@@ -103,6 +107,30 @@ struct Exclusion {
   std::vector<GroupSummary> groups;  // people = the group's, people_without = those beyond
 };
 
+// How one group fares in a scenario against the baseline.
+struct GroupChange {
+  std::string group;
+  double people = 0.0;
+  std::optional<double> excluded_before;  // people with no usable channel (channel model)
+  std::optional<double> excluded_after;
+  std::optional<double> beyond_before;  // people beyond the standard
+  std::optional<double> beyond_after;
+  std::vector<double> mean_before;  // per measure, people-weighted
+  std::vector<double> mean_after;
+  bool loses = false;  // more excluded, more beyond the standard, or a worse mean on some measure
+};
+
+struct ScenarioResult {
+  Scenario scenario;
+  std::vector<GroupChange> groups;
+  // Per measure: Theil T between the groups (when they partition the zones), before and after.
+  std::vector<std::optional<double>> between_before;
+  std::vector<std::optional<double>> between_after;
+  std::size_t zones_losing = 0;  // zones whose nearest office or effective access got worse
+  double people_losing = 0.0;    // their people
+  std::vector<std::string> warnings;
+};
+
 struct AccessResult {
   Zones zones;
   Facilities facilities;
@@ -114,6 +142,7 @@ struct AccessResult {
   std::optional<Exclusion> exclusion;
   bool groups_partition = false;  // the groups add up to every zone's population
   std::optional<ChannelResult> channels;
+  std::vector<ScenarioResult> scenarios;  // what-if comparisons, in the order given
   std::vector<std::string> warnings;
 };
 

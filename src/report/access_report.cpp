@@ -106,6 +106,59 @@ json channels_json(const access::ChannelResult& channels, double standard, const
           {"groups", std::move(groups)}};
 }
 
+json scenario_json(const access::ScenarioResult& scenario, const access::AccessResult& result) {
+  const auto& s = scenario.scenario;
+  json changes = json::object();
+  if (!s.close_channels.empty()) changes["close_channels"] = s.close_channels;
+  if (!s.open_channels.empty()) changes["open_channels"] = s.open_channels;
+  if (!s.close_facilities.empty()) changes["close_facilities"] = s.close_facilities;
+  const auto ids = [](const std::vector<access::NewSite>& sites) {
+    json out = json::array();
+    for (const auto& site : sites) out.push_back({{"id", site.id}, {"capacity", site.capacity}});
+    return out;
+  };
+  if (!s.open_facilities.empty()) changes["open_facilities"] = ids(s.open_facilities);
+  if (!s.add_terminals.empty()) changes["add_terminals"] = ids(s.add_terminals);
+  if (!s.add_assisted.empty()) changes["add_assisted"] = ids(s.add_assisted);
+  for (const auto& profile : s.profiles) {
+    json fields = json::object();
+    for (const auto& [name, value] :
+         {std::pair{"coverage", profile.coverage}, std::pair{"device", profile.device},
+          std::pair{"online_skill", profile.online_skill},
+          std::pair{"terminal_skill", profile.terminal_skill}, std::pair{"phone", profile.phone}}) {
+      if (value) fields[name] = *value;
+    }
+    changes["profiles"][profile.group] = std::move(fields);
+  }
+  json groups = json::array();
+  for (const auto& group : scenario.groups) {
+    json means = json::object();
+    for (std::size_t m = 0; m < result.measures.size(); ++m) {
+      means[result.measures[m].key] = {{"before", group.mean_before[m]}, {"after", group.mean_after[m]}};
+    }
+    groups.push_back({{"group", group.group},
+                      {"people", group.people},
+                      {"excluded_before", optional_number(group.excluded_before)},
+                      {"excluded_after", optional_number(group.excluded_after)},
+                      {"beyond_standard_before", optional_number(group.beyond_before)},
+                      {"beyond_standard_after", optional_number(group.beyond_after)},
+                      {"mean_access", std::move(means)},
+                      {"loses", group.loses}});
+  }
+  json between = json::object();
+  for (std::size_t m = 0; m < result.measures.size(); ++m) {
+    between[result.measures[m].key] = {{"before", optional_number(scenario.between_before[m])},
+                                       {"after", optional_number(scenario.between_after[m])}};
+  }
+  return {{"name", s.name},
+          {"changes", std::move(changes)},
+          {"groups", std::move(groups)},
+          {"theil_t_between_groups", std::move(between)},
+          {"zones_losing", scenario.zones_losing},
+          {"people_losing", scenario.people_losing},
+          {"warnings", scenario.warnings}};
+}
+
 json zones_json(const access::AccessResult& result) {
   const access::Zones& zones = result.zones;
   json rows = json::array();
@@ -190,6 +243,11 @@ json to_json(const access::AccessRequest& request, const access::AccessResult& r
   }
   if (result.channels)
     out["channels"] = channels_json(*result.channels, result.exclusion->standard, unit_of(result));
+  if (!result.scenarios.empty()) {
+    json scenarios = json::array();
+    for (const auto& scenario : result.scenarios) scenarios.push_back(scenario_json(scenario, result));
+    out["scenarios"] = std::move(scenarios);
+  }
   out["zones"] = zones_json(result);
   out["warnings"] = result.warnings;
   return out;
@@ -300,6 +358,30 @@ std::string summary_csv(const access::AccessResult& result) {
       row("channels", "", total.group, "excluded_if_offices_closed", total.excluded_offices_closed, "people");
     }
   }
+  for (const auto& scenario : result.scenarios) {
+    const std::string& name = scenario.scenario.name;
+    for (const auto& group : scenario.groups) {
+      row("scenario", name, group.group, "excluded_before", group.excluded_before, "people");
+      row("scenario", name, group.group, "excluded_after", group.excluded_after, "people");
+      row("scenario", name, group.group, "beyond_standard_before", group.beyond_before, "people");
+      row("scenario", name, group.group, "beyond_standard_after", group.beyond_after, "people");
+      for (std::size_t m = 0; m < result.measures.size(); ++m) {
+        const std::string before = fmt::format("mean_{}_before", result.measures[m].key);
+        const std::string after = fmt::format("mean_{}_after", result.measures[m].key);
+        row("scenario", name, group.group, before.c_str(), group.mean_before[m], result.measures[m].unit);
+        row("scenario", name, group.group, after.c_str(), group.mean_after[m], result.measures[m].unit);
+      }
+      row("scenario", name, group.group, "loses", group.loses ? 1.0 : 0.0, "");
+    }
+    for (std::size_t m = 0; m < result.measures.size(); ++m) {
+      const std::string before = fmt::format("theil_t_between_{}_before", result.measures[m].key);
+      const std::string after = fmt::format("theil_t_between_{}_after", result.measures[m].key);
+      row("scenario", name, "all", before.c_str(), scenario.between_before[m], "");
+      row("scenario", name, "all", after.c_str(), scenario.between_after[m], "");
+    }
+    row("scenario", name, "all", "zones_losing", static_cast<double>(scenario.zones_losing), "zones");
+    row("scenario", name, "all", "people_losing", scenario.people_losing, "people");
+  }
   return csv.text();
 }
 
@@ -363,6 +445,26 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
         "  (shares of each group able to use a channel; 'no channel': excluded today; 'offices closed': "
         "excluded "
         "if the service went digital by default)\n";
+  }
+  for (const auto& scenario : result.scenarios) {
+    out += fmt::format("\nscenario '{}': {} zone(s) with {:.0f} people lose access\n", scenario.scenario.name,
+                       scenario.zones_losing, scenario.people_losing);
+    out += fmt::format("  {:<20} {:>10} {:>22} {:>22}  {}\n", "group", "people", "no channel (before→after)",
+                       "beyond std (before→after)", "");
+    for (const auto& group : scenario.groups) {
+      const auto pair = [](const std::optional<double>& before, const std::optional<double>& after) {
+        return before ? fmt::format("{:.0f} → {:.0f}", *before, *after) : std::string("—");
+      };
+      out += fmt::format("  {:<20} {:>10.0f} {:>22} {:>22}  {}\n", group.group, group.people,
+                         pair(group.excluded_before, group.excluded_after),
+                         pair(group.beyond_before, group.beyond_after), group.loses ? "loses" : "");
+    }
+    for (std::size_t m = 0; m < result.measures.size(); ++m) {
+      if (scenario.between_before[m]) {
+        out += fmt::format("  {}: Theil T between groups {:.4f} → {:.4f}\n", result.measures[m].key,
+                           *scenario.between_before[m], *scenario.between_after[m]);
+      }
+    }
   }
   for (const auto& warning : result.warnings) out += fmt::format("warning: {}\n", warning);
   return out;
