@@ -21,6 +21,7 @@ struct AccessArgs {
   access::AccessRequest request;
   std::string cost_unit = "given";
   std::string summary_output;
+  std::string geojson;
   std::vector<std::string> channels;  // in-person, online, phone, terminal, assisted
   std::string terminals;
   std::string assisted;
@@ -65,22 +66,26 @@ void run_access_command(AccessArgs& args, Context& context) {
   args.request.costs.unit = cost_unit_of(args.cost_unit);
   args.request.channels = channel_offer(args);
   refuse_input_as_output(args.summary_output);
+  refuse_input_as_output(args.geojson);
   const access::AccessResult result = access::run_access(args.request, context.progress);
   const auto renderers = report::renderers(args.request, result);
-  if (args.summary_output.empty()) {
+  if (args.summary_output.empty() && args.geojson.empty()) {
     emit_result(context.output, renderers);
     return;
   }
-  // Two outputs: both rendered first, then committed together (or neither) when both are files.
-  std::string summary = report::summary_csv(result);
+  // Several outputs: all rendered first, then committed together (or none) when they are files.
+  std::vector<FileContent> files;
+  if (!args.summary_output.empty()) files.push_back({args.summary_output, report::summary_csv(result)});
+  if (!args.geojson.empty()) files.push_back({args.geojson, report::zones_geojson(result).dump() + "\n"});
   std::string main = render_result(context.output.format, renderers);
   if (context.output.path.empty() || context.output.path == "-") {
-    write_file_atomically(args.summary_output, summary);
+    write_files_together(files);
     emit(context.output, main);
     return;
   }
   refuse_input_as_output(context.output.path);
-  write_files_together({{args.summary_output, std::move(summary)}, {context.output.path, std::move(main)}});
+  files.push_back({context.output.path, std::move(main)});
+  write_files_together(files);
 }
 
 void add_access_command(CLI::App& app, Context& context) {
@@ -168,6 +173,16 @@ void add_access_command(CLI::App& app, Context& context) {
          "TOML file of what-if scenarios (close/open offices, add terminals or counselors, close a channel, "
          "raise a group's skills), each compared with today group by group (docs/access.md)")
       ->check(input_file());
+  cmd->add_option(
+         "--zone-polygons", request.zone_polygons,
+         "Zone polygons (GeoJSON, GeoPackage, Shapefile; WGS84) for the --geojson map, and centroids to "
+         "route from with --graph")
+      ->check(input_file());
+  cmd->add_option("--polygon-id", request.polygon_id,
+                  "Field of the polygons holding the zone id (default id)");
+  cmd->add_option(
+      "--geojson", args->geojson,
+      "Also write the zones with every result as a GeoJSON map (polygons, or points from lon/lat)");
   cmd->add_option("--summary-output", args->summary_output,
                   "Also write the group summaries, equity figures and people beyond the standard as a CSV");
   add_output_options(*cmd, context);

@@ -1,5 +1,6 @@
 #include "access/access_run.hpp"
 
+#include "core/csv_columns.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
 #include "measure/decomposition.hpp"
@@ -14,6 +15,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <unordered_map>
 
 namespace equalis::access {
 
@@ -392,6 +394,42 @@ DigitalProfiles profiles_of(const AccessRequest& request) {
   return profiles;
 }
 
+// Polygons per zone, by id; every coordinate must be WGS84 degrees (GeoJSON's only datum).
+std::vector<std::vector<io::Polygon>> polygons_of(const AccessRequest& request, const Zones& zones,
+                                                  std::vector<std::string>& warnings) {
+  const io::VectorLayer layer = io::read_features(request.zone_polygons);
+  const std::vector<std::string> ids = layer.column(request.polygon_id);
+  std::unordered_map<std::string_view, std::size_t> zone_of;
+  for (std::size_t z = 0; z < zones.size(); ++z) zone_of.emplace(zones.ids[z], z);
+  std::vector<std::vector<io::Polygon>> polygons(zones.size());
+  std::size_t unmatched = 0;
+  for (std::size_t f = 0; f < layer.size(); ++f) {
+    for (const auto& polygon : layer.features[f].polygons) {
+      for (const auto& ring : polygon.rings) {
+        for (const auto& point : ring) {
+          if (!(std::abs(point.x) <= 180.0 && std::abs(point.y) <= 90.0)) {
+            throw Error(
+                ErrorCode::InvalidInput,
+                fmt::format("{}: feature {} has the coordinate ({}, {}), not WGS84 degrees",
+                            request.zone_polygons, f + 1, point.x, point.y),
+                "reproject the polygons to lon/lat (e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.gpkg)");
+          }
+        }
+      }
+    }
+    const auto found = zone_of.find(ids[f]);
+    if (found == zone_of.end()) {
+      ++unmatched;
+      continue;
+    }
+    polygons[found->second] = layer.features[f].polygons;
+  }
+  if (unmatched > 0) {
+    warnings.push_back(fmt::format("{} polygon(s) of {} match no zone id", unmatched, request.zone_polygons));
+  }
+  return polygons;
+}
+
 Loaded load(const AccessRequest& request, const std::optional<double>& standard, ProgressSink& progress) {
   Loaded in;
   in.zones = read_zones(request.zones, progress);
@@ -408,6 +446,8 @@ Loaded load(const AccessRequest& request, const std::optional<double>& standard,
   }
   return in;
 }
+
+constexpr const char* kLonNames[] = {"lon", "longitude", "lng", "x"};
 
 // One cost source; a graph gives seconds and needs the places' coordinates.
 AccessRequest resolve_cost_source(AccessRequest request) {
@@ -782,7 +822,32 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
     request.scenarios.insert(request.scenarios.end(), from_file.begin(), from_file.end());
   }
 
-  const Loaded in = load(request, standard, progress);
+  // With polygons and a graph, zones without lon/lat are routed from their polygons' centroids.
+  std::vector<std::vector<io::Polygon>> polygons;
+  std::vector<std::string> polygon_warnings;
+  if (!request.zone_polygons.empty() && !request.costs.graph.empty()) {
+    const auto header = ColumnTable::read_header(request.zones.file);
+    const bool has_lon = std::find_first_of(header.begin(), header.end(), std::begin(kLonNames),
+                                            std::end(kLonNames)) != header.end();
+    if (!has_lon) request.zones.coordinates = false;
+  }
+  Loaded in = load(request, standard, progress);
+  if (!request.zone_polygons.empty()) {
+    polygons = polygons_of(request, in.zones, polygon_warnings);
+    if (!request.costs.graph.empty() && in.zones.lon.empty()) {
+      for (std::size_t z = 0; z < in.zones.size(); ++z) {
+        const auto centroid = io::polygon_centroid(polygons[z]);
+        if (!centroid) {
+          throw Error(ErrorCode::InvalidInput,
+                      fmt::format("zone '{}' has neither lon/lat nor a polygon to route from",
+                                  excerpt(in.zones.ids[z])),
+                      "give the zones lon/lat columns, or a polygon for every zone");
+        }
+        in.zones.lon.push_back(centroid->x);
+        in.zones.lat.push_back(centroid->y);
+      }
+    }
+  }
   std::vector<std::string> scenario_sites;  // destinations of the matrix that only a scenario uses
   for (const auto& scenario : request.scenarios) {
     for (const auto* list : {&scenario.open_facilities, &scenario.add_terminals, &scenario.add_assisted}) {
@@ -796,6 +861,8 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
   task.tick();
   task.throw_if_stopped();
   AccessResult result = analyse(request, specs, standard, in, matrix, scenario_sites, task);
+  result.zone_polygons = std::move(polygons);
+  result.warnings.insert(result.warnings.end(), polygon_warnings.begin(), polygon_warnings.end());
   task.tick();
   for (const auto& scenario : request.scenarios) {
     task.throw_if_stopped();

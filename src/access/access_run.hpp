@@ -9,6 +9,7 @@
 #include "access/measures.hpp"
 #include "access/scenario.hpp"
 #include "core/progress.hpp"
+#include "io/vector_file.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -61,6 +62,11 @@ struct AccessRequest {
   // What-if scenarios, each compared with the baseline (scenario.hpp); read from a TOML file or given.
   std::string scenarios_file;
   std::vector<Scenario> scenarios;
+  // Zone polygons (GeoJSON, GeoPackage, Shapefile… in WGS84 lon/lat), matched to the zones by
+  // `polygon_id`: the GeoJSON output maps them, and with a graph their centroids are routed from when
+  // the zone file has no lon/lat.
+  std::string zone_polygons;
+  std::string polygon_id = "id";
 };
 
 // How a group fares on one measure.
@@ -142,7 +148,8 @@ struct AccessResult {
   std::optional<Exclusion> exclusion;
   bool groups_partition = false;  // the groups add up to every zone's population
   std::optional<ChannelResult> channels;
-  std::vector<ScenarioResult> scenarios;  // what-if comparisons, in the order given
+  std::vector<ScenarioResult> scenarios;                // what-if comparisons, in the order given
+  std::vector<std::vector<io::Polygon>> zone_polygons;  // per zone (empty: none given), WGS84
   std::vector<std::string> warnings;
 };
 

@@ -10,6 +10,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -60,7 +61,15 @@ struct CoordinateColumns {
 std::optional<CoordinateColumns> coordinate_columns(const std::string& path,
                                                     const std::vector<std::string>& header, bool asked,
                                                     std::vector<WantedColumn>& wanted) {
-  if (!asked) return std::nullopt;
+  if (!asked) {  // read anyway when both are there (maps of the result), never required
+    const auto has_any = [&](std::initializer_list<const char*> names) {
+      for (const char* name : names) {
+        if (std::find(header.begin(), header.end(), name) != header.end()) return true;
+      }
+      return false;
+    };
+    if (!has_any({"lon", "longitude", "lng", "x"}) || !has_any({"lat", "latitude", "y"})) return std::nullopt;
+  }
   CoordinateColumns columns{
       io::choose_column(path, header, "", {"lon", "longitude", "lng", "x"}, "longitude"),
       io::choose_column(path, header, "", {"lat", "latitude", "y"}, "latitude")};

@@ -4,13 +4,13 @@
 #include "core/input_file.hpp"
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <toml++/toml.h>
 
 namespace equalis::access {
 
@@ -83,12 +83,14 @@ class Reader {
           } else if (key == "lat") {
             site.lat = number(value, "lat");
           } else {
-            fail(value, fmt::format("unknown key '{}' in a site", excerpt(key.str())), "a site has id, capacity, lon, lat");
+            fail(value, fmt::format("unknown key '{}' in a site", excerpt(key.str())),
+                 "a site has id, capacity, lon, lat");
           }
         }
         if (site.id.empty()) fail(item, "a site without an id", "give each site an id");
       } else {
-        fail(item, fmt::format("{}: a site is an id or a table", what), R"(write "S1" or { id = "N1", capacity = 5 })");
+        fail(item, fmt::format("{}: a site is an id or a table", what),
+             R"(write "S1" or { id = "N1", capacity = 5 })");
       }
       out.push_back(std::move(site));
     }
@@ -97,16 +99,19 @@ class Reader {
 
   std::vector<ProfileChange> profiles(const toml::node& node) const {
     const auto* table = node.as_table();
-    if (table == nullptr) fail(node, "profiles must be a table of groups", "write [scenario.profiles.pop_60plus]");
+    if (table == nullptr)
+      fail(node, "profiles must be a table of groups", "write [scenario.profiles.pop_60plus]");
     std::vector<ProfileChange> out;
     for (const auto& [group, fields] : *table) {
       const auto* values = fields.as_table();
-      if (values == nullptr) fail(fields, "a group's changes must be a table", "write online_skill = 0.85 under it");
+      if (values == nullptr)
+        fail(fields, "a group's changes must be a table", "write online_skill = 0.85 under it");
       ProfileChange change;
       change.group = std::string(group.str());
       for (const auto& [key, value] : *values) {
         const double p = number(value, "a profile figure");
-        if (!(p >= 0.0 && p <= 1.0)) fail(value, fmt::format("{} = {} is not a probability", key.str(), p), "give a value in [0, 1]");
+        if (!(p >= 0.0 && p <= 1.0))
+          fail(value, fmt::format("{} = {} is not a probability", key.str(), p), "give a value in [0, 1]");
         if (key == "coverage") {
           change.coverage = p;
         } else if (key == "device") {
@@ -147,9 +152,10 @@ class Reader {
       } else if (key == "profiles") {
         s.profiles = profiles(value);
       } else {
-        fail(value, fmt::format("unknown scenario key '{}'", excerpt(key.str())),
-             "keys are name, close_channels, open_channels, close_facilities, open_facilities, add_terminals, "
-             "add_assisted, profiles (docs/access.md)");
+        fail(
+            value, fmt::format("unknown scenario key '{}'", excerpt(key.str())),
+            "keys are name, close_channels, open_channels, close_facilities, open_facilities, add_terminals, "
+            "add_assisted, profiles (docs/access.md)");
       }
     }
     if (s.name.empty()) fail(node, "a scenario without a name", "give each [[scenario]] a name = \"…\"");
@@ -181,7 +187,8 @@ std::vector<Scenario> parse_scenarios(const std::string& text, const std::string
                   "write each scenario as a [[scenario]] table");
     }
     const auto* array = value.as_array();
-    if (array == nullptr) reader.fail(value, "scenario must be an array of tables", "write [[scenario]], twice brackets");
+    if (array == nullptr)
+      reader.fail(value, "scenario must be an array of tables", "write [[scenario]], twice brackets");
     for (const auto& item : *array) {
       const auto* table = item.as_table();
       if (table == nullptr) reader.fail(item, "a scenario must be a table", "write [[scenario]]");
@@ -195,7 +202,8 @@ std::vector<Scenario> parse_scenarios(const std::string& text, const std::string
     }
   }
   if (scenarios.empty()) {
-    throw Error(ErrorCode::InvalidInput, fmt::format("{}: no [[scenario]]", source), "add at least one [[scenario]] table");
+    throw Error(ErrorCode::InvalidInput, fmt::format("{}: no [[scenario]]", source),
+                "add at least one [[scenario]] table");
   }
   return scenarios;
 }

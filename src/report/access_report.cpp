@@ -470,6 +470,58 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
   return out;
 }
 
+namespace {
+
+json ring_json(const io::Ring& ring) {
+  json points = json::array();
+  for (const auto& point : ring) points.push_back(json::array({point.x, point.y}));
+  return points;
+}
+
+json zone_geometry(const access::AccessResult& result, std::size_t z) {
+  if (!result.zone_polygons.empty() && !result.zone_polygons[z].empty()) {
+    json polygons = json::array();
+    for (const auto& polygon : result.zone_polygons[z]) {
+      json rings = json::array();
+      for (const auto& ring : polygon.rings) rings.push_back(ring_json(ring));
+      polygons.push_back(std::move(rings));
+    }
+    return {{"type", "MultiPolygon"}, {"coordinates", std::move(polygons)}};
+  }
+  if (!result.zones.lon.empty()) {
+    return {{"type", "Point"}, {"coordinates", json::array({result.zones.lon[z], result.zones.lat[z]})}};
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+json zones_geojson(const access::AccessResult& result) {
+  const std::string unit = unit_of(result);
+  json features = json::array();
+  const access::Zones& zones = result.zones;
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    json properties = {{"id", zones.ids[z]}, {"population", zones.population[z]}};
+    for (std::size_t g = 0; g < zones.group_names.size(); ++g)
+      properties[zones.group_names[g]] = zones.group_people[g][z];
+    properties[fmt::format("nearest_cost_{}", unit)] = finite_or_null(result.nearest[z]);
+    if (result.exclusion) properties["beyond_standard"] = result.exclusion->beyond[z] != 0;
+    for (const auto& measure : result.measures) properties[measure.key] = finite_or_null(measure.values[z]);
+    if (result.channels) {
+      const auto& channels = *result.channels;
+      properties["effective_access"] = channels.cells[z][0].effective;
+      for (std::size_t g = 0; g < channels.groups.size(); ++g) {
+        const std::string suffix = g == 0 ? "" : "_" + channels.groups[g];
+        properties["excluded" + suffix] = channels.cells[z][g].excluded_people;
+        properties["excluded_if_offices_closed" + suffix] = channels.offices_closed[z][g].excluded_people;
+      }
+    }
+    features.push_back(
+        {{"type", "Feature"}, {"geometry", zone_geometry(result, z)}, {"properties", std::move(properties)}});
+  }
+  return {{"type", "FeatureCollection"}, {"features", std::move(features)}};
+}
+
 Renderers renderers(const access::AccessRequest& request, const access::AccessResult& result) {
   return {.json = [&] { return to_json(request, result); },
           .csv = [&] { return zone_csv(result); },

@@ -18,6 +18,10 @@ std::string zone_csv(const access::AccessResult& result);
 // section,measure,group,statistic,value,unit
 std::string summary_csv(const access::AccessResult& result);
 std::string to_text(const access::AccessRequest& request, const access::AccessResult& result);
+// The zones as a GeoJSON FeatureCollection for a GIS: their polygons (or points from lon/lat; null
+// geometry otherwise) with every measure, the nearest cost and, with channels, effective access and the
+// excluded people of everyone and of each group as properties.
+nlohmann::ordered_json zones_geojson(const access::AccessResult& result);
 
 Renderers renderers(const access::AccessRequest& request, const access::AccessResult& result);
 

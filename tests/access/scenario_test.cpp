@@ -1,9 +1,9 @@
 // Scenarios: "digital by default" hurts the groups the policy paper names (older, rural) on the worked
 // example, and assisted sites bring them back; the TOML reader names line and column of every mistake.
 
-#include "access/access_run.hpp"
-
 #include "test_support.hpp"
+
+#include "access/access_run.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -19,7 +19,8 @@ using test_support::error_of;
 
 std::string write(const std::string& name, const std::string& text) {
   const auto path =
-      (std::filesystem::temp_directory_path() / fmt::format("equalis_scenario_{}_{}", ::getpid(), name)).string();
+      (std::filesystem::temp_directory_path() / fmt::format("equalis_scenario_{}_{}", ::getpid(), name))
+          .string();
   std::ofstream(path) << text;
   return path;
 }
@@ -73,8 +74,9 @@ online_skill = 0.95
   EXPECT_NEAR(*group(online_only, "pop_60plus").excluded_after, 58.5, 1e-9);
   EXPECT_TRUE(group(online_only, "pop_60plus").loses);
   // Rural: 111 in B today, plus A's 20 × 0.37 when the office closes.
-  EXPECT_NEAR(*group(online_only, "pop_rural").excluded_after - *group(online_only, "pop_rural").excluded_before,
-              20 * 0.37, 1e-9);
+  EXPECT_NEAR(
+      *group(online_only, "pop_rural").excluded_after - *group(online_only, "pop_rural").excluded_before,
+      20 * 0.37, 1e-9);
   EXPECT_TRUE(group(online_only, "pop_rural").loses);
   // The older lose a larger share than everyone: 39/90 more against 28/400.
   const auto share_rise = [&](const std::string& name) {
@@ -108,11 +110,13 @@ open_facilities = [{ id = "S", capacity = 5 }]
   const auto& moved = result.scenarios[0];
   EXPECT_NEAR(*group(moved, "all").beyond_before, 300.0, 1e-12);  // B beyond 30 min of X
   EXPECT_NEAR(*group(moved, "all").beyond_after, 100.0, 1e-12);   // A beyond 30 min of S (45)
-  EXPECT_TRUE(group(moved, "pop_60plus").loses);                   // 60 of them live in A
+  EXPECT_TRUE(group(moved, "pop_60plus").loses);                  // 60 of them live in A
   request.scenarios_file = write("bad_open.toml", "[[scenario]]\nname = \"x\"\nopen_facilities = [\"Q\"]\n");
-  EXPECT_NE(std::string(error_of([&] { (void)run_access(request); }).what()).find("no cost to the new facility 'Q'"),
+  EXPECT_NE(std::string(error_of([&] { (void)run_access(request); }).what())
+                .find("no cost to the new facility 'Q'"),
             std::string::npos);
-  request.scenarios_file = write("bad_close.toml", "[[scenario]]\nname = \"x\"\nclose_facilities = [\"Q\"]\n");
+  request.scenarios_file =
+      write("bad_close.toml", "[[scenario]]\nname = \"x\"\nclose_facilities = [\"Q\"]\n");
   EXPECT_NE(std::string(error_of([&] { (void)run_access(request); }).what()).find("no facility 'Q' to close"),
             std::string::npos);
 }
@@ -126,7 +130,8 @@ TEST(Scenarios, TomlMistakesNameLineAndColumn) {
   };
   expect_error("[[scenario]]\nname = \"a\"\nclose_channel = [\"in-person\"]\n", "unknown scenario key", 3);
   expect_error("[[scenario]]\nname = \"a\"\nclose_channels = [\"window\"]\n", "no channel", 3);
-  expect_error("[[scenario]]\nname = \"a\"\n[scenario.profiles.old]\nonline_skill = 85\n", "not a probability", 4);
+  expect_error("[[scenario]]\nname = \"a\"\n[scenario.profiles.old]\nonline_skill = 85\n",
+               "not a probability", 4);
   expect_error("[[scenario]]\nname = \"a\"\nclose_channels = [\"in-person\"\n", "not valid TOML", 3);
   expect_error("[[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"a\"\n", "two scenarios", 3);
   expect_error("[[scenario]]\nclose_channels = []\n", "without a name", 1);

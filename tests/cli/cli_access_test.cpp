@@ -79,6 +79,31 @@ TEST(CliAccess, BadInputExitsWithTheDocumentedStatus) {
   for (const auto& path : {dup, facilities, matrix}) std::filesystem::remove(path);
 }
 
+// The GeoJSON map: one feature per zone with its hexagon and every result; written with the report.
+TEST(CliAccess, GeoJsonMapCarriesThePolygonsAndTheResults) {
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("equalis_access_geo_{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const auto map = (dir / "zones.geojson").string();
+  const auto report = (dir / "report.json").string();
+  auto r =
+      run(bho_command(fmt::format("-m cumulative=30min --standard 30min --zone-polygons {} --polygon-id idx "
+                                  "--geojson {} -o {}",
+                                  data("bho/hexagons.geojson"), map, report)));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto geo = nlohmann::json::parse(read_text(map));
+  ASSERT_EQ(geo["features"].size(), 898U);
+  const auto& first = geo["features"][0];
+  EXPECT_EQ(first["geometry"]["type"], "MultiPolygon");
+  EXPECT_TRUE(first["properties"].contains("cumulative_30"));
+  EXPECT_TRUE(first["properties"].contains("nearest_cost_minutes"));
+  EXPECT_TRUE(std::filesystem::exists(report));
+  // Without polygons, zones with lon/lat become points.
+  r = run(bho_command(fmt::format("-m closest --geojson {}", map)));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(read_text(map))["features"][0]["geometry"]["type"], "Point");
+  std::filesystem::remove_all(dir);
+}
+
 // Costs from a graph in process equal the same times through `network matrix` and --matrix.
 TEST(CliAccess, GraphCostsEqualTheNetworkMatrixRoute) {
   const auto graph = write_temp("access_monaco.eqg", "");
