@@ -132,6 +132,10 @@ void add_access_command(CLI::App& app, Context& context) {
       ->check(non_negative());
   cmd->add_option("--standard", request.standard,
                   "Access standard: count the people whose nearest facility costs more (e.g. 30min)");
+  cmd->add_option("--poverty-line", request.poverty_lines,
+                  "KEY=VALUE: FGT poverty of access below VALUE for the measure KEY (e.g. cumulative_30=10), "
+                  "repeatable")
+      ->take_all();
   cmd->add_option("--group-columns", request.zones.group_columns,
                   "Zone columns counting each group's people, e.g. pop_60plus pop_rural (they may overlap)")
       ->delimiter(',');

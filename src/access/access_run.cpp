@@ -359,6 +359,54 @@ EquitySummary equity_of(const Zones& zones, const std::vector<double>& values, b
   return equity;
 }
 
+// FGT(α) = Σ people · max(0, (z − a)/z)^α / Σ people, α = 0, 1, 2 (Foster, Greer & Thorbecke 1984),
+// over the people with a value; α = 0 counts those strictly below the line.
+std::array<double, 3> fgt(const std::vector<double>& values, const std::vector<double>& people, double line) {
+  std::array<double, 3> sums{};
+  double total = 0.0;
+  for (std::size_t z = 0; z < values.size(); ++z) {
+    if (people[z] <= 0.0 || !std::isfinite(values[z])) continue;
+    total += people[z];
+    if (values[z] >= line) continue;
+    const double gap = (line - values[z]) / line;
+    sums[0] += people[z];
+    sums[1] += people[z] * gap;
+    sums[2] += people[z] * gap * gap;
+  }
+  if (total > 0.0) {
+    for (double& sum : sums) sum /= total;
+  }
+  return sums;
+}
+
+void apply_poverty_lines(const std::vector<std::string>& lines, AccessResult& result) {
+  for (const auto& text : lines) {
+    const auto equals = text.find('=');
+    const std::string key = text.substr(0, equals);
+    double line = 0.0;  // a line ≤ 0 (or none) is refused below
+    if (equals != std::string::npos)
+      line = parse_number(std::string_view(text).substr(equals + 1)).value_or(0.0);
+    auto measure = std::find_if(result.measures.begin(), result.measures.end(),
+                                [&](const MeasureResult& m) { return m.key == key; });
+    if (measure == result.measures.end() || !(line > 0.0)) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("`poverty_lines`: '{}' is not KEY=VALUE for a measure", excerpt(text)),
+                  fmt::format("name a measure by its key (e.g. {}) and give a line > 0 in its unit",
+                              result.measures.front().key));
+    }
+    if (measure->spec.kind == MeasureKind::CostToClosest) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("`poverty_lines`: '{}' is a cost, not an access level", key),
+                  "use the access standard for costs; poverty lines are for opportunity measures");
+    }
+    measure->poverty_line = line;
+    measure->groups[0].fgt = fgt(measure->values, result.zones.population, line);
+    for (std::size_t g = 0; g < result.zones.group_names.size(); ++g) {
+      measure->groups[g + 1].fgt = fgt(measure->values, result.zones.group_people[g], line);
+    }
+  }
+}
+
 // Everything read from files, once; a scenario is a modified copy.
 struct Loaded {
   Zones zones;
@@ -625,6 +673,7 @@ AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec
     result.measures.push_back(std::move(measure));
   }
   make_keys_unique(result.measures);
+  apply_poverty_lines(request.poverty_lines, result);
 
   if (standard) {
     Exclusion exclusion;

@@ -11,6 +11,7 @@
 #include "core/progress.hpp"
 #include "io/vector_file.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -55,6 +56,8 @@ struct AccessRequest {
   double alpha = 1.0;                          // spatial availability's demand exponent
   // The access standard: a person whose nearest facility costs more is counted as beyond it (e.g. "30min").
   std::string standard;
+  // Poverty lines of access, "KEY=VALUE" per measure key (e.g. "cumulative_30=10"): FGT per group.
+  std::vector<std::string> poverty_lines;
   // Access through every channel (needs the standard, and the digital profiles for online, terminal and
   // phone): the facilities above are the offices of the in-person channel.
   std::optional<ChannelOffer> channels;
@@ -77,6 +80,9 @@ struct GroupSummary {
   double min = 0.0;   // over zones where the group has people
   double max = 0.0;
   double people_without = 0.0;  // access 0 (nothing reached), or no facility at all for cost-to-closest
+  // Foster, Greer & Thorbecke (1984) poverty of access below a line z (Ipea's fgt_poverty), when the
+  // measure has a line: FGT0 the share below, FGT1 the mean gap (z − a)/z, FGT2 its mean square.
+  std::optional<std::array<double, 3>> fgt;
 };
 
 // Equity of one measure over the whole population (zones weighted by population).
@@ -100,6 +106,7 @@ struct MeasureResult {
   MeasureSpec spec;
   std::vector<double> values;  // per zone; +inf = unreachable (cost to closest)
   std::vector<GroupSummary> groups;
+  std::optional<double> poverty_line;  // FGT line, in the measure's unit
   EquitySummary equity;
   std::size_t facilities_without_demand = 0;  // catchment: capacity nobody reaches
   std::optional<double> capacity_check;  // catchment: Σ_i P_i A_i / reached capacity (1 for 2SFCA, 3SFCA)

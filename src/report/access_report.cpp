@@ -22,13 +22,16 @@ std::string unit_of(const access::AccessResult& result) {
 }
 
 json group_json(const access::GroupSummary& group, const char* without_name) {
-  return {{"group", group.group},
-          {"people", group.people},
-          {"mean", group.mean},
-          {"min", group.min},
-          {"max", group.max},
-          {without_name, group.people_without},
-          {"share_without", group.people > 0.0 ? group.people_without / group.people : 0.0}};
+  json out = {{"group", group.group},
+              {"people", group.people},
+              {"mean", group.mean},
+              {"min", group.min},
+              {"max", group.max},
+              {without_name, group.people_without},
+              {"share_without", group.people > 0.0 ? group.people_without / group.people : 0.0}};
+  if (group.fgt)
+    out["fgt"] = {{"fgt0", (*group.fgt)[0]}, {"fgt1", (*group.fgt)[1]}, {"fgt2", (*group.fgt)[2]}};
+  return out;
 }
 
 json equity_json(const access::EquitySummary& equity) {
@@ -54,6 +57,7 @@ json measure_json(const access::MeasureResult& measure) {
   json groups = json::array();
   for (const auto& group : measure.groups) groups.push_back(group_json(group, without_name(measure)));
   out["groups"] = std::move(groups);
+  out["poverty_line"] = optional_number(measure.poverty_line);
   out["equity"] = equity_json(measure.equity);
   if (measure.spec.kind == access::MeasureKind::Catchment) {
     out["facilities_without_demand"] = measure.facilities_without_demand;
@@ -323,6 +327,12 @@ std::string summary_csv(const access::AccessResult& result) {
       row("group", measure.key, group.group, "min", group.min, measure.unit);
       row("group", measure.key, group.group, "max", group.max, measure.unit);
       row("group", measure.key, group.group, without_name(measure), group.people_without, "people");
+      if (group.fgt) {
+        for (std::size_t a = 0; a < 3; ++a) {
+          const std::string statistic = fmt::format("fgt{}", a);
+          row("group", measure.key, group.group, statistic.c_str(), (*group.fgt)[a], "");
+        }
+      }
     }
     const auto& equity = measure.equity;
     row("equity", measure.key, "all", "units", static_cast<double>(equity.units), "zones");
@@ -415,6 +425,15 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
     if (equity.palma_income) out += fmt::format(", Palma by income {:.3f}", *equity.palma_income);
     out += "\n";
     if (!equity.note.empty()) out += fmt::format("  note: {}\n", equity.note);
+    if (measure.poverty_line) {
+      out += fmt::format("  below {:g} {} (FGT0 share, FGT1 gap, FGT2 severity):", *measure.poverty_line,
+                         measure.unit);
+      for (const auto& group : measure.groups) {
+        out += fmt::format(" {} {:.3f}/{:.3f}/{:.3f};", group.group, (*group.fgt)[0], (*group.fgt)[1],
+                           (*group.fgt)[2]);
+      }
+      out += "\n";
+    }
   }
   if (result.exclusion) {
     out += fmt::format("\nbeyond the standard ({:g} {} to the nearest facility):\n",

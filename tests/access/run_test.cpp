@@ -69,6 +69,7 @@ TEST(AccessRun, WorkedExampleWithGroupsAndTheStandard) {
   auto request = example_request(scratch);
   request.measures = {"cumulative=10min", "2sfca=linear:20min", "closest"};
   request.standard = "6min";
+  request.poverty_lines = {"cumulative_10=15"};
   const AccessResult result = run_access(request);
   ASSERT_EQ(result.measures.size(), 3U);
   EXPECT_EQ(result.measures[0].key, "cumulative_10");
@@ -90,6 +91,13 @@ TEST(AccessRun, WorkedExampleWithGroupsAndTheStandard) {
   EXPECT_NEAR(*equity.between + *equity.within, equity.theil_t, 1e-12);
   ASSERT_TRUE(equity.concentration_index.has_value());
   EXPECT_GT(*equity.concentration_index, 0.0);  // the richer zone B reaches more
+  // FGT below 15 windows: only A (10) is poor, gap 1/3 (Foster, Greer & Thorbecke 1984).
+  ASSERT_TRUE(groups[0].fgt.has_value());
+  EXPECT_DOUBLE_EQ((*groups[0].fgt)[0], 0.25);
+  EXPECT_DOUBLE_EQ((*groups[0].fgt)[1], 100.0 / 3.0 / 400.0);
+  EXPECT_DOUBLE_EQ((*groups[0].fgt)[2], 100.0 / 9.0 / 400.0);
+  EXPECT_DOUBLE_EQ((*groups[1].fgt)[0], 60.0 / 90.0);
+  EXPECT_FALSE(result.measures[1].groups[0].fgt.has_value());  // no line for 2sfca
   // Beyond 6 minutes: B's nearest is 8 → its 300 people, 30 of them aged 60+.
   ASSERT_TRUE(result.exclusion.has_value());
   EXPECT_EQ(result.exclusion->by_zone, (std::vector<double>{0.0, 300.0}));
@@ -141,6 +149,11 @@ TEST(AccessRun, BadInputIsAClearError) {
   expect_error(request, "twice");
   request.measures = {"interval=30..10"};
   expect_error(request, "above its start");
+  request.measures = {"closest"};
+  request.poverty_lines = {"closest_1=10"};
+  expect_error(request, "is a cost");
+  request.poverty_lines = {"nosuch=10"};
+  expect_error(request, "not KEY=VALUE");
 }
 
 // ----- Belo Horizonte: every measure against a direct transcription written here (maps, no sparse rows).
