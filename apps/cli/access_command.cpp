@@ -139,6 +139,10 @@ void add_access_command(CLI::App& app, Context& context) {
   cmd->add_option("--group-columns", request.zones.group_columns,
                   "Zone columns counting each group's people, e.g. pop_60plus pop_rural (they may overlap)")
       ->delimiter(',');
+  cmd->add_option("--groups", request.zones.groups_file,
+                  "Long table of each zone's people by group: zone,group,population (instead of or beside "
+                  "--group-columns)")
+      ->check(input_file());
   cmd->add_option("--income", request.zones.income_column,
                   "Zone income column: ranks zones for the concentration index and the Palma ratio");
   cmd->add_option("--zone-id", request.zones.id_column, "Zone id column (default: id, zone, zone_id or idx)");

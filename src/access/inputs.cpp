@@ -108,6 +108,66 @@ CsvOptions csv_options(char delimiter) {
 
 }  // namespace
 
+namespace {
+
+// The long group table: adds one group per distinct label, people per zone, checked against the zones.
+void read_group_table(const ZoneSpec& spec, Zones& zones) {
+  const auto header = ColumnTable::read_header(spec.groups_file, csv_options(spec.delimiter));
+  const std::string zone = io::choose_column(spec.groups_file, header, "", {"zone", "zone_id", "id"}, "zone");
+  const std::string group = io::choose_column(spec.groups_file, header, "", {"group"}, "group");
+  const std::string people =
+      io::choose_column(spec.groups_file, header, "", {"population", "people", "pop"}, "population");
+  const ColumnTable table = ColumnTable::read_file(
+      spec.groups_file,
+      {{zone, ColumnKind::Category}, {group, ColumnKind::Category}, {people, ColumnKind::Numeric}},
+      csv_options(spec.delimiter));
+  std::unordered_map<std::string_view, std::size_t> zone_of;
+  for (std::size_t z = 0; z < zones.size(); ++z) zone_of.emplace(zones.ids[z], z);
+  const CategoryColumn& zones_column = table.category(zone);
+  const CategoryColumn& groups_column = table.category(group);
+  const std::size_t first = zones.group_names.size();
+  for (const auto& label : groups_column.labels) {
+    if (std::find(zones.group_names.begin(), zones.group_names.end(), label) != zones.group_names.end()) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("group '{}' is both a column and a row of the group table", excerpt(label)),
+                  "give each group once");
+    }
+    zones.group_names.push_back(label);
+    zones.group_people.emplace_back(zones.size(), 0.0);
+  }
+  std::vector<std::uint8_t> seen(zones.size() * groups_column.labels.size(), 0);
+  for (std::size_t row = 0; row < table.row_count(); ++row) {
+    if (zones_column.valid[row] == 0 || groups_column.valid[row] == 0) {
+      throw Error(ErrorCode::InvalidInput, "missing zone or group", "give every row a zone and a group",
+                  table.location(row, zones_column.valid[row] == 0 ? zone : group));
+    }
+    const auto found = zone_of.find(zones_column.labels[zones_column.codes[row]]);
+    if (found == zone_of.end()) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("zone '{}' is not in {}", excerpt(zones_column.labels[zones_column.codes[row]]),
+                              zones.source),
+                  "the group table's zones must be the zone file's ids", table.location(row, zone));
+    }
+    const std::size_t z = found->second;
+    const std::size_t g = groups_column.codes[row];
+    if (seen[z * groups_column.labels.size() + g] != 0) {
+      throw Error(ErrorCode::InvalidInput, "this zone and group appear twice",
+                  "give one row per zone and group", table.location(row, group));
+    }
+    seen[z * groups_column.labels.size() + g] = 1;
+    const double count = require_amount(table, table.numeric(people), row, "the group's population");
+    if (count > zones.population[z] * (1.0 + 1e-6) + 1e-9) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("{} people of group '{}' in zone '{}', more than its population {}", count,
+                              excerpt(groups_column.labels[g]), excerpt(zones.ids[z]), zones.population[z]),
+                  "check the group table against the zones' population", table.location(row, people));
+    }
+    zones.group_people[first + g][z] = count;
+  }
+}
+
+}  // namespace
+
 Zones read_zones(const ZoneSpec& spec, ProgressSink& progress) {
   const CsvOptions options = csv_options(spec.delimiter);
   const auto header = ColumnTable::read_header(spec.file, options);
@@ -194,6 +254,7 @@ Zones read_zones(const ZoneSpec& spec, ProgressSink& progress) {
     zones.coverage = coverage.values;
   }
   if (coordinates) read_coordinates(table, *coordinates, zones.lon, zones.lat, nullptr);
+  if (!spec.groups_file.empty()) read_group_table(spec, zones);
   return zones;
 }
 

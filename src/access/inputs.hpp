@@ -23,6 +23,9 @@ struct ZoneSpec {
   // Population of each group as columns of the zone file (wide form), e.g. pop_60plus, pop_rural. Groups
   // may overlap (older people and rural people); each must fit within the zone's population.
   std::vector<std::string> group_columns;
+  // Or (and) a long table zone,group,population (columns zone/zone_id/id, group, population/people):
+  // one row per zone and group; zones not listed have none of the group.
+  std::string groups_file;
   std::string income_column;    // optional: ranks zones for the concentration index and the Palma ratio
   std::string coverage_column;  // optional: share of the zone with network coverage, in [0, 1] (channels)
   bool coordinates = false;  // read lon/lat (lon, longitude, lng, x / lat, latitude, y): costs from a graph

@@ -109,6 +109,35 @@ TEST(AccessRun, WorkedExampleWithGroupsAndTheStandard) {
   EXPECT_NE(result.warnings[1].find("capacity 0"), std::string::npos) << result.warnings[1];
 }
 
+// The long group table gives the same groups as wide columns; its mistakes name the line.
+TEST(AccessRun, LongGroupTableEqualsWideColumns) {
+  const Scratch scratch;
+  auto wide = example_request(scratch);
+  wide.measures = {"cumulative=10min"};
+  auto long_form = wide;
+  long_form.zones.group_columns.clear();
+  long_form.zones.groups_file = scratch.write(
+      "groups.csv",
+      "zone,group,population\nA,pop_60plus,60\nB,pop_60plus,30\nA,pop_under60,40\nB,pop_under60,270\n");
+  const auto a = run_access(wide);
+  const auto b = run_access(long_form);
+  EXPECT_EQ(a.zones.group_names, b.zones.group_names);
+  EXPECT_EQ(a.zones.group_people, b.zones.group_people);
+  EXPECT_EQ(a.measures[0].equity.between, b.measures[0].equity.between);
+  long_form.zones.groups_file = scratch.write("groups_bad.csv", "zone,group,population\nA,old,60\nC,old,3\n");
+  const Error unknown = error_of([&] { (void)run_access(long_form); });
+  EXPECT_NE(std::string(unknown.what()).find("zone 'C' is not in"), std::string::npos) << unknown.what();
+  EXPECT_EQ(unknown.where()->line, 3U);
+  long_form.zones.groups_file =
+      scratch.write("groups_twice.csv", "zone,group,population\nA,old,60\nA,old,3\n");
+  EXPECT_NE(std::string(error_of([&] { (void)run_access(long_form); }).what()).find("twice"),
+            std::string::npos);
+  long_form.zones.groups_file = scratch.write("groups_big.csv", "zone,group,population\nA,old,600\n");
+  EXPECT_NE(
+      std::string(error_of([&] { (void)run_access(long_form); }).what()).find("more than its population"),
+      std::string::npos);
+}
+
 TEST(AccessRun, BadInputIsAClearError) {
   const Scratch scratch;
   const auto expect_error = [&](AccessRequest request, const std::string& needle) {
