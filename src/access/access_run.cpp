@@ -633,6 +633,38 @@ void add_warnings(const Loaded& in, const CostRows& rows, AccessResult& result) 
   }
 }
 
+// Those who can go online do (digital first), so an office's catchment demand is the residual offline
+// demand P_i (1 − p_online,i) — a closed form of the fixed point where queue and uptake settle, since
+// here uptake does not depend on the queue (docs/methods/access.md).
+void offline_queue(const CostRows& rows, const Zones& zones, const Facilities& offices, double standard,
+                   ChannelResult& channels) {
+  DecayFunction catchment;
+  catchment.kind = DecayKind::Binary;
+  catchment.cutoff = standard;
+  std::vector<double> residual(zones.size());
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    residual[z] =
+        zones.population[z] * (1.0 - channels.cells[z][0].usable[static_cast<std::size_t>(Channel::Online)]);
+  }
+  channels.offline_capacity_per_person =
+      floating_catchment(CatchmentMethod::TwoStep, rows, residual, offices.capacity, catchment);
+  channels.offline_capacity_if_all_in_person =
+      floating_catchment(CatchmentMethod::TwoStep, rows, zones.population, offices.capacity, catchment);
+  double people = 0.0;
+  double queue = 0.0;
+  double everyone = 0.0;
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    if (channels.cells[z][0].usable[static_cast<std::size_t>(Channel::InPerson)] == 0.0) continue;
+    people += zones.population[z];
+    queue += zones.population[z] * channels.offline_capacity_per_person[z];
+    everyone += zones.population[z] * channels.offline_capacity_if_all_in_person[z];
+  }
+  if (people > 0.0) {
+    channels.offline_mean = queue / people;
+    channels.offline_mean_if_all_in_person = everyone / people;
+  }
+}
+
 // Measures, the standard and the channels on inputs already loaded (the baseline or a scenario).
 AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec>& specs,
                      const std::optional<double>& standard, Loaded in, const io::LongMatrix& matrix,
@@ -646,8 +678,10 @@ AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec
                                        in.assisted.ids.end());
   result.facilities.other_sites.insert(result.facilities.other_sites.end(), scenario_sites.begin(),
                                        scenario_sites.end());
+  // The offline queue is judged within the standard: keep those pairs too.
+  const double reach = in.offer && standard ? std::max(reach_of(specs), *standard) : reach_of(specs);
   const CostRows rows =
-      join_cost_rows(matrix, request.costs, result.zones, result.facilities, reach_of(specs), result.join);
+      join_cost_rows(matrix, request.costs, result.zones, result.facilities, reach, result.join);
   result.cost_source = rows.source;
   const std::string unit(io::cost_unit_name(request.costs.unit));
   result.groups_partition = groups_partition(result.zones);
@@ -696,6 +730,7 @@ AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec
                                             terminal_nearest, assisted_nearest, result.zones.coverage);
     channels.terminals = in.terminals.size();
     channels.assisted_sites = in.assisted.size();
+    if (offer.in_person) offline_queue(rows, result.zones, result.facilities, *standard, channels);
     result.channels = std::move(channels);
   }
   add_warnings(in, rows, result);

@@ -82,6 +82,13 @@ struct ChannelResult {
   std::vector<ChannelGroupTotal> totals;                 // per group
   std::size_t terminals = 0;
   std::size_t assisted_sites = 0;
+  // The offline queue: office capacity per person who must come in person, by 2SFCA (binary catchment at
+  // the standard) with each zone's demand the people who cannot go online (those who can, do: digital
+  // first), beside the same if everyone came in person. Per zone; empty without the in-person channel.
+  std::vector<double> offline_capacity_per_person;
+  std::vector<double> offline_capacity_if_all_in_person;
+  double offline_mean = 0.0;  // people-weighted over zones that reach an office
+  double offline_mean_if_all_in_person = 0.0;
   std::string assumption;  // the dependence assumption, as reports state it
 };
 

@@ -107,6 +107,12 @@ json channels_json(const access::ChannelResult& channels, double standard, const
           {"profiles", std::move(profiles)},
           {"terminals", channels.terminals},
           {"assisted_sites", channels.assisted_sites},
+          {"offline_queue",
+           {{"capacity_per_person_in_queue", channels.offline_mean},
+            {"capacity_per_person_if_all_in_person", channels.offline_mean_if_all_in_person},
+            {"note",
+             "office capacity per person who must come in person (people-weighted over zones within the "
+             "standard of an office); the queue is the people who cannot go online"}}},
           {"groups", std::move(groups)}};
 }
 
@@ -187,6 +193,10 @@ json zones_json(const access::AccessResult& result) {
             {"effective", cell.effective},
             {"excluded", cell.excluded_people},
             {"excluded_if_offices_closed", result.channels->offices_closed[z][g].excluded_people}};
+      }
+      if (!result.channels->offline_capacity_per_person.empty()) {
+        channels["offline_capacity_per_person"] = result.channels->offline_capacity_per_person[z];
+        channels["offline_capacity_if_all_in_person"] = result.channels->offline_capacity_if_all_in_person[z];
       }
       row["channels"] = std::move(channels);
     }
@@ -462,8 +472,12 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
     }
     out +=
         "  (shares of each group able to use a channel; 'no channel': excluded today; 'offices closed': "
-        "excluded "
-        "if the service went digital by default)\n";
+        "excluded if the service went digital by default)\n";
+    if (!channels.offline_capacity_per_person.empty()) {
+      out += fmt::format(
+          "  offline queue: {:.4g} {} per person who must come in person ({:.4g} if everyone came)\n",
+          channels.offline_mean, result.facilities.capacity_column, channels.offline_mean_if_all_in_person);
+    }
   }
   for (const auto& scenario : result.scenarios) {
     out += fmt::format("\nscenario '{}': {} zone(s) with {:.0f} people lose access\n", scenario.scenario.name,

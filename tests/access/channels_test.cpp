@@ -69,6 +69,13 @@ TEST(Channels, WorkedExampleDigitalByDefaultAndAssistedHelp) {
   EXPECT_NEAR(total(c, "pop_rural").excluded_offices_closed, 300 * 0.37, 1e-9);
   EXPECT_NEAR(c.cells[1][0].usable[static_cast<std::size_t>(Channel::Online)], 0.72, 1e-12);
 
+  // The offline queue at X (5 windows, within 30 min of A only): A's 28 people who cannot go online,
+  // not its 100: 5/28 windows per person instead of 5/100.
+  EXPECT_NEAR(c.offline_capacity_per_person[0], 5.0 / 28.0, 1e-6);
+  EXPECT_NEAR(c.offline_capacity_if_all_in_person[0], 0.05, 1e-7);
+  EXPECT_EQ(c.offline_capacity_per_person[1], 0.0);
+  EXPECT_NEAR(c.offline_mean, 5.0 / 28.0, 1e-6);
+
   // An assisted site 10 minutes from B brings B's people back, older and rural ones included.
   const std::string sites = write("assisted.csv", "id\nS\n");
   request.channels->assisted = sites;
