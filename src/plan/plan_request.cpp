@@ -211,8 +211,9 @@ PMedianOptions pmedian_options(const PlanRequest& request, std::size_t p) {
   return options;
 }
 
-ExactOptions exact_options(const PlanRequest& request) {
+ExactOptions exact_options(const PlanRequest& request, const ProgressSink& progress) {
   ExactOptions options;
+  options.stop = &progress;
   options.time_limit_seconds = request.time_limit;
   options.target_gap = request.target_gap;
   options.budget = request.budget;
@@ -298,18 +299,18 @@ void solve(const PlanRequest& request, PlanResult& result, ProgressSink& progres
   switch (request.model) {
     case PlanModel::PMedian:
       result.solution = request.exact
-                            ? solve_pmedian_exact(instance, result.p, exact_options(request))
+                            ? solve_pmedian_exact(instance, result.p, exact_options(request, progress))
                             : solve_pmedian_constrained(instance, pmedian_options(request, result.p),
                                                         site_constraints(request), progress);
       return;
     case PlanModel::PCenter:
-      result.solution = solve_pcenter(instance, result.p, exact_options(request), progress);
+      result.solution = solve_pcenter(instance, result.p, exact_options(request, progress), progress);
       return;
     case PlanModel::Mclp:
-      result.solution = solve_mclp(instance, result.p, *request.radius, exact_options(request));
+      result.solution = solve_mclp(instance, result.p, *request.radius, exact_options(request, progress));
       return;
     case PlanModel::Lscp:
-      result.solution = solve_lscp(instance, *request.radius, exact_options(request));
+      result.solution = solve_lscp(instance, *request.radius, exact_options(request, progress));
       return;
     case PlanModel::Fair:
       break;
