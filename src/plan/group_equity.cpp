@@ -476,9 +476,12 @@ MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, const Sco
   }
   std::vector<int> z_column(n);
   for (std::size_t k = 0; k < n; ++k) {
-    z_column[k] = model.add_column(
-        0.0, 0.0, 1.0, false,
-        {{cover_row[k], 1.0}, {group_row[a.group[k]], -a.weight[k] / a.group_demand[a.group[k]]}});
+    std::vector<std::pair<int, double>> z_entries{{cover_row[k], 1.0}};
+    // Clients outside the focus groups have no group row (−1: CBC aborted on it).
+    if (group_row[a.group[k]] >= 0) {
+      z_entries.emplace_back(group_row[a.group[k]], -a.weight[k] / a.group_demand[a.group[k]]);
+    }
+    z_column[k] = model.add_column(0.0, 0.0, 1.0, false, z_entries);
   }
   entries.clear();
   for (std::size_t g = 0; g < groups; ++g) {

@@ -382,3 +382,23 @@ TEST(GroupFair, StopRequestedBeforeTheCallRunsNothing) {
 
 }  // namespace
 }  // namespace equalis::plan
+
+namespace equalis::plan {
+namespace {
+
+// Regression: the coverage MIP gave clients outside the focus groups a coefficient in row −1, and CBC
+// aborted the process (CoinPackedMatrix assertion) — plan fair --objective coverage --focus-groups.
+TEST(GroupFair, CoverageOverFocusGroupsSolvesTheMip) {
+  GroupFairOptions options;
+  options.objective = GroupObjective::Coverage;
+  options.p = 1;
+  options.radius = 3.0;
+  options.focus_groups = {1};  // poor: within 3 of B only (cost 2)
+  const GroupFairResult result = solve_group_fair(two_groups(), options);
+  EXPECT_EQ(result.plan.open, (std::vector<std::uint32_t>{1}));
+  EXPECT_DOUBLE_EQ(result.plan.objective, 1.0);
+  EXPECT_EQ(result.bound_method, "cbc");
+}
+
+}  // namespace
+}  // namespace equalis::plan
