@@ -386,9 +386,9 @@ std::string cost_unit_text(const PlanRequest& request, io::CostUnit unit) {
   return request.orlib.empty() ? "the matrix file's unit" : "the OR-Library file's unit";
 }
 
-// What the model's objective counts, in the cost unit `cost` ("seconds" or "cost" for a given unit).
+// What the model's objective counts, in the cost unit ("seconds"; "cost units" for a given unit).
 std::string objective_unit(const PlanRequest& request, io::CostUnit unit) {
-  const std::string cost = unit == io::CostUnit::Given ? "cost" : std::string(io::cost_unit_name(unit));
+  const std::string cost = unit == io::CostUnit::Given ? "cost units" : std::string(io::cost_unit_name(unit));
   switch (request.model) {
     case PlanModel::PMedian:
       return "demand × " + cost;

@@ -113,7 +113,7 @@ json fairness_json(const plan::GroupFairness& fair) {
 // Σ demand × cost (total costs, the p-median's and the fairness block's).
 std::string total_cost_unit(const plan::PlanResult& result) {
   return "demand × " + std::string(result.cost_unit == io::CostUnit::Given
-                                       ? "cost"
+                                       ? "cost units"
                                        : io::cost_unit_name(result.cost_unit));
 }
 

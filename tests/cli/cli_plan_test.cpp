@@ -906,7 +906,7 @@ TEST(CliPlan, ReportsStateTheCostUnit) {
   auto json = nlohmann::json::parse(given.out);
   EXPECT_EQ(json["options"]["cost_unit"], "given");
   EXPECT_EQ(json["result"]["cost_unit"], "given");
-  EXPECT_EQ(json["result"]["objective_unit"], "demand × cost");
+  EXPECT_EQ(json["result"]["objective_unit"], "demand × cost units");
   const auto minutes = run("plan pcenter --p 2 --cost-unit minutes" + kBho);
   ASSERT_EQ(minutes.exit_status, 0) << minutes.err;
   json = nlohmann::json::parse(minutes.out);
