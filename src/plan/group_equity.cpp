@@ -651,7 +651,8 @@ MipOutcome gap_mip(const PlanInstance& instance, const Active& a, std::size_t p_
 
 // max over groups of (the group's own p-median bound / its demand): no plan serves a group better.
 double rawls_group_bound(const PlanInstance& instance, const Active& a, const Scorer& scorer,
-                         const PMedianOptions& base, Clock::time_point deadline, const ProgressSink& progress) {
+                         const PMedianOptions& base, Clock::time_point deadline,
+                         const ProgressSink& progress) {
   double bound = 0.0;
   StopRelay stop(progress);
   for (std::size_t g = 0; g < a.group_demand.size(); ++g) {
@@ -880,8 +881,8 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
     };
     const auto proven = [&] { return *bound >= key.primary * (1.0 - options.target_gap); };
     if (!proven()) {
-      const double dual = rawls_dual_bound(instance, a, scorer, pmedian, dual_deadline, consider_plan,
-                                           [&] { return key.primary; }, progress);
+      const double dual = rawls_dual_bound(
+          instance, a, scorer, pmedian, dual_deadline, consider_plan, [&] { return key.primary; }, progress);
       if (dual > *bound) {
         bound = dual;
         result.bound_method = "lagrangian_dual";
@@ -897,9 +898,8 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
       bound = std::max(bound.value_or(0.0), dual);
     }
   } else if (options.objective == GroupObjective::Coverage) {
-    consider_mip(
-        coverage_mip(instance, a, scorer, p_total, options.budget, *options.radius, -key.primary, deadline,
-                     progress));
+    consider_mip(coverage_mip(instance, a, scorer, p_total, options.budget, *options.radius, -key.primary,
+                              deadline, progress));
   } else if (small && key.primary > 0.0 && Clock::now() < deadline) {
     consider_mip(gap_mip(instance, a, p_total, options.budget, *cap, key.primary, deadline, progress));
   }

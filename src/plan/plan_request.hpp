@@ -112,7 +112,7 @@ struct GroupFairness {
 [[nodiscard]] std::optional<io::CostUnit> cost_unit_from_name(std::string_view name) noexcept;
 
 struct PlanResult {
-  std::string file;  // the cost source read
+  std::string file;                              // the cost source read
   io::CostUnit cost_unit = io::CostUnit::Given;  // of every cost, mean cost, radius and cap
   // The unit in words for text reports: "seconds", …, "the matrix file's unit", "the OR-Library file's
   // unit".

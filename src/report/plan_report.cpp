@@ -193,8 +193,7 @@ std::string fairness_text(const plan::PlanResult& result) {
         "of fairness {:.4f}%\n",
         plan::group_fairness_measure(fair.objective), result.solution.objective, result.objective_unit,
         fair.pmedian_objective, fair.method, fair.bound_method, fair.total_cost, fair.pmedian_total_cost,
-        total_cost_unit(result),
-        100.0 * fair.price_of_fairness);
+        total_cost_unit(result), 100.0 * fair.price_of_fairness);
   }
   return {};
 }
@@ -370,9 +369,10 @@ std::string budget_text(const plan::BudgetRequest& request, const plan::BudgetOu
       fmt::format("plan budget ({}): {}{}\n", objective_name(request), plan::status_name(allocation.status),
                   allocation.message.empty() ? "" : " (" + allocation.message + ")");
   if (allocation.regions.empty()) return text;
-  text += fmt::format("objective {:.6g}; spent {:.6g} of {:.6g} (money in the unit costs' unit, values in the "
-                      "indicator's)\n",
-                      allocation.objective, allocation.spent, request.budget.value_or(0.0));
+  text += fmt::format(
+      "objective {:.6g}; spent {:.6g} of {:.6g} (money in the unit costs' unit, values in the "
+      "indicator's)\n",
+      allocation.objective, allocation.spent, request.budget.value_or(0.0));
   text += fmt::format("{:<16} {:>12} {:>12} {:>12}\n", "region", "value", "spend", "new value");
   for (std::size_t r = 0; r < allocation.regions.size(); ++r) {
     text +=

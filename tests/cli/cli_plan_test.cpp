@@ -430,7 +430,8 @@ TEST(CliPlan, SingleSourceCapacities) {
   EXPECT_EQ(json["options"]["single_source"], true);
   r = run(base + " --single-source --format csv");
   ASSERT_EQ(r.exit_status, 0) << r.err;
-  EXPECT_NE(r.out.find("client,b,demand,10\nclient,b,site,s2\nclient,b,cost,8\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("client,b,demand,10\nclient,b,site,s2\nclient,b,cost,8\n"), std::string::npos)
+      << r.out;
 }
 
 TEST(CliPlan, CoveringModelsWithCapacities) {
@@ -706,7 +707,8 @@ Interrupted interrupt_after(std::vector<std::string> arguments, std::chrono::mil
   ::kill(child, SIGINT);
   int status = 0;
   ::waitpid(child, &status, 0);
-  result.seconds_after_sigint = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+  result.seconds_after_sigint =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
   result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.output_written = std::filesystem::exists(output);
   return result;
@@ -739,10 +741,10 @@ std::pair<std::string, std::string> large_fair_instance() {
 TEST(CliPlan, FairStopsSoonAfterCtrlCWithoutWritingTheOutput) {
   const auto [matrix, demand] = large_fair_instance();
   for (const char* objective : {"rawls", "coverage"}) {
-    const Interrupted r = interrupt_after({"plan", "fair", "--objective", objective, "--radius", "100", "--p",
-                                           "20", "--matrix", matrix, "--demand", demand, "--groups", "group",
-                                           "--time-limit", "8"},
-                                          std::chrono::seconds(4));
+    const Interrupted r =
+        interrupt_after({"plan", "fair", "--objective", objective, "--radius", "100", "--p", "20", "--matrix",
+                         matrix, "--demand", demand, "--groups", "group", "--time-limit", "8"},
+                        std::chrono::seconds(4));
     EXPECT_EQ(r.exit_status, 130) << objective;  // cancelled
     EXPECT_LT(r.seconds_after_sigint, 1.5) << objective;
     EXPECT_FALSE(r.output_written) << objective;
@@ -760,8 +762,9 @@ TEST(CliPlan, PMedianStopsSoonAfterCtrlCWithoutWritingTheOutput) {
 // Regression: CBC's own SIGINT handler swallowed Ctrl-C; plan pmedian --exact on pmed16 then ran on for
 // 200+ s and exited 0 with a plan.
 TEST(CliPlan, ExactPMedianHearsCtrlCDuringCbc) {
-  const Interrupted r = interrupt_after({"plan", "pmedian", "--exact", "--orlib", data("orlib-pmed/pmed16.txt")},
-                                        std::chrono::milliseconds(1500));
+  const Interrupted r =
+      interrupt_after({"plan", "pmedian", "--exact", "--orlib", data("orlib-pmed/pmed16.txt")},
+                      std::chrono::milliseconds(1500));
   EXPECT_EQ(r.exit_status, 130);
   EXPECT_LT(r.seconds_after_sigint, 10.0);
   EXPECT_FALSE(r.output_written);
@@ -858,8 +861,8 @@ void expect_csv_carries_the_json(const std::string& arguments) {
     const bool found = std::any_of(rows.begin(), rows.end(), [&](const auto& row) {
       return row[0] == leaf[0] && row[1] == leaf[1] && row[2] == leaf[2] && (any_value || row[3] == leaf[3]);
     });
-    EXPECT_TRUE(found) << arguments << ": the CSV lacks " << leaf[0] << "," << leaf[1] << "," << leaf[2] << ","
-                       << leaf[3];
+    EXPECT_TRUE(found) << arguments << ": the CSV lacks " << leaf[0] << "," << leaf[1] << "," << leaf[2]
+                       << "," << leaf[3];
   }
 }
 
@@ -873,7 +876,8 @@ TEST(CliPlan, CsvCarriesEverythingTheJsonDoesPMedian) {
 
 TEST(CliPlan, CsvCarriesEverythingTheJsonDoesCapacitated) {
   std::string capacities = "id,capacity\n";
-  for (const char* site : {"existing", "h579", "h518", "h840", "h102"}) capacities += fmt::format("{},1e6\n", site);
+  for (const char* site : {"existing", "h579", "h518", "h840", "h102"})
+    capacities += fmt::format("{},1e6\n", site);
   const std::string file = write_temp("csv_capacity.csv", capacities);
   // Sites without a capacity row cannot open: the plan is made of the five listed.
   const auto r = run("plan pmedian --p 2 --capacity " + file + kBho + " --format json");
@@ -888,8 +892,8 @@ TEST(CliPlan, CsvCarriesEverythingTheJsonDoesCovering) {
 
 TEST(CliPlan, CsvCarriesEverythingTheJsonDoesFair) {
   for (const char* objective : {"kolm-pollak", "rawls", "coverage", "gap"}) {
-    expect_csv_carries_the_json(fmt::format("plan fair --objective {} --radius 20 --p 2 --focus-groups Q1{}",
-                                            objective, kBho));
+    expect_csv_carries_the_json(
+        fmt::format("plan fair --objective {} --radius 20 --p 2 --focus-groups Q1{}", objective, kBho));
   }
 }
 

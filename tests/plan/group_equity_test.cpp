@@ -341,7 +341,8 @@ PlanInstance two_group_pmed1(std::size_t& p) {
 TEST(GroupFair, CtrlCInAnyPhaseEndsPromptlyInCancelled) {
   std::size_t p = 0;
   const PlanInstance instance = two_group_pmed1(p);
-  for (const GroupObjective objective : {GroupObjective::Rawls, GroupObjective::Coverage, GroupObjective::Gap}) {
+  for (const GroupObjective objective :
+       {GroupObjective::Rawls, GroupObjective::Coverage, GroupObjective::Gap}) {
     GroupFairOptions options;
     options.objective = objective;
     options.p = p;

@@ -17,9 +17,9 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <thread>
 #include <memory>
 #include <string>
+#include <thread>
 
 namespace equalis::plan::detail {
 
@@ -66,9 +66,7 @@ class StopOnRequest final : public CbcEventHandler {
   StopOnRequest(StopOnRequest&&) = delete;
   StopOnRequest& operator=(StopOnRequest&&) = delete;
   ~StopOnRequest() override = default;
-  CbcAction event(CbcEvent /*event*/) override {
-    return sink_.stop_requested() ? stop : noAction;
-  }
+  CbcAction event(CbcEvent /*event*/) override { return sink_.stop_requested() ? stop : noAction; }
   [[nodiscard]] CbcEventHandler* clone() const override { return new StopOnRequest(*this); }
 
  private:
