@@ -22,6 +22,7 @@ namespace {
 struct PlanArgs {
   plan::PlanRequest request;
   std::string objective = "kolm-pollak";  // fair: a name of plan::FairObjective
+  std::string cost_unit;                  // empty = the source's default
 };
 
 // The report is written either way; the exit status tells a script that no usable plan came out, and
@@ -38,6 +39,7 @@ void run_plan_command(PlanArgs& args, Context& context) {
   // CLI11 has already checked the name against the list of objectives.
   args.request.objective =
       plan::fair_objective_from_name(args.objective).value_or(plan::FairObjective::KolmPollak);
+  if (!args.cost_unit.empty()) args.request.cost_unit = plan::cost_unit_from_name(args.cost_unit);
   const plan::PlanResult result = plan::run_plan(args.request, context.progress);
   context.exit_status = exit_status_of(result.solution.status, result.solution.message);
   emit_result(context.output, report::plan_renderers(args.request, result));
@@ -69,6 +71,10 @@ void add_model(CLI::App& plan_cmd, Context& context, plan::PlanModel model, cons
   cmd->add_option("--max-snap", args->request.max_snap,
                   "--graph: farthest snap of a point to the road network (m)")
       ->default_val(network::kDefaultMaxSnapM);
+  cmd->add_option("--cost-unit", args->cost_unit,
+                  "What the costs measure, stated in every report: seconds, minutes, metres or given (the "
+                  "file's own unit; default for --matrix and --orlib); --graph costs are always seconds")
+      ->check(CLI::IsMember({"seconds", "minutes", "metres", "given"}));
   cmd->add_option("--from-col", args->request.spec.from_column,
                   "Matrix client column (default from_id/from/from_idx)");
   cmd->add_option("--to-col", args->request.spec.to_column, "Matrix site column (default to_id/to/to_idx)");
@@ -86,7 +92,8 @@ void add_model(CLI::App& plan_cmd, Context& context, plan::PlanModel model, cons
     cmd->add_option("--p", args->request.p, "New sites to open (default: the OR-Library file's p)")
         ->check(non_negative());
   cmd->add_option("--radius", args->request.radius,
-                  "Covering radius in cost units (mclp, lscp; coverage shares otherwise)");
+                  "Covering radius, in the cost unit (--cost-unit; seconds with --graph) (mclp, lscp, fair "
+                  "coverage; coverage shares otherwise)");
   cmd->add_option("--existing", args->request.existing, "Existing sites that stay open (candidate ids)")
       ->delimiter(',');
   cmd->add_option("--seed", args->request.seed, "Random seed of the search")

@@ -202,7 +202,7 @@ CapacitatedCover capacitated_cover(const PlanInstance& instance, double radius, 
       result.pair_of_column.emplace_back(i, static_cast<std::uint32_t>(j));
     }
   }
-  result.mip = detail::solve_mip(model, seconds);
+  result.mip = detail::solve_mip(model, seconds, std::nullopt, options.stop);
   return result;
 }
 
@@ -291,7 +291,8 @@ PlanSolution solve_pmedian_exact(const PlanInstance& instance, std::size_t p, co
       if (capacitated) x_column[i * m + j] = column;
     }
   }
-  const detail::MipResult result = detail::solve_mip(model, options.time_limit_seconds);
+  const detail::MipResult result =
+      detail::solve_mip(model, options.time_limit_seconds, std::nullopt, options.stop);
   solution.iterations = 1;
   if (!result.has_solution) {
     solution.status = result.proven_infeasible ? SolveStatus::Infeasible : SolveStatus::GapNotClosed;
@@ -706,7 +707,8 @@ PlanSolution solve_mclp(const PlanInstance& instance, std::size_t p, double radi
       pair_of_column.emplace_back(i, static_cast<std::uint32_t>(j));
     }
   }
-  const detail::MipResult result = detail::solve_mip(model, options.time_limit_seconds);
+  const detail::MipResult result =
+      detail::solve_mip(model, options.time_limit_seconds, std::nullopt, options.stop);
   if (!result.has_solution && result.proven_infeasible) {
     solution.status = SolveStatus::Infeasible;
     solution.message = "CBC proved the model infeasible";

@@ -27,6 +27,8 @@ struct ExactOptions {
   // Capacitated p-median: each client is served by exactly one site (binary assignment; Holmberg et al.
   // 1999's single-source CFLP); false = demand may be split between sites (the LP-style relaxation).
   bool single_source = false;
+  // Asked by CBC during the solve (Ctrl-C); the solve then throws Error(Cancelled). Not owned; may be null.
+  const ProgressSink* stop = nullptr;
 };
 
 // Objective Σ demand × cost. Status Optimal when CBC proves it; GapNotClosed with CBC's bound otherwise.

@@ -38,6 +38,25 @@ bool better(const Key& a, const Key& b) {
   return a.secondary < b.secondary - 1e-10 * (1.0 + std::abs(b.secondary));
 }
 
+// Ctrl-C: every loop below asks the caller's sink between units of work (a swap position, a shake, a
+// dual round, a CBC node) and the solve then ends with Error(Cancelled), never with a truncated plan.
+void throw_if_stopped(const ProgressSink& progress) {
+  if (progress.stop_requested()) {
+    throw Error(ErrorCode::Cancelled, "the group-fair plan was interrupted", "run it again to completion");
+  }
+}
+
+// Passes only the stop request on: the p-medians solved inside the group objective (bounds, dual rounds)
+// must hear Ctrl-C but not redraw the caller's progress bar as their own task.
+class StopRelay final : public ProgressSink {
+ public:
+  explicit StopRelay(const ProgressSink& parent) : parent_(parent) {}
+  [[nodiscard]] bool stop_requested() const override { return parent_.stop_requested(); }
+
+ private:
+  const ProgressSink& parent_;
+};
+
 // The clients with demand, their groups and the group demands.
 struct Active {
   std::vector<std::size_t> client;
@@ -148,10 +167,11 @@ class Scorer {
 class SwapSearch {
  public:
   SwapSearch(const PlanInstance& instance, const Active& active, const Scorer& scorer,
-             std::optional<double> budget)
+             std::optional<double> budget, const ProgressSink& progress = null_progress())
       : instance_(instance),
         a_(active),
         scorer_(scorer),
+        progress_(progress),
         is_fixed_(fixed_mask(instance.candidate_count(), instance.fixed_open)),
         spend_(instance, budget) {}
 
@@ -161,23 +181,30 @@ class SwapSearch {
     return scorer_.score([&](std::size_t k) { return static_cast<double>(d1_[k]); }, sum, covered);
   }
 
-  // Descends from `open` until no swap improves; returns the key.
+  // Descends from `open` until no swap improves (or the deadline passes, or the user stops); returns the
+  // key.
   Key descend(std::vector<std::uint32_t>& open, const Clock::time_point deadline, std::size_t& moves) {
     const std::size_t m = instance_.candidate_count();
     const std::size_t groups = a_.group_demand.size();
     Key current = evaluate(open);
     std::vector<std::uint8_t> is_open(m, 0);
     std::vector<float> without(a_.client.size());
-    while (Clock::now() < deadline) {
+    while (Clock::now() < deadline && !progress_.stop_requested()) {
       std::fill(is_open.begin(), is_open.end(), 0);
       for (const std::uint32_t j : open) is_open[j] = 1;
       spend_.reset(open);
       Key best = current;
       std::size_t best_q = open.size();
       std::uint32_t best_f = kNoSite;
+      bool stopped = false;
       for (std::size_t q = 0; q < open.size(); ++q) {
         const std::uint32_t r = open[q];
         if (is_fixed_[r] != 0U) continue;
+        // One position costs clients × candidates evaluations (~1 ms on pmed-size inputs).
+        if (progress_.stop_requested()) {
+          stopped = true;
+          break;
+        }
         for (std::size_t k = 0; k < a_.client.size(); ++k) without[k] = f1_[k] == r ? d2_[k] : d1_[k];
         const auto candidates = static_cast<long long>(m);
 #pragma omp parallel if (a_.client.size() * m >= 200000)
@@ -211,7 +238,7 @@ class SwapSearch {
           }
         }
       }
-      if (best_f == kNoSite) break;
+      if (stopped || best_f == kNoSite) break;
       open[best_q] = best_f;
       current = evaluate(open);
       ++moves;
@@ -243,6 +270,7 @@ class SwapSearch {
   const PlanInstance& instance_;
   const Active& a_;
   const Scorer& scorer_;
+  const ProgressSink& progress_;
   std::vector<std::uint8_t> is_fixed_;
   SpendTracker spend_;
   std::vector<std::uint32_t> f1_;
@@ -253,8 +281,9 @@ class SwapSearch {
 std::pair<std::vector<std::uint32_t>, Key> swap_search(const PlanInstance& instance, const Active& active,
                                                        const Scorer& scorer, std::vector<std::uint32_t> start,
                                                        std::optional<double> budget, std::uint64_t seed,
-                                                       Clock::time_point deadline, std::size_t& iterations) {
-  SwapSearch search(instance, active, scorer, budget);
+                                                       Clock::time_point deadline, std::size_t& iterations,
+                                                       const ProgressSink& progress) {
+  SwapSearch search(instance, active, scorer, budget, progress);
   SpendTracker spend(instance, budget);
   Key best = search.descend(start, deadline, iterations);
   std::vector<std::uint32_t> best_open = start;
@@ -268,7 +297,7 @@ std::pair<std::vector<std::uint32_t>, Key> swap_search(const PlanInstance& insta
   Rng rng(seed, 7);
   std::size_t stall = 0;
   std::size_t k = 1;
-  while (stall < 12 && Clock::now() < deadline) {
+  while (stall < 12 && Clock::now() < deadline && !progress.stop_requested()) {
     std::vector<std::uint32_t> open = best_open;
     spend.reset(open);
     for (std::size_t s = 0; s < k; ++s) {
@@ -314,8 +343,8 @@ struct MipOutcome {
 // Solves the second (tie-breaking) stage; its plan if it found one, else the first stage's.
 std::optional<std::vector<std::uint32_t>> second_stage_sites(const detail::MipModel& model,
                                                              const detail::MipResult& first, std::size_t m,
-                                                             double seconds) {
-  const detail::MipResult second = detail::solve_mip(model, seconds);
+                                                             double seconds, const ProgressSink& progress) {
+  const detail::MipResult second = detail::solve_mip(model, seconds, std::nullopt, &progress);
   if (second.has_solution) return open_from(second, m);
   if (first.has_solution) return open_from(first, m);
   return std::nullopt;
@@ -354,7 +383,8 @@ std::vector<int> add_focus_group_rows(detail::MipModel& model, const Active& a, 
 // Rawls min–max of group means (stage 1) then Σ w c with the worst mean held (stage 2), both on the
 // ReVelle–Swain assignment variables.
 MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, const Scorer& scorer, std::size_t p_total,
-                     std::optional<double> budget, double incumbent, Clock::time_point deadline) {
+                     std::optional<double> budget, double incumbent, Clock::time_point deadline,
+                     const ProgressSink& progress) {
   const std::size_t m = instance.candidate_count();
   const std::size_t n = a.client.size();
   const std::size_t groups = a.group_demand.size();
@@ -401,7 +431,7 @@ MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, const Scorer
     return std::max(0.5, std::chrono::duration<double>(deadline - Clock::now()).count());
   };
   MipOutcome outcome;
-  const detail::MipResult first = detail::solve_mip(model, remaining() * 0.6);
+  const detail::MipResult first = detail::solve_mip(model, remaining() * 0.6, std::nullopt, &progress);
   outcome.bound = first.bound;
   outcome.proven = first.proven_optimal;
   double worst = incumbent;
@@ -418,14 +448,14 @@ MipOutcome rawls_mip(const PlanInstance& instance, const Active& a, const Scorer
       }
     }
   }
-  outcome.open = second_stage_sites(model, first, m, remaining());
+  outcome.open = second_stage_sites(model, first, m, remaining(), progress);
   return outcome;
 }
 
 // Maximin group coverage (stage 1) then the covered demand with the worst share held (stage 2).
 MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, const Scorer& scorer,
                         std::size_t p_total, std::optional<double> budget, double radius, double incumbent,
-                        Clock::time_point deadline) {
+                        Clock::time_point deadline, const ProgressSink& progress) {
   const std::size_t m = instance.candidate_count();
   const std::size_t n = a.client.size();
   const std::size_t groups = a.group_demand.size();
@@ -446,9 +476,12 @@ MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, const Sco
   }
   std::vector<int> z_column(n);
   for (std::size_t k = 0; k < n; ++k) {
-    z_column[k] = model.add_column(
-        0.0, 0.0, 1.0, false,
-        {{cover_row[k], 1.0}, {group_row[a.group[k]], -a.weight[k] / a.group_demand[a.group[k]]}});
+    std::vector<std::pair<int, double>> z_entries{{cover_row[k], 1.0}};
+    // Clients outside the focus groups have no group row (−1: CBC aborted on it).
+    if (group_row[a.group[k]] >= 0) {
+      z_entries.emplace_back(group_row[a.group[k]], -a.weight[k] / a.group_demand[a.group[k]]);
+    }
+    z_column[k] = model.add_column(0.0, 0.0, 1.0, false, z_entries);
   }
   entries.clear();
   for (std::size_t g = 0; g < groups; ++g) {
@@ -459,7 +492,7 @@ MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, const Sco
     return std::max(0.5, std::chrono::duration<double>(deadline - Clock::now()).count());
   };
   MipOutcome outcome;
-  const detail::MipResult first = detail::solve_mip(model, remaining() * 0.6);
+  const detail::MipResult first = detail::solve_mip(model, remaining() * 0.6, std::nullopt, &progress);
   outcome.bound = -first.bound;
   outcome.proven = first.proven_optimal;
   double worst = incumbent;
@@ -468,7 +501,7 @@ MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, const Sco
   model.objective[s] = 0.0;
   model.column_lower[s] = std::max(0.0, worst * (1.0 - 1e-9) - 1e-12);
   for (std::size_t k = 0; k < n; ++k) model.objective[static_cast<std::size_t>(z_column[k])] = -a.weight[k];
-  outcome.open = second_stage_sites(model, first, m, remaining());
+  outcome.open = second_stage_sites(model, first, m, remaining(), progress);
   return outcome;
 }
 
@@ -482,7 +515,8 @@ MipOutcome coverage_mip(const PlanInstance& instance, const Active& a, const Sco
 //   z_kl + y_j ≤ 1 (c_kj = D_l),  z_kL = 0 (served)
 // leave z no freedom. Levels past the client's nearest existing site are dropped (z is 0 there).
 MipOutcome gap_mip(const PlanInstance& instance, const Active& a, std::size_t p_total,
-                   std::optional<double> budget, double cap, double incumbent, Clock::time_point deadline) {
+                   std::optional<double> budget, double cap, double incumbent, Clock::time_point deadline,
+                   const ProgressSink& progress) {
   const std::size_t m = instance.candidate_count();
   const std::size_t n = a.client.size();
   const std::size_t groups = a.group_demand.size();
@@ -599,7 +633,7 @@ MipOutcome gap_mip(const PlanInstance& instance, const Active& a, std::size_t p_
     return std::max(0.5, std::chrono::duration<double>(deadline - Clock::now()).count());
   };
   MipOutcome outcome;
-  const detail::MipResult first = detail::solve_mip(model, remaining() * 0.6);
+  const detail::MipResult first = detail::solve_mip(model, remaining() * 0.6, std::nullopt, &progress);
   outcome.bound = std::max(0.0, first.bound);
   outcome.proven = first.proven_optimal;
   if (first.proven_infeasible) return outcome;
@@ -611,16 +645,19 @@ MipOutcome gap_mip(const PlanInstance& instance, const Active& a, std::size_t p_
   for (std::size_t c = 0; c < z_columns.size(); ++c) {
     model.objective[static_cast<std::size_t>(z_columns[c].second)] = z_weight[c];
   }
-  outcome.open = second_stage_sites(model, first, m, remaining());
+  outcome.open = second_stage_sites(model, first, m, remaining(), progress);
   return outcome;
 }
 
 // max over groups of (the group's own p-median bound / its demand): no plan serves a group better.
 double rawls_group_bound(const PlanInstance& instance, const Active& a, const Scorer& scorer,
-                         const PMedianOptions& base, Clock::time_point deadline) {
+                         const PMedianOptions& base, Clock::time_point deadline,
+                         const ProgressSink& progress) {
   double bound = 0.0;
+  StopRelay stop(progress);
   for (std::size_t g = 0; g < a.group_demand.size(); ++g) {
     if (a.group_demand[g] <= 0.0 || !scorer.in_focus(g)) continue;
+    throw_if_stopped(progress);
     PlanInstance sub;
     std::vector<std::size_t> rows;
     for (std::size_t k = 0; k < a.client.size(); ++k) {
@@ -640,7 +677,7 @@ double rawls_group_bound(const PlanInstance& instance, const Active& a, const Sc
     options.time_limit_seconds =
         std::max(0.2, std::chrono::duration<double>(deadline - Clock::now()).count() /
                           static_cast<double>(a.group_demand.size()));
-    const PlanSolution solution = solve_pmedian(sub, options);
+    const PlanSolution solution = solve_pmedian(sub, options, stop);
     if (solution.lower_bound) bound = std::max(bound, *solution.lower_bound / a.group_demand[g]);
   }
   return bound;
@@ -656,7 +693,7 @@ double rawls_group_bound(const PlanInstance& instance, const Active& a, const Sc
 template <typename Consider, typename Incumbent>
 double rawls_dual_bound(const PlanInstance& instance, const Active& a, const Scorer& scorer,
                         const PMedianOptions& base, Clock::time_point deadline, Consider&& consider,
-                        Incumbent&& incumbent) {
+                        Incumbent&& incumbent, const ProgressSink& progress) {
   std::vector<std::uint32_t> focus;
   for (std::size_t g = 0; g < a.group_demand.size(); ++g) {
     if (a.group_demand[g] > 0.0 && scorer.in_focus(g)) focus.push_back(static_cast<std::uint32_t>(g));
@@ -671,6 +708,7 @@ double rawls_dual_bound(const PlanInstance& instance, const Active& a, const Sco
   for (int round = 0; round < kRounds; ++round) {
     const double remaining = std::chrono::duration<double>(deadline - Clock::now()).count();
     if (remaining <= 0.0) break;
+    throw_if_stopped(progress);
     std::fill(weighted.demand.begin(), weighted.demand.end(), 0.0);
     for (std::size_t k = 0; k < a.client.size(); ++k) {
       const std::uint32_t g = a.group[k];
@@ -678,7 +716,8 @@ double rawls_dual_bound(const PlanInstance& instance, const Active& a, const Sco
     }
     PMedianOptions options = base;
     options.time_limit_seconds = std::max(0.05, remaining / static_cast<double>(kRounds - round));
-    const PlanSolution solution = solve_pmedian(weighted, options);
+    StopRelay stop(progress);
+    const PlanSolution solution = solve_pmedian(weighted, options, stop);
     if (solution.status == SolveStatus::Infeasible || solution.open.empty()) break;
     if (solution.lower_bound) bound = std::max(bound, *solution.lower_bound);
     consider(solution.open);
@@ -792,7 +831,8 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
   // Named variables, not a structured binding: the lambdas below capture them (C++20 allows it, clang 14
   // not).
   auto searched = swap_search(instance, a, scorer, result.efficient.open, options.budget, options.seed,
-                              deadline, iterations);
+                              deadline, iterations, progress);
+  throw_if_stopped(progress);
   std::vector<std::uint32_t> open = std::move(searched.first);
   Key key = searched.second;
   result.method = "swap_search";
@@ -827,7 +867,7 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
     const auto dual_deadline = small ? Clock::now() + (deadline - Clock::now()) / 3 : deadline;
     // A third of the dual's time for each group's own p-median bound, the rest for the dual rounds.
     const auto groups_deadline = Clock::now() + (dual_deadline - Clock::now()) / 3;
-    bound = rawls_group_bound(instance, a, scorer, pmedian, groups_deadline);
+    bound = rawls_group_bound(instance, a, scorer, pmedian, groups_deadline, progress);
     result.bound_method = "group_pmedian";
     SwapSearch evaluator(instance, a, scorer, std::nullopt);
     const auto consider_plan = [&](const std::vector<std::uint32_t>& candidate) {
@@ -841,8 +881,8 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
     };
     const auto proven = [&] { return *bound >= key.primary * (1.0 - options.target_gap); };
     if (!proven()) {
-      const double dual = rawls_dual_bound(instance, a, scorer, pmedian, dual_deadline, consider_plan,
-                                           [&] { return key.primary; });
+      const double dual = rawls_dual_bound(
+          instance, a, scorer, pmedian, dual_deadline, consider_plan, [&] { return key.primary; }, progress);
       if (dual > *bound) {
         bound = dual;
         result.bound_method = "lagrangian_dual";
@@ -853,16 +893,17 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
     if (small && !proven() && Clock::now() < deadline) {
       const double dual = *bound;
       const std::string dual_method = result.bound_method;
-      consider_mip(rawls_mip(instance, a, scorer, p_total, options.budget, key.primary, deadline));
+      consider_mip(rawls_mip(instance, a, scorer, p_total, options.budget, key.primary, deadline, progress));
       if (!mip_proven && bound.value_or(0.0) <= dual) result.bound_method = dual_method;
       bound = std::max(bound.value_or(0.0), dual);
     }
   } else if (options.objective == GroupObjective::Coverage) {
-    consider_mip(
-        coverage_mip(instance, a, scorer, p_total, options.budget, *options.radius, -key.primary, deadline));
+    consider_mip(coverage_mip(instance, a, scorer, p_total, options.budget, *options.radius, -key.primary,
+                              deadline, progress));
   } else if (small && key.primary > 0.0 && Clock::now() < deadline) {
-    consider_mip(gap_mip(instance, a, p_total, options.budget, *cap, key.primary, deadline));
+    consider_mip(gap_mip(instance, a, p_total, options.budget, *cap, key.primary, deadline, progress));
   }
+  throw_if_stopped(progress);
   task.tick();
 
   std::sort(open.begin(), open.end());
@@ -905,7 +946,7 @@ GroupFairResult solve_group_fair(const PlanInstance& instance, const GroupFairOp
     }
   }
   plan.seconds = seconds_since(start);
-  task.throw_if_stopped();
+  throw_if_stopped(progress);
   return result;
 }
 

@@ -66,6 +66,18 @@ std::string_view group_fairness_measure(GroupObjective objective) noexcept {
   return "max_minus_min_group_mean_cost";
 }
 
+std::string_view cost_unit_key(io::CostUnit unit) noexcept {
+  return unit == io::CostUnit::Given ? "given" : io::cost_unit_name(unit);
+}
+
+std::optional<io::CostUnit> cost_unit_from_name(std::string_view name) noexcept {
+  for (const io::CostUnit unit :
+       {io::CostUnit::Seconds, io::CostUnit::Minutes, io::CostUnit::Metres, io::CostUnit::Given}) {
+    if (cost_unit_key(unit) == name) return unit;
+  }
+  return std::nullopt;
+}
+
 std::optional<ErrorCode> failure_of(SolveStatus status) noexcept {
   if (status == SolveStatus::Infeasible) return ErrorCode::Infeasible;
   if (status == SolveStatus::Unsupported) return ErrorCode::Unsupported;
@@ -121,6 +133,12 @@ void validate(const PlanRequest& request) {
     throw Error(ErrorCode::InvalidInput, "give exactly one of `orlib`, `matrix` or `graph`",
                 "an OR-Library p-median file, a long CSV matrix (from, to, cost) with `demand`, or a road "
                 "network (equalis network build) with `demand` and `sites`");
+  }
+  if (!request.graph.empty() && request.cost_unit && *request.cost_unit != io::CostUnit::Seconds) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("`cost_unit` is {} but `graph` costs are travel times in seconds",
+                            cost_unit_key(*request.cost_unit)),
+                "leave `cost_unit` out with `graph` (or set it to seconds); give `radius` in seconds");
   }
   if (!request.graph.empty() && (request.demand.empty() || request.sites.empty())) {
     throw Error(ErrorCode::InvalidInput, "`graph` needs `demand` and `sites`",
@@ -211,8 +229,9 @@ PMedianOptions pmedian_options(const PlanRequest& request, std::size_t p) {
   return options;
 }
 
-ExactOptions exact_options(const PlanRequest& request) {
+ExactOptions exact_options(const PlanRequest& request, const ProgressSink& progress) {
   ExactOptions options;
+  options.stop = &progress;
   options.time_limit_seconds = request.time_limit;
   options.target_gap = request.target_gap;
   options.budget = request.budget;
@@ -298,18 +317,18 @@ void solve(const PlanRequest& request, PlanResult& result, ProgressSink& progres
   switch (request.model) {
     case PlanModel::PMedian:
       result.solution = request.exact
-                            ? solve_pmedian_exact(instance, result.p, exact_options(request))
+                            ? solve_pmedian_exact(instance, result.p, exact_options(request, progress))
                             : solve_pmedian_constrained(instance, pmedian_options(request, result.p),
                                                         site_constraints(request), progress);
       return;
     case PlanModel::PCenter:
-      result.solution = solve_pcenter(instance, result.p, exact_options(request), progress);
+      result.solution = solve_pcenter(instance, result.p, exact_options(request, progress), progress);
       return;
     case PlanModel::Mclp:
-      result.solution = solve_mclp(instance, result.p, *request.radius, exact_options(request));
+      result.solution = solve_mclp(instance, result.p, *request.radius, exact_options(request, progress));
       return;
     case PlanModel::Lscp:
-      result.solution = solve_lscp(instance, *request.radius, exact_options(request));
+      result.solution = solve_lscp(instance, *request.radius, exact_options(request, progress));
       return;
     case PlanModel::Fair:
       break;
@@ -358,6 +377,33 @@ std::vector<std::string> request_warnings(const PlanRequest& request, const Plan
   return warnings;
 }
 
+io::CostUnit resolved_cost_unit(const PlanRequest& request) {
+  return request.cost_unit.value_or(request.graph.empty() ? io::CostUnit::Given : io::CostUnit::Seconds);
+}
+
+std::string cost_unit_text(const PlanRequest& request, io::CostUnit unit) {
+  if (unit != io::CostUnit::Given) return std::string(io::cost_unit_name(unit));
+  return request.orlib.empty() ? "the matrix file's unit" : "the OR-Library file's unit";
+}
+
+// What the model's objective counts, in the cost unit ("seconds"; "cost units" for a given unit).
+std::string objective_unit(const PlanRequest& request, io::CostUnit unit) {
+  const std::string cost = unit == io::CostUnit::Given ? "cost units" : std::string(io::cost_unit_name(unit));
+  switch (request.model) {
+    case PlanModel::PMedian:
+      return "demand × " + cost;
+    case PlanModel::PCenter:
+      return cost;
+    case PlanModel::Mclp:
+      return "demand";
+    case PlanModel::Lscp:
+      return request.site_costs.empty() ? "sites" : "site cost";
+    case PlanModel::Fair:
+      break;
+  }
+  return request.objective == FairObjective::Coverage ? "share" : cost;
+}
+
 }  // namespace
 
 PlanResult run_plan(const PlanRequest& request, ProgressSink& progress) {
@@ -365,6 +411,9 @@ PlanResult run_plan(const PlanRequest& request, ProgressSink& progress) {
   Loaded loaded = load_costs(request, progress);
   PlanResult result;
   result.file = std::move(loaded.file);
+  result.cost_unit = resolved_cost_unit(request);
+  result.cost_unit_text = cost_unit_text(request, result.cost_unit);
+  result.objective_unit = objective_unit(request, result.cost_unit);
   result.instance = std::move(loaded.instance);
   result.p = request.p.value_or(loaded.file_p.value_or(0));
   apply_sites(request, result.instance);

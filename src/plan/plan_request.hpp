@@ -48,6 +48,9 @@ struct PlanRequest {
   std::optional<double> max_time;               // graph only: farther pairs (seconds) are unreachable
   double max_snap = network::kDefaultMaxSnapM;  // graph only: metres
   MatrixCsvSpec spec;                           // columns of the matrix and demand files
+  // What the costs measure, stated in every report; `radius` is in it too. Default: Seconds for `graph`
+  // (travel times; nothing else is allowed there), Given (the file's own unit) for `matrix` and `orlib`.
+  std::optional<io::CostUnit> cost_unit;
 
   std::optional<std::size_t> p;       // new sites; default the OR-Library file's p
   std::optional<double> radius;       // covering radius (mclp, lscp, fair coverage; else coverage shares)
@@ -104,8 +107,19 @@ struct GroupFairness {
 // or "max_minus_min_group_mean_cost".
 [[nodiscard]] std::string_view group_fairness_measure(GroupObjective objective) noexcept;
 
+// "seconds", "minutes", "metres", "given"; from_name is the inverse (nullopt for another name).
+[[nodiscard]] std::string_view cost_unit_key(io::CostUnit unit) noexcept;
+[[nodiscard]] std::optional<io::CostUnit> cost_unit_from_name(std::string_view name) noexcept;
+
 struct PlanResult {
-  std::string file;  // the cost source read
+  std::string file;                              // the cost source read
+  io::CostUnit cost_unit = io::CostUnit::Given;  // of every cost, mean cost, radius and cap
+  // The unit in words for text reports: "seconds", …, "the matrix file's unit", "the OR-Library file's
+  // unit".
+  std::string cost_unit_text;
+  // The objective's unit: e.g. "demand × seconds" (p-median), "seconds" (p-center, group means, EDE),
+  // "demand" (MCLP), "sites" or "site cost" (LSCP), "share" (worst group coverage).
+  std::string objective_unit;
   PlanInstance instance;
   std::size_t p = 0;  // the p asked for, else the OR-Library file's, else 0
   PlanSolution solution;

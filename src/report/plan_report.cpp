@@ -41,11 +41,11 @@ json options_json(const plan::PlanRequest& request, const plan::PlanResult& resu
                   {"seed", request.seed},
                   {"time_limit", request.time_limit},
                   {"target_gap", request.target_gap},
-                  {"exact", request.exact}};
+                  {"exact", request.exact},
+                  {"cost_unit", std::string(plan::cost_unit_key(result.cost_unit))}};
   if (!request.graph.empty()) {
     options["sites"] = request.sites;
     options["max_time"] = optional_number(request.max_time);
-    options["cost_unit"] = "seconds";
   }
   options["budget"] = optional_number(request.budget);
   options["site_costs"] = request.site_costs;
@@ -110,13 +110,23 @@ json fairness_json(const plan::GroupFairness& fair) {
           {"pmedian_groups", baseline_groups_json(fair.pmedian_groups)}};
 }
 
+// Σ demand × cost (total costs, the p-median's and the fairness block's).
+std::string total_cost_unit(const plan::PlanResult& result) {
+  return "demand × " + std::string(result.cost_unit == io::CostUnit::Given
+                                       ? "cost units"
+                                       : io::cost_unit_name(result.cost_unit));
+}
+
 json result_json(const plan::PlanResult& result) {
   const plan::PlanInstance& instance = result.instance;
   const plan::PlanSolution& solution = result.solution;
   json out;
   out["status"] = plan::status_name(solution.status);
   out["message"] = solution.message;
+  // Costs, mean and max costs, the radius and the cost cap are in cost_unit; the objective in its own.
+  out["cost_unit"] = plan::cost_unit_key(result.cost_unit);
   out["objective"] = solution.objective;
+  out["objective_unit"] = result.objective_unit;
   out[solution.maximize ? "upper_bound" : "lower_bound"] = optional_number(solution.lower_bound);
   out["gap"] = optional_number(solution.gap);
   out["open_sites"] = site_labels(instance, solution.open);
@@ -125,6 +135,7 @@ json result_json(const plan::PlanResult& result) {
   out["iterations"] = solution.iterations;
   out["seconds"] = solution.seconds;
   if (!solution.open.empty()) {
+    out["total_cost_unit"] = total_cost_unit(result);
     out["total_cost"] = result.evaluation.total_cost;
     out["max_cost"] = result.evaluation.max_cost;
     out["groups"] = groups_json(result.groups);
@@ -171,20 +182,70 @@ std::string groups_text(const std::vector<plan::GroupOutcome>& groups,
 
 std::string fairness_text(const plan::PlanResult& result) {
   if (result.kolm_pollak) {
-    return fmt::format("Kolm–Pollak EDE {} (p-median plan: {}); price of fairness {:.4f}%\n",
-                       result.solution.objective, result.kolm_pollak->pmedian_ede,
+    return fmt::format("Kolm–Pollak EDE {} {} (p-median plan: {}); price of fairness {:.4f}%\n",
+                       result.solution.objective, result.objective_unit, result.kolm_pollak->pmedian_ede,
                        100.0 * result.kolm_pollak->price_of_fairness);
   }
   if (result.group_fairness) {
     const plan::GroupFairness& fair = *result.group_fairness;
     return fmt::format(
-        "{} {} (p-median plan: {}; plan by {}, bound by {}); total cost {} vs {}; price "
+        "{} {} {} (p-median plan: {}; plan by {}, bound by {}); total cost {} vs {} {}; price "
         "of fairness {:.4f}%\n",
-        plan::group_fairness_measure(fair.objective), result.solution.objective, fair.pmedian_objective,
-        fair.method, fair.bound_method, fair.total_cost, fair.pmedian_total_cost,
-        100.0 * fair.price_of_fairness);
+        plan::group_fairness_measure(fair.objective), result.solution.objective, result.objective_unit,
+        fair.pmedian_objective, fair.method, fair.bound_method, fair.total_cost, fair.pmedian_total_cost,
+        total_cost_unit(result), 100.0 * fair.price_of_fairness);
   }
   return {};
+}
+
+// A CSV cell: quoted when it holds a comma, a quote or a line break (RFC 4180).
+std::string csv_cell(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+void csv_row(const std::string& section, const std::string& item, const std::string& field,
+             const std::string& value, std::string& csv) {
+  csv += csv_cell(section) + "," + csv_cell(item) + "," + csv_cell(field) + "," + csv_cell(value) + "\n";
+}
+
+std::string scalar_text(const json& value) {
+  if (value.is_null()) return "";
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+// The whole JSON document as tidy rows (section, item, field, value), so the CSV carries everything the
+// JSON does: objects nest into the section ("result.fairness"), an array of objects gives one item per
+// element (named by its first string field: the group or region), an array of scalars one row per
+// element; null is an empty cell.
+void tidy_rows(const json& node, const std::string& section, const std::string& item, std::string& csv) {
+  for (const auto& [key, value] : node.items()) {
+    const std::string path = section.empty() ? key : section + "." + key;
+    if (value.is_object()) {
+      tidy_rows(value, path, item, csv);
+    } else if (value.is_array()) {
+      for (std::size_t k = 0; k < value.size(); ++k) {
+        const json& element = value[k];
+        if (!element.is_object()) {
+          csv_row(section, item, key, scalar_text(element), csv);
+          continue;
+        }
+        std::string name = std::to_string(k);
+        for (const auto& field : element) {
+          if (field.is_string()) {
+            name = field.get<std::string>();
+            break;
+          }
+        }
+        tidy_rows(element, path, name, csv);
+      }
+    } else {
+      csv_row(section, item, key, scalar_text(value), csv);
+    }
+  }
 }
 
 }  // namespace
@@ -200,18 +261,20 @@ json plan_json(const plan::PlanRequest& request, const plan::PlanResult& result)
   return out;
 }
 
-std::string plan_csv(const plan::PlanResult& result) {
+std::string plan_csv(const plan::PlanRequest& request, const plan::PlanResult& result) {
+  std::string csv = "section,item,field,value\n";
+  tidy_rows(plan_json(request, result), "", "", csv);
   const plan::PlanInstance& instance = result.instance;
   const plan::Evaluation& evaluation = result.evaluation;
-  std::ostringstream out;
-  out << "client,group,demand,site,cost\n";
   for (std::size_t i = 0; i < instance.client_count(); ++i) {
+    const std::string client = instance.client_label(i);
     const bool served = evaluation.assignment[i] != plan::kNoSite;
-    out << fmt::format("{},{},{},{},{}\n", instance.client_label(i), instance.group_labels[instance.group[i]],
-                       instance.demand[i], served ? instance.candidate_label(evaluation.assignment[i]) : "",
-                       served ? fmt::format("{}", evaluation.assigned_cost[i]) : "");
+    csv_row("client", client, "group", instance.group_labels[instance.group[i]], csv);
+    csv_row("client", client, "demand", fmt::format("{}", instance.demand[i]), csv);
+    csv_row("client", client, "site", served ? instance.candidate_label(evaluation.assignment[i]) : "", csv);
+    csv_row("client", client, "cost", served ? fmt::format("{}", evaluation.assigned_cost[i]) : "", csv);
   }
-  return out.str();
+  return csv;
 }
 
 std::string plan_text(const plan::PlanRequest& request, const plan::PlanResult& result) {
@@ -219,12 +282,13 @@ std::string plan_text(const plan::PlanRequest& request, const plan::PlanResult& 
   const plan::PlanSolution& solution = result.solution;
   std::string text = fmt::format("plan {}: {}{}\n", model_name(request), plan::status_name(solution.status),
                                  solution.message.empty() ? "" : " (" + solution.message + ")");
-  text += fmt::format("objective {}", solution.objective);
+  text += fmt::format("objective {} {}", solution.objective, result.objective_unit);
   if (solution.lower_bound) {
     text += fmt::format(", {} bound {}, gap {:.4f}%", solution.maximize ? "upper" : "lower",
                         *solution.lower_bound, 100.0 * solution.gap.value_or(0.0));
   }
   text += fmt::format(" ({:.3f} s)\n", solution.seconds);
+  text += fmt::format("costs in {}\n", result.cost_unit_text);
   text += weights_text(instance);
   text += fmt::format("open sites ({}):", solution.open.size());
   for (const std::uint32_t j : solution.open) text += " " + instance.candidate_label(j);
@@ -237,7 +301,7 @@ std::string plan_text(const plan::PlanRequest& request, const plan::PlanResult& 
 
 Renderers plan_renderers(const plan::PlanRequest& request, const plan::PlanResult& result) {
   return {.json = [&request, &result] { return plan_json(request, result); },
-          .csv = [&result] { return plan_csv(result); },
+          .csv = [&request, &result] { return plan_csv(request, result); },
           .text = [&request, &result] { return plan_text(request, result); }};
 }
 
@@ -269,12 +333,19 @@ json budget_json(const plan::BudgetRequest& request, const plan::BudgetOutcome& 
   result["objective"] = allocation.regions.empty() ? json(nullptr) : json(allocation.objective);
   result["spent"] = allocation.spent;
   result["unspent"] = allocation.unspent;
+  // The regions file carries no units: spend, budget and unit costs are in its money unit, values,
+  // increases and caps in the indicator's.
+  result["spend_unit"] = "the unit_cost column's money unit";
+  result["value_unit"] = "the indicator column's unit";
   json rows = json::array();
   for (std::size_t r = 0; r < allocation.regions.size(); ++r) {
     const plan::RegionAllocation& a = allocation.regions[r];
     rows.push_back({{"region", a.id},
                     {"value", outcome.regions[r].value},
                     {"population", outcome.regions[r].population},
+                    {"unit_cost", outcome.regions[r].unit_cost},
+                    {"cap", optional_number(outcome.regions[r].cap)},
+                    {"committed", outcome.regions[r].committed},
                     {"spend", a.spend},
                     {"increase", a.increase},
                     {"new_value", a.new_value}});
@@ -286,14 +357,9 @@ json budget_json(const plan::BudgetRequest& request, const plan::BudgetOutcome& 
   return out;
 }
 
-std::string budget_csv(const plan::BudgetOutcome& outcome) {
-  std::string csv = "region,value,population,unit_cost,spend,increase,new_value\n";
-  for (std::size_t r = 0; r < outcome.allocation.regions.size(); ++r) {
-    const plan::RegionAllocation& a = outcome.allocation.regions[r];
-    const plan::BudgetRegion& region = outcome.regions[r];
-    csv += fmt::format("{},{},{},{},{},{},{}\n", a.id, region.value, region.population, region.unit_cost,
-                       a.spend, a.increase, a.new_value);
-  }
+std::string budget_csv(const plan::BudgetRequest& request, const plan::BudgetOutcome& outcome) {
+  std::string csv = "section,item,field,value\n";
+  tidy_rows(budget_json(request, outcome), "", "", csv);
   return csv;
 }
 
@@ -303,8 +369,10 @@ std::string budget_text(const plan::BudgetRequest& request, const plan::BudgetOu
       fmt::format("plan budget ({}): {}{}\n", objective_name(request), plan::status_name(allocation.status),
                   allocation.message.empty() ? "" : " (" + allocation.message + ")");
   if (allocation.regions.empty()) return text;
-  text += fmt::format("objective {:.6g}; spent {:.6g} of {:.6g}\n", allocation.objective, allocation.spent,
-                      request.budget.value_or(0.0));
+  text += fmt::format(
+      "objective {:.6g}; spent {:.6g} of {:.6g} (money in the unit costs' unit, values in the "
+      "indicator's)\n",
+      allocation.objective, allocation.spent, request.budget.value_or(0.0));
   text += fmt::format("{:<16} {:>12} {:>12} {:>12}\n", "region", "value", "spend", "new value");
   for (std::size_t r = 0; r < allocation.regions.size(); ++r) {
     text +=
@@ -320,7 +388,7 @@ std::string budget_text(const plan::BudgetRequest& request, const plan::BudgetOu
 
 Renderers budget_renderers(const plan::BudgetRequest& request, const plan::BudgetOutcome& outcome) {
   return {.json = [&request, &outcome] { return budget_json(request, outcome); },
-          .csv = [&outcome] { return budget_csv(outcome); },
+          .csv = [&request, &outcome] { return budget_csv(request, outcome); },
           .text = [&request, &outcome] { return budget_text(request, outcome); }};
 }
 

@@ -5,6 +5,17 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
 namespace {
 
 using equalis::cli_test::data;
@@ -296,8 +307,10 @@ TEST(CliPlan, CsvAndTextForms) {
   const std::string matrix = write_temp("plan_m5.csv", kMatrix);
   const auto csv = run(fmt::format("plan pmedian --matrix {} --p 1 --format csv", matrix));
   ASSERT_EQ(csv.exit_status, 0) << csv.err;
-  EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')), "client,group,demand,site,cost");
-  EXPECT_NE(csv.out.find("a,all,1,s2,9"), std::string::npos);  // unit weights: s2 costs 20, s1 22
+  EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')), "section,item,field,value");
+  // Unit weights: s2 costs 20, s1 22.
+  EXPECT_NE(csv.out.find("client,a,group,all\nclient,a,demand,1\nclient,a,site,s2\nclient,a,cost,9\n"),
+            std::string::npos);
   const auto text = run(fmt::format("plan pmedian --matrix {} --p 1 --existing s2 --format text", matrix));
   ASSERT_EQ(text.exit_status, 0) << text.err;
   EXPECT_NE(text.out.find("open sites (2): s1 s2"), std::string::npos);
@@ -417,7 +430,8 @@ TEST(CliPlan, SingleSourceCapacities) {
   EXPECT_EQ(json["options"]["single_source"], true);
   r = run(base + " --single-source --format csv");
   ASSERT_EQ(r.exit_status, 0) << r.err;
-  EXPECT_NE(r.out.find("b,all,10,s2,8"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("client,b,demand,10\nclient,b,site,s2\nclient,b,cost,8\n"), std::string::npos)
+      << r.out;
 }
 
 TEST(CliPlan, CoveringModelsWithCapacities) {
@@ -659,6 +673,258 @@ TEST(CliPlan, KolmPollakAtAHighAversionIsProvenOrSaysSo) {
   const auto result = nlohmann::json::parse(high.out)["result"];
   EXPECT_LT(result["objective"].get<double>(), 125.7);
   EXPECT_GT(result["lower_bound"].get<double>(), 125.6);  // the p-center bound
+}
+
+}  // namespace
+
+namespace {
+
+struct Interrupted {
+  int exit_status = -1;
+  double seconds_after_sigint = 0.0;
+  bool output_written = false;
+};
+
+// Starts `equalis <arguments> -o <file>`, sends SIGINT (Ctrl-C) after `wait`, and times the exit.
+Interrupted interrupt_after(std::vector<std::string> arguments, std::chrono::milliseconds wait) {
+  const std::string output = write_temp("interrupted_plan.json", "");
+  std::filesystem::remove(output);
+  arguments.insert(arguments.begin(), EQUALIS_BINARY);
+  arguments.emplace_back("-o");
+  arguments.push_back(output);
+  std::vector<char*> argv;
+  for (std::string& argument : arguments) argv.push_back(argument.data());
+  argv.push_back(nullptr);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::execv(argv[0], argv.data());
+    std::_Exit(127);
+  }
+  Interrupted result;
+  if (child < 0) return result;
+  std::this_thread::sleep_for(wait);
+  const auto sent = std::chrono::steady_clock::now();
+  ::kill(child, SIGINT);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  result.seconds_after_sigint =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+  result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.output_written = std::filesystem::exists(output);
+  return result;
+}
+
+// A 400 × 400 Euclidean instance with five groups on which the fair objectives run their whole time
+// limit (a third of it for the reference p-median).
+std::pair<std::string, std::string> large_fair_instance() {
+  constexpr std::size_t kPoints = 400;
+  std::vector<std::pair<int, int>> points;
+  for (std::size_t i = 0; i < kPoints; ++i) {
+    points.emplace_back(static_cast<int>(i * 7919 % 1000), static_cast<int>(i * 104729 % 997));
+  }
+  std::string matrix = "from_id,to_id,cost\n";
+  std::string demand = "id,population,group\n";
+  for (std::size_t i = 0; i < kPoints; ++i) {
+    for (std::size_t j = 0; j < kPoints; ++j) {
+      const double dx = points[i].first - points[j].first;
+      const double dy = points[i].second - points[j].second;
+      matrix += fmt::format("{},s{},{}\n", i, j, static_cast<int>(std::hypot(dx, dy)));
+    }
+    demand += fmt::format("{},{},Q{}\n", i, 50 + (i * 37) % 450, 1 + points[i].first / 200);
+  }
+  return {write_temp("large_fair_matrix.csv", matrix), write_temp("large_fair_demand.csv", demand)};
+}
+
+// Regression: Ctrl-C during plan fair was heard only at the solver's deadlines (here 4 s after it, at
+// the 8 s limit; 14–25 s on a 900 × 900 matrix with the default limit); now within tens of
+// milliseconds (docs/PERFORMANCE.md). Ctrl-C comes after the reference p-median (at most 8/3 s).
+TEST(CliPlan, FairStopsSoonAfterCtrlCWithoutWritingTheOutput) {
+  const auto [matrix, demand] = large_fair_instance();
+  for (const char* objective : {"rawls", "coverage"}) {
+    const Interrupted r =
+        interrupt_after({"plan", "fair", "--objective", objective, "--radius", "100", "--p", "20", "--matrix",
+                         matrix, "--demand", demand, "--groups", "group", "--time-limit", "8"},
+                        std::chrono::seconds(4));
+    EXPECT_EQ(r.exit_status, 130) << objective;  // cancelled
+    EXPECT_LT(r.seconds_after_sigint, 1.5) << objective;
+    EXPECT_FALSE(r.output_written) << objective;
+  }
+}
+
+TEST(CliPlan, PMedianStopsSoonAfterCtrlCWithoutWritingTheOutput) {
+  const Interrupted r =
+      interrupt_after({"plan", "pmedian", "--orlib", data("orlib-pmed/pmed36.txt")}, std::chrono::seconds(2));
+  EXPECT_EQ(r.exit_status, 130);
+  EXPECT_LT(r.seconds_after_sigint, 3.0);
+  EXPECT_FALSE(r.output_written);
+}
+
+// Regression: CBC's own SIGINT handler swallowed Ctrl-C; plan pmedian --exact on pmed16 then ran on for
+// 200+ s and exited 0 with a plan.
+TEST(CliPlan, ExactPMedianHearsCtrlCDuringCbc) {
+  const Interrupted r =
+      interrupt_after({"plan", "pmedian", "--exact", "--orlib", data("orlib-pmed/pmed16.txt")},
+                      std::chrono::milliseconds(1500));
+  EXPECT_EQ(r.exit_status, 130);
+  EXPECT_LT(r.seconds_after_sigint, 10.0);
+  EXPECT_FALSE(r.output_written);
+}
+
+}  // namespace
+
+namespace {
+
+// A CSV of tidy rows (section,item,field,value) parsed into rows of four cells (RFC 4180 quotes).
+std::vector<std::array<std::string, 4>> tidy_rows(const std::string& csv) {
+  std::vector<std::array<std::string, 4>> rows;
+  std::array<std::string, 4> row;
+  std::size_t cell = 0;
+  bool quoted = false;
+  for (std::size_t k = 0; k < csv.size(); ++k) {
+    const char c = csv[k];
+    if (quoted) {
+      if (c == '"' && k + 1 < csv.size() && csv[k + 1] == '"') {
+        row[cell] += '"';
+        ++k;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        row[cell] += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      ++cell;
+    } else if (c == '\n') {
+      rows.push_back(row);
+      row = {};
+      cell = 0;
+    } else {
+      row[cell] += c;
+    }
+  }
+  return rows;
+}
+
+std::string leaf_text(const nlohmann::ordered_json& value) {
+  if (value.is_null()) return "";
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+// Every scalar leaf of the JSON document as (section, item, field, value), named as docs/plan.md
+// describes the CSV: section = the path of objects, item = the first string field of an array element.
+void json_leaves(const nlohmann::ordered_json& node, const std::string& section, const std::string& item,
+                 std::vector<std::array<std::string, 4>>& leaves) {
+  for (const auto& [key, value] : node.items()) {
+    const std::string path = section.empty() ? key : section + "." + key;
+    if (value.is_object()) {
+      json_leaves(value, path, item, leaves);
+    } else if (value.is_array()) {
+      for (std::size_t k = 0; k < value.size(); ++k) {
+        if (!value[k].is_object()) {
+          leaves.push_back({section, item, key, leaf_text(value[k])});
+          continue;
+        }
+        std::string name = std::to_string(k);
+        for (const auto& field : value[k]) {
+          if (field.is_string()) {
+            name = field.get<std::string>();
+            break;
+          }
+        }
+        json_leaves(value[k], path, name, leaves);
+      }
+    } else {
+      leaves.push_back({section, item, key, leaf_text(value)});
+    }
+  }
+}
+
+// Runs `arguments` with --format json and --format csv and checks that every scalar of the JSON is a row
+// of the CSV.
+void expect_csv_carries_the_json(const std::string& arguments) {
+  const auto json_run = run(arguments + " --format json");
+  const auto csv_run = run(arguments + " --format csv");
+  ASSERT_EQ(json_run.exit_status, 0) << arguments << "\n" << json_run.err;
+  ASSERT_EQ(csv_run.exit_status, 0) << arguments << "\n" << csv_run.err;
+  const auto rows = tidy_rows(csv_run.out);
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.front(), (std::array<std::string, 4>{"section", "item", "field", "value"}));
+  std::vector<std::array<std::string, 4>> leaves;
+  json_leaves(nlohmann::ordered_json::parse(json_run.out), "", "", leaves);
+  // Exceptions: fields whose value differs from one run to the next (wall-clock time); only their
+  // presence is checked.
+  const std::vector<std::string> varying{"seconds"};
+  for (const auto& leaf : leaves) {
+    const bool any_value = std::find(varying.begin(), varying.end(), leaf[2]) != varying.end();
+    const bool found = std::any_of(rows.begin(), rows.end(), [&](const auto& row) {
+      return row[0] == leaf[0] && row[1] == leaf[1] && row[2] == leaf[2] && (any_value || row[3] == leaf[3]);
+    });
+    EXPECT_TRUE(found) << arguments << ": the CSV lacks " << leaf[0] << "," << leaf[1] << "," << leaf[2]
+                       << "," << leaf[3];
+  }
+}
+
+const std::string kBho = " --matrix " + data("bho/matrix.csv") + " --demand " + data("bho/demand.csv") +
+                         " --groups income_group --existing existing";
+
+TEST(CliPlan, CsvCarriesEverythingTheJsonDoesPMedian) {
+  expect_csv_carries_the_json("plan pmedian --orlib " + data("orlib-pmed/pmed1.txt"));
+  expect_csv_carries_the_json("plan pmedian --exact --p 2" + kBho);
+}
+
+TEST(CliPlan, CsvCarriesEverythingTheJsonDoesCapacitated) {
+  std::string capacities = "id,capacity\n";
+  for (const char* site : {"existing", "h579", "h518", "h840", "h102"})
+    capacities += fmt::format("{},1e6\n", site);
+  const std::string file = write_temp("csv_capacity.csv", capacities);
+  // Sites without a capacity row cannot open: the plan is made of the five listed.
+  const auto r = run("plan pmedian --p 2 --capacity " + file + kBho + " --format json");
+  if (r.exit_status == 0) expect_csv_carries_the_json("plan pmedian --p 2 --capacity " + file + kBho);
+}
+
+TEST(CliPlan, CsvCarriesEverythingTheJsonDoesCovering) {
+  expect_csv_carries_the_json("plan pcenter --orlib " + data("orlib-pmed/pmed2.txt"));
+  expect_csv_carries_the_json("plan mclp --p 2 --radius 20" + kBho);
+  expect_csv_carries_the_json("plan lscp --radius 40" + kBho);
+}
+
+TEST(CliPlan, CsvCarriesEverythingTheJsonDoesFair) {
+  for (const char* objective : {"kolm-pollak", "rawls", "coverage", "gap"}) {
+    expect_csv_carries_the_json(
+        fmt::format("plan fair --objective {} --radius 20 --p 2 --focus-groups Q1{}", objective, kBho));
+  }
+}
+
+TEST(CliPlan, CsvCarriesEverythingTheJsonDoesBudget) {
+  const std::string regions = std::string(EQUALIS_TEST_DATA_DIR) + "/../golden/data/regions.csv";
+  expect_csv_carries_the_json("plan budget --regions " + regions + " --budget 60");
+  expect_csv_carries_the_json("plan budget --regions " + regions + " --budget 60 --objective mad");
+}
+
+// Every plan report states its cost unit; --cost-unit sets it, --graph fixes it to seconds.
+TEST(CliPlan, ReportsStateTheCostUnit) {
+  const auto given = run("plan pmedian --p 2" + kBho);
+  ASSERT_EQ(given.exit_status, 0) << given.err;
+  auto json = nlohmann::json::parse(given.out);
+  EXPECT_EQ(json["options"]["cost_unit"], "given");
+  EXPECT_EQ(json["result"]["cost_unit"], "given");
+  EXPECT_EQ(json["result"]["objective_unit"], "demand × cost units");
+  const auto minutes = run("plan pcenter --p 2 --cost-unit minutes" + kBho);
+  ASSERT_EQ(minutes.exit_status, 0) << minutes.err;
+  json = nlohmann::json::parse(minutes.out);
+  EXPECT_EQ(json["result"]["cost_unit"], "minutes");
+  EXPECT_EQ(json["result"]["objective_unit"], "minutes");
+  const auto text = run("plan pmedian --p 2 --cost-unit minutes --format text" + kBho);
+  EXPECT_NE(text.out.find("demand × minutes"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("costs in minutes"), std::string::npos) << text.out;
+  const auto orlib = run("plan pmedian --orlib " + data("orlib-pmed/pmed1.txt") + " --format text");
+  EXPECT_NE(orlib.out.find("costs in the OR-Library file's unit"), std::string::npos) << orlib.out;
+  const auto csv = run("plan pmedian --p 2 --cost-unit metres --format csv" + kBho);
+  EXPECT_NE(csv.out.find("result,,cost_unit,metres\n"), std::string::npos);
+  const auto bad = run("plan pmedian --p 2 --cost-unit hours" + kBho);
+  EXPECT_NE(bad.exit_status, 0);
 }
 
 }  // namespace

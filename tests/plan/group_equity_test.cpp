@@ -320,3 +320,86 @@ RC_GTEST_PROP(GroupFair, BudgetIsRespectedByEveryObjective, ()) {
 
 }  // namespace
 }  // namespace equalis::plan
+
+namespace equalis::plan {
+namespace {
+
+// OR-Library pmed1 (100 clients, p = 5) split into two groups of 50.
+PlanInstance two_group_pmed1(std::size_t& p) {
+  OrlibInstance orlib = read_orlib(test::orlib_path(1));
+  p = orlib.p;
+  PlanInstance instance = std::move(orlib.instance);
+  instance.group_labels = {"first", "second"};
+  for (std::size_t i = 0; i < instance.client_count(); ++i) instance.group[i] = i < 50 ? 0 : 1;
+  return instance;
+}
+
+// Regression: Ctrl-C during plan fair was heard only at the solver's deadlines (14–25 s after it on a
+// 900 × 900 matrix). Stops land in every phase (reference p-median, swap search, group bounds, dual
+// rounds, CBC) by sweeping the number of polls before it; each must end in Error(Cancelled), never in a
+// plan, a few polls after the stop.
+TEST(GroupFair, CtrlCInAnyPhaseEndsPromptlyInCancelled) {
+  std::size_t p = 0;
+  const PlanInstance instance = two_group_pmed1(p);
+  for (const GroupObjective objective :
+       {GroupObjective::Rawls, GroupObjective::Coverage, GroupObjective::Gap}) {
+    GroupFairOptions options;
+    options.objective = objective;
+    options.p = p;
+    options.radius = 40.0;
+    options.time_limit_seconds = 1;  // the gap objective spends it all: keep the sweep short
+    bool completed = false;
+    int cancelled = 0;
+    for (std::uint64_t allowed = 0; !completed; allowed = allowed * 4 + 1) {
+      test::StopAfterPolls sink(allowed);
+      try {
+        (void)solve_group_fair(instance, options, sink);
+        completed = true;
+        EXPECT_LE(sink.polls(), allowed) << "a plan came back after the stop";
+      } catch (const Error& error) {
+        ASSERT_EQ(error.code(), ErrorCode::Cancelled) << error.what();
+        EXPECT_LE(sink.polls_after_stop(), 12U) << group_objective_name(objective) << " allowed " << allowed;
+        ++cancelled;
+      }
+    }
+    EXPECT_GE(cancelled, 5) << group_objective_name(objective);
+  }
+}
+
+TEST(GroupFair, StopRequestedBeforeTheCallRunsNothing) {
+  std::size_t p = 0;
+  const PlanInstance instance = two_group_pmed1(p);
+  GroupFairOptions options;
+  options.p = p;
+  test::StopAfterPolls sink(0);
+  try {
+    (void)solve_group_fair(instance, options, sink);
+    ADD_FAILURE() << "no Error(Cancelled)";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Cancelled);
+  }
+  EXPECT_EQ(sink.polls(), 1U);  // the reference p-median's first question
+}
+
+}  // namespace
+}  // namespace equalis::plan
+
+namespace equalis::plan {
+namespace {
+
+// Regression: the coverage MIP gave clients outside the focus groups a coefficient in row −1, and CBC
+// aborted the process (CoinPackedMatrix assertion) — plan fair --objective coverage --focus-groups.
+TEST(GroupFair, CoverageOverFocusGroupsSolvesTheMip) {
+  GroupFairOptions options;
+  options.objective = GroupObjective::Coverage;
+  options.p = 1;
+  options.radius = 3.0;
+  options.focus_groups = {1};  // poor: within 3 of B only (cost 2)
+  const GroupFairResult result = solve_group_fair(two_groups(), options);
+  EXPECT_EQ(result.plan.open, (std::vector<std::uint32_t>{1}));
+  EXPECT_DOUBLE_EQ(result.plan.objective, 1.0);
+  EXPECT_EQ(result.bound_method, "cbc");
+}
+
+}  // namespace
+}  // namespace equalis::plan

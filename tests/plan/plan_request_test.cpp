@@ -102,6 +102,35 @@ TEST(RunPlan, RefusesAnIncompleteRequestNamingTheField) {
   EXPECT_NE(error_of(focus).find("`focus_groups`: no group 'Q9'"), std::string::npos);
 }
 
+// The cost unit follows the source unless given; a road network's costs are seconds and nothing else.
+TEST(RunPlan, CostUnitOfEverySource) {
+  PlanRequest orlib;
+  orlib.orlib = kData + "/orlib-pmed/pmed1.txt";
+  PlanResult result = run_plan(orlib);
+  EXPECT_EQ(result.cost_unit, io::CostUnit::Given);
+  EXPECT_EQ(result.cost_unit_text, "the OR-Library file's unit");
+  EXPECT_EQ(result.objective_unit, "demand × cost units");
+  PlanRequest matrix = belo_horizonte(PlanModel::PCenter);
+  matrix.p = 2;
+  matrix.cost_unit = io::CostUnit::Minutes;
+  result = run_plan(matrix);
+  EXPECT_EQ(result.cost_unit_text, "minutes");
+  EXPECT_EQ(result.objective_unit, "minutes");
+  PlanRequest road = belo_horizonte(PlanModel::PMedian);
+  road.matrix.clear();
+  road.graph = kData + "/bho/matrix.csv";  // never read: the unit is refused first
+  road.sites = road.demand;
+  road.p = 1;
+  road.cost_unit = io::CostUnit::Metres;
+  EXPECT_NE(error_of(road).find("`cost_unit` is metres but `graph` costs are travel times in seconds"),
+            std::string::npos);
+  for (const io::CostUnit unit :
+       {io::CostUnit::Seconds, io::CostUnit::Minutes, io::CostUnit::Metres, io::CostUnit::Given}) {
+    EXPECT_EQ(cost_unit_from_name(cost_unit_key(unit)), unit);
+  }
+  EXPECT_FALSE(cost_unit_from_name("hours"));
+}
+
 TEST(RunPlan, ObjectiveNamesRoundTrip) {
   for (const FairObjective objective :
        {FairObjective::KolmPollak, FairObjective::Rawls, FairObjective::Coverage, FairObjective::Gap}) {

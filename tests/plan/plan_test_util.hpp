@@ -1,10 +1,12 @@
 #pragma once
 // Helpers shared by the plan tests: OR-Library paths and published optima, brute-force p-median.
 
+#include "core/progress.hpp"
 #include "plan/instance.hpp"
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
@@ -26,6 +28,24 @@ inline PlanInstance line_instance() {
   }
   return make_instance(std::move(cost));
 }
+
+// A sink whose user "presses Ctrl-C" after `allowed` polls of stop_requested(); it counts the polls made
+// after that. The solver's loops poll between units of work, so few polls after the stop mean it left
+// promptly, and a sweep over `allowed` lands the stop in every phase of a solve.
+class StopAfterPolls final : public ProgressSink {
+ public:
+  explicit StopAfterPolls(std::uint64_t allowed) : allowed_(allowed) {}
+  [[nodiscard]] bool stop_requested() const override { return polls_.fetch_add(1) >= allowed_; }
+  [[nodiscard]] std::uint64_t polls() const { return polls_.load(); }
+  [[nodiscard]] std::uint64_t polls_after_stop() const {
+    const std::uint64_t n = polls_.load();
+    return n > allowed_ ? n - allowed_ : 0;
+  }
+
+ private:
+  std::uint64_t allowed_;
+  mutable std::atomic<std::uint64_t> polls_{0};
+};
 
 inline std::string orlib_path(int k) {
   return fmt::format("{}/orlib-pmed/pmed{}.txt", EQUALIS_TEST_DATA_DIR, k);

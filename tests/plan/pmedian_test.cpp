@@ -120,3 +120,33 @@ RC_GTEST_PROP(PMedian, MatchesBruteForce, ()) {
 
 }  // namespace
 }  // namespace equalis::plan
+
+namespace equalis::plan {
+namespace {
+
+// Regression: the subgradient rounds asked for Ctrl-C every 64 steps and a branch-and-bound node never
+// (400 steps, ~0.5 s on pmed36). Stops in every phase of pmed6's solve end in Error(Cancelled) a few
+// polls later.
+TEST(PMedian, CtrlCInAnyPhaseEndsPromptlyInCancelled) {
+  const OrlibInstance orlib = read_orlib(test::orlib_path(6));
+  PMedianOptions options;
+  options.p = orlib.p;
+  bool completed = false;
+  int cancelled = 0;
+  for (std::uint64_t allowed = 0; !completed; allowed = allowed * 4 + 1) {
+    test::StopAfterPolls sink(allowed);
+    try {
+      (void)solve_pmedian(orlib.instance, options, sink);
+      completed = true;
+      EXPECT_LE(sink.polls(), allowed) << "a plan came back after the stop";
+    } catch (const Error& error) {
+      ASSERT_EQ(error.code(), ErrorCode::Cancelled) << error.what();
+      EXPECT_LE(sink.polls_after_stop(), 6U) << "allowed " << allowed;
+      ++cancelled;
+    }
+  }
+  EXPECT_GE(cancelled, 4);
+}
+
+}  // namespace
+}  // namespace equalis::plan

@@ -3,6 +3,8 @@
 // minimise c·x subject to row_lower ≤ A x ≤ row_upper, bounds and integrality, with a time limit.
 // The exact models of the plan module (p-median, set cover, maximal covering) are built on it.
 
+#include "core/progress.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -50,7 +52,10 @@ struct MipResult {
   std::vector<double> solution;
 };
 
+// With `stop`, CBC is asked at every node and every simplex iteration whether the user asked to stop
+// (Ctrl-C), and the call then throws Error(Cancelled) instead of returning a truncated result.
 [[nodiscard]] MipResult solve_mip(const MipModel& model, double time_limit_seconds,
-                                  std::optional<double> cutoff = std::nullopt);
+                                  std::optional<double> cutoff = std::nullopt,
+                                  const ProgressSink* stop = nullptr);
 
 }  // namespace equalis::plan::detail
