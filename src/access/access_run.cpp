@@ -176,6 +176,8 @@ Naming name_of(const MeasureSpec& spec, const std::string& capacity, const std::
 
 // Keys must be unique columns: a second "2sfca" with another decay becomes "2sfca_2".
 void make_keys_unique(std::vector<MeasureResult>& measures) {
+  std::vector<std::string> base;  // the keys before any suffix
+  for (const auto& measure : measures) base.push_back(measure.key);
   for (std::size_t m = 0; m < measures.size(); ++m) {
     std::size_t same = 1;
     for (std::size_t earlier = 0; earlier < m; ++earlier) {
@@ -184,7 +186,7 @@ void make_keys_unique(std::vector<MeasureResult>& measures) {
                     fmt::format("`measures`: '{}' is asked for twice", measures[m].spec.text),
                     "ask for each measure once");
       }
-      if (measures[earlier].key.starts_with(measures[m].key)) ++same;
+      if (base[earlier] == base[m]) ++same;
     }
     if (same > 1) measures[m].key += fmt::format("_{}", same);
   }

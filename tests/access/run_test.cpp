@@ -176,6 +176,13 @@ TEST(AccessRun, BadInputIsAClearError) {
   expect_error(request, "needs a decay");
   request.measures = {"closest", "closest"};
   expect_error(request, "twice");
+  // Two 2SFCA with different decays get distinct columns; a key that merely starts like another does not.
+  request.measures = {"2sfca=linear:20", "2sfca=binary:20", "cumulative=3", "cumulative=30"};
+  const auto keys = run_access(request).measures;
+  EXPECT_EQ(keys[0].key, "2sfca");
+  EXPECT_EQ(keys[1].key, "2sfca_2");
+  EXPECT_EQ(keys[2].key, "cumulative_3");
+  EXPECT_EQ(keys[3].key, "cumulative_30");
   request.measures = {"interval=30..10"};
   expect_error(request, "above its start");
   request.measures = {"closest"};
