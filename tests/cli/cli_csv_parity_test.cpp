@@ -205,4 +205,61 @@ TEST(CsvParity, AuditMitigate) {
             std::vector<std::string>{});
 }
 
+// ---- measure ---------------------------------------------------------------------------------------
+
+const std::string kMexico = data("mexico/mexico.csv");
+const std::string kMexicoJoin = data("mexico/mexicojoin_attributes_shp_order.csv");
+
+TEST(CsvParity, MeasureInequality) {
+  EXPECT_EQ(missing_from_csv("measure inequality " + kMexico +
+                                 " -v pcgdp1940 -v pcgdp2000 -g hanson98 --gini-small-sample --bootstrap 40 "
+                                 "--permutations 19 --stratified",
+                             // A decomposition's short index name (theil_t for GE(1), theil_l for GE(0)):
+                             // the CSV's statistic names spell every GE index ge(α).
+                             with_envelope({"/results/#/decomposition/ge/#/index"})),
+            std::vector<std::string>{});
+}
+
+TEST(CsvParity, MeasureInequalityWeightedRanked) {
+  EXPECT_EQ(missing_from_csv("measure inequality " + kMexico +
+                                 " -v pcgdp1940 -w pcgdp1950 --rank-by pcgdp1960 --bootstrap 20",
+                             with_envelope({})),
+            std::vector<std::string>{});
+}
+
+TEST(CsvParity, MeasureSpatialGlobal) {
+  EXPECT_EQ(missing_from_csv("measure spatial " + kMexicoJoin + " -v PCGDP1940 -v PCGDP2000 --id POLY_ID --edges " +
+                                 data("mexico/mexicojoin_rook_edges.csv") + " --edge-index --permutations 99",
+                             with_envelope({})),
+            std::vector<std::string>{});
+}
+
+TEST(CsvParity, MeasureSpatialLocal) {
+  EXPECT_EQ(missing_from_csv("measure spatial " + kMexicoJoin + " -v PCGDP1940 --id POLY_ID --polygons " +
+                                 data("mexico/mexicojoin.shp") + " --polygon-id POLY_ID --local --permutations 99",
+                             with_envelope({})),
+            std::vector<std::string>{});
+}
+
+TEST(CsvParity, MeasureSpatialDistanceBand) {
+  EXPECT_EQ(missing_from_csv("measure spatial " + std::string(EQUALIS_TEST_DATA_DIR) +
+                                 "/../golden/data/monaco_demand.csv -v population --id id --distance-band 300 "
+                                 "--x lon --y lat --geographic --transform binary --permutations 49",
+                             with_envelope({})),
+            std::vector<std::string>{});
+}
+
+TEST(CsvParity, MeasureComposite) {
+  const std::string egdi = data("un_egdi/egdi_2022.csv");
+  const std::string indicators =
+      " -i 'Online Service Index' -i 'Human Capital Index' -i 'Telecommunication Infrastructure Index:-' "
+      "--id 'Country Name'";
+  EXPECT_EQ(missing_from_csv("measure composite " + egdi + indicators + " --weights critic --show-normalized",
+                             with_envelope({})),
+            std::vector<std::string>{});
+  EXPECT_EQ(missing_from_csv("measure composite " + egdi + indicators + " --method topsis --weights 2,1,1",
+                             with_envelope({})),
+            std::vector<std::string>{});
+}
+
 }  // namespace
