@@ -58,9 +58,9 @@ namespace {
 
 // The run, the same on every row: its size, how the score was made and the options that are not already
 // a figure of the result (the method, normalisation and weighting are; explicit weights are `given:`).
-const std::vector<std::string> kRunColumns{"n",         "rows_dropped",  "input_rows",      "method",
-                                           "normalization", "weighting", "tie_tolerance", "id_column",
-                                           "show_normalized", "missing"};
+const std::vector<std::string> kRunColumns{
+    "n",         "rows_dropped",  "input_rows", "method",          "normalization",
+    "weighting", "tie_tolerance", "id_column",  "show_normalized", "missing"};
 
 std::string count_text(std::size_t value) {
   return std::to_string(value);
@@ -109,7 +109,8 @@ std::string to_csv(const measure::CompositeRequest& request, const CompositeRepo
     for (std::size_t indicator = 0; indicator < report.indicators.size(); ++indicator) {
       csv.field(direction_name(report.directions[indicator])).field(report.weights[indicator]);
       if (!report.weights_given.empty()) csv.field(report.weights_given[indicator]);
-      if (report.topsis) csv.field(report.topsis->ideal[indicator]).field(report.topsis->anti_ideal[indicator]);
+      if (report.topsis)
+        csv.field(report.topsis->ideal[indicator]).field(report.topsis->anti_ideal[indicator]);
     }
     csv.end_row();
   }

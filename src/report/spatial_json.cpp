@@ -144,17 +144,40 @@ json to_json(const SpatialReport& report) {
 namespace {
 
 // The global columns after `variable`: the layout of the CSV without --local since it was first written.
-const std::vector<std::string> kGlobalColumns{
-    "n",           "links",        "islands",       "rows_dropped",    "links_lost", "i",
-    "expected",    "z_normality",  "p_normality",   "z_randomization", "p_randomization",
-    "permutations", "p_permutation", "p_folded",    "z_permutation",   "p_z_permutation"};
+const std::vector<std::string> kGlobalColumns{"n",
+                                              "links",
+                                              "islands",
+                                              "rows_dropped",
+                                              "links_lost",
+                                              "i",
+                                              "expected",
+                                              "z_normality",
+                                              "p_normality",
+                                              "z_randomization",
+                                              "p_randomization",
+                                              "permutations",
+                                              "p_permutation",
+                                              "p_folded",
+                                              "z_permutation",
+                                              "p_z_permutation"};
 
 // The columns appended to both forms: the rest of the global test, the weights as used, the rows read and
 // the options (the same on every row; options.weights in fixed columns, empty where the source has none).
-const std::vector<std::string> kRunColumns{
-    "variance_normality", "variance_randomization", "permutation_mean", "permutation_sd", "s0",
-    "mean_neighbors",     "island_ids",             "input_rows",       "id_column",      "transform",
-    "seed",               "local",                  "alpha",            "lisa_variance",  "missing"};
+const std::vector<std::string> kRunColumns{"variance_normality",
+                                           "variance_randomization",
+                                           "permutation_mean",
+                                           "permutation_sd",
+                                           "s0",
+                                           "mean_neighbors",
+                                           "island_ids",
+                                           "input_rows",
+                                           "id_column",
+                                           "transform",
+                                           "seed",
+                                           "local",
+                                           "alpha",
+                                           "lisa_variance",
+                                           "missing"};
 
 // Column name -> key of options.weights (weights_description).
 const std::vector<std::pair<std::string, std::string>> kWeightsColumns{
@@ -179,10 +202,9 @@ const std::vector<std::pair<std::string, std::string>> kWeightsColumns{
 
 // The LISA columns, before the global ones in the --local form (its layout since it was first written,
 // then the run of the local statistics).
-const std::vector<std::string> kLocalColumns{"variable", "id",          "value",   "local_i",
-                                             "spatial_lag", "quadrant", "p_value", "significant",
-                                             "m2",       "significant_hh", "significant_ll",
-                                             "significant_hl", "significant_lh"};
+const std::vector<std::string> kLocalColumns{
+    "variable",    "id", "value",          "local_i",        "spatial_lag",    "quadrant",      "p_value",
+    "significant", "m2", "significant_hh", "significant_ll", "significant_hl", "significant_lh"};
 
 class SpatialCsv {
  public:
@@ -203,7 +225,7 @@ class SpatialCsv {
   SpatialCsv& count(std::uint64_t value) { return text(std::to_string(value)); }
   SpatialCsv& flag(bool value) { return text(value ? "1" : "0"); }
   // A scalar of the JSON options as a cell: words as they are, flags 0/1, null (or absent) empty.
-  SpatialCsv& json(const json& value) {
+  SpatialCsv& scalar(const json& value) {
     if (value.is_string()) return text(value.get<std::string>());
     if (value.is_boolean()) return flag(value.get<bool>());
     if (value.is_number_unsigned()) return count(value.get<std::uint64_t>());
@@ -277,7 +299,7 @@ void run_fields(SpatialCsv& csv, const measure::SpatialRequest& request, const m
       .text(request.lisa_variance)
       .text(request.missing);
   const json weights = weights_description(request, result.weights);
-  for (const auto& [column, key] : kWeightsColumns) csv.json(weights.contains(key) ? weights[key] : json());
+  for (const auto& [column, key] : kWeightsColumns) csv.scalar(weights.contains(key) ? weights[key] : json());
 }
 
 void local_fields(SpatialCsv& csv, const SpatialReport& report, std::size_t unit) {
@@ -292,8 +314,8 @@ void local_fields(SpatialCsv& csv, const SpatialReport& report, std::size_t unit
       .number(l.p_value[unit])
       .flag(l.significant[unit] != 0)
       .number(l.m2);
-  for (const auto quadrant :
-       {measure::LisaQuadrant::HH, measure::LisaQuadrant::LL, measure::LisaQuadrant::HL, measure::LisaQuadrant::LH})
+  for (const auto quadrant : {measure::LisaQuadrant::HH, measure::LisaQuadrant::LL, measure::LisaQuadrant::HL,
+                              measure::LisaQuadrant::LH})
     csv.count(counts[static_cast<std::size_t>(quadrant)]);
 }
 
@@ -330,9 +352,9 @@ namespace {
 
 // Where the weights came from, with the unit of a distance band.
 std::string weights_source_text(const measure::SpatialRequest& request) {
-  const std::string points =
-      request.geographic ? fmt::format("great-circle, lon/lat columns {}, {}", request.x, request.y)
-                         : fmt::format("coordinate columns {}, {}", request.x, request.y);
+  const std::string points = request.geographic
+                                 ? fmt::format("great-circle, lon/lat columns {}, {}", request.x, request.y)
+                                 : fmt::format("coordinate columns {}, {}", request.x, request.y);
   switch (request.source) {
     case measure::WeightsSource::Edges:
       return fmt::format("edge list {}{}", request.edges, request.undirected ? " (undirected)" : "");

@@ -229,37 +229,41 @@ TEST(CsvParity, MeasureInequalityWeightedRanked) {
 }
 
 TEST(CsvParity, MeasureSpatialGlobal) {
-  EXPECT_EQ(missing_from_csv("measure spatial " + kMexicoJoin + " -v PCGDP1940 -v PCGDP2000 --id POLY_ID --edges " +
-                                 data("mexico/mexicojoin_rook_edges.csv") + " --edge-index --permutations 99",
-                             with_envelope({})),
-            std::vector<std::string>{});
+  EXPECT_EQ(
+      missing_from_csv("measure spatial " + kMexicoJoin + " -v PCGDP1940 -v PCGDP2000 --id POLY_ID --edges " +
+                           data("mexico/mexicojoin_rook_edges.csv") + " --edge-index --permutations 99",
+                       with_envelope({})),
+      std::vector<std::string>{});
 }
 
 TEST(CsvParity, MeasureSpatialLocal) {
-  EXPECT_EQ(missing_from_csv("measure spatial " + kMexicoJoin + " -v PCGDP1940 --id POLY_ID --polygons " +
-                                 data("mexico/mexicojoin.shp") + " --polygon-id POLY_ID --local --permutations 99",
-                             with_envelope({})),
-            std::vector<std::string>{});
+  EXPECT_EQ(
+      missing_from_csv("measure spatial " + kMexicoJoin + " -v PCGDP1940 --id POLY_ID --polygons " +
+                           data("mexico/mexicojoin.shp") + " --polygon-id POLY_ID --local --permutations 99",
+                       with_envelope({})),
+      std::vector<std::string>{});
 }
 
 TEST(CsvParity, MeasureSpatialDistanceBand) {
-  EXPECT_EQ(missing_from_csv("measure spatial " + std::string(EQUALIS_TEST_DATA_DIR) +
-                                 "/../golden/data/monaco_demand.csv -v population --id id --distance-band 300 "
-                                 "--x lon --y lat --geographic --transform binary --permutations 49",
-                             with_envelope({})),
-            std::vector<std::string>{});
+  EXPECT_EQ(
+      missing_from_csv("measure spatial " + std::string(EQUALIS_TEST_DATA_DIR) +
+                           "/../golden/data/monaco_demand.csv -v population --id id --distance-band 300 "
+                           "--x lon --y lat --geographic --transform binary --permutations 49",
+                       with_envelope({})),
+      std::vector<std::string>{});
 }
 
 // Two islands (p4, p5 have no neighbour within 1.5): the global form lists them in one cell.
 TEST(CsvParity, MeasureSpatialIslands) {
-  const std::string points =
-      write_temp("parity_islands.csv", "id,x,y,v\np0,0,0,1\np1,1,0,2\np2,2,0,4\np3,3,0,3\np4,10,0,9\np5,20,0,5\n");
+  const std::string points = write_temp(
+      "parity_islands.csv", "id,x,y,v\np0,0,0,1\np1,1,0,2\np2,2,0,4\np3,3,0,3\np4,10,0,9\np5,20,0,5\n");
   const std::string command = "measure spatial " + points + " -v v --id id --distance-band 1.5 --x x --y y";
   // The ids of the islands: the cell island_ids joins them with ';' (the column islands counts them).
   EXPECT_EQ(missing_from_csv(command + " --permutations 9", with_envelope({"/results/#/weights/islands/#"})),
             std::vector<std::string>{});
   // With --local every unit, island or not, is a row of its own.
-  EXPECT_EQ(missing_from_csv(command + " --permutations 9 --local", with_envelope({})), std::vector<std::string>{});
+  EXPECT_EQ(missing_from_csv(command + " --permutations 9 --local", with_envelope({})),
+            std::vector<std::string>{});
 }
 
 TEST(CsvParity, MeasureComposite) {

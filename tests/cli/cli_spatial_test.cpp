@@ -258,7 +258,8 @@ TEST(CliSpatial, KnnAndDistanceBandFromCoordinates) {
 
 // A distance band carries its unit in every form: metres with --geographic, coordinate units without.
 TEST(CliSpatial, DistanceBandSaysItsUnitInCsvAndText) {
-  const std::string lonlat = write_temp("lonlat_units.csv", "id,lon,lat,v\na,0,0,1\nb,1,0,2\nc,2,0,4\nd,0,1,3\n");
+  const std::string lonlat =
+      write_temp("lonlat_units.csv", "id,lon,lat,v\na,0,0,1\nb,1,0,2\nc,2,0,4\nd,0,1,3\n");
   const std::string geographic = fmt::format(
       "measure spatial {} --value v --id id --distance-band 120000 --x lon --y lat --geographic", lonlat);
   const RunResult csv = run(geographic + " --format csv");
