@@ -54,7 +54,21 @@ json to_json(const CompositeReport& report) {
   return out;
 }
 
-std::string to_csv(const CompositeReport& report) {
+namespace {
+
+// The run, the same on every row: its size, how the score was made and the options that are not already
+// a figure of the result (the method, normalisation and weighting are; explicit weights are `given:`).
+const std::vector<std::string> kRunColumns{
+    "n",         "rows_dropped",  "input_rows", "method",          "normalization",
+    "weighting", "tie_tolerance", "id_column",  "show_normalized", "missing"};
+
+std::string count_text(std::size_t value) {
+  return std::to_string(value);
+}
+
+}  // namespace
+
+std::string to_csv(const measure::CompositeRequest& request, const CompositeReport& report) {
   std::vector<std::string> header{"id", "score", "rank"};
   if (report.topsis) {
     header.emplace_back("d_plus");
@@ -63,13 +77,41 @@ std::string to_csv(const CompositeReport& report) {
   if (!report.normalized.empty()) {
     for (const auto& name : report.indicators) header.push_back("normalized:" + name);
   }
+  header.insert(header.end(), kRunColumns.begin(), kRunColumns.end());
+  // Per indicator, named in the header: its direction and weight used (explicit weights as given, TOPSIS
+  // ideal and anti-ideal points).
+  for (const auto& name : report.indicators) {
+    header.push_back("direction:" + name);
+    header.push_back("weight:" + name);
+    if (!report.weights_given.empty()) header.push_back("given:" + name);
+    if (report.topsis) {
+      header.push_back("ideal:" + name);
+      header.push_back("anti_ideal:" + name);
+    }
+  }
   io::CsvWriter csv(std::move(header));
   for (std::size_t unit = 0; unit < report.ids.size(); ++unit) {
-    csv.field(report.ids[unit]).field(report.scores[unit]).field(static_cast<double>(report.ranks[unit]));
+    csv.field(report.ids[unit]).field(report.scores[unit]).field(count_text(report.ranks[unit]));
     if (report.topsis) {
       csv.field(report.topsis->distance_to_ideal[unit]).field(report.topsis->distance_to_anti_ideal[unit]);
     }
     for (const auto& column : report.normalized) csv.field(column[unit]);
+    csv.field(count_text(report.ids.size()))
+        .field(count_text(report.rows_dropped))
+        .field(count_text(report.rows))
+        .field(report.method)
+        .field(report.normalization)
+        .field(report.weighting)
+        .field(report.tie_tolerance)
+        .field(request.id)
+        .field(request.show_normalized ? "1" : "0")
+        .field(request.missing);
+    for (std::size_t indicator = 0; indicator < report.indicators.size(); ++indicator) {
+      csv.field(direction_name(report.directions[indicator])).field(report.weights[indicator]);
+      if (!report.weights_given.empty()) csv.field(report.weights_given[indicator]);
+      if (report.topsis)
+        csv.field(report.topsis->ideal[indicator]).field(report.topsis->anti_ideal[indicator]);
+    }
     csv.end_row();
   }
   return csv.text();
@@ -135,7 +177,7 @@ json to_json(const measure::CompositeRequest& request, const measure::CompositeR
 Renderers renderers(const measure::CompositeRequest& request, const measure::CompositeResult& result,
                     std::size_t top) {
   return {.json = [&request, &result] { return to_json(request, result); },
-          .csv = [&result] { return to_csv(result); },
+          .csv = [&request, &result] { return to_csv(request, result); },
           .text = [&result, top] { return to_text(result, top); }};
 }
 

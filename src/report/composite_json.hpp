@@ -26,8 +26,10 @@ nlohmann::ordered_json to_json(const CompositeReport& report);
 nlohmann::ordered_json to_json(const measure::CompositeRequest& request,
                                const measure::CompositeResult& result);
 
-/// One row per unit: id,score,rank[,d_plus,d_minus][,normalized:<indicator>…].
-std::string to_csv(const CompositeReport& report);
+/// One row per unit: id,score,rank[,d_plus,d_minus][,normalized:<indicator>…], then the run (the same on
+/// every row) and per indicator direction:, weight:[, given:][, ideal:, anti_ideal:] — everything the JSON
+/// has (docs/cli.md).
+std::string to_csv(const measure::CompositeRequest& request, const CompositeReport& report);
 
 /// The weights, then the `top` best and worst units.
 std::string to_text(const CompositeReport& report, std::size_t top = 5);

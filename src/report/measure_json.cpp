@@ -196,73 +196,210 @@ std::string to_text(const std::vector<IndicatorReport>& reports) {
   return out;
 }
 
-std::string to_csv(const std::vector<IndicatorReport>& reports) {
-  io::CsvWriter csv({"indicator", "period", "statistic", "group", "value", "lower", "upper"});
-  for (const auto& report : reports) {
-    const auto row = [&](const std::string& statistic, const std::string& group, double value) {
-      csv.field(report.indicator)
-          .field(report.period.value_or(""))
-          .field(statistic)
-          .field(group)
-          .field(value);
-      const measure::NamedInterval* interval = nullptr;
-      if (report.profile.bootstrap) {
-        for (const auto& i : report.profile.bootstrap->intervals) {
-          if (i.statistic == statistic) interval = &i;
-        }
-      }
-      if (interval != nullptr && interval->lower && interval->upper) {
-        csv.field(*interval->lower).field(*interval->upper);
-      } else {
-        csv.empty_field().empty_field();
-      }
-      csv.end_row();
-    };
-    const auto& idx = report.profile.indices;
-    row("mean", "", idx.mean);
-    if (idx.gini) row("gini", "", *idx.gini);
-    if (idx.gini_small_sample) row("gini_small_sample", "", *idx.gini_small_sample);
-    for (const auto& ge : idx.ge) row(fmt::format("ge({})", ge.parameter), "", ge.value);
-    for (const auto& a : idx.atkinson) row(fmt::format("atkinson({})", a.parameter), "", a.value);
-    if (idx.cv) {
-      row("cv", "", idx.cv->population);
-      row("cv_sample", "", idx.cv->sample);
+namespace {
+
+// The long CSV of `measure inequality`: one row per figure, keyed by (indicator, period, statistic, group).
+// `value` is a number (empty when undefined) except on the few rows that name something (an option's
+// column, the bootstrap method, the richer group of a Dagum pair); a statistic with a bootstrap interval
+// carries it in lower/upper with its standard error and valid replicate count.
+class InequalityCsv {
+ public:
+  InequalityCsv()
+      : csv_({"indicator", "period", "statistic", "group", "value", "lower", "upper", "standard_error",
+              "valid_replicates"}) {}
+
+  // The rows of one indicator (and period) follow until the next call.
+  void start(const IndicatorReport* report) {
+    report_ = report;
+    emitted_.clear();
+  }
+
+  void number(const std::string& statistic, const std::string& group, const std::optional<double>& value) {
+    key(statistic, group);
+    optional(value);
+    const measure::NamedInterval* interval = interval_of(statistic);
+    if (interval != nullptr) {
+      optional(interval->lower);
+      optional(interval->upper);
+      optional(interval->standard_error);
+      csv_.field(static_cast<double>(interval->valid_replicates));
+      emitted_.push_back(statistic);
+    } else {
+      csv_.empty_field().empty_field().empty_field().empty_field();
     }
-    if (idx.sd_log) row("sd_log", "", *idx.sd_log);
-    if (idx.quantile_ratios) {
-      row("palma", "", idx.quantile_ratios->palma);
-      row("s80_s20", "", idx.quantile_ratios->s80_s20);
-      row("max_min", "", idx.quantile_ratios->max_min);
+    csv_.end_row();
+  }
+  void count(const std::string& statistic, const std::string& group, std::uint64_t value) {
+    word(statistic, group, std::to_string(value));  // exact, even past 2^53 (a seed)
+  }
+  void flag(const std::string& statistic, bool value) { word(statistic, "", value ? "1" : "0"); }
+  void word(const std::string& statistic, const std::string& group, const std::string& value) {
+    key(statistic, group);
+    csv_.field(value).empty_field().empty_field().empty_field().empty_field();
+    csv_.end_row();
+  }
+
+  // Every scalar of `value` as a row named `name.<path>`; an array gives one row per element.
+  void json_rows(const std::string& name, const nlohmann::ordered_json& value) {
+    if (value.is_object()) {
+      for (const auto& [field, item] : value.items()) json_rows(name + "." + field, item);
+    } else if (value.is_array()) {
+      for (const auto& item : value) json_rows(name, item);
+    } else if (value.is_string()) {
+      word(name, "", value.get<std::string>());
+    } else if (value.is_boolean()) {
+      flag(name, value.get<bool>());
+    } else if (value.is_number_unsigned()) {
+      count(name, "", value.get<std::uint64_t>());
+    } else {
+      number(name, "", value.is_null() ? std::nullopt : std::optional(value.get<double>()));
     }
-    if (idx.concentration_index) row("concentration_index", "", *idx.concentration_index);
-    for (const auto& d : report.profile.ge_decompositions) {
-      const std::string prefix = fmt::format("ge({})", d.alpha);
-      row(prefix + ".between", "", d.between);
-      row(prefix + ".within", "", d.within);
-      row(prefix + ".between_share", "", d.between_share);
-      for (const auto& g : d.groups) {
-        row(prefix + ".group[" + g.name + "].index", g.name, g.index);
-        row(prefix + ".group[" + g.name + "].contribution", g.name, g.contribution);
-      }
+  }
+
+  // The bootstrap intervals of statistics that have no row of their own (none today; a new statistic
+  // must not vanish from the CSV).
+  void remaining_intervals() {
+    if (report_ == nullptr || !report_->profile.bootstrap) return;
+    for (const auto& i : report_->profile.bootstrap->intervals) {
+      if (std::find(emitted_.begin(), emitted_.end(), i.statistic) == emitted_.end())
+        number(i.statistic, "", i.estimate);
     }
-    if (const auto& dagum = report.profile.dagum) {
-      row("dagum.gini", "", dagum->gini);
-      row("dagum.within", "", dagum->within);
-      row("dagum.net_between", "", dagum->net_between);
-      row("dagum.transvariation", "", dagum->transvariation);
-      for (const auto& g : dagum->groups) {
-        if (g.gini_within) row("dagum.group[" + g.name + "].gini_within", g.name, *g.gini_within);
-      }
-      for (const auto& p : dagum->pairs) {
-        const std::string& a = dagum->groups[std::min(p.group_a, p.group_b)].name;
-        const std::string& b = dagum->groups[std::max(p.group_a, p.group_b)].name;
-        const std::string name = "dagum.pair[" + a + "|" + b + "]";
-        if (p.gini_between) row(name + ".gini_between", a + "|" + b, *p.gini_between);
-        if (p.relative_affluence) row(name + ".relative_affluence", a + "|" + b, *p.relative_affluence);
-      }
+  }
+
+  [[nodiscard]] const std::string& text() const { return csv_.text(); }
+
+ private:
+  void key(const std::string& statistic, const std::string& group) {
+    csv_.field(report_ != nullptr ? report_->indicator : "")
+        .field(report_ != nullptr ? report_->period.value_or("") : "")
+        .field(statistic)
+        .field(group);
+  }
+  void optional(const std::optional<double>& value) {
+    if (value) {
+      csv_.field(*value);
+    } else {
+      csv_.empty_field();
     }
-    // Everything the JSON carries: the permutation test of each between share, one-sided upper.
-    for (const auto& t : report.profile.permutation_tests) row(t.statistic + ".permutation_p", "", t.p_value);
+  }
+  const measure::NamedInterval* interval_of(const std::string& statistic) const {
+    if (report_ == nullptr || !report_->profile.bootstrap) return nullptr;
+    for (const auto& i : report_->profile.bootstrap->intervals) {
+      if (i.statistic == statistic) return &i;
+    }
+    return nullptr;
+  }
+
+  io::CsvWriter csv_;
+  const IndicatorReport* report_ = nullptr;
+  std::vector<std::string> emitted_;
+};
+
+void index_rows(InequalityCsv& csv, const measure::IndexValues& idx) {
+  csv.count("units", "", idx.units);
+  csv.number("total_weight", "", idx.total_weight);
+  csv.number("mean", "", idx.mean);
+  if (idx.gini) csv.number("gini", "", *idx.gini);
+  if (idx.gini_small_sample) csv.number("gini_small_sample", "", *idx.gini_small_sample);
+  for (const auto& ge : idx.ge) csv.number(fmt::format("ge({})", ge.parameter), "", ge.value);
+  for (const auto& a : idx.atkinson) csv.number(fmt::format("atkinson({})", a.parameter), "", a.value);
+  if (idx.cv) {
+    csv.number("cv", "", idx.cv->population);
+    csv.number("cv_sample", "", idx.cv->sample);
+    if (idx.weighted) csv.number("williamson_cv", "", idx.cv->population);
+  }
+  if (idx.sd_log) csv.number("sd_log", "", *idx.sd_log);
+  if (idx.quantile_ratios) {
+    csv.number("palma", "", idx.quantile_ratios->palma);
+    csv.number("s80_s20", "", idx.quantile_ratios->s80_s20);
+    csv.number("max_min", "", idx.quantile_ratios->max_min);
+  }
+  if (idx.concentration_index) csv.number("concentration_index", "", *idx.concentration_index);
+}
+
+void ge_decomposition_rows(InequalityCsv& csv, const measure::GeDecomposition& d) {
+  const std::string prefix = fmt::format("ge({})", d.alpha);
+  csv.number(prefix + ".between", "", d.between);
+  csv.number(prefix + ".within", "", d.within);
+  csv.number(prefix + ".between_share", "", d.between_share);
+  for (const auto& g : d.groups) {
+    const std::string group = prefix + ".group[" + g.name + "].";
+    csv.count(group + "units", g.name, g.units);
+    csv.number(group + "population_share", g.name, g.population_share);
+    csv.number(group + "income_share", g.name, g.income_share);
+    csv.number(group + "mean", g.name, g.mean);
+    csv.number(group + "index", g.name, g.index);
+    csv.number(group + "weight", g.name, g.weight);
+    csv.number(group + "contribution", g.name, g.contribution);
+  }
+}
+
+void dagum_rows(InequalityCsv& csv, const measure::DagumDecomposition& dagum) {
+  csv.number("dagum.gini", "", dagum.gini);
+  csv.number("dagum.within", "", dagum.within);
+  csv.number("dagum.net_between", "", dagum.net_between);
+  csv.number("dagum.transvariation", "", dagum.transvariation);
+  csv.number("dagum.gross_between", "", dagum.gross_between);
+  csv.number("dagum.within_share", "", dagum.within_share);
+  csv.number("dagum.net_between_share", "", dagum.net_between_share);
+  csv.number("dagum.transvariation_share", "", dagum.transvariation_share);
+  for (const auto& g : dagum.groups) {
+    const std::string group = "dagum.group[" + g.name + "].";
+    csv.count(group + "units", g.name, g.units);
+    csv.number(group + "population_share", g.name, g.population_share);
+    csv.number(group + "income_share", g.name, g.income_share);
+    csv.number(group + "mean", g.name, g.mean);
+    csv.number(group + "gini_within", g.name, g.gini_within);
+    csv.number(group + "within_contribution", g.name, g.within_contribution);
+  }
+  for (const auto& p : dagum.pairs) {
+    // Pairs are named in order of first appearance (as the bootstrap statistics); which group is richer
+    // is a row of its own.
+    const std::string& a = dagum.groups[std::min(p.group_a, p.group_b)].name;
+    const std::string& b = dagum.groups[std::max(p.group_a, p.group_b)].name;
+    const std::string pair = a + "|" + b;
+    const std::string name = "dagum.pair[" + pair + "].";
+    csv.word(name + "richer_group", pair, dagum.groups[p.group_a].name);
+    csv.number(name + "gini_between", pair, p.gini_between);
+    csv.number(name + "relative_affluence", pair, p.relative_affluence);
+    csv.number(name + "gross_between_contribution", pair, p.gross_between_contribution);
+    csv.number(name + "net_between_contribution", pair, p.net_between_contribution);
+    csv.number(name + "transvariation_contribution", pair, p.transvariation_contribution);
+  }
+}
+
+void inference_rows(InequalityCsv& csv, const measure::InequalityProfile& profile) {
+  if (const auto& b = profile.bootstrap) {
+    csv.word("bootstrap.method", "", "percentile");
+    csv.count("bootstrap.replicates", "", b->replicates);
+    csv.number("bootstrap.confidence_level", "", b->confidence_level);
+    csv.flag("bootstrap.stratified", b->stratified);
+    csv.count("bootstrap.seed", "", b->seed);
+  }
+  // The permutation test of each between share, one-sided upper (the observed share is its own row).
+  for (const auto& t : profile.permutation_tests) {
+    csv.number(t.statistic + ".permutation_p", "", t.p_value);
+    csv.count(t.statistic + ".permutations", "", t.permutations);
+    csv.count(t.statistic + ".permutation_seed", "", t.seed);
+    csv.word(t.statistic + ".permutation_alternative", "", "greater");
+  }
+}
+
+}  // namespace
+
+std::string to_csv(const measure::InequalityRequest& request, const measure::InequalityResult& result) {
+  InequalityCsv csv;
+  // The run first (indicator empty): rows read and every option, an array option one row per value.
+  csv.count("input.rows", "", result.rows);
+  csv.json_rows("option", options_json(request));
+  for (const auto& report : result.indicators) {
+    csv.start(&report);
+    csv.count("rows_dropped", "", report.rows_dropped);
+    index_rows(csv, report.profile.indices);
+    for (const auto& d : report.profile.ge_decompositions) ge_decomposition_rows(csv, d);
+    if (report.profile.dagum) dagum_rows(csv, *report.profile.dagum);
+    inference_rows(csv, report.profile);
+    csv.remaining_intervals();
   }
   return csv.text();
 }
@@ -306,7 +443,7 @@ nlohmann::ordered_json to_json(const measure::InequalityRequest& request,
 
 Renderers renderers(const measure::InequalityRequest& request, const measure::InequalityResult& result) {
   return {.json = [&request, &result] { return to_json(request, result); },
-          .csv = [&result] { return to_csv(result.indicators); },
+          .csv = [&request, &result] { return to_csv(request, result); },
           .text = [&result] { return to_text(result.indicators); }};
 }
 

@@ -33,8 +33,10 @@ nlohmann::ordered_json to_json(const measure::InequalityRequest& request,
 // A readable summary for a terminal: the headline indices and each decomposition's between share.
 std::string to_text(const std::vector<IndicatorReport>& reports);
 
-// Long CSV: indicator,period,statistic,group,value,lower,upper — one row per figure.
-std::string to_csv(const std::vector<IndicatorReport>& reports);
+// Long CSV, one row per figure: indicator,period,statistic,group,value,lower,upper,standard_error,
+// valid_replicates; the rows read and the options first, then each indicator's figures, decompositions,
+// bootstrap settings and permutation tests. Everything the JSON has (docs/cli.md).
+std::string to_csv(const measure::InequalityRequest& request, const measure::InequalityResult& result);
 
 // All three forms of a run, for report::render.
 Renderers renderers(const measure::InequalityRequest& request, const measure::InequalityResult& result);

@@ -141,70 +141,237 @@ json to_json(const SpatialReport& report) {
   return out;
 }
 
-std::string to_csv(const std::vector<SpatialReport>& reports) {
+namespace {
+
+// The global columns after `variable`: the layout of the CSV without --local since it was first written.
+const std::vector<std::string> kGlobalColumns{"n",
+                                              "links",
+                                              "islands",
+                                              "rows_dropped",
+                                              "links_lost",
+                                              "i",
+                                              "expected",
+                                              "z_normality",
+                                              "p_normality",
+                                              "z_randomization",
+                                              "p_randomization",
+                                              "permutations",
+                                              "p_permutation",
+                                              "p_folded",
+                                              "z_permutation",
+                                              "p_z_permutation"};
+
+// The columns appended to both forms: the rest of the global test, the weights as used, the rows read and
+// the options (the same on every row; options.weights in fixed columns, empty where the source has none).
+const std::vector<std::string> kRunColumns{"variance_normality",
+                                           "variance_randomization",
+                                           "permutation_mean",
+                                           "permutation_sd",
+                                           "s0",
+                                           "mean_neighbors",
+                                           "island_ids",
+                                           "input_rows",
+                                           "id_column",
+                                           "transform",
+                                           "seed",
+                                           "local",
+                                           "alpha",
+                                           "lisa_variance",
+                                           "missing"};
+
+// Column name -> key of options.weights (weights_description).
+const std::vector<std::pair<std::string, std::string>> kWeightsColumns{
+    {"weights", "source"},
+    {"weights_file", "file"},
+    {"edge_from", "from"},
+    {"edge_to", "to"},
+    {"edge_weight", "weight"},
+    {"edge_endpoints", "endpoints"},
+    {"undirected", "undirected"},
+    {"layer", "layer"},
+    {"polygon_id", "polygon_id"},
+    {"contiguity", "contiguity"},
+    {"features", "features"},
+    {"features_unmatched", "features_unmatched"},
+    {"k", "k"},
+    {"threshold", "threshold"},
+    {"threshold_units", "threshold_units"},
+    {"x", "x"},
+    {"y", "y"},
+    {"geographic", "geographic"}};
+
+// The LISA columns, before the global ones in the --local form (its layout since it was first written,
+// then the run of the local statistics).
+const std::vector<std::string> kLocalColumns{
+    "variable",    "id", "value",          "local_i",        "spatial_lag",    "quadrant",      "p_value",
+    "significant", "m2", "significant_hh", "significant_ll", "significant_hl", "significant_lh"};
+
+class SpatialCsv {
+ public:
+  explicit SpatialCsv(std::vector<std::string> header) : csv_(std::move(header)) {}
+
+  SpatialCsv& text(std::string_view value) {
+    csv_.field(value);
+    return *this;
+  }
+  SpatialCsv& number(const std::optional<double>& value) {
+    if (value) {
+      csv_.field(*value);
+    } else {
+      csv_.empty_field();
+    }
+    return *this;
+  }
+  SpatialCsv& count(std::uint64_t value) { return text(std::to_string(value)); }
+  SpatialCsv& flag(bool value) { return text(value ? "1" : "0"); }
+  // A scalar of the JSON options as a cell: words as they are, flags 0/1, null (or absent) empty.
+  SpatialCsv& scalar(const json& value) {
+    if (value.is_string()) return text(value.get<std::string>());
+    if (value.is_boolean()) return flag(value.get<bool>());
+    if (value.is_number_unsigned()) return count(value.get<std::uint64_t>());
+    if (value.is_number()) return number(value.get<double>());
+    return number(std::nullopt);
+  }
+  void end_row() { csv_.end_row(); }
+  [[nodiscard]] const std::string& result() const { return csv_.text(); }
+
+ private:
+  io::CsvWriter csv_;
+};
+
+std::vector<std::string> header_of(std::vector<std::string> first) {
+  first.insert(first.end(), kGlobalColumns.begin(), kGlobalColumns.end());
+  first.insert(first.end(), kRunColumns.begin(), kRunColumns.end());
+  for (const auto& [column, key] : kWeightsColumns) first.push_back(column);
+  return first;
+}
+
+void global_fields(SpatialCsv& csv, const SpatialReport& report) {
+  const auto& g = report.global;
+  csv.count(g.n)
+      .count(report.weights.link_count())
+      .count(g.islands.size())
+      .count(report.rows_dropped)
+      .count(report.links_lost)
+      .number(g.i)
+      .number(g.expected)
+      .number(g.normality.z)
+      .number(g.normality.p_two_sided)
+      .number(g.randomization ? g.randomization->z : std::nullopt)
+      .number(g.randomization ? g.randomization->p_two_sided : std::nullopt);
+  if (g.permutation) {
+    csv.count(g.permutation->permutations)
+        .number(g.permutation->p_two_sided)
+        .number(g.permutation->p_folded)
+        .number(g.permutation->z)
+        .number(g.permutation->p_z_two_sided);
+  } else {
+    csv.count(0).number(std::nullopt).number(std::nullopt).number(std::nullopt).number(std::nullopt);
+  }
+}
+
+// Island ids joined by ';' (the `islands` column counts them; with --local every unit is a row).
+std::string island_ids(const SpatialReport& report) {
+  std::string out;
+  for (const std::uint32_t unit : report.global.islands) {
+    if (!out.empty()) out += ';';
+    out += report.weights.ids[unit];
+  }
+  return out;
+}
+
+void run_fields(SpatialCsv& csv, const measure::SpatialRequest& request, const measure::SpatialResult& result,
+                const SpatialReport& report) {
+  const auto& g = report.global;
+  csv.number(g.normality.variance)
+      .number(g.randomization ? std::optional(g.randomization->variance) : std::nullopt)
+      .number(g.permutation ? std::optional(g.permutation->mean) : std::nullopt)
+      .number(g.permutation ? std::optional(g.permutation->standard_deviation) : std::nullopt)
+      .number(report.weights.s0())
+      .number(report.weights.mean_neighbors())
+      .text(island_ids(report))
+      .count(result.rows)
+      .text(request.id)
+      .text(report.transform)
+      .count(request.seed)
+      .flag(request.local)
+      .number(request.alpha)
+      .text(request.lisa_variance)
+      .text(request.missing);
+  const json weights = weights_description(request, result.weights);
+  for (const auto& [column, key] : kWeightsColumns) csv.scalar(weights.contains(key) ? weights[key] : json());
+}
+
+void local_fields(SpatialCsv& csv, const SpatialReport& report, std::size_t unit) {
+  const auto& l = *report.local;
+  const auto counts = significant_by_quadrant(l);
+  csv.text(report.variable)
+      .text(report.weights.ids[unit])
+      .number(report.values[unit])
+      .number(l.local_i[unit])
+      .number(l.spatial_lag[unit])
+      .text(measure::quadrant_label(l.quadrant[unit]))
+      .number(l.p_value[unit])
+      .flag(l.significant[unit] != 0)
+      .number(l.m2);
+  for (const auto quadrant : {measure::LisaQuadrant::HH, measure::LisaQuadrant::LL, measure::LisaQuadrant::HL,
+                              measure::LisaQuadrant::LH})
+    csv.count(counts[static_cast<std::size_t>(quadrant)]);
+}
+
+}  // namespace
+
+std::string to_csv(const measure::SpatialRequest& request, const measure::SpatialResult& result) {
+  const auto& reports = result.columns;
   const bool local = !reports.empty() && reports.front().local.has_value();
   if (local) {
-    io::CsvWriter csv(
-        {"variable", "id", "value", "local_i", "spatial_lag", "quadrant", "p_value", "significant"});
+    // One row per unit and value column; each repeats its variable's global test and the run, so the
+    // table stands alone (join it to a map by id).
+    SpatialCsv csv(header_of(kLocalColumns));
     for (const auto& report : reports) {
-      const auto& l = *report.local;
-      for (std::size_t unit = 0; unit < l.n; ++unit) {
-        csv.field(report.variable)
-            .field(report.weights.ids[unit])
-            .field(report.values[unit])
-            .field(l.local_i[unit])
-            .field(l.spatial_lag[unit])
-            .field(measure::quadrant_label(l.quadrant[unit]));
-        if (l.p_value[unit]) {
-          csv.field(*l.p_value[unit]);
-        } else {
-          csv.empty_field();
-        }
-        csv.field(l.significant[unit] != 0 ? "1" : "0");
+      for (std::size_t unit = 0; unit < report.local->n; ++unit) {
+        local_fields(csv, report, unit);
+        global_fields(csv, report);
+        run_fields(csv, request, result, report);
         csv.end_row();
       }
     }
-    return csv.text();
+    return csv.result();
   }
-  io::CsvWriter csv({"variable", "n", "links", "islands", "rows_dropped", "links_lost", "i", "expected",
-                     "z_normality", "p_normality", "z_randomization", "p_randomization", "permutations",
-                     "p_permutation", "p_folded", "z_permutation", "p_z_permutation"});
-  const auto optional_field = [&csv](const std::optional<double>& value) {
-    if (value) {
-      csv.field(*value);
-    } else {
-      csv.empty_field();
-    }
-  };
+  SpatialCsv csv(header_of({"variable"}));
   for (const auto& report : reports) {
-    const auto& g = report.global;
-    csv.field(report.variable)
-        .field(static_cast<double>(g.n))
-        .field(static_cast<double>(report.weights.link_count()))
-        .field(static_cast<double>(g.islands.size()))
-        .field(static_cast<double>(report.rows_dropped))
-        .field(static_cast<double>(report.links_lost))
-        .field(g.i)
-        .field(g.expected);
-    optional_field(g.normality.z);
-    optional_field(g.normality.p_two_sided);
-    optional_field(g.randomization ? g.randomization->z : std::nullopt);
-    optional_field(g.randomization ? g.randomization->p_two_sided : std::nullopt);
-    if (g.permutation) {
-      csv.field(static_cast<double>(g.permutation->permutations))
-          .field(g.permutation->p_two_sided)
-          .field(g.permutation->p_folded);
-      optional_field(g.permutation->z);
-      optional_field(g.permutation->p_z_two_sided);
-    } else {
-      csv.field(0.0).empty_field().empty_field().empty_field().empty_field();
-    }
+    csv.text(report.variable);
+    global_fields(csv, report);
+    run_fields(csv, request, result, report);
     csv.end_row();
   }
-  return csv.text();
+  return csv.result();
 }
 
-std::string to_text(const std::vector<SpatialReport>& reports) {
+namespace {
+
+// Where the weights came from, with the unit of a distance band.
+std::string weights_source_text(const measure::SpatialRequest& request) {
+  const std::string points = request.geographic
+                                 ? fmt::format("great-circle, lon/lat columns {}, {}", request.x, request.y)
+                                 : fmt::format("coordinate columns {}, {}", request.x, request.y);
+  switch (request.source) {
+    case measure::WeightsSource::Edges:
+      return fmt::format("edge list {}{}", request.edges, request.undirected ? " (undirected)" : "");
+    case measure::WeightsSource::Polygons:
+      return fmt::format("{} contiguity of {}", request.contiguity, request.polygons);
+    case measure::WeightsSource::Knn:
+      return fmt::format("{} nearest neighbours ({})", request.knn, points);
+    case measure::WeightsSource::DistanceBand:
+      break;
+  }
+  return fmt::format("distance band {:g} {} ({})", request.distance_band,
+                     request.geographic ? "metres" : "coordinate units", points);
+}
+
+}  // namespace
+
+std::string to_text(const measure::SpatialRequest& request, const std::vector<SpatialReport>& reports) {
   std::string out;
   for (const auto& report : reports) {
     const auto& g = report.global;
@@ -212,6 +379,7 @@ std::string to_text(const std::vector<SpatialReport>& reports) {
     out += fmt::format("{}: {} units, {} links ({:.2f} neighbours on average), weights {}\n", report.variable,
                        g.n, w.link_count(), w.mean_neighbors(),
                        report.transform == "row" ? "row-standardised" : report.transform);
+    out += fmt::format("  weights: {}\n", weights_source_text(request));
     if (report.rows_dropped > 0) {
       out += fmt::format("  {} rows dropped for missing cells; {} links touching them removed\n",
                          report.rows_dropped, report.links_lost);
@@ -272,8 +440,8 @@ json to_json(const measure::SpatialRequest& request, const measure::SpatialResul
 
 Renderers renderers(const measure::SpatialRequest& request, const measure::SpatialResult& result) {
   return {.json = [&request, &result] { return to_json(request, result); },
-          .csv = [&result] { return to_csv(result.columns); },
-          .text = [&result] { return to_text(result.columns); }};
+          .csv = [&request, &result] { return to_csv(request, result); },
+          .text = [&request, &result] { return to_text(request, result.columns); }};
 }
 
 }  // namespace equalis::report

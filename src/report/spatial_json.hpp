@@ -29,11 +29,14 @@ nlohmann::ordered_json to_json(const SpatialReport& report);
 nlohmann::ordered_json to_json(const measure::SpatialRequest& request, const measure::SpatialResult& result);
 
 /// Without LISA: one row per value column with the global figures. With LISA (every report has `local`):
-/// one row per unit and value column (variable,id,value,local_i,spatial_lag,quadrant,p_value,significant).
-std::string to_csv(const std::vector<SpatialReport>& reports);
+/// one row per unit and value column (variable,id,value,local_i,spatial_lag,quadrant,p_value,significant,
+/// the LISA run), then the global columns. Both end with the rest of the run: the weights as used and the
+/// options, so the CSV carries everything the JSON does (docs/cli.md lists the columns).
+std::string to_csv(const measure::SpatialRequest& request, const measure::SpatialResult& result);
 
-/// A readable summary: I with its three p-values, the weights, islands and the significant LISA clusters.
-std::string to_text(const std::vector<SpatialReport>& reports);
+/// A readable summary: I with its three p-values, the weights (a distance band with its unit), islands and
+/// the significant LISA clusters.
+std::string to_text(const measure::SpatialRequest& request, const std::vector<SpatialReport>& reports);
 
 // All three forms of a run, for report::render.
 Renderers renderers(const measure::SpatialRequest& request, const measure::SpatialResult& result);

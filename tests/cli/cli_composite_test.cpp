@@ -174,7 +174,15 @@ TEST(CliComposite, HandExampleTopsis) {
                       "--show-normalized --format csv",
                       file));
   ASSERT_EQ(csv.exit_status, 0) << csv.err;
-  EXPECT_EQ(csv.out.rfind("id,score,rank,d_plus,d_minus,normalized:A,normalized:B\nx,0.5505102572168", 0), 0U)
+  // The unit columns first, then the run and the weights per indicator (the same on every row).
+  EXPECT_EQ(csv.out.rfind("id,score,rank,d_plus,d_minus,normalized:A,normalized:B,n,rows_dropped,", 0), 0U)
+      << csv.out;
+  EXPECT_NE(
+      csv.out.find(",direction:A,weight:A,ideal:A,anti_ideal:A,direction:B,weight:B,ideal:B,anti_ideal:B\n"
+                   "x,0.5505102572168"),
+      std::string::npos)
+      << csv.out;
+  EXPECT_NE(csv.out.find(",3,0,3,topsis,vector,equal,0,unit,1,error,benefit,0.5,"), std::string::npos)
       << csv.out;
   EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 4);
 

@@ -19,6 +19,7 @@ namespace {
 using equalis::cli_test::data;
 using equalis::cli_test::run;
 using equalis::cli_test::RunResult;
+using equalis::cli_test::write_temp;
 using Json = nlohmann::json;
 
 // The cells of an RFC 4180 CSV text.
@@ -203,6 +204,97 @@ TEST(CsvParity, AuditMitigate) {
                              // The reweighing label is in the metric's name (label_<y>_count).
                              with_envelope({"/result/reweighing/#/label"})),
             std::vector<std::string>{});
+}
+
+// ---- measure ---------------------------------------------------------------------------------------
+
+const std::string kMexico = data("mexico/mexico.csv");
+const std::string kMexicoJoin = data("mexico/mexicojoin_attributes_shp_order.csv");
+
+TEST(CsvParity, MeasureInequality) {
+  EXPECT_EQ(missing_from_csv("measure inequality " + kMexico +
+                                 " -v pcgdp1940 -v pcgdp2000 -g hanson98 --gini-small-sample --bootstrap 40 "
+                                 "--permutations 19 --stratified",
+                             // A decomposition's short index name (theil_t for GE(1), theil_l for GE(0)):
+                             // the CSV's statistic names spell every GE index ge(α).
+                             with_envelope({"/results/#/decomposition/ge/#/index"})),
+            std::vector<std::string>{});
+}
+
+TEST(CsvParity, MeasureInequalityWeightedRanked) {
+  EXPECT_EQ(missing_from_csv("measure inequality " + kMexico +
+                                 " -v pcgdp1940 -w pcgdp1950 --rank-by pcgdp1960 --bootstrap 20",
+                             with_envelope({})),
+            std::vector<std::string>{});
+}
+
+TEST(CsvParity, MeasureSpatialGlobal) {
+  EXPECT_EQ(
+      missing_from_csv("measure spatial " + kMexicoJoin + " -v PCGDP1940 -v PCGDP2000 --id POLY_ID --edges " +
+                           data("mexico/mexicojoin_rook_edges.csv") + " --edge-index --permutations 99",
+                       with_envelope({})),
+      std::vector<std::string>{});
+}
+
+TEST(CsvParity, MeasureSpatialLocal) {
+  EXPECT_EQ(
+      missing_from_csv("measure spatial " + kMexicoJoin + " -v PCGDP1940 --id POLY_ID --polygons " +
+                           data("mexico/mexicojoin.shp") + " --polygon-id POLY_ID --local --permutations 99",
+                       with_envelope({})),
+      std::vector<std::string>{});
+}
+
+TEST(CsvParity, MeasureSpatialDistanceBand) {
+  EXPECT_EQ(
+      missing_from_csv("measure spatial " + std::string(EQUALIS_TEST_DATA_DIR) +
+                           "/../golden/data/monaco_demand.csv -v population --id id --distance-band 300 "
+                           "--x lon --y lat --geographic --transform binary --permutations 49",
+                       with_envelope({})),
+      std::vector<std::string>{});
+}
+
+// Two islands (p4, p5 have no neighbour within 1.5): the global form lists them in one cell.
+TEST(CsvParity, MeasureSpatialIslands) {
+  const std::string points = write_temp(
+      "parity_islands.csv", "id,x,y,v\np0,0,0,1\np1,1,0,2\np2,2,0,4\np3,3,0,3\np4,10,0,9\np5,20,0,5\n");
+  const std::string command = "measure spatial " + points + " -v v --id id --distance-band 1.5 --x x --y y";
+  // The ids of the islands: the cell island_ids joins them with ';' (the column islands counts them).
+  EXPECT_EQ(missing_from_csv(command + " --permutations 9", with_envelope({"/results/#/weights/islands/#"})),
+            std::vector<std::string>{});
+  // With --local every unit, island or not, is a row of its own.
+  EXPECT_EQ(missing_from_csv(command + " --permutations 9 --local", with_envelope({})),
+            std::vector<std::string>{});
+}
+
+TEST(CsvParity, MeasureComposite) {
+  const std::string egdi = data("un_egdi/egdi_2022.csv");
+  const std::string indicators =
+      " -i 'Online Service Index' -i 'Human Capital Index' -i 'Telecommunication Infrastructure Index:-' "
+      "--id 'Country Name'";
+  // The indicator names are in the header (direction:<indicator>, weight:<indicator>, …), which keeps the
+  // per-indicator figures on the unit rows.
+  const auto exceptions = with_envelope({"/options/indicators/#/column", "/result/weights/#/indicator"});
+  EXPECT_EQ(missing_from_csv("measure composite " + egdi + indicators + " --weights critic --show-normalized",
+                             exceptions),
+            std::vector<std::string>{});
+  EXPECT_EQ(missing_from_csv("measure composite " + egdi + indicators + " --method topsis --weights 2,1,1",
+                             exceptions),
+            std::vector<std::string>{});
+}
+
+// `measure convergence` has no CSV form (its result is series and densities): --help offers json or text
+// only, and --format csv is refused before any work, saying what to use.
+TEST(CsvParity, ConvergenceOffersNoCsv) {
+  const RunResult help = run("measure convergence --help");
+  ASSERT_EQ(help.exit_status, 0) << help.err;
+  const std::string format_line = help.out.substr(help.out.find("--format"));
+  EXPECT_EQ(format_line.substr(0, format_line.find('\n')).find("csv"), std::string::npos) << format_line;
+  EXPECT_NE(format_line.find("json|text"), std::string::npos) << format_line;
+  const RunResult csv = run("measure convergence " + kMexico + " -v pcgdp1940 -v pcgdp2000 --format csv");
+  EXPECT_EQ(csv.exit_status, 6) << csv.err;  // unsupported
+  EXPECT_NE(csv.err.find("no CSV output"), std::string::npos) << csv.err;
+  EXPECT_NE(csv.err.find("--format json or text"), std::string::npos) << csv.err;
+  EXPECT_EQ(csv.out, "");
 }
 
 }  // namespace

@@ -132,11 +132,11 @@ TEST(CliSpatial, LocalMoranUnitsCountsAndCsv) {
 
   const RunResult csv = run(args + " --format csv");
   ASSERT_EQ(csv.exit_status, 0) << csv.err;
-  EXPECT_EQ(csv.out.rfind("variable,id,value,local_i,spatial_lag,quadrant,p_value,significant\n"
-                          "PCGDP1940,Baja California Norte,22361,0.43553550723488",
-                          0),
-            0U)
+  // The unit columns come first (the layout before the global columns were appended to every row).
+  EXPECT_EQ(csv.out.rfind("variable,id,value,local_i,spatial_lag,quadrant,p_value,significant,m2,", 0), 0U)
       << csv.out.substr(0, 200);
+  EXPECT_NE(csv.out.find("\nPCGDP1940,Baja California Norte,22361,0.43553550723488"), std::string::npos)
+      << csv.out.substr(0, 400);
   EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 33);
 }
 
@@ -254,6 +254,32 @@ TEST(CliSpatial, KnnAndDistanceBandFromCoordinates) {
       "measure spatial {} --value v --id id --distance-band 120000 --x lon --y lat --geographic", lonlat));
   EXPECT_EQ(geo["results"][0]["weights"]["links"], 6);  // a-b, b-c, a-d (b-d is ~157 km)
   EXPECT_EQ(geo["options"]["weights"]["threshold_units"], "metres");
+}
+
+// A distance band carries its unit in every form: metres with --geographic, coordinate units without.
+TEST(CliSpatial, DistanceBandSaysItsUnitInCsvAndText) {
+  const std::string lonlat =
+      write_temp("lonlat_units.csv", "id,lon,lat,v\na,0,0,1\nb,1,0,2\nc,2,0,4\nd,0,1,3\n");
+  const std::string geographic = fmt::format(
+      "measure spatial {} --value v --id id --distance-band 120000 --x lon --y lat --geographic", lonlat);
+  const RunResult csv = run(geographic + " --format csv");
+  ASSERT_EQ(csv.exit_status, 0) << csv.err;
+  const std::string header = csv.out.substr(0, csv.out.find('\n'));
+  EXPECT_NE(header.find(",threshold,threshold_units,"), std::string::npos) << header;
+  EXPECT_NE(csv.out.find(",120000,metres,lon,lat,1\n"), std::string::npos) << csv.out;
+  const RunResult text = run(geographic + " --format text");
+  ASSERT_EQ(text.exit_status, 0) << text.err;
+  EXPECT_NE(text.out.find("distance band 120000 metres (great-circle"), std::string::npos) << text.out;
+
+  const std::string planar =
+      fmt::format("measure spatial {} --value v --id id --distance-band 1.5 --x lon --y lat", lonlat);
+  const RunResult planar_csv = run(planar + " --format csv --local");
+  ASSERT_EQ(planar_csv.exit_status, 0) << planar_csv.err;
+  EXPECT_NE(planar_csv.out.find(",1.5,coordinate units,lon,lat,0\n"), std::string::npos) << planar_csv.out;
+  const RunResult planar_text = run(planar + " --format text");
+  EXPECT_NE(planar_text.out.find("distance band 1.5 coordinate units (coordinate columns lon, lat)"),
+            std::string::npos)
+      << planar_text.out;
 }
 
 TEST(CliSpatial, MissingValueErrorsOrDropsTheUnitFromTheWeights) {

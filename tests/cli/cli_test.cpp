@@ -75,7 +75,9 @@ TEST(Cli, CsvOutputWrittenAtomicallyToFile) {
                                       data("mexico/mexico.csv"), out));
   ASSERT_EQ(r.exit_status, 0) << r.err;
   const std::string text = read_text(out);
-  EXPECT_EQ(text.rfind("indicator,period,statistic,group,value,lower,upper\n", 0), 0U);
+  EXPECT_EQ(
+      text.rfind("indicator,period,statistic,group,value,lower,upper,standard_error,valid_replicates\n", 0),
+      0U);
   EXPECT_NE(text.find("pcgdp1950,,gini,,"), std::string::npos);
   std::filesystem::remove(out);
 }
