@@ -112,9 +112,11 @@ struct GraphStudy {
 
 const GraphStudy& graph_study() {
   static const GraphStudy study = [] {
-    const auto dir = std::filesystem::temp_directory_path() / fmt::format("equalis_access_bench_{}", ::getpid());
+    const auto dir =
+        std::filesystem::temp_directory_path() / fmt::format("equalis_access_bench_{}", ::getpid());
     std::filesystem::create_directories(dir);
-    GraphStudy s{(dir / "graph.eqg").string(), (dir / "zones.csv").string(), (dir / "facilities.csv").string()};
+    GraphStudy s{(dir / "graph.eqg").string(), (dir / "zones.csv").string(),
+                 (dir / "facilities.csv").string()};
     const auto built = equalis::network::build_network(g_osm, equalis::network::car_profile());
     equalis::network::save_network(s.graph, built.network);
     const auto& graph = built.network.graph;
@@ -132,7 +134,8 @@ const GraphStudy& graph_study() {
     facilities << "id,capacity,lon,lat\n";
     for (std::size_t j = 0; j < 1000; ++j) {
       const auto node = rng.uniform_index(graph.node_count());
-      facilities << fmt::format("f{},{},{},{}\n", j, 1 + rng.uniform_index(20), graph.lon[node], graph.lat[node]);
+      facilities << fmt::format("f{},{},{},{}\n", j, 1 + rng.uniform_index(20), graph.lon[node],
+                                graph.lat[node]);
     }
     return s;
   }();

@@ -37,8 +37,6 @@ std::optional<access::ChannelOffer> channel_offer(const AccessArgs& args) {
     return std::nullopt;
   }
   access::ChannelOffer offer;
-  offer.in_person = false;
-  offer.online = false;
   const auto has = [&](const char* name) {
     return std::find(args.channels.begin(), args.channels.end(), name) != args.channels.end();
   };
