@@ -25,13 +25,20 @@ struct AccessArgs {
   std::vector<std::string> channels;  // in-person, online, phone, terminal, assisted
   std::string terminals;
   std::string assisted;
+  std::string outreach;
+  std::string outreach_reach;
+  std::string joint_abilities;
 };
 
 // --channels names what the service offers; terminal and assisted need their site files.
 std::optional<access::ChannelOffer> channel_offer(const AccessArgs& args) {
   if (args.channels.empty()) {
-    if (!args.terminals.empty() || !args.assisted.empty() || !args.request.digital_profiles.empty()) {
-      throw Error(ErrorCode::InvalidInput, "--terminals, --assisted and --digital-profiles need --channels",
+    if (!args.terminals.empty() || !args.assisted.empty() || !args.outreach.empty() ||
+        !args.request.digital_profiles.empty() || !args.outreach_reach.empty() ||
+        !args.joint_abilities.empty()) {
+      throw Error(ErrorCode::InvalidInput,
+                  "--terminals, --assisted, --outreach, --outreach-reach, --joint-abilities and "
+                  "--digital-profiles need --channels",
                   "say which channels the service offers, e.g. --channels in-person,online,assisted");
     }
     return std::nullopt;
@@ -43,13 +50,22 @@ std::optional<access::ChannelOffer> channel_offer(const AccessArgs& args) {
   offer.in_person = has("in-person");
   offer.online = has("online");
   offer.phone = has("phone");
-  if (has("terminal") != !args.terminals.empty() || has("assisted") != !args.assisted.empty()) {
-    throw Error(
-        ErrorCode::InvalidInput, "the terminal and assisted channels go with their site files",
-        "give --channels terminal with --terminals FILE, and --channels assisted with --assisted FILE");
+  if (has("terminal") != !args.terminals.empty() || has("assisted") != !args.assisted.empty() ||
+      has("outreach") != !args.outreach.empty()) {
+    throw Error(ErrorCode::InvalidInput,
+                "the terminal, assisted and outreach channels go with their site files",
+                "give --channels terminal with --terminals FILE, --channels assisted with --assisted FILE, "
+                "--channels outreach with --outreach FILE");
+  }
+  if (!args.outreach_reach.empty() && args.outreach.empty()) {
+    throw Error(ErrorCode::InvalidInput, "--outreach-reach without outreach bases",
+                "give the bases of the home visits with --outreach FILE (and --channels …,outreach)");
   }
   offer.terminals = args.terminals;
   offer.assisted = args.assisted;
+  offer.outreach = args.outreach;
+  offer.outreach_reach = args.outreach_reach;
+  offer.joint_abilities = args.joint_abilities;
   return offer;
 }
 
@@ -161,7 +177,7 @@ void add_access_command(CLI::App& app, Context& context) {
          "Channels the service offers, e.g. in-person,online,assisted (in-person = the --facilities; "
          "leave it out for digital by default); needs --standard")
       ->delimiter(',')
-      ->check(CLI::IsMember({"in-person", "online", "phone", "terminal", "assisted"}));
+      ->check(CLI::IsMember({"in-person", "online", "phone", "terminal", "assisted", "outreach"}));
   cmd->add_option(
          "--digital-profiles", request.digital_profiles,
          "CSV of each group's coverage, device and skill shares (examples/access/digital_profiles_cn.csv)")
@@ -169,7 +185,17 @@ void add_access_command(CLI::App& app, Context& context) {
   cmd->add_option("--terminals", args->terminals, "Self-service terminal sites (CSV id[, capacity])")
       ->check(input_file());
   cmd->add_option("--assisted", args->assisted,
-                  "Sites with assisted help: digital counselors, proxies (CSV id)")
+                  "Sites with assisted help: digital counselors, proxies (CSV id[, capacity]: people helped "
+                  "per period; with it, help is rationed among those who need it)")
+      ->check(input_file());
+  cmd->add_option("--outreach", args->outreach,
+                  "Bases of outreach teams making home visits (CSV id[, capacity]: visits per period)")
+      ->check(input_file());
+  cmd->add_option("--outreach-reach", args->outreach_reach,
+                  "How far an outreach team goes from its base, e.g. 60min (default: the --standard)");
+  cmd->add_option("--joint-abilities", args->joint_abilities,
+                  "CSV group,online,terminal,phone,share: the groups' abilities jointly, replacing the "
+                  "independence assumption for the groups listed")
       ->check(input_file());
   cmd->add_option(
       "--coverage", request.zones.coverage_column,

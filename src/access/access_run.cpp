@@ -415,7 +415,10 @@ struct Loaded {
   Facilities offices;
   Facilities terminals;  // empty: no terminal channel
   Facilities assisted;   // empty: no assisted channel
+  Facilities outreach;   // empty: no outreach channel
+  double outreach_reach = 0.0;
   DigitalProfiles profiles;
+  JointAbilities joint;
   std::optional<ChannelOffer> offer;
 };
 
@@ -492,7 +495,14 @@ Loaded load(const AccessRequest& request, const std::optional<double>& standard,
     in.offer = request.channels;
     in.terminals = read_sites(request, request.channels->terminals);
     in.assisted = read_sites(request, request.channels->assisted);
+    in.outreach = read_sites(request, request.channels->outreach);
+    in.outreach_reach =
+        request.channels->outreach_reach.empty()
+            ? *standard
+            : parse_cost(request.channels->outreach_reach, request.costs.unit, "outreach_reach");
     in.profiles = profiles_of(request);
+    if (!request.channels->joint_abilities.empty())
+      in.joint = read_joint_abilities(request.channels->joint_abilities);
   }
   return in;
 }
@@ -536,8 +546,10 @@ io::LongMatrix graph_matrix(const AccessRequest& request, const Loaded& in,
   add_places(in.offices, destinations);
   add_places(in.terminals, destinations);
   add_places(in.assisted, destinations);
+  add_places(in.outreach, destinations);
   for (const auto& scenario : request.scenarios) {
-    for (const auto* list : {&scenario.open_facilities, &scenario.add_terminals, &scenario.add_assisted}) {
+    for (const auto* list : {&scenario.open_facilities, &scenario.add_terminals, &scenario.add_assisted,
+                             &scenario.add_outreach}) {
       for (const auto& site : *list) {
         if (!site.lon || !site.lat) {
           throw Error(ErrorCode::InvalidInput,
@@ -550,6 +562,7 @@ io::LongMatrix graph_matrix(const AccessRequest& request, const Loaded& in,
   }
   double reach = reach_of(specs);  // the nearest office is judged over every pair: a standard keeps more
   if (standard) reach = std::max(reach, *standard);
+  if (in.outreach.size() > 0) reach = std::max(reach, in.outreach_reach);
   const network::RoutingNetwork net = network::load_network(request.costs.graph);
   network::MatrixRequest options;
   if (std::isfinite(reach)) options.max_time_s = reach;
@@ -569,6 +582,25 @@ io::LongMatrix graph_matrix(const AccessRequest& request, const Loaded& in,
     }
   }
   return matrix;
+}
+
+// Sites read with a capacity column (not counted one each, nor a channel a scenario opens from nothing).
+bool has_capacities(const Facilities& sites) {
+  return !sites.capacity_column.empty() && sites.capacity_column != kCountedSites;
+}
+
+// A help channel's sites as the zones reach them within `reach` (none: not offered).
+HelpSites help_sites(const io::LongMatrix& matrix, const AccessRequest& request, const Zones& zones,
+                     const Facilities& sites, double reach) {
+  HelpSites help;
+  help.reach = reach;
+  help.sites = sites.size();
+  help.ids = sites.ids;
+  if (sites.size() == 0) return help;
+  MatrixJoin join;
+  help.rows = join_cost_rows(matrix, request.costs, zones, sites, reach, join);
+  if (has_capacities(sites)) help.capacity = sites.capacity;
+  return help;
 }
 
 // The nearest site of a channel per zone (empty: the channel has no sites).
@@ -678,6 +710,8 @@ AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec
   result.facilities.other_sites = in.terminals.ids;  // the matrix lists them too: no unknown destination
   result.facilities.other_sites.insert(result.facilities.other_sites.end(), in.assisted.ids.begin(),
                                        in.assisted.ids.end());
+  result.facilities.other_sites.insert(result.facilities.other_sites.end(), in.outreach.ids.begin(),
+                                       in.outreach.ids.end());
   result.facilities.other_sites.insert(result.facilities.other_sites.end(), scenario_sites.begin(),
                                        scenario_sites.end());
   // The offline queue is judged within the standard: keep those pairs too.
@@ -725,14 +759,19 @@ AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec
     result.exclusion = std::move(exclusion);
   }
   if (in.offer) {
-    const auto terminal_nearest = nearest_sites(matrix, request, result.zones, in.terminals, *standard);
-    const auto assisted_nearest = nearest_sites(matrix, request, result.zones, in.assisted, *standard);
-    ChannelOffer offer = *in.offer;
-    ChannelResult channels = channel_access(result.zones, offer, in.profiles, *standard, result.nearest,
-                                            terminal_nearest, assisted_nearest, result.zones.coverage);
+    ChannelInputs inputs;
+    inputs.offer = *in.offer;
+    inputs.profiles = in.profiles;
+    inputs.joint = in.joint;
+    inputs.standard = *standard;
+    inputs.office_nearest = result.nearest;
+    inputs.terminal_nearest = nearest_sites(matrix, request, result.zones, in.terminals, *standard);
+    inputs.assisted = help_sites(matrix, request, result.zones, in.assisted, *standard);
+    inputs.outreach = help_sites(matrix, request, result.zones, in.outreach, in.outreach_reach);
+    inputs.coverage = result.zones.coverage;
+    ChannelResult channels = channel_access(result.zones, inputs);
     channels.terminals = in.terminals.size();
-    channels.assisted_sites = in.assisted.size();
-    if (offer.in_person) offline_queue(rows, result.zones, result.facilities, *standard, channels);
+    if (inputs.offer.in_person) offline_queue(rows, result.zones, result.facilities, *standard, channels);
     result.channels = std::move(channels);
   }
   add_warnings(in, rows, result);
@@ -760,6 +799,13 @@ void add_sites(const Scenario& scenario, const std::vector<NewSite>& sites, cons
                               site.id),
                   "add its travel costs to the matrix (or use a graph with the site's lon/lat)");
     }
+    if (has_capacities(into) && !site.capacity_given) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("scenario '{}': the new {} '{}' has no capacity", scenario.name, what, site.id),
+                  fmt::format("the sites of this kind have capacities (column {}): write {{ id = \"{}\", "
+                              "capacity = … }}",
+                              into.capacity_column, site.id));
+    }
     into.ids.push_back(site.id);
     into.capacity.push_back(site.capacity);
     if (site.lon && site.lat) {
@@ -773,7 +819,7 @@ Loaded apply(const Scenario& scenario, const Loaded& base, const io::LongMatrix&
   Loaded in = base;
   const bool channel_keys = !scenario.close_channels.empty() || !scenario.open_channels.empty() ||
                             !scenario.add_terminals.empty() || !scenario.add_assisted.empty() ||
-                            !scenario.profiles.empty();
+                            !scenario.add_outreach.empty() || !scenario.profiles.empty();
   if (channel_keys && !in.offer) {
     throw Error(ErrorCode::InvalidInput,
                 fmt::format("scenario '{}' changes channels, but the study has none", scenario.name),
@@ -797,6 +843,7 @@ Loaded apply(const Scenario& scenario, const Loaded& base, const io::LongMatrix&
   add_sites(scenario, scenario.open_facilities, matrix, in.offices, "facility");
   add_sites(scenario, scenario.add_terminals, matrix, in.terminals, "terminal");
   add_sites(scenario, scenario.add_assisted, matrix, in.assisted, "assisted site");
+  add_sites(scenario, scenario.add_outreach, matrix, in.outreach, "outreach base");
   if (in.offices.size() == 0) {
     throw Error(ErrorCode::InvalidInput, fmt::format("scenario '{}' closes every facility", scenario.name),
                 "keep at least one (close the in-person channel to model a service without offices)");
@@ -807,6 +854,7 @@ Loaded apply(const Scenario& scenario, const Loaded& base, const io::LongMatrix&
     if (name == "phone") in.offer->phone = false;
     if (name == "terminal") in.terminals = {};
     if (name == "assisted") in.assisted = {};
+    if (name == "outreach") in.outreach = {};
   }
   for (const auto& name : scenario.open_channels) {
     if (name == "in-person") in.offer->in_person = true;
@@ -814,6 +862,13 @@ Loaded apply(const Scenario& scenario, const Loaded& base, const io::LongMatrix&
     if (name == "phone") in.offer->phone = true;
   }
   for (const auto& change : scenario.profiles) {
+    if (in.joint.of(change.group) != nullptr &&
+        (change.device || change.online_skill || change.terminal_skill || change.phone)) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("scenario '{}': the abilities of '{}' come from the joint table {}",
+                              scenario.name, change.group, in.joint.file),
+                  "change only its coverage here, or give the scenario's joint shares in another run");
+    }
     auto found = std::find_if(in.profiles.groups.begin(), in.profiles.groups.end(),
                               [&](const GroupDigital& p) { return p.group == change.group; });
     if (found == in.profiles.groups.end()) {  // a group that used the "all" row gets its own copy
@@ -936,7 +991,8 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
   }
   std::vector<std::string> scenario_sites;  // destinations of the matrix that only a scenario uses
   for (const auto& scenario : request.scenarios) {
-    for (const auto* list : {&scenario.open_facilities, &scenario.add_terminals, &scenario.add_assisted}) {
+    for (const auto* list : {&scenario.open_facilities, &scenario.add_terminals, &scenario.add_assisted,
+                             &scenario.add_outreach}) {
       for (const auto& site : *list) scenario_sites.push_back(site.id);
     }
   }

@@ -276,7 +276,7 @@ Facilities read_facilities(const FacilitySpec& spec, ProgressSink& progress) {
   require_unique_ids(table, ids, id);
   Facilities facilities;
   facilities.source = spec.file;
-  facilities.capacity_column = counted ? "sites" : capacity;
+  facilities.capacity_column = counted ? std::string(kCountedSites) : capacity;
   for (std::size_t row = 0; row < table.row_count(); ++row) {
     const double amount = counted ? 1.0 : require_amount(table, table.numeric(capacity), row, "the capacity");
     if (amount == 0.0) {  // a zone without schools in a land-use table: nothing to reach there

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace equalis::access {
@@ -61,6 +62,9 @@ struct FacilitySpec {
   bool coordinates = false;        // read lon/lat, as for zones
   char delimiter = ',';
 };
+
+// The capacity column of sites read without one (terminals, assisted sites): each counts 1.
+inline constexpr std::string_view kCountedSites = "sites";
 
 struct Facilities {
   std::string source;

@@ -16,7 +16,8 @@ namespace equalis::access {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kChannels{"in-person", "online", "phone", "terminal", "assisted"};
+constexpr std::array<std::string_view, 6> kChannels{"in-person", "online",   "phone",
+                                                    "terminal",  "assisted", "outreach"};
 
 class Reader {
  public:
@@ -56,7 +57,7 @@ class Reader {
     for (const auto& name : out) {
       if (std::find(kChannels.begin(), kChannels.end(), name) == kChannels.end()) {
         fail(node, fmt::format("'{}' is no channel", excerpt(name)),
-             "channels are in-person, online, phone, terminal and assisted");
+             "channels are in-person, online, phone, terminal, assisted and outreach");
       }
     }
     return out;
@@ -77,6 +78,7 @@ class Reader {
             site.id = text(value, "id");
           } else if (key == "capacity") {
             site.capacity = number(value, "capacity");
+            site.capacity_given = true;
             if (!(site.capacity > 0.0)) fail(value, "capacity must be > 0", "give the new site's capacity");
           } else if (key == "lon") {
             site.lon = number(value, "lon");
@@ -149,13 +151,15 @@ class Reader {
         s.add_terminals = sites(value, "add_terminals");
       } else if (key == "add_assisted") {
         s.add_assisted = sites(value, "add_assisted");
+      } else if (key == "add_outreach") {
+        s.add_outreach = sites(value, "add_outreach");
       } else if (key == "profiles") {
         s.profiles = profiles(value);
       } else {
         fail(
             value, fmt::format("unknown scenario key '{}'", excerpt(key.str())),
             "keys are name, close_channels, open_channels, close_facilities, open_facilities, add_terminals, "
-            "add_assisted, profiles (docs/access.md)");
+            "add_assisted, add_outreach, profiles (docs/access.md)");
       }
     }
     if (s.name.empty()) fail(node, "a scenario without a name", "give each [[scenario]] a name = \"…\"");

@@ -25,7 +25,8 @@ namespace equalis::access {
 struct NewSite {
   std::string id;
   double capacity = 1.0;
-  std::optional<double> lon;  // needed when the costs come from a graph
+  bool capacity_given = false;  // a channel whose sites have capacities needs the new site's
+  std::optional<double> lon;    // needed when the costs come from a graph
   std::optional<double> lat;
 };
 
@@ -36,12 +37,13 @@ struct ProfileChange {
 
 struct Scenario {
   std::string name;
-  std::vector<std::string> close_channels;  // in-person, online, phone, terminal, assisted
+  std::vector<std::string> close_channels;  // in-person, online, phone, terminal, assisted, outreach
   std::vector<std::string> open_channels;   // online, phone (terminal/assisted open by adding sites)
   std::vector<std::string> close_facilities;
   std::vector<NewSite> open_facilities;
   std::vector<NewSite> add_terminals;
   std::vector<NewSite> add_assisted;
+  std::vector<NewSite> add_outreach;  // bases of home visits
   std::vector<ProfileChange> profiles;
 };
 

@@ -66,6 +66,18 @@ json measure_json(const access::MeasureResult& measure) {
   return out;
 }
 
+// A help channel's sites: what each could give, how many needed it within reach, how many it served.
+json help_json(const access::HelpRationing& help) {
+  json sites = json::array();
+  for (std::size_t j = 0; j < help.site_ids.size(); ++j) {
+    sites.push_back({{"id", help.site_ids[j]},
+                     {"capacity", help.capacity_limited ? json(help.capacity[j]) : json(nullptr)},
+                     {"people_in_need_within_reach", help.demand[j]},
+                     {"people_served", help.served[j]}});
+  }
+  return {{"capacity_limited", help.capacity_limited}, {"sites", std::move(sites)}};
+}
+
 json channels_json(const access::ChannelResult& channels, double standard, const std::string& unit) {
   json offer = json::array();
   if (channels.offer.in_person) offer.push_back("in_person");
@@ -73,6 +85,7 @@ json channels_json(const access::ChannelResult& channels, double standard, const
   if (channels.offer.online) offer.push_back("online");
   if (channels.offer.phone) offer.push_back("phone");
   if (!channels.offer.assisted.empty()) offer.push_back("assisted");
+  if (!channels.offer.outreach.empty()) offer.push_back("outreach");
   json profiles = json::array();
   for (const auto& p : channels.profiles.groups) {
     profiles.push_back({{"group", p.group},
@@ -107,6 +120,19 @@ json channels_json(const access::ChannelResult& channels, double standard, const
           {"profiles", std::move(profiles)},
           {"terminals", channels.terminals},
           {"assisted_sites", channels.assisted_sites},
+          {"outreach_bases", channels.outreach_bases},
+          {"outreach_reach", channels.outreach_bases > 0 ? json(channels.outreach_reach) : json(nullptr)},
+          {"joint_abilities_file", channels.offer.joint_abilities},
+          {"joint_groups", channels.joint_groups},
+          {"help",
+           {{"assisted", help_json(channels.assisted)},
+            {"outreach", help_json(channels.outreach)},
+            {"assisted_if_offices_closed", help_json(channels.assisted_offices_closed)},
+            {"outreach_if_offices_closed", help_json(channels.outreach_offices_closed)},
+            {"note",
+             "people use their own channels first; those left are helped at assisted sites, those still left "
+             "by outreach visits; a site with a capacity serves those in need within reach in proportion "
+             "(2SFCA ratio capped at 1)"}}},
           {"offline_queue",
            {{"capacity_per_person_in_queue", channels.offline_mean},
             {"capacity_per_person_if_all_in_person", channels.offline_mean_if_all_in_person},
@@ -377,6 +403,19 @@ std::string summary_csv(const access::AccessResult& result) {
       row("channels", "", total.group, "excluded", total.excluded, "people");
       row("channels", "", total.group, "excluded_if_offices_closed", total.excluded_offices_closed, "people");
     }
+    const auto help_rows = [&](const char* what, const access::HelpRationing& help) {
+      for (std::size_t j = 0; j < help.site_ids.size(); ++j) {
+        if (help.capacity_limited) row(what, "", help.site_ids[j], "capacity", help.capacity[j], "people");
+        row(what, "", help.site_ids[j], "people_in_need_within_reach", help.demand[j], "people");
+        row(what, "", help.site_ids[j], "people_served", help.served[j], "people");
+      }
+    };
+    help_rows("help_assisted", result.channels->assisted);
+    help_rows("help_outreach", result.channels->outreach);
+    help_rows("help_assisted_if_offices_closed", result.channels->assisted_offices_closed);
+    help_rows("help_outreach_if_offices_closed", result.channels->outreach_offices_closed);
+    if (result.channels->outreach_bases > 0)
+      row("channels", "", "all", "outreach_reach", result.channels->outreach_reach, unit_of(result));
   }
   for (const auto& scenario : result.scenarios) {
     const std::string& name = scenario.scenario.name;
@@ -458,9 +497,9 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
     const auto& channels = *result.channels;
     out += fmt::format("\nthrough every channel (a site counts within {:g} {}; {}):\n",
                        result.exclusion->standard, unit, channels.assumption);
-    out +=
-        fmt::format("  {:<20} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>11} {:>15}\n", "group", "people",
-                    "in person", "terminal", "online", "phone", "assisted", "no channel", "offices closed");
+    out += fmt::format("  {:<20} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>11} {:>15}\n", "group",
+                       "people", "in person", "terminal", "online", "phone", "assisted", "outreach",
+                       "no channel", "offices closed");
     for (const auto& total : channels.totals) {
       const auto share = [&](double people) {
         return total.people > 0.0 ? 100.0 * people / total.people : 0.0;
@@ -477,6 +516,18 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
       out += fmt::format(
           "  offline queue: {:.4g} {} per person who must come in person ({:.4g} if everyone came)\n",
           channels.offline_mean, result.facilities.capacity_column, channels.offline_mean_if_all_in_person);
+    }
+    for (const auto* help : {&channels.assisted, &channels.outreach}) {
+      if (!help->capacity_limited) continue;
+      double help_capacity = 0.0;
+      double served = 0.0;
+      for (std::size_t j = 0; j < help->site_ids.size(); ++j) {
+        help_capacity += help->capacity[j];
+        served += help->served[j];
+      }
+      out += fmt::format("  {} help: {:.0f} people served of a capacity of {:.0f} at {} site(s)\n",
+                         help == &channels.assisted ? "assisted" : "outreach", served, help_capacity,
+                         help->site_ids.size());
     }
   }
   for (const auto& scenario : result.scenarios) {

@@ -79,6 +79,52 @@ TEST(CliAccess, BadInputExitsWithTheDocumentedStatus) {
   for (const auto& path : {dup, facilities, matrix}) std::filesystem::remove(path);
 }
 
+// Help channels with capacities and a joint table of abilities, from the command line: the JSON names
+// what each site served, the summary CSV carries the same, and flags that make no sense alone are refused.
+TEST(CliAccess, OutreachAndAssistedCapacitiesAndJointAbilities) {
+  const auto zones = write_temp("help_zones.csv", "id,population,pop_60plus\nA,100,60\nB,300,30\n");
+  const auto offices = write_temp("help_offices.csv", "id,capacity\nX,5\n");
+  const auto assisted = write_temp("help_assisted.csv", "id,capacity\nS,40\n");
+  const auto outreach = write_temp("help_outreach.csv", "id,capacity\nO,10\n");
+  const auto matrix =
+      write_temp("help_matrix.csv", "from,to,cost\nA,X,5\nB,X,40\nB,S,10\nA,S,45\nB,O,20\nA,O,50\n");
+  const auto profiles = write_temp(
+      "help_profiles.csv", "group,coverage,device,online_skill,terminal_skill,phone\nall,1,0.8,0.9,1,1\n");
+  const auto joint = write_temp(
+      "help_joint.csv", "group,online,terminal,phone,share\npop_60plus,1,0,0,0.3\npop_60plus,0,0,0,0.7\n");
+  const auto summary = write_temp("help_summary.csv", "");
+  const std::string base = fmt::format(
+      "access {} --facilities {} --matrix {} --cost-unit minutes -m closest --group-columns pop_60plus "
+      "--standard 30min --digital-profiles {} ",
+      zones, offices, matrix, profiles);
+  auto r =
+      run(base + fmt::format("--channels in-person,online,assisted,outreach --assisted {} --outreach {} "
+                             "--outreach-reach 1h --joint-abilities {} --format json --summary-output {}",
+                             assisted, outreach, joint, summary));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  const auto& channels = json["channels"];
+  EXPECT_EQ(channels["outreach_reach"], 60.0);
+  EXPECT_EQ(channels["joint_groups"], nlohmann::json::array({"pop_60plus"}));
+  EXPECT_NEAR(channels["help"]["assisted"]["sites"][0]["people_served"].get<double>(), 40.0, 1e-9);
+  EXPECT_NEAR(channels["help"]["outreach"]["sites"][0]["people_served"].get<double>(), 10.0, 1e-9);
+  EXPECT_NEAR(channels["groups"][0]["excluded"].get<double>(), 34.0, 1e-9);
+  const std::string text = read_text(summary);
+  EXPECT_NE(text.find("help_outreach,,O,people_served,10,people"), std::string::npos) << text;
+  EXPECT_NE(text.find("help_assisted,,S,capacity,40,people"), std::string::npos) << text;
+  r = run(base + "--channels in-person,online --outreach-reach 1h");
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_NE(r.err.find("--outreach"), std::string::npos) << r.err;
+  r = run(base +
+          fmt::format(
+              "--channels in-person,online,outreach --outreach {} --joint-abilities {}", outreach,
+              write_temp("help_bad_joint.csv", "group,online,terminal,phone,share\npop_60plus,1,0,0,0.3\n")));
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_NE(r.err.find("add to 0.3"), std::string::npos) << r.err;
+  for (const auto& path : {zones, offices, assisted, outreach, matrix, profiles, joint, summary})
+    std::filesystem::remove(path);
+}
+
 // The GeoJSON map: one feature per zone with its hexagon and every result; written with the report.
 TEST(CliAccess, GeoJsonMapCarriesThePolygonsAndTheResults) {
   const auto dir = std::filesystem::temp_directory_path() / fmt::format("equalis_access_geo_{}", ::getpid());
