@@ -433,6 +433,7 @@ Facilities read_sites(const AccessRequest& request, const std::string& file) {
 
 DigitalProfiles profiles_of(const AccessRequest& request) {
   const ChannelOffer& offer = *request.channels;
+  if (request.profiles) return *request.profiles;
   if (!request.digital_profiles.empty()) return read_digital_profiles(request.digital_profiles);
   if (offer.online || offer.phone || !offer.terminals.empty()) {
     throw Error(
@@ -770,6 +771,14 @@ AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec
     inputs.outreach = help_sites(matrix, request, result.zones, in.outreach, in.outreach_reach);
     inputs.coverage = result.zones.coverage;
     ChannelResult channels = channel_access(result.zones, inputs);
+    channels.nearest_site[static_cast<std::size_t>(Channel::InPerson)] = inputs.office_nearest;
+    channels.nearest_site[static_cast<std::size_t>(Channel::Terminal)] = inputs.terminal_nearest;
+    for (const auto& [channel, help] :
+         {std::pair{Channel::Assisted, &inputs.assisted}, std::pair{Channel::Outreach, &inputs.outreach}}) {
+      if (!help->offered()) continue;
+      auto& nearest = channels.nearest_site[static_cast<std::size_t>(channel)];
+      for (const float cost : help->rows.nearest) nearest.push_back(decimal_of(cost));
+    }
     channels.terminals = in.terminals.size();
     if (inputs.offer.in_person) offline_queue(rows, result.zones, result.facilities, *standard, channels);
     result.channels = std::move(channels);

@@ -61,7 +61,8 @@ struct AccessRequest {
   // Access through every channel (needs the standard, and the digital profiles for online, terminal and
   // phone): the facilities above are the offices of the in-person channel.
   std::optional<ChannelOffer> channels;
-  std::string digital_profiles;  // CSV, see read_digital_profiles
+  std::string digital_profiles;             // CSV, see read_digital_profiles
+  std::optional<DigitalProfiles> profiles;  // or in memory (bindings, the journeys module)
   // What-if scenarios, each compared with the baseline (scenario.hpp); read from a TOML file or given.
   std::string scenarios_file;
   std::vector<Scenario> scenarios;

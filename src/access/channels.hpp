@@ -136,6 +136,8 @@ struct ChannelResult {
   std::size_t terminals = 0;
   std::size_t assisted_sites = 0;
   std::size_t outreach_bases = 0;
+  // Per channel, per zone: the cost to the nearest site (+inf: none; empty: no sites, or no travel).
+  std::array<std::vector<double>, kChannelCount> nearest_site;
   double outreach_reach = 0.0;            // in the cost unit
   std::vector<std::string> joint_groups;  // groups whose abilities come from the joint table
   HelpRationing assisted;                 // today

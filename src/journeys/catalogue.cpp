@@ -1,0 +1,343 @@
+#include "journeys/catalogue.hpp"
+
+#include "audit/rules.hpp"
+#include "core/csv.hpp"
+#include "core/error.hpp"
+#include "core/input_file.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace equalis::journeys {
+
+std::size_t Catalogue::requirement_index(const std::string& id) const {
+  for (std::size_t r = 0; r < requirements.size(); ++r) {
+    if (requirements[r].id == id) return r;
+  }
+  return requirements.size();
+}
+
+namespace {
+
+struct ChannelSpelling {
+  std::string_view name;
+  access::Channel channel;
+};
+constexpr std::array<ChannelSpelling, 6> kChannels{{{"in-person", access::Channel::InPerson},
+                                                    {"terminal", access::Channel::Terminal},
+                                                    {"online", access::Channel::Online},
+                                                    {"phone", access::Channel::Phone},
+                                                    {"assisted", access::Channel::Assisted},
+                                                    {"outreach", access::Channel::Outreach}}};
+
+// Collects every problem with its place, so that a user fixes the catalogue in one round.
+class Problems {
+ public:
+  explicit Problems(std::string source) : source_(std::move(source)) {}
+
+  void add(const toml::node& node, std::string message, std::string fix) {
+    const auto& where = node.source();
+    add(static_cast<std::size_t>(where.begin.line), static_cast<std::size_t>(where.begin.column),
+        std::move(message), std::move(fix));
+  }
+  void add(std::size_t line, std::size_t column, std::string message, std::string fix) {
+    items_.push_back({line, column, std::move(message), std::move(fix)});
+  }
+
+  void throw_if_any() const {
+    if (items_.empty()) return;
+    const Item& first = items_.front();
+    if (items_.size() == 1) {
+      throw Error(ErrorCode::InvalidInput, first.message, first.fix,
+                  SourceLocation{source_, first.line, first.column});
+    }
+    std::string message = fmt::format("{} problems in the catalogue:", items_.size());
+    for (const auto& item : items_) {
+      message +=
+          fmt::format("\n  {}:{}:{}: {} (fix: {})", source_, item.line, item.column, item.message, item.fix);
+    }
+    throw Error(ErrorCode::InvalidInput, message, "fix each place listed",
+                SourceLocation{source_, first.line, first.column});
+  }
+
+ private:
+  struct Item {
+    std::size_t line;
+    std::size_t column;
+    std::string message;
+    std::string fix;
+  };
+  std::string source_;
+  std::vector<Item> items_;
+};
+
+class Reader {
+ public:
+  Reader(Catalogue& catalogue, Problems& problems) : catalogue_(catalogue), problems_(problems) {}
+
+  std::optional<std::string> text(const toml::node& node, const char* what) {
+    if (const auto* value = node.as_string()) return value->get();
+    problems_.add(node, fmt::format("{} must be a string", what), "write it in double quotes");
+    return std::nullopt;
+  }
+
+  std::optional<double> amount(const toml::node& node, const char* what) {
+    double value = std::nan("");
+    if (const auto* integer = node.as_integer()) value = static_cast<double>(integer->get());
+    if (const auto* real = node.as_floating_point()) value = real->get();
+    if (!(std::isfinite(value) && value >= 0.0)) {
+      problems_.add(node, fmt::format("{} must be a number ≥ 0", what),
+                    "write e.g. 15 (minutes) or 0 (money)");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  void requirements(const toml::node& node) {
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+      problems_.add(node, "requirements must be a table", R"(write [requirements] then e_id = "an e-ID")");
+      return;
+    }
+    // In the order of the file (a TOML table iterates its keys sorted).
+    std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+    for (const auto& [key, value] : *table) entries.emplace_back(&key, &value);
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+      const auto& x = a.second->source().begin;
+      const auto& y = b.second->source().begin;
+      return x.line != y.line ? x.line < y.line : x.column < y.column;
+    });
+    for (const auto& [key, value] : entries) {
+      const auto description = text(*value, "a requirement's description");
+      catalogue_.requirements.push_back({std::string(key->str()), description.value_or("")});
+    }
+  }
+
+  // A rule must parse and read only declared requirements; its columns become the rule's variables.
+  void check_rule(const toml::node& node, const std::string& rule) {
+    try {
+      const auto parsed = audit::Rule::parse(rule);
+      for (const auto& column : parsed.columns()) {
+        if (catalogue_.requirement_index(column) == catalogue_.requirements.size()) {
+          const std::string near = nearest_name(column, requirement_ids());
+          problems_.add(
+              node, fmt::format("the rule reads '{}', which is no declared requirement", excerpt(column)),
+              near.empty() ? "declare it under [requirements]"
+                           : fmt::format("did you mean '{}'? or declare it under [requirements]", near));
+        }
+      }
+    } catch (const Error& error) {
+      const auto& where = node.source();
+      // The rule's column counts from its first character, one past the opening quote.
+      const std::size_t column = error.where() ? error.where()->column : 0;
+      problems_.add(static_cast<std::size_t>(where.begin.line),
+                    static_cast<std::size_t>(where.begin.column) + column, error.message(), error.fix());
+    }
+  }
+
+  void channel(const toml::node& node, Step& step) {
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+      problems_.add(node, "a channel must be a table",
+                    R"(write { channel = "online", requires = ["e_id"] })");
+      return;
+    }
+    ChannelOption option;
+    option.line = static_cast<std::size_t>(node.source().begin.line);
+    bool named = false;
+    for (const auto& [key, value] : *table) {
+      if (key == "channel") {
+        const auto name = text(value, "channel");
+        if (!name) continue;
+        const auto* found = std::find_if(kChannels.begin(), kChannels.end(),
+                                         [&](const ChannelSpelling& c) { return c.name == *name; });
+        if (found == kChannels.end()) {
+          problems_.add(value, fmt::format("'{}' is no channel", excerpt(*name)),
+                        "channels are in-person, terminal, online, phone, assisted, outreach");
+          continue;
+        }
+        option.channel = found->channel;
+        named = true;
+      } else if (key == "requires") {
+        const auto* list = value.as_array();
+        if (list == nullptr) {
+          problems_.add(value, "requires must be a list", R"(write requires = ["smartphone", "e_id"])");
+          continue;
+        }
+        for (const auto& item : *list) {
+          const auto id = text(item, "a requirement");
+          if (!id) continue;
+          const std::size_t r = catalogue_.requirement_index(*id);
+          if (r == catalogue_.requirements.size()) {
+            const std::string near = nearest_name(*id, requirement_ids());
+            problems_.add(item, fmt::format("unknown requirement '{}'", excerpt(*id)),
+                          near.empty()
+                              ? "declare it under [requirements]"
+                              : fmt::format("did you mean '{}'? or declare it under [requirements]", near));
+            continue;
+          }
+          if (std::find(option.needs.begin(), option.needs.end(), r) == option.needs.end())
+            option.needs.push_back(r);
+        }
+      } else if (key == "minutes") {
+        option.minutes = amount(value, "minutes").value_or(0.0);
+      } else if (key == "money") {
+        option.money = amount(value, "money").value_or(0.0);
+      } else {
+        problems_.add(value, fmt::format("unknown channel key '{}'", excerpt(key.str())),
+                      "a channel has channel, requires, minutes, money");
+      }
+    }
+    if (!named)
+      problems_.add(node, "a channel without its kind", R"(write channel = "in-person" (or online, …))");
+    step.channels.push_back(std::move(option));
+  }
+
+  void step(const toml::node& node, Matter& matter) {
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+      problems_.add(node, "a step must be a table", "write [[matter.step]]");
+      return;
+    }
+    Step step;
+    for (const auto& [key, value] : *table) {
+      if (key == "id") {
+        step.id = text(value, "id").value_or("");
+      } else if (key == "name") {
+        step.name = text(value, "name").value_or("");
+      } else if (key == "rule") {
+        step.rule = text(value, "rule").value_or("");
+        if (!step.rule.empty()) check_rule(value, step.rule);
+      } else if (key == "channels") {
+        const auto* list = value.as_array();
+        if (list == nullptr) {
+          problems_.add(value, "channels must be a list of tables",
+                        R"(write channels = [{ channel = "online" }])");
+          continue;
+        }
+        for (const auto& item : *list) channel(item, step);
+      } else {
+        problems_.add(value, fmt::format("unknown step key '{}'", excerpt(key.str())),
+                      "a step has id, name, rule, channels");
+      }
+    }
+    if (step.id.empty()) problems_.add(node, "a step without an id", "give each step an id = \"…\"");
+    for (const auto& other : matter.steps) {
+      if (!step.id.empty() && other.id == step.id) {
+        problems_.add(node, fmt::format("matter '{}' has two steps '{}'", matter.id, step.id),
+                      "give each step of a matter its own id");
+      }
+    }
+    if (step.channels.empty()) {
+      problems_.add(node, fmt::format("step '{}' has no channel", step.id),
+                    "list at least one channel through which the step can be done");
+    }
+    matter.steps.push_back(std::move(step));
+  }
+
+  void matter(const toml::node& node) {
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+      problems_.add(node, "a matter must be a table", "write [[matter]]");
+      return;
+    }
+    Matter matter;
+    for (const auto& [key, value] : *table) {
+      if (key == "id") {
+        matter.id = text(value, "id").value_or("");
+      } else if (key == "name") {
+        matter.name = text(value, "name").value_or("");
+      } else if (key == "rule") {
+        matter.rule = text(value, "rule").value_or("");
+        if (!matter.rule.empty()) check_rule(value, matter.rule);
+      } else if (key == "step") {
+        const auto* list = value.as_array();
+        if (list == nullptr) {
+          problems_.add(value, "step must be an array of tables", "write [[matter.step]]");
+          continue;
+        }
+        for (const auto& item : *list) step(item, matter);
+      } else {
+        problems_.add(value, fmt::format("unknown matter key '{}'", excerpt(key.str())),
+                      "a matter has id, name, rule, step");
+      }
+    }
+    if (matter.id.empty()) problems_.add(node, "a matter without an id", "give each matter an id = \"…\"");
+    if (matter.steps.empty())
+      problems_.add(node, fmt::format("matter '{}' has no step", matter.id), "add a [[matter.step]]");
+    for (const auto& other : catalogue_.matters) {
+      if (!matter.id.empty() && other.id == matter.id) {
+        problems_.add(node, fmt::format("two matters are named '{}'", matter.id),
+                      "give each matter its own id");
+      }
+    }
+    if (matter.name.empty()) matter.name = matter.id;
+    catalogue_.matters.push_back(std::move(matter));
+  }
+
+ private:
+  std::vector<std::string> requirement_ids() const {
+    std::vector<std::string> ids;
+    for (const auto& r : catalogue_.requirements) ids.push_back(r.id);
+    return ids;
+  }
+  Catalogue& catalogue_;
+  Problems& problems_;
+};
+
+}  // namespace
+
+Catalogue parse_catalogue(const std::string& text, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& error) {
+    const auto& where = error.source();
+    throw Error(ErrorCode::Parse, fmt::format("not valid TOML: {}", error.description()),
+                "check the TOML syntax at this place",
+                SourceLocation{source, static_cast<std::size_t>(where.begin.line),
+                               static_cast<std::size_t>(where.begin.column)});
+  }
+  Catalogue catalogue;
+  catalogue.source = source;
+  Problems problems(source);
+  Reader reader(catalogue, problems);
+  // Requirements first: matters refer to them wherever they sit in the file.
+  if (const auto* requirements = root.get("requirements")) reader.requirements(*requirements);
+  for (const auto& [key, value] : root) {
+    if (key == "requirements") continue;
+    if (key != "matter") {
+      problems.add(value, fmt::format("unknown top-level key '{}'", excerpt(key.str())),
+                   "a catalogue has [requirements] and [[matter]] tables");
+      continue;
+    }
+    const auto* list = value.as_array();
+    if (list == nullptr) {
+      problems.add(value, "matter must be an array of tables", "write [[matter]], twice brackets");
+      continue;
+    }
+    for (const auto& item : *list) reader.matter(item);
+  }
+  if (catalogue.matters.empty() && root.get("matter") == nullptr) {
+    problems.add(1, 1, "the catalogue has no [[matter]]", "describe at least one matter");
+  }
+  problems.throw_if_any();
+  return catalogue;
+}
+
+Catalogue read_catalogue(const std::string& path) {
+  require_input_file(path);
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_catalogue(text.str(), path);
+}
+
+}  // namespace equalis::journeys

@@ -1,0 +1,35 @@
+#pragma once
+// One request, one call, one result for service journeys: the access module gives each zone its
+// channels (offices, terminals, assisted sites and outreach within the standard, coverage) and travel
+// times; the catalogue and the groups' abilities give the rest. report/journeys_report renders it.
+
+#include "journeys/abilities.hpp"
+#include "journeys/catalogue.hpp"
+#include "journeys/journeys.hpp"
+
+#include "access/access_run.hpp"
+
+#include <string>
+
+namespace equalis::journeys {
+
+struct JourneyRequest {
+  // Zones with their groups, offices (`facilities`), costs (a time: minutes, seconds or a graph), the
+  // `standard` within which a site counts, and the sites of the other channels (`channels`: terminals,
+  // assisted, outreach; online and phone are always there — the catalogue says which steps use them).
+  access::AccessRequest access;
+  std::string catalogue;  // TOML, see catalogue.hpp
+  std::string abilities;  // CSV group,requirement,probability[,source][,illustrative]
+  JourneyOptions options;
+};
+
+struct JourneyRunResult {
+  access::AccessResult access;
+  Catalogue catalogue;
+  GroupAbilities abilities;
+  JourneyResult journeys;
+};
+
+JourneyRunResult run_journeys(const JourneyRequest& request, ProgressSink& progress = null_progress());
+
+}  // namespace equalis::journeys

@@ -1,0 +1,267 @@
+// Service journeys on a worked example by hand (docs/journeys.md shows the arithmetic), the properties the
+// issue names (reasons add up to failures; removing a requirement never lowers completion; an online-only
+// step hurts those without devices and helps nobody), the catalogue's and the abilities' checks, and the
+// whole run from files.
+
+#include "journeys/journeys_run.hpp"
+#include "test_support.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <unistd.h>
+
+namespace equalis::journeys {
+namespace {
+
+using access::Channel;
+using test_support::error_of;
+
+std::string write(const std::string& name, const std::string& text) {
+  const auto path =
+      (std::filesystem::temp_directory_path() / fmt::format("equalis_journeys_{}_{}", ::getpid(), name))
+          .string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+// The allowance: only people with local household registration may claim it; apply online (smartphone
+// and e-ID, 10 min) or at the office (30 min); receive online (smartphone, 5 min) or at the office (20).
+const char* kCatalogue = R"(
+[requirements]
+smartphone = "a smartphone"
+e_id = "an electronic ID"
+local_hukou = "local household registration"
+
+[[matter]]
+id = "allowance"
+name = "Elderly allowance"
+rule = "local_hukou"
+  [[matter.step]]
+  id = "apply"
+  channels = [
+    { channel = "online", requires = ["smartphone", "e_id"], minutes = 10 },
+    { channel = "in-person", minutes = 30 },
+  ]
+  [[matter.step]]
+  id = "receive"
+  channels = [
+    { channel = "online", requires = ["smartphone"], minutes = 5 },
+    { channel = "in-person", minutes = 20, money = 2 },
+  ]
+)";
+
+std::string abilities_file() {
+  return write(
+      "abilities.csv",
+      "group,requirement,probability,source,illustrative\nall,smartphone,0.5,test,1\nall,e_id,0.4,test,1\n"
+      "all,local_hukou,0.9,test,0\n");
+}
+
+// Zone A: an office 10 minutes away (within the standard); zone B: none within it. 100 people each.
+JourneyInputs two_zones() {
+  JourneyInputs in;
+  in.zone_ids = {"A", "B"};
+  in.groups = {"all"};
+  in.people = {{100.0, 100.0}};
+  std::array<double, access::kChannelCount> a{};
+  a[static_cast<std::size_t>(Channel::InPerson)] = 1.0;
+  a[static_cast<std::size_t>(Channel::Online)] = 1.0;
+  std::array<double, access::kChannelCount> b = a;
+  b[static_cast<std::size_t>(Channel::InPerson)] = 0.0;
+  std::array<double, access::kChannelCount> travel{};
+  travel[static_cast<std::size_t>(Channel::InPerson)] = 10.0;
+  in.place.available = {a, b};
+  in.place.travel_minutes = {travel, travel};
+  return in;
+}
+
+double reason_people(const MatterResult& matter, std::size_t group, const std::string& needle) {
+  double people = 0.0;
+  for (std::size_t k = 0; k < matter.reasons.size(); ++k) {
+    if (matter.reasons[k].text.find(needle) != std::string::npos)
+      people += matter.groups[group].failing_by_reason[k];
+  }
+  return people;
+}
+
+TEST(Journeys, WorkedExampleByHand) {
+  const Catalogue catalogue = parse_catalogue(kCatalogue, "catalogue.toml");
+  const GroupAbilities abilities = read_abilities(abilities_file(), catalogue);
+  const JourneyResult result = evaluate_journeys(catalogue, abilities, two_zones());
+  ASSERT_EQ(result.matters.size(), 1U);
+  const MatterResult& m = result.matters[0];
+  // Zone A, local residents (0.9): phone and e-ID (0.2) all online, 15 min; phone only (0.3) apply at the
+  // office (30 + 2 × 10) then receive online; no phone (0.5) both at the office in one trip (30 + 20 + 20).
+  const JourneyCell& a = m.cells[0][0];
+  EXPECT_NEAR(a.eligible, 0.9, 1e-12);
+  EXPECT_NEAR(a.completion, 0.9, 1e-12);
+  EXPECT_NEAR(a.visits, 0.8, 1e-12);
+  EXPECT_NEAR(a.more_than_one, 0.0, 1e-12);
+  EXPECT_NEAR(a.minutes, 0.2 * 15 + 0.3 * 55 + 0.5 * 70, 1e-9);
+  EXPECT_NEAR(a.money, 0.5 * 2, 1e-12);
+  // Zone B has no office: only phone + e-ID finish (0.9 × 0.2). Reasons, for the channel that came closest
+  // (fewest things missing; online, listed first, on a tie): the rule 0.1; phone without e-ID 0.27 (e-ID);
+  // e-ID without phone 0.18 (smartphone); neither 0.27 (online lacks two: the office is missing).
+  const JourneyCell& b = m.cells[1][0];
+  EXPECT_NEAR(b.completion, 0.18, 1e-12);
+  EXPECT_NEAR(reason_people(m, 0, "matter's rule"), 10.0 + 10.0, 1e-9);
+  EXPECT_NEAR(reason_people(m, 0, "lacks 'e_id'"), 27.0, 1e-9);
+  EXPECT_NEAR(reason_people(m, 0, "lacks 'smartphone'"), 18.0, 1e-9);
+  EXPECT_NEAR(reason_people(m, 0, "no in-person channel"), 27.0, 1e-9);
+  EXPECT_NE(m.reasons[b.main_reason].kind, "rule");
+  // The reasons add up to the failures.
+  const MatterGroup& all = m.groups[0];
+  const double failing = std::accumulate(all.failing_by_reason.begin(), all.failing_by_reason.end(), 0.0);
+  EXPECT_NEAR(failing, all.people - all.completing, 1e-9);
+  EXPECT_NEAR(all.completing, 90.0 + 18.0, 1e-9);
+  EXPECT_EQ(result.illustrative, (std::vector<std::string>{"all: e_id", "all: smartphone"}));
+}
+
+TEST(Journeys, ChoiceRulesAndTripsBetweenOnlineSteps) {
+  // Apply at the office, check online, collect at the office: two trips; prefer-offline keeps all three
+  // at the office when it can (one trip).
+  const Catalogue catalogue = parse_catalogue(R"(
+[requirements]
+smartphone = "a smartphone"
+[[matter]]
+id = "licence"
+  [[matter.step]]
+  id = "apply"
+  channels = [{ channel = "in-person", minutes = 10 }]
+  [[matter.step]]
+  id = "check"
+  channels = [{ channel = "online", requires = ["smartphone"], minutes = 1 }, { channel = "in-person", minutes = 10 }]
+  [[matter.step]]
+  id = "collect"
+  channels = [{ channel = "in-person", minutes = 10 }]
+)",
+                                              "c.toml");
+  const auto abilities =
+      read_abilities(write("one.csv", "group,requirement,probability\nall,smartphone,1\n"), catalogue);
+  JourneyInputs in = two_zones();
+  auto result = evaluate_journeys(catalogue, abilities, in);
+  EXPECT_NEAR(result.matters[0].cells[0][0].visits, 2.0, 1e-12);
+  EXPECT_NEAR(result.matters[0].cells[0][0].more_than_one, 1.0, 1e-12);
+  EXPECT_NEAR(result.matters[0].at_most_one_visit, 0.0, 1e-12);
+  JourneyOptions offline;
+  offline.choice = ChoiceRule::PreferOffline;
+  result = evaluate_journeys(catalogue, abilities, in, offline);
+  EXPECT_NEAR(result.matters[0].cells[0][0].visits, 1.0, 1e-12);
+  EXPECT_NEAR(result.matters[0].cells[0][0].minutes, 30.0 + 20.0, 1e-12);
+}
+
+// Removing a requirement never lowers anyone's completion; making a step online-only lowers it for those
+// without a phone and raises it for nobody.
+TEST(Journeys, RemovingARequirementHelpsAndOnlineOnlyHurts) {
+  const Catalogue base = parse_catalogue(kCatalogue, "catalogue.toml");
+  const auto abilities = read_abilities(abilities_file(), base);
+  const auto before = evaluate_journeys(base, abilities, two_zones());
+  std::string relaxed_text = kCatalogue;
+  const std::string needs = R"(requires = ["smartphone", "e_id"])";
+  relaxed_text.replace(relaxed_text.find(needs), needs.size(), R"(requires = ["smartphone"])");
+  const auto relaxed = evaluate_journeys(parse_catalogue(relaxed_text, "r.toml"), abilities, two_zones());
+  std::string online_only = kCatalogue;
+  const std::string counter = R"(    { channel = "in-person", minutes = 30 },)";
+  online_only.erase(online_only.find(counter), counter.size());
+  const auto cut = evaluate_journeys(parse_catalogue(online_only, "o.toml"), abilities, two_zones());
+  for (std::size_t z = 0; z < 2; ++z) {
+    EXPECT_GE(relaxed.matters[0].cells[z][0].completion, before.matters[0].cells[z][0].completion - 1e-12)
+        << z;
+    EXPECT_LE(cut.matters[0].cells[z][0].completion, before.matters[0].cells[z][0].completion + 1e-12) << z;
+  }
+  EXPECT_GT(relaxed.matters[0].cells[1][0].completion, before.matters[0].cells[1][0].completion);
+  EXPECT_NEAR(cut.matters[0].cells[0][0].completion, 0.9 * 0.2, 1e-12);  // zone A loses those without both
+}
+
+// A rule changes only the people it excludes: relaxing it raises eligibility, nothing else fails more.
+TEST(Journeys, RelaxingTheRuleOnlyChangesThoseItExcluded) {
+  const Catalogue strict = parse_catalogue(kCatalogue, "catalogue.toml");
+  std::string text = kCatalogue;
+  text.replace(text.find(R"(rule = "local_hukou")"), 20, R"(rule = "local_hukou or true")");
+  const Catalogue relaxed = parse_catalogue(text, "relaxed.toml");
+  const auto abilities = read_abilities(abilities_file(), strict);
+  const auto a = evaluate_journeys(strict, abilities, two_zones()).matters[0];
+  const auto b = evaluate_journeys(relaxed, abilities, two_zones()).matters[0];
+  EXPECT_NEAR(b.groups[0].eligible, 200.0, 1e-9);
+  EXPECT_NEAR(reason_people(b, 0, "rule"), 0.0, 1e-12);
+  // The newly eligible fail (or finish) like everyone else: completion rises by a tenth over 0.9.
+  EXPECT_NEAR(b.groups[0].completing, a.groups[0].completing / 0.9, 1e-9);
+  EXPECT_NEAR(reason_people(b, 0, "lacks 'e_id'"), reason_people(a, 0, "lacks 'e_id'") / 0.9, 1e-9);
+}
+
+TEST(Journeys, CatalogueProblemsAreAllReportedAtOnce) {
+  const Error error = error_of([] {
+    (void)parse_catalogue(R"([requirements]
+smartphone = "a smartphone"
+[[matter]]
+id = "m"
+rule = "smartfone and"
+  [[matter.step]]
+  id = "apply"
+  channels = [{ channel = "online", requires = ["smartfone"] }, { channel = "fax" }]
+  [[matter.step]]
+  id = "wait"
+)",
+                          "bad.toml");
+  });
+  const std::string text = error.what();
+  EXPECT_NE(text.find("problems in the catalogue"), std::string::npos) << text;
+  EXPECT_NE(text.find("bad.toml:5:"), std::string::npos) << text;  // the rule
+  EXPECT_NE(text.find("did you mean 'smartphone'"), std::string::npos) << text;
+  EXPECT_NE(text.find("'fax' is no channel"), std::string::npos) << text;
+  EXPECT_NE(text.find("step 'wait' has no channel"), std::string::npos) << text;
+  const Error toml = error_of([] { (void)parse_catalogue("[[matter]\n", "broken.toml"); });
+  EXPECT_EQ(toml.code(), ErrorCode::Parse);
+  ASSERT_TRUE(toml.where().has_value());
+  EXPECT_EQ(toml.where()->line, 1U);
+}
+
+TEST(Journeys, AbilitiesAreCheckedRowByRow) {
+  const Catalogue catalogue = parse_catalogue(kCatalogue, "catalogue.toml");
+  const auto expect_error = [&](const std::string& text, const std::string& needle, std::size_t line) {
+    const Error error = error_of([&] { (void)read_abilities(write("bad_abilities.csv", text), catalogue); });
+    EXPECT_NE(std::string(error.what()).find(needle), std::string::npos) << error.what();
+    ASSERT_TRUE(error.where().has_value()) << error.what();
+    EXPECT_EQ(error.where()->line, line);
+  };
+  const std::string header = "group,requirement,probability\n";
+  expect_error(header + "all,smartphon,0.5\n", "did you mean 'smartphone'", 2);
+  expect_error(header + "all,e_id,40\n", "divide percentages", 2);
+  expect_error(header + "all,e_id,0.4\nall,e_id,0.5\n", "two rows", 3);
+  // A group without a figure and no "all" row for it is an error naming both.
+  const auto partial = read_abilities(write("partial.csv", header + "pop_60plus,e_id,0.2\n"), catalogue);
+  const Error missing = error_of([&] { (void)partial.of("pop_60plus", 0, catalogue); });
+  EXPECT_NE(std::string(missing.what()).find("smartphone"), std::string::npos) << missing.what();
+}
+
+// The whole run from files: the access module finds the office within the standard for A, not for B.
+TEST(Journeys, RunFromFilesUsesTheAccessModule) {
+  JourneyRequest request;
+  request.access.zones.file = write("zones.csv", "id,population,pop_60plus\nA,100,30\nB,100,50\n");
+  request.access.zones.group_columns = {"pop_60plus"};
+  request.access.facilities.file = write("offices.csv", "id,capacity\nX,5\n");
+  request.access.costs.matrix = write("matrix.csv", "from,to,cost\nA,X,600\nB,X,3600\n");
+  request.access.costs.unit = io::CostUnit::Seconds;
+  request.access.standard = "30min";
+  request.catalogue = write("catalogue.toml", kCatalogue);
+  request.abilities =
+      write("abilities_groups.csv",
+            "group,requirement,probability\nall,smartphone,0.5\nall,e_id,0.4\nall,local_hukou,0.9\n"
+            "pop_60plus,smartphone,0.3\n");
+  const JourneyRunResult result = run_journeys(request);
+  const MatterResult& m = result.journeys.matters[0];
+  EXPECT_NEAR(m.cells[0][0].completion, 0.9, 1e-12);
+  EXPECT_NEAR(m.cells[0][0].minutes, 0.2 * 15 + 0.3 * 55 + 0.5 * 70, 1e-9);  // 600 s = 10 min each way
+  EXPECT_NEAR(m.cells[1][0].completion, 0.18, 1e-12);
+  EXPECT_NEAR(m.cells[1][1].completion, 0.9 * 0.3 * 0.4, 1e-12);  // older: fewer phones
+  request.access.costs.unit = io::CostUnit::Given;
+  const Error error = error_of([&] { (void)run_journeys(request); });
+  EXPECT_NE(std::string(error.what()).find("`cost_unit`"), std::string::npos) << error.what();
+}
+
+}  // namespace
+}  // namespace equalis::journeys
