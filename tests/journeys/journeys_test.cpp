@@ -6,6 +6,8 @@
 #include "journeys/journeys_run.hpp"
 #include "test_support.hpp"
 
+#include "core/random.hpp"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -191,6 +193,131 @@ TEST(Journeys, RelaxingTheRuleOnlyChangesThoseItExcluded) {
   // The newly eligible fail (or finish) like everyone else: completion rises by a tenth over 0.9.
   EXPECT_NEAR(b.groups[0].completing, a.groups[0].completing / 0.9, 1e-9);
   EXPECT_NEAR(reason_people(b, 0, "lacks 'e_id'"), reason_people(a, 0, "lacks 'e_id'") / 0.9, 1e-9);
+}
+
+// The engine groups zones by their place channels and the order of options and adds travel per trip;
+// a direct transcription — every combination of requirements and place channels enumerated per zone, the
+// cheapest usable option taken step by step — must give the same numbers on random instances.
+TEST(Journeys, AgreesWithADirectEnumerationOnRandomInstances) {
+  Rng rng(7);
+  const std::array<Channel, 4> kinds{Channel::InPerson, Channel::Online, Channel::Terminal,
+                                     Channel::Assisted};
+  for (int instance = 0; instance < 25; ++instance) {
+    Catalogue catalogue;
+    catalogue.source = "random";
+    for (const char* id : {"r0", "r1", "r2"}) catalogue.requirements.push_back({id, id});
+    Matter matter;
+    matter.id = "m";
+    matter.rule = instance % 3 == 0 ? "r0 or r1" : "";
+    const std::size_t steps = 1 + rng.uniform_index(3);
+    for (std::size_t s = 0; s < steps; ++s) {
+      Step step;
+      step.id = fmt::format("s{}", s);
+      const std::size_t options = 1 + rng.uniform_index(3);
+      for (std::size_t o = 0; o < options; ++o) {
+        ChannelOption option;
+        option.channel = kinds[rng.uniform_index(kinds.size())];
+        for (std::size_t r = 0; r < 3; ++r) {
+          if (rng.uniform_index(3) == 0) option.needs.push_back(r);
+        }
+        option.minutes = static_cast<double>(rng.uniform_index(40));
+        option.money = static_cast<double>(rng.uniform_index(3));
+        step.channels.push_back(option);
+      }
+      matter.steps.push_back(step);
+    }
+    catalogue.matters.push_back(matter);
+    GroupAbilities abilities;
+    abilities.file = "random";
+    abilities.groups = {"all"};
+    abilities.figures.assign(1, std::vector<AbilityFigure>(3));
+    std::vector<double> p(3);
+    for (std::size_t r = 0; r < 3; ++r) {
+      p[r] = rng.uniform_index(4) == 0 ? 1.0 : 0.1 + 0.8 * rng.uniform01();
+      abilities.figures[0][r] = {p[r], "", false, true};
+    }
+    JourneyInputs in;
+    in.groups = {"all"};
+    in.people = {{}};
+    for (std::size_t z = 0; z < 4; ++z) {
+      in.zone_ids.push_back(fmt::format("z{}", z));
+      in.people[0].push_back(100.0);
+      std::array<double, access::kChannelCount> available{};
+      std::array<double, access::kChannelCount> travel{};
+      for (std::size_t c = 0; c < access::kChannelCount; ++c) {
+        const std::size_t draw = rng.uniform_index(3);
+        available[c] = draw == 0 ? 0.0 : draw == 1 ? 1.0 : rng.uniform01();
+        travel[c] = static_cast<double>(rng.uniform_index(30));
+      }
+      in.place.available.push_back(available);
+      in.place.travel_minutes.push_back(travel);
+    }
+    const JourneyResult result = evaluate_journeys(catalogue, abilities, in);
+    for (std::size_t z = 0; z < in.zone_ids.size(); ++z) {
+      double eligible = 0.0, done = 0.0, visits = 0.0, minutes = 0.0, money = 0.0;
+      for (unsigned combo = 0; combo < (1U << 3U); ++combo) {
+        for (unsigned place = 0; place < (1U << access::kChannelCount); ++place) {
+          double prob = 1.0;
+          for (std::size_t r = 0; r < 3; ++r) prob *= ((combo >> r) & 1U) != 0 ? p[r] : 1.0 - p[r];
+          for (std::size_t c = 0; c < access::kChannelCount; ++c)
+            prob *= ((place >> c) & 1U) != 0 ? in.place.available[z][c] : 1.0 - in.place.available[z][c];
+          if (prob == 0.0) continue;
+          const auto met = [&](std::size_t r) { return ((combo >> r) & 1U) != 0; };
+          const bool rule_ok = matter.rule.empty() || met(0) || met(1);
+          if (rule_ok) eligible += prob;
+          if (!rule_ok) continue;
+          bool ok = true;
+          double trips = 0.0, time = 0.0, fees = 0.0;
+          int previous = -1;
+          for (const auto& step : matter.steps) {
+            const ChannelOption* best = nullptr;
+            double best_time = 0.0;
+            for (const auto& option : step.channels) {
+              const auto c = static_cast<std::size_t>(option.channel);
+              bool usable = ((place >> c) & 1U) != 0;
+              for (const std::size_t r : option.needs) usable = usable && met(r);
+              if (!usable) continue;
+              const bool trip = option.channel != Channel::Online;
+              const double t = option.minutes + (trip ? 2.0 * in.place.travel_minutes[z][c] : 0.0);
+              if (best == nullptr || t < best_time || (t == best_time && option.money < best->money)) {
+                best = &option;
+                best_time = t;
+              }
+            }
+            if (best == nullptr) {
+              ok = false;
+              break;
+            }
+            const auto c = static_cast<int>(best->channel);
+            if (best->channel != Channel::Online) {
+              if (previous != c) {
+                trips += 1.0;
+                time += 2.0 * in.place.travel_minutes[z][static_cast<std::size_t>(c)];
+              }
+              previous = c;
+            } else {
+              previous = -1;
+            }
+            time += best->minutes;
+            fees += best->money;
+          }
+          if (!ok) continue;
+          done += prob;
+          visits += prob * trips;
+          minutes += prob * time;
+          money += prob * fees;
+        }
+      }
+      const JourneyCell& cell = result.matters[0].cells[z][0];
+      EXPECT_NEAR(cell.eligible, eligible, 1e-9) << instance << " zone " << z;
+      EXPECT_NEAR(cell.completion, done, 1e-9) << instance << " zone " << z;
+      if (done > 1e-12) {
+        EXPECT_NEAR(cell.visits, visits / done, 1e-7) << instance << " zone " << z;
+        EXPECT_NEAR(cell.minutes, minutes / done, 1e-6) << instance << " zone " << z;
+        EXPECT_NEAR(cell.money, money / done, 1e-7) << instance << " zone " << z;
+      }
+    }
+  }
 }
 
 TEST(Journeys, CatalogueProblemsAreAllReportedAtOnce) {
