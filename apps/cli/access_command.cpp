@@ -130,7 +130,7 @@ void add_access_command(CLI::App& app, Context& context) {
          "gravity[=DECAY], 2sfca[=DECAY][,max_cost=T], bfca, 3sfca[=DECAY][,max_cost=T][,selection=all], "
          "m2sfca, "
          "spatial-availability[=DECAY], "
-         "coverage=T[,order=capacity|capacity-asc|population|population-asc|file], "
+         "coverage=T[,order=capacity|capacity-asc|population|population-asc|file|column:NAME[-asc]], "
          "raam[=TAU][,rho=R,max_cycles=N,initial_step=S,min_step=S,half_life=H] (default 2sfca)")
       ->take_all();
   cmd->add_option("--decay", request.decay,

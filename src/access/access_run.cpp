@@ -3,6 +3,7 @@
 #include "core/csv_columns.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
+#include "io/column_choice.hpp"
 #include "measure/decomposition.hpp"
 #include "measure/inequality.hpp"
 #include "network/graph_file.hpp"
@@ -82,7 +83,16 @@ double option_number(std::string_view text, std::string_view key, std::string_vi
   return *number;
 }
 
-CoverageOrder coverage_order_of(std::string_view text, std::string_view value) {
+CoverageOrder coverage_order_of(std::string_view text, std::string_view value, MeasureSpec& spec) {
+  if (value.starts_with("column:")) {
+    std::string_view column = value.substr(7);
+    const bool ascending = column.ends_with("-asc");
+    if (ascending) column.remove_suffix(4);
+    if (column.empty())
+      bad_measure(text, "order=column:NAME needs the facilities file's column, e.g. column:priority");
+    spec.order_column = std::string(column);
+    return ascending ? CoverageOrder::ColumnAscending : CoverageOrder::ColumnDescending;
+  }
   if (value == "capacity") return CoverageOrder::CapacityDescending;
   if (value == "capacity-asc") return CoverageOrder::CapacityAscending;
   if (value == "population") return CoverageOrder::PopulationDescending;
@@ -98,7 +108,7 @@ void parse_coverage(std::string_view text, std::string_view argument, io::CostUn
   if (parts.main.empty()) bad_measure(text, "needs a time limit, e.g. coverage=60min");
   spec.kind = MeasureKind::Coverage;
   spec.cutoff = parse_cost(parts.main, unit, "measures");
-  for (const auto& option : parts.options) spec.order = coverage_order_of(text, option.second);
+  for (const auto& option : parts.options) spec.order = coverage_order_of(text, option.second, spec);
 }
 
 void parse_raam(std::string_view text, std::string_view argument, io::CostUnit unit, MeasureSpec& spec) {
@@ -223,6 +233,26 @@ MeasureSpec parse_measure(std::string_view text, io::CostUnit unit, std::string_
   return spec;
 }
 
+std::string coverage_order_name(const MeasureSpec& spec) {
+  switch (spec.order) {
+    case CoverageOrder::CapacityDescending:
+      return "capacity";
+    case CoverageOrder::CapacityAscending:
+      return "capacity-asc";
+    case CoverageOrder::PopulationDescending:
+      return "population";
+    case CoverageOrder::PopulationAscending:
+      return "population-asc";
+    case CoverageOrder::File:
+      return "file";
+    case CoverageOrder::ColumnDescending:
+      return "column:" + spec.order_column;
+    case CoverageOrder::ColumnAscending:
+      return "column:" + spec.order_column + "-asc";
+  }
+  return {};
+}
+
 namespace {
 
 // The cost beyond which no requested measure looks: pairs costlier than it need not be kept.
@@ -270,22 +300,6 @@ std::string catchment_name(CatchmentMethod method) {
   return {};
 }
 
-std::string coverage_order_name(CoverageOrder order) {
-  switch (order) {
-    case CoverageOrder::CapacityDescending:
-      return "capacity";
-    case CoverageOrder::CapacityAscending:
-      return "capacity-asc";
-    case CoverageOrder::PopulationDescending:
-      return "population";
-    case CoverageOrder::PopulationAscending:
-      return "population-asc";
-    case CoverageOrder::File:
-      return "file";
-  }
-  return {};
-}
-
 struct Naming {
   std::string key;
   std::string label;
@@ -319,7 +333,7 @@ Naming name_of(const MeasureSpec& spec, const std::string& capacity, const std::
     case MeasureKind::Coverage:
       return {fmt::format("coverage_{}", trimmed_number(spec.cutoff)),
               fmt::format("share of people covered within {} {}, facilities by {}",
-                          trimmed_number(spec.cutoff), cost_unit, coverage_order_name(spec.order)),
+                          trimmed_number(spec.cutoff), cost_unit, coverage_order_name(spec)),
               "share covered"};
     case MeasureKind::Raam:
       return {"raam",
@@ -350,6 +364,46 @@ void make_keys_unique(std::vector<MeasureResult>& measures) {
     }
     if (same > 1) measures[m].key += fmt::format("_{}", same);
   }
+}
+
+// Each facility's value in the coverage order column, read from the facilities file (AccessMod orders by
+// any field of the facility table). Every facility of the file needs a number; sites a scenario adds
+// are not in the file and come last (NaN).
+std::vector<double> order_column_values(const MeasureSpec& spec, const Facilities& facilities,
+                                        const FacilitySpec& file) {
+  CsvOptions options;
+  options.delimiter = file.delimiter;
+  const auto header = ColumnTable::read_header(facilities.source, options);
+  if (std::find(header.begin(), header.end(), spec.order_column) == header.end()) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("`measures`: '{}': {} has no column '{}'", excerpt(spec.text), facilities.source,
+                            excerpt(spec.order_column)),
+                fmt::format("name one of its columns: {}", fmt::join(header, ", ")));
+  }
+  const std::string id = io::choose_column(facilities.source, header, file.id_column,
+                                           {"id", "facility", "facility_id", "idx"}, "facility id");
+  const ColumnTable table = ColumnTable::read_file(
+      facilities.source, {{id, ColumnKind::Category}, {spec.order_column, ColumnKind::Numeric}}, options);
+  const CategoryColumn& ids = table.category(id);
+  const NumericColumn& values = table.numeric(spec.order_column);
+  std::unordered_map<std::string_view, std::size_t> row_of;
+  for (std::size_t row = 0; row < ids.size(); ++row) {
+    if (ids.valid[row] != 0) row_of.emplace(ids.labels[ids.codes[row]], row);
+  }
+  std::vector<double> out(facilities.size(), std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t j = 0; j < facilities.size(); ++j) {
+    const auto found = row_of.find(facilities.ids[j]);
+    if (found == row_of.end()) continue;
+    if (values.valid[found->second] == 0) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("facility '{}' has no value in '{}', the coverage order",
+                              excerpt(facilities.ids[j]), excerpt(spec.order_column)),
+                  "give every facility a number in the order column (e.g. its priority rank)",
+                  table.location(found->second, spec.order_column));
+    }
+    out[j] = values.values[found->second];
+  }
+  return out;
 }
 
 std::vector<double> compute(const MeasureSpec& spec, const CostRows& rows, const Zones& zones,
@@ -383,8 +437,8 @@ std::vector<double> compute(const MeasureSpec& spec, const CostRows& rows, const
     case MeasureKind::SpatialAvailability:
       return spatial_availability(rows, zones.population, facilities.capacity, *spec.decay, spec.alpha);
     case MeasureKind::Coverage: {
-      CoverageResult coverage =
-          capacity_coverage(rows, zones.population, facilities.capacity, spec.cutoff, spec.order);
+      CoverageResult coverage = capacity_coverage(rows, zones.population, facilities.capacity, spec.cutoff,
+                                                  spec.order, result.order_values);
       std::vector<double> share(zones.size(), 0.0);
       for (std::size_t z = 0; z < share.size(); ++z) {
         if (zones.population[z] > 0.0) share[z] = coverage.covered_by_zone[z] / zones.population[z];
@@ -940,6 +994,8 @@ AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec
     measure.label = naming.label;
     measure.unit = naming.unit;
     measure.spec = spec;
+    if (!spec.order_column.empty())
+      measure.order_values = order_column_values(spec, result.facilities, request.facilities);
     measure.values = compute(spec, rows, result.zones, result.facilities, measure);
     if (request.no_access == NoAccess::Missing) {
       for (std::size_t z = 0; z < measure.values.size(); ++z) {

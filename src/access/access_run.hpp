@@ -42,13 +42,15 @@ struct MeasureSpec {
   double alpha = 1.0;                  // spatial availability
   CatchmentOptions catchment;          // 3SFCA: max_cost, selection over all pairs (PySAL)
   CoverageOrder order = CoverageOrder::CapacityDescending;  // coverage (cutoff = its time limit)
+  std::string order_column;  // coverage ordered by a column of the facilities file
   RaamParameters raam;
   std::string text;  // as written, for messages
 };
 
 // Reads a measure as a user writes it, e.g. "cumulative=30min", "interval=10min..60min/5min:mean",
 // "closest=3", "gravity=exponential:0.05", "2sfca=gaussian:30min", "bfca", "3sfca", "m2sfca",
-// "spatial-availability=linear:60min", "coverage=60min,order=population", "raam=30min,rho=0.5",
+// "spatial-availability=linear:60min", "coverage=60min,order=population" (or order=column:NAME[-asc]),
+// "raam=30min,rho=0.5",
 // "3sfca=exponential:0.05,max_cost=30min,selection=all". A decay left out is taken from `default_decay`
 // (empty: an error). Costs with a unit are converted into `unit`. Throws Error(InvalidInput) naming
 // `measures`.
@@ -62,6 +64,9 @@ enum class NoAccess : std::uint8_t { Zero, Missing };
 // issue attributes to Ipea, 2 Σ s_i a_i (R_i − R̄) / μ with R̄ the unweighted mean of the fractional
 // ranks (docs/access.md shows both and when they differ).
 enum class ConcentrationForm : std::uint8_t { Textbook, UnweightedRankMean };
+
+// The coverage order as parse_measure reads it: "capacity", "population-asc", "column:priority"…
+std::string coverage_order_name(const MeasureSpec& spec);
 
 struct AccessRequest {
   ZoneSpec zones;
@@ -130,6 +135,7 @@ struct MeasureResult {
   std::optional<double> capacity_check;    // catchment: Σ_i P_i A_i / reached capacity (1 for 2SFCA, 3SFCA)
   std::size_t zones_without_access = 0;    // with `no_access` missing: zones reported without a value
   std::optional<CoverageResult> coverage;  // coverage: per facility and zone (values = share covered)
+  std::vector<double> order_values;  // coverage by a column: each facility's value (NaN: not in the file)
   std::optional<RaamDetail> raam;
 };
 

@@ -258,11 +258,13 @@ std::vector<FacilityPair> pairs_by_facility(const CostRows& rows, double limit) 
 }
 
 std::vector<std::uint32_t> coverage_order(CoverageOrder order, std::span<const double> capacity,
-                                          const std::vector<double>& in_reach) {
+                                          const std::vector<double>& in_reach,
+                                          std::span<const double> column) {
   std::vector<std::uint32_t> out(capacity.size());
   std::iota(out.begin(), out.end(), 0U);
   const auto by = [&](std::span<const double> key, bool descending) {
     std::stable_sort(out.begin(), out.end(), [&](std::uint32_t a, std::uint32_t b) {
+      if (std::isnan(key[a]) || std::isnan(key[b])) return !std::isnan(key[a]) && std::isnan(key[b]);
       return descending ? key[a] > key[b] : key[a] < key[b];
     });
   };
@@ -281,6 +283,12 @@ std::vector<std::uint32_t> coverage_order(CoverageOrder order, std::span<const d
       break;
     case CoverageOrder::File:
       break;
+    case CoverageOrder::ColumnDescending:
+      by(column, true);
+      break;
+    case CoverageOrder::ColumnAscending:
+      by(column, false);
+      break;
   }
   return out;
 }
@@ -288,7 +296,8 @@ std::vector<std::uint32_t> coverage_order(CoverageOrder order, std::span<const d
 }  // namespace
 
 CoverageResult capacity_coverage(const CostRows& rows, std::span<const double> population,
-                                 std::span<const double> capacity, double limit, CoverageOrder order) {
+                                 std::span<const double> capacity, double limit, CoverageOrder order,
+                                 std::span<const double> column) {
   const std::vector<FacilityPair> pairs = pairs_by_facility(rows, limit);
   const std::size_t facilities = capacity.size();
   std::vector<std::size_t> first(facilities + 1, 0);  // facility j's pairs: [first[j], first[j + 1])
@@ -298,7 +307,7 @@ CoverageResult capacity_coverage(const CostRows& rows, std::span<const double> p
   CoverageResult result;
   result.population_in_reach.assign(facilities, 0.0);
   for (const auto& pair : pairs) result.population_in_reach[pair.facility] += population[pair.zone];
-  result.order = coverage_order(order, capacity, result.population_in_reach);
+  result.order = coverage_order(order, capacity, result.population_in_reach, column);
   result.covered_by_facility.assign(facilities, 0.0);
   result.zones_served.assign(facilities, 0);
   result.covered_by_zone.assign(population.size(), 0.0);

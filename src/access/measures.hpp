@@ -85,6 +85,8 @@ enum class CoverageOrder : std::uint8_t {
   PopulationDescending,
   PopulationAscending,
   File,
+  ColumnDescending,  // a column of the facilities file (AccessMod's order by a table field), largest first
+  ColumnAscending,   // the same, smallest first (e.g. a priority rank, 1 first)
 };
 
 struct CoverageResult {
@@ -98,8 +100,10 @@ struct CoverageResult {
 // Each facility in turn covers the people not yet covered within `limit` of it, nearest first, until its
 // capacity (in people) is used up: zones at the same cost form one ring, and the ring where the
 // capacity runs out is covered in proportion to each zone's uncovered people (AccessMod's outer ring).
+// `column` holds each facility's value of the order column (Column orders only; NaN sorts last).
 CoverageResult capacity_coverage(const CostRows& rows, std::span<const double> population,
-                                 std::span<const double> capacity, double limit, CoverageOrder order);
+                                 std::span<const double> capacity, double limit, CoverageOrder order,
+                                 std::span<const double> column = {});
 
 // ----- RAAM, the rational agent access model (Saxon & Snow 2020), parameters named as in PySAL `access`
 
@@ -116,7 +120,7 @@ struct RaamParameters {
 struct RaamDetail {
   double rho = 0.0;               // as used
   std::vector<double> load;       // per facility: the people assigned to it at the end
-  int cycles = 0;                 // cycles run (fewer than max_cycles when nobody moved)
+  int cycles = 0;                 // cycles in which someone moved (it stops at the first with none)
   double moved_last_cycle = 0.0;  // people moved in the last cycle (0: at equilibrium)
 };
 

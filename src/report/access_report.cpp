@@ -57,22 +57,6 @@ const char* without_name(const access::MeasureResult& measure) {
   return is_cost(measure) ? "people_unreached" : "people_with_none";
 }
 
-const char* order_name(access::CoverageOrder order) {
-  switch (order) {
-    case access::CoverageOrder::CapacityDescending:
-      return "capacity";
-    case access::CoverageOrder::CapacityAscending:
-      return "capacity-asc";
-    case access::CoverageOrder::PopulationDescending:
-      return "population";
-    case access::CoverageOrder::PopulationAscending:
-      return "population-asc";
-    case access::CoverageOrder::File:
-      return "file";
-  }
-  return "";
-}
-
 // A group's people covered: each zone's covered people split in proportion to the group's share of it.
 double group_covered(const access::AccessResult& result, const access::MeasureResult& measure,
                      std::size_t group_index) {
@@ -96,6 +80,8 @@ json coverage_json(const access::AccessResult& result, const access::MeasureResu
                           {"people_covered", coverage.covered_by_facility[j]},
                           {"capacity_left", std::max(0.0, capacity - coverage.covered_by_facility[j])},
                           {"zones_served", coverage.zones_served[j]}});
+    if (!measure.order_values.empty())
+      facilities.back()["order_value"] = finite_or_null(measure.order_values[j]);
   }
   json groups = json::array();
   for (std::size_t g = 0; g < measure.groups.size(); ++g) {
@@ -108,7 +94,7 @@ json coverage_json(const access::AccessResult& result, const access::MeasureResu
                       {"share_covered", people > 0.0 ? covered / people : 0.0}});
   }
   return {{"time_limit", measure.spec.cutoff},
-          {"order", order_name(measure.spec.order)},
+          {"order", access::coverage_order_name(measure.spec)},
           {"facilities", std::move(facilities)},
           {"groups", std::move(groups)}};
 }
@@ -122,7 +108,7 @@ json raam_json(const access::MeasureResult& measure) {
           {"initial_step", p.initial_step},
           {"min_step", p.min_step},
           {"half_life", p.half_life},
-          {"cycles_run", measure.raam->cycles},
+          {"cycles_moving_people", measure.raam->cycles},
           {"people_moved_last_cycle", measure.raam->moved_last_cycle}};
 }
 
@@ -457,6 +443,8 @@ std::string summary_csv(const access::AccessResult& result) {
     if (measure.coverage) {
       const auto& coverage = *measure.coverage;
       row("coverage", measure.key, "all", "time_limit", measure.spec.cutoff, unit_of(result));
+      const std::string order = fmt::format("order_by_{}", access::coverage_order_name(measure.spec));
+      row("coverage", measure.key, "all", order.c_str(), 1.0, "");
       for (std::size_t rank = 0; rank < coverage.order.size(); ++rank) {
         const std::uint32_t j = coverage.order[rank];
         const std::string& id = result.facilities.ids[j];
@@ -471,6 +459,8 @@ std::string summary_csv(const access::AccessResult& result) {
             std::max(0.0, capacity - coverage.covered_by_facility[j]), "people");
         row("coverage_facility", measure.key, id, "zones_served",
             static_cast<double>(coverage.zones_served[j]), "zones");
+        if (!measure.order_values.empty())
+          row("coverage_facility", measure.key, id, "order_value", measure.order_values[j], "");
       }
       for (std::size_t g = 0; g < measure.groups.size(); ++g) {
         const double people = measure.groups[g].people;
@@ -490,7 +480,7 @@ std::string summary_csv(const access::AccessResult& result) {
       row("raam", measure.key, "all", "initial_step", p.initial_step, "");
       row("raam", measure.key, "all", "min_step", p.min_step, "");
       row("raam", measure.key, "all", "half_life", p.half_life, "cycles");
-      row("raam", measure.key, "all", "cycles_run", measure.raam->cycles, "cycles");
+      row("raam", measure.key, "all", "cycles_moving_people", measure.raam->cycles, "cycles");
       row("raam", measure.key, "all", "people_moved_last_cycle", measure.raam->moved_last_cycle, "people");
     }
     if (measure.spec.kind == access::MeasureKind::Catchment) {
@@ -579,7 +569,8 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
                          measure.zones_without_access);
     if (measure.coverage) {
       const auto& coverage = *measure.coverage;
-      out += fmt::format("  facilities in the order processed (by {}):\n", order_name(measure.spec.order));
+      out += fmt::format("  facilities in the order processed (by {}):\n",
+                         access::coverage_order_name(measure.spec));
       out += fmt::format("    {:<20} {:>12} {:>12} {:>12} {:>8}\n", "facility", "capacity", "covered", "left",
                          "zones");
       for (const std::uint32_t j : coverage.order) {
@@ -597,7 +588,7 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
       }
     }
     if (measure.raam) {
-      out += fmt::format("  ρ {:.4g}, {} cycle(s) run, {:.4g} people moved in the last\n", measure.raam->rho,
+      out += fmt::format("  ρ {:.4g}, people moved in {} cycle(s), {:.4g} in the last\n", measure.raam->rho,
                          measure.raam->cycles, measure.raam->moved_last_cycle);
     }
     if (measure.poverty_line) {

@@ -217,6 +217,30 @@ TEST(AccessRun, CoverageByFacilityZoneAndGroup) {
   EXPECT_EQ(result.measures[1].coverage->order, (std::vector<std::uint32_t>{0, 1}));
 }
 
+// AccessMod's order by a field of the facility table: a priority column, ascending (1 first) or not.
+TEST(AccessRun, CoverageOrderedByAColumnOfTheFacilitiesFile) {
+  const Scratch scratch;
+  auto request = example_request(scratch);
+  request.facilities.file = scratch.write("priority.csv", "id,windows,priority\nX,10,2\nY,20,1\nZ,0,3\n");
+  request.measures = {"coverage=30min,order=column:priority-asc", "coverage=30min,order=column:priority"};
+  const auto result = run_access(request);
+  EXPECT_EQ(result.measures[0].coverage->order, (std::vector<std::uint32_t>{1, 0}));
+  EXPECT_EQ(result.measures[1].coverage->order, (std::vector<std::uint32_t>{0, 1}));
+  EXPECT_EQ(result.measures[0].order_values, (std::vector<double>{2.0, 1.0}));
+  EXPECT_EQ(coverage_order_name(result.measures[0].spec), "column:priority-asc");
+  request.measures = {"coverage=30min,order=column:rank"};
+  Error error = error_of([&] { (void)run_access(request); });
+  EXPECT_NE(std::string(error.what()).find("has no column 'rank'"), std::string::npos) << error.what();
+  EXPECT_NE(error.fix().find("priority"), std::string::npos) << error.fix();
+  request.facilities.file = scratch.write("gap.csv", "id,windows,priority\nX,10,\nY,20,1\n");
+  request.measures = {"coverage=30min,order=column:priority"};
+  error = error_of([&] { (void)run_access(request); });
+  EXPECT_NE(std::string(error.what()).find("facility 'X' has no value in 'priority'"), std::string::npos)
+      << error.what();
+  ASSERT_TRUE(error.where().has_value());
+  EXPECT_EQ(error.where()->line, 2U);
+}
+
 TEST(AccessRun, NoAccessAsMissingInsteadOfZero) {
   const Scratch scratch;
   auto request = example_request(scratch);
