@@ -294,10 +294,17 @@ TEST(AccessRun, RaamAndItsParameters) {
   EXPECT_EQ(measure.raam->rho, 2.0);
   EXPECT_EQ(measure.spec.raam.max_cycles, 500);
   EXPECT_EQ(measure.spec.raam.half_life, 20.0);
-  // Every zone's people end up where no one can lower their cost: each value is at most the cost of any
-  // facility in reach for one more person.
-  for (std::size_t z = 0; z < 2; ++z) EXPECT_TRUE(std::isfinite(measure.values[z]));
-  request.measures = {"raam"};  // τ defaults to PySAL's 60 (minutes)
+  // At the end no one can lower their cost: each zone's value is the cheapest c/τ + load/(ρ S) it has
+  // (minutes A–X 5, A–Y 20, B–X 15, B–Y 8; τ 10; capacity X 10, Y 20).
+  const auto& load = measure.raam->load;
+  const auto cost = [&](double minutes, std::size_t j) {
+    return minutes / 10.0 + load[j] / (2.0 * (j == 0 ? 10.0 : 20.0));
+  };
+  EXPECT_NEAR(load[0] + load[1], 400.0, 1e-9);
+  EXPECT_NEAR(measure.values[0], std::min(cost(5, 0), cost(20, 1)), 1e-3);
+  EXPECT_NEAR(measure.values[1], std::min(cost(15, 0), cost(8, 1)), 1e-3);
+  EXPECT_GT(measure.raam->cycles, 0);  // B's people moved towards X
+  request.measures = {"raam"};         // τ defaults to PySAL's 60 (minutes)
   EXPECT_EQ(run_access(request).measures[0].spec.raam.tau, 60.0);
 }
 
