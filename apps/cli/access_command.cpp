@@ -28,6 +28,8 @@ struct AccessArgs {
   std::string outreach;
   std::string outreach_reach;
   std::string joint_abilities;
+  std::string no_access = "zero";
+  std::string concentration = "textbook";
 };
 
 // --channels names what the service offers; terminal and assisted need their site files.
@@ -78,6 +80,10 @@ io::CostUnit cost_unit_of(const std::string& name) {
 
 void run_access_command(AccessArgs& args, Context& context) {
   args.request.costs.unit = cost_unit_of(args.cost_unit);
+  args.request.no_access = args.no_access == "missing" ? access::NoAccess::Missing : access::NoAccess::Zero;
+  args.request.concentration = args.concentration == "unweighted-rank-mean"
+                                   ? access::ConcentrationForm::UnweightedRankMean
+                                   : access::ConcentrationForm::Textbook;
   args.request.channels = channel_offer(args);
   refuse_input_as_output(args.summary_output);
   refuse_input_as_output(args.geojson);
@@ -137,13 +143,28 @@ void add_access_command(CLI::App& app, Context& context) {
   cmd->add_option(
          "-m,--measure", request.measures,
          "Measure(s), repeatable: cumulative=30min, interval=10min..60min[/5min][:mean], closest[=N], "
-         "gravity[=DECAY], 2sfca[=DECAY], bfca, 3sfca, m2sfca, spatial-availability[=DECAY] (default 2sfca)")
+         "gravity[=DECAY], 2sfca[=DECAY][,max_cost=T], bfca, 3sfca[=DECAY][,max_cost=T][,selection=all], "
+         "m2sfca, "
+         "spatial-availability[=DECAY], "
+         "coverage=T[,order=capacity|capacity-asc|population|population-asc|file|column:NAME[-asc]], "
+         "raam[=TAU][,rho=R,max_cycles=N,initial_step=S,min_step=S,half_life=H] (default 2sfca)")
       ->take_all();
   cmd->add_option("--decay", request.decay,
                   "Decay for the measures that name none: binary:T, linear:T, exponential:B, power:B, "
                   "stepped:S1=V1,S2=V2…, logistic:T,SD, gaussian:T (costs as 30min, 1800s or bare numbers)");
   cmd->add_option("--alpha", request.alpha, "Spatial availability's demand exponent α (default 1)")
       ->check(non_negative());
+  cmd->add_option(
+         "--no-access", args->no_access,
+         "What a zone that reaches nothing gets: zero (R accessibility, the default) or missing (PySAL's "
+         "NaN: null in JSON, an empty CSV cell)")
+      ->check(CLI::IsMember({"zero", "missing"}))
+      ->default_str("zero");
+  cmd->add_option("--concentration", args->concentration,
+                  "Concentration index form: textbook (ranks centred at 1/2) or unweighted-rank-mean "
+                  "(docs/access.md)")
+      ->check(CLI::IsMember({"textbook", "unweighted-rank-mean"}))
+      ->default_str("textbook");
   cmd->add_option("--standard", request.standard,
                   "Access standard: count the people whose nearest facility costs more (e.g. 30min)");
   cmd->add_option("--poverty-line", request.poverty_lines,

@@ -3,6 +3,7 @@
 #include "core/csv_columns.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
+#include "io/column_choice.hpp"
 #include "measure/decomposition.hpp"
 #include "measure/inequality.hpp"
 #include "network/graph_file.hpp"
@@ -27,7 +28,123 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
   throw Error(
       ErrorCode::InvalidInput, fmt::format("`measures`: '{}': {}", excerpt(text), message),
       "write a measure as NAME or NAME=PARAMETER: cumulative=30min, interval=10min..60min, closest=1, "
-      "gravity=exponential:0.05, 2sfca, bfca, 3sfca, m2sfca, spatial-availability (docs/access.md)");
+      "gravity=exponential:0.05, 2sfca, bfca, 3sfca, m2sfca, spatial-availability, coverage=60min, "
+      "raam=30min "
+      "(docs/access.md)");
+}
+
+// A measure's argument split into its main part and its named options "MAIN,key=value,…": a token
+// whose key is a word is an option (one of `known`), anything else belongs to the main part (a stepped
+// or logistic decay keeps its own commas: "stepped:10=0.6,20=0.2", "logistic:30,8").
+struct Argument {
+  std::string main;
+  std::vector<std::pair<std::string, std::string>> options;
+};
+
+bool is_word(std::string_view key) {
+  return !key.empty() &&
+         std::all_of(key.begin(), key.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+}
+
+Argument split_options(std::string_view text, std::string_view argument,
+                       std::initializer_list<std::string_view> known) {
+  Argument out;
+  std::vector<std::string_view> main;
+  std::size_t start = 0;
+  while (start <= argument.size() && !argument.empty()) {
+    const std::size_t comma = std::min(argument.find(',', start), argument.size());
+    const std::string_view token = argument.substr(start, comma - start);
+    start = comma + 1;
+    const auto equals = token.find('=');
+    const std::string_view key = token.substr(0, equals);
+    if (equals == std::string_view::npos || !is_word(key)) {
+      main.push_back(token);
+      continue;
+    }
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      std::string names;
+      for (const auto name : known) names += fmt::format("{}{}", names.empty() ? "" : ", ", name);
+      bad_measure(text, fmt::format("unknown option '{}' (options here: {})", excerpt(key), names));
+    }
+    for (const auto& option : out.options) {
+      if (option.first == key) bad_measure(text, fmt::format("option '{}' is given twice", key));
+    }
+    out.options.emplace_back(std::string(key), std::string(token.substr(equals + 1)));
+  }
+  out.main = fmt::format("{}", fmt::join(main, ","));
+  return out;
+}
+
+double option_number(std::string_view text, std::string_view key, std::string_view value, double low,
+                     double high, std::string_view what) {
+  const auto number = parse_number(value);
+  if (!number || !(*number >= low) || !(*number <= high))
+    bad_measure(text, fmt::format("{} must be {} (got '{}')", key, what, excerpt(value)));
+  return *number;
+}
+
+CoverageOrder coverage_order_of(std::string_view text, std::string_view value, MeasureSpec& spec) {
+  if (value.starts_with("column:")) {
+    std::string_view column = value.substr(7);
+    const bool ascending = column.ends_with("-asc");
+    if (ascending) column.remove_suffix(4);
+    if (column.empty())
+      bad_measure(text, "order=column:NAME needs the facilities file's column, e.g. column:priority");
+    spec.order_column = std::string(column);
+    return ascending ? CoverageOrder::ColumnAscending : CoverageOrder::ColumnDescending;
+  }
+  if (value == "capacity") return CoverageOrder::CapacityDescending;
+  if (value == "capacity-asc") return CoverageOrder::CapacityAscending;
+  if (value == "population") return CoverageOrder::PopulationDescending;
+  if (value == "population-asc") return CoverageOrder::PopulationAscending;
+  if (value == "file") return CoverageOrder::File;
+  bad_measure(text,
+              fmt::format("order '{}' is none of capacity, capacity-asc, population, population-asc, file",
+                          excerpt(value)));
+}
+
+void parse_coverage(std::string_view text, std::string_view argument, io::CostUnit unit, MeasureSpec& spec) {
+  const Argument parts = split_options(text, argument, {"order"});
+  if (parts.main.empty()) bad_measure(text, "needs a time limit, e.g. coverage=60min");
+  spec.kind = MeasureKind::Coverage;
+  spec.cutoff = parse_cost(parts.main, unit, "measures");
+  for (const auto& option : parts.options) spec.order = coverage_order_of(text, option.second, spec);
+}
+
+void parse_raam(std::string_view text, std::string_view argument, io::CostUnit unit, MeasureSpec& spec) {
+  const Argument parts =
+      split_options(text, argument, {"tau", "rho", "max_cycles", "initial_step", "min_step", "half_life"});
+  spec.kind = MeasureKind::Raam;
+  std::string tau = parts.main;
+  for (const auto& [key, value] : parts.options) {
+    if (key == "tau") {
+      if (!tau.empty()) bad_measure(text, "τ is given twice (raam=TAU or tau=TAU)");
+      tau = value;
+    } else if (key == "rho") {
+      spec.raam.rho = option_number(text, key, value, 1e-300, 1e300, "a number > 0");
+    } else if (key == "max_cycles") {
+      const double cycles = option_number(text, key, value, 1.0, 1e6, "a whole number from 1 to 1 000 000");
+      if (cycles != std::floor(cycles)) bad_measure(text, "max_cycles must be a whole number");
+      spec.raam.max_cycles = static_cast<int>(cycles);
+    } else if (key == "initial_step") {
+      spec.raam.initial_step =
+          option_number(text, key, value, 1e-12, 1.0, "a share of a zone's people in (0, 1]");
+    } else if (key == "min_step") {
+      spec.raam.min_step =
+          option_number(text, key, value, 1e-12, 1.0, "a share of a zone's people in (0, 1]");
+    } else {
+      spec.raam.half_life = option_number(text, key, value, 1e-12, 1e300, "a number of cycles > 0");
+    }
+  }
+  if (tau.empty()) {
+    if (unit != io::CostUnit::Seconds && unit != io::CostUnit::Minutes)
+      bad_measure(text,
+                  "needs τ, the travel cost worth one unit of congestion, e.g. raam=60 (PySAL's default is "
+                  "60 minutes)");
+    tau = "60min";
+  }
+  spec.raam.tau = parse_cost(tau, unit, "measures");
+  if (!(spec.raam.tau > 0.0)) bad_measure(text, "τ must be > 0");
 }
 
 DecayFunction decay_of(std::string_view text, std::string_view argument, std::string_view default_decay,
@@ -90,7 +207,23 @@ MeasureSpec parse_measure(std::string_view text, io::CostUnit unit, std::string_
                   : name == "bfca"  ? CatchmentMethod::Balanced
                   : name == "3sfca" ? CatchmentMethod::ThreeStep
                                     : CatchmentMethod::Modified;
-    spec.decay = decay_of(text, argument, default_decay, unit);
+    const Argument parts = name == "3sfca" ? split_options(text, argument, {"max_cost", "selection"})
+                                           : split_options(text, argument, {"max_cost"});
+    for (const auto& [key, value] : parts.options) {
+      if (key == "max_cost") {
+        spec.catchment.max_cost = parse_cost(value, unit, "measures");
+      } else if (value == "all" || value == "catchment") {
+        spec.catchment.selection_over_all_pairs = value == "all";
+      } else {
+        bad_measure(text,
+                    "selection is catchment (Wan et al., the default) or all (PySAL: every destination)");
+      }
+    }
+    spec.decay = decay_of(text, parts.main, default_decay, unit);
+  } else if (name == "coverage") {
+    parse_coverage(text, argument, unit, spec);
+  } else if (name == "raam") {
+    parse_raam(text, argument, unit, spec);
   } else if (name == "spatial-availability") {
     spec.kind = MeasureKind::SpatialAvailability;
     spec.decay = decay_of(text, argument, default_decay, unit);
@@ -98,6 +231,26 @@ MeasureSpec parse_measure(std::string_view text, io::CostUnit unit, std::string_
     bad_measure(text, "unknown measure");
   }
   return spec;
+}
+
+std::string coverage_order_name(const MeasureSpec& spec) {
+  switch (spec.order) {
+    case CoverageOrder::CapacityDescending:
+      return "capacity";
+    case CoverageOrder::CapacityAscending:
+      return "capacity-asc";
+    case CoverageOrder::PopulationDescending:
+      return "population";
+    case CoverageOrder::PopulationAscending:
+      return "population-asc";
+    case CoverageOrder::File:
+      return "file";
+    case CoverageOrder::ColumnDescending:
+      return "column:" + spec.order_column;
+    case CoverageOrder::ColumnAscending:
+      return "column:" + spec.order_column + "-asc";
+  }
+  return {};
 }
 
 namespace {
@@ -115,8 +268,16 @@ double reach_of(const std::vector<MeasureSpec>& specs) {
         break;
       case MeasureKind::CostToClosest:
         return kInfinity;
-      case MeasureKind::Gravity:
+      case MeasureKind::Raam:  // PySAL's RAAM weighs every pair of the matrix
+        return kInfinity;
+      case MeasureKind::Coverage:
+        reach = std::max(reach, spec.cutoff);
+        break;
       case MeasureKind::Catchment:
+        if (spec.catchment.selection_over_all_pairs) return kInfinity;
+        reach = std::max(reach, std::min(spec.decay->reach(), spec.catchment.max_cost));
+        break;
+      case MeasureKind::Gravity:
       case MeasureKind::SpatialAvailability:
         reach = std::max(reach, spec.decay->reach());
         break;
@@ -162,10 +323,23 @@ Naming name_of(const MeasureSpec& spec, const std::string& capacity, const std::
               fmt::format("cost to reach {} {}", trimmed_number(spec.n), capacity), cost_unit};
     case MeasureKind::Gravity:
       return {"gravity", fmt::format("gravity, decay {}", spec.decay->describe()), capacity};
-    case MeasureKind::Catchment:
-      return {catchment_name(spec.method),
-              fmt::format("{}, decay {}", catchment_name(spec.method), spec.decay->describe()),
-              fmt::format("{} per person", capacity)};
+    case MeasureKind::Catchment: {
+      std::string label = fmt::format("{}, decay {}", catchment_name(spec.method), spec.decay->describe());
+      if (std::isfinite(spec.catchment.max_cost))
+        label += fmt::format(", max cost {} {}", trimmed_number(spec.catchment.max_cost), cost_unit);
+      if (spec.catchment.selection_over_all_pairs) label += ", selection over every destination (PySAL)";
+      return {catchment_name(spec.method), label, fmt::format("{} per person", capacity)};
+    }
+    case MeasureKind::Coverage:
+      return {fmt::format("coverage_{}", trimmed_number(spec.cutoff)),
+              fmt::format("share of people covered within {} {}, facilities by {}",
+                          trimmed_number(spec.cutoff), cost_unit, coverage_order_name(spec)),
+              "share covered"};
+    case MeasureKind::Raam:
+      return {"raam",
+              fmt::format("RAAM cost (travel / τ + congestion / ρ), τ {} {}", trimmed_number(spec.raam.tau),
+                          cost_unit),
+              "RAAM cost"};
     case MeasureKind::SpatialAvailability:
       return {"spatial_availability",
               fmt::format("spatial availability, decay {}, α {}", spec.decay->describe(), spec.alpha),
@@ -192,6 +366,46 @@ void make_keys_unique(std::vector<MeasureResult>& measures) {
   }
 }
 
+// Each facility's value in the coverage order column, read from the facilities file (AccessMod orders by
+// any field of the facility table). Every facility of the file needs a number; sites a scenario adds
+// are not in the file and come last (NaN).
+std::vector<double> order_column_values(const MeasureSpec& spec, const Facilities& facilities,
+                                        const FacilitySpec& file) {
+  CsvOptions options;
+  options.delimiter = file.delimiter;
+  const auto header = ColumnTable::read_header(facilities.source, options);
+  if (std::find(header.begin(), header.end(), spec.order_column) == header.end()) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("`measures`: '{}': {} has no column '{}'", excerpt(spec.text), facilities.source,
+                            excerpt(spec.order_column)),
+                fmt::format("name one of its columns: {}", fmt::join(header, ", ")));
+  }
+  const std::string id = io::choose_column(facilities.source, header, file.id_column,
+                                           {"id", "facility", "facility_id", "idx"}, "facility id");
+  const ColumnTable table = ColumnTable::read_file(
+      facilities.source, {{id, ColumnKind::Category}, {spec.order_column, ColumnKind::Numeric}}, options);
+  const CategoryColumn& ids = table.category(id);
+  const NumericColumn& values = table.numeric(spec.order_column);
+  std::unordered_map<std::string_view, std::size_t> row_of;
+  for (std::size_t row = 0; row < ids.size(); ++row) {
+    if (ids.valid[row] != 0) row_of.emplace(ids.labels[ids.codes[row]], row);
+  }
+  std::vector<double> out(facilities.size(), std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t j = 0; j < facilities.size(); ++j) {
+    const auto found = row_of.find(facilities.ids[j]);
+    if (found == row_of.end()) continue;
+    if (values.valid[found->second] == 0) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("facility '{}' has no value in '{}', the coverage order",
+                              excerpt(facilities.ids[j]), excerpt(spec.order_column)),
+                  "give every facility a number in the order column (e.g. its priority rank)",
+                  table.location(found->second, spec.order_column));
+    }
+    out[j] = values.values[found->second];
+  }
+  return out;
+}
+
 std::vector<double> compute(const MeasureSpec& spec, const CostRows& rows, const Zones& zones,
                             const Facilities& facilities, MeasureResult& result) {
   switch (spec.kind) {
@@ -208,8 +422,8 @@ std::vector<double> compute(const MeasureSpec& spec, const CostRows& rows, const
       return gravity(rows, facilities.capacity, *spec.decay);
     case MeasureKind::Catchment: {
       CatchmentDetail detail;
-      auto values =
-          floating_catchment(spec.method, rows, zones.population, facilities.capacity, *spec.decay, &detail);
+      auto values = floating_catchment(spec.method, rows, zones.population, facilities.capacity, *spec.decay,
+                                       &detail, spec.catchment);
       result.facilities_without_demand = detail.facilities_without_demand;
       double reached = 0.0;
       for (std::size_t j = 0; j < detail.demand.size(); ++j) {
@@ -222,8 +436,58 @@ std::vector<double> compute(const MeasureSpec& spec, const CostRows& rows, const
     }
     case MeasureKind::SpatialAvailability:
       return spatial_availability(rows, zones.population, facilities.capacity, *spec.decay, spec.alpha);
+    case MeasureKind::Coverage: {
+      CoverageResult coverage = capacity_coverage(rows, zones.population, facilities.capacity, spec.cutoff,
+                                                  spec.order, result.order_values);
+      std::vector<double> share(zones.size(), 0.0);
+      for (std::size_t z = 0; z < share.size(); ++z) {
+        if (zones.population[z] > 0.0) share[z] = coverage.covered_by_zone[z] / zones.population[z];
+      }
+      result.coverage = std::move(coverage);
+      return share;
+    }
+    case MeasureKind::Raam: {
+      RaamDetail detail;
+      auto values = raam(rows, zones.population, facilities.capacity, spec.raam, &detail);
+      result.raam = std::move(detail);
+      return values;
+    }
   }
   return {};
+}
+
+// Lower is better for these (a cost), higher for every other measure.
+bool is_cost(MeasureKind kind) {
+  return kind == MeasureKind::CostToClosest || kind == MeasureKind::Raam;
+}
+
+// Whether zone z reaches anything within the measure's reach: with `no_access` missing, a zone that
+// does not gets no value (PySAL's NaN, reported as null) instead of 0.
+bool reaches_something(const MeasureSpec& spec, const CostRows& rows, std::size_t z) {
+  const std::size_t begin = rows.offsets[z];
+  const std::size_t end = rows.offsets[z + 1];
+  if (begin == end) return false;
+  switch (spec.kind) {
+    case MeasureKind::Cumulative:
+      return rows.cost[begin] <= static_cast<float>(spec.cutoff);
+    case MeasureKind::CumulativeInterval:
+      return rows.cost[begin] <= static_cast<float>(spec.to);
+    case MeasureKind::Gravity:
+    case MeasureKind::Catchment:
+    case MeasureKind::SpatialAvailability: {
+      const double reach = std::min(spec.decay->reach(), spec.catchment.max_cost);
+      for (std::size_t pair = begin; pair < end; ++pair) {
+        if (rows.cost[pair] > static_cast<float>(reach)) break;
+        if (spec.decay->weight(rows.cost[pair]) > 0.0) return true;
+      }
+      return false;
+    }
+    case MeasureKind::CostToClosest:
+    case MeasureKind::Coverage:
+    case MeasureKind::Raam:
+      return true;  // their own conventions: +inf (a cost) or a share covered of 0
+  }
+  return true;
 }
 
 // Per group (and "all"), people-weighted over the zones where the value is finite.
@@ -295,7 +559,37 @@ std::optional<double> palma_by_income(const std::vector<double>& values, const s
   return (rich_sum / rich_people) / (poor_sum / poor_people);
 }
 
-EquitySummary equity_of(const Zones& zones, const std::vector<double>& values, bool partition) {
+// 2 Σ s_i a_i (R_i − R̄) / μ: population shares s_i, fractional ranks R_i by income (ties share their
+// mid-rank, as measure::concentration_index), R̄ their unweighted mean. With R̄ = ½ (the shares' mean
+// rank) it is the textbook index (Wagstaff, van Doorslaer & Paci 1991); otherwise it adds 2 (½ − R̄).
+double concentration_unweighted_rank_mean(const std::vector<double>& values,
+                                          const std::vector<double>& people,
+                                          const std::vector<double>& income) {
+  std::vector<std::size_t> order(values.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return income[a] < income[b]; });
+  const double total = std::accumulate(people.begin(), people.end(), 0.0);
+  std::vector<double> rank(values.size());
+  double below = 0.0;
+  for (std::size_t k = 0; k < order.size();) {
+    std::size_t end = k;
+    double block = 0.0;
+    while (end < order.size() && income[order[end]] == income[order[k]]) block += people[order[end++]];
+    for (std::size_t t = k; t < end; ++t) rank[order[t]] = (below + block / 2.0) / total;
+    below += block;
+    k = end;
+  }
+  const double mean_rank = std::accumulate(rank.begin(), rank.end(), 0.0) / static_cast<double>(rank.size());
+  const double mean = std::inner_product(values.begin(), values.end(), people.begin(), 0.0) / total;
+  double sum = 0.0;
+  for (std::size_t i = 0; i < values.size(); ++i)
+    sum += people[i] / total * values[i] * (rank[i] - mean_rank);
+  return 2.0 * sum / mean;
+}
+
+EquitySummary equity_of(const Zones& zones, const std::vector<double>& values, bool partition,
+                        ConcentrationForm form) {
   EquitySummary equity;
   std::vector<double> v;
   std::vector<double> w;
@@ -348,7 +642,9 @@ EquitySummary equity_of(const Zones& zones, const std::vector<double>& values, b
         zone_values.push_back(values[z]);
         zone_people.push_back(zones.population[z]);
       }
-      equity.concentration_index = measure::concentration_index(zone_values, zone_people, income);
+      equity.concentration_index = form == ConcentrationForm::Textbook
+                                       ? measure::concentration_index(zone_values, zone_people, income)
+                                       : concentration_unweighted_rank_mean(zone_values, zone_people, income);
       const auto [low, high] = std::minmax_element(zone_values.begin(), zone_values.end());
       const double mean =
           std::inner_product(zone_values.begin(), zone_values.end(), zone_people.begin(), 0.0) /
@@ -396,7 +692,7 @@ void apply_poverty_lines(const std::vector<std::string>& lines, AccessResult& re
                   fmt::format("name a measure by its key (e.g. {}) and give a line > 0 in its unit",
                               result.measures.front().key));
     }
-    if (measure->spec.kind == MeasureKind::CostToClosest) {
+    if (is_cost(measure->spec.kind)) {
       throw Error(ErrorCode::InvalidInput,
                   fmt::format("`poverty_lines`: '{}' is a cost, not an access level", key),
                   "use the access standard for costs; poverty lines are for opportunity measures");
@@ -733,14 +1029,23 @@ AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec
     measure.label = naming.label;
     measure.unit = naming.unit;
     measure.spec = spec;
+    if (!spec.order_column.empty())
+      measure.order_values = order_column_values(spec, result.facilities, request.facilities);
     measure.values = compute(spec, rows, result.zones, result.facilities, measure);
+    if (request.no_access == NoAccess::Missing) {
+      for (std::size_t z = 0; z < measure.values.size(); ++z) {
+        if (reaches_something(spec, rows, z)) continue;
+        measure.values[z] = std::numeric_limits<double>::quiet_NaN();  // rendered null / empty, never NaN
+        ++measure.zones_without_access;
+      }
+    }
     std::vector<std::uint8_t> without(measure.values.size());
     for (std::size_t z = 0; z < without.size(); ++z) {
-      without[z] = spec.kind == MeasureKind::CostToClosest ? !std::isfinite(measure.values[z])
-                                                           : measure.values[z] <= 0.0;
+      without[z] = is_cost(spec.kind) ? !std::isfinite(measure.values[z])
+                                      : std::isnan(measure.values[z]) || measure.values[z] <= 0.0;
     }
     measure.groups = summarise_groups(result.zones, measure.values, without);
-    measure.equity = equity_of(result.zones, measure.values, result.groups_partition);
+    measure.equity = equity_of(result.zones, measure.values, result.groups_partition, request.concentration);
     result.measures.push_back(std::move(measure));
   }
   make_keys_unique(result.measures);
@@ -900,8 +1205,7 @@ Loaded apply(const Scenario& scenario, const Loaded& base, const io::LongMatrix&
 // Lower is better for costs, higher for every other measure.
 bool worse(const MeasureResult& measure, double before, double after) {
   const double tolerance = 1e-12 * std::max(1.0, std::abs(before));
-  return measure.spec.kind == MeasureKind::CostToClosest ? after > before + tolerance
-                                                         : after < before - tolerance;
+  return is_cost(measure.spec.kind) ? after > before + tolerance : after < before - tolerance;
 }
 
 ScenarioResult compare(const Scenario& scenario, const AccessResult& base, const AccessResult& after) {

@@ -26,6 +26,8 @@ enum class MeasureKind : std::uint8_t {
   Gravity,
   Catchment,  // with a CatchmentMethod
   SpatialAvailability,
+  Coverage,  // capacity-limited coverage (WHO AccessMod): the share of each zone's people covered
+  Raam,      // rational agent access model (Saxon & Snow 2020): a cost, lower is better
 };
 
 struct MeasureSpec {
@@ -38,14 +40,33 @@ struct MeasureSpec {
   double n = 1.0;                      // cost to closest
   std::optional<DecayFunction> decay;  // gravity, catchment, spatial availability
   double alpha = 1.0;                  // spatial availability
-  std::string text;                    // as written, for messages
+  CatchmentOptions catchment;          // 3SFCA: max_cost, selection over all pairs (PySAL)
+  CoverageOrder order = CoverageOrder::CapacityDescending;  // coverage (cutoff = its time limit)
+  std::string order_column;  // coverage ordered by a column of the facilities file
+  RaamParameters raam;
+  std::string text;  // as written, for messages
 };
 
 // Reads a measure as a user writes it, e.g. "cumulative=30min", "interval=10min..60min/5min:mean",
 // "closest=3", "gravity=exponential:0.05", "2sfca=gaussian:30min", "bfca", "3sfca", "m2sfca",
-// "spatial-availability=linear:60min". A decay left out is taken from `default_decay` (empty: an error).
-// Costs with a unit are converted into `unit`. Throws Error(InvalidInput) naming `measures`.
+// "spatial-availability=linear:60min", "coverage=60min,order=population" (or order=column:NAME[-asc]),
+// "raam=30min,rho=0.5",
+// "3sfca=exponential:0.05,max_cost=30min,selection=all". A decay left out is taken from `default_decay`
+// (empty: an error). Costs with a unit are converted into `unit`. Throws Error(InvalidInput) naming
+// `measures`.
 MeasureSpec parse_measure(std::string_view text, io::CostUnit unit, std::string_view default_decay);
+
+// What a zone that reaches nothing within a measure's reach gets: 0 (R `accessibility`) or no value
+// (PySAL `access` gives NaN; equalis reports null in JSON and an empty CSV cell, never a NaN).
+enum class NoAccess : std::uint8_t { Zero, Missing };
+
+// The concentration index by income: the textbook form 2 Σ s_i (a_i − μ)(R_i − ½) / μ, or the form the
+// issue attributes to Ipea, 2 Σ s_i a_i (R_i − R̄) / μ with R̄ the unweighted mean of the fractional
+// ranks (docs/access.md shows both and when they differ).
+enum class ConcentrationForm : std::uint8_t { Textbook, UnweightedRankMean };
+
+// The coverage order as parse_measure reads it: "capacity", "population-asc", "column:priority"…
+std::string coverage_order_name(const MeasureSpec& spec);
 
 struct AccessRequest {
   ZoneSpec zones;
@@ -54,6 +75,8 @@ struct AccessRequest {
   std::vector<std::string> measures{"2sfca"};  // as parse_measure reads them
   std::string decay;                           // default decay of gravity and the catchment measures
   double alpha = 1.0;                          // spatial availability's demand exponent
+  NoAccess no_access = NoAccess::Zero;
+  ConcentrationForm concentration = ConcentrationForm::Textbook;
   // The access standard: a person whose nearest facility costs more is counted as beyond it (e.g. "30min").
   std::string standard;
   // Poverty lines of access, "KEY=VALUE" per measure key (e.g. "cumulative_30=10"): FGT per group.
@@ -110,7 +133,11 @@ struct MeasureResult {
   std::optional<double> poverty_line;  // FGT line, in the measure's unit
   EquitySummary equity;
   std::size_t facilities_without_demand = 0;  // catchment: capacity nobody reaches
-  std::optional<double> capacity_check;  // catchment: Σ_i P_i A_i / reached capacity (1 for 2SFCA, 3SFCA)
+  std::optional<double> capacity_check;    // catchment: Σ_i P_i A_i / reached capacity (1 for 2SFCA, 3SFCA)
+  std::size_t zones_without_access = 0;    // with `no_access` missing: zones reported without a value
+  std::optional<CoverageResult> coverage;  // coverage: per facility and zone (values = share covered)
+  std::vector<double> order_values;  // coverage by a column: each facility's value (NaN: not in the file)
+  std::optional<RaamDetail> raam;
 };
 
 // People beyond the access standard (nearest facility costlier than it, or none in the matrix).

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace equalis::report {
@@ -46,11 +47,72 @@ json equity_json(const access::EquitySummary& equity) {
           {"note", equity.note}};
 }
 
-const char* without_name(const access::MeasureResult& measure) {
-  return measure.spec.kind == access::MeasureKind::CostToClosest ? "people_unreached" : "people_with_none";
+bool is_cost(const access::MeasureResult& measure) {
+  return measure.spec.kind == access::MeasureKind::CostToClosest ||
+         measure.spec.kind == access::MeasureKind::Raam;
 }
 
-json measure_json(const access::MeasureResult& measure) {
+const char* without_name(const access::MeasureResult& measure) {
+  if (measure.spec.kind == access::MeasureKind::Coverage) return "people_in_zones_not_covered";
+  return is_cost(measure) ? "people_unreached" : "people_with_none";
+}
+
+// A group's people covered: each zone's covered people split in proportion to the group's share of it.
+double group_covered(const access::AccessResult& result, const access::MeasureResult& measure,
+                     std::size_t group_index) {
+  const auto& people =
+      group_index == 0 ? result.zones.population : result.zones.group_people[group_index - 1];
+  double covered = 0.0;
+  for (std::size_t z = 0; z < people.size(); ++z) covered += people[z] * measure.values[z];
+  return covered;
+}
+
+json coverage_json(const access::AccessResult& result, const access::MeasureResult& measure) {
+  const access::CoverageResult& coverage = *measure.coverage;
+  json facilities = json::array();
+  for (std::size_t rank = 0; rank < coverage.order.size(); ++rank) {
+    const std::uint32_t j = coverage.order[rank];
+    const double capacity = result.facilities.capacity[j];
+    facilities.push_back({{"id", result.facilities.ids[j]},
+                          {"processed", rank + 1},
+                          {"capacity", capacity},
+                          {"people_within_limit", coverage.population_in_reach[j]},
+                          {"people_covered", coverage.covered_by_facility[j]},
+                          {"capacity_left", std::max(0.0, capacity - coverage.covered_by_facility[j])},
+                          {"zones_served", coverage.zones_served[j]}});
+    if (!measure.order_values.empty())
+      facilities.back()["order_value"] = finite_or_null(measure.order_values[j]);
+  }
+  json groups = json::array();
+  for (std::size_t g = 0; g < measure.groups.size(); ++g) {
+    const double people = measure.groups[g].people;
+    const double covered = group_covered(result, measure, g);
+    groups.push_back({{"group", measure.groups[g].group},
+                      {"people", people},
+                      {"people_covered", covered},
+                      {"people_uncovered", people - covered},
+                      {"share_covered", people > 0.0 ? covered / people : 0.0}});
+  }
+  return {{"time_limit", measure.spec.cutoff},
+          {"order", access::coverage_order_name(measure.spec)},
+          {"facilities", std::move(facilities)},
+          {"groups", std::move(groups)}};
+}
+
+json raam_json(const access::MeasureResult& measure) {
+  const access::RaamParameters& p = measure.spec.raam;
+  return {{"tau", p.tau},
+          {"rho", measure.raam->rho},
+          {"rho_given", p.rho.has_value()},
+          {"max_cycles", p.max_cycles},
+          {"initial_step", p.initial_step},
+          {"min_step", p.min_step},
+          {"half_life", p.half_life},
+          {"cycles_moving_people", measure.raam->cycles},
+          {"people_moved_last_cycle", measure.raam->moved_last_cycle}};
+}
+
+json measure_json(const access::AccessResult& result, const access::MeasureResult& measure) {
   json out = {
       {"key", measure.key}, {"label", measure.label}, {"unit", measure.unit}, {"spec", measure.spec.text}};
   if (measure.spec.decay) out["decay"] = measure.spec.decay->describe();
@@ -63,6 +125,9 @@ json measure_json(const access::MeasureResult& measure) {
     out["facilities_without_demand"] = measure.facilities_without_demand;
     out["capacity_check"] = optional_number(measure.capacity_check);
   }
+  if (measure.coverage) out["coverage"] = coverage_json(result, measure);
+  if (measure.raam) out["raam"] = raam_json(measure);
+  out["zones_without_access"] = measure.zones_without_access;
   return out;
 }
 
@@ -211,6 +276,12 @@ json zones_json(const access::AccessResult& result) {
     json values = json::object();
     for (const auto& measure : result.measures) values[measure.key] = finite_or_null(measure.values[z]);
     row["access"] = std::move(values);
+    for (const auto& measure : result.measures) {
+      if (!measure.coverage) continue;
+      row["coverage"][measure.key] = {
+          {"people_covered", measure.coverage->covered_by_zone[z]},
+          {"people_uncovered", zones.population[z] - measure.coverage->covered_by_zone[z]}};
+    }
     if (result.channels) {
       json channels = json::object();
       for (std::size_t g = 0; g < result.channels->groups.size(); ++g) {
@@ -262,13 +333,17 @@ json to_json(const access::AccessRequest& request, const access::AccessResult& r
         {"origins_not_zones", join.origins_not_zones},
         {"destinations_not_facilities", join.destinations_not_facilities},
         {"destinations_without_capacity", join.destinations_without_capacity}}}};
-  out["options"] = {{"measures", request.measures},
-                    {"decay", request.decay.empty() ? json(nullptr) : json(request.decay)},
-                    {"alpha", request.alpha},
-                    {"standard", result.exclusion ? json(result.exclusion->standard) : json(nullptr)},
-                    {"cost_unit", unit_of(result)}};
+  out["options"] = {
+      {"measures", request.measures},
+      {"decay", request.decay.empty() ? json(nullptr) : json(request.decay)},
+      {"alpha", request.alpha},
+      {"no_access", request.no_access == access::NoAccess::Missing ? "missing" : "zero"},
+      {"concentration_index_form",
+       request.concentration == access::ConcentrationForm::Textbook ? "textbook" : "unweighted-rank-mean"},
+      {"standard", result.exclusion ? json(result.exclusion->standard) : json(nullptr)},
+      {"cost_unit", unit_of(result)}};
   json measures = json::array();
-  for (const auto& measure : result.measures) measures.push_back(measure_json(measure));
+  for (const auto& measure : result.measures) measures.push_back(measure_json(result, measure));
   out["measures"] = std::move(measures);
   if (result.exclusion) {
     json groups = json::array();
@@ -298,6 +373,11 @@ std::string zone_csv(const access::AccessResult& result) {
   std::vector<std::string> header{"zone", "group", "people", fmt::format("nearest_cost_{}", unit),
                                   "beyond_standard"};
   for (const auto& measure : result.measures) header.push_back(measure.key);
+  for (const auto& measure : result.measures) {
+    if (!measure.coverage) continue;
+    header.push_back(measure.key + "_people_covered");
+    header.push_back(measure.key + "_people_uncovered");
+  }
   if (result.channels) {
     for (std::size_t c = 0; c < access::kChannelCount; ++c) {
       header.push_back(fmt::format("p_{}", access::channel_name(static_cast<access::Channel>(c))));
@@ -324,8 +404,13 @@ std::string zone_csv(const access::AccessResult& result) {
       if (std::isfinite(measure.values[z])) {
         csv.field(measure.values[z]);
       } else {
-        csv.empty_field();  // unreachable
+        csv.empty_field();  // unreachable, or no access reported as missing
       }
+    }
+    for (const auto& measure : result.measures) {
+      if (!measure.coverage) continue;
+      // The group's people covered in this zone: the zone's share covered applies to every group.
+      csv.field(people * measure.values[z]).field(people * (1.0 - measure.values[z]));
     }
     if (result.channels) {
       const auto& cell = result.channels->cells[z][group_index];
@@ -379,6 +464,51 @@ std::string summary_csv(const access::AccessResult& result) {
     row("equity", measure.key, "all", "concentration_index", equity.concentration_index, "");
     row("equity", measure.key, "all", "concentration_index_erreygers", equity.concentration_erreygers, "");
     row("equity", measure.key, "all", "palma_by_income", equity.palma_income, "");
+    row("check", measure.key, "all", "zones_without_access",
+        static_cast<double>(measure.zones_without_access), "zones");
+    if (measure.coverage) {
+      const auto& coverage = *measure.coverage;
+      row("coverage", measure.key, "all", "time_limit", measure.spec.cutoff, unit_of(result));
+      const std::string order = fmt::format("order_by_{}", access::coverage_order_name(measure.spec));
+      row("coverage", measure.key, "all", order.c_str(), 1.0, "");
+      for (std::size_t rank = 0; rank < coverage.order.size(); ++rank) {
+        const std::uint32_t j = coverage.order[rank];
+        const std::string& id = result.facilities.ids[j];
+        const double capacity = result.facilities.capacity[j];
+        row("coverage_facility", measure.key, id, "processed", static_cast<double>(rank + 1), "");
+        row("coverage_facility", measure.key, id, "capacity", capacity, "people");
+        row("coverage_facility", measure.key, id, "people_within_limit", coverage.population_in_reach[j],
+            "people");
+        row("coverage_facility", measure.key, id, "people_covered", coverage.covered_by_facility[j],
+            "people");
+        row("coverage_facility", measure.key, id, "capacity_left",
+            std::max(0.0, capacity - coverage.covered_by_facility[j]), "people");
+        row("coverage_facility", measure.key, id, "zones_served",
+            static_cast<double>(coverage.zones_served[j]), "zones");
+        if (!measure.order_values.empty())
+          row("coverage_facility", measure.key, id, "order_value", measure.order_values[j], "");
+      }
+      for (std::size_t g = 0; g < measure.groups.size(); ++g) {
+        const double people = measure.groups[g].people;
+        const double covered = group_covered(result, measure, g);
+        row("coverage", measure.key, measure.groups[g].group, "people_covered", covered, "people");
+        row("coverage", measure.key, measure.groups[g].group, "people_uncovered", people - covered, "people");
+        row("coverage", measure.key, measure.groups[g].group, "share_covered",
+            people > 0.0 ? covered / people : 0.0, "");
+      }
+    }
+    if (measure.raam) {
+      const auto& p = measure.spec.raam;
+      row("raam", measure.key, "all", "tau", p.tau, unit_of(result));
+      row("raam", measure.key, "all", "rho", measure.raam->rho, "people per capacity");
+      row("raam", measure.key, "all", "rho_given", p.rho ? 1.0 : 0.0, "");
+      row("raam", measure.key, "all", "max_cycles", p.max_cycles, "cycles");
+      row("raam", measure.key, "all", "initial_step", p.initial_step, "");
+      row("raam", measure.key, "all", "min_step", p.min_step, "");
+      row("raam", measure.key, "all", "half_life", p.half_life, "cycles");
+      row("raam", measure.key, "all", "cycles_moving_people", measure.raam->cycles, "cycles");
+      row("raam", measure.key, "all", "people_moved_last_cycle", measure.raam->moved_last_cycle, "people");
+    }
     if (measure.spec.kind == access::MeasureKind::Catchment) {
       row("check", measure.key, "all", "facilities_without_demand",
           static_cast<double>(measure.facilities_without_demand), "facilities");
@@ -459,9 +589,8 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
       out += fmt::format("  {:<24} {:>12.0f} {:>12.4g} {:>12.4g} {:>12.4g}", group.group, group.people,
                          group.mean, group.min, group.max);
       if (group.people_without > 0.0) {
-        out +=
-            fmt::format("   {:.0f} with {}", group.people_without,
-                        measure.spec.kind == access::MeasureKind::CostToClosest ? "none reachable" : "none");
+        out += fmt::format("   {:.0f} with {}", group.people_without,
+                           is_cost(measure) ? "none reachable" : "none");
       }
       out += "\n";
     }
@@ -474,6 +603,33 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
     if (equity.palma_income) out += fmt::format(", Palma by income {:.3f}", *equity.palma_income);
     out += "\n";
     if (!equity.note.empty()) out += fmt::format("  note: {}\n", equity.note);
+    if (measure.zones_without_access > 0)
+      out += fmt::format("  {} zone(s) reach nothing: no value (--no-access missing)\n",
+                         measure.zones_without_access);
+    if (measure.coverage) {
+      const auto& coverage = *measure.coverage;
+      out += fmt::format("  facilities in the order processed (by {}):\n",
+                         access::coverage_order_name(measure.spec));
+      out += fmt::format("    {:<20} {:>12} {:>12} {:>12} {:>8}\n", "facility", "capacity", "covered", "left",
+                         "zones");
+      for (const std::uint32_t j : coverage.order) {
+        const double places = result.facilities.capacity[j];
+        out += fmt::format("    {:<20} {:>12.0f} {:>12.0f} {:>12.0f} {:>8}\n", result.facilities.ids[j],
+                           places, coverage.covered_by_facility[j],
+                           std::max(0.0, places - coverage.covered_by_facility[j]), coverage.zones_served[j]);
+      }
+      for (std::size_t g = 0; g < measure.groups.size(); ++g) {
+        const double people = measure.groups[g].people;
+        const double covered = group_covered(result, measure, g);
+        out += fmt::format("  {:<24} {:>12.0f} covered, {:.0f} not ({:.1f} % covered)\n",
+                           measure.groups[g].group, covered, people - covered,
+                           people > 0.0 ? 100.0 * covered / people : 0.0);
+      }
+    }
+    if (measure.raam) {
+      out += fmt::format("  ρ {:.4g}, people moved in {} cycle(s), {:.4g} in the last\n", measure.raam->rho,
+                         measure.raam->cycles, measure.raam->moved_last_cycle);
+    }
     if (measure.poverty_line) {
       out += fmt::format("  below {:g} {} (FGT0 share, FGT1 gap, FGT2 severity):", *measure.poverty_line,
                          measure.unit);
@@ -590,7 +746,11 @@ json zones_geojson(const access::AccessResult& result) {
       properties[zones.group_names[g]] = zones.group_people[g][z];
     properties[fmt::format("nearest_cost_{}", unit)] = finite_or_null(result.nearest[z]);
     if (result.exclusion) properties["beyond_standard"] = result.exclusion->beyond[z] != 0;
-    for (const auto& measure : result.measures) properties[measure.key] = finite_or_null(measure.values[z]);
+    for (const auto& measure : result.measures) {
+      properties[measure.key] = finite_or_null(measure.values[z]);
+      if (measure.coverage)
+        properties[measure.key + "_people_covered"] = measure.coverage->covered_by_zone[z];
+    }
     if (result.channels) {
       const auto& channels = *result.channels;
       properties["effective_access"] = channels.cells[z][0].effective;

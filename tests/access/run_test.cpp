@@ -192,6 +192,149 @@ TEST(AccessRun, BadInputIsAClearError) {
   expect_error(request, "not KEY=VALUE");
 }
 
+// Capacity-limited coverage of the worked example, where capacity counts people: Y (20) goes first and
+// covers 20 of B's 300 (B is 8 min away, A 20); X (10) covers 10 of A's 100. Groups are covered in
+// proportion to their share of each zone.
+TEST(AccessRun, CoverageByFacilityZoneAndGroup) {
+  const Scratch scratch;
+  auto request = example_request(scratch);
+  request.measures = {"coverage=30min", "coverage=30min,order=file"};
+  const AccessResult result = run_access(request);
+  const MeasureResult& largest = result.measures[0];
+  EXPECT_EQ(largest.key, "coverage_30");
+  EXPECT_EQ(result.measures[1].key, "coverage_30_2");
+  ASSERT_TRUE(largest.coverage.has_value());
+  EXPECT_EQ(largest.coverage->order, (std::vector<std::uint32_t>{1, 0}));
+  EXPECT_NEAR(largest.coverage->covered_by_zone[0], 10.0, 1e-9);
+  EXPECT_NEAR(largest.coverage->covered_by_zone[1], 20.0, 1e-9);
+  EXPECT_NEAR(largest.values[0], 0.1, 1e-12);
+  EXPECT_NEAR(largest.values[1], 20.0 / 300.0, 1e-12);
+  // Group shares: aged 60+ 60·0.1 + 30/15 = 8 of 90; under 60, 4 + 18 = 22 of 310.
+  EXPECT_NEAR(largest.groups[0].mean * largest.groups[0].people, 30.0, 1e-9);
+  EXPECT_NEAR(largest.groups[1].mean * largest.groups[1].people, 8.0, 1e-9);
+  EXPECT_NEAR(largest.groups[2].mean * largest.groups[2].people, 22.0, 1e-9);
+  // In file order X goes first: A's 10, then Y serves B's 20: the same here (their catchments differ).
+  EXPECT_EQ(result.measures[1].coverage->order, (std::vector<std::uint32_t>{0, 1}));
+}
+
+// AccessMod's order by a field of the facility table: a priority column, ascending (1 first) or not.
+TEST(AccessRun, CoverageOrderedByAColumnOfTheFacilitiesFile) {
+  const Scratch scratch;
+  auto request = example_request(scratch);
+  request.facilities.file = scratch.write("priority.csv", "id,windows,priority\nX,10,2\nY,20,1\nZ,0,3\n");
+  request.measures = {"coverage=30min,order=column:priority-asc", "coverage=30min,order=column:priority"};
+  const auto result = run_access(request);
+  EXPECT_EQ(result.measures[0].coverage->order, (std::vector<std::uint32_t>{1, 0}));
+  EXPECT_EQ(result.measures[1].coverage->order, (std::vector<std::uint32_t>{0, 1}));
+  EXPECT_EQ(result.measures[0].order_values, (std::vector<double>{2.0, 1.0}));
+  EXPECT_EQ(coverage_order_name(result.measures[0].spec), "column:priority-asc");
+  request.measures = {"coverage=30min,order=column:rank"};
+  Error error = error_of([&] { (void)run_access(request); });
+  EXPECT_NE(std::string(error.what()).find("has no column 'rank'"), std::string::npos) << error.what();
+  EXPECT_NE(error.fix().find("priority"), std::string::npos) << error.fix();
+  request.facilities.file = scratch.write("gap.csv", "id,windows,priority\nX,10,\nY,20,1\n");
+  request.measures = {"coverage=30min,order=column:priority"};
+  error = error_of([&] { (void)run_access(request); });
+  EXPECT_NE(std::string(error.what()).find("facility 'X' has no value in 'priority'"), std::string::npos)
+      << error.what();
+  ASSERT_TRUE(error.where().has_value());
+  EXPECT_EQ(error.where()->line, 2U);
+}
+
+TEST(AccessRun, NoAccessAsMissingInsteadOfZero) {
+  const Scratch scratch;
+  auto request = example_request(scratch);
+  request.measures = {"cumulative=6min", "2sfca=linear:6min", "closest"};
+  auto zero = run_access(request);
+  EXPECT_EQ(zero.measures[0].values, (std::vector<double>{10.0, 0.0}));
+  EXPECT_EQ(zero.measures[0].zones_without_access, 0U);
+  request.no_access = NoAccess::Missing;
+  const auto missing = run_access(request);
+  for (std::size_t m = 0; m < 2; ++m) {
+    EXPECT_TRUE(std::isnan(missing.measures[m].values[1])) << m;  // B's nearest is 8 min away
+    EXPECT_TRUE(std::isfinite(missing.measures[m].values[0])) << m;
+    EXPECT_EQ(missing.measures[m].zones_without_access, 1U);
+    // The mean is over the people with a value (PySAL's NaN convention), the 300 are counted as without.
+    EXPECT_DOUBLE_EQ(missing.measures[m].groups[0].mean, missing.measures[m].values[0]);
+    EXPECT_EQ(missing.measures[m].groups[0].people_without, 300.0);
+  }
+  EXPECT_DOUBLE_EQ(zero.measures[0].groups[0].mean, 100.0 * 10.0 / 400.0);
+  EXPECT_EQ(missing.measures[2].values, (std::vector<double>{5.0, 8.0}));  // a cost: unchanged
+}
+
+// Closest costs A 5, B 8; people 100 and 300; incomes rank A (fractional rank 1/8) below B (5/8). The
+// textbook index is 2 Σ s (a − μ)(R − ½)/μ = 0.0775862…; with the ranks centred on their unweighted mean
+// 3/8 and access uncentred, 2 Σ s a (R − 3/8)/μ = 0.3275862…: the two differ by 2 (½ − 3/8) = 0.25.
+TEST(AccessRun, ConcentrationIndexForms) {
+  const Scratch scratch;
+  auto request = example_request(scratch);
+  request.measures = {"closest"};
+  const auto textbook = run_access(request);
+  request.concentration = ConcentrationForm::UnweightedRankMean;
+  const auto variant = run_access(request);
+  const double mean = (100.0 * 5.0 + 300.0 * 8.0) / 400.0;
+  EXPECT_NEAR(*textbook.measures[0].equity.concentration_index,
+              2.0 * (0.25 * (5.0 - mean) * (0.125 - 0.5) + 0.75 * (8.0 - mean) * (0.625 - 0.5)) / mean,
+              1e-12);
+  EXPECT_NEAR(*variant.measures[0].equity.concentration_index,
+              2.0 * (0.25 * 5.0 * (0.125 - 0.375) + 0.75 * 8.0 * (0.625 - 0.375)) / mean, 1e-12);
+  EXPECT_NEAR(
+      *variant.measures[0].equity.concentration_index - *textbook.measures[0].equity.concentration_index,
+      0.25, 1e-12);
+}
+
+TEST(AccessRun, RaamAndItsParameters) {
+  const Scratch scratch;
+  auto request = example_request(scratch);
+  request.measures = {"raam=10min,rho=2,max_cycles=500,initial_step=0.5,min_step=0.01,half_life=20"};
+  const auto result = run_access(request);
+  const auto& measure = result.measures[0];
+  EXPECT_EQ(measure.key, "raam");
+  ASSERT_TRUE(measure.raam.has_value());
+  EXPECT_EQ(measure.raam->rho, 2.0);
+  EXPECT_EQ(measure.spec.raam.max_cycles, 500);
+  EXPECT_EQ(measure.spec.raam.half_life, 20.0);
+  // At the end no one can lower their cost: each zone's value is the cheapest c/τ + load/(ρ S) it has
+  // (minutes A–X 5, A–Y 20, B–X 15, B–Y 8; τ 10; capacity X 10, Y 20).
+  const auto& load = measure.raam->load;
+  const auto cost = [&](double minutes, std::size_t j) {
+    return minutes / 10.0 + load[j] / (2.0 * (j == 0 ? 10.0 : 20.0));
+  };
+  EXPECT_NEAR(load[0] + load[1], 400.0, 1e-9);
+  EXPECT_NEAR(measure.values[0], std::min(cost(5, 0), cost(20, 1)), 1e-3);
+  EXPECT_NEAR(measure.values[1], std::min(cost(15, 0), cost(8, 1)), 1e-3);
+  EXPECT_GT(measure.raam->cycles, 0);  // B's people moved towards X
+  request.measures = {"raam"};         // τ defaults to PySAL's 60 (minutes)
+  EXPECT_EQ(run_access(request).measures[0].spec.raam.tau, 60.0);
+}
+
+TEST(AccessRun, BadMeasureOptionsNameTheFieldAndTheFix) {
+  const Scratch scratch;
+  auto request = example_request(scratch);
+  const auto message = [&](const std::string& measure) {
+    request.measures = {measure};
+    return std::string(error_of([&] { (void)run_access(request); }).what());
+  };
+  EXPECT_NE(message("coverage").find("needs a time limit"), std::string::npos);
+  EXPECT_NE(message("coverage=30min,order=biggest").find("order 'biggest' is none of"), std::string::npos);
+  EXPECT_NE(message("coverage=30min,ordr=file").find("unknown option 'ordr'"), std::string::npos);
+  EXPECT_NE(message("raam=0").find("τ must be > 0"), std::string::npos);
+  EXPECT_NE(message("raam=10,rho=-1").find("rho must be"), std::string::npos);
+  EXPECT_NE(message("raam=10,max_cycles=2.5").find("whole number"), std::string::npos);
+  EXPECT_NE(message("raam=10,initial_step=2").find("initial_step must be"), std::string::npos);
+  EXPECT_NE(message("3sfca=linear:10,selection=some").find("selection is catchment"), std::string::npos);
+  EXPECT_NE(message("2sfca=linear:10,selection=all").find("unknown option 'selection'"), std::string::npos);
+  EXPECT_NE(message("3sfca=linear:10,max_cost=10,max_cost=20").find("given twice"), std::string::npos);
+  EXPECT_NE(message("raam=10,tau=10").find("twice"), std::string::npos);
+  EXPECT_NE(message("raam=10,tau=10").find("`measures`"), std::string::npos);
+  // A stepped decay keeps its commas beside the options.
+  const auto spec =
+      parse_measure("3sfca=stepped:10=0.6,20=0.2,40=0,max_cost=30,selection=all", io::CostUnit::Minutes, "");
+  EXPECT_EQ(spec.decay->steps.size(), 3U);
+  EXPECT_EQ(spec.catchment.max_cost, 30.0);
+  EXPECT_TRUE(spec.catchment.selection_over_all_pairs);
+}
+
 // ----- Belo Horizonte: every measure against a direct transcription written here (maps, no sparse rows).
 
 struct Direct {

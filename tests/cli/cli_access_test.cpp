@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <set>
 
 namespace equalis::cli_test {
 namespace {
@@ -123,6 +124,91 @@ TEST(CliAccess, OutreachAndAssistedCapacitiesAndJointAbilities) {
   EXPECT_NE(r.err.find("add to 0.3"), std::string::npos) << r.err;
   for (const auto& path : {zones, offices, assisted, outreach, matrix, profiles, joint, summary})
     std::filesystem::remove(path);
+}
+
+// The cells of a CSV text (commas and line ends split them; the test data has no quoted cells).
+std::set<std::string> cells_of(const std::string& csv) {
+  std::set<std::string> cells;
+  std::string cell;
+  for (const char c : csv) {
+    if (c == ',' || c == '\n') {
+      cells.insert(cell);
+      cell.clear();
+    } else {
+      cell += c;
+    }
+  }
+  return cells;
+}
+
+// Every scalar under `value` is a cell of `cells` (numbers as the CSV writes them; null: an empty cell).
+void expect_in_csv(const nlohmann::json& value, const std::set<std::string>& cells, const std::string& path) {
+  if (value.is_structured()) {
+    for (const auto& [key, item] : value.items()) {
+      // Derived or named elsewhere: share_without = people_without / people; the coverage order is the
+      // summary row coverage/order_by_<order>.
+      if (key == "share_without" || key == "order") continue;
+      expect_in_csv(item, cells, path + "/" + key);
+    }
+    return;
+  }
+  std::string text;
+  if (value.is_number()) text = fmt::format("{}", value.get<double>());
+  if (value.is_string()) text = value.get<std::string>();
+  if (value.is_boolean()) text = value.get<bool>() ? "1" : "0";
+  EXPECT_TRUE(cells.count(text) > 0) << path << " = " << value.dump() << " is not in the CSV";
+}
+
+// Capacity-limited coverage, RAAM and missing access through the command line: every figure of the JSON
+// is in the CSV pair (the zone table and the summary), a zone with nothing in reach is null / empty.
+TEST(CliAccess, CoverageRaamAndMissingAccessCarryTheSameFiguresInJsonAndCsv) {
+  const auto zones = write_temp("access_cov_zones.csv", "id,population,pop_60plus\nA,100,60\nB,300,30\n");
+  const auto facilities = write_temp("access_cov_facilities.csv", "id,capacity\nX,10\nY,20\n");
+  const auto matrix =
+      write_temp("access_cov_matrix.csv", "from,to,cost\nA,X,300\nA,Y,1200\nB,X,900\nB,Y,480\n");
+  const auto summary = write_temp("access_cov_summary.csv", "");
+  const std::string command = fmt::format(
+      "access {} --facilities {} --matrix {} --cost-unit seconds --group-columns pop_60plus -m "
+      "coverage=30min "
+      "-m coverage=30min,order=capacity-asc -m raam=10min,max_cycles=400 -m cumulative=6min --no-access "
+      "missing",
+      zones, facilities, matrix);
+  const auto json_run = run(command + " --format json");
+  ASSERT_EQ(json_run.exit_status, 0) << json_run.err;
+  const auto json = nlohmann::json::parse(json_run.out);
+  EXPECT_EQ(json["options"]["no_access"], "missing");
+  const auto& coverage = json["measures"][0]["coverage"];
+  EXPECT_EQ(coverage["order"], "capacity");
+  EXPECT_EQ(coverage["facilities"][0]["id"], "Y");  // the larger first
+  EXPECT_EQ(coverage["facilities"][0]["people_covered"], 20.0);
+  EXPECT_EQ(coverage["groups"][1]["people_covered"], 8.0);  // 60 · 10 % + 30 · 20/300
+  EXPECT_TRUE(json["zones"][1]["access"]["cumulative_360"].is_null());
+  EXPECT_EQ(json["measures"][3]["zones_without_access"], 1);
+  const auto csv_run = run(command + " --format csv --summary-output " + summary);
+  ASSERT_EQ(csv_run.exit_status, 0) << csv_run.err;
+  EXPECT_NE(csv_run.out.find("coverage_1800_people_covered,coverage_1800_people_uncovered"),
+            std::string::npos)
+      << csv_run.out;
+  // B has no value for cumulative_360: an empty cell, never "nan".
+  EXPECT_EQ(csv_run.out.find("nan"), std::string::npos) << csv_run.out;
+  const auto cells = cells_of(csv_run.out + read_text(summary));
+  EXPECT_EQ(cells.count("order_by_capacity"), 1U);
+  EXPECT_EQ(cells.count("order_by_capacity-asc"), 1U);
+  for (const auto& measure : json["measures"]) {
+    for (const char* section : {"coverage", "raam", "groups", "zones_without_access"}) {
+      if (measure.contains(section))
+        expect_in_csv(measure[section], cells, measure["key"].get<std::string>());
+    }
+  }
+  for (const auto& zone : json["zones"]) {
+    expect_in_csv(zone["access"], cells, "access");
+    expect_in_csv(zone["coverage"], cells, "coverage");
+  }
+  // A bad value for the new flags is refused with the documented usage status (CLI11's invalid value).
+  const auto bad = run(command + " --no-access nothing");
+  EXPECT_EQ(bad.exit_status, 105) << bad.err;
+  EXPECT_NE(bad.err.find("--no-access"), std::string::npos) << bad.err;
+  for (const auto& path : {zones, facilities, matrix, summary}) std::filesystem::remove(path);
 }
 
 // The GeoJSON map: one feature per zone with its hexagon and every result; written with the report.
