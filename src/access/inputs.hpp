@@ -5,6 +5,7 @@
 
 #include "core/progress.hpp"
 #include "io/cost_matrix.hpp"
+#include "io/vector_file.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -17,7 +18,10 @@ namespace equalis::access {
 // ----- zones
 
 struct ZoneSpec {
-  std::string file;               // CSV, one row per zone
+  // CSV, one row per zone; or a vector file GDAL reads (GeoJSON, GeoPackage, Shapefile, FlatGeobuf…, see
+  // is_vector_file), one feature per zone: the columns are its attributes, the place its geometry.
+  std::string file;
+  std::string layer;              // vector file: the layer to read ("" = the only one)
   std::string id_column;          // empty = id, zone, zone_id, idx (the first present)
   std::string population_column;  // empty = population, pop, total_population
   // Population of each group as columns of the zone file (wide form), e.g. pop_60plus, pop_rural. Groups
@@ -42,13 +46,23 @@ struct Zones {
   std::vector<std::uint8_t> income_valid;         // 0 where the income cell is missing
   std::string income_column;
   std::vector<double> coverage;  // per zone when a coverage column is given
-  std::vector<double> lon;       // WGS84 degrees, when coordinates were asked for
+  std::vector<double> lon;       // WGS84 degrees, when coordinates were asked for (always for a vector file)
   std::vector<double> lat;
+  // A vector file's zones: their polygons (WGS84; empty for point zones), and how each place was found.
+  std::vector<std::vector<io::Polygon>> polygons;
+  // What the places are, for the outputs, e.g. "898 polygon centroids (area-weighted) of hexagons.geojson"
+  // with the points on the surface and any reprojection; "" for a CSV.
+  std::string locations;
   [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
 };
 
+// True for the extensions read as vector files (geojson, json, gpkg, shp, fgb, gml, kml, sqlite), any case.
+[[nodiscard]] bool is_vector_file(const std::string& path);
+
 // Throws Error(Parse/InvalidInput) for a missing column, a duplicate id, a missing or negative
-// population, a group larger than its zone's population, a negative income.
+// population, a group larger than its zone's population, a negative income. A vector file gets the same
+// checks, each naming its feature (and fid); its geometries are reprojected to WGS84 when the layer has
+// another CRS, and a zone without a polygon or point geometry is an error.
 Zones read_zones(const ZoneSpec& spec, ProgressSink& progress = null_progress());
 
 // ----- facilities
@@ -117,7 +131,15 @@ struct CostSpec {
   // zones and facilities then need lon/lat.
   std::string graph;
   double max_snap_m = 1000.0;  // largest distance from a place to its graph node
+  // Or great-circle distances at a speed, e.g. "4.5km/h" or "1.25m/s" (unit: seconds): a fallback where
+  // no network or matrix is at hand; zones and facilities need lon/lat.
+  std::string straight_line;
+  double detour = 1.0;  // straight-line distance times this (≥ 1): routes are longer than the crow flies
 };
+
+// What the costs are, for every output: "matrix FILE", "graph FILE (travel times)", or "straight line
+// (great circle) at 4.5 km/h, detour ×1.3".
+[[nodiscard]] std::string cost_source_of(const CostSpec& spec);
 
 // Reads the matrix and keeps the pairs between known zones and facilities that cost at most
 // `max_cost`. Throws Error(InvalidInput) when no matrix origin is a zone or no destination a facility

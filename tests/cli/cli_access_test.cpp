@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 
 namespace equalis::cli_test {
 namespace {
@@ -137,6 +138,102 @@ TEST(CliAccess, GraphCostsEqualTheNetworkMatrixRoute) {
   EXPECT_EQ(r.exit_status, 2) << r.err;
   EXPECT_NE(r.err.find("longitude"), std::string::npos) << r.err;
   for (const auto& path : {graph, zones, facilities, matrix, bare}) std::filesystem::remove(path);
+}
+
+// Straight-line costs: seconds at the stated speed, named in every output; the flags' errors exit 2.
+TEST(CliAccess, StraightLineCostsAreNamedInEveryOutput) {
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("equalis_access_sl_{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const auto zones = write_temp("access_slz.csv", "id,population,lon,lat\nA,100,0,0\nB,300,0.1,0\n");
+  const auto facilities = write_temp("access_slf.csv", "id,capacity,lon,lat\nX,10,0.05,0\n");
+  const std::string plain = fmt::format(
+      "access {} --facilities {} --straight-line 4.5km/h "
+      "-m closest -m cumulative=2h",
+      zones, facilities);
+  const std::string base = plain + " --detour 1.3";
+  const std::string source = "straight line (great circle) at 4.5 km/h, detour ×1.3";
+  auto r = run(base + " --format text");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("costs in seconds from " + source), std::string::npos) << r.out;
+  const auto map = (dir / "map.geojson").string();
+  r = run(base + " --format json --geojson " + map);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["inputs"]["costs"]["source"], source);
+  EXPECT_EQ(json["inputs"]["costs"]["unit"], "seconds");
+  const auto geo = nlohmann::json::parse(read_text(map));
+  EXPECT_EQ(geo["cost_source"], source);
+  EXPECT_EQ(geo["cost_unit"], "seconds");
+  // 0.05° on the equator is 5 559.75 m; ×1.3 at 1.25 m/s: 5 782.14 s.
+  EXPECT_NEAR(geo["features"][0]["properties"]["nearest_cost_seconds"].get<double>(), 5782.14, 0.01);
+  r = run(base + " --format csv");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("zone,group,people,nearest_cost_seconds,", 0), 0U) << r.out;
+  // Errors name the flag.
+  r = run(fmt::format("access {} --facilities {} --straight-line 4.5 -m closest", zones, facilities));
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_NE(r.err.find("--straight-line"), std::string::npos) << r.err;
+  r = run(plain + " --detour 0.5");
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_NE(r.err.find("--detour"), std::string::npos) << r.err;
+  const auto bare = write_temp("access_slbare.csv", "id,capacity\nX,1\n");
+  r = run(fmt::format("access {} --facilities {} --straight-line 5km/h -m closest", zones, bare));
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_NE(r.err.find("no longitude column"), std::string::npos) << r.err;
+  for (const auto& path : {zones, facilities, bare}) std::filesystem::remove(path);
+  std::filesystem::remove_all(dir);
+}
+
+// Zones straight from a GeoJSON: attributes as columns, polygons placed at their centroids, mapped.
+TEST(CliAccess, ZonesFromAGeoJsonNeedNoCsv) {
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("equalis_access_vz_{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const auto square = [](double x, double y) {
+    return fmt::format(
+        R"({{"type":"Polygon","coordinates":[[[{0},{1}],[{2},{1}],[{2},{3}],[{0},{3}],[{0},{1}]]]}})", x, y,
+        x + 0.01, y + 0.01);
+  };
+  const auto zones = (dir / "zones.geojson").string();
+  std::ofstream(zones) << fmt::format(
+      R"({{"type":"FeatureCollection","features":[)"
+      R"({{"type":"Feature","properties":{{"code":"A","pop":100,"old":30}},"geometry":{}}},)"
+      R"({{"type":"Feature","properties":{{"code":"B","pop":50,"old":5}},"geometry":{}}}]}})",
+      square(-43.95, -19.95), square(-43.90, -19.95));
+  const auto facilities = write_temp("access_vzf.csv", "id,capacity,lon,lat\nX,10,-43.945,-19.945\n");
+  const auto map = (dir / "map.geojson").string();
+  auto r =
+      run(fmt::format("access {} --zone-id code --population pop --group-columns old --facilities {} "
+                      "--straight-line 5km/h -m closest --format text --geojson {}",
+                      zones, facilities, map));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("zones placed at 2 polygon centroids (area-weighted) of " + zones), std::string::npos)
+      << r.out;
+  const auto geo = nlohmann::json::parse(read_text(map));
+  EXPECT_EQ(geo["features"][0]["geometry"]["type"], "MultiPolygon");
+  EXPECT_EQ(geo["features"][1]["properties"]["id"], "B");
+  EXPECT_NE(geo["zone_locations"].get<std::string>().find("polygon centroids"), std::string::npos);
+  r =
+      run(fmt::format("access {} --zone-id code --population pop --facilities {} --straight-line 5km/h "
+                      "-m closest --format json",
+                      zones, facilities));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(nlohmann::json::parse(r.out)["inputs"]["zones"]["locations"].get<std::string>().find(
+                "2 polygon centroids (area-weighted)"),
+            std::string::npos)
+      << r.out;
+  // The CSV checks, naming the feature: more old people than people.
+  std::ofstream(zones) << fmt::format(
+      R"({{"type":"FeatureCollection","features":[)"
+      R"({{"type":"Feature","properties":{{"code":"A","pop":10,"old":30}},"geometry":{}}}]}})",
+      square(-43.95, -19.95));
+  r =
+      run(fmt::format("access {} --zone-id code --population pop --group-columns old --facilities {} "
+                      "--straight-line 5km/h -m closest",
+                      zones, facilities));
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_NE(r.err.find(zones + ": feature 1 (fid 0): group 'old' has 30 people"), std::string::npos) << r.err;
+  std::filesystem::remove(facilities);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
