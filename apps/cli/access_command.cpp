@@ -97,6 +97,10 @@ void add_access_command(CLI::App& app, Context& context) {
                   "GeoPackage, Shapefile… with those as attributes, placed at each polygon's centroid")
       ->required()
       ->check(input_file());
+  cmd->add_option("--zone-points", request.zones.points,
+                  "CSV zone,lon,lat,population: population-weighted origins within zones (with --graph or "
+                  "--straight-line, a zone's cost is the weighted mean of its points' costs)")
+      ->check(input_file());
   cmd->add_option("--zone-layer", request.zones.layer,
                   "Layer of a zone vector file with several layers (a GeoPackage's table)");
   cmd->add_option("--facilities", request.facilities.file,

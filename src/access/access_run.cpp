@@ -756,10 +756,11 @@ AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec
 // each zone's nearest site of each kind.
 io::LongMatrix straight_line_costs(const AccessRequest& request, const Loaded& in,
                                    const std::vector<MeasureSpec>& specs,
-                                   const std::optional<double>& standard, ProgressSink& progress) {
-  std::vector<network::Place> origins(in.zones.size());
-  for (std::size_t z = 0; z < in.zones.size(); ++z)
-    origins[z] = {in.zones.ids[z], in.zones.lon[z], in.zones.lat[z]};
+                                   const std::optional<double>& standard,
+                                   const std::optional<ZonePoints>& points, ProgressSink& progress) {
+  std::vector<network::Place> origins;  // the zones' own places, unless their points are the origins
+  for (std::size_t z = 0; z < in.zones.size() && !points; ++z)
+    origins.push_back({in.zones.ids[z], in.zones.lon[z], in.zones.lat[z]});
   std::vector<std::vector<network::Place>> sets(3);
   add_places(in.offices, sets[0]);
   add_places(in.terminals, sets[1]);
@@ -779,11 +780,31 @@ io::LongMatrix straight_line_costs(const AccessRequest& request, const Loaded& i
   }
   double reach = reach_of(specs);  // the nearest office is judged over every pair: a standard keeps more
   if (standard) reach = std::max(reach, *standard);
+  const double speed = parse_speed(request.costs.straight_line, "straight_line");
   io::LongMatrix matrix =
-      straight_line_matrix(origins, sets, parse_speed(request.costs.straight_line, "straight_line"),
-                           request.costs.detour, reach, progress);
+      points ? straight_line_zone_matrix(in.zones.ids, *points, sets, speed, request.costs.detour, reach,
+                                         progress)
+             : straight_line_matrix(origins, sets, speed, request.costs.detour, reach, progress);
   matrix.source = cost_source_of(request.costs);
   return matrix;
+}
+
+// Graph travel times from every point of the zones (ZonePoints), averaged per zone. Every pair is routed
+// (no reach): the mean of a zone needs each of its points' times, the far ones included.
+io::LongMatrix graph_matrix_over_points(const AccessRequest& request, const Loaded& in,
+                                        const ZonePoints& points, ProgressSink& progress) {
+  Loaded by_point;
+  by_point.offices = in.offices;
+  by_point.terminals = in.terminals;
+  by_point.assisted = in.assisted;
+  for (std::size_t k = 0; k < points.size(); ++k)
+    by_point.zones.ids.push_back(fmt::format("{} point {}", in.zones.ids[points.zone[k]], k + 1));
+  by_point.zones.lon = points.lon;
+  by_point.zones.lat = points.lat;
+  std::vector<MeasureSpec> unbounded(1);
+  unbounded[0].kind = MeasureKind::CostToClosest;  // reach_of gives +inf: every pair
+  return average_over_points(graph_matrix(request, by_point, unbounded, std::nullopt, progress), points,
+                             in.zones.ids);
 }
 
 // ----- scenarios
@@ -960,7 +981,9 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
   std::vector<std::vector<io::Polygon>> polygons;
   std::vector<std::string> polygon_warnings;
   const bool costs_from_places = !request.costs.graph.empty() || !request.costs.straight_line.empty();
-  if (!request.zone_polygons.empty() && costs_from_places && !is_vector_file(request.zones.file)) {
+  // Zones placed by their polygons or points need no lon/lat columns.
+  const bool placed_otherwise = !request.zone_polygons.empty() || !request.zones.points.empty();
+  if (placed_otherwise && costs_from_places && !is_vector_file(request.zones.file)) {
     const auto header = ColumnTable::read_header(request.zones.file);
     const bool has_lon = std::find_first_of(header.begin(), header.end(), std::begin(kLonNames),
                                             std::end(kLonNames)) != header.end();
@@ -994,6 +1017,22 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
                           : std::string());
     }
   }
+  std::optional<ZonePoints> points;
+  if (!request.zones.points.empty()) {
+    if (!costs_from_places) {
+      throw Error(
+          ErrorCode::InvalidInput, "zone points need costs from places: `graph` or `straight_line`",
+          "a matrix gives one cost per zone; route from the points with a graph, or use straight lines");
+    }
+    points = read_zone_points(request.zones, in.zones);
+    in.zones.locations +=
+        (in.zones.locations.empty() ? "" : "; ") +
+        fmt::format(
+            "costs are the population-weighted mean over {} points of {} ({} of {} zones; the others "
+            "from their own place)",
+            points->size() - (in.zones.size() - points->zones_with_points), points->source,
+            points->zones_with_points, in.zones.size());
+  }
   std::vector<std::string> scenario_sites;  // destinations of the matrix that only a scenario uses
   for (const auto& scenario : request.scenarios) {
     for (const auto* list : {&scenario.open_facilities, &scenario.add_terminals, &scenario.add_assisted}) {
@@ -1001,7 +1040,9 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
     }
   }
   const io::LongMatrix matrix =
-      !request.costs.straight_line.empty() ? straight_line_costs(request, in, specs, standard, progress)
+      !request.costs.straight_line.empty()
+          ? straight_line_costs(request, in, specs, standard, points, progress)
+      : points ? graph_matrix_over_points(request, in, *points, progress)
       : request.costs.graph.empty()
           ? io::read_long_matrix(request.costs.matrix, request.costs.columns, progress)
           : graph_matrix(request, in, specs, standard, progress);

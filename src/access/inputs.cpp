@@ -439,6 +439,102 @@ Zones read_zones(const ZoneSpec& spec, ProgressSink& progress) {
   });
 }
 
+ZonePoints read_zone_points(const ZoneSpec& spec, const Zones& zones) {
+  const auto header = ColumnTable::read_header(spec.points);
+  const std::string zone = io::choose_column(spec.points, header, "", {"zone", "zone_id", "id"}, "zone");
+  const std::string people =
+      io::choose_column(spec.points, header, "", {"population", "pop", "people"}, "population");
+  std::vector<WantedColumn> wanted{{zone, ColumnKind::Category}, {people, ColumnKind::Numeric}};
+  const auto coordinates = coordinate_columns(spec.points, header, true, wanted);
+  const ColumnTable table = ColumnTable::read_file(spec.points, wanted);
+  std::unordered_map<std::string_view, std::uint32_t> zone_of;
+  for (std::size_t z = 0; z < zones.size(); ++z) zone_of.emplace(zones.ids[z], static_cast<std::uint32_t>(z));
+  ZonePoints points;
+  points.source = spec.points;
+  read_coordinates(table, *coordinates, points.lon, points.lat, nullptr);
+  const CategoryColumn& zones_column = table.category(zone);
+  for (std::size_t row = 0; row < table.row_count(); ++row) {
+    const auto found = zones_column.valid[row] == 0
+                           ? zone_of.end()
+                           : zone_of.find(zones_column.labels[zones_column.codes[row]]);
+    if (found == zone_of.end()) {
+      throw Error(ErrorCode::InvalidInput,
+                  zones_column.valid[row] == 0
+                      ? std::string("missing zone")
+                      : fmt::format("zone '{}' is not in {}",
+                                    excerpt(zones_column.labels[zones_column.codes[row]]), zones.source),
+                  "each point names the zone it lies in, by the zone file's ids", table.location(row, zone));
+    }
+    points.zone.push_back(found->second);
+    points.weight.push_back(require_amount(table, table.numeric(people), row, "the population"));
+  }
+  // Zones without points are their own single point.
+  std::vector<double> total(zones.size(), 0.0);
+  std::vector<std::size_t> count(zones.size(), 0);
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    total[points.zone[k]] += points.weight[k];
+    ++count[points.zone[k]];
+  }
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    if (count[z] > 0) {
+      ++points.zones_with_points;
+      continue;
+    }
+    if (zones.lon.empty()) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("zone '{}' has no point in {} and no lon/lat of its own", excerpt(zones.ids[z]),
+                              spec.points),
+                  "give every zone points, or the zones lon/lat (or polygons)");
+    }
+    points.zone.push_back(static_cast<std::uint32_t>(z));
+    points.lon.push_back(zones.lon[z]);
+    points.lat.push_back(zones.lat[z]);
+    points.weight.push_back(1.0);
+    total[z] = 1.0;
+    count[z] = 1;
+  }
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    const std::uint32_t z = points.zone[k];
+    // Points without people anywhere in their zone weigh equally: the zone still has a place.
+    points.weight[k] = total[z] > 0.0 ? points.weight[k] / total[z] : 1.0 / static_cast<double>(count[z]);
+  }
+  return points;
+}
+
+io::LongMatrix average_over_points(const io::LongMatrix& by_point, const ZonePoints& points,
+                                   const std::vector<std::string>& zone_ids) {
+  std::vector<std::uint32_t> members(zone_ids.size(), 0);
+  for (const auto z : points.zone) ++members[z];
+  struct Sum {
+    double cost = 0.0;
+    std::uint32_t points = 0;
+  };
+  std::unordered_map<std::uint64_t, Sum> sums;  // key: zone << 32 | destination
+  for (std::size_t pair = 0; pair < by_point.size(); ++pair) {
+    const std::uint32_t k = by_point.origin[pair];
+    const std::uint64_t key = (std::uint64_t{points.zone[k]} << 32U) | by_point.destination[pair];
+    Sum& sum = sums[key];
+    sum.cost += points.weight[k] * static_cast<double>(by_point.cost[pair]);
+    ++sum.points;
+  }
+  std::vector<std::uint64_t> keys;
+  keys.reserve(sums.size());
+  for (const auto& [key, sum] : sums) {
+    if (sum.points == members[key >> 32U]) keys.push_back(key);
+  }
+  std::sort(keys.begin(), keys.end());  // zone by zone, as the point matrices are: a stable output
+  io::LongMatrix matrix;
+  matrix.source = by_point.source;
+  matrix.origin_ids = zone_ids;
+  matrix.destination_ids = by_point.destination_ids;
+  for (const auto key : keys) {
+    matrix.origin.push_back(static_cast<std::uint32_t>(key >> 32U));
+    matrix.destination.push_back(static_cast<std::uint32_t>(key & 0xFFFFFFFFU));
+    matrix.cost.push_back(static_cast<float>(sums[key].cost));
+  }
+  return matrix;
+}
+
 Facilities read_facilities(const FacilitySpec& spec, ProgressSink& progress) {
   const CsvOptions options = csv_options(spec.delimiter);
   const auto header = ColumnTable::read_header(spec.file, options);

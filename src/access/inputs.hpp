@@ -21,7 +21,11 @@ struct ZoneSpec {
   // CSV, one row per zone; or a vector file GDAL reads (GeoJSON, GeoPackage, Shapefile, FlatGeobuf…, see
   // is_vector_file), one feature per zone: the columns are its attributes, the place its geometry.
   std::string file;
-  std::string layer;              // vector file: the layer to read ("" = the only one)
+  std::string layer;  // vector file: the layer to read ("" = the only one)
+  // Optional CSV zone,lon,lat,population: several population-weighted origins per zone (census blocks,
+  // a population grid's cells). A zone's cost to a facility is then the population-weighted mean of its
+  // points' costs (costs from places only: a graph or straight lines); zones without points keep theirs.
+  std::string points;
   std::string id_column;          // empty = id, zone, zone_id, idx (the first present)
   std::string population_column;  // empty = population, pop, total_population
   // Population of each group as columns of the zone file (wide form), e.g. pop_60plus, pop_rural. Groups
@@ -64,6 +68,30 @@ struct Zones {
 // checks, each naming its feature (and fid); its geometries are reprojected to WGS84 when the layer has
 // another CRS, and a zone without a polygon or point geometry is an error.
 Zones read_zones(const ZoneSpec& spec, ProgressSink& progress = null_progress());
+
+// Population-weighted origins within zones (ZoneSpec::points): per point its zone (index), lon/lat and
+// weight, the weights of each zone summing to 1 (equal weights where a zone's points have no people).
+struct ZonePoints {
+  std::string source;
+  std::vector<std::uint32_t> zone;
+  std::vector<double> lon;
+  std::vector<double> lat;
+  std::vector<double> weight;
+  std::size_t zones_with_points = 0;
+  [[nodiscard]] std::size_t size() const noexcept { return zone.size(); }
+};
+
+// Reads `spec.points` (columns zone/zone_id/id, lon/longitude/lng/x, lat/latitude/y,
+// population/pop/people) against the zones; a zone without points gets its own lon/lat as its one point.
+// Throws Error(InvalidInput) naming file:line:column for an unknown zone, a coordinate out of range, a
+// missing or negative population, or a zone with neither points nor lon/lat.
+ZonePoints read_zone_points(const ZoneSpec& spec, const Zones& zones);
+
+// Zone costs from point costs: origin k of `by_point` is point k; a zone's cost to a destination is the
+// weighted mean over its points, kept only when every point of the zone has a cost to it (a point that
+// cannot reach the facility makes the mean unknown: the pair is left out, i.e. unreachable).
+io::LongMatrix average_over_points(const io::LongMatrix& by_point, const ZonePoints& points,
+                                   const std::vector<std::string>& zone_ids);
 
 // ----- facilities
 

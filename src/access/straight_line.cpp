@@ -151,4 +151,44 @@ io::LongMatrix straight_line_matrix(const std::vector<network::Place>& origins,
   return matrix;
 }
 
+io::LongMatrix straight_line_zone_matrix(const std::vector<std::string>& zone_ids, const ZonePoints& points,
+                                         const std::vector<std::vector<network::Place>>& sets,
+                                         double speed_mps, double detour, double reach_s,
+                                         ProgressSink& progress) {
+  std::vector<network::Place> places(points.size());
+  for (std::size_t k = 0; k < points.size(); ++k) places[k] = {"", points.lon[k], points.lat[k]};
+  const io::LongMatrix by_point = straight_line_matrix(places, sets, speed_mps, detour, reach_s, progress);
+  std::vector<const network::Place*> sites;
+  for (const auto& set : sets) {
+    for (const auto& place : set) sites.push_back(&place);
+  }
+  std::vector<std::vector<std::uint32_t>> candidates(zone_ids.size());
+  for (std::size_t pair = 0; pair < by_point.size(); ++pair)
+    candidates[points.zone[by_point.origin[pair]]].push_back(by_point.destination[pair]);
+  std::vector<std::vector<std::uint32_t>> members(zone_ids.size());
+  for (std::size_t k = 0; k < points.size(); ++k)
+    members[points.zone[k]].push_back(static_cast<std::uint32_t>(k));
+  io::LongMatrix matrix;
+  matrix.source = by_point.source;
+  matrix.origin_ids = zone_ids;
+  matrix.destination_ids = by_point.destination_ids;
+  const double seconds_per_metre = detour / speed_mps;
+  for (std::size_t z = 0; z < zone_ids.size(); ++z) {
+    auto& sites_of_zone = candidates[z];
+    std::sort(sites_of_zone.begin(), sites_of_zone.end());
+    sites_of_zone.erase(std::unique(sites_of_zone.begin(), sites_of_zone.end()), sites_of_zone.end());
+    for (const std::uint32_t j : sites_of_zone) {
+      double mean = 0.0;
+      for (const std::uint32_t k : members[z]) {
+        mean += points.weight[k] *
+                network::haversine_m(points.lon[k], points.lat[k], sites[j]->lon, sites[j]->lat);
+      }
+      matrix.origin.push_back(static_cast<std::uint32_t>(z));
+      matrix.destination.push_back(j);
+      matrix.cost.push_back(static_cast<float>(mean * seconds_per_metre));
+    }
+  }
+  return matrix;
+}
+
 }  // namespace equalis::access

@@ -31,4 +31,13 @@ namespace equalis::access {
                                                   double speed_mps, double detour, double reach_s,
                                                   ProgressSink& progress = null_progress());
 
+// The same from zones with population-weighted points (ZonePoints): a zone's cost to a site is the weighted
+// mean of its points' costs, computed exactly for every site within the reach of one of its points (a mean
+// within the reach needs one) and every point's nearest site of each set.
+[[nodiscard]] io::LongMatrix straight_line_zone_matrix(const std::vector<std::string>& zone_ids,
+                                                       const ZonePoints& points,
+                                                       const std::vector<std::vector<network::Place>>& sets,
+                                                       double speed_mps, double detour, double reach_s,
+                                                       ProgressSink& progress = null_progress());
+
 }  // namespace equalis::access

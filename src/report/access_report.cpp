@@ -415,7 +415,7 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
   std::string out = fmt::format("access: {} zones, {} facilities ({:g} '{}'), costs in {} from {}\n",
                                 result.zones.size(), result.facilities.size(), capacity,
                                 result.facilities.capacity_column, unit, result.cost_source);
-  if (!result.zones.locations.empty()) out += fmt::format("zones placed at {}\n", result.zones.locations);
+  if (!result.zones.locations.empty()) out += fmt::format("zone places: {}\n", result.zones.locations);
   for (const auto& measure : result.measures) {
     out += fmt::format("\n{} — {} (unit: {})\n", measure.key, measure.label, measure.unit);
     out += fmt::format("  {:<24} {:>12} {:>12} {:>12} {:>12}\n", "group", "people", "mean", "min", "max");

@@ -174,5 +174,55 @@ TEST(StraightLine, BadRequestsAreClearErrors) {
   expect_error(request, "has no unit");
 }
 
+// Population-weighted points: A's points at 0° (1 person) and 0.02° east (3 people), X at 0.05° east: A's
+// distance is (1 · 0.05° + 3 · 0.03°) / 4 = 0.035° = 3 891.83 m, 3 113.46 s at 1.25 m/s; B keeps its place.
+TEST(StraightLine, ZonePointsAverageTheirCostsByPopulation) {
+  const Scratch scratch;
+  AccessRequest request = example(scratch);
+  request.costs.detour = 1.0;
+  request.zones.points = scratch.write("points.csv", "zone,lon,lat,population\nA,0,0,1\nA,0.02,0,3\n");
+  request.measures = {"closest"};
+  const AccessResult result = run_access(request);
+  EXPECT_NEAR(result.nearest[0], 0.035 * 111195.08 / 1.25, 0.01);
+  EXPECT_NEAR(result.nearest[1], 0.05 * 111195.08 / 1.25, 0.01);
+  EXPECT_NE(result.zones.locations.find("population-weighted mean over 2 points of"), std::string::npos)
+      << result.zones.locations;
+  // A facility within the reach of one point only still counts when the zone's mean is within it: 9 people
+  // 111 m from Y and 1 person 55.6 km away average 5 659 m, 4 527 s, within 2 h — though the far point's
+  // own 44 476 s is far beyond the reach searched.
+  request.zones.points = scratch.write("far.csv", "zone,lon,lat,population\nA,0,0,9\nA,0.5,0,1\n");
+  request.facilities.file = scratch.write("y.csv", "id,capacity,lon,lat\nY,7,0.001,0\n");
+  request.measures = {"cumulative=2h", "closest"};
+  const AccessResult far = run_access(request);
+  EXPECT_EQ(far.measures[0].values[0], 7.0);
+  EXPECT_NEAR(far.measures[1].values[0], (0.9 * 0.001 + 0.1 * 0.499) * 111195.08 / 1.25, 0.01);
+}
+
+TEST(StraightLine, ZonePointErrorsNameTheLine) {
+  const Scratch scratch;
+  const auto expect_error = [&](const AccessRequest& request, const std::string& needle) {
+    const Error error = error_of([&] { (void)run_access(request); });
+    EXPECT_NE(std::string(error.what()).find(needle), std::string::npos) << error.what();
+  };
+  AccessRequest request = example(scratch);
+  request.zones.points = scratch.write("unknown.csv", "zone,lon,lat,population\nA,0,0,1\nQ,0,0,1\n");
+  expect_error(request, "unknown.csv:3:1: zone 'Q' is not in");
+  request.zones.points = scratch.write("negative.csv", "zone,lon,lat,population\nA,0,0,-1\n");
+  expect_error(request, "negative.csv:2:");
+  request.zones.points = scratch.write("lat.csv", "zone,lon,lat,population\nA,0,95,1\n");
+  expect_error(request, "not a WGS84 coordinate");
+  // Zones without lon/lat need points (or polygons).
+  request.zones.file = scratch.write("bare.csv", "id,population\nA,100\nB,300\n");
+  request.zones.points = scratch.write("onlya.csv", "zone,lon,lat,population\nA,0,0,1\n");
+  expect_error(request, "zone 'B' has no point in");
+  // A matrix has one cost per zone.
+  request = example(scratch);
+  request.costs.straight_line.clear();
+  request.costs.matrix = scratch.write("m.csv", "from,to,cost\nA,X,1\n");
+  request.measures = {"closest"};
+  request.zones.points = scratch.write("p.csv", "zone,lon,lat,population\nA,0,0,1\n");
+  expect_error(request, "zone points need costs from places");
+}
+
 }  // namespace
 }  // namespace equalis::access

@@ -137,7 +137,25 @@ TEST(CliAccess, GraphCostsEqualTheNetworkMatrixRoute) {
   r = run(fmt::format("access {} --facilities {} --graph {} -m closest", bare, facilities, graph));
   EXPECT_EQ(r.exit_status, 2) << r.err;
   EXPECT_NE(r.err.find("longitude"), std::string::npos) << r.err;
-  for (const auto& path : {graph, zones, facilities, matrix, bare}) std::filesystem::remove(path);
+  // Population-weighted points: Z1 at its own place (1 person) and at Z2's (3 people) averages the
+  // network matrix's times from both places, (465.921 + 3 · 738.657) / 4 = 670.473 s to H1 (the nearer).
+  const auto points =
+      write_temp("access_gp.csv", "zone,lon,lat,population\nZ1,7.42,43.7313,1\nZ1,7.412,43.73,3\n");
+  r = run(fmt::format("access {} --facilities {} --graph {} --zone-points {} -m closest --format csv", zones,
+                      facilities, graph, points));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto times = read_text(matrix);  // from_id,to_id,travel_time_s
+  const auto time_of = [&](const std::string& from, const std::string& to) {
+    const auto at = times.find(from + "," + to + ",");
+    return std::stod(times.substr(at + from.size() + to.size() + 2));
+  };
+  const double mean_h1 = (time_of("Z1", "H1") + 3 * time_of("Z2", "H1")) / 4;
+  const double mean_h2 = (time_of("Z1", "H2") + 3 * time_of("Z2", "H2")) / 4;
+  const auto z1 = r.out.find("\nZ1,all,1000,");
+  ASSERT_NE(z1, std::string::npos) << r.out;
+  EXPECT_NEAR(std::stod(r.out.substr(z1 + 13)), std::min(mean_h1, mean_h2), 1e-3) << r.out;
+  EXPECT_NE(r.out.find("\nZ2,all,800," + fmt::format("{}", time_of("Z2", "H1"))), std::string::npos) << r.out;
+  for (const auto& path : {graph, zones, facilities, matrix, bare, points}) std::filesystem::remove(path);
 }
 
 // Straight-line costs: seconds at the stated speed, named in every output; the flags' errors exit 2.
@@ -206,7 +224,7 @@ TEST(CliAccess, ZonesFromAGeoJsonNeedNoCsv) {
                       "--straight-line 5km/h -m closest --format text --geojson {}",
                       zones, facilities, map));
   ASSERT_EQ(r.exit_status, 0) << r.err;
-  EXPECT_NE(r.out.find("zones placed at 2 polygon centroids (area-weighted) of " + zones), std::string::npos)
+  EXPECT_NE(r.out.find("zone places: 2 polygon centroids (area-weighted) of " + zones), std::string::npos)
       << r.out;
   const auto geo = nlohmann::json::parse(read_text(map));
   EXPECT_EQ(geo["features"][0]["geometry"]["type"], "MultiPolygon");
