@@ -273,6 +273,45 @@ TEST(VectorZones, AProjectedLayerIsReprojectedAndSaysSo) {
     EXPECT_NEAR(from_utm.lon[z], from_wgs84.lon[z], 1e-6);  // ~0.1 m: the round trip through UTM
     EXPECT_NEAR(from_utm.lat[z], from_wgs84.lat[z], 1e-6);
   }
+  // The same layer as a Shapefile (its CRS in the .prj): read and reprojected alike.
+  const std::string shapefile = scratch.path("bho_utm.shp");
+  {
+    std::unique_ptr<GDALDataset> source(
+        static_cast<GDALDataset*>(GDALOpenEx(projected.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("ESRI Shapefile");
+    ASSERT_TRUE(source && driver != nullptr);
+    std::unique_ptr<GDALDataset> target(driver->Create(shapefile.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    ASSERT_TRUE(target);
+    ASSERT_NE(target->CopyLayer(source->GetLayer(0), "bho_utm"), nullptr);
+  }
+  spec.file = shapefile;
+  const Zones from_shapefile = read_zones(spec);
+  EXPECT_NE(from_shapefile.locations.find("reprojected from"), std::string::npos) << from_shapefile.locations;
+  EXPECT_EQ(from_shapefile.population, from_wgs84.population);
+  ASSERT_EQ(from_shapefile.size(), from_wgs84.size());
+  for (std::size_t z = 0; z < from_shapefile.size(); ++z) {
+    EXPECT_NEAR(from_shapefile.lon[z], from_wgs84.lon[z], 1e-6);
+    EXPECT_NEAR(from_shapefile.lat[z], from_wgs84.lat[z], 1e-6);
+  }
+}
+
+TEST(VectorZones, ALayerIsNamedWhenTheFileHasSeveral) {
+  const Scratch scratch;
+  const std::string gpkg = bho_geopackage(scratch, 4326);
+  ASSERT_FALSE(gpkg.empty());
+  {
+    std::unique_ptr<GDALDataset> dataset(static_cast<GDALDataset*>(
+        GDALOpenEx(gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr)));
+    ASSERT_TRUE(dataset);
+    ASSERT_NE(dataset->CopyLayer(dataset->GetLayer(0), "copy"), nullptr);
+  }
+  ZoneSpec spec;
+  spec.file = gpkg;
+  spec.id_column = "idx";
+  const Error error = error_of([&] { (void)read_zones(spec); });
+  EXPECT_NE(std::string(error.what()).find("has 2 layers"), std::string::npos) << error.what();
+  spec.layer = "copy";
+  EXPECT_EQ(read_zones(spec).size(), 898U);
 }
 
 TEST(VectorZones, StraightLineCostsFromTheHexagonsGeoJson) {
