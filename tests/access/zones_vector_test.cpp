@@ -138,6 +138,11 @@ TEST(VectorZones, TheCsvChecksNameTheFeature) {
                {feature(R"("id":"a","population":1,"old":0)", square),
                 feature(R"("id":"b","population":-3,"old":0)", square)},
                "feature 2 (fid 1): the population in column 'population' is -3", "≥ 0");
+  // Ids with a comma, quotes and a line break do not shift the feature named.
+  expect_error("odd.geojson",
+               {feature(R"("id":"x,\"y\"\nz","population":1,"old":0)", square),
+                feature(R"("id":"b","population":-3,"old":0)", square)},
+               "feature 2 (fid 1): the population in column 'population' is -3", "≥ 0");
   expect_error("missing.geojson",
                {feature(R"("id":"a","population":null,"old":0)", square),
                 feature(R"("id":"b","population":3,"old":0)", square)},
