@@ -1005,6 +1005,8 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
                       "give the zones lon/lat columns, or a polygon for every zone");
         }
         on_surface += place->on_surface ? 1U : 0U;
+        in.zones.place.push_back(
+            static_cast<std::uint8_t>(place->on_surface ? ZonePlace::PointOnSurface : ZonePlace::Centroid));
         in.zones.lon.push_back(place->point.x);
         in.zones.lat.push_back(place->point.y);
       }

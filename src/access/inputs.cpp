@@ -318,13 +318,16 @@ struct PlaceCounts {
   std::vector<std::string> surface_examples;
 };
 
-io::Point place_of(const io::VectorLayer& layer, std::size_t f, const std::string& id, PlaceCounts& counts) {
+io::Point place_of(const io::VectorLayer& layer, std::size_t f, const std::string& id, PlaceCounts& counts,
+                   std::vector<std::uint8_t>& kinds) {
   const io::Feature& feature = layer.features[f];
   const std::string where = fmt::format("feature {} (fid {}, zone '{}')", f + 1, feature.fid, excerpt(id));
   std::optional<io::Point> place;
   if (!feature.polygons.empty()) {
     if (const auto point = io::zone_point(feature.polygons)) {
       place = point->point;
+      kinds.push_back(
+          static_cast<std::uint8_t>(point->on_surface ? ZonePlace::PointOnSurface : ZonePlace::Centroid));
       if (point->on_surface) {
         ++counts.on_surface;
         if (counts.surface_examples.size() < 3) counts.surface_examples.push_back(excerpt(id));
@@ -334,6 +337,7 @@ io::Point place_of(const io::VectorLayer& layer, std::size_t f, const std::strin
     }
   } else if (feature.geometry_type.find("Point") != std::string::npos && feature.centroid) {
     place = feature.centroid;
+    kinds.push_back(static_cast<std::uint8_t>(ZonePlace::Point));
     ++counts.points;
   }
   if (!place) {
@@ -405,7 +409,7 @@ Zones read_vector_zones(const ZoneSpec& spec) {
   PlaceCounts counts;
   bool any_polygon = false;
   for (std::size_t f = 0; f < layer.size(); ++f) {
-    const io::Point place = place_of(layer, f, zones.ids[f], counts);
+    const io::Point place = place_of(layer, f, zones.ids[f], counts, zones.place);
     zones.lon.push_back(place.x);
     zones.lat.push_back(place.y);
     any_polygon = any_polygon || !layer.features[f].polygons.empty();
@@ -416,6 +420,18 @@ Zones read_vector_zones(const ZoneSpec& spec) {
 }
 
 }  // namespace
+
+const char* zone_place_name(std::uint8_t place) noexcept {
+  switch (static_cast<ZonePlace>(place)) {
+    case ZonePlace::Centroid:
+      return "centroid";
+    case ZonePlace::PointOnSurface:
+      return "point_on_surface";
+    case ZonePlace::Point:
+      return "point";
+  }
+  return "";
+}
 
 bool is_vector_file(const std::string& path) {
   std::string lower = path;

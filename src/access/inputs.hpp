@@ -57,8 +57,14 @@ struct Zones {
   // What the places are, for the outputs, e.g. "898 polygon centroids (area-weighted) of hexagons.geojson"
   // with the points on the surface and any reprojection; "" for a CSV.
   std::string locations;
+  // Per zone, how its place was found, when not given as lon/lat (vector zones, zones placed by polygons).
+  std::vector<std::uint8_t> place;  // a ZonePlace
   [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
 };
+
+enum class ZonePlace : std::uint8_t { Centroid, PointOnSurface, Point };
+// "centroid", "point_on_surface", "point": the outputs' per-zone `place`.
+[[nodiscard]] const char* zone_place_name(std::uint8_t place) noexcept;
 
 // True for the extensions read as vector files (geojson, json, gpkg, shp, fgb, gml, kml, sqlite), any case.
 [[nodiscard]] bool is_vector_file(const std::string& path);

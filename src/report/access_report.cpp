@@ -174,6 +174,7 @@ json zones_json(const access::AccessResult& result) {
   json rows = json::array();
   for (std::size_t z = 0; z < zones.size(); ++z) {
     json row = {{"id", zones.ids[z]}, {"population", zones.population[z]}};
+    if (!zones.place.empty()) row["place"] = access::zone_place_name(zones.place[z]);
     if (!zones.group_names.empty()) {
       json groups = json::object();
       for (std::size_t g = 0; g < zones.group_names.size(); ++g)
@@ -538,6 +539,7 @@ json zones_geojson(const access::AccessResult& result) {
   const access::Zones& zones = result.zones;
   for (std::size_t z = 0; z < zones.size(); ++z) {
     json properties = {{"id", zones.ids[z]}, {"population", zones.population[z]}};
+    if (!zones.place.empty()) properties["place"] = access::zone_place_name(zones.place[z]);
     for (std::size_t g = 0; g < zones.group_names.size(); ++g)
       properties[zones.group_names[g]] = zones.group_people[g][z];
     properties[fmt::format("nearest_cost_{}", unit)] = finite_or_null(result.nearest[z]);

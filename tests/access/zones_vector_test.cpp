@@ -94,6 +94,10 @@ TEST(VectorZones, PlacesAreCentroidsPointsOnTheSurfaceOrPoints) {
   EXPECT_EQ(zones.lon[2], -43.9);
   EXPECT_EQ(zones.lat[2], -19.9);
   EXPECT_TRUE(zones.polygons[2].empty());
+  ASSERT_EQ(zones.place.size(), 3U);
+  EXPECT_STREQ(zone_place_name(zones.place[0]), "point_on_surface");
+  EXPECT_STREQ(zone_place_name(zones.place[1]), "centroid");
+  EXPECT_STREQ(zone_place_name(zones.place[2]), "point");
   EXPECT_NE(zones.locations.find("1 polygon centroid (area-weighted)"), std::string::npos) << zones.locations;
   EXPECT_NE(zones.locations.find("1 point on the surface where the centroid falls outside the polygon (e.g. "
                                  "'u')"),

@@ -229,12 +229,14 @@ TEST(CliAccess, ZonesFromAGeoJsonNeedNoCsv) {
   const auto geo = nlohmann::json::parse(read_text(map));
   EXPECT_EQ(geo["features"][0]["geometry"]["type"], "MultiPolygon");
   EXPECT_EQ(geo["features"][1]["properties"]["id"], "B");
+  EXPECT_EQ(geo["features"][1]["properties"]["place"], "centroid");
   EXPECT_NE(geo["zone_locations"].get<std::string>().find("polygon centroids"), std::string::npos);
   r =
       run(fmt::format("access {} --zone-id code --population pop --facilities {} --straight-line 5km/h "
                       "-m closest --format json",
                       zones, facilities));
   ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["zones"][0]["place"], "centroid");
   EXPECT_NE(nlohmann::json::parse(r.out)["inputs"]["zones"]["locations"].get<std::string>().find(
                 "2 polygon centroids (area-weighted)"),
             std::string::npos)
