@@ -115,9 +115,16 @@ void add_access_command(CLI::App& app, Context& context) {
       "access",
       "Who can reach which service: access measures per zone and group, the people beyond a standard");
   cmd->add_option("zones", request.zones.file,
-                  "Zones CSV: id, population, and one column per group's population")
+                  "Zones CSV: id, population, and one column per group's population; or a GeoJSON, "
+                  "GeoPackage, Shapefile… with those as attributes, placed at each polygon's centroid")
       ->required()
       ->check(input_file());
+  cmd->add_option("--zone-points", request.zones.points,
+                  "CSV zone,lon,lat,population: population-weighted origins within zones (with --graph or "
+                  "--straight-line, a zone's cost is the weighted mean of its points' costs)")
+      ->check(input_file());
+  cmd->add_option("--zone-layer", request.zones.layer,
+                  "Layer of a zone vector file with several layers (a GeoPackage's table)");
   cmd->add_option("--facilities", request.facilities.file,
                   "Facilities CSV: id and capacity (doctors, seats, windows…)")
       ->required()
@@ -131,6 +138,13 @@ void add_access_command(CLI::App& app, Context& context) {
          "Or a graph file from `equalis network build`: travel times (seconds) computed here; zones and "
          "facilities then need lon/lat columns")
       ->check(input_file());
+  cmd->add_option("--straight-line", request.costs.straight_line,
+                  "Or straight-line (great-circle) costs at a speed, e.g. 4.5km/h or 1.25m/s, in seconds: a "
+                  "fallback without a network; zones and facilities then need lon/lat");
+  cmd->add_option(
+         "--detour", request.costs.detour,
+         "With --straight-line: distance factor ≥ 1 for routes longer than the crow flies (e.g. 1.3)")
+      ->default_str("1");
   cmd->add_option("--max-snap", request.costs.max_snap_m,
                   "With --graph: largest distance (m) from a place to its graph node")
       ->check(non_negative());

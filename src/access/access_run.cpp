@@ -1,5 +1,6 @@
 #include "access/access_run.hpp"
 
+#include "access/straight_line.hpp"
 #include "core/csv_columns.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
@@ -747,7 +748,11 @@ DigitalProfiles profiles_of(const AccessRequest& request) {
 // Polygons per zone, by id; every coordinate must be WGS84 degrees (GeoJSON's only datum).
 std::vector<std::vector<io::Polygon>> polygons_of(const AccessRequest& request, const Zones& zones,
                                                   std::vector<std::string>& warnings) {
-  const io::VectorLayer layer = io::read_features(request.zone_polygons);
+  const io::VectorLayer layer = io::read_features_lonlat(request.zone_polygons);
+  if (!layer.reprojected_from.empty()) {
+    warnings.push_back(fmt::format("the zone polygons of {} were reprojected from {} to WGS84 lon/lat",
+                                   request.zone_polygons, layer.reprojected_from));
+  }
   const std::vector<std::string> ids = layer.column(request.polygon_id);
   std::unordered_map<std::string_view, std::size_t> zone_of;
   for (std::size_t z = 0; z < zones.size(); ++z) zone_of.emplace(zones.ids[z], z);
@@ -806,18 +811,25 @@ Loaded load(const AccessRequest& request, const std::optional<double>& standard,
 
 constexpr const char* kLonNames[] = {"lon", "longitude", "lng", "x"};
 
-// One cost source; a graph gives seconds and needs the places' coordinates.
+// One cost source; a graph and straight lines give seconds and need the places' coordinates.
 AccessRequest resolve_cost_source(AccessRequest request) {
   const bool graph = !request.costs.graph.empty();
-  if (graph == !request.costs.matrix.empty()) {
-    throw Error(ErrorCode::InvalidInput, "give the costs as `matrix` or as `graph`, one of the two",
-                "a long CSV matrix of zone → facility costs, or a graph file from `equalis network build`");
+  const bool straight = !request.costs.straight_line.empty();
+  const int sources =
+      static_cast<int>(graph) + static_cast<int>(straight) + static_cast<int>(!request.costs.matrix.empty());
+  if (sources != 1) {
+    throw Error(ErrorCode::InvalidInput,
+                sources == 0 ? "give the costs as `matrix`, `graph` or `straight_line`"
+                             : "give the costs as `matrix`, `graph` or `straight_line`, only one of them",
+                "a long CSV matrix of zone → facility costs, a graph file from `equalis network build`, or "
+                "straight-line distances at a speed (e.g. 4.5km/h)");
   }
-  if (graph) {
+  if (straight) (void)describe_straight_line(request.costs);  // checks the speed and the detour
+  if (graph || straight) {
     if (request.costs.unit != io::CostUnit::Given && request.costs.unit != io::CostUnit::Seconds) {
       throw Error(ErrorCode::InvalidInput,
-                  fmt::format("`cost_unit` {}: a graph gives travel times in seconds",
-                              io::cost_unit_name(request.costs.unit)),
+                  fmt::format("`cost_unit` {}: {} gives travel times in seconds",
+                              io::cost_unit_name(request.costs.unit), graph ? "a graph" : "a straight line"),
                   "leave the cost unit out (or say seconds); cutoffs may still be written as 30min");
     }
     request.costs.unit = io::CostUnit::Seconds;
@@ -1092,6 +1104,62 @@ AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec
   return result;
 }
 
+// Straight-line travel times from every zone to every office, channel site and scenario site, as a long
+// matrix (the graph's counterpart): only the pairs within every measure's reach (and the standard), plus
+// each zone's nearest site of each kind.
+io::LongMatrix straight_line_costs(const AccessRequest& request, const Loaded& in,
+                                   const std::vector<MeasureSpec>& specs,
+                                   const std::optional<double>& standard,
+                                   const std::optional<ZonePoints>& points, ProgressSink& progress) {
+  std::vector<network::Place> origins;  // the zones' own places, unless their points are the origins
+  for (std::size_t z = 0; z < in.zones.size() && !points; ++z)
+    origins.push_back({in.zones.ids[z], in.zones.lon[z], in.zones.lat[z]});
+  std::vector<std::vector<network::Place>> sets(3);
+  add_places(in.offices, sets[0]);
+  add_places(in.terminals, sets[1]);
+  add_places(in.assisted, sets[2]);
+  for (const auto& scenario : request.scenarios) {
+    for (const auto* list : {&scenario.open_facilities, &scenario.add_terminals, &scenario.add_assisted}) {
+      sets.emplace_back();
+      for (const auto& site : *list) {
+        if (!site.lon || !site.lat) {
+          throw Error(ErrorCode::InvalidInput,
+                      fmt::format("scenario '{}': the new site '{}' has no lon/lat", scenario.name, site.id),
+                      "costs are straight lines: give each new site as { id = \"…\", lon = …, lat = … }");
+        }
+        sets.back().push_back({site.id, *site.lon, *site.lat});
+      }
+    }
+  }
+  double reach = reach_of(specs);  // the nearest office is judged over every pair: a standard keeps more
+  if (standard) reach = std::max(reach, *standard);
+  const double speed = parse_speed(request.costs.straight_line, "straight_line");
+  io::LongMatrix matrix =
+      points ? straight_line_zone_matrix(in.zones.ids, *points, sets, speed, request.costs.detour, reach,
+                                         progress)
+             : straight_line_matrix(origins, sets, speed, request.costs.detour, reach, progress);
+  matrix.source = cost_source_of(request.costs);
+  return matrix;
+}
+
+// Graph travel times from every point of the zones (ZonePoints), averaged per zone. Every pair is routed
+// (no reach): the mean of a zone needs each of its points' times, the far ones included.
+io::LongMatrix graph_matrix_over_points(const AccessRequest& request, const Loaded& in,
+                                        const ZonePoints& points, ProgressSink& progress) {
+  Loaded by_point;
+  by_point.offices = in.offices;
+  by_point.terminals = in.terminals;
+  by_point.assisted = in.assisted;
+  for (std::size_t k = 0; k < points.size(); ++k)
+    by_point.zones.ids.push_back(fmt::format("{} point {}", in.zones.ids[points.zone[k]], k + 1));
+  by_point.zones.lon = points.lon;
+  by_point.zones.lat = points.lat;
+  std::vector<MeasureSpec> unbounded(1);
+  unbounded[0].kind = MeasureKind::CostToClosest;  // reach_of gives +inf: every pair
+  return average_over_points(graph_matrix(request, by_point, unbounded, std::nullopt, progress), points,
+                             in.zones.ids);
+}
+
 // ----- scenarios
 
 bool has_destination(const io::LongMatrix& matrix, const std::string& id) {
@@ -1276,31 +1344,64 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
     request.scenarios.insert(request.scenarios.end(), from_file.begin(), from_file.end());
   }
 
-  // With polygons and a graph, zones without lon/lat are routed from their polygons' centroids.
+  // With polygons and costs from places (a graph, straight lines), zones without lon/lat are routed from
+  // their polygons' centroids (or a point on the surface when the centroid falls outside).
   std::vector<std::vector<io::Polygon>> polygons;
   std::vector<std::string> polygon_warnings;
-  if (!request.zone_polygons.empty() && !request.costs.graph.empty()) {
+  const bool costs_from_places = !request.costs.graph.empty() || !request.costs.straight_line.empty();
+  // Zones placed by their polygons or points need no lon/lat columns.
+  const bool placed_otherwise = !request.zone_polygons.empty() || !request.zones.points.empty();
+  if (placed_otherwise && costs_from_places && !is_vector_file(request.zones.file)) {
     const auto header = ColumnTable::read_header(request.zones.file);
     const bool has_lon = std::find_first_of(header.begin(), header.end(), std::begin(kLonNames),
                                             std::end(kLonNames)) != header.end();
     if (!has_lon) request.zones.coordinates = false;
   }
   Loaded in = load(request, standard, progress);
+  polygons = std::move(in.zones.polygons);  // a vector zone file's own (scenario copies need none)
+  in.zones.polygons.clear();
   if (!request.zone_polygons.empty()) {
     polygons = polygons_of(request, in.zones, polygon_warnings);
-    if (!request.costs.graph.empty() && in.zones.lon.empty()) {
+    if (costs_from_places && in.zones.lon.empty()) {
+      std::size_t on_surface = 0;
       for (std::size_t z = 0; z < in.zones.size(); ++z) {
-        const auto centroid = io::polygon_centroid(polygons[z]);
-        if (!centroid) {
+        const auto place = io::zone_point(polygons[z]);
+        if (!place) {
           throw Error(ErrorCode::InvalidInput,
                       fmt::format("zone '{}' has neither lon/lat nor a polygon to route from",
                                   excerpt(in.zones.ids[z])),
                       "give the zones lon/lat columns, or a polygon for every zone");
         }
-        in.zones.lon.push_back(centroid->x);
-        in.zones.lat.push_back(centroid->y);
+        on_surface += place->on_surface ? 1U : 0U;
+        in.zones.place.push_back(
+            static_cast<std::uint8_t>(place->on_surface ? ZonePlace::PointOnSurface : ZonePlace::Centroid));
+        in.zones.lon.push_back(place->point.x);
+        in.zones.lat.push_back(place->point.y);
       }
+      in.zones.locations =
+          fmt::format("{} polygon centroids (area-weighted) of {}", in.zones.size() - on_surface,
+                      request.zone_polygons) +
+          (on_surface > 0 ? fmt::format(", {} points on the surface where the centroid falls outside the "
+                                        "polygon",
+                                        on_surface)
+                          : std::string());
     }
+  }
+  std::optional<ZonePoints> points;
+  if (!request.zones.points.empty()) {
+    if (!costs_from_places) {
+      throw Error(
+          ErrorCode::InvalidInput, "zone points need costs from places: `graph` or `straight_line`",
+          "a matrix gives one cost per zone; route from the points with a graph, or use straight lines");
+    }
+    points = read_zone_points(request.zones, in.zones);
+    in.zones.locations +=
+        (in.zones.locations.empty() ? "" : "; ") +
+        fmt::format(
+            "costs are the population-weighted mean over {} points of {} ({} of {} zones; the others "
+            "from their own place)",
+            points->size() - (in.zones.size() - points->zones_with_points), points->source,
+            points->zones_with_points, in.zones.size());
   }
   std::vector<std::string> scenario_sites;  // destinations of the matrix that only a scenario uses
   for (const auto& scenario : request.scenarios) {
@@ -1310,7 +1411,10 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
     }
   }
   const io::LongMatrix matrix =
-      request.costs.graph.empty()
+      !request.costs.straight_line.empty()
+          ? straight_line_costs(request, in, specs, standard, points, progress)
+      : points ? graph_matrix_over_points(request, in, *points, progress)
+      : request.costs.graph.empty()
           ? io::read_long_matrix(request.costs.matrix, request.costs.columns, progress)
           : graph_matrix(request, in, specs, standard, progress);
   task.tick();

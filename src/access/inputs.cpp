@@ -1,5 +1,6 @@
 #include "access/inputs.hpp"
 
+#include "access/straight_line.hpp"
 #include "core/csv_columns.hpp"
 #include "core/error.hpp"
 #include "io/column_choice.hpp"
@@ -8,8 +9,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <initializer_list>
 #include <limits>
 #include <numeric>
@@ -47,7 +50,7 @@ double require_amount(const ColumnTable& table, const NumericColumn& column, std
     throw Error(ErrorCode::InvalidInput,
                 fmt::format("{} in column '{}' is {}", what, column.name,
                             column.valid[row] == 0 ? "missing" : fmt::format("{}", value)),
-                fmt::format("give every row a {} ≥ 0", what), table.location(row, column.name));
+                fmt::format("give every row {} ≥ 0", what), table.location(row, column.name));
   }
   return value;
 }
@@ -168,9 +171,14 @@ void read_group_table(const ZoneSpec& spec, Zones& zones) {
 
 }  // namespace
 
-Zones read_zones(const ZoneSpec& spec, ProgressSink& progress) {
-  const CsvOptions options = csv_options(spec.delimiter);
-  const auto header = ColumnTable::read_header(spec.file, options);
+namespace {
+
+using TableReader = std::function<ColumnTable(const std::vector<WantedColumn>&)>;
+
+// The zones of a table (a CSV, or a vector file's attributes): the same columns and checks for both.
+// `coordinate_columns_allowed`: lon/lat may come from columns (a vector file's come from its geometry).
+Zones zones_from_table(const ZoneSpec& spec, const std::vector<std::string>& header,
+                       bool coordinate_columns_allowed, const TableReader& read) {
   const std::string id =
       io::choose_column(spec.file, header, spec.id_column, {"id", "zone", "zone_id", "idx"}, "zone id");
   const std::string population = io::choose_column(spec.file, header, spec.population_column,
@@ -191,8 +199,10 @@ Zones read_zones(const ZoneSpec& spec, ProgressSink& progress) {
   }
   if (!spec.income_column.empty()) wanted.push_back({spec.income_column, ColumnKind::Numeric});
   if (!spec.coverage_column.empty()) wanted.push_back({spec.coverage_column, ColumnKind::Numeric});
-  const auto coordinates = coordinate_columns(spec.file, header, spec.coordinates, wanted);
-  const ColumnTable table = ColumnTable::read_file(spec.file, wanted, options, progress);
+  const auto coordinates = coordinate_columns_allowed
+                               ? coordinate_columns(spec.file, header, spec.coordinates, wanted)
+                               : std::nullopt;
+  const ColumnTable table = read(wanted);
   if (table.row_count() == 0) {
     throw Error(ErrorCode::InvalidInput, fmt::format("{}: no zones", spec.file), "give one row per zone");
   }
@@ -258,6 +268,289 @@ Zones read_zones(const ZoneSpec& spec, ProgressSink& progress) {
   return zones;
 }
 
+// A cell of the in-memory CSV made of a layer's attributes: quoted when it holds a delimiter, a quote or
+// a line break.
+void append_cell(std::string& text, std::string_view cell) {
+  if (cell.find_first_of(",\"\r\n") == std::string_view::npos) {
+    text += cell;
+    return;
+  }
+  text += '"';
+  for (const char c : cell) {
+    if (c == '"') text += '"';
+    text += c;
+  }
+  text += '"';
+}
+
+// The layer's attributes as CSV text, and the line on which each feature's row starts (for messages).
+std::string attributes_csv(const io::VectorLayer& layer, std::vector<std::size_t>& feature_line) {
+  std::string text;
+  std::size_t line = 1;
+  const auto end_row = [&](std::size_t row_start) {
+    line += 1 + static_cast<std::size_t>(
+                    std::count(text.begin() + static_cast<std::ptrdiff_t>(row_start), text.end(), '\n'));
+    text += '\n';
+  };
+  for (std::size_t field = 0; field < layer.field_names.size(); ++field) {
+    if (field > 0) text += ',';
+    append_cell(text, layer.field_names[field]);
+  }
+  end_row(0);
+  for (const auto& feature : layer.features) {
+    feature_line.push_back(line);
+    const std::size_t row_start = text.size();
+    for (std::size_t field = 0; field < layer.field_names.size(); ++field) {
+      if (field > 0) text += ',';
+      append_cell(text, feature.attributes.find(layer.field_names[field])->second);
+    }
+    end_row(row_start);
+  }
+  return text;
+}
+
+// Where a zone of a vector file is: its polygons' centroid (or a point on the surface when the centroid
+// falls outside), or its point. Counts each kind for the description of the places.
+struct PlaceCounts {
+  std::size_t centroids = 0;
+  std::size_t on_surface = 0;
+  std::size_t points = 0;
+  std::vector<std::string> surface_examples;
+};
+
+io::Point place_of(const io::VectorLayer& layer, std::size_t f, const std::string& id, PlaceCounts& counts,
+                   std::vector<std::uint8_t>& kinds) {
+  const io::Feature& feature = layer.features[f];
+  const std::string where = fmt::format("feature {} (fid {}, zone '{}')", f + 1, feature.fid, excerpt(id));
+  std::optional<io::Point> place;
+  if (!feature.polygons.empty()) {
+    if (const auto point = io::zone_point(feature.polygons)) {
+      place = point->point;
+      kinds.push_back(
+          static_cast<std::uint8_t>(point->on_surface ? ZonePlace::PointOnSurface : ZonePlace::Centroid));
+      if (point->on_surface) {
+        ++counts.on_surface;
+        if (counts.surface_examples.size() < 3) counts.surface_examples.push_back(excerpt(id));
+      } else {
+        ++counts.centroids;
+      }
+    }
+  } else if (feature.geometry_type.find("Point") != std::string::npos && feature.centroid) {
+    place = feature.centroid;
+    kinds.push_back(static_cast<std::uint8_t>(ZonePlace::Point));
+    ++counts.points;
+  }
+  if (!place) {
+    throw Error(
+        ErrorCode::InvalidInput,
+        fmt::format("{}: {} has {}, but a zone needs a polygon (with area) or a point", layer.source, where,
+                    feature.geometry_type.empty() ? std::string("no geometry")
+                                                  : "a " + feature.geometry_type + " geometry"),
+        "give every zone a polygon or a point, or drop the feature");
+  }
+  if (!(std::abs(place->x) <= 180.0 && std::abs(place->y) <= 90.0)) {
+    throw Error(
+        ErrorCode::InvalidInput,
+        fmt::format("{}: {} lies at ({}, {}), not WGS84 longitude/latitude degrees{}", layer.source, where,
+                    place->x, place->y, layer.crs.empty() ? " (the layer declares no CRS)" : ""),
+        "give the layer its CRS (ogr2ogr -a_srs EPSG:…) so that it can be reprojected, or reproject "
+        "it to lon/lat (ogr2ogr -t_srs EPSG:4326)");
+  }
+  return *place;
+}
+
+std::string describe_places(const io::VectorLayer& layer, const PlaceCounts& counts) {
+  std::vector<std::string> parts;
+  const auto plural = [](std::size_t count) { return count == 1 ? "" : "s"; };
+  if (counts.centroids > 0) {
+    parts.push_back(
+        fmt::format("{} polygon centroid{} (area-weighted)", counts.centroids, plural(counts.centroids)));
+  }
+  if (counts.on_surface > 0) {
+    std::string examples;
+    for (const auto& id : counts.surface_examples) examples += (examples.empty() ? "'" : ", '") + id + "'";
+    parts.push_back(
+        fmt::format("{} point{} on the surface where the centroid falls outside the polygon "
+                    "(e.g. {})",
+                    counts.on_surface, plural(counts.on_surface), examples));
+  }
+  if (counts.points > 0) parts.push_back(fmt::format("{} point{}", counts.points, plural(counts.points)));
+  std::string text;
+  for (const auto& part : parts) text += (text.empty() ? "" : ", ") + part;
+  text += fmt::format(" of {}", layer.source);
+  if (!layer.reprojected_from.empty()) {
+    text += fmt::format(", reprojected from {} to WGS84 lon/lat", layer.reprojected_from);
+  } else if (layer.crs.empty()) {
+    text += ", taken as WGS84 lon/lat (the layer declares no CRS)";
+  }
+  return text;
+}
+
+Zones read_vector_zones(const ZoneSpec& spec) {
+  const io::VectorLayer layer = io::read_features_lonlat(spec.file, spec.layer);
+  std::vector<std::size_t> feature_line;
+  std::string text = attributes_csv(layer, feature_line);
+  Zones zones;
+  try {
+    zones = zones_from_table(spec, layer.field_names, false, [&](const std::vector<WantedColumn>& wanted) {
+      return ColumnTable::parse(std::move(text), spec.file, wanted);
+    });
+  } catch (const Error& error) {
+    // The in-memory CSV's lines mean nothing to the user: name the feature instead.
+    if (!error.where() || error.where()->file != spec.file) throw;
+    const auto after = std::upper_bound(feature_line.begin(), feature_line.end(), error.where()->line);
+    if (after == feature_line.begin())
+      throw Error(error.code(), error.message(), error.fix(), SourceLocation{spec.file, 0, 0});
+    const auto f = static_cast<std::size_t>(after - feature_line.begin() - 1);
+    throw Error(error.code(),
+                fmt::format("feature {} (fid {}): {}", f + 1, layer.features[f].fid, error.message()),
+                error.fix(), SourceLocation{spec.file, 0, 0});
+  }
+  PlaceCounts counts;
+  bool any_polygon = false;
+  for (std::size_t f = 0; f < layer.size(); ++f) {
+    const io::Point place = place_of(layer, f, zones.ids[f], counts, zones.place);
+    zones.lon.push_back(place.x);
+    zones.lat.push_back(place.y);
+    any_polygon = any_polygon || !layer.features[f].polygons.empty();
+  }
+  if (any_polygon) zones.polygons = layer.polygons();
+  zones.locations = describe_places(layer, counts);
+  return zones;
+}
+
+}  // namespace
+
+const char* zone_place_name(std::uint8_t place) noexcept {
+  switch (static_cast<ZonePlace>(place)) {
+    case ZonePlace::Centroid:
+      return "centroid";
+    case ZonePlace::PointOnSurface:
+      return "point_on_surface";
+    case ZonePlace::Point:
+      return "point";
+  }
+  return "";
+}
+
+bool is_vector_file(const std::string& path) {
+  std::string lower = path;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* extension :
+       {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".gml", ".kml", ".sqlite", ".geojsonl"}) {
+    const std::string_view ending(extension);
+    if (lower.size() > ending.size() &&
+        lower.compare(lower.size() - ending.size(), ending.size(), ending) == 0)
+      return true;
+  }
+  return false;
+}
+
+Zones read_zones(const ZoneSpec& spec, ProgressSink& progress) {
+  if (is_vector_file(spec.file)) return read_vector_zones(spec);
+  const CsvOptions options = csv_options(spec.delimiter);
+  const auto header = ColumnTable::read_header(spec.file, options);
+  return zones_from_table(spec, header, true, [&](const std::vector<WantedColumn>& wanted) {
+    return ColumnTable::read_file(spec.file, wanted, options, progress);
+  });
+}
+
+ZonePoints read_zone_points(const ZoneSpec& spec, const Zones& zones) {
+  const auto header = ColumnTable::read_header(spec.points);
+  const std::string zone = io::choose_column(spec.points, header, "", {"zone", "zone_id", "id"}, "zone");
+  const std::string people =
+      io::choose_column(spec.points, header, "", {"population", "pop", "people"}, "population");
+  std::vector<WantedColumn> wanted{{zone, ColumnKind::Category}, {people, ColumnKind::Numeric}};
+  const auto coordinates = coordinate_columns(spec.points, header, true, wanted);
+  const ColumnTable table = ColumnTable::read_file(spec.points, wanted);
+  std::unordered_map<std::string_view, std::uint32_t> zone_of;
+  for (std::size_t z = 0; z < zones.size(); ++z) zone_of.emplace(zones.ids[z], static_cast<std::uint32_t>(z));
+  ZonePoints points;
+  points.source = spec.points;
+  read_coordinates(table, *coordinates, points.lon, points.lat, nullptr);
+  const CategoryColumn& zones_column = table.category(zone);
+  for (std::size_t row = 0; row < table.row_count(); ++row) {
+    const auto found = zones_column.valid[row] == 0
+                           ? zone_of.end()
+                           : zone_of.find(zones_column.labels[zones_column.codes[row]]);
+    if (found == zone_of.end()) {
+      throw Error(ErrorCode::InvalidInput,
+                  zones_column.valid[row] == 0
+                      ? std::string("missing zone")
+                      : fmt::format("zone '{}' is not in {}",
+                                    excerpt(zones_column.labels[zones_column.codes[row]]), zones.source),
+                  "each point names the zone it lies in, by the zone file's ids", table.location(row, zone));
+    }
+    points.zone.push_back(found->second);
+    points.weight.push_back(require_amount(table, table.numeric(people), row, "the population"));
+  }
+  // Zones without points are their own single point.
+  std::vector<double> total(zones.size(), 0.0);
+  std::vector<std::size_t> count(zones.size(), 0);
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    total[points.zone[k]] += points.weight[k];
+    ++count[points.zone[k]];
+  }
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    if (count[z] > 0) {
+      ++points.zones_with_points;
+      continue;
+    }
+    if (zones.lon.empty()) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("zone '{}' has no point in {} and no lon/lat of its own", excerpt(zones.ids[z]),
+                              spec.points),
+                  "give every zone points, or the zones lon/lat (or polygons)");
+    }
+    points.zone.push_back(static_cast<std::uint32_t>(z));
+    points.lon.push_back(zones.lon[z]);
+    points.lat.push_back(zones.lat[z]);
+    points.weight.push_back(1.0);
+    total[z] = 1.0;
+    count[z] = 1;
+  }
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    const std::uint32_t z = points.zone[k];
+    // Points without people anywhere in their zone weigh equally: the zone still has a place.
+    points.weight[k] = total[z] > 0.0 ? points.weight[k] / total[z] : 1.0 / static_cast<double>(count[z]);
+  }
+  return points;
+}
+
+io::LongMatrix average_over_points(const io::LongMatrix& by_point, const ZonePoints& points,
+                                   const std::vector<std::string>& zone_ids) {
+  std::vector<std::uint32_t> members(zone_ids.size(), 0);
+  for (const auto z : points.zone) ++members[z];
+  struct Sum {
+    double cost = 0.0;
+    std::uint32_t points = 0;
+  };
+  std::unordered_map<std::uint64_t, Sum> sums;  // key: zone << 32 | destination
+  for (std::size_t pair = 0; pair < by_point.size(); ++pair) {
+    const std::uint32_t k = by_point.origin[pair];
+    const std::uint64_t key = (std::uint64_t{points.zone[k]} << 32U) | by_point.destination[pair];
+    Sum& sum = sums[key];
+    sum.cost += points.weight[k] * static_cast<double>(by_point.cost[pair]);
+    ++sum.points;
+  }
+  std::vector<std::uint64_t> keys;
+  keys.reserve(sums.size());
+  for (const auto& [key, sum] : sums) {
+    if (sum.points == members[key >> 32U]) keys.push_back(key);
+  }
+  std::sort(keys.begin(), keys.end());  // zone by zone, as the point matrices are: a stable output
+  io::LongMatrix matrix;
+  matrix.source = by_point.source;
+  matrix.origin_ids = zone_ids;
+  matrix.destination_ids = by_point.destination_ids;
+  for (const auto key : keys) {
+    matrix.origin.push_back(static_cast<std::uint32_t>(key >> 32U));
+    matrix.destination.push_back(static_cast<std::uint32_t>(key & 0xFFFFFFFFU));
+    matrix.cost.push_back(static_cast<float>(sums[key].cost));
+  }
+  return matrix;
+}
+
 Facilities read_facilities(const FacilitySpec& spec, ProgressSink& progress) {
   const CsvOptions options = csv_options(spec.delimiter);
   const auto header = ColumnTable::read_header(spec.file, options);
@@ -300,6 +593,12 @@ Facilities read_facilities(const FacilitySpec& spec, ProgressSink& progress) {
                 "give the capacity (doctors, seats, windows…) of each facility, > 0 for at least one");
   }
   return facilities;
+}
+
+std::string cost_source_of(const CostSpec& spec) {
+  if (!spec.straight_line.empty()) return describe_straight_line(spec);
+  if (!spec.graph.empty()) return fmt::format("graph {} (travel times)", spec.graph);
+  return fmt::format("matrix {}", spec.matrix);
 }
 
 double decimal_of(float cost) noexcept {
@@ -461,11 +760,8 @@ CostRows join_cost_rows(const io::LongMatrix& matrix, const CostSpec& spec, cons
     facility.push_back(f);
     cost.push_back(matrix.cost[pair]);
   }
-  CostRows rows =
-      make_cost_rows(zones.size(), std::move(zone), std::move(facility), std::move(cost), spec.unit,
-                     spec.graph.empty() ? fmt::format("matrix {}", spec.matrix)
-                                        : fmt::format("graph {} (travel times)", spec.graph),
-                     &join.repeated_pairs);
+  CostRows rows = make_cost_rows(zones.size(), std::move(zone), std::move(facility), std::move(cost),
+                                 spec.unit, cost_source_of(spec), &join.repeated_pairs);
   join.pairs_kept = rows.pair_count();
   rows.nearest = std::move(nearest);
   return rows;

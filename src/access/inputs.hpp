@@ -5,6 +5,7 @@
 
 #include "core/progress.hpp"
 #include "io/cost_matrix.hpp"
+#include "io/vector_file.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -18,7 +19,14 @@ namespace equalis::access {
 // ----- zones
 
 struct ZoneSpec {
-  std::string file;               // CSV, one row per zone
+  // CSV, one row per zone; or a vector file GDAL reads (GeoJSON, GeoPackage, Shapefile, FlatGeobuf…, see
+  // is_vector_file), one feature per zone: the columns are its attributes, the place its geometry.
+  std::string file;
+  std::string layer;  // vector file: the layer to read ("" = the only one)
+  // Optional CSV zone,lon,lat,population: several population-weighted origins per zone (census blocks,
+  // a population grid's cells). A zone's cost to a facility is then the population-weighted mean of its
+  // points' costs (costs from places only: a graph or straight lines); zones without points keep theirs.
+  std::string points;
   std::string id_column;          // empty = id, zone, zone_id, idx (the first present)
   std::string population_column;  // empty = population, pop, total_population
   // Population of each group as columns of the zone file (wide form), e.g. pop_60plus, pop_rural. Groups
@@ -43,14 +51,54 @@ struct Zones {
   std::vector<std::uint8_t> income_valid;         // 0 where the income cell is missing
   std::string income_column;
   std::vector<double> coverage;  // per zone when a coverage column is given
-  std::vector<double> lon;       // WGS84 degrees, when coordinates were asked for
+  std::vector<double> lon;       // WGS84 degrees, when coordinates were asked for (always for a vector file)
   std::vector<double> lat;
+  // A vector file's zones: their polygons (WGS84; empty for point zones), and how each place was found.
+  std::vector<std::vector<io::Polygon>> polygons;
+  // What the places are, for the outputs, e.g. "898 polygon centroids (area-weighted) of hexagons.geojson"
+  // with the points on the surface and any reprojection; "" for a CSV.
+  std::string locations;
+  // Per zone, how its place was found, when not given as lon/lat (vector zones, zones placed by polygons).
+  std::vector<std::uint8_t> place;  // a ZonePlace
   [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
 };
 
+enum class ZonePlace : std::uint8_t { Centroid, PointOnSurface, Point };
+// "centroid", "point_on_surface", "point": the outputs' per-zone `place`.
+[[nodiscard]] const char* zone_place_name(std::uint8_t place) noexcept;
+
+// True for the extensions read as vector files (geojson, json, gpkg, shp, fgb, gml, kml, sqlite), any case.
+[[nodiscard]] bool is_vector_file(const std::string& path);
+
 // Throws Error(Parse/InvalidInput) for a missing column, a duplicate id, a missing or negative
-// population, a group larger than its zone's population, a negative income.
+// population, a group larger than its zone's population, a negative income. A vector file gets the same
+// checks, each naming its feature (and fid); its geometries are reprojected to WGS84 when the layer has
+// another CRS, and a zone without a polygon or point geometry is an error.
 Zones read_zones(const ZoneSpec& spec, ProgressSink& progress = null_progress());
+
+// Population-weighted origins within zones (ZoneSpec::points): per point its zone (index), lon/lat and
+// weight, the weights of each zone summing to 1 (equal weights where a zone's points have no people).
+struct ZonePoints {
+  std::string source;
+  std::vector<std::uint32_t> zone;
+  std::vector<double> lon;
+  std::vector<double> lat;
+  std::vector<double> weight;
+  std::size_t zones_with_points = 0;
+  [[nodiscard]] std::size_t size() const noexcept { return zone.size(); }
+};
+
+// Reads `spec.points` (columns zone/zone_id/id, lon/longitude/lng/x, lat/latitude/y,
+// population/pop/people) against the zones; a zone without points gets its own lon/lat as its one point.
+// Throws Error(InvalidInput) naming file:line:column for an unknown zone, a coordinate out of range, a
+// missing or negative population, or a zone with neither points nor lon/lat.
+ZonePoints read_zone_points(const ZoneSpec& spec, const Zones& zones);
+
+// Zone costs from point costs: origin k of `by_point` is point k; a zone's cost to a destination is the
+// weighted mean over its points, kept only when every point of the zone has a cost to it (a point that
+// cannot reach the facility makes the mean unknown: the pair is left out, i.e. unreachable).
+io::LongMatrix average_over_points(const io::LongMatrix& by_point, const ZonePoints& points,
+                                   const std::vector<std::string>& zone_ids);
 
 // ----- facilities
 
@@ -121,7 +169,15 @@ struct CostSpec {
   // zones and facilities then need lon/lat.
   std::string graph;
   double max_snap_m = 1000.0;  // largest distance from a place to its graph node
+  // Or great-circle distances at a speed, e.g. "4.5km/h" or "1.25m/s" (unit: seconds): a fallback where
+  // no network or matrix is at hand; zones and facilities need lon/lat.
+  std::string straight_line;
+  double detour = 1.0;  // straight-line distance times this (≥ 1): routes are longer than the crow flies
 };
+
+// What the costs are, for every output: "matrix FILE", "graph FILE (travel times)", or "straight line
+// (great circle) at 4.5 km/h, detour ×1.3".
+[[nodiscard]] std::string cost_source_of(const CostSpec& spec);
 
 // Reads the matrix and keeps the pairs between known zones and facilities that cost at most
 // `max_cost`. Throws Error(InvalidInput) when no matrix origin is a zone or no destination a facility

@@ -4,9 +4,12 @@
 #include "core/error.hpp"
 
 #include <fmt/format.h>
+#include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -163,6 +166,94 @@ OGRLayer* pick_layer(GDALDataset& dataset, const std::string& path, const std::s
               nearest.empty() ? "name one of the listed layers" : fmt::format("did you mean '{}'?", nearest));
 }
 
+std::string crs_name(const OGRSpatialReference& srs) {
+  const char* authority = srs.GetAuthorityName(nullptr);
+  const char* code = srs.GetAuthorityCode(nullptr);
+  if (authority != nullptr && code != nullptr) return fmt::format("{}:{}", authority, code);
+  const char* name = srs.GetName();
+  return name != nullptr ? std::string(name) : std::string("an unnamed CRS");
+}
+
+struct TransformDeleter {
+  void operator()(OGRCoordinateTransformation* transform) const noexcept {
+    OGRCoordinateTransformation::DestroyCT(transform);
+  }
+};
+using TransformPtr = std::unique_ptr<OGRCoordinateTransformation, TransformDeleter>;
+
+// The transformation of the layer's coordinates to WGS84 lon/lat, or null when they already are (or the
+// layer declares no CRS: nothing to transform from).
+TransformPtr lonlat_transform(OGRLayer& layer, const std::string& path) {
+  const OGRSpatialReference* source = layer.GetSpatialRef();
+  if (source == nullptr) return nullptr;
+  OGRSpatialReference wgs84;
+  wgs84.SetWellKnownGeogCS("WGS84");
+  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  const char* const same_options[] = {"CRITERION=EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS", nullptr};
+  if (source->IsSame(&wgs84, same_options) &&
+      source->GetDataAxisToSRSAxisMapping() == wgs84.GetDataAxisToSRSAxisMapping()) {
+    return nullptr;  // already x = lon, y = lat in WGS84 (GeoJSON's CRS84, EPSG:4326 in GIS order)
+  }
+  TransformPtr transform(OGRCreateCoordinateTransformation(source, &wgs84));
+  if (!transform) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("'{}': cannot reproject its CRS {} to WGS84 lon/lat", path, crs_name(*source)),
+                "reproject the layer yourself (ogr2ogr -t_srs EPSG:4326 out.gpkg in.gpkg)");
+  }
+  return transform;
+}
+
+VectorLayer read_layer(const std::string& path, const std::string& layer_name, bool to_lonlat) {
+  register_drivers_once();
+  const GdalMessageCollector messages;
+  DatasetPtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+  if (!dataset) {
+    VSIStatBufL stat_buffer;
+    const bool exists = VSIStatExL(path.c_str(), &stat_buffer, VSI_STAT_EXISTS_FLAG) == 0;
+    throw Error(ErrorCode::Io,
+                fmt::format("cannot open vector file '{}': {}", path,
+                            messages.reason(exists ? "no GDAL driver recognises it as a vector source"
+                                                   : "no such file or directory")),
+                "check the path and that the file is a GeoJSON, Shapefile (with .shx and .dbf beside it), "
+                "GeoPackage or another format GDAL reads");
+  }
+  OGRLayer* layer = pick_layer(*dataset, path, layer_name);
+  VectorLayer result;
+  result.source = path;
+  result.layer_name = layer->GetName();
+  if (const OGRSpatialReference* srs = layer->GetSpatialRef(); srs != nullptr) result.crs = crs_name(*srs);
+  const TransformPtr transform = to_lonlat ? lonlat_transform(*layer, path) : nullptr;
+  if (transform) result.reprojected_from = result.crs;
+  const OGRFeatureDefn* definition = layer->GetLayerDefn();
+  for (int field_idx = 0; field_idx < definition->GetFieldCount(); ++field_idx) {
+    result.field_names.emplace_back(definition->GetFieldDefn(field_idx)->GetNameRef());
+  }
+  layer->ResetReading();
+  while (true) {
+    const OGRFeatureUniquePtr feature(layer->GetNextFeature());
+    if (!feature) break;
+    if (OGRGeometry* geometry = feature->GetGeometryRef(); transform && geometry != nullptr) {
+      if (geometry->transform(transform.get()) != OGRERR_NONE) {
+        throw Error(ErrorCode::InvalidInput,
+                    fmt::format("'{}' (layer '{}'): feature {} (fid {}) cannot be reprojected from {} to "
+                                "WGS84 lon/lat: {}",
+                                path, result.layer_name, result.features.size() + 1, feature->GetFID(),
+                                result.crs, messages.reason("PROJ gave no reason")),
+                    "check the layer's CRS and coordinates, or reproject it yourself (ogr2ogr -t_srs "
+                    "EPSG:4326)");
+      }
+    }
+    result.features.push_back(read_feature(*feature, result.field_names));
+  }
+  if (!messages.failures().empty()) {
+    throw Error(ErrorCode::Parse,
+                fmt::format("reading '{}' (layer '{}') failed after {} features: {}", path, result.layer_name,
+                            result.features.size(), messages.failures()),
+                "repair the file, e.g. re-export it with ogr2ogr or a GIS");
+  }
+  return result;
+}
+
 }  // namespace
 
 std::vector<std::string> VectorLayer::column(std::string_view field) const {
@@ -190,40 +281,11 @@ std::vector<std::vector<Polygon>> VectorLayer::polygons() const {
 }
 
 VectorLayer read_features(const std::string& path, const std::string& layer_name) {
-  register_drivers_once();
-  const GdalMessageCollector messages;
-  DatasetPtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
-  if (!dataset) {
-    VSIStatBufL stat_buffer;
-    const bool exists = VSIStatExL(path.c_str(), &stat_buffer, VSI_STAT_EXISTS_FLAG) == 0;
-    throw Error(ErrorCode::Io,
-                fmt::format("cannot open vector file '{}': {}", path,
-                            messages.reason(exists ? "no GDAL driver recognises it as a vector source"
-                                                   : "no such file or directory")),
-                "check the path and that the file is a GeoJSON, Shapefile (with .shx and .dbf beside it), "
-                "GeoPackage or another format GDAL reads");
-  }
-  OGRLayer* layer = pick_layer(*dataset, path, layer_name);
-  VectorLayer result;
-  result.source = path;
-  result.layer_name = layer->GetName();
-  const OGRFeatureDefn* definition = layer->GetLayerDefn();
-  for (int field_idx = 0; field_idx < definition->GetFieldCount(); ++field_idx) {
-    result.field_names.emplace_back(definition->GetFieldDefn(field_idx)->GetNameRef());
-  }
-  layer->ResetReading();
-  while (true) {
-    const OGRFeatureUniquePtr feature(layer->GetNextFeature());
-    if (!feature) break;
-    result.features.push_back(read_feature(*feature, result.field_names));
-  }
-  if (!messages.failures().empty()) {
-    throw Error(ErrorCode::Parse,
-                fmt::format("reading '{}' (layer '{}') failed after {} features: {}", path, result.layer_name,
-                            result.features.size(), messages.failures()),
-                "repair the file, e.g. re-export it with ogr2ogr or a GIS");
-  }
-  return result;
+  return read_layer(path, layer_name, false);
+}
+
+VectorLayer read_features_lonlat(const std::string& path, const std::string& layer_name) {
+  return read_layer(path, layer_name, true);
 }
 
 void require_polygons(const VectorLayer& layer) {
@@ -284,6 +346,99 @@ std::optional<Point> polygon_centroid(const std::vector<Polygon>& polygons) {
   }
   if (!(std::abs(area) > 0.0) || !std::isfinite(area)) return std::nullopt;
   return Point{x0 + moment_x / area, y0 + moment_y / area};
+}
+
+namespace {
+
+// Where the edges of `rings` cross the horizontal line at `y`, unsorted.
+std::vector<double> crossings(const std::vector<Ring>& rings, double y) {
+  std::vector<double> xs;
+  for (const auto& ring : rings) {
+    for (std::size_t point_idx = 0; point_idx < ring.size(); ++point_idx) {
+      const Point& a = ring[point_idx];
+      const Point& b = ring[(point_idx + 1) % ring.size()];
+      if ((a.y < y) != (b.y < y)) xs.push_back(a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y));
+    }
+  }
+  return xs;
+}
+
+double absolute_area(const Polygon& polygon) {
+  double area = 0.0;
+  for (std::size_t ring_idx = 0; ring_idx < polygon.rings.size(); ++ring_idx) {
+    const Ring& ring = polygon.rings[ring_idx];
+    double twice = 0.0;
+    for (std::size_t point_idx = 0; point_idx < ring.size(); ++point_idx) {
+      const Point& a = ring[point_idx];
+      const Point& b = ring[(point_idx + 1) % ring.size()];
+      twice += (a.x - ring[0].x) * (b.y - ring[0].y) - (b.x - ring[0].x) * (a.y - ring[0].y);
+    }
+    area += (ring_idx == 0 ? 0.5 : -0.5) * std::abs(twice);
+  }
+  return area;
+}
+
+}  // namespace
+
+bool inside_polygons(const Point& point, const std::vector<Polygon>& polygons) {
+  for (const auto& polygon : polygons) {
+    std::size_t left = 0;  // crossings left of the point: odd means inside (even-odd rule)
+    for (const double x : crossings(polygon.rings, point.y)) left += x < point.x ? 1U : 0U;
+    if (left % 2 == 1) return true;
+  }
+  return false;
+}
+
+std::optional<Point> point_on_surface(const std::vector<Polygon>& polygons) {
+  const Polygon* largest = nullptr;
+  double largest_area = 0.0;
+  for (const auto& polygon : polygons) {
+    if (polygon.rings.empty()) continue;
+    const double area = absolute_area(polygon);
+    if (area > largest_area) {
+      largest_area = area;
+      largest = &polygon;
+    }
+  }
+  if (largest == nullptr) return std::nullopt;
+  double low = std::numeric_limits<double>::infinity();
+  double high = -low;
+  for (const auto& point : largest->rings[0]) {
+    low = std::min(low, point.y);
+    high = std::max(high, point.y);
+  }
+  // A line through a vertex could count it twice: take the middle between the vertex heights nearest the
+  // polygon's middle height, below and above (there is a gap: the polygon has area).
+  const double middle = (low + high) / 2.0;
+  double below = low;
+  double above = high;
+  for (const auto& ring : largest->rings) {
+    for (const auto& point : ring) {
+      if (point.y <= middle) below = std::max(below, point.y);
+      if (point.y > middle) above = std::min(above, point.y);
+    }
+  }
+  const double y = (below + above) / 2.0;
+  std::vector<double> xs = crossings(largest->rings, y);
+  std::sort(xs.begin(), xs.end());
+  std::optional<Point> best;
+  double widest = -1.0;
+  for (std::size_t at = 0; at + 1 < xs.size(); at += 2) {  // inside between each pair of crossings
+    if (xs[at + 1] - xs[at] > widest) {
+      widest = xs[at + 1] - xs[at];
+      best = Point{(xs[at] + xs[at + 1]) / 2.0, y};
+    }
+  }
+  return best;
+}
+
+std::optional<ZonePoint> zone_point(const std::vector<Polygon>& polygons) {
+  const auto centroid = polygon_centroid(polygons);
+  if (!centroid) return std::nullopt;
+  if (inside_polygons(*centroid, polygons)) return ZonePoint{*centroid, false};
+  const auto surface = point_on_surface(polygons);
+  if (!surface) return ZonePoint{*centroid, false};
+  return ZonePoint{*surface, true};
 }
 
 }  // namespace equalis::io

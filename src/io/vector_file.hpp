@@ -45,6 +45,11 @@ struct VectorLayer {
   std::string layer_name;                // the layer actually read
   std::vector<std::string> field_names;  // in the layer's order
   std::vector<Feature> features;         // in the layer's order
+  // The layer's coordinate reference system as "AUTHORITY:CODE" (or its name); "" when it declares none.
+  std::string crs;
+  // When read with read_features_lonlat and the layer was in another CRS: that CRS (the geometries are
+  // now WGS84 lon/lat). "" when nothing was reprojected.
+  std::string reprojected_from;
 
   [[nodiscard]] std::size_t size() const noexcept { return features.size(); }
   // One field's value for every feature (for picking an id column). Throws Error(InvalidInput)
@@ -65,11 +70,33 @@ struct VectorLayer {
 /// Never prints: GDAL's own error handler is silenced while reading and its messages go into the Error.
 [[nodiscard]] VectorLayer read_features(const std::string& path, const std::string& layer_name = "");
 
+/// The same, with every geometry in WGS84 longitude/latitude degrees (x = lon, y = lat): a layer in another
+/// CRS (a UTM projection, SIRGAS 2000…) is reprojected with PROJ and `reprojected_from` names its CRS. A
+/// layer without a CRS is taken as lon/lat as it is (the caller checks the ranges).
+/// @throws as read_features, and Error(InvalidInput) if PROJ cannot transform the layer's CRS.
+[[nodiscard]] VectorLayer read_features_lonlat(const std::string& path, const std::string& layer_name = "");
+
 /// Throws Error(InvalidInput) naming the first feature that is not a (multi)polygon, e.g. when
 /// contiguity is requested on a point layer.
 void require_polygons(const VectorLayer& layer);
 
 /// Area-weighted centroid of polygons with holes (shoelace formula). nullopt if the total area is zero.
 [[nodiscard]] std::optional<Point> polygon_centroid(const std::vector<Polygon>& polygons);
+
+/// True if `point` lies inside one of the polygons (even-odd rule over each polygon's rings, so holes are
+/// outside). Points exactly on an edge may go either way.
+[[nodiscard]] bool inside_polygons(const Point& point, const std::vector<Polygon>& polygons);
+
+/// A point certainly inside the largest polygon: the middle of the widest span that a horizontal line
+/// through the polygon's middle (nudged off every vertex) cuts out of it. nullopt if no polygon has area.
+[[nodiscard]] std::optional<Point> point_on_surface(const std::vector<Polygon>& polygons);
+
+/// Where a polygonal zone is, for routing: its area-weighted centroid, or, when that falls outside the
+/// polygons (a concave or crescent-shaped zone, a multipolygon's parts apart), a point on the surface.
+struct ZonePoint {
+  Point point;
+  bool on_surface = false;  // true: the centroid was outside and point_on_surface was taken
+};
+[[nodiscard]] std::optional<ZonePoint> zone_point(const std::vector<Polygon>& polygons);
 
 }  // namespace equalis::io

@@ -265,6 +265,7 @@ json zones_json(const access::AccessResult& result) {
   json rows = json::array();
   for (std::size_t z = 0; z < zones.size(); ++z) {
     json row = {{"id", zones.ids[z]}, {"population", zones.population[z]}};
+    if (!zones.place.empty()) row["place"] = access::zone_place_name(zones.place[z]);
     if (!zones.group_names.empty()) {
       json groups = json::object();
       for (std::size_t g = 0; g < zones.group_names.size(); ++g)
@@ -333,6 +334,8 @@ json to_json(const access::AccessRequest& request, const access::AccessResult& r
         {"origins_not_zones", join.origins_not_zones},
         {"destinations_not_facilities", join.destinations_not_facilities},
         {"destinations_without_capacity", join.destinations_without_capacity}}}};
+  // Zones from a vector file (or placed by their polygons): how each was placed.
+  if (!result.zones.locations.empty()) out["inputs"]["zones"]["locations"] = result.zones.locations;
   out["options"] = {
       {"measures", request.measures},
       {"decay", request.decay.empty() ? json(nullptr) : json(request.decay)},
@@ -582,6 +585,7 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
   std::string out = fmt::format("access: {} zones, {} facilities ({:g} '{}'), costs in {} from {}\n",
                                 result.zones.size(), result.facilities.size(), capacity,
                                 result.facilities.capacity_column, unit, result.cost_source);
+  if (!result.zones.locations.empty()) out += fmt::format("zone places: {}\n", result.zones.locations);
   for (const auto& measure : result.measures) {
     out += fmt::format("\n{} — {} (unit: {})\n", measure.key, measure.label, measure.unit);
     out += fmt::format("  {:<24} {:>12} {:>12} {:>12} {:>12}\n", "group", "people", "mean", "min", "max");
@@ -742,6 +746,7 @@ json zones_geojson(const access::AccessResult& result) {
   const access::Zones& zones = result.zones;
   for (std::size_t z = 0; z < zones.size(); ++z) {
     json properties = {{"id", zones.ids[z]}, {"population", zones.population[z]}};
+    if (!zones.place.empty()) properties["place"] = access::zone_place_name(zones.place[z]);
     for (std::size_t g = 0; g < zones.group_names.size(); ++g)
       properties[zones.group_names[g]] = zones.group_people[g][z];
     properties[fmt::format("nearest_cost_{}", unit)] = finite_or_null(result.nearest[z]);
@@ -763,7 +768,11 @@ json zones_geojson(const access::AccessResult& result) {
     features.push_back(
         {{"type", "Feature"}, {"geometry", zone_geometry(result, z)}, {"properties", std::move(properties)}});
   }
-  return {{"type", "FeatureCollection"}, {"features", std::move(features)}};
+  // Foreign members (RFC 7946 §6.1): what the costs are and where the zones were placed, on the map too.
+  json collection = {{"type", "FeatureCollection"}, {"cost_source", result.cost_source}, {"cost_unit", unit}};
+  if (!result.zones.locations.empty()) collection["zone_locations"] = result.zones.locations;
+  collection["features"] = std::move(features);
+  return collection;
 }
 
 Renderers renderers(const access::AccessRequest& request, const access::AccessResult& result) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 namespace equalis::cli_test {
@@ -268,7 +269,123 @@ TEST(CliAccess, GraphCostsEqualTheNetworkMatrixRoute) {
   r = run(fmt::format("access {} --facilities {} --graph {} -m closest", bare, facilities, graph));
   EXPECT_EQ(r.exit_status, 2) << r.err;
   EXPECT_NE(r.err.find("longitude"), std::string::npos) << r.err;
-  for (const auto& path : {graph, zones, facilities, matrix, bare}) std::filesystem::remove(path);
+  // Population-weighted points: Z1 at its own place (1 person) and at Z2's (3 people) averages the
+  // network matrix's times from both places, (465.921 + 3 · 738.657) / 4 = 670.473 s to H1 (the nearer).
+  const auto points =
+      write_temp("access_gp.csv", "zone,lon,lat,population\nZ1,7.42,43.7313,1\nZ1,7.412,43.73,3\n");
+  r = run(fmt::format("access {} --facilities {} --graph {} --zone-points {} -m closest --format csv", zones,
+                      facilities, graph, points));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto times = read_text(matrix);  // from_id,to_id,travel_time_s
+  const auto time_of = [&](const std::string& from, const std::string& to) {
+    const auto at = times.find(from + "," + to + ",");
+    return std::stod(times.substr(at + from.size() + to.size() + 2));
+  };
+  const double mean_h1 = (time_of("Z1", "H1") + 3 * time_of("Z2", "H1")) / 4;
+  const double mean_h2 = (time_of("Z1", "H2") + 3 * time_of("Z2", "H2")) / 4;
+  const auto z1 = r.out.find("\nZ1,all,1000,");
+  ASSERT_NE(z1, std::string::npos) << r.out;
+  EXPECT_NEAR(std::stod(r.out.substr(z1 + 13)), std::min(mean_h1, mean_h2), 1e-3) << r.out;
+  EXPECT_NE(r.out.find("\nZ2,all,800," + fmt::format("{}", time_of("Z2", "H1"))), std::string::npos) << r.out;
+  for (const auto& path : {graph, zones, facilities, matrix, bare, points}) std::filesystem::remove(path);
+}
+
+// Straight-line costs: seconds at the stated speed, named in every output; the flags' errors exit 2.
+TEST(CliAccess, StraightLineCostsAreNamedInEveryOutput) {
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("equalis_access_sl_{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const auto zones = write_temp("access_slz.csv", "id,population,lon,lat\nA,100,0,0\nB,300,0.1,0\n");
+  const auto facilities = write_temp("access_slf.csv", "id,capacity,lon,lat\nX,10,0.05,0\n");
+  const std::string plain = fmt::format(
+      "access {} --facilities {} --straight-line 4.5km/h "
+      "-m closest -m cumulative=2h",
+      zones, facilities);
+  const std::string base = plain + " --detour 1.3";
+  const std::string source = "straight line (great circle) at 4.5 km/h, detour ×1.3";
+  auto r = run(base + " --format text");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("costs in seconds from " + source), std::string::npos) << r.out;
+  const auto map = (dir / "map.geojson").string();
+  r = run(base + " --format json --geojson " + map);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["inputs"]["costs"]["source"], source);
+  EXPECT_EQ(json["inputs"]["costs"]["unit"], "seconds");
+  const auto geo = nlohmann::json::parse(read_text(map));
+  EXPECT_EQ(geo["cost_source"], source);
+  EXPECT_EQ(geo["cost_unit"], "seconds");
+  // 0.05° on the equator is 5 559.75 m; ×1.3 at 1.25 m/s: 5 782.14 s.
+  EXPECT_NEAR(geo["features"][0]["properties"]["nearest_cost_seconds"].get<double>(), 5782.14, 0.01);
+  r = run(base + " --format csv");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("zone,group,people,nearest_cost_seconds,", 0), 0U) << r.out;
+  // Errors name the flag.
+  r = run(fmt::format("access {} --facilities {} --straight-line 4.5 -m closest", zones, facilities));
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_NE(r.err.find("--straight-line"), std::string::npos) << r.err;
+  r = run(plain + " --detour 0.5");
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_NE(r.err.find("--detour"), std::string::npos) << r.err;
+  const auto bare = write_temp("access_slbare.csv", "id,capacity\nX,1\n");
+  r = run(fmt::format("access {} --facilities {} --straight-line 5km/h -m closest", zones, bare));
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_NE(r.err.find("no longitude column"), std::string::npos) << r.err;
+  for (const auto& path : {zones, facilities, bare}) std::filesystem::remove(path);
+  std::filesystem::remove_all(dir);
+}
+
+// Zones straight from a GeoJSON: attributes as columns, polygons placed at their centroids, mapped.
+TEST(CliAccess, ZonesFromAGeoJsonNeedNoCsv) {
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("equalis_access_vz_{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const auto square = [](double x, double y) {
+    return fmt::format(
+        R"({{"type":"Polygon","coordinates":[[[{0},{1}],[{2},{1}],[{2},{3}],[{0},{3}],[{0},{1}]]]}})", x, y,
+        x + 0.01, y + 0.01);
+  };
+  const auto zones = (dir / "zones.geojson").string();
+  std::ofstream(zones) << fmt::format(
+      R"({{"type":"FeatureCollection","features":[)"
+      R"({{"type":"Feature","properties":{{"code":"A","pop":100,"old":30}},"geometry":{}}},)"
+      R"({{"type":"Feature","properties":{{"code":"B","pop":50,"old":5}},"geometry":{}}}]}})",
+      square(-43.95, -19.95), square(-43.90, -19.95));
+  const auto facilities = write_temp("access_vzf.csv", "id,capacity,lon,lat\nX,10,-43.945,-19.945\n");
+  const auto map = (dir / "map.geojson").string();
+  auto r =
+      run(fmt::format("access {} --zone-id code --population pop --group-columns old --facilities {} "
+                      "--straight-line 5km/h -m closest --format text --geojson {}",
+                      zones, facilities, map));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("zone places: 2 polygon centroids (area-weighted) of " + zones), std::string::npos)
+      << r.out;
+  const auto geo = nlohmann::json::parse(read_text(map));
+  EXPECT_EQ(geo["features"][0]["geometry"]["type"], "MultiPolygon");
+  EXPECT_EQ(geo["features"][1]["properties"]["id"], "B");
+  EXPECT_EQ(geo["features"][1]["properties"]["place"], "centroid");
+  EXPECT_NE(geo["zone_locations"].get<std::string>().find("polygon centroids"), std::string::npos);
+  r =
+      run(fmt::format("access {} --zone-id code --population pop --facilities {} --straight-line 5km/h "
+                      "-m closest --format json",
+                      zones, facilities));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["zones"][0]["place"], "centroid");
+  EXPECT_NE(nlohmann::json::parse(r.out)["inputs"]["zones"]["locations"].get<std::string>().find(
+                "2 polygon centroids (area-weighted)"),
+            std::string::npos)
+      << r.out;
+  // The CSV checks, naming the feature: more old people than people.
+  std::ofstream(zones) << fmt::format(
+      R"({{"type":"FeatureCollection","features":[)"
+      R"({{"type":"Feature","properties":{{"code":"A","pop":10,"old":30}},"geometry":{}}}]}})",
+      square(-43.95, -19.95));
+  r =
+      run(fmt::format("access {} --zone-id code --population pop --group-columns old --facilities {} "
+                      "--straight-line 5km/h -m closest",
+                      zones, facilities));
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_NE(r.err.find(zones + ": feature 1 (fid 0): group 'old' has 30 people"), std::string::npos) << r.err;
+  std::filesystem::remove(facilities);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
