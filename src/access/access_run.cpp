@@ -1,5 +1,6 @@
 #include "access/access_run.hpp"
 
+#include "access/graph_costs.hpp"
 #include "core/csv_columns.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
@@ -524,11 +525,26 @@ void add_places(const Facilities& sites, std::vector<network::Place>& places) {
   for (std::size_t j = 0; j < sites.size(); ++j) places.push_back({sites.ids[j], sites.lon[j], sites.lat[j]});
 }
 
-// Travel times on the graph from every zone to every office, channel site and scenario site, as a long
-// matrix: the same join then serves a graph and a CSV. The search stops beyond every measure's reach.
-io::LongMatrix graph_matrix(const AccessRequest& request, const Loaded& in,
-                            const std::vector<MeasureSpec>& specs, const std::optional<double>& standard,
-                            ProgressSink& progress) {
+// The costs of a study: a long matrix read from a file, or travel times computed on a graph.
+struct Costs {
+  io::LongMatrix matrix;
+  std::optional<GraphCosts> graph;
+  [[nodiscard]] const std::vector<std::string>& destination_ids() const {
+    return graph ? graph->destination_ids : matrix.destination_ids;
+  }
+};
+
+CostRows cost_rows(const Costs& costs, const CostSpec& spec, const Zones& zones, const Facilities& sites,
+                   double max_cost, MatrixJoin& join) {
+  return costs.graph ? graph_cost_rows(*costs.graph, spec, zones, sites, max_cost, join)
+                     : join_cost_rows(costs.matrix, spec, zones, sites, max_cost, join);
+}
+
+// Travel times on the graph from every zone to every office, channel site and scenario site, as sparse
+// rows (zones are the rows; destinations are joined to each set of sites by id). The search stops beyond
+// every measure's reach.
+GraphCosts graph_costs(const AccessRequest& request, const Loaded& in, const std::vector<MeasureSpec>& specs,
+                       const std::optional<double>& standard, ProgressSink& progress) {
   std::vector<network::Place> origins(in.zones.size());
   for (std::size_t z = 0; z < in.zones.size(); ++z)
     origins[z] = {in.zones.ids[z], in.zones.lon[z], in.zones.lat[z]};
@@ -554,29 +570,18 @@ io::LongMatrix graph_matrix(const AccessRequest& request, const Loaded& in,
   network::MatrixRequest options;
   if (std::isfinite(reach)) options.max_time_s = reach;
   options.max_snap_m = request.costs.max_snap_m;
-  const auto times = network::travel_time_matrix(net, origins, destinations, options, progress).matrix;
-  io::LongMatrix matrix;
-  matrix.source = request.costs.graph;
-  for (const auto& place : origins) matrix.origin_ids.push_back(place.id);
-  for (const auto& place : destinations) matrix.destination_ids.push_back(place.id);
-  for (std::size_t z = 0; z < times.rows; ++z) {
-    for (std::size_t j = 0; j < times.cols; ++j) {
-      const network::TravelTimeMs ms = times.at(z, j);
-      if (ms == network::kUnreachable) continue;
-      matrix.origin.push_back(static_cast<std::uint32_t>(z));
-      matrix.destination.push_back(static_cast<std::uint32_t>(j));
-      matrix.cost.push_back(static_cast<float>(static_cast<double>(ms) / 1000.0));
-    }
-  }
-  return matrix;
+  GraphCosts costs;
+  costs.times = network::travel_time_rows(net, origins, destinations, options, progress).rows;
+  for (const auto& place : destinations) costs.destination_ids.push_back(place.id);
+  return costs;
 }
 
 // The nearest site of a channel per zone (empty: the channel has no sites).
-std::vector<double> nearest_sites(const io::LongMatrix& matrix, const AccessRequest& request,
-                                  const Zones& zones, const Facilities& sites, double standard) {
+std::vector<double> nearest_sites(const Costs& costs, const AccessRequest& request, const Zones& zones,
+                                  const Facilities& sites, double standard) {
   if (sites.size() == 0) return {};
   MatrixJoin join;
-  const CostRows rows = join_cost_rows(matrix, request.costs, zones, sites, standard, join);
+  const CostRows rows = cost_rows(costs, request.costs, zones, sites, standard, join);
   std::vector<double> nearest(rows.nearest.size());
   for (std::size_t z = 0; z < nearest.size(); ++z) nearest[z] = decimal_of(rows.nearest[z]);
   return nearest;
@@ -669,7 +674,7 @@ void offline_queue(const CostRows& rows, const Zones& zones, const Facilities& o
 
 // Measures, the standard and the channels on inputs already loaded (the baseline or a scenario).
 AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec>& specs,
-                     const std::optional<double>& standard, Loaded in, const io::LongMatrix& matrix,
+                     const std::optional<double>& standard, Loaded in, const Costs& costs,
                      const std::vector<std::string>& scenario_sites, const ProgressTask& task) {
   AccessResult result;
   result.cost_unit = request.costs.unit;
@@ -682,8 +687,7 @@ AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec
                                        scenario_sites.end());
   // The offline queue is judged within the standard: keep those pairs too.
   const double reach = in.offer && standard ? std::max(reach_of(specs), *standard) : reach_of(specs);
-  const CostRows rows =
-      join_cost_rows(matrix, request.costs, result.zones, result.facilities, reach, result.join);
+  const CostRows rows = cost_rows(costs, request.costs, result.zones, result.facilities, reach, result.join);
   result.cost_source = rows.source;
   const std::string unit(io::cost_unit_name(request.costs.unit));
   result.groups_partition = groups_partition(result.zones);
@@ -725,8 +729,8 @@ AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec
     result.exclusion = std::move(exclusion);
   }
   if (in.offer) {
-    const auto terminal_nearest = nearest_sites(matrix, request, result.zones, in.terminals, *standard);
-    const auto assisted_nearest = nearest_sites(matrix, request, result.zones, in.assisted, *standard);
+    const auto terminal_nearest = nearest_sites(costs, request, result.zones, in.terminals, *standard);
+    const auto assisted_nearest = nearest_sites(costs, request, result.zones, in.assisted, *standard);
     ChannelOffer offer = *in.offer;
     ChannelResult channels = channel_access(result.zones, offer, in.profiles, *standard, result.nearest,
                                             terminal_nearest, assisted_nearest, result.zones.coverage);
@@ -741,12 +745,12 @@ AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec
 
 // ----- scenarios
 
-bool has_destination(const io::LongMatrix& matrix, const std::string& id) {
-  return std::find(matrix.destination_ids.begin(), matrix.destination_ids.end(), id) !=
-         matrix.destination_ids.end();
+bool has_destination(const Costs& costs, const std::string& id) {
+  const auto& ids = costs.destination_ids();
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
-void add_sites(const Scenario& scenario, const std::vector<NewSite>& sites, const io::LongMatrix& matrix,
+void add_sites(const Scenario& scenario, const std::vector<NewSite>& sites, const Costs& costs,
                Facilities& into, const char* what) {
   for (const auto& site : sites) {
     if (std::find(into.ids.begin(), into.ids.end(), site.id) != into.ids.end()) {
@@ -754,7 +758,7 @@ void add_sites(const Scenario& scenario, const std::vector<NewSite>& sites, cons
                   fmt::format("scenario '{}': {} '{}' is already there", scenario.name, what, site.id),
                   "add only new sites");
     }
-    if (!has_destination(matrix, site.id)) {
+    if (!has_destination(costs, site.id)) {
       throw Error(ErrorCode::InvalidInput,
                   fmt::format("scenario '{}': the matrix has no cost to the new {} '{}'", scenario.name, what,
                               site.id),
@@ -769,7 +773,7 @@ void add_sites(const Scenario& scenario, const std::vector<NewSite>& sites, cons
   }
 }
 
-Loaded apply(const Scenario& scenario, const Loaded& base, const io::LongMatrix& matrix) {
+Loaded apply(const Scenario& scenario, const Loaded& base, const Costs& costs) {
   Loaded in = base;
   const bool channel_keys = !scenario.close_channels.empty() || !scenario.open_channels.empty() ||
                             !scenario.add_terminals.empty() || !scenario.add_assisted.empty() ||
@@ -794,9 +798,9 @@ Loaded apply(const Scenario& scenario, const Loaded& base, const io::LongMatrix&
       in.offices.lat.erase(in.offices.lat.begin() + static_cast<std::ptrdiff_t>(index));
     }
   }
-  add_sites(scenario, scenario.open_facilities, matrix, in.offices, "facility");
-  add_sites(scenario, scenario.add_terminals, matrix, in.terminals, "terminal");
-  add_sites(scenario, scenario.add_assisted, matrix, in.assisted, "assisted site");
+  add_sites(scenario, scenario.open_facilities, costs, in.offices, "facility");
+  add_sites(scenario, scenario.add_terminals, costs, in.terminals, "terminal");
+  add_sites(scenario, scenario.add_assisted, costs, in.assisted, "assisted site");
   if (in.offices.size() == 0) {
     throw Error(ErrorCode::InvalidInput, fmt::format("scenario '{}' closes every facility", scenario.name),
                 "keep at least one (close the in-person channel to model a service without offices)");
@@ -940,20 +944,22 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
       for (const auto& site : *list) scenario_sites.push_back(site.id);
     }
   }
-  const io::LongMatrix matrix =
-      request.costs.graph.empty()
-          ? io::read_long_matrix(request.costs.matrix, request.costs.columns, progress)
-          : graph_matrix(request, in, specs, standard, progress);
+  Costs costs;
+  if (request.costs.graph.empty()) {
+    costs.matrix = io::read_long_matrix(request.costs.matrix, request.costs.columns, progress);
+  } else {
+    costs.graph = graph_costs(request, in, specs, standard, progress);
+  }
   task.tick();
   task.throw_if_stopped();
-  AccessResult result = analyse(request, specs, standard, in, matrix, scenario_sites, task);
+  AccessResult result = analyse(request, specs, standard, in, costs, scenario_sites, task);
   result.zone_polygons = std::move(polygons);
   result.warnings.insert(result.warnings.end(), polygon_warnings.begin(), polygon_warnings.end());
   task.tick();
   for (const auto& scenario : request.scenarios) {
     task.throw_if_stopped();
     const AccessResult after =
-        analyse(request, specs, standard, apply(scenario, in, matrix), matrix, scenario_sites, task);
+        analyse(request, specs, standard, apply(scenario, in, costs), costs, scenario_sites, task);
     result.scenarios.push_back(compare(scenario, result, after));
   }
   task.tick();

@@ -130,6 +130,13 @@ CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Faciliti
 CostRows join_cost_rows(const io::LongMatrix& matrix, const CostSpec& spec, const Zones& zones,
                         const Facilities& facilities, double max_cost, MatrixJoin& join);
 
+// Index of each destination id among the facilities (UINT32_MAX: none); ids that are neither a facility
+// with capacity, one without, nor another channel's site are counted and sampled in `join`. Throws
+// Error(InvalidInput) when no destination is a facility with capacity (`source` names the matrix).
+std::vector<std::uint32_t> facility_index(const std::vector<std::string>& destination_ids,
+                                          const std::string& source, const Facilities& facilities,
+                                          MatrixJoin& join);
+
 // The double a float cost stands for: its shortest decimal form read back (float 5.8 → 5.8, not
 // 5.800000190734863), so that reported costs are the ones the matrix gave. +inf stays +inf.
 [[nodiscard]] double decimal_of(float cost) noexcept;

@@ -47,6 +47,17 @@ void require_snapped(const SnappedPlaces& snapped, std::span<const Place> places
       "`max_snap`");
 }
 
+// Both sets of places snapped, or Error(InvalidInput) naming those too far from the graph.
+template <typename Result>
+void snap_both(const RoutingNetwork& network, std::span<const Place> origins,
+               std::span<const Place> destinations, const MatrixRequest& request, Result& result) {
+  const NodeSnapper snapper(network.graph);
+  result.origins = snap_places(snapper, origins, request.max_snap_m);
+  require_snapped(result.origins, origins, "origins", request.max_snap_m);
+  result.destinations = snap_places(snapper, destinations, request.max_snap_m);
+  require_snapped(result.destinations, destinations, "destinations", request.max_snap_m);
+}
+
 }  // namespace
 
 PlacesMatrix travel_time_matrix(const RoutingNetwork& network, std::span<const Place> origins,
@@ -54,13 +65,20 @@ PlacesMatrix travel_time_matrix(const RoutingNetwork& network, std::span<const P
                                 ProgressSink& progress) {
   MatrixOptions options;
   options.max_time = max_time_ms(request.max_time_s);
-  const NodeSnapper snapper(network.graph);
   PlacesMatrix result;
-  result.origins = snap_places(snapper, origins, request.max_snap_m);
-  require_snapped(result.origins, origins, "origins", request.max_snap_m);
-  result.destinations = snap_places(snapper, destinations, request.max_snap_m);
-  require_snapped(result.destinations, destinations, "destinations", request.max_snap_m);
+  snap_both(network, origins, destinations, request, result);
   result.matrix = ch_matrix(network.ch, result.origins.node, result.destinations.node, options, progress);
+  return result;
+}
+
+PlacesRows travel_time_rows(const RoutingNetwork& network, std::span<const Place> origins,
+                            std::span<const Place> destinations, const MatrixRequest& request,
+                            ProgressSink& progress) {
+  MatrixOptions options;
+  options.max_time = max_time_ms(request.max_time_s);
+  PlacesRows result;
+  snap_both(network, origins, destinations, request, result);
+  result.rows = ch_rows(network.ch, result.origins.node, result.destinations.node, options, progress);
   return result;
 }
 

@@ -42,6 +42,18 @@ PlacesMatrix travel_time_matrix(const RoutingNetwork& network, std::span<const P
                                 std::span<const Place> destinations, const MatrixRequest& request,
                                 ProgressSink& progress = null_progress());
 
+struct PlacesRows {
+  TravelTimeRows rows;  // per origin, the destinations within max_time_s, nearest first
+  SnappedPlaces origins;
+  SnappedPlaces destinations;
+};
+
+// The same as sparse rows: memory linear in the pairs within max_time_s (for many origins, e.g. every
+// zone of a city to its facilities). Throws as travel_time_matrix does.
+PlacesRows travel_time_rows(const RoutingNetwork& network, std::span<const Place> origins,
+                            std::span<const Place> destinations, const MatrixRequest& request,
+                            ProgressSink& progress = null_progress());
+
 // Seconds (inclusive, >= 0) to the millisecond limit used by the searches.
 TravelTimeMs max_time_ms(std::optional<double> max_time_s);
 
