@@ -18,6 +18,23 @@ namespace {
 
 using HeapEntry = std::pair<TravelTimeMs, NodeId>;
 
+void check_anchors(std::span<const Anchor> anchors, std::size_t node_count, const char* what) {
+  for (const Anchor& anchor : anchors) {
+    if (anchor.count == 0 || anchor.count > 2) {
+      throw Error(ErrorCode::InvalidInput, fmt::format("{} with {} seeds", what, anchor.count),
+                  "snap points to the graph before routing");
+    }
+    for (std::size_t k = 0; k < anchor.count; ++k) {
+      if (anchor.seeds[k].node >= node_count) {
+        throw Error(
+            ErrorCode::InvalidInput,
+            fmt::format("{} node {} is not in the graph ({} nodes)", what, anchor.seeds[k].node, node_count),
+            "snap points to the graph before routing");
+      }
+    }
+  }
+}
+
 void check_nodes(std::span<const NodeId> nodes, std::size_t node_count, const char* what) {
   for (const NodeId node : nodes) {
     if (node >= node_count) {
@@ -61,19 +78,26 @@ TravelTimeMs add(TravelTimeMs a, TravelTimeMs b) {
   return sum >= kUnreachable ? kUnreachable : static_cast<TravelTimeMs>(sum);
 }
 
-// Upward Dijkstra in the hierarchy from `start` (a rank) over (first_out, head, time); `visit(node, d)`
-// is called for every settled node that is not stalled. Stall-on-demand (Schultes & Sanders 2007): a
-// node reached more cheaply through a higher neighbour by an arc of the opposite direction
-// (stall_first_out/head/time) cannot lie on a shortest up-down path and is neither visited nor expanded.
+// Upward Dijkstra in the hierarchy from the seeds of `from` (graph nodes, started at their offsets) over
+// (first_out, head, time); `visit(node, d)` is called for every settled node that is not stalled.
+// Stall-on-demand (Schultes & Sanders 2007): a node reached more cheaply through a higher neighbour by an arc
+// of the opposite direction (stall_first_out/head/time) cannot lie on a shortest up-down path and is neither
+// visited nor expanded.
 template <typename Visit>
-void upward_search(SearchSpace& space, std::uint32_t start, TravelTimeMs max_time,
-                   const std::vector<std::uint32_t>& first_out, const std::vector<std::uint32_t>& head,
-                   const std::vector<TravelTimeMs>& time, const std::vector<std::uint32_t>& stall_first_out,
+void upward_search(SearchSpace& space, const Anchor& from, const std::vector<std::uint32_t>& rank,
+                   TravelTimeMs max_time, const std::vector<std::uint32_t>& first_out,
+                   const std::vector<std::uint32_t>& head, const std::vector<TravelTimeMs>& time,
+                   const std::vector<std::uint32_t>& stall_first_out,
                    const std::vector<std::uint32_t>& stall_head, const std::vector<TravelTimeMs>& stall_time,
                    Visit&& visit) {
   space.reset();
-  space.set(start, 0);
-  space.push(0, start);
+  for (std::size_t k = 0; k < from.count; ++k) {
+    const std::uint32_t start = rank[from.seeds[k].node];
+    const TravelTimeMs d = from.seeds[k].offset;
+    if (d > max_time || d >= space.distance[start]) continue;
+    space.set(start, d);
+    space.push(d, start);
+  }
   while (!space.heap.empty()) {
     const auto [d, node] = space.pop();
     if (d != space.distance[node]) continue;
@@ -161,7 +185,7 @@ struct Buckets {
   std::vector<BucketEntry> entries;
 };
 
-Buckets fill_buckets(const ContractionHierarchy& ch, std::span<const NodeId> destinations,
+Buckets fill_buckets(const ContractionHierarchy& ch, std::span<const Anchor> destinations,
                      TravelTimeMs max_time, ProgressTask& task) {
   const std::size_t n = ch.node_count();
   const int threads = omp_get_max_threads();
@@ -174,7 +198,7 @@ Buckets fill_buckets(const ContractionHierarchy& ch, std::span<const NodeId> des
     for (long long j = 0; j < static_cast<long long>(destinations.size()); ++j) {
       if (task.stopped()) continue;
       const auto col = static_cast<std::uint32_t>(j);
-      upward_search(space, ch.rank[destinations[col]], max_time, ch.down_first_out, ch.down_head,
+      upward_search(space, destinations[col], ch.rank, max_time, ch.down_first_out, ch.down_head,
                     ch.down_time, ch.up_first_out, ch.up_head, ch.up_time, [&](NodeId node, TravelTimeMs d) {
                       mine.push_back({node, BucketEntry{col, d}});
                     });
@@ -199,9 +223,9 @@ Buckets fill_buckets(const ContractionHierarchy& ch, std::span<const NodeId> des
 
 // Phase 2 for one origin: its forward upward search scans the buckets of the nodes it settles and lowers
 // out[destination] (the caller sets the row to kUnreachable first).
-void scan_buckets(const ContractionHierarchy& ch, const Buckets& buckets, SearchSpace& space, NodeId origin,
-                  TravelTimeMs max_time, TravelTimeMs* out) {
-  upward_search(space, ch.rank[origin], max_time, ch.up_first_out, ch.up_head, ch.up_time, ch.down_first_out,
+void scan_buckets(const ContractionHierarchy& ch, const Buckets& buckets, SearchSpace& space,
+                  const Anchor& origin, TravelTimeMs max_time, TravelTimeMs* out) {
+  upward_search(space, origin, ch.rank, max_time, ch.up_first_out, ch.up_head, ch.up_time, ch.down_first_out,
                 ch.down_head, ch.down_time, [&](NodeId node, TravelTimeMs d) {
                   for (std::uint32_t b = buckets.first[node]; b < buckets.first[node + 1]; ++b) {
                     const TravelTimeMs total = add(d, buckets.entries[b].time);
@@ -305,13 +329,13 @@ void settle_in_order(const SweepLayout& layout, TravelTimeMs beyond, TravelTimeM
 // Up to kTrees trees in one sweep; afterwards of(place)[k] is the time between sources[k] and the node at
 // that place of the layout, or max_time + 1 beyond max_time.
 void sweep_trees(const ContractionHierarchy& ch, const SweepLayout& layout, TreeDirection direction,
-                 std::span<const NodeId> sources, TravelTimeMs max_time, SweepSpace& space) {
+                 std::span<const Anchor> sources, TravelTimeMs max_time, SweepSpace& space) {
   const bool to = direction == TreeDirection::ToSources;
   // A backward tree searches up the reversed arcs and sweeps the upward arcs; a forward one the opposite.
   const TravelTimeMs beyond = max_time + 1;
   std::fill(space.label.begin(), space.label.end(), beyond);
   for (std::size_t k = 0; k < sources.size(); ++k) {
-    upward_search(space.search, ch.rank[sources[k]], max_time, to ? ch.down_first_out : ch.up_first_out,
+    upward_search(space.search, sources[k], ch.rank, max_time, to ? ch.down_first_out : ch.up_first_out,
                   to ? ch.down_head : ch.up_head, to ? ch.down_time : ch.up_time,
                   to ? ch.up_first_out : ch.down_first_out, to ? ch.up_head : ch.down_head,
                   to ? ch.up_time : ch.down_time,
@@ -328,7 +352,7 @@ std::size_t batch_count(std::size_t sources) {
   return (sources + kTrees - 1) / kTrees;
 }
 
-std::span<const NodeId> batch_of(std::span<const NodeId> nodes, std::size_t batch) {
+std::span<const Anchor> batch_of(std::span<const Anchor> nodes, std::size_t batch) {
   const std::size_t first = batch * kTrees;
   return nodes.subspan(first, std::min(kTrees, nodes.size() - first));
 }
@@ -404,8 +428,8 @@ class WholeRows {
   std::vector<std::vector<std::uint64_t>> keys_;
 };
 
-TravelTimeRows rows_by_buckets(const ContractionHierarchy& ch, std::span<const NodeId> origins,
-                               std::span<const NodeId> destinations, TravelTimeMs max_time,
+TravelTimeRows rows_by_buckets(const ContractionHierarchy& ch, std::span<const Anchor> origins,
+                               std::span<const Anchor> destinations, TravelTimeMs max_time,
                                ProgressTask& task) {
   const Buckets buckets = fill_buckets(ch, destinations, max_time, task);
   const int threads = omp_get_max_threads();
@@ -433,19 +457,45 @@ TravelTimeRows rows_by_buckets(const ContractionHierarchy& ch, std::span<const N
   return whole.finish(destinations.size());
 }
 
-// Places of `nodes` (graph ids) in the layout.
-std::vector<std::uint32_t> places_of(const ContractionHierarchy& ch, const SweepLayout& layout,
-                                     std::span<const NodeId> nodes) {
-  std::vector<std::uint32_t> places(nodes.size());
-  for (std::size_t i = 0; i < nodes.size(); ++i) places[i] = layout.position[ch.rank[nodes[i]]];
-  return places;
+// Where a tree is read for a place: the layout places of its seeds with their offsets.
+struct Target {
+  std::array<std::uint32_t, 2> place{};
+  std::array<TravelTimeMs, 2> offset{};
+  std::uint8_t count = 0;
+  [[nodiscard]] bool at_node() const { return count == 1 && offset[0] == 0; }
+};
+
+std::vector<Target> targets_of(const ContractionHierarchy& ch, const SweepLayout& layout,
+                               std::span<const Anchor> anchors) {
+  std::vector<Target> targets(anchors.size());
+  for (std::size_t i = 0; i < anchors.size(); ++i) {
+    targets[i].count = anchors[i].count;
+    for (std::size_t k = 0; k < anchors[i].count; ++k) {
+      targets[i].place[k] = layout.position[ch.rank[anchors[i].seeds[k].node]];
+      targets[i].offset[k] = anchors[i].seeds[k].offset;
+    }
+  }
+  return targets;
 }
 
-TravelTimeRows rows_by_origin_sweeps(const ContractionHierarchy& ch, std::span<const NodeId> origins,
-                                     std::span<const NodeId> destinations, TravelTimeMs max_time,
+// The times of the batch's trees at a target: its node's labels, or the best over its seeds (written to
+// `scratch`); entries above max_time are beyond it.
+const TravelTimeMs* times_at(const SweepSpace& space, const Target& target, TravelTimeMs* scratch) {
+  if (target.at_node()) return space.of(target.place[0]);
+  for (std::size_t k = 0; k < kTrees; ++k) scratch[k] = kUnreachable;
+  for (std::size_t s = 0; s < target.count; ++s) {
+    const TravelTimeMs* label = space.of(target.place[s]);
+    for (std::size_t k = 0; k < kTrees; ++k)
+      scratch[k] = std::min(scratch[k], add(label[k], target.offset[s]));
+  }
+  return scratch;
+}
+
+TravelTimeRows rows_by_origin_sweeps(const ContractionHierarchy& ch, std::span<const Anchor> origins,
+                                     std::span<const Anchor> destinations, TravelTimeMs max_time,
                                      ProgressTask& task) {
   const SweepLayout layout = sweep_layout(ch, TreeDirection::FromSources, max_time);
-  const auto targets = places_of(ch, layout, destinations);
+  const auto targets = targets_of(ch, layout, destinations);
   const int threads = omp_get_max_threads();
   WholeRows whole(origins.size(), threads);
   const std::size_t batches = batch_count(origins.size());
@@ -461,7 +511,8 @@ TravelTimeRows rows_by_origin_sweeps(const ContractionHierarchy& ch, std::span<c
       for (std::size_t k = 0; k < batch.size(); ++k) {
         row.clear();
         for (std::uint32_t j = 0; j < targets.size(); ++j) {
-          const TravelTimeMs t = space.of(targets[j])[k];
+          TravelTimeMs scratch[kTrees];
+          const TravelTimeMs t = times_at(space, targets[j], scratch)[k];
           if (t <= max_time) row.push_back(row_key(t, j));
         }
         whole.add(static_cast<std::size_t>(b) * kTrees + k, row);
@@ -569,16 +620,17 @@ void join_pieces(const std::vector<Piece>& pieces, const std::vector<std::uint32
 // Backward trees from kTrees destinations at a time give every origin a piece of its row: per batch, a
 // bit mask per origin (which of the batch's destinations it reaches) and the times, origins in layout
 // order so that the label reads go forward through memory. The pieces are then joined per origin.
-TravelTimeRows rows_by_destination_sweeps(const ContractionHierarchy& ch, std::span<const NodeId> origins,
-                                          std::span<const NodeId> destinations, TravelTimeMs max_time,
+TravelTimeRows rows_by_destination_sweeps(const ContractionHierarchy& ch, std::span<const Anchor> origins,
+                                          std::span<const Anchor> destinations, TravelTimeMs max_time,
                                           ProgressTask& task) {
   static_assert(kTrees <= 16, "a piece holds 16 bits per origin");
   const SweepLayout layout = sweep_layout(ch, TreeDirection::ToSources, max_time);
-  const auto origin_places = places_of(ch, layout, origins);
+  const auto origin_targets = targets_of(ch, layout, origins);
   std::vector<std::uint32_t> in_order(origins.size());  // origins by place
   std::iota(in_order.begin(), in_order.end(), 0U);
-  std::sort(in_order.begin(), in_order.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return origin_places[a] < origin_places[b]; });
+  std::sort(in_order.begin(), in_order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return origin_targets[a].place[0] < origin_targets[b].place[0];
+  });
   const std::size_t batches = batch_count(destinations.size());
   std::vector<Piece> pieces(batches);
 #pragma omp parallel
@@ -594,7 +646,8 @@ TravelTimeRows rows_by_destination_sweeps(const ContractionHierarchy& ch, std::s
       piece.reached.resize(origins.size());
       std::size_t kept = 0;
       for (std::size_t p = 0; p < in_order.size(); ++p) {
-        const TravelTimeMs* label = space.of(origin_places[in_order[p]]);
+        TravelTimeMs scratch[kTrees];
+        const TravelTimeMs* label = times_at(space, origin_targets[in_order[p]], scratch);
         std::uint16_t reached = 0;
         for (std::size_t k = 0; k < batch.size(); ++k) {
           times[kept] = label[k];
@@ -632,12 +685,12 @@ TravelTimeRows rows_by_destination_sweeps(const ContractionHierarchy& ch, std::s
 
 }  // namespace
 
-TravelTimeMatrix ch_matrix(const ContractionHierarchy& ch, std::span<const NodeId> origins,
-                           std::span<const NodeId> destinations, const MatrixOptions& options,
+TravelTimeMatrix ch_matrix(const ContractionHierarchy& ch, std::span<const Anchor> origins,
+                           std::span<const Anchor> destinations, const MatrixOptions& options,
                            ProgressSink& progress) {
   const std::size_t n = ch.node_count();
-  check_nodes(origins, n, "origin");
-  check_nodes(destinations, n, "destination");
+  check_anchors(origins, n, "origin");
+  check_anchors(destinations, n, "destination");
   TravelTimeMatrix matrix{origins.size(), destinations.size(),
                           std::vector<TravelTimeMs>(origins.size() * destinations.size(), kUnreachable)};
   if (origins.empty() || destinations.empty()) return matrix;
@@ -664,7 +717,7 @@ TravelTimeMatrix ch_matrix(const ContractionHierarchy& ch, std::span<const NodeI
   const TreeDirection direction = from_origins ? TreeDirection::FromSources : TreeDirection::ToSources;
   const SweepLayout layout = sweep_layout(ch, direction, max_time);
   const auto sources = from_origins ? origins : destinations;
-  const auto targets = places_of(ch, layout, from_origins ? destinations : origins);
+  const auto targets = targets_of(ch, layout, from_origins ? destinations : origins);
   task.tick(targets.size());
 #pragma omp parallel
   {
@@ -677,7 +730,8 @@ TravelTimeMatrix ch_matrix(const ContractionHierarchy& ch, std::span<const NodeI
       for (std::size_t k = 0; k < batch.size(); ++k) {
         const std::size_t source = static_cast<std::size_t>(b) * kTrees + k;
         for (std::size_t target = 0; target < targets.size(); ++target) {
-          const TravelTimeMs t = space.of(targets[target])[k];
+          TravelTimeMs scratch[kTrees];
+          const TravelTimeMs t = times_at(space, targets[target], scratch)[k];
           if (t > max_time) continue;
           matrix.time[from_origins ? source * matrix.cols + target : target * matrix.cols + source] = t;
         }
@@ -689,11 +743,11 @@ TravelTimeMatrix ch_matrix(const ContractionHierarchy& ch, std::span<const NodeI
   return matrix;
 }
 
-TravelTimeRows ch_rows(const ContractionHierarchy& ch, std::span<const NodeId> origins,
-                       std::span<const NodeId> destinations, const MatrixOptions& options,
+TravelTimeRows ch_rows(const ContractionHierarchy& ch, std::span<const Anchor> origins,
+                       std::span<const Anchor> destinations, const MatrixOptions& options,
                        ProgressSink& progress) {
-  check_nodes(origins, ch.node_count(), "origin");
-  check_nodes(destinations, ch.node_count(), "destination");
+  check_anchors(origins, ch.node_count(), "origin");
+  check_anchors(destinations, ch.node_count(), "destination");
   if (origins.empty() || destinations.empty()) {
     TravelTimeRows rows;
     rows.cols = destinations.size();
@@ -712,6 +766,24 @@ TravelTimeRows ch_rows(const ContractionHierarchy& ch, std::span<const NodeId> o
       return rows_by_destination_sweeps(ch, origins, destinations, options.max_time, task);
   }
   return {};
+}
+
+std::vector<Anchor> anchors_at(std::span<const NodeId> nodes) {
+  std::vector<Anchor> anchors(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) anchors[i] = Anchor::at(nodes[i]);
+  return anchors;
+}
+
+TravelTimeMatrix ch_matrix(const ContractionHierarchy& ch, std::span<const NodeId> origins,
+                           std::span<const NodeId> destinations, const MatrixOptions& options,
+                           ProgressSink& progress) {
+  return ch_matrix(ch, anchors_at(origins), anchors_at(destinations), options, progress);
+}
+
+TravelTimeRows ch_rows(const ContractionHierarchy& ch, std::span<const NodeId> origins,
+                       std::span<const NodeId> destinations, const MatrixOptions& options,
+                       ProgressSink& progress) {
+  return ch_rows(ch, anchors_at(origins), anchors_at(destinations), options, progress);
 }
 
 }  // namespace equalis::network

@@ -9,7 +9,9 @@
 #include "network/contraction.hpp"
 #include "network/graph.hpp"
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <new>
 #include <span>
@@ -25,6 +27,20 @@ struct TravelTimeMatrix {
   std::size_t cols = 0;
   std::vector<TravelTimeMs> time;  // milliseconds
   [[nodiscard]] TravelTimeMs at(std::size_t row, std::size_t col) const { return time[row * cols + col]; }
+};
+
+// Where a place joins the graph: one node (a place snapped to a node, offset 0) or the two ends of the
+// road segment it was snapped to, each with the time between the place and that node along the segment
+// (from the place to the node when the place is an origin, from the node to the place when it is a
+// destination). A one-way segment gives one seed.
+struct Seed {
+  NodeId node = kInvalidNode;
+  TravelTimeMs offset = 0;
+};
+struct Anchor {
+  std::array<Seed, 2> seeds{};
+  std::uint8_t count = 0;
+  [[nodiscard]] static Anchor at(NodeId node) { return Anchor{{Seed{node, 0}, Seed{}}, 1}; }
 };
 
 // An allocator that leaves integers uninitialised on resize: the large result arrays are first written
@@ -90,10 +106,19 @@ TravelTimeMatrix ch_matrix(const ContractionHierarchy& ch, std::span<const NodeI
                            std::span<const NodeId> destinations, const MatrixOptions& options = {},
                            ProgressSink& progress = null_progress());
 
+// The same from places given by their seeds: the time of a pair is the best over the origin's and the
+// destination's seeds of offset + path + offset.
+TravelTimeMatrix ch_matrix(const ContractionHierarchy& ch, std::span<const Anchor> origins,
+                           std::span<const Anchor> destinations, const MatrixOptions& options = {},
+                           ProgressSink& progress = null_progress());
+
 // The same times as sparse rows (pairs beyond max_time left out): for many origins with a catchment
 // limit, where the dense matrix would be mostly empty or simply too large.
 TravelTimeRows ch_rows(const ContractionHierarchy& ch, std::span<const NodeId> origins,
                        std::span<const NodeId> destinations, const MatrixOptions& options = {},
+                       ProgressSink& progress = null_progress());
+TravelTimeRows ch_rows(const ContractionHierarchy& ch, std::span<const Anchor> origins,
+                       std::span<const Anchor> destinations, const MatrixOptions& options = {},
                        ProgressSink& progress = null_progress());
 
 }  // namespace equalis::network

@@ -27,6 +27,10 @@ BuiltNetwork build_network(const std::string& osm_path, const Profile& profile,
 struct MatrixRequest {
   std::optional<double> max_time_s;  // catchment limit in seconds (inclusive)
   double max_snap_m = kDefaultMaxSnapM;
+  // Node: places join the graph at their nearest node. Segment: at the nearest point of the nearest road
+  // segment, with the part of its time to each end it can use (one-way arcs respected); two places on
+  // one segment may also go straight along it.
+  SnapMode snap = SnapMode::Node;
 };
 
 struct PlacesMatrix {
