@@ -570,6 +570,7 @@ GraphCosts graph_costs(const AccessRequest& request, const Loaded& in, const std
   network::MatrixRequest options;
   if (std::isfinite(reach)) options.max_time_s = reach;
   options.max_snap_m = request.costs.max_snap_m;
+  options.snap = network::snap_mode_by_name(request.costs.snap);
   GraphCosts costs;
   costs.times = network::travel_time_rows(net, origins, destinations, options, progress).rows;
   for (const auto& place : destinations) costs.destination_ids.push_back(place.id);

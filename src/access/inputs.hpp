@@ -116,7 +116,10 @@ struct CostSpec {
   // Or travel times on a road graph (`equalis network build`), computed in process (unit: seconds);
   // zones and facilities then need lon/lat.
   std::string graph;
-  double max_snap_m = 1000.0;  // largest distance from a place to its graph node
+  double max_snap_m = 1000.0;  // largest distance from a place to the graph
+  // segment: a place joins the graph at the nearest point of the nearest road, with the part of its travel
+  // time to each end (rural zones beside long roads); node: at the nearest graph node.
+  std::string snap = "segment";
 };
 
 // Reads the matrix and keeps the pairs between known zones and facilities that cost at most

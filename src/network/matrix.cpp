@@ -466,27 +466,33 @@ struct Target {
 };
 
 std::vector<Target> targets_of(const ContractionHierarchy& ch, const SweepLayout& layout,
-                               std::span<const Anchor> anchors) {
+                               std::span<const Anchor> anchors, TravelTimeMs max_time) {
   std::vector<Target> targets(anchors.size());
   for (std::size_t i = 0; i < anchors.size(); ++i) {
     targets[i].count = anchors[i].count;
     for (std::size_t k = 0; k < anchors[i].count; ++k) {
       targets[i].place[k] = layout.position[ch.rank[anchors[i].seeds[k].node]];
-      targets[i].offset[k] = anchors[i].seeds[k].offset;
+      targets[i].offset[k] = std::min(anchors[i].seeds[k].offset, max_time + 1);
     }
   }
   return targets;
 }
 
 // The times of the batch's trees at a target: its node's labels, or the best over its seeds (written to
-// `scratch`); entries above max_time are beyond it.
-const TravelTimeMs* times_at(const SweepSpace& space, const Target& target, TravelTimeMs* scratch) {
+// `scratch`); entries above max_time are beyond it. Labels are at most max_time + 1 and offsets are
+// capped there by targets_of, so below kSweepMaxTime plain sums cannot overflow.
+inline const TravelTimeMs* times_at(const SweepSpace& space, const Target& target, TravelTimeMs max_time,
+                                    TravelTimeMs* scratch) {
   if (target.at_node()) return space.of(target.place[0]);
-  for (std::size_t k = 0; k < kTrees; ++k) scratch[k] = kUnreachable;
-  for (std::size_t s = 0; s < target.count; ++s) {
-    const TravelTimeMs* label = space.of(target.place[s]);
+  const TravelTimeMs* first = space.of(target.place[0]);
+  const TravelTimeMs* second = space.of(target.place[target.count - 1]);
+  const TravelTimeMs offset0 = target.offset[0];
+  const TravelTimeMs offset1 = target.offset[target.count - 1];
+  if (max_time <= kSweepMaxTime) {
+    for (std::size_t k = 0; k < kTrees; ++k) scratch[k] = std::min(first[k] + offset0, second[k] + offset1);
+  } else {
     for (std::size_t k = 0; k < kTrees; ++k)
-      scratch[k] = std::min(scratch[k], add(label[k], target.offset[s]));
+      scratch[k] = std::min(add(first[k], offset0), add(second[k], offset1));
   }
   return scratch;
 }
@@ -495,7 +501,7 @@ TravelTimeRows rows_by_origin_sweeps(const ContractionHierarchy& ch, std::span<c
                                      std::span<const Anchor> destinations, TravelTimeMs max_time,
                                      ProgressTask& task) {
   const SweepLayout layout = sweep_layout(ch, TreeDirection::FromSources, max_time);
-  const auto targets = targets_of(ch, layout, destinations);
+  const auto targets = targets_of(ch, layout, destinations, max_time);
   const int threads = omp_get_max_threads();
   WholeRows whole(origins.size(), threads);
   const std::size_t batches = batch_count(origins.size());
@@ -512,7 +518,7 @@ TravelTimeRows rows_by_origin_sweeps(const ContractionHierarchy& ch, std::span<c
         row.clear();
         for (std::uint32_t j = 0; j < targets.size(); ++j) {
           TravelTimeMs scratch[kTrees];
-          const TravelTimeMs t = times_at(space, targets[j], scratch)[k];
+          const TravelTimeMs t = times_at(space, targets[j], max_time, scratch)[k];
           if (t <= max_time) row.push_back(row_key(t, j));
         }
         whole.add(static_cast<std::size_t>(b) * kTrees + k, row);
@@ -625,7 +631,7 @@ TravelTimeRows rows_by_destination_sweeps(const ContractionHierarchy& ch, std::s
                                           ProgressTask& task) {
   static_assert(kTrees <= 16, "a piece holds 16 bits per origin");
   const SweepLayout layout = sweep_layout(ch, TreeDirection::ToSources, max_time);
-  const auto origin_targets = targets_of(ch, layout, origins);
+  const auto origin_targets = targets_of(ch, layout, origins, max_time);
   std::vector<std::uint32_t> in_order(origins.size());  // origins by place
   std::iota(in_order.begin(), in_order.end(), 0U);
   std::sort(in_order.begin(), in_order.end(), [&](std::uint32_t a, std::uint32_t b) {
@@ -647,7 +653,7 @@ TravelTimeRows rows_by_destination_sweeps(const ContractionHierarchy& ch, std::s
       std::size_t kept = 0;
       for (std::size_t p = 0; p < in_order.size(); ++p) {
         TravelTimeMs scratch[kTrees];
-        const TravelTimeMs* label = times_at(space, origin_targets[in_order[p]], scratch);
+        const TravelTimeMs* label = times_at(space, origin_targets[in_order[p]], max_time, scratch);
         std::uint16_t reached = 0;
         for (std::size_t k = 0; k < batch.size(); ++k) {
           times[kept] = label[k];
@@ -717,7 +723,7 @@ TravelTimeMatrix ch_matrix(const ContractionHierarchy& ch, std::span<const Ancho
   const TreeDirection direction = from_origins ? TreeDirection::FromSources : TreeDirection::ToSources;
   const SweepLayout layout = sweep_layout(ch, direction, max_time);
   const auto sources = from_origins ? origins : destinations;
-  const auto targets = targets_of(ch, layout, from_origins ? destinations : origins);
+  const auto targets = targets_of(ch, layout, from_origins ? destinations : origins, max_time);
   task.tick(targets.size());
 #pragma omp parallel
   {
@@ -731,7 +737,7 @@ TravelTimeMatrix ch_matrix(const ContractionHierarchy& ch, std::span<const Ancho
         const std::size_t source = static_cast<std::size_t>(b) * kTrees + k;
         for (std::size_t target = 0; target < targets.size(); ++target) {
           TravelTimeMs scratch[kTrees];
-          const TravelTimeMs t = times_at(space, targets[target], scratch)[k];
+          const TravelTimeMs t = times_at(space, targets[target], max_time, scratch)[k];
           if (t > max_time) continue;
           matrix.time[from_origins ? source * matrix.cols + target : target * matrix.cols + source] = t;
         }

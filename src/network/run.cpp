@@ -45,6 +45,7 @@ MatrixRunResult run_matrix(const MatrixRunRequest& request, ProgressSink& progre
   MatrixRequest options;
   options.max_time_s = request.max_time;
   options.max_snap_m = request.max_snap;
+  options.snap = snap_mode_by_name(request.snap);
   result.matrix = travel_time_matrix(net, result.origins, result.destinations, options, progress).matrix;
   result.profile = net.graph.profile;
   const auto& times = result.matrix.time;

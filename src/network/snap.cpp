@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <exception>
 #include <initializer_list>
 #include <limits>
 #include <numbers>
@@ -268,13 +269,24 @@ SegmentSnap SegmentSnapper::snap(double lon, double lat, double max_distance_m) 
 SnappedPlaces snap_places(const SegmentSnapper& snapper, std::span<const Place> places,
                           double max_distance_m) {
   SnappedPlaces out;
-  out.segment.reserve(places.size());
-  out.distance_m.reserve(places.size());
+  out.segment.resize(places.size());
+  out.distance_m.resize(places.size());
+  // In parallel (100 000 zones); the first bad coordinate is rethrown after the loop.
+  std::exception_ptr failure;
+#pragma omp parallel for schedule(dynamic, 256)
+  for (long long il = 0; il < static_cast<long long>(places.size()); ++il) {
+    const auto i = static_cast<std::size_t>(il);
+    try {
+      out.segment[i] = snapper.snap(places[i].lon, places[i].lat, max_distance_m);
+      out.distance_m[i] = out.segment[i].distance_m;
+    } catch (...) {
+#pragma omp critical(equalis_snap_failure)
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
   for (std::size_t i = 0; i < places.size(); ++i) {
-    const SegmentSnap r = snapper.snap(places[i].lon, places[i].lat, max_distance_m);
-    out.segment.push_back(r);
-    out.distance_m.push_back(r.distance_m);
-    if (r.tail == kInvalidNode) out.unsnapped.push_back(i);
+    if (out.segment[i].tail == kInvalidNode) out.unsnapped.push_back(i);
   }
   return out;
 }

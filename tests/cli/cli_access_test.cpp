@@ -115,19 +115,27 @@ TEST(CliAccess, GraphCostsEqualTheNetworkMatrixRoute) {
   const auto facilities =
       write_temp("access_gf.csv", "id,capacity,lon,lat\nH1,10,7.419,43.733\nH2,5,7.426,43.738\n");
   const auto matrix = write_temp("access_gm.csv", "");
-  r = run(fmt::format("network matrix --graph {} --origins {} --destinations {} -o {}", graph, zones,
-                      facilities, matrix));
-  ASSERT_EQ(r.exit_status, 0) << r.err;
   const std::string measures =
       "-m closest -m cumulative=10min -m 2sfca=linear:30min --standard 15min --format csv";
-  const auto by_graph =
-      run(fmt::format("access {} --facilities {} --graph {} {}", zones, facilities, graph, measures));
-  ASSERT_EQ(by_graph.exit_status, 0) << by_graph.err;
-  const auto by_matrix = run(fmt::format("access {} --facilities {} --matrix {} --cost-unit seconds {}",
-                                         zones, facilities, matrix, measures));
-  ASSERT_EQ(by_matrix.exit_status, 0) << by_matrix.err;
-  EXPECT_EQ(by_graph.out, by_matrix.out);
-  EXPECT_EQ(by_graph.out.rfind("zone,group,people,nearest_cost_seconds,", 0), 0U) << by_graph.out;
+  // Snapped to road segments (the default of access) and to nodes (the default of network matrix).
+  std::string by_segment;
+  for (const std::string snap : {"segment", "node"}) {
+    r = run(fmt::format("network matrix --graph {} --origins {} --destinations {} --snap {} -o {}", graph,
+                        zones, facilities, snap, matrix));
+    ASSERT_EQ(r.exit_status, 0) << r.err;
+    const auto by_graph = run(fmt::format("access {} --facilities {} --graph {} {}{}", zones, facilities,
+                                          graph, measures, snap == "node" ? " --snap node" : ""));
+    ASSERT_EQ(by_graph.exit_status, 0) << by_graph.err;
+    const auto by_matrix = run(fmt::format("access {} --facilities {} --matrix {} --cost-unit seconds {}",
+                                           zones, facilities, matrix, measures));
+    ASSERT_EQ(by_matrix.exit_status, 0) << by_matrix.err;
+    EXPECT_EQ(by_graph.out, by_matrix.out) << snap;
+    EXPECT_EQ(by_graph.out.rfind("zone,group,people,nearest_cost_seconds,", 0), 0U) << by_graph.out;
+    if (snap == "segment") by_segment = by_graph.out;
+    if (snap == "node") {
+      EXPECT_NE(by_graph.out, by_segment);  // the snapping changes the times
+    }
+  }
   // A graph's costs are seconds: another unit is refused; places need coordinates.
   r = run(fmt::format("access {} --facilities {} --graph {} --cost-unit minutes -m closest", zones,
                       facilities, graph));
