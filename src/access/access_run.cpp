@@ -572,7 +572,10 @@ GraphCosts graph_costs(const AccessRequest& request, const Loaded& in, const std
   options.max_snap_m = request.costs.max_snap_m;
   options.snap = network::snap_mode_by_name(request.costs.snap);
   GraphCosts costs;
-  costs.times = network::travel_time_rows(net, origins, destinations, options, progress).rows;
+  network::PlacesRows routed = network::travel_time_rows(net, origins, destinations, options, progress);
+  progress.log(LogLevel::Info, network::describe_snapping(routed.origins, "zones"));
+  progress.log(LogLevel::Info, network::describe_snapping(routed.destinations, "sites"));
+  costs.times = std::move(routed.rows);
   for (const auto& place : destinations) costs.destination_ids.push_back(place.id);
   return costs;
 }

@@ -163,6 +163,18 @@ void merge_direct(TravelTimeRows& rows, const std::vector<DirectPair>& direct) {
 
 }  // namespace
 
+std::string describe_snapping(const SnappedPlaces& places, const char* what) {
+  std::vector<double> metres = places.distance_m;
+  if (metres.empty()) return fmt::format("no {} to snap", what);
+  std::sort(metres.begin(), metres.end());
+  const auto at = [&](double q) {
+    return metres[static_cast<std::size_t>(std::floor(q * static_cast<double>(metres.size() - 1)))];
+  };
+  return fmt::format("{} {} snapped to {}: median {:.0f} m, 95th percentile {:.0f} m, at most {:.0f} m",
+                     metres.size(), what, places.segment.empty() ? "graph nodes" : "road segments", at(0.5),
+                     at(0.95), metres.back());
+}
+
 PlacesMatrix travel_time_matrix(const RoutingNetwork& network, std::span<const Place> origins,
                                 std::span<const Place> destinations, const MatrixRequest& request,
                                 ProgressSink& progress) {
