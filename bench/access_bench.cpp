@@ -2,7 +2,8 @@
 // reading included (< 0.3 s), 2SFCA over 50 M sparse pairs (< 2 s on 2 cores), and, given an OSM extract
 // as the last argument (the goal is for porto_portugal.osm.pbf), 100 k zones to 1 k facilities straight
 // from its car graph with a 30-minute cutoff (< 5 s).
-// Usage: access_bench [--benchmark_… flags] [FILE.osm.pbf]
+// Usage: access_bench [--benchmark_… flags] [FILE.osm.pbf]; the graph case alone:
+//   access_bench --benchmark_filter=Graph porto_portugal.osm.pbf
 
 #include "access/access_run.hpp"
 #include "core/random.hpp"
@@ -101,7 +102,8 @@ void BM_TwoStepFiftyMillionPairs(benchmark::State& state) {
 }
 BENCHMARK(BM_TwoStepFiftyMillionPairs)->Unit(benchmark::kMillisecond)->Iterations(3);
 
-std::string g_osm;  // the extract for the graph benchmark ("" = skipped)
+std::string g_osm;        // the extract for the graph benchmark ("" = skipped)
+std::string g_study_dir;  // its files, removed at exit
 
 // Zones at random graph nodes (jittered by up to ~50 m), facilities at random nodes, written as CSV.
 struct GraphStudy {
@@ -115,6 +117,7 @@ const GraphStudy& graph_study() {
     const auto dir =
         std::filesystem::temp_directory_path() / fmt::format("equalis_access_bench_{}", ::getpid());
     std::filesystem::create_directories(dir);
+    g_study_dir = dir.string();
     GraphStudy s{(dir / "graph.eqg").string(), (dir / "zones.csv").string(),
                  (dir / "facilities.csv").string()};
     const auto built = equalis::network::build_network(g_osm, equalis::network::car_profile());
@@ -173,5 +176,6 @@ int main(int argc, char** argv) {
   if (argc > 1) g_osm = argv[argc - 1];
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  if (!g_study_dir.empty()) std::filesystem::remove_all(g_study_dir);
   return 0;
 }

@@ -146,8 +146,12 @@ void add_access_command(CLI::App& app, Context& context) {
          "With --straight-line: distance factor ≥ 1 for routes longer than the crow flies (e.g. 1.3)")
       ->default_str("1");
   cmd->add_option("--max-snap", request.costs.max_snap_m,
-                  "With --graph: largest distance (m) from a place to its graph node")
+                  "With --graph: largest distance (m) from a place to the graph")
       ->check(non_negative());
+  cmd->add_option("--snap", request.costs.snap,
+                  "With --graph: segment (the default: nearest point of the nearest road, with the part of "
+                  "its travel time to each end) or node (nearest graph node)")
+      ->check(CLI::IsMember({"node", "segment"}));
   cmd->add_option(
          "--cost-unit", args->cost_unit,
          "What the matrix's costs are: seconds, minutes, metres, or given (the file's own unit; then only "

@@ -100,9 +100,13 @@ void add_matrix(CLI::App& parent, Context& context) {
   cmd->add_option("--max-time", args->max_time,
                   "Catchment limit (seconds, or 10min, 1h30min): longer trips count as unreachable")
       ->transform(duration());
-  cmd->add_option("--max-snap", args->max_snap, "Largest distance (m) from a point to its graph node")
+  cmd->add_option("--max-snap", args->max_snap, "Largest distance (m) from a point to the graph")
       ->default_val(network::kDefaultMaxSnapM)
       ->check(non_negative());
+  cmd->add_option("--snap", args->snap,
+                  "node (nearest graph node, the default) or segment (nearest point of the nearest road, "
+                  "with the part of its travel time to each end)")
+      ->check(CLI::IsMember({"node", "segment"}));
   cmd->add_flag("--keep-unreachable", args->keep_unreachable,
                 "Write unreachable pairs with an empty travel_time_s (default: omit them)");
   cmd->add_option("--format", output->format, "csv (long: from_id,to_id,travel_time_s, seconds) or binary")

@@ -1,5 +1,6 @@
 #include "access/access_run.hpp"
 
+#include "access/graph_costs.hpp"
 #include "access/straight_line.hpp"
 #include "core/csv_columns.hpp"
 #include "core/error.hpp"
@@ -843,11 +844,26 @@ void add_places(const Facilities& sites, std::vector<network::Place>& places) {
   for (std::size_t j = 0; j < sites.size(); ++j) places.push_back({sites.ids[j], sites.lon[j], sites.lat[j]});
 }
 
-// Travel times on the graph from every zone to every office, channel site and scenario site, as a long
-// matrix: the same join then serves a graph and a CSV. The search stops beyond every measure's reach.
-io::LongMatrix graph_matrix(const AccessRequest& request, const Loaded& in,
-                            const std::vector<MeasureSpec>& specs, const std::optional<double>& standard,
-                            ProgressSink& progress) {
+// The costs of a study: a long matrix read from a file, or travel times computed on a graph.
+struct Costs {
+  io::LongMatrix matrix;
+  std::optional<GraphCosts> graph;
+  [[nodiscard]] const std::vector<std::string>& destination_ids() const {
+    return graph ? graph->destination_ids : matrix.destination_ids;
+  }
+};
+
+CostRows cost_rows(const Costs& costs, const CostSpec& spec, const Zones& zones, const Facilities& sites,
+                   double max_cost, MatrixJoin& join) {
+  return costs.graph ? graph_cost_rows(*costs.graph, spec, zones, sites, max_cost, join)
+                     : join_cost_rows(costs.matrix, spec, zones, sites, max_cost, join);
+}
+
+// Travel times on the graph from every zone to every office, channel site and scenario site, as sparse
+// rows (zones are the rows; destinations are joined to each set of sites by id). The search stops beyond
+// every measure's reach.
+GraphCosts graph_costs(const AccessRequest& request, const Loaded& in, const std::vector<MeasureSpec>& specs,
+                       const std::optional<double>& standard, ProgressSink& progress) {
   std::vector<network::Place> origins(in.zones.size());
   for (std::size_t z = 0; z < in.zones.size(); ++z)
     origins[z] = {in.zones.ids[z], in.zones.lon[z], in.zones.lat[z]};
@@ -876,21 +892,14 @@ io::LongMatrix graph_matrix(const AccessRequest& request, const Loaded& in,
   network::MatrixRequest options;
   if (std::isfinite(reach)) options.max_time_s = reach;
   options.max_snap_m = request.costs.max_snap_m;
-  const auto times = network::travel_time_matrix(net, origins, destinations, options, progress).matrix;
-  io::LongMatrix matrix;
-  matrix.source = request.costs.graph;
-  for (const auto& place : origins) matrix.origin_ids.push_back(place.id);
-  for (const auto& place : destinations) matrix.destination_ids.push_back(place.id);
-  for (std::size_t z = 0; z < times.rows; ++z) {
-    for (std::size_t j = 0; j < times.cols; ++j) {
-      const network::TravelTimeMs ms = times.at(z, j);
-      if (ms == network::kUnreachable) continue;
-      matrix.origin.push_back(static_cast<std::uint32_t>(z));
-      matrix.destination.push_back(static_cast<std::uint32_t>(j));
-      matrix.cost.push_back(static_cast<float>(static_cast<double>(ms) / 1000.0));
-    }
-  }
-  return matrix;
+  options.snap = network::snap_mode_by_name(request.costs.snap);
+  GraphCosts costs;
+  network::PlacesRows routed = network::travel_time_rows(net, origins, destinations, options, progress);
+  progress.log(LogLevel::Info, network::describe_snapping(routed.origins, "zones"));
+  progress.log(LogLevel::Info, network::describe_snapping(routed.destinations, "sites"));
+  costs.times = std::move(routed.rows);
+  for (const auto& place : destinations) costs.destination_ids.push_back(place.id);
+  return costs;
 }
 
 // Sites read with a capacity column (not counted one each, nor a channel a scenario opens from nothing).
@@ -899,7 +908,7 @@ bool has_capacities(const Facilities& sites) {
 }
 
 // A help channel's sites as the zones reach them within `reach` (none: not offered).
-HelpSites help_sites(const io::LongMatrix& matrix, const AccessRequest& request, const Zones& zones,
+HelpSites help_sites(const Costs& costs, const AccessRequest& request, const Zones& zones,
                      const Facilities& sites, double reach) {
   HelpSites help;
   help.reach = reach;
@@ -907,17 +916,17 @@ HelpSites help_sites(const io::LongMatrix& matrix, const AccessRequest& request,
   help.ids = sites.ids;
   if (sites.size() == 0) return help;
   MatrixJoin join;
-  help.rows = join_cost_rows(matrix, request.costs, zones, sites, reach, join);
+  help.rows = cost_rows(costs, request.costs, zones, sites, reach, join);
   if (has_capacities(sites)) help.capacity = sites.capacity;
   return help;
 }
 
 // The nearest site of a channel per zone (empty: the channel has no sites).
-std::vector<double> nearest_sites(const io::LongMatrix& matrix, const AccessRequest& request,
-                                  const Zones& zones, const Facilities& sites, double standard) {
+std::vector<double> nearest_sites(const Costs& costs, const AccessRequest& request, const Zones& zones,
+                                  const Facilities& sites, double standard) {
   if (sites.size() == 0) return {};
   MatrixJoin join;
-  const CostRows rows = join_cost_rows(matrix, request.costs, zones, sites, standard, join);
+  const CostRows rows = cost_rows(costs, request.costs, zones, sites, standard, join);
   std::vector<double> nearest(rows.nearest.size());
   for (std::size_t z = 0; z < nearest.size(); ++z) nearest[z] = decimal_of(rows.nearest[z]);
   return nearest;
@@ -1010,7 +1019,7 @@ void offline_queue(const CostRows& rows, const Zones& zones, const Facilities& o
 
 // Measures, the standard and the channels on inputs already loaded (the baseline or a scenario).
 AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec>& specs,
-                     const std::optional<double>& standard, Loaded in, const io::LongMatrix& matrix,
+                     const std::optional<double>& standard, Loaded in, const Costs& costs,
                      const std::vector<std::string>& scenario_sites, const ProgressTask& task) {
   AccessResult result;
   result.cost_unit = request.costs.unit;
@@ -1025,8 +1034,7 @@ AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec
                                        scenario_sites.end());
   // The offline queue is judged within the standard: keep those pairs too.
   const double reach = in.offer && standard ? std::max(reach_of(specs), *standard) : reach_of(specs);
-  const CostRows rows =
-      join_cost_rows(matrix, request.costs, result.zones, result.facilities, reach, result.join);
+  const CostRows rows = cost_rows(costs, request.costs, result.zones, result.facilities, reach, result.join);
   result.cost_source = rows.source;
   const std::string unit(io::cost_unit_name(request.costs.unit));
   result.groups_partition = groups_partition(result.zones);
@@ -1083,9 +1091,9 @@ AccessResult analyse(const AccessRequest& request, const std::vector<MeasureSpec
     inputs.joint = in.joint;
     inputs.standard = *standard;
     inputs.office_nearest = result.nearest;
-    inputs.terminal_nearest = nearest_sites(matrix, request, result.zones, in.terminals, *standard);
-    inputs.assisted = help_sites(matrix, request, result.zones, in.assisted, *standard);
-    inputs.outreach = help_sites(matrix, request, result.zones, in.outreach, in.outreach_reach);
+    inputs.terminal_nearest = nearest_sites(costs, request, result.zones, in.terminals, *standard);
+    inputs.assisted = help_sites(costs, request, result.zones, in.assisted, *standard);
+    inputs.outreach = help_sites(costs, request, result.zones, in.outreach, in.outreach_reach);
     inputs.coverage = result.zones.coverage;
     ChannelResult channels = channel_access(result.zones, inputs);
     channels.nearest_site[static_cast<std::size_t>(Channel::InPerson)] = inputs.office_nearest;
@@ -1150,24 +1158,36 @@ io::LongMatrix graph_matrix_over_points(const AccessRequest& request, const Load
   by_point.offices = in.offices;
   by_point.terminals = in.terminals;
   by_point.assisted = in.assisted;
+  by_point.outreach = in.outreach;
   for (std::size_t k = 0; k < points.size(); ++k)
     by_point.zones.ids.push_back(fmt::format("{} point {}", in.zones.ids[points.zone[k]], k + 1));
   by_point.zones.lon = points.lon;
   by_point.zones.lat = points.lat;
   std::vector<MeasureSpec> unbounded(1);
   unbounded[0].kind = MeasureKind::CostToClosest;  // reach_of gives +inf: every pair
-  return average_over_points(graph_matrix(request, by_point, unbounded, std::nullopt, progress), points,
-                             in.zones.ids);
+  const GraphCosts routed = graph_costs(request, by_point, unbounded, std::nullopt, progress);
+  io::LongMatrix matrix;  // the points' times as a long matrix, for the mean per zone
+  matrix.source = request.costs.graph;
+  matrix.origin_ids = by_point.zones.ids;
+  matrix.destination_ids = routed.destination_ids;
+  for (std::size_t k = 0; k < routed.times.rows(); ++k) {
+    for (std::size_t i = routed.times.offsets[k]; i < routed.times.offsets[k + 1]; ++i) {
+      matrix.origin.push_back(static_cast<std::uint32_t>(k));
+      matrix.destination.push_back(routed.times.destination[i]);
+      matrix.cost.push_back(static_cast<float>(static_cast<double>(routed.times.time[i]) / 1000.0));
+    }
+  }
+  return average_over_points(matrix, points, in.zones.ids);
 }
 
 // ----- scenarios
 
-bool has_destination(const io::LongMatrix& matrix, const std::string& id) {
-  return std::find(matrix.destination_ids.begin(), matrix.destination_ids.end(), id) !=
-         matrix.destination_ids.end();
+bool has_destination(const Costs& costs, const std::string& id) {
+  const auto& ids = costs.destination_ids();
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
-void add_sites(const Scenario& scenario, const std::vector<NewSite>& sites, const io::LongMatrix& matrix,
+void add_sites(const Scenario& scenario, const std::vector<NewSite>& sites, const Costs& costs,
                Facilities& into, const char* what) {
   for (const auto& site : sites) {
     if (std::find(into.ids.begin(), into.ids.end(), site.id) != into.ids.end()) {
@@ -1175,7 +1195,7 @@ void add_sites(const Scenario& scenario, const std::vector<NewSite>& sites, cons
                   fmt::format("scenario '{}': {} '{}' is already there", scenario.name, what, site.id),
                   "add only new sites");
     }
-    if (!has_destination(matrix, site.id)) {
+    if (!has_destination(costs, site.id)) {
       throw Error(ErrorCode::InvalidInput,
                   fmt::format("scenario '{}': the matrix has no cost to the new {} '{}'", scenario.name, what,
                               site.id),
@@ -1197,7 +1217,7 @@ void add_sites(const Scenario& scenario, const std::vector<NewSite>& sites, cons
   }
 }
 
-Loaded apply(const Scenario& scenario, const Loaded& base, const io::LongMatrix& matrix) {
+Loaded apply(const Scenario& scenario, const Loaded& base, const Costs& costs) {
   Loaded in = base;
   const bool channel_keys = !scenario.close_channels.empty() || !scenario.open_channels.empty() ||
                             !scenario.add_terminals.empty() || !scenario.add_assisted.empty() ||
@@ -1222,10 +1242,10 @@ Loaded apply(const Scenario& scenario, const Loaded& base, const io::LongMatrix&
       in.offices.lat.erase(in.offices.lat.begin() + static_cast<std::ptrdiff_t>(index));
     }
   }
-  add_sites(scenario, scenario.open_facilities, matrix, in.offices, "facility");
-  add_sites(scenario, scenario.add_terminals, matrix, in.terminals, "terminal");
-  add_sites(scenario, scenario.add_assisted, matrix, in.assisted, "assisted site");
-  add_sites(scenario, scenario.add_outreach, matrix, in.outreach, "outreach base");
+  add_sites(scenario, scenario.open_facilities, costs, in.offices, "facility");
+  add_sites(scenario, scenario.add_terminals, costs, in.terminals, "terminal");
+  add_sites(scenario, scenario.add_assisted, costs, in.assisted, "assisted site");
+  add_sites(scenario, scenario.add_outreach, costs, in.outreach, "outreach base");
   if (in.offices.size() == 0) {
     throw Error(ErrorCode::InvalidInput, fmt::format("scenario '{}' closes every facility", scenario.name),
                 "keep at least one (close the in-person channel to model a service without offices)");
@@ -1410,23 +1430,26 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
       for (const auto& site : *list) scenario_sites.push_back(site.id);
     }
   }
-  const io::LongMatrix matrix =
-      !request.costs.straight_line.empty()
-          ? straight_line_costs(request, in, specs, standard, points, progress)
-      : points ? graph_matrix_over_points(request, in, *points, progress)
-      : request.costs.graph.empty()
-          ? io::read_long_matrix(request.costs.matrix, request.costs.columns, progress)
-          : graph_matrix(request, in, specs, standard, progress);
+  Costs costs;
+  if (!request.costs.straight_line.empty()) {
+    costs.matrix = straight_line_costs(request, in, specs, standard, points, progress);
+  } else if (points) {
+    costs.matrix = graph_matrix_over_points(request, in, *points, progress);
+  } else if (request.costs.graph.empty()) {
+    costs.matrix = io::read_long_matrix(request.costs.matrix, request.costs.columns, progress);
+  } else {
+    costs.graph = graph_costs(request, in, specs, standard, progress);
+  }
   task.tick();
   task.throw_if_stopped();
-  AccessResult result = analyse(request, specs, standard, in, matrix, scenario_sites, task);
+  AccessResult result = analyse(request, specs, standard, in, costs, scenario_sites, task);
   result.zone_polygons = std::move(polygons);
   result.warnings.insert(result.warnings.end(), polygon_warnings.begin(), polygon_warnings.end());
   task.tick();
   for (const auto& scenario : request.scenarios) {
     task.throw_if_stopped();
     const AccessResult after =
-        analyse(request, specs, standard, apply(scenario, in, matrix), matrix, scenario_sites, task);
+        analyse(request, specs, standard, apply(scenario, in, costs), costs, scenario_sites, task);
     result.scenarios.push_back(compare(scenario, result, after));
   }
   task.tick();

@@ -699,26 +699,42 @@ CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Faciliti
   return join_cost_rows(matrix, spec, zones, facilities, max_cost, join);
 }
 
-CostRows join_cost_rows(const io::LongMatrix& matrix, const CostSpec& spec, const Zones& zones,
-                        const Facilities& facilities, double max_cost, MatrixJoin& join) {
-  join = {};
-  join.pairs_read = matrix.size();
-  const auto zone_of = map_labels(matrix.origin_ids, zones.ids, join.origins_not_zones, join.origin_examples);
+std::vector<std::uint32_t> facility_index(const std::vector<std::string>& destination_ids,
+                                          const std::string& source, const Facilities& facilities,
+                                          MatrixJoin& join) {
   std::size_t unknown = 0;
   std::vector<std::string> unknown_examples;
-  const auto facility_of = map_labels(matrix.destination_ids, facilities.ids, unknown, unknown_examples);
+  const auto facility_of = map_labels(destination_ids, facilities.ids, unknown, unknown_examples);
   // Destinations that are facilities of capacity 0 (a land-use table's empty cells) are no mismatch:
   // only the ids that are in neither list are reported as unknown.
   if (unknown > 0) {
     std::vector<std::string> absent;
     for (std::size_t label = 0; label < facility_of.size(); ++label) {
-      if (facility_of[label] == UINT32_MAX) absent.push_back(matrix.destination_ids[label]);
+      if (facility_of[label] == UINT32_MAX) absent.push_back(destination_ids[label]);
     }
     std::vector<std::string> known = facilities.ids_without_capacity;
     known.insert(known.end(), facilities.other_sites.begin(), facilities.other_sites.end());
     (void)map_labels(absent, known, join.destinations_not_facilities, join.destination_examples);
     join.destinations_without_capacity = absent.size() - join.destinations_not_facilities;
   }
+  if (join.destinations_not_facilities + join.destinations_without_capacity == destination_ids.size()) {
+    throw Error(
+        ErrorCode::InvalidInput,
+        fmt::format(
+            "no destination id of the matrix '{}' is a facility (with capacity) of '{}' (e.g. '{}' vs '{}')",
+            source, facilities.source,
+            join.destination_examples.empty() ? "" : join.destination_examples.front(),
+            excerpt(facilities.ids.front())),
+        "the matrix's destinations must be the facilities' ids: check the id columns");
+  }
+  return facility_of;
+}
+
+CostRows join_cost_rows(const io::LongMatrix& matrix, const CostSpec& spec, const Zones& zones,
+                        const Facilities& facilities, double max_cost, MatrixJoin& join) {
+  join = {};
+  join.pairs_read = matrix.size();
+  const auto zone_of = map_labels(matrix.origin_ids, zones.ids, join.origins_not_zones, join.origin_examples);
   if (join.origins_not_zones == matrix.origin_ids.size()) {
     throw Error(
         ErrorCode::InvalidInput,
@@ -728,17 +744,7 @@ CostRows join_cost_rows(const io::LongMatrix& matrix, const CostSpec& spec, cons
         "the matrix's origins must be the zones' ids: check the id columns and the direction (origin = "
         "zone)");
   }
-  if (join.destinations_not_facilities + join.destinations_without_capacity ==
-      matrix.destination_ids.size()) {
-    throw Error(
-        ErrorCode::InvalidInput,
-        fmt::format(
-            "no destination id of the matrix '{}' is a facility (with capacity) of '{}' (e.g. '{}' vs '{}')",
-            spec.matrix, facilities.source,
-            join.destination_examples.empty() ? "" : join.destination_examples.front(),
-            excerpt(facilities.ids.front())),
-        "the matrix's destinations must be the facilities' ids: check the id columns");
-  }
+  const auto facility_of = facility_index(matrix.destination_ids, spec.matrix, facilities, join);
   const auto reach = static_cast<float>(max_cost);  // costs are floats: compare as floats
   std::vector<std::uint32_t> zone;
   std::vector<std::uint32_t> facility;

@@ -168,7 +168,10 @@ struct CostSpec {
   // Or travel times on a road graph (`equalis network build`), computed in process (unit: seconds);
   // zones and facilities then need lon/lat.
   std::string graph;
-  double max_snap_m = 1000.0;  // largest distance from a place to its graph node
+  double max_snap_m = 1000.0;  // largest distance from a place to the graph
+  // segment: a place joins the graph at the nearest point of the nearest road, with the part of its travel
+  // time to each end (rural zones beside long roads); node: at the nearest graph node.
+  std::string snap = "segment";
   // Or great-circle distances at a speed, e.g. "4.5km/h" or "1.25m/s" (unit: seconds): a fallback where
   // no network or matrix is at hand; zones and facilities need lon/lat.
   std::string straight_line;
@@ -189,6 +192,13 @@ CostRows read_cost_rows(const CostSpec& spec, const Zones& zones, const Faciliti
 // self-service terminals, the assisted sites of a multi-channel study). `what` names the set in messages.
 CostRows join_cost_rows(const io::LongMatrix& matrix, const CostSpec& spec, const Zones& zones,
                         const Facilities& facilities, double max_cost, MatrixJoin& join);
+
+// Index of each destination id among the facilities (UINT32_MAX: none); ids that are neither a facility
+// with capacity, one without, nor another channel's site are counted and sampled in `join`. Throws
+// Error(InvalidInput) when no destination is a facility with capacity (`source` names the matrix).
+std::vector<std::uint32_t> facility_index(const std::vector<std::string>& destination_ids,
+                                          const std::string& source, const Facilities& facilities,
+                                          MatrixJoin& join);
 
 // The double a float cost stands for: its shortest decimal form read back (float 5.8 → 5.8, not
 // 5.800000190734863), so that reported costs are the ones the matrix gave. +inf stays +inf.

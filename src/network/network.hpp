@@ -27,6 +27,10 @@ BuiltNetwork build_network(const std::string& osm_path, const Profile& profile,
 struct MatrixRequest {
   std::optional<double> max_time_s;  // catchment limit in seconds (inclusive)
   double max_snap_m = kDefaultMaxSnapM;
+  // Node: places join the graph at their nearest node. Segment: at the nearest point of the nearest road
+  // segment, with the part of its time to each end it can use (one-way arcs respected); two places on
+  // one segment may also go straight along it.
+  SnapMode snap = SnapMode::Node;
 };
 
 struct PlacesMatrix {
@@ -41,6 +45,22 @@ struct PlacesMatrix {
 PlacesMatrix travel_time_matrix(const RoutingNetwork& network, std::span<const Place> origins,
                                 std::span<const Place> destinations, const MatrixRequest& request,
                                 ProgressSink& progress = null_progress());
+
+struct PlacesRows {
+  TravelTimeRows rows;  // per origin, the destinations within max_time_s, nearest first
+  SnappedPlaces origins;
+  SnappedPlaces destinations;
+};
+
+// The same as sparse rows: memory linear in the pairs within max_time_s (for many origins, e.g. every
+// zone of a city to its facilities). Throws as travel_time_matrix does.
+PlacesRows travel_time_rows(const RoutingNetwork& network, std::span<const Place> origins,
+                            std::span<const Place> destinations, const MatrixRequest& request,
+                            ProgressSink& progress = null_progress());
+
+// How far the places were moved, for the log: "3 origins snapped to road segments: median 12 m, 95th
+// percentile 40 m, at most 95 m".
+std::string describe_snapping(const SnappedPlaces& places, const char* what);
 
 // Seconds (inclusive, >= 0) to the millisecond limit used by the searches.
 TravelTimeMs max_time_ms(std::optional<double> max_time_s);

@@ -45,7 +45,11 @@ MatrixRunResult run_matrix(const MatrixRunRequest& request, ProgressSink& progre
   MatrixRequest options;
   options.max_time_s = request.max_time;
   options.max_snap_m = request.max_snap;
-  result.matrix = travel_time_matrix(net, result.origins, result.destinations, options, progress).matrix;
+  options.snap = snap_mode_by_name(request.snap);
+  PlacesMatrix computed = travel_time_matrix(net, result.origins, result.destinations, options, progress);
+  progress.log(LogLevel::Info, describe_snapping(computed.origins, "origins"));
+  progress.log(LogLevel::Info, describe_snapping(computed.destinations, "destinations"));
+  result.matrix = std::move(computed.matrix);
   result.profile = net.graph.profile;
   const auto& times = result.matrix.time;
   result.unreachable = static_cast<std::size_t>(std::count(times.begin(), times.end(), kUnreachable));

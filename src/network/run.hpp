@@ -47,6 +47,7 @@ struct MatrixRunRequest {
   std::string destinations;        // CSV id, lon, lat
   std::optional<double> max_time;  // seconds; longer trips count as unreachable
   double max_snap = kDefaultMaxSnapM;
+  std::string snap = "node";      // node or segment (see MatrixRequest::snap)
   bool keep_unreachable = false;  // the long form lists unreachable pairs too (only said in the log here)
 };
 

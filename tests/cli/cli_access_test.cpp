@@ -248,19 +248,27 @@ TEST(CliAccess, GraphCostsEqualTheNetworkMatrixRoute) {
   const auto facilities =
       write_temp("access_gf.csv", "id,capacity,lon,lat\nH1,10,7.419,43.733\nH2,5,7.426,43.738\n");
   const auto matrix = write_temp("access_gm.csv", "");
-  r = run(fmt::format("network matrix --graph {} --origins {} --destinations {} -o {}", graph, zones,
-                      facilities, matrix));
-  ASSERT_EQ(r.exit_status, 0) << r.err;
   const std::string measures =
       "-m closest -m cumulative=10min -m 2sfca=linear:30min --standard 15min --format csv";
-  const auto by_graph =
-      run(fmt::format("access {} --facilities {} --graph {} {}", zones, facilities, graph, measures));
-  ASSERT_EQ(by_graph.exit_status, 0) << by_graph.err;
-  const auto by_matrix = run(fmt::format("access {} --facilities {} --matrix {} --cost-unit seconds {}",
-                                         zones, facilities, matrix, measures));
-  ASSERT_EQ(by_matrix.exit_status, 0) << by_matrix.err;
-  EXPECT_EQ(by_graph.out, by_matrix.out);
-  EXPECT_EQ(by_graph.out.rfind("zone,group,people,nearest_cost_seconds,", 0), 0U) << by_graph.out;
+  // Snapped to road segments (the default of access) and to nodes (the default of network matrix).
+  std::string by_segment;
+  for (const std::string snap : {"segment", "node"}) {
+    r = run(fmt::format("network matrix --graph {} --origins {} --destinations {} --snap {} -o {}", graph,
+                        zones, facilities, snap, matrix));
+    ASSERT_EQ(r.exit_status, 0) << r.err;
+    const auto by_graph = run(fmt::format("access {} --facilities {} --graph {} {}{}", zones, facilities,
+                                          graph, measures, snap == "node" ? " --snap node" : ""));
+    ASSERT_EQ(by_graph.exit_status, 0) << by_graph.err;
+    const auto by_matrix = run(fmt::format("access {} --facilities {} --matrix {} --cost-unit seconds {}",
+                                           zones, facilities, matrix, measures));
+    ASSERT_EQ(by_matrix.exit_status, 0) << by_matrix.err;
+    EXPECT_EQ(by_graph.out, by_matrix.out) << snap;
+    EXPECT_EQ(by_graph.out.rfind("zone,group,people,nearest_cost_seconds,", 0), 0U) << by_graph.out;
+    if (snap == "segment") by_segment = by_graph.out;
+    if (snap == "node") {
+      EXPECT_NE(by_graph.out, by_segment);  // the snapping changes the times
+    }
+  }
   // A graph's costs are seconds: another unit is refused; places need coordinates.
   r = run(fmt::format("access {} --facilities {} --graph {} --cost-unit minutes -m closest", zones,
                       facilities, graph));
@@ -273,8 +281,10 @@ TEST(CliAccess, GraphCostsEqualTheNetworkMatrixRoute) {
   // network matrix's times from both places, (465.921 + 3 · 738.657) / 4 = 670.473 s to H1 (the nearer).
   const auto points =
       write_temp("access_gp.csv", "zone,lon,lat,population\nZ1,7.42,43.7313,1\nZ1,7.412,43.73,3\n");
-  r = run(fmt::format("access {} --facilities {} --graph {} --zone-points {} -m closest --format csv", zones,
-                      facilities, graph, points));
+  // (The matrix file holds the last loop's times: node snapping.)
+  r = run(
+      fmt::format("access {} --facilities {} --graph {} --snap node --zone-points {} -m closest --format csv",
+                  zones, facilities, graph, points));
   ASSERT_EQ(r.exit_status, 0) << r.err;
   const auto times = read_text(matrix);  // from_id,to_id,travel_time_s
   const auto time_of = [&](const std::string& from, const std::string& to) {

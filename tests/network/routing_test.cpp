@@ -77,6 +77,58 @@ TEST(ContractionHierarchy, MonacoEqualsDijkstraOnRandomPairs) {
   EXPECT_GT(std::count(fast_cut.time.begin(), fast_cut.time.end(), kUnreachable), 0);
 }
 
+// Sparse rows hold exactly the finite entries of the dense matrix, nearest first (ties by destination).
+void expect_rows_equal_matrix(const TravelTimeRows& rows, const TravelTimeMatrix& dense) {
+  ASSERT_EQ(rows.rows(), dense.rows);
+  ASSERT_EQ(rows.cols, dense.cols);
+  for (std::size_t i = 0; i < dense.rows; ++i) {
+    std::vector<std::pair<TravelTimeMs, std::uint32_t>> expected;
+    for (std::uint32_t j = 0; j < dense.cols; ++j) {
+      if (dense.at(i, j) != kUnreachable) expected.push_back({dense.at(i, j), j});
+    }
+    std::sort(expected.begin(), expected.end());
+    std::vector<std::pair<TravelTimeMs, std::uint32_t>> got;
+    for (std::size_t e = rows.offsets[i]; e < rows.offsets[i + 1]; ++e)
+      got.push_back({rows.time[e], rows.destination[e]});
+    ASSERT_EQ(got, expected) << "row " << i;
+  }
+}
+
+// Buckets, sweeps from the origins, sweeps to the destinations: the same numbers as Dijkstra, dense or
+// sparse, with and without a limit, whichever side is larger.
+TEST(ManyToMany, EveryMethodEqualsDijkstraOnMonaco) {
+  const Graph& g = monaco_car();
+  const ContractionHierarchy& ch = monaco_ch();
+  Rng rng(77);
+  const auto nodes = [&](std::size_t count) {
+    std::vector<NodeId> out(count);
+    for (auto& v : out) v = static_cast<NodeId>(rng.uniform_index(g.node_count()));
+    return out;
+  };
+  for (const auto& [rows, cols] : {std::pair<std::size_t, std::size_t>{70, 5}, {5, 70}, {40, 40}, {1, 1}}) {
+    const auto origins = nodes(rows);
+    const auto destinations = nodes(cols);
+    for (const TravelTimeMs limit : {kUnreachable - 1, TravelTimeMs{240000}, TravelTimeMs{0}}) {
+      const TravelTimeMatrix reference = dijkstra_matrix(g, origins, destinations, MatrixOptions{limit});
+      for (const ManyToMany method : {ManyToMany::Automatic, ManyToMany::Buckets, ManyToMany::Sweeps}) {
+        SCOPED_TRACE(::testing::Message() << rows << " x " << cols << ", limit " << limit << ", method "
+                                          << static_cast<int>(method));
+        const MatrixOptions options{limit, method};
+        EXPECT_EQ(ch_matrix(ch, origins, destinations, options).time, reference.time);
+        expect_rows_equal_matrix(ch_rows(ch, origins, destinations, options), reference);
+      }
+    }
+  }
+  // No origins or no destinations: empty rows, no search.
+  const std::vector<NodeId> none;
+  const std::vector<NodeId> one{0};
+  EXPECT_EQ(ch_rows(ch, none, one).rows(), 0U);
+  const TravelTimeRows empty = ch_rows(ch, one, none);
+  EXPECT_EQ(empty.rows(), 1U);
+  EXPECT_EQ(empty.pair_count(), 0U);
+  EXPECT_THROW((void)ch_rows(ch, std::vector<NodeId>{static_cast<NodeId>(g.node_count())}, one), Error);
+}
+
 TEST(ContractionHierarchy, UpwardArcsGoUp) {
   const ContractionHierarchy& ch = monaco_ch();
   for (std::uint32_t r = 0; r < ch.node_count(); ++r) {
@@ -114,6 +166,25 @@ RC_GTEST_PROP(ContractionHierarchy, RandomGraphsEqualDijkstra, ()) {
   const MatrixOptions limit{*rc::gen::inRange<TravelTimeMs>(0, 3000)};
   RC_ASSERT(ch_matrix(ch, all, all).time == dijkstra_matrix(g, all, all).time);
   RC_ASSERT(ch_matrix(ch, all, all, limit).time == dijkstra_matrix(g, all, all, limit).time);
+  // The sweeps, from either side, on the same graphs.
+  const std::vector<NodeId> some(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n / 2));
+  for (const ManyToMany method : {ManyToMany::Sweeps, ManyToMany::Buckets}) {
+    const MatrixOptions cut{limit.max_time, method};
+    RC_ASSERT(ch_matrix(ch, all, all, cut).time == dijkstra_matrix(g, all, all, limit).time);
+    RC_ASSERT(ch_matrix(ch, some, all, cut).time == dijkstra_matrix(g, some, all, limit).time);
+    RC_ASSERT(ch_matrix(ch, all, some, cut).time == dijkstra_matrix(g, all, some, limit).time);
+    const TravelTimeRows rows = ch_rows(ch, all, some, cut);
+    const TravelTimeMatrix dense = dijkstra_matrix(g, all, some, limit);
+    std::size_t finite = 0;
+    for (const TravelTimeMs t : dense.time) finite += t != kUnreachable ? 1 : 0;
+    RC_ASSERT(rows.pair_count() == finite);
+    for (std::size_t i = 0; i < rows.rows(); ++i) {
+      for (std::size_t e = rows.offsets[i]; e < rows.offsets[i + 1]; ++e) {
+        RC_ASSERT(rows.time[e] == dense.at(i, rows.destination[e]));
+        if (e > rows.offsets[i]) RC_ASSERT(rows.time[e - 1] <= rows.time[e]);
+      }
+    }
+  }
 }
 
 }  // namespace
