@@ -212,6 +212,26 @@ TEST(CliAccess, CoverageRaamAndMissingAccessCarryTheSameFiguresInJsonAndCsv) {
   for (const auto& path : {zones, facilities, matrix, summary}) std::filesystem::remove(path);
 }
 
+// The worked digital example of a real place (examples/access/guizhou): rural people are the ones left
+// without a channel, and the older people lose most if the centres closed.
+TEST(CliAccess, GuizhouWorkedDigitalExample) {
+  const std::string dir = std::string(EQUALIS_EXAMPLES_DIR) + "/access/";
+  const auto r = run(fmt::format(
+      "access {0}guizhou/places.csv --facilities {0}guizhou/service_centres.csv --capacity windows "
+      "--straight-line 40km/h --detour 1.4 -m closest --standard 60min --group-columns pop_60plus,pop_rural "
+      "--channels in-person,online --digital-profiles {0}digital_profiles_cn.csv --format json",
+      dir));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  const auto& groups = json["channels"]["groups"];
+  ASSERT_EQ(groups.size(), 3U);
+  EXPECT_GT(groups[2]["share_excluded"].get<double>(), 5 * groups[0]["share_excluded"].get<double>());
+  EXPECT_GT(groups[1]["share_excluded_if_offices_closed"].get<double>(),
+            1.5 * groups[0]["share_excluded_if_offices_closed"].get<double>());
+  EXPECT_NE(json["inputs"]["costs"]["source"].get<std::string>().find("straight line"), std::string::npos);
+  EXPECT_FALSE(json["warnings"].empty());  // the illustrative figures are said
+}
+
 // The GeoJSON map: one feature per zone with its hexagon and every result; written with the report.
 TEST(CliAccess, GeoJsonMapCarriesThePolygonsAndTheResults) {
   const auto dir = std::filesystem::temp_directory_path() / fmt::format("equalis_access_geo_{}", ::getpid());
