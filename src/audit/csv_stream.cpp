@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <poll.h>
 #include <unistd.h>
 
 namespace equalis::audit {
@@ -104,10 +105,21 @@ bool CsvStreamReader::fill() {
   }
 }
 
+bool wait_for_input_or_stop(int fd, const std::function<bool()>& stop) {
+  while (true) {
+    if (stop()) return false;
+    pollfd watch{fd, POLLIN, 0};
+    const int ready = ::poll(&watch, 1, 100);
+    if (ready > 0) return true;  // input, end of input or an error: the read will tell
+    if (ready < 0 && errno != EINTR) return true;
+  }
+}
+
 std::optional<std::size_t> CsvStreamReader::read_block(char* into, std::size_t size) {
   const int fd = ::fileno(stream_);
   if (fd < 0) return std::fread(into, 1, size, stream_);  // e.g. a memory stream
   while (true) {
+    if (stop_on_interrupt_ && !wait_for_input_or_stop(fd, stop_on_interrupt_)) return std::nullopt;
     const ssize_t got = ::read(fd, into, size);
     if (got >= 0) return static_cast<std::size_t>(got);
     if (errno != EINTR || !stop_on_interrupt_) {

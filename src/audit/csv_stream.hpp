@@ -23,6 +23,11 @@
 
 namespace equalis::audit {
 
+// Waits until `fd` has input (true) or `stop` says to stop (false), checking `stop` every 100 ms: a
+// Ctrl-C that lands just before a blocking read would otherwise leave the read waiting for ever on an
+// input that stays open (a pipe, like `tail -f`).
+bool wait_for_input_or_stop(int fd, const std::function<bool()>& stop);
+
 class CsvStreamReader {
  public:
   // Opens `path` ("-" = standard input) and reads the header row. Throws Error(Io) / Error(Parse).

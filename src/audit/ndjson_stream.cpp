@@ -1,5 +1,6 @@
 #include "audit/ndjson_stream.hpp"
 
+#include "audit/csv_stream.hpp"
 #include "core/input_file.hpp"
 
 #include <fmt/format.h>
@@ -47,6 +48,13 @@ std::size_t NdjsonStreamReader::column_index(std::string_view name) const {
 bool NdjsonStreamReader::read_line(std::string& line) {
   if (interrupted_) return false;
   while (true) {
+    // Nothing left in the stream's buffer: wait for the pipe, hearing Ctrl-C (glibc's FILE fields).
+    if (stop_on_interrupt_ && stream_->_IO_read_ptr >= stream_->_IO_read_end && ::fileno(stream_) >= 0 &&
+        !wait_for_input_or_stop(::fileno(stream_), stop_on_interrupt_)) {
+      interrupted_ = true;
+      pending_.clear();
+      return false;
+    }
     errno = 0;
     const ssize_t size = ::getline(&buffer_, &capacity_, stream_);
     if (size >= 0) {
