@@ -89,23 +89,10 @@ void run_access_command(AccessArgs& args, Context& context) {
   refuse_input_as_output(args.geojson);
   const access::AccessResult result = access::run_access(args.request, context.progress);
   const auto renderers = report::renderers(args.request, result);
-  if (args.summary_output.empty() && args.geojson.empty()) {
-    emit_result(context.output, renderers);
-    return;
-  }
-  // Several outputs: all rendered first, then committed together (or none) when they are files.
   std::vector<FileContent> files;
   if (!args.summary_output.empty()) files.push_back({args.summary_output, report::summary_csv(result)});
   if (!args.geojson.empty()) files.push_back({args.geojson, report::zones_geojson(result).dump() + "\n"});
-  std::string main = render_result(context.output.format, renderers);
-  if (context.output.path.empty() || context.output.path == "-") {
-    write_files_together(files);
-    emit(context.output, main);
-    return;
-  }
-  refuse_input_as_output(context.output.path);
-  files.push_back({context.output.path, std::move(main)});
-  write_files_together(files);
+  emit_result_with_files(context.output, renderers, std::move(files));
 }
 
 void add_access_command(CLI::App& app, Context& context) {

@@ -49,20 +49,10 @@ void run_journeys_command(JourneyArgs& args, Context& context) {
   refuse_input_as_output(args.summary_output);
   const auto result = journeys::run_journeys(request, context.progress);
   const auto renderers = report::renderers(request, result);
-  if (args.summary_output.empty()) {
-    emit_result(context.output, renderers);
-    return;
-  }
-  std::vector<FileContent> files{{args.summary_output, report::journeys_summary_csv(result)}};
-  std::string main = render_result(context.output.format, renderers);
-  if (context.output.path.empty() || context.output.path == "-") {
-    write_files_together(files);
-    emit(context.output, main);
-    return;
-  }
-  refuse_input_as_output(context.output.path);
-  files.push_back({context.output.path, std::move(main)});
-  write_files_together(files);
+  std::vector<FileContent> files;
+  if (!args.summary_output.empty())
+    files.push_back({args.summary_output, report::journeys_summary_csv(result)});
+  emit_result_with_files(context.output, renderers, std::move(files));
 }
 
 void add_journeys_command(CLI::App& app, Context& context) {

@@ -36,4 +36,21 @@ void emit_result(const OutputOptions& options, const Renderers& renderers) {
   emit(options, render_result(options.format, renderers));
 }
 
+void emit_result_with_files(const OutputOptions& options, const Renderers& renderers,
+                            std::vector<FileContent> files) {
+  if (files.empty()) {
+    emit_result(options, renderers);
+    return;
+  }
+  std::string main = render_result(options.format, renderers);
+  if (options.path.empty() || options.path == "-") {
+    write_files_together(files);
+    emit(options, main);
+    return;
+  }
+  refuse_input_as_output(options.path);
+  files.push_back({options.path, std::move(main)});
+  write_files_together(files);
+}
+
 }  // namespace equalis::cli

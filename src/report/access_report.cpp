@@ -608,7 +608,7 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
     out += "\n";
     if (!equity.note.empty()) out += fmt::format("  note: {}\n", equity.note);
     if (measure.zones_without_access > 0)
-      out += fmt::format("  {} zone(s) reach nothing: no value (--no-access missing)\n",
+      out += fmt::format("  {} zone(s) reach nothing: no value (reach nothing is reported as missing)\n",
                          measure.zones_without_access);
     if (measure.coverage) {
       const auto& coverage = *measure.coverage;
