@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <stdio.h>  // renameat2, RENAME_EXCHANGE (glibc)
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -94,6 +95,93 @@ void write_files_together(const std::vector<FileContent>& files) {
       throw;
     }
   }
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Refuses to replace a folder that equalis did not write.
+void check_replaceable(const fs::path& directory, const std::string& marker) {
+  std::error_code error;
+  const auto status = fs::status(directory, error);
+  if (!fs::exists(status)) return;
+  if (!fs::is_directory(status)) {
+    throw Error(ErrorCode::Io,
+                fmt::format("cannot write the folder '{}': a file of that name exists", directory.string()),
+                "name another output folder");
+  }
+  if (fs::is_empty(directory, error) || fs::exists(directory / marker, error)) return;
+  throw Error(ErrorCode::Io,
+              fmt::format("will not replace '{}': it holds files equalis did not write (no {})",
+                          directory.string(), marker),
+              "name a new or empty output folder, or one an earlier run wrote");
+}
+
+// Writes every file into a new hidden folder beside `directory`; returns it.
+fs::path write_staging_folder(const fs::path& directory, const std::vector<FileContent>& files) {
+  const fs::path parent = directory.has_parent_path() ? directory.parent_path() : fs::path(".");
+  std::error_code error;
+  fs::create_directories(parent, error);
+  std::string name = directory.filename().string();
+  name.insert(name.begin(), '.');
+  name.append(".tmp.XXXXXX");
+  const std::string pattern = (parent / name).string();
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  if (::mkdtemp(buffer.data()) == nullptr)
+    fail(directory.string(), "cannot create a folder beside it", errno);
+  const fs::path staging(buffer.data());
+  ::chmod(staging.c_str(), 0755);
+  try {
+    for (const auto& file : files) {
+      const fs::path path = staging / file.path;
+      fs::create_directories(path.parent_path());
+      rename_into_place(write_temporary_beside(path.string(), file.content), path.string());
+    }
+  } catch (...) {
+    fs::remove_all(staging, error);
+    throw;
+  }
+  return staging;
+}
+
+}  // namespace
+
+void write_folder_atomically(const std::string& directory, const std::vector<FileContent>& files,
+                             const std::string& marker) {
+  fs::path target(directory);
+  while (!target.empty() && target.filename().empty()) target = target.parent_path();  // "out/" → "out"
+  check_replaceable(target, marker);
+  const fs::path staging = write_staging_folder(target, files);
+  std::error_code error;
+  if (!fs::exists(target, error)) {
+    if (std::rename(staging.c_str(), target.c_str()) != 0) {
+      const int saved = errno;
+      fs::remove_all(staging, error);
+      fail(directory, "rename failed", saved);
+    }
+    return;
+  }
+  // Swap the new folder with the old in one step, then remove the old one (now at the staging name).
+  if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
+    fs::remove_all(staging, error);
+    return;
+  }
+  // No exchange on this file system: move the old folder aside, the new one in, then drop the old.
+  const fs::path aside = staging.string() + ".old";
+  if (std::rename(target.c_str(), aside.c_str()) != 0) {
+    const int saved = errno;
+    fs::remove_all(staging, error);
+    fail(directory, "cannot move the previous folder aside", saved);
+  }
+  if (std::rename(staging.c_str(), target.c_str()) != 0) {
+    const int saved = errno;
+    std::rename(aside.c_str(), target.c_str());
+    fs::remove_all(staging, error);
+    fail(directory, "rename failed", saved);
+  }
+  fs::remove_all(aside, error);
 }
 
 }  // namespace equalis

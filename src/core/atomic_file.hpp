@@ -21,4 +21,12 @@ struct FileContent {
 // writing leaves every target untouched.
 void write_files_together(const std::vector<FileContent>& files);
 
+// A whole output folder replaced in one step: `files` (paths relative to the folder, subfolders allowed)
+// are written into a new folder beside `directory`, which then takes its place (an atomic exchange where
+// the file system allows it). A failed run leaves the previous folder intact. A folder that exists and is
+// not empty is replaced only if it holds `marker` (a file equalis wrote there before): a user's folder of
+// other files is refused with Error(Io), never replaced.
+void write_folder_atomically(const std::string& directory, const std::vector<FileContent>& files,
+                             const std::string& marker);
+
 }  // namespace equalis

@@ -4,6 +4,7 @@
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/input_file.hpp"
+#include "core/problems.hpp"
 
 #include <fmt/format.h>
 
@@ -37,45 +38,16 @@ constexpr std::array<ChannelSpelling, 6> kChannels{{{"in-person", access::Channe
                                                     {"assisted", access::Channel::Assisted},
                                                     {"outreach", access::Channel::Outreach}}};
 
-// Collects every problem with its place, so that a user fixes the catalogue in one round.
-class Problems {
+// Every problem at its TOML node's place (core/problems.hpp reports them together).
+class Problems : public equalis::Problems {
  public:
-  explicit Problems(std::string source) : source_(std::move(source)) {}
-
+  explicit Problems(std::string source) : equalis::Problems(std::move(source), "the catalogue") {}
+  using equalis::Problems::add;
   void add(const toml::node& node, std::string message, std::string fix) {
     const auto& where = node.source();
     add(static_cast<std::size_t>(where.begin.line), static_cast<std::size_t>(where.begin.column),
         std::move(message), std::move(fix));
   }
-  void add(std::size_t line, std::size_t column, std::string message, std::string fix) {
-    items_.push_back({line, column, std::move(message), std::move(fix)});
-  }
-
-  void throw_if_any() const {
-    if (items_.empty()) return;
-    const Item& first = items_.front();
-    if (items_.size() == 1) {
-      throw Error(ErrorCode::InvalidInput, first.message, first.fix,
-                  SourceLocation{source_, first.line, first.column});
-    }
-    std::string message = fmt::format("{} problems in the catalogue:", items_.size());
-    for (const auto& item : items_) {
-      message +=
-          fmt::format("\n  {}:{}:{}: {} (fix: {})", source_, item.line, item.column, item.message, item.fix);
-    }
-    throw Error(ErrorCode::InvalidInput, message, "fix each place listed",
-                SourceLocation{source_, first.line, first.column});
-  }
-
- private:
-  struct Item {
-    std::size_t line;
-    std::size_t column;
-    std::string message;
-    std::string fix;
-  };
-  std::string source_;
-  std::vector<Item> items_;
 };
 
 class Reader {

@@ -1,0 +1,82 @@
+// `equalis run STUDY.toml`: the main job. One study file in (docs/study.md), one output folder out —
+// report.json, the zones as GeoJSON, CSV tables — written all at once or not at all. The study names its
+// inputs and analyses; the library runs them (study::run_study) and report/study_report renders them.
+
+#include "commands.hpp"
+#include "registry.hpp"
+#include "study/study_run.hpp"
+
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "report/study_report.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+namespace equalis::cli {
+
+namespace {
+
+struct RunArgs {
+  std::string study;
+  std::string output;  // empty: <study name>-report beside the current directory
+  std::string language;
+};
+
+std::string default_output(const std::string& study) {
+  return std::filesystem::path(study).stem().string() + "-report";
+}
+
+// The inputs the study reads must not be overwritten by its output folder.
+void refuse_output_over_inputs(const study::Study& study, const std::string& output) {
+  std::error_code error;
+  const auto folder = std::filesystem::weakly_canonical(output, error);
+  for (const auto& input : study.inputs) {
+    const auto path = std::filesystem::weakly_canonical(input.path, error);
+    const auto [end, _] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
+    if (end == folder.end()) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("the output folder {} holds the study's input {}", output, input.path),
+                  "name another folder with --output: the run replaces the whole folder");
+    }
+  }
+}
+
+void run_study_command(RunArgs& args, Context& context) {
+  study::Study study = study::read_study(args.study);
+  if (!args.language.empty()) study.language = args.language;
+  const std::string output = args.output.empty() ? default_output(args.study) : args.output;
+  refuse_output_over_inputs(study, output);
+  const study::StudyResult result = study::run_study(study, context.progress);
+  write_folder_atomically(output, report::study_files(study, result), report::kStudyMarker);
+  std::string summary = fmt::format("equalis run: {} — {} stage(s)\n",
+                                    study.title.empty() ? study.file : study.title, result.timings.size());
+  for (const auto& stage : result.timings)
+    summary += fmt::format("  {:<12} {:8.2f} s\n", stage.stage, stage.seconds);
+  for (const auto& warning : result.warnings) summary += fmt::format("  warning: {}\n", warning);
+  summary += fmt::format("report: {}/report.json\n", output);
+  std::fputs(summary.c_str(), stdout);
+}
+
+void add_run_command(CLI::App& app, Context& context) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Run a whole study (a TOML file: inputs and analyses) to one report folder (docs/study.md)");
+  cmd->add_option("study", args->study, "Study file (TOML); paths in it are relative to it")
+      ->required()
+      ->check(input_file());
+  cmd->add_option("-o,--output", args->output,
+                  "Output folder (default: <study name>-report); replaced as a whole, atomically");
+  cmd->add_option("--lang", args->language, "Language of the report: en or zh (default: the study's)")
+      ->check(CLI::IsMember({"en", "zh"}));
+  cmd->callback([args, &context] { run_study_command(*args, context); });
+}
+
+const CommandRegistration kRegistration{60, add_run_command};
+
+}  // namespace
+
+}  // namespace equalis::cli
