@@ -374,17 +374,14 @@ class StudyReader {
     if (auto measures = s.texts("measures")) {
       request.measures = *measures;
     } else {
-      request.measures = {"cumulative=30min", "closest", "2sfca=gaussian:60min"};
-      add_default("access.measures", R"(["cumulative=30min", "closest", "2sfca=gaussian:60min"])",
-                  "the people within 30 minutes, the time to the nearest, and capacity per person (2SFCA)");
+      default_measures(request);
     }
     request.decay = s.text("decay").value_or("");
     if (auto alpha = s.number("alpha", 0.0, 100.0)) request.alpha = *alpha;
     if (auto standard = s.text_or_number("standard")) {
       request.standard = *standard;
     } else {
-      request.standard = "30min";
-      add_default("access.standard", "30min", "a person farther than 30 minutes from the nearest is counted");
+      default_standard(request);
     }
     request.poverty_lines = s.texts("poverty_lines").value_or(std::vector<std::string>{});
     if (s.choice("no_access", {"zero", "missing"}).value_or("zero") == "missing")
@@ -393,6 +390,16 @@ class StudyReader {
         "unweighted-rank-mean")
       request.concentration = access::ConcentrationForm::UnweightedRankMean;
     if (auto file = s.file("scenarios", study_.inputs)) request.scenarios_file = *file;
+  }
+
+  void default_measures(access::AccessRequest& request) {
+    request.measures = {"cumulative=30min", "closest", "2sfca=gaussian:60min"};
+    add_default("access.measures", R"(["cumulative=30min", "closest", "2sfca=gaussian:60min"])",
+                "the people within 30 minutes, the time to the nearest, and capacity per person (2SFCA)");
+  }
+  void default_standard(access::AccessRequest& request) {
+    request.standard = "30min";
+    add_default("access.standard", "30min", "a person farther than 30 minutes from the nearest is counted");
   }
 
   void channels(Section& s) {
@@ -577,6 +584,10 @@ class StudyReader {
         problems_.add(line_of(*root.get("journeys")), 1, "[journeys] without [zones], [facilities], [costs]",
                       "journeys reach offices: describe the zones, the offices and the travel costs");
       return;
+    }
+    if (root.get("access") == nullptr) {
+      default_measures(*study_.access);
+      default_standard(*study_.access);
     }
     for (const char* name : {"zones", "facilities", "costs"}) {
       if (root.get(name) == nullptr) {

@@ -1,0 +1,98 @@
+// `equalis run` as a user runs it: the two bundled studies to their report folders, every problem of a
+// broken study at once with nothing written, and an output folder that would swallow an input refused.
+
+#include "cli_run.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+namespace equalis::cli_test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string example(const std::string& name) {
+  return std::string(EQUALIS_EXAMPLES_DIR) + "/" + name;
+}
+
+struct OutputFolder {
+  fs::path path = fs::temp_directory_path() / fmt::format("equalis_run_{}", ::getpid());
+  OutputFolder() { fs::remove_all(path); }
+  ~OutputFolder() {
+    std::error_code error;
+    fs::remove_all(path, error);
+  }
+  OutputFolder(const OutputFolder&) = delete;
+  OutputFolder& operator=(const OutputFolder&) = delete;
+  [[nodiscard]] nlohmann::json report() const {
+    return nlohmann::json::parse(read_text((path / "report.json").string()));
+  }
+};
+
+TEST(CliRun, BeloHorizonteStudyWritesTheWholeReportFolder) {
+  const OutputFolder out;
+  const auto r = run(fmt::format("run {} --output {}", example("bho/study.toml"), out.path.string()));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("report: "), std::string::npos);
+  const auto report = out.report();
+  EXPECT_EQ(report["equalis"]["command"], "run");
+  for (const char* section : {"access", "journeys", "plan"})
+    EXPECT_TRUE(report["sections"].contains(section)) << section;
+  // The access section is the access module's own document: 898 zones, five income groups, channels.
+  const auto& access = report["sections"]["access"];
+  EXPECT_EQ(access["zones"].size(), 898U);
+  EXPECT_TRUE(access.contains("channels"));
+  // The Rawlsian plan is no worse for its worst-off group than the efficient plan.
+  const auto& plan = report["sections"]["plan"];
+  const auto worst = [](const nlohmann::json& groups) {
+    double w = 0.0;
+    for (const auto& g : groups) w = std::max(w, g["mean_cost"].get<double>());
+    return w;
+  };
+  EXPECT_LE(worst(plan["fair"]["result"]["groups"]), worst(plan["efficient"]["result"]["groups"]) + 1e-9);
+  EXPECT_EQ(plan["price_of_fairness"].size(), 4U);
+  // Recipe: the study file and every input, hashed.
+  EXPECT_EQ(report["recipe"]["inputs"].size(), 10U);  // hexagons.csv twice: zones and facilities
+  for (const char* file : {"zones.geojson", "tables/access_zones.csv", "tables/journeys_summary.csv",
+                           "tables/plan_rawls.csv", "tables/price_of_fairness.csv"}) {
+    EXPECT_TRUE(fs::exists(out.path / file)) << file;
+  }
+}
+
+TEST(CliRun, RegionsStudyRunsTheSectionsWithoutAMap) {
+  const OutputFolder out;
+  const auto r = run(fmt::format("run {} --output {}", example("regions/study.toml"), out.path.string()));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto report = out.report();
+  for (const char* section : {"inequality", "convergence", "composite", "audit"}) {
+    EXPECT_TRUE(report["sections"].contains(section)) << section;
+  }
+  EXPECT_FALSE(report["sections"].contains("access"));
+  EXPECT_FALSE(fs::exists(out.path / "zones.geojson"));
+}
+
+TEST(CliRun, ABrokenStudyListsEveryProblemAndWritesNothing) {
+  const OutputFolder out;
+  const std::string study =
+      write_temp("broken_study.toml", "[study]\ntitel = \"x\"\n\n[inequality]\nfile = \"no.csv\"\n");
+  const auto r = run(fmt::format("run {} --output {}", study, out.path.string()));
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_NE(r.err.find("3 problems in the study"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean 'title'?"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("inequality.file: no file"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("[inequality] without values"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out.path));
+  fs::remove(study);
+}
+
+TEST(CliRun, AnOutputFolderHoldingAnInputIsRefused) {
+  const auto r = run(fmt::format("run {} --output {}", example("regions/study.toml"), example("mexico")));
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_NE(r.err.find("holds the study's input"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(example("mexico/mexico.csv")));
+}
+
+}  // namespace
+}  // namespace equalis::cli_test
