@@ -44,6 +44,16 @@ TEST(CliRun, BeloHorizonteStudyWritesTheWholeReportFolder) {
   const auto& access = report["sections"]["access"];
   EXPECT_EQ(access["zones"].size(), 898U);
   EXPECT_TRUE(access.contains("channels"));
+  // Online only shuts people out, the poorest fifth most; help desks bring some back.
+  const auto& scenarios = access["scenarios"];
+  ASSERT_EQ(scenarios.size(), 4U);
+  const auto excluded_after = [&](std::size_t s, const std::string& group) {
+    for (const auto& g : scenarios[s]["groups"])
+      if (g["group"] == group) return g["excluded_after"].get<double>();
+    return -1.0;
+  };
+  EXPECT_GT(excluded_after(0, "income_q1"), excluded_after(0, "income_q5"));
+  EXPECT_LT(excluded_after(1, "all"), excluded_after(0, "all"));
   // The Rawlsian plan is no worse for its worst-off group than the efficient plan.
   const auto& plan = report["sections"]["plan"];
   const auto worst = [](const nlohmann::json& groups) {
@@ -54,7 +64,7 @@ TEST(CliRun, BeloHorizonteStudyWritesTheWholeReportFolder) {
   EXPECT_LE(worst(plan["fair"]["result"]["groups"]), worst(plan["efficient"]["result"]["groups"]) + 1e-9);
   EXPECT_EQ(plan["price_of_fairness"].size(), 4U);
   // Recipe: the study file and every input, hashed.
-  EXPECT_EQ(report["recipe"]["inputs"].size(), 10U);  // hexagons.csv twice: zones and facilities
+  EXPECT_EQ(report["recipe"]["inputs"].size(), 11U);  // hexagons.csv twice: zones and facilities
   for (const char* file : {"zones.geojson", "tables/access_zones.csv", "tables/journeys_summary.csv",
                            "tables/plan_rawls.csv", "tables/price_of_fairness.csv"}) {
     EXPECT_TRUE(fs::exists(out.path / file)) << file;
