@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
@@ -24,7 +25,18 @@ struct RunArgs {
   std::string study;
   std::string output;  // empty: <study name>-report beside the current directory
   std::string language;
+  std::string cache_directory;  // empty: the user's cache folder
+  bool no_cache = false;
 };
+
+// $XDG_CACHE_HOME/equalis, else ~/.cache/equalis; none when neither is known.
+std::string user_cache_directory() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0')
+    return (std::filesystem::path(xdg) / "equalis").string();
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0')
+    return (std::filesystem::path(home) / ".cache" / "equalis").string();
+  return {};
+}
 
 std::string default_output(const std::string& study) {
   return std::filesystem::path(study).stem().string() + "-report";
@@ -50,12 +62,17 @@ void run_study_command(RunArgs& args, Context& context) {
   if (!args.language.empty()) study.language = args.language;
   const std::string output = args.output.empty() ? default_output(args.study) : args.output;
   refuse_output_over_inputs(study, output);
-  const study::StudyResult result = study::run_study(study, context.progress);
+  study::RunOptions options;
+  if (!args.no_cache)
+    options.cache_directory = args.cache_directory.empty() ? user_cache_directory() : args.cache_directory;
+  const study::StudyResult result = study::run_study(study, context.progress, options);
   write_folder_atomically(output, report::study_files(study, result), report::kStudyMarker);
   std::string summary = fmt::format("equalis run: {} — {} stage(s)\n",
                                     study.title.empty() ? study.file : study.title, result.timings.size());
-  for (const auto& stage : result.timings)
-    summary += fmt::format("  {:<12} {:8.2f} s\n", stage.stage, stage.seconds);
+  for (const auto& stage : result.timings) {
+    summary += fmt::format("  {:<12} {:8.2f} s{}\n", stage.stage, stage.seconds,
+                           stage.cache == "reused" ? "  (travel costs from the cache)" : "");
+  }
   for (const auto& warning : result.warnings) summary += fmt::format("  warning: {}\n", warning);
   summary += fmt::format("report: {}/report.json\n", output);
   std::fputs(summary.c_str(), stdout);
@@ -72,6 +89,10 @@ void add_run_command(CLI::App& app, Context& context) {
                   "Output folder (default: <study name>-report); replaced as a whole, atomically");
   cmd->add_option("--lang", args->language, "Language of the report: en or zh (default: the study's)")
       ->check(CLI::IsMember({"en", "zh"}));
+  cmd->add_flag("--no-cache", args->no_cache,
+                "Recompute every intermediate (travel costs) instead of reusing it");
+  cmd->add_option("--cache-dir", args->cache_directory,
+                  "Folder of cached travel costs (default: $XDG_CACHE_HOME/equalis or ~/.cache/equalis)");
   cmd->callback([args, &context] { run_study_command(*args, context); });
 }
 

@@ -1,5 +1,6 @@
 #include "access/access_run.hpp"
 
+#include "access/cost_cache.hpp"
 #include "access/graph_costs.hpp"
 #include "access/straight_line.hpp"
 #include "core/csv_columns.hpp"
@@ -902,6 +903,42 @@ GraphCosts graph_costs(const AccessRequest& request, const Loaded& in, const std
   return costs;
 }
 
+// Costs from the matrix file or the graph, through the cost cache when the request names one.
+void read_or_route(const AccessRequest& request, const Loaded& in, const std::vector<MeasureSpec>& specs,
+                   const std::optional<double>& standard, Costs& costs, std::string& cache_use,
+                   ProgressSink& progress) {
+  const bool routed = !request.costs.graph.empty();
+  const std::string key = request.cost_cache.empty() ? std::string() : cost_cache_key(request);
+  if (!key.empty()) {
+    if (routed) {
+      if (auto cached = load_cached_graph_costs(request.cost_cache, key)) costs.graph = std::move(*cached);
+    } else if (auto cached = load_cached_matrix(request.cost_cache, key)) {
+      costs.matrix = std::move(*cached);
+    }
+    if (costs.graph || !costs.matrix.cost.empty()) {
+      progress.log(LogLevel::Info, "travel costs reused from the cache");
+      cache_use = "reused";
+      return;
+    }
+  }
+  if (routed) {
+    costs.graph = graph_costs(request, in, specs, standard, progress);
+  } else {
+    costs.matrix = io::read_long_matrix(request.costs.matrix, request.costs.columns, progress);
+  }
+  if (key.empty()) return;
+  try {
+    if (routed) {
+      store_cached_graph_costs(request.cost_cache, key, *costs.graph);
+    } else {
+      store_cached_matrix(request.cost_cache, key, costs.matrix);
+    }
+    cache_use = "stored";
+  } catch (const Error& error) {  // a cache that cannot be written costs speed, not the answer
+    progress.log(LogLevel::Warning, fmt::format("travel costs not cached: {}", error.message()));
+  }
+}
+
 // Sites read with a capacity column (not counted one each, nor a channel a scenario opens from nothing).
 bool has_capacities(const Facilities& sites) {
   return !sites.capacity_column.empty() && sites.capacity_column != kCountedSites;
@@ -1431,18 +1468,18 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
     }
   }
   Costs costs;
+  std::string cache_use;
   if (!request.costs.straight_line.empty()) {
     costs.matrix = straight_line_costs(request, in, specs, standard, points, progress);
   } else if (points) {
     costs.matrix = graph_matrix_over_points(request, in, *points, progress);
-  } else if (request.costs.graph.empty()) {
-    costs.matrix = io::read_long_matrix(request.costs.matrix, request.costs.columns, progress);
   } else {
-    costs.graph = graph_costs(request, in, specs, standard, progress);
+    read_or_route(request, in, specs, standard, costs, cache_use, progress);
   }
   task.tick();
   task.throw_if_stopped();
   AccessResult result = analyse(request, specs, standard, in, costs, scenario_sites, task);
+  result.cost_cache_use = cache_use;
   result.zone_polygons = std::move(polygons);
   result.warnings.insert(result.warnings.end(), polygon_warnings.begin(), polygon_warnings.end());
   task.tick();

@@ -94,6 +94,10 @@ struct AccessRequest {
   // the zone file has no lon/lat.
   std::string zone_polygons;
   std::string polygon_id = "id";
+  // A folder where travel costs read from a matrix or routed on a graph are kept between runs
+  // (cost_cache.hpp); empty = none. A study run again with the same inputs then skips the matrix read or
+  // the routing.
+  std::string cost_cache;
 };
 
 // How a group fares on one measure.
@@ -185,6 +189,7 @@ struct AccessResult {
   std::optional<ChannelResult> channels;
   std::vector<ScenarioResult> scenarios;                // what-if comparisons, in the order given
   std::vector<std::vector<io::Polygon>> zone_polygons;  // per zone (empty: none given), WGS84
+  std::string cost_cache_use;  // with a cost cache: "reused" or "stored" (else empty)
   std::vector<std::string> warnings;
 };
 

@@ -5,10 +5,10 @@
 // UTF-8 (a BOM is skipped), quoted fields with "" escapes and embedded newlines, LF or CRLF; errors name
 // file:line:column.
 
-#include "audit/sha256.hpp"
 #include "core/csv.hpp"
 #include "core/csv_scanner.hpp"
 #include "core/error.hpp"
+#include "core/sha256.hpp"
 
 #include <cstdint>
 #include <cstdio>

@@ -4,11 +4,11 @@
 #include "audit/csv_stream.hpp"
 #include "audit/ndjson_stream.hpp"
 #include "audit/rules.hpp"
-#include "audit/sha256.hpp"
 #include "core/csv_scanner.hpp"
 #include "core/error.hpp"
 #include "core/mapped_file.hpp"
 #include "core/progress.hpp"
+#include "core/sha256.hpp"
 #include "core/utf8.hpp"
 
 #include <fmt/format.h>

@@ -4,8 +4,8 @@
 // absent from a line, or null, reads as "" (a missing value); strings as written, numbers as JSON writes
 // them, booleans as "true"/"false". Errors name file:line:column (the key's byte position in the line).
 
-#include "audit/sha256.hpp"
 #include "core/error.hpp"
+#include "core/sha256.hpp"
 
 #include <cstdio>
 #include <functional>

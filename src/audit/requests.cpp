@@ -1,9 +1,9 @@
 #include "audit/requests.hpp"
 
 #include "audit/count_cell.hpp"
-#include "audit/sha256.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/sha256.hpp"
 
 #include <fmt/format.h>
 

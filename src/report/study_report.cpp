@@ -1,6 +1,6 @@
 #include "report/study_report.hpp"
 
-#include "audit/sha256.hpp"
+#include "core/sha256.hpp"
 #include "core/version.hpp"
 #include "report/access_report.hpp"
 #include "report/audit_report.hpp"
@@ -27,7 +27,7 @@ Json recipe(const study::Study& study) {
     const auto bytes = std::filesystem::file_size(input.path, error);
     inputs.push_back({{"role", input.role},
                       {"path", input.path},
-                      {"sha256", audit::sha256_file_hex(input.path)},
+                      {"sha256", sha256_file_hex(input.path)},
                       {"bytes", error ? 0 : bytes}});
   }
   Json defaults = Json::array();
@@ -35,7 +35,7 @@ Json recipe(const study::Study& study) {
     defaults.push_back({{"key", applied.key}, {"value", applied.value}, {"note", applied.note}});
   }
   return {{"study_file", study.file},
-          {"study_sha256", audit::sha256_hex(study.text)},
+          {"study_sha256", sha256_hex(study.text)},
           {"inputs", std::move(inputs)},
           {"options", study.text},
           {"defaults_applied", std::move(defaults)},
@@ -83,7 +83,7 @@ std::string price_of_fairness_csv(const study::PlanOutcome& plan) {
 Json study_json(const study::Study& study, const study::StudyResult& result) {
   Json timings = Json::array();
   for (const auto& stage : result.timings)
-    timings.push_back({{"stage", stage.stage}, {"seconds", stage.seconds}});
+    timings.push_back({{"stage", stage.stage}, {"seconds", stage.seconds}, {"cache", stage.cache}});
   Json header = {{"title", study.title},
                  {"title_zh", study.title_zh},
                  {"description", study.description},

@@ -25,7 +25,7 @@ void stage(const std::string& name, std::size_t index, std::size_t count, Progre
     if (error.code() == ErrorCode::Cancelled) throw;
     throw Error(error.code(), fmt::format("[{}] {}", name, error.message()), error.fix(), error.where());
   }
-  result.timings.push_back({name, seconds_since(start)});
+  result.timings.push_back({name, seconds_since(start), {}});
 }
 
 // The highest group mean cost of a plan, and whose it is.
@@ -89,7 +89,7 @@ std::vector<std::string> stages_of(const Study& study) {
   return stages;
 }
 
-StudyResult run_study(const Study& study, ProgressSink& progress) {
+StudyResult run_study(const Study& study, ProgressSink& progress, const RunOptions& options) {
   StudyResult result;
   const auto stages = stages_of(study);
   std::size_t index = 0;
@@ -98,12 +98,20 @@ StudyResult run_study(const Study& study, ProgressSink& progress) {
   };
   if (study.access) {
     run("access", [&] {
-      result.access = access::run_access(*study.access, progress);
+      access::AccessRequest request = *study.access;
+      request.cost_cache = options.cache_directory;
+      result.access = access::run_access(request, progress);
       collect_warnings("access", result.access->warnings, result);
     });
+    result.timings.back().cache = result.access->cost_cache_use;
   }
   if (study.journeys) {
-    run("journeys", [&] { result.journeys = journeys::run_journeys(*study.journeys, progress); });
+    run("journeys", [&] {
+      journeys::JourneyRequest request = *study.journeys;
+      request.access.cost_cache = options.cache_directory;
+      result.journeys = journeys::run_journeys(request, progress);
+    });
+    result.timings.back().cache = result.journeys->access.cost_cache_use;
   }
   if (study.inequality) {
     run("inequality", [&] { result.inequality = measure::run_inequality(*study.inequality, progress); });

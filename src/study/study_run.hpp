@@ -34,6 +34,13 @@ struct PlanOutcome {
 struct StageTime {
   std::string stage;
   double seconds = 0.0;
+  std::string cache;  // travel costs "reused" from the cache or "stored" in it (else empty)
+};
+
+struct RunOptions {
+  // Folder of cached intermediates (the travel costs above all), kept between runs and keyed by the
+  // inputs' hashes and options; empty = no cache.
+  std::string cache_directory;
 };
 
 struct StudyResult {
@@ -53,6 +60,7 @@ std::vector<std::string> stages_of(const Study& study);
 
 // Runs every stage. Throws the first stage's Error (with the stage named in its message) or
 // Error(Cancelled) when the sink asks to stop between or within stages.
-StudyResult run_study(const Study& study, ProgressSink& progress = null_progress());
+StudyResult run_study(const Study& study, ProgressSink& progress = null_progress(),
+                      const RunOptions& options = {});
 
 }  // namespace equalis::study

@@ -6,9 +6,9 @@
 
 #include "audit/decision_log.hpp"
 #include "audit/rules.hpp"
-#include "audit/sha256.hpp"
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "core/sha256.hpp"
 
 #include <gtest/gtest.h>
 

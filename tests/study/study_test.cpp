@@ -178,6 +178,34 @@ TEST(StudyRun, AStageErrorNamesTheStage) {
   }
 }
 
+TEST(StudyRun, ReusesCachedTravelCostsOnlyWhileTheInputsAreUnchanged) {
+  const Scratch scratch;
+  const Study study = parse_study(kAccessStudy, scratch.path("study.toml"));
+  const RunOptions options{scratch.path("cache")};
+  const auto section = [&](const StudyResult& result) {
+    return report::study_json(study, result)["sections"];
+  };
+  const StudyResult first = run_study(study, null_progress(), options);
+  EXPECT_EQ(first.timings[0].cache, "stored");
+  const StudyResult second = run_study(study, null_progress(), options);
+  EXPECT_EQ(second.timings[0].cache, "reused");
+  EXPECT_EQ(section(second), section(first));  // the same numbers from the cache
+  // A changed matrix is a miss, and the new costs count.
+  scratch.write("matrix.csv", "from,to,cost\nA,X,10\nB,X,40\nB,Y,20\nC,Y,25\n");
+  const StudyResult changed = run_study(study, null_progress(), options);
+  EXPECT_EQ(changed.timings[0].cache, "stored");
+  EXPECT_NE(section(changed), section(first));
+  // A damaged entry is a miss, never a crash or a wrong answer.
+  for (const auto& entry : fs::directory_iterator(scratch.dir / "cache")) {
+    fs::resize_file(entry.path(), fs::file_size(entry.path()) / 2);
+  }
+  const StudyResult damaged = run_study(study, null_progress(), options);
+  EXPECT_EQ(damaged.timings[0].cache, "stored");
+  EXPECT_EQ(section(damaged), section(changed));
+  // Without a cache folder nothing is cached.
+  EXPECT_EQ(run_study(study).timings[0].cache, "");
+}
+
 struct StopAtOnce final : ProgressSink {
   [[nodiscard]] bool stop_requested() const override { return true; }
 };

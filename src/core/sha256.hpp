@@ -1,6 +1,7 @@
 #pragma once
-// SHA-256 (FIPS 180-4, "Secure Hash Standard", 2015) so an audit report can name the exact input it read.
-// Incremental: feed bytes with update(), read the 64-hex-digit digest with hex_digest().
+// SHA-256 (FIPS 180-4, "Secure Hash Standard", 2015) so a report can name the exact input it read (audit
+// logs, study inputs, cache keys). Incremental: feed bytes with update(), read the 64-hex-digit digest with
+// hex_digest().
 
 #include <array>
 #include <cstddef>
@@ -8,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace equalis::audit {
+namespace equalis {
 
 class Sha256 {
  public:
@@ -31,4 +32,4 @@ class Sha256 {
 [[nodiscard]] std::string sha256_hex(std::string_view bytes);
 [[nodiscard]] std::string sha256_file_hex(const std::string& path);
 
-}  // namespace equalis::audit
+}  // namespace equalis

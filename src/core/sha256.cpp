@@ -1,4 +1,4 @@
-#include "audit/sha256.hpp"
+#include "core/sha256.hpp"
 
 #include "core/error.hpp"
 #include "core/input_file.hpp"
@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-namespace equalis::audit {
+namespace equalis {
 
 namespace {
 
@@ -153,4 +153,4 @@ std::string sha256_file_hex(const std::string& path) {
   return hash.hex_digest();
 }
 
-}  // namespace equalis::audit
+}  // namespace equalis

@@ -1,12 +1,12 @@
 // SHA-256 against the FIPS 180-4 example vectors (NIST CSRC "Examples with intermediate values").
 
-#include "audit/sha256.hpp"
+#include "core/sha256.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace equalis::audit {
+namespace equalis {
 namespace {
 
 TEST(Sha256, EmptyMessage) {
@@ -44,4 +44,4 @@ TEST(Sha256, FiftyFiveAndFiftySixBytesPadCorrectly) {
 }
 
 }  // namespace
-}  // namespace equalis::audit
+}  // namespace equalis
