@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <fstream>
 #include <limits>
+#include <zlib.h>
 
 namespace equalis {
 
@@ -246,6 +247,23 @@ SourceLocation CsvTable::location(std::size_t row_idx, std::size_t column_idx) c
 
 SourceLocation CsvTable::row_location(std::size_t row_idx) const {
   return {source_, row_line_.at(row_idx), 1};
+}
+
+std::vector<std::string> read_csv_header(const std::string& path, const CsvOptions& options) {
+  gzFile file = ::gzopen(path.c_str(), "rb");  // reads plain files as they are
+  if (file == nullptr) {
+    throw Error(ErrorCode::Io, fmt::format("cannot read '{}'", path), "check the path and permissions");
+  }
+  std::string line;
+  std::array<char, 4096> buffer{};
+  while (::gzgets(file, buffer.data(), static_cast<int>(buffer.size())) != nullptr) {
+    line += buffer.data();
+    if (!line.empty() && line.back() == '\n') break;
+    if (line.size() > (std::size_t{1} << 24U)) break;  // a header is not 16 MB: let the parser say why
+  }
+  ::gzclose(file);
+  if (line.empty()) return {};
+  return CsvTable::parse(std::move(line), path, options).header();
 }
 
 }  // namespace equalis

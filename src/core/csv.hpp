@@ -65,6 +65,10 @@ class CsvTable {
   friend class CsvParser;
 };
 
+// The header of a CSV file (plain or gzip), reading only its first line: a cheap check of the columns a
+// request names before any heavy work. Throws Error(Io) if unreadable, Error(Parse) for a bad header.
+std::vector<std::string> read_csv_header(const std::string& path, const CsvOptions& options = {});
+
 // The existing name closest to `name` by edit distance (for "did you mean" hints); empty if none is close.
 std::string nearest_name(std::string_view name, const std::vector<std::string>& candidates);
 

@@ -5,6 +5,7 @@
 #include "core/problems.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -35,6 +36,16 @@ std::size_t line_of(const toml::node& node) {
 std::size_t column_of(const toml::node& node) {
   return static_cast<std::size_t>(node.source().begin.column);
 }
+
+// A column a study key names in one of its CSV inputs, and where the study names it.
+struct ColumnRef {
+  std::string file;
+  std::string file_key;  // e.g. "zones.file"
+  std::string key;       // e.g. "zones.income"
+  std::string column;
+  std::size_t line = 0;
+  std::size_t column_number = 0;
+};
 
 // One [section] of the study: typed reads that record a problem (and return nothing) on a wrong type,
 // and, at the end, every key nobody asked for reported as unknown with the nearest known key.
@@ -91,7 +102,32 @@ class Section {
       return std::nullopt;
     }
     inputs.push_back({fmt::format("{}.{}", name_, key), resolved});
+    files_[key] = resolved;
     return resolved;
+  }
+
+  // The columns that keys of this section name in the CSV given by `file_key` (checked against its header
+  // once every section is read). A leading '-' (a composite's lower-is-better mark) is not part of a name.
+  void columns_in(const std::string& file_key, const std::vector<std::string>& column_keys,
+                  std::vector<ColumnRef>& refs) const {
+    const auto file = files_.find(file_key);
+    if (file == files_.end()) return;
+    for (const auto& key : column_keys) {
+      const toml::node* node = table_.get(key);
+      if (node == nullptr) continue;
+      const auto add = [&](const toml::node& item) {
+        const auto* value = item.as_string();
+        if (value == nullptr || value->get().empty()) return;
+        std::string column = value->get();
+        if (key == "indicators" && column.front() == '-') column.erase(0, 1);
+        refs.push_back({file->second, where(file_key), where(key), column, line_of(item), column_of(item)});
+      };
+      if (const auto* list = node->as_array()) {
+        for (const auto& item : *list) add(item);
+      } else {
+        add(*node);
+      }
+    }
   }
 
   std::optional<double> number(const std::string& key, double min, double max) {
@@ -224,6 +260,7 @@ class Section {
   Problems& problems_;
   const Study& study_;
   std::vector<std::string> used_;
+  std::map<std::string, std::string> files_;  // key → resolved path
 };
 
 // Each section's keys, for the unknown-key check (a key read conditionally is still known).
@@ -299,6 +336,35 @@ class StudyReader {
     with("plan", root, [&](Section& s) { plan(s); });
     with("audit", root, [&](Section& s) { audit(s); });
     check_access_inputs(root);
+    check_columns();
+  }
+
+  // Every column a key names must be in its file's header: a misspelt column is found now, with the
+  // nearest name, not after minutes of routing. Each file's header is read once (its first line only).
+  void check_columns() {
+    std::map<std::string, std::vector<std::string>> headers;
+    for (const auto& ref : columns_) {
+      auto found = headers.find(ref.file);
+      if (found == headers.end()) {
+        std::vector<std::string> header;
+        try {
+          header = read_csv_header(ref.file);
+        } catch (const Error& error) {
+          problems_.add(ref.line, ref.column_number, fmt::format("{}: {}", ref.file_key, error.message()),
+                        error.fix());
+        }
+        found = headers.emplace(ref.file, std::move(header)).first;
+      }
+      const auto& header = found->second;
+      if (header.empty() || std::find(header.begin(), header.end(), ref.column) != header.end()) continue;
+      const std::string near = nearest_name(ref.column, header);
+      problems_.add(ref.line, ref.column_number,
+                    fmt::format("{}: no column '{}' in {}", ref.key, excerpt(ref.column),
+                                fs::path(ref.file).filename().string()),
+                    near.empty() ? fmt::format("its columns are: {}",
+                                               excerpt(fmt::format("{}", fmt::join(header, ", "))))
+                                 : fmt::format("did you mean '{}'?", near));
+    }
   }
 
  private:
@@ -336,6 +402,8 @@ class StudyReader {
     if (auto file = s.file("points", study_.inputs)) zones.points = *file;
     if (auto file = s.file("polygons", study_.inputs)) access_request().zone_polygons = *file;
     access_request().polygon_id = s.text("polygon_id").value_or("id");
+    if (!access::is_vector_file(zones.file))
+      s.columns_in("file", {"id", "population", "groups", "income", "coverage"}, columns_);
   }
 
   void facilities(Section& s) {
@@ -343,6 +411,7 @@ class StudyReader {
     if (auto file = s.file("file", study_.inputs)) facilities.file = *file;
     facilities.id_column = s.text("id").value_or("");
     facilities.capacity_column = s.text("capacity").value_or("");
+    s.columns_in("file", {"id", "capacity"}, columns_);
   }
 
   void costs(Section& s) {
@@ -359,6 +428,7 @@ class StudyReader {
     costs.snap = s.choice("snap", {"segment", "node"}).value_or("segment");
     costs.straight_line = s.text("straight_line").value_or("");
     if (auto detour = s.number("detour", 1.0, 100.0)) costs.detour = *detour;
+    s.columns_in("matrix", {"from", "to", "cost"}, columns_);
     const int sources = static_cast<int>(!costs.matrix.empty() || s.has("matrix")) +
                         static_cast<int>(!costs.graph.empty() || s.has("graph")) +
                         static_cast<int>(!costs.straight_line.empty());
@@ -463,6 +533,7 @@ class StudyReader {
     if (auto seed = s.count("seed", std::numeric_limits<std::int64_t>::max())) inference.seed = *seed;
     if (auto level = s.number("confidence", 0.5, 0.999)) inference.confidence_level = *level;
     require_file(s, "file");
+    s.columns_in("file", {"values", "weight", "group", "by", "rank_by"}, columns_);
     study_.inequality = std::move(request);
   }
 
@@ -481,6 +552,7 @@ class StudyReader {
     request.options.from_time = s.number("from", -1e9, 1e9);
     request.options.to_time = s.number("to", -1e9, 1e9);
     require_file(s, "file");
+    s.columns_in("file", {"values", "time", "id", "weight", "group", "covariates"}, columns_);
     study_.convergence = std::move(request);
   }
 
@@ -503,6 +575,7 @@ class StudyReader {
     request.method = s.choice("method", {"weighted-sum", "topsis"}).value_or("weighted-sum");
     request.missing = s.choice("missing", {"error", "drop"}).value_or("error");
     require_file(s, "file");
+    s.columns_in("file", {"indicators", "id"}, columns_);
     study_.composite = std::move(request);
   }
 
@@ -547,6 +620,8 @@ class StudyReader {
     if (!s.has("group"))
       problems_.add(s.line(), 1, "[plan] without group",
                     "name the demand file's group column: the Rawlsian plan raises the worst-off group");
+    s.columns_in("matrix", {"from", "to", "cost"}, columns_);
+    s.columns_in("demand", {"demand_id", "weight", "group"}, columns_);
     study_.plan = std::move(plan);
   }
 
@@ -574,6 +649,8 @@ class StudyReader {
     request.rule = s.text("rule").value_or("");
     request.intersections = s.flag("intersections").value_or(true);
     require_file(s, "decisions");
+    if (!audit::reads_ndjson(audit::InputFormat::Auto, request.log.file))
+      s.columns_in("decisions", {"groups", "decision", "score", "label", "count"}, columns_);
     study_.audit = std::move(request);
   }
 
@@ -616,6 +693,7 @@ class StudyReader {
 
   Study& study_;
   Problems& problems_;
+  std::vector<ColumnRef> columns_;
 };
 
 }  // namespace

@@ -132,6 +132,25 @@ p = -1
   EXPECT_THAT(message, HasSubstr("plan.matrix is missing"));
 }
 
+TEST(StudyFile, ColumnsMissingFromTheirFilesAreFoundBeforeAnyWork) {
+  const Scratch scratch;
+  std::string text = kAccessStudy;
+  text.replace(text.find("groups = [\"old\"]"), 16, "groups = [\"olde\"]\nincome = \"wealth\"");
+  text +=
+      "\n[plan]\nmatrix = \"matrix.csv\"\ndemand = \"zones.csv\"\ngroup = \"old\"\nweight = "
+      "\"popluation\"\np = "
+      "1\n";
+  const std::string message = error_of(text, scratch.path("study.toml"));
+  EXPECT_THAT(message, HasSubstr("3 problems in the study"));
+  EXPECT_THAT(message,
+              HasSubstr(":6:11: zones.groups: no column 'olde' in zones.csv (fix: did you mean 'old'?)"));
+  EXPECT_THAT(message, HasSubstr(":7:10: zones.income: no column 'wealth' in zones.csv (fix: its columns "
+                                 "are: id, population, old)"));
+  EXPECT_THAT(
+      message,
+      HasSubstr("plan.weight: no column 'popluation' in zones.csv (fix: did you mean 'population'?)"));
+}
+
 TEST(StudyFile, RefusesWrongTypesAndTomlThatDoesNotParse) {
   const Scratch scratch;
   EXPECT_THAT(error_of("[study]\ntitle = 3\n", scratch.path("s.toml")),
@@ -168,7 +187,7 @@ TEST(StudyRun, AccessSectionEqualsTheAccessFacade) {
 TEST(StudyRun, AStageErrorNamesTheStage) {
   const Scratch scratch;
   std::string text = kAccessStudy;
-  text.replace(text.find("groups = [\"old\"]"), 16, "groups = [\"young\"]");
+  text.replace(text.find("\"2sfca=binary:30min\""), 20, "\"nonsense\"");
   const Study study = parse_study(text, scratch.path("study.toml"));
   try {
     (void)run_study(study);
