@@ -166,6 +166,14 @@ TEST(StraightLine, RunAccessClosestWithoutEveryPair) {
   request.costs.straight_line = "4.5km/h";
   request.costs.detour = 1.3;
   request.measures = {"closest", "closest=5", "cumulative=20min"};
+  // A scenario closing ten sites and opening one: its closest needs sites beyond the baseline's nearest.
+  std::string closed;
+  for (int i = 0; i < 10; ++i) closed += fmt::format("{}\"s{}\"", i == 0 ? "" : ", ", i);
+  request.scenarios_file = scratch.write(
+      "random.toml",
+      fmt::format("[[scenario]]\nname = \"fewer\"\nclose_facilities = [{}]\n"
+                  "open_facilities = [{{ id = \"new\", capacity = 2, lon = 0.1, lat = 0.1 }}]\n",
+                  closed));
   const AccessResult nearest = run_access(request);
   request.measures.emplace_back("gravity=exponential:0.001");
   const AccessResult every = run_access(request);
@@ -173,6 +181,14 @@ TEST(StraightLine, RunAccessClosestWithoutEveryPair) {
   EXPECT_EQ(every.join.pairs_kept, 300U * 60U);
   for (std::size_t m = 0; m < 3; ++m) EXPECT_EQ(nearest.measures[m].values, every.measures[m].values) << m;
   EXPECT_EQ(nearest.nearest, every.nearest);
+  ASSERT_EQ(nearest.scenarios.size(), 1U);
+  const GroupChange& fewer = nearest.scenarios[0].groups[0];
+  const GroupChange& fewer_every = every.scenarios[0].groups[0];
+  for (std::size_t m = 0; m < 3; ++m) {
+    EXPECT_EQ(fewer.mean_after[m], fewer_every.mean_after[m]) << m;
+    EXPECT_NE(fewer.mean_after[m], fewer.mean_before[m]) << m;
+  }
+  EXPECT_EQ(nearest.scenarios[0].zones_losing, every.scenarios[0].zones_losing);
 }
 
 AccessRequest example(const Scratch& scratch) {
