@@ -135,6 +135,11 @@ void add_access_command(CLI::App& app, Context& context) {
   cmd->add_option("--max-snap", request.costs.max_snap_m,
                   "With --graph: largest distance (m) from a place to the graph")
       ->check(non_negative());
+  cmd->add_option("--snap-threshold", request.costs.snap_threshold_m,
+                  "With --graph: places further than this (m) from the road are counted and said (their "
+                  "travel times leave out the way to the road)")
+      ->check(non_negative())
+      ->default_str("200");
   cmd->add_option("--snap", request.costs.snap,
                   "With --graph: segment (the default: nearest point of the nearest road, with the part of "
                   "its travel time to each end) or node (nearest graph node)")

@@ -236,6 +236,19 @@ MeasureSpec parse_measure(std::string_view text, io::CostUnit unit, std::string_
   return spec;
 }
 
+SnapSummary summarise_snapping(std::vector<double> metres, double threshold_m) {
+  SnapSummary summary;
+  summary.count = metres.size();
+  if (metres.empty()) return summary;
+  std::sort(metres.begin(), metres.end());
+  const std::size_t middle = metres.size() / 2;
+  summary.median_m = metres.size() % 2 == 1 ? metres[middle] : (metres[middle - 1] + metres[middle]) / 2.0;
+  summary.max_m = metres.back();
+  summary.beyond =
+      static_cast<std::size_t>(metres.end() - std::upper_bound(metres.begin(), metres.end(), threshold_m));
+  return summary;
+}
+
 std::string coverage_order_name(const MeasureSpec& spec) {
   switch (spec.order) {
     case CoverageOrder::CapacityDescending:
@@ -827,6 +840,12 @@ AccessRequest resolve_cost_source(AccessRequest request) {
                 "straight-line distances at a speed (e.g. 4.5km/h)");
   }
   if (straight) (void)describe_straight_line(request.costs);  // checks the speed and the detour
+  if (graph && !(request.costs.snap_threshold_m >= 0.0 && std::isfinite(request.costs.snap_threshold_m))) {
+    throw Error(
+        ErrorCode::InvalidInput,
+        fmt::format("`snap_threshold` {} is not a distance ≥ 0 in metres", request.costs.snap_threshold_m),
+        "say from how many metres off the road a place is counted as far from it, e.g. 200");
+  }
   if (graph || straight) {
     if (request.costs.unit != io::CostUnit::Given && request.costs.unit != io::CostUnit::Seconds) {
       throw Error(ErrorCode::InvalidInput,
@@ -849,6 +868,7 @@ void add_places(const Facilities& sites, std::vector<network::Place>& places) {
 struct Costs {
   io::LongMatrix matrix;
   std::optional<GraphCosts> graph;
+  std::optional<Snapping> snapping;  // costs from a graph
   [[nodiscard]] const std::vector<std::string>& destination_ids() const {
     return graph ? graph->destination_ids : matrix.destination_ids;
   }
@@ -864,7 +884,7 @@ CostRows cost_rows(const Costs& costs, const CostSpec& spec, const Zones& zones,
 // rows (zones are the rows; destinations are joined to each set of sites by id). The search stops beyond
 // every measure's reach.
 GraphCosts graph_costs(const AccessRequest& request, const Loaded& in, const std::vector<MeasureSpec>& specs,
-                       const std::optional<double>& standard, ProgressSink& progress) {
+                       const std::optional<double>& standard, Snapping& snapping, ProgressSink& progress) {
   std::vector<network::Place> origins(in.zones.size());
   for (std::size_t z = 0; z < in.zones.size(); ++z)
     origins[z] = {in.zones.ids[z], in.zones.lon[z], in.zones.lat[z]};
@@ -898,6 +918,12 @@ GraphCosts graph_costs(const AccessRequest& request, const Loaded& in, const std
   network::PlacesRows routed = network::travel_time_rows(net, origins, destinations, options, progress);
   progress.log(LogLevel::Info, network::describe_snapping(routed.origins, "zones"));
   progress.log(LogLevel::Info, network::describe_snapping(routed.destinations, "sites"));
+  snapping.mode = network::snap_mode_name(options.snap);
+  snapping.threshold_m = request.costs.snap_threshold_m;
+  snapping.zone_m = routed.origins.distance_m;
+  snapping.zone_places = "zones";
+  snapping.zones = summarise_snapping(routed.origins.distance_m, snapping.threshold_m);
+  snapping.sites = summarise_snapping(routed.destinations.distance_m, snapping.threshold_m);
   costs.times = std::move(routed.rows);
   for (const auto& place : destinations) costs.destination_ids.push_back(place.id);
   return costs;
@@ -911,7 +937,11 @@ void read_or_route(const AccessRequest& request, const Loaded& in, const std::ve
   const std::string key = request.cost_cache.empty() ? std::string() : cost_cache_key(request);
   if (!key.empty()) {
     if (routed) {
-      if (auto cached = load_cached_graph_costs(request.cost_cache, key)) costs.graph = std::move(*cached);
+      Snapping snapping;
+      if (auto cached = load_cached_graph_costs(request.cost_cache, key, snapping)) {
+        costs.graph = std::move(*cached);
+        costs.snapping = std::move(snapping);
+      }
     } else if (auto cached = load_cached_matrix(request.cost_cache, key)) {
       costs.matrix = std::move(*cached);
     }
@@ -922,20 +952,33 @@ void read_or_route(const AccessRequest& request, const Loaded& in, const std::ve
     }
   }
   if (routed) {
-    costs.graph = graph_costs(request, in, specs, standard, progress);
+    costs.snapping.emplace();
+    costs.graph = graph_costs(request, in, specs, standard, *costs.snapping, progress);
   } else {
     costs.matrix = io::read_long_matrix(request.costs.matrix, request.costs.columns, progress);
   }
   if (key.empty()) return;
   try {
     if (routed) {
-      store_cached_graph_costs(request.cost_cache, key, *costs.graph);
+      store_cached_graph_costs(request.cost_cache, key, *costs.graph, *costs.snapping);
     } else {
       store_cached_matrix(request.cost_cache, key, costs.matrix);
     }
     cache_use = "stored";
   } catch (const Error& error) {  // a cache that cannot be written costs speed, not the answer
     progress.log(LogLevel::Warning, fmt::format("travel costs not cached: {}", error.message()));
+  }
+}
+
+// Places far from the graph are said: their travel times leave out the way to the road.
+void add_snapping_warnings(const Snapping& snapping, std::vector<std::string>& warnings) {
+  for (const auto& [summary, what] :
+       {std::pair{&snapping.zones, snapping.zone_places.c_str()}, std::pair{&snapping.sites, "sites"}}) {
+    if (summary->beyond == 0) continue;
+    warnings.push_back(fmt::format(
+        "{} of {} {} are further than {:g} m from the road graph (at most {:.0f} m): their travel times "
+        "leave out the way to the road",
+        summary->beyond, summary->count, what, snapping.threshold_m, summary->max_m));
   }
 }
 
@@ -1176,13 +1219,35 @@ io::LongMatrix straight_line_costs(const AccessRequest& request, const Loaded& i
       }
     }
   }
-  double reach = reach_of(specs);  // the nearest office is judged over every pair: a standard keeps more
-  if (standard) reach = std::max(reach, *standard);
+  // The cost to the n-th closest has no reach, but from a zone's own place it needs only the offices out to
+  // where n capacity is reached (a k-nearest search); a mean over zone points needs every pair.
+  std::vector<MeasureSpec> with_reach;
+  std::optional<ClosestNeed> closest;
+  for (const auto& spec : specs) {
+    if (spec.kind != MeasureKind::CostToClosest || points) {
+      with_reach.push_back(spec);
+      continue;
+    }
+    if (!closest) closest = ClosestNeed{spec.n, in.offices.capacity};
+    closest->n = std::max(closest->n, spec.n);
+  }
+  if (closest) {
+    for (const auto& scenario : request.scenarios) {  // every scenario must find n without its closures
+      for (const auto& id : scenario.close_facilities) {
+        const auto at = std::find(in.offices.ids.begin(), in.offices.ids.end(), id);
+        if (at != in.offices.ids.end())
+          closest->capacity[static_cast<std::size_t>(at - in.offices.ids.begin())] = 0.0;
+      }
+    }
+  }
+  double reach = with_reach.empty() ? 0.0 : reach_of(with_reach);
+  if (standard) reach = std::max(reach, *standard);  // the nearest office is judged over every pair
+  if (!std::isfinite(reach)) closest.reset();        // every pair anyway
   const double speed = parse_speed(request.costs.straight_line, "straight_line");
   io::LongMatrix matrix =
       points ? straight_line_zone_matrix(in.zones.ids, *points, sets, speed, request.costs.detour, reach,
                                          progress)
-             : straight_line_matrix(origins, sets, speed, request.costs.detour, reach, progress);
+             : straight_line_matrix(origins, sets, speed, request.costs.detour, reach, progress, closest);
   matrix.source = cost_source_of(request.costs);
   return matrix;
 }
@@ -1190,7 +1255,8 @@ io::LongMatrix straight_line_costs(const AccessRequest& request, const Loaded& i
 // Graph travel times from every point of the zones (ZonePoints), averaged per zone. Every pair is routed
 // (no reach): the mean of a zone needs each of its points' times, the far ones included.
 io::LongMatrix graph_matrix_over_points(const AccessRequest& request, const Loaded& in,
-                                        const ZonePoints& points, ProgressSink& progress) {
+                                        const ZonePoints& points, Snapping& snapping,
+                                        ProgressSink& progress) {
   Loaded by_point;
   by_point.offices = in.offices;
   by_point.terminals = in.terminals;
@@ -1202,7 +1268,13 @@ io::LongMatrix graph_matrix_over_points(const AccessRequest& request, const Load
   by_point.zones.lat = points.lat;
   std::vector<MeasureSpec> unbounded(1);
   unbounded[0].kind = MeasureKind::CostToClosest;  // reach_of gives +inf: every pair
-  const GraphCosts routed = graph_costs(request, by_point, unbounded, std::nullopt, progress);
+  const GraphCosts routed = graph_costs(request, by_point, unbounded, std::nullopt, snapping, progress);
+  // Per zone, its points' distances to the road weighted as their costs are.
+  const std::vector<double> by_point_m = std::move(snapping.zone_m);
+  snapping.zone_m.assign(in.zones.size(), 0.0);
+  for (std::size_t k = 0; k < points.size(); ++k)
+    snapping.zone_m[points.zone[k]] += points.weight[k] * by_point_m[k];
+  snapping.zone_places = "zone points";
   io::LongMatrix matrix;  // the points' times as a long matrix, for the mean per zone
   matrix.source = request.costs.graph;
   matrix.origin_ids = by_point.zones.ids;
@@ -1472,7 +1544,8 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
   if (!request.costs.straight_line.empty()) {
     costs.matrix = straight_line_costs(request, in, specs, standard, points, progress);
   } else if (points) {
-    costs.matrix = graph_matrix_over_points(request, in, *points, progress);
+    costs.snapping.emplace();
+    costs.matrix = graph_matrix_over_points(request, in, *points, *costs.snapping, progress);
   } else {
     read_or_route(request, in, specs, standard, costs, cache_use, progress);
   }
@@ -1482,6 +1555,10 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
   result.cost_cache_use = cache_use;
   result.zone_polygons = std::move(polygons);
   result.warnings.insert(result.warnings.end(), polygon_warnings.begin(), polygon_warnings.end());
+  if (costs.snapping) {
+    add_snapping_warnings(*costs.snapping, result.warnings);
+    result.snapping = std::move(costs.snapping);
+  }
   task.tick();
   for (const auto& scenario : request.scenarios) {
     task.throw_if_stopped();

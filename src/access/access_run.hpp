@@ -176,6 +176,29 @@ struct ScenarioResult {
   std::vector<std::string> warnings;
 };
 
+// How far places lay from the road graph they were snapped to (costs from a graph). Travel times start
+// and end on the road: the way from a place to it is not in them, so a zone far from the graph has its
+// access overstated by about that distance.
+struct SnapSummary {
+  std::size_t count = 0;
+  double median_m = 0.0;  // the middle distance (the mean of the two middle ones for an even count)
+  double max_m = 0.0;
+  std::size_t beyond = 0;  // further than the threshold
+};
+
+struct Snapping {
+  std::string mode;          // "segment" (nearest point of the nearest road) or "node"
+  double threshold_m = 0.0;  // CostSpec::snap_threshold_m
+  // Per zone, metres from its place to the graph; with zone points, their population-weighted mean.
+  std::vector<double> zone_m;
+  std::string zone_places;  // what `zones` summarises: "zones", or "zone points" (each point once)
+  SnapSummary zones;
+  SnapSummary sites;  // every destination routed to: offices, channel sites, scenario sites
+};
+
+// The summary of distances in metres against a threshold.
+[[nodiscard]] SnapSummary summarise_snapping(std::vector<double> metres, double threshold_m);
+
 struct AccessResult {
   Zones zones;
   Facilities facilities;
@@ -189,6 +212,7 @@ struct AccessResult {
   std::optional<ChannelResult> channels;
   std::vector<ScenarioResult> scenarios;                // what-if comparisons, in the order given
   std::vector<std::vector<io::Polygon>> zone_polygons;  // per zone (empty: none given), WGS84
+  std::optional<Snapping> snapping;                     // costs from a graph: how far places were moved
   std::string cost_cache_use;  // with a cost cache: "reused" or "stored" (else empty)
   std::vector<std::string> warnings;
 };

@@ -113,6 +113,41 @@ class Reader {
   bool ok_ = true;
 };
 
+void write_summary(Writer& out, const SnapSummary& summary) {
+  out.value<std::uint64_t>(summary.count);
+  out.value(summary.median_m);
+  out.value(summary.max_m);
+  out.value<std::uint64_t>(summary.beyond);
+}
+
+void read_summary(Reader& in, SnapSummary& summary) {
+  summary.count = static_cast<std::size_t>(in.value<std::uint64_t>());
+  summary.median_m = in.value<double>();
+  summary.max_m = in.value<double>();
+  summary.beyond = static_cast<std::size_t>(in.value<std::uint64_t>());
+}
+
+void write_snapping(Writer& out, const Snapping& snapping) {
+  out.strings({snapping.mode, snapping.zone_places});
+  out.value(snapping.threshold_m);
+  out.array(snapping.zone_m);
+  write_summary(out, snapping.zones);
+  write_summary(out, snapping.sites);
+}
+
+void read_snapping(Reader& in, Snapping& snapping) {
+  std::vector<std::string> names;
+  in.strings(names);
+  if (names.size() == 2) {
+    snapping.mode = names[0];
+    snapping.zone_places = names[1];
+  }
+  snapping.threshold_m = in.value<double>();
+  in.array(snapping.zone_m);
+  read_summary(in, snapping.zones);
+  read_summary(in, snapping.sites);
+}
+
 std::string entry_path(const std::string& directory, const std::string& key, std::string_view kind) {
   return (std::filesystem::path(directory) / fmt::format("{}-{}.eqcosts", kind, key)).string();
 }
@@ -140,7 +175,8 @@ std::string cost_cache_key(const AccessRequest& request) {
                       costs.columns.to_column, costs.columns.cost_column, cost_unit_name(costs.unit));
   if (!costs.graph.empty()) {
     // Routed costs depend on the places and on how far the searches go.
-    text += fmt::format("graph {} snap {} {} \n", file_digest(costs.graph), costs.snap, costs.max_snap_m);
+    text += fmt::format("graph {} snap {} {} {}\n", file_digest(costs.graph), costs.snap, costs.max_snap_m,
+                        costs.snap_threshold_m);
     text += fmt::format("zones {} layer {} id {} points {} polygons {} {}\n", file_digest(request.zones.file),
                         request.zones.layer, request.zones.id_column, file_digest(request.zones.points),
                         file_digest(request.zone_polygons), request.polygon_id);
@@ -197,7 +233,8 @@ void store_cached_matrix(const std::string& directory, const std::string& key, c
   write_entry(directory, entry_path(directory, key, "matrix"), out.bytes());
 }
 
-std::optional<GraphCosts> load_cached_graph_costs(const std::string& directory, const std::string& key) {
+std::optional<GraphCosts> load_cached_graph_costs(const std::string& directory, const std::string& key,
+                                                  Snapping& snapping) {
   auto bytes = read_entry(entry_path(directory, key, "graph"));
   if (!bytes) return std::nullopt;
   Reader in(std::move(*bytes));
@@ -208,13 +245,15 @@ std::optional<GraphCosts> load_cached_graph_costs(const std::string& directory, 
   in.array(costs.times.offsets);
   in.array(costs.times.destination);
   in.array(costs.times.time);
+  read_snapping(in, snapping);
   if (!in.ok() || costs.times.destination.size() != costs.times.time.size() ||
       (!costs.times.offsets.empty() && costs.times.offsets.back() != costs.times.time.size()))
     return std::nullopt;
   return costs;
 }
 
-void store_cached_graph_costs(const std::string& directory, const std::string& key, const GraphCosts& costs) {
+void store_cached_graph_costs(const std::string& directory, const std::string& key, const GraphCosts& costs,
+                              const Snapping& snapping) {
   Writer out;
   out.bytes() += kMagic;
   out.strings(costs.destination_ids);
@@ -222,6 +261,7 @@ void store_cached_graph_costs(const std::string& directory, const std::string& k
   out.array(costs.times.offsets);
   out.array(costs.times.destination);
   out.array(costs.times.time);
+  write_snapping(out, snapping);
   write_entry(directory, entry_path(directory, key, "graph"), out.bytes());
 }
 

@@ -15,6 +15,7 @@
 namespace equalis::access {
 
 struct AccessRequest;
+struct Snapping;
 
 // The key of the costs `request` computes (graph or matrix; straight lines are cheap and not cached).
 std::string cost_cache_key(const AccessRequest& request);
@@ -22,7 +23,10 @@ std::string cost_cache_key(const AccessRequest& request);
 std::optional<io::LongMatrix> load_cached_matrix(const std::string& directory, const std::string& key);
 void store_cached_matrix(const std::string& directory, const std::string& key, const io::LongMatrix& matrix);
 
-std::optional<GraphCosts> load_cached_graph_costs(const std::string& directory, const std::string& key);
-void store_cached_graph_costs(const std::string& directory, const std::string& key, const GraphCosts& costs);
+// Routed costs come back with how far the places were snapped to the graph.
+std::optional<GraphCosts> load_cached_graph_costs(const std::string& directory, const std::string& key,
+                                                  Snapping& snapping);
+void store_cached_graph_costs(const std::string& directory, const std::string& key, const GraphCosts& costs,
+                              const Snapping& snapping);
 
 }  // namespace equalis::access

@@ -172,6 +172,9 @@ struct CostSpec {
   // segment: a place joins the graph at the nearest point of the nearest road, with the part of its travel
   // time to each end (rural zones beside long roads); node: at the nearest graph node.
   std::string snap = "segment";
+  // Places further than this from the graph are counted (and said in a warning): their travel times leave
+  // out the way to the road.
+  double snap_threshold_m = 200.0;
   // Or great-circle distances at a speed, e.g. "4.5km/h" or "1.25m/s" (unit: seconds): a fallback where
   // no network or matrix is at hand; zones and facilities need lon/lat.
   std::string straight_line;

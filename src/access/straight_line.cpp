@@ -3,16 +3,18 @@
 #include "core/error.hpp"
 #include "core/table.hpp"
 #include "network/graph.hpp"
+#include "network/sphere.hpp"
 
 #include <fmt/format.h>
-#include <nanoflann.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <numbers>
+#include <numeric>
 #include <utility>
 
 namespace equalis::access {
@@ -29,27 +31,6 @@ std::string_view trim(std::string_view text) {
   throw Error(ErrorCode::InvalidInput, fmt::format("`{}`: '{}' {}", field, excerpt(text), why),
               "write a walking, cycling or driving speed with its unit, e.g. 4.5km/h, 1.25m/s or 3mph");
 }
-
-std::array<double, 3> unit_vector(double lon, double lat) {
-  constexpr double kRad = std::numbers::pi / 180.0;
-  return {std::cos(lat * kRad) * std::cos(lon * kRad), std::cos(lat * kRad) * std::sin(lon * kRad),
-          std::sin(lat * kRad)};
-}
-
-struct Cloud {
-  std::vector<double> xyz;
-  [[nodiscard]] std::size_t kdtree_get_point_count() const { return xyz.size() / 3; }
-  [[nodiscard]] double kdtree_get_pt(std::uint32_t index, std::size_t dim) const {
-    return xyz[std::size_t{index} * 3 + dim];
-  }
-  template <class BoundingBox>
-  bool kdtree_get_bbox(BoundingBox& /*box*/) const {
-    return false;
-  }
-};
-
-using Tree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, Cloud, double>, Cloud,
-                                                 3, std::uint32_t>;
 
 }  // namespace
 
@@ -86,9 +67,53 @@ std::string describe_straight_line(const CostSpec& spec) {
   return fmt::format("straight line (great circle) at {:g} km/h{}", speed * 3.6, detour);
 }
 
+namespace {
+
+// Per origin, the squared chord within which the nearest sites of `set` add up to `need.n` capacity (a
+// hair wider, so that rounding never loses a site at that distance): nearest first by a k-nearest search
+// that doubles k until the capacity is reached, O(log m + k) per origin instead of m.
+std::vector<double> closest_chords_sq(const std::vector<network::Place>& origins,
+                                      const std::vector<network::Place>& set, const ClosestNeed& need,
+                                      const ProgressTask& task) {
+  network::SphereCloud cloud;
+  cloud.xyz.reserve(set.size() * 3);
+  for (const auto& place : set) cloud.add(place.lon, place.lat);
+  const network::SphereTree tree(3, cloud, nanoflann::KDTreeSingleIndexAdaptorParams(16));
+  std::vector<double> chords_sq(origins.size());
+  std::vector<std::uint32_t> index;
+  std::vector<double> distance_sq;
+  for (std::size_t origin = 0; origin < origins.size(); ++origin) {
+    if (origin % 4096 == 0) task.throw_if_stopped();
+    const auto query = network::unit_vector(origins[origin].lon, origins[origin].lat);
+    for (std::size_t k = std::min<std::size_t>(8, set.size());; k = std::min(2 * k, set.size())) {
+      index.resize(k);
+      distance_sq.resize(k);
+      const std::size_t got = tree.knnSearch(query.data(), k, index.data(), distance_sq.data());
+      double capacity = 0.0;
+      std::size_t reached = got;
+      for (std::size_t i = 0; i < got && reached == got; ++i) {
+        capacity += need.capacity[index[i]];
+        if (capacity >= need.n) reached = i;
+      }
+      if (reached < got) {
+        chords_sq[origin] = distance_sq[reached] * (1.0 + 1e-9) + 1e-18;
+        break;
+      }
+      if (k == set.size()) {  // the caller checked the total: not reached here
+        chords_sq[origin] = std::numeric_limits<double>::infinity();
+        break;
+      }
+    }
+  }
+  return chords_sq;
+}
+
+}  // namespace
+
 io::LongMatrix straight_line_matrix(const std::vector<network::Place>& origins,
                                     const std::vector<std::vector<network::Place>>& sets, double speed_mps,
-                                    double detour, double reach_s, ProgressSink& progress) {
+                                    double detour, double reach_s, ProgressSink& progress,
+                                    const std::optional<ClosestNeed>& closest) {
   const auto filled = static_cast<std::size_t>(
       std::count_if(sets.begin(), sets.end(), [](const auto& set) { return !set.empty(); }));
   ProgressTask task(progress, "straight-line costs", origins.size() * filled);
@@ -99,9 +124,28 @@ io::LongMatrix straight_line_matrix(const std::vector<network::Place>& origins,
   // The reach as a chord between unit vectors; a hair wider so that rounding never loses a pair on the
   // boundary (the join compares the exact costs with the reach again).
   const double angle = reach_s / seconds_per_metre / network::kEarthRadiusM;
-  const bool every_pair = !std::isfinite(reach_s) || angle >= std::numbers::pi;
-  const double chord = every_pair ? 0.0 : 2.0 * std::sin(angle / 2.0);
+  bool every_pair = !std::isfinite(reach_s) || angle >= 3.0;  // chord_of_metres caps at 3 rad
+  const double chord = every_pair ? 0.0 : network::chord_of_metres(reach_s / seconds_per_metre);
   const double chord_sq = chord * chord * (1.0 + 1e-9) + 1e-18;
+  // Cost to the n-th closest: each origin also needs the sites of the first set out to where their
+  // capacity adds up to n; where the whole set never does, every pair (as a matrix would give).
+  std::vector<double> closest_sq;
+  if (closest && !every_pair && !sets.empty() && !sets.front().empty()) {
+    if (closest->capacity.size() != sets.front().size()) {
+      throw Error(ErrorCode::Internal,
+                  fmt::format("{} capacities for {} sites", closest->capacity.size(), sets.front().size()),
+                  "report this bug");
+    }
+    const double total = std::accumulate(closest->capacity.begin(), closest->capacity.end(), 0.0);
+    if (total >= closest->n) {
+      closest_sq = closest_chords_sq(origins, sets.front(), *closest, task);
+    } else {
+      every_pair = true;
+    }
+  }
+  const auto radius_sq = [&](std::size_t origin) {
+    return closest_sq.empty() ? chord_sq : std::max(chord_sq, closest_sq[origin]);
+  };
   std::size_t first = 0;  // index of the set's first destination in the matrix
   for (const auto& set : sets) {
     for (const auto& place : set) matrix.destination_ids.push_back(place.id);
@@ -123,19 +167,21 @@ io::LongMatrix straight_line_matrix(const std::vector<network::Place>& origins,
         task.tick();
       }
     } else {
-      Cloud cloud;
+      network::SphereCloud cloud;
       cloud.xyz.reserve(set.size() * 3);
-      for (const auto& place : set) {
-        const auto p = unit_vector(place.lon, place.lat);
-        cloud.xyz.insert(cloud.xyz.end(), p.begin(), p.end());
-      }
-      const Tree tree(3, cloud, nanoflann::KDTreeSingleIndexAdaptorParams(16));
+      for (const auto& place : set) cloud.add(place.lon, place.lat);
+      const network::SphereTree tree(3, cloud, nanoflann::KDTreeSingleIndexAdaptorParams(16));
       std::vector<std::pair<std::uint32_t, double>> found;
       for (std::size_t origin = 0; origin < origins.size(); ++origin) {
         if (origin % 4096 == 0) task.throw_if_stopped();
-        const auto query = unit_vector(origins[origin].lon, origins[origin].lat);
+        const auto query = network::unit_vector(origins[origin].lon, origins[origin].lat);
         found.clear();
-        tree.radiusSearch(query.data(), chord_sq, found, nanoflann::SearchParams(32, 0.0, false));
+        const double r_sq = radius_sq(origin);
+        if (std::isfinite(r_sq)) {
+          tree.radiusSearch(query.data(), r_sq, found, nanoflann::SearchParams(32, 0.0, false));
+        } else {
+          for (std::uint32_t site = 0; site < set.size(); ++site) found.emplace_back(site, 0.0);
+        }
         if (found.empty()) {  // none within reach: the nearest still tells how far the service is
           std::uint32_t nearest = 0;
           double distance_sq = 0.0;

@@ -3,9 +3,9 @@
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
+#include "network/sphere.hpp"
 
 #include <fmt/format.h>
-#include <nanoflann.hpp>
 
 #include <algorithm>
 #include <array>
@@ -19,34 +19,9 @@
 
 namespace equalis::network {
 
-namespace {
-
-std::array<double, 3> unit_vector(double lon, double lat) {
-  constexpr double kRad = std::numbers::pi / 180.0;
-  return {std::cos(lat * kRad) * std::cos(lon * kRad), std::cos(lat * kRad) * std::sin(lon * kRad),
-          std::sin(lat * kRad)};
-}
-
-struct Cloud {
-  std::vector<double> xyz;
-  [[nodiscard]] std::size_t kdtree_get_point_count() const { return xyz.size() / 3; }
-  [[nodiscard]] double kdtree_get_pt(std::uint32_t index, std::size_t dim) const {
-    return xyz[std::size_t{index} * 3 + dim];
-  }
-  template <class BoundingBox>
-  bool kdtree_get_bbox(BoundingBox& /*box*/) const {
-    return false;
-  }
-};
-
-using Tree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<double, Cloud, double>, Cloud,
-                                                 3, std::uint32_t>;
-
-}  // namespace
-
 struct NodeSnapper::Index {
-  Cloud cloud;
-  std::unique_ptr<Tree> tree;
+  SphereCloud cloud;
+  std::unique_ptr<SphereTree> tree;
 };
 
 NodeSnapper::NodeSnapper(const Graph& graph) : index_(std::make_unique<Index>()) {
@@ -56,10 +31,10 @@ NodeSnapper::NodeSnapper(const Graph& graph) : index_(std::make_unique<Index>())
   }
   index_->cloud.xyz.reserve(graph.node_count() * 3);
   for (std::size_t node = 0; node < graph.node_count(); ++node) {
-    const auto p = unit_vector(graph.lon[node], graph.lat[node]);
-    index_->cloud.xyz.insert(index_->cloud.xyz.end(), p.begin(), p.end());
+    index_->cloud.add(graph.lon[node], graph.lat[node]);
   }
-  index_->tree = std::make_unique<Tree>(3, index_->cloud, nanoflann::KDTreeSingleIndexAdaptorParams(16));
+  index_->tree =
+      std::make_unique<SphereTree>(3, index_->cloud, nanoflann::KDTreeSingleIndexAdaptorParams(16));
 }
 
 NodeSnapper::NodeSnapper(NodeSnapper&&) noexcept = default;
@@ -76,10 +51,8 @@ SnapResult NodeSnapper::snap(double lon, double lat, double max_distance_m) cons
   std::uint32_t nearest = 0;
   double chord_sq = 0.0;
   index_->tree->knnSearch(query.data(), 1, &nearest, &chord_sq);
-  // Chord c between unit vectors spans the central angle 2 asin(c / 2).
-  const double chord = std::sqrt(chord_sq);
   SnapResult result;
-  result.distance_m = 2.0 * kEarthRadiusM * std::asin(std::min(1.0, chord / 2.0));
+  result.distance_m = metres_of_chord(std::sqrt(chord_sq));
   result.node = result.distance_m <= max_distance_m ? nearest : kInvalidNode;
   return result;
 }
@@ -169,22 +142,14 @@ Local local_of(double lon, double lat, double lon0, double lat0) {
   return {(lon - lon0) * kRad * std::cos(lat0 * kRad) * kEarthRadiusM, (lat - lat0) * kRad * kEarthRadiusM};
 }
 
-double chord_of_metres(double metres) {
-  return 2.0 * std::sin(std::min(metres / kEarthRadiusM, 3.0) / 2.0);
-}
-
-double metres_of_chord(double chord) {
-  return 2.0 * kEarthRadiusM * std::asin(std::min(1.0, chord / 2.0));
-}
-
 }  // namespace
 
 struct SegmentSnapper::Index {
   const Graph* graph = nullptr;
   std::vector<Segment> segments;
   std::vector<std::uint32_t> sample_segment;  // per sample
-  Cloud cloud;
-  std::unique_ptr<Tree> tree;
+  SphereCloud cloud;
+  std::unique_ptr<SphereTree> tree;
 };
 
 SegmentSnapper::SegmentSnapper(const Graph& graph) : index_(std::make_unique<Index>()) {
@@ -201,13 +166,13 @@ SegmentSnapper::SegmentSnapper(const Graph& graph) : index_(std::make_unique<Ind
     const auto pieces = static_cast<std::size_t>(std::max(1.0, std::ceil(length / kSegmentSampleM)));
     for (std::size_t i = 0; i <= pieces; ++i) {
       const double f = static_cast<double>(i) / static_cast<double>(pieces);
-      const auto p = unit_vector(graph.lon[seg.tail] + f * (graph.lon[seg.head] - graph.lon[seg.tail]),
-                                 graph.lat[seg.tail] + f * (graph.lat[seg.head] - graph.lat[seg.tail]));
-      index_->cloud.xyz.insert(index_->cloud.xyz.end(), p.begin(), p.end());
+      index_->cloud.add(graph.lon[seg.tail] + f * (graph.lon[seg.head] - graph.lon[seg.tail]),
+                        graph.lat[seg.tail] + f * (graph.lat[seg.head] - graph.lat[seg.tail]));
       index_->sample_segment.push_back(s);
     }
   }
-  index_->tree = std::make_unique<Tree>(3, index_->cloud, nanoflann::KDTreeSingleIndexAdaptorParams(16));
+  index_->tree =
+      std::make_unique<SphereTree>(3, index_->cloud, nanoflann::KDTreeSingleIndexAdaptorParams(16));
 }
 
 SegmentSnapper::SegmentSnapper(SegmentSnapper&&) noexcept = default;

@@ -260,6 +260,24 @@ json scenario_json(const access::ScenarioResult& scenario, const access::AccessR
           {"warnings", scenario.warnings}};
 }
 
+json snap_summary_json(const access::SnapSummary& summary, const std::string& places) {
+  return {{"places", places},
+          {"count", summary.count},
+          {"median_m", summary.median_m},
+          {"max_m", summary.max_m},
+          {"beyond_threshold", summary.beyond}};
+}
+
+json snapping_json(const access::Snapping& snapping) {
+  return {{"mode", snapping.mode},
+          {"threshold_m", snapping.threshold_m},
+          {"zones", snap_summary_json(snapping.zones, snapping.zone_places)},
+          {"sites", snap_summary_json(snapping.sites, "sites")},
+          {"note",
+           "metres from each place to the road graph it was snapped to; travel times start and end on the "
+           "road and leave that way out"}};
+}
+
 json zones_json(const access::AccessResult& result) {
   const access::Zones& zones = result.zones;
   json rows = json::array();
@@ -273,6 +291,7 @@ json zones_json(const access::AccessResult& result) {
       row["groups"] = std::move(groups);
     }
     row["nearest_cost"] = finite_or_null(result.nearest[z]);
+    if (result.snapping) row["snap_distance_m"] = result.snapping->zone_m[z];
     if (result.exclusion) row["people_beyond_standard"] = result.exclusion->by_zone[z];
     json values = json::object();
     for (const auto& measure : result.measures) values[measure.key] = finite_or_null(measure.values[z]);
@@ -334,6 +353,7 @@ json to_json(const access::AccessRequest& request, const access::AccessResult& r
         {"origins_not_zones", join.origins_not_zones},
         {"destinations_not_facilities", join.destinations_not_facilities},
         {"destinations_without_capacity", join.destinations_without_capacity}}}};
+  if (result.snapping) out["inputs"]["costs"]["snapping"] = snapping_json(*result.snapping);
   // Zones from a vector file (or placed by their polygons): how each was placed.
   if (!result.zones.locations.empty()) out["inputs"]["zones"]["locations"] = result.zones.locations;
   out["options"] = {
@@ -388,6 +408,7 @@ std::string zone_csv(const access::AccessResult& result) {
     for (const char* name : {"effective_access", "excluded_people", "excluded_if_offices_closed"})
       header.emplace_back(name);
   }
+  if (result.snapping) header.emplace_back("snap_distance_m");  // last: a graph's own column
   io::CsvWriter csv(std::move(header));
   const access::Zones& zones = result.zones;
   const auto write_row = [&](std::size_t z, std::size_t group_index, const std::string& group,
@@ -421,6 +442,7 @@ std::string zone_csv(const access::AccessResult& result) {
       csv.field(cell.effective).field(cell.excluded_people);
       csv.field(result.channels->offices_closed[z][group_index].excluded_people);
     }
+    if (result.snapping) csv.field(result.snapping->zone_m[z]);
     csv.end_row();
   };
   for (std::size_t z = 0; z < zones.size(); ++z) {
@@ -525,6 +547,17 @@ std::string summary_csv(const access::AccessResult& result) {
     }
     row("beyond_standard", "", "all", "standard", result.exclusion->standard, unit_of(result));
   }
+  if (result.snapping) {
+    const access::Snapping& snapping = *result.snapping;
+    for (const auto& [summary, places] : {std::pair{&snapping.zones, snapping.zone_places},
+                                          std::pair{&snapping.sites, std::string("sites")}}) {
+      row("snapping", places, "all", "count", static_cast<double>(summary->count), places);
+      row("snapping", places, "all", "median", summary->median_m, "m");
+      row("snapping", places, "all", "max", summary->max_m, "m");
+      row("snapping", places, "all", "beyond_threshold", static_cast<double>(summary->beyond), places);
+    }
+    row("snapping", "", "all", "threshold", snapping.threshold_m, "m");
+  }
   if (result.channels) {
     for (const auto& total : result.channels->totals) {
       row("channels", "", total.group, "people", total.people, "people");
@@ -586,6 +619,16 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
                                 result.zones.size(), result.facilities.size(), capacity,
                                 result.facilities.capacity_column, unit, result.cost_source);
   if (!result.zones.locations.empty()) out += fmt::format("zone places: {}\n", result.zones.locations);
+  if (result.snapping) {
+    const access::Snapping& snapping = *result.snapping;
+    out += fmt::format("snapped to the graph's {}:", snapping.mode == "node" ? "nodes" : "road segments");
+    for (const auto& [summary, places] : {std::pair{&snapping.zones, snapping.zone_places},
+                                          std::pair{&snapping.sites, std::string("sites")}}) {
+      out += fmt::format(" {} {} median {:.0f} m, at most {:.0f} m, {} beyond {:g} m;", summary->count,
+                         places, summary->median_m, summary->max_m, summary->beyond, snapping.threshold_m);
+    }
+    out.back() = '\n';
+  }
   for (const auto& measure : result.measures) {
     out += fmt::format("\n{} — {} (unit: {})\n", measure.key, measure.label, measure.unit);
     out += fmt::format("  {:<24} {:>12} {:>12} {:>12} {:>12}\n", "group", "people", "mean", "min", "max");
@@ -750,6 +793,7 @@ json zones_geojson(const access::AccessResult& result) {
     for (std::size_t g = 0; g < zones.group_names.size(); ++g)
       properties[zones.group_names[g]] = zones.group_people[g][z];
     properties[fmt::format("nearest_cost_{}", unit)] = finite_or_null(result.nearest[z]);
+    if (result.snapping) properties["snap_distance_m"] = result.snapping->zone_m[z];
     if (result.exclusion) properties["beyond_standard"] = result.exclusion->beyond[z] != 0;
     for (const auto& measure : result.measures) {
       properties[measure.key] = finite_or_null(measure.values[z]);

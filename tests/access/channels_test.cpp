@@ -2,6 +2,7 @@
 // usable channel, what "digital by default" (offices closed) does to older and rural people, and how an
 // assisted channel brings them back. Plus the profile reader's checks and the shipped CNNIC defaults.
 
+#include "access_test_support.hpp"
 #include "test_support.hpp"
 
 #include "access/access_run.hpp"
@@ -18,12 +19,10 @@ namespace {
 
 using test_support::error_of;
 
+// The files of the worked examples, removed at exit.
 std::string write(const std::string& name, const std::string& text) {
-  const auto path =
-      (std::filesystem::temp_directory_path() / fmt::format("equalis_channels_{}_{}", ::getpid(), name))
-          .string();
-  std::ofstream(path) << text;
-  return path;
+  static const test::Scratch scratch("equalis_channels");
+  return scratch.write(name, text);
 }
 
 // Zone A (100 people, 60 aged 60+, none rural) is 5 min from office X; zone B (300, 30 aged 60+, all

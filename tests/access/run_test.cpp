@@ -1,6 +1,7 @@
 // run_access end to end: the worked example through files (groups, the access standard, warnings), the
 // Belo Horizonte matrix against a direct transcription of the formulas written here, and bad input.
 
+#include "access_test_support.hpp"
 #include "test_support.hpp"
 
 #include "access/access_run.hpp"
@@ -21,29 +22,9 @@
 namespace equalis::access {
 namespace {
 
+using test::kBho;
+using test::Scratch;
 using test_support::error_of;
-
-const std::string kBho = std::string(EQUALIS_TEST_DATA_DIR) + "/bho";
-
-class Scratch {
- public:
-  Scratch() : dir_(std::filesystem::temp_directory_path() / fmt::format("equalis_access_{}", ::getpid())) {
-    std::filesystem::create_directories(dir_);
-  }
-  ~Scratch() { std::filesystem::remove_all(dir_); }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  Scratch(Scratch&&) = delete;
-  Scratch& operator=(Scratch&&) = delete;
-  std::string write(const std::string& name, const std::string& text) const {
-    const auto path = (dir_ / name).string();
-    std::ofstream(path) << text;
-    return path;
-  }
-
- private:
-  std::filesystem::path dir_;
-};
 
 // The worked example of measures_test, as files: zone A (100 people: 60 aged 60+, 40 under 60), B (300:
 // 30 and 270); facilities X (10 windows), Y (20), Z (0: dropped and said); minutes A–X 5, A–Y 20, B–X 15,
@@ -65,7 +46,7 @@ AccessRequest example_request(const Scratch& scratch) {
 }
 
 TEST(AccessRun, WorkedExampleWithGroupsAndTheStandard) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_access");
   auto request = example_request(scratch);
   request.measures = {"cumulative=10min", "2sfca=linear:20min", "closest"};
   request.standard = "6min";
@@ -110,8 +91,22 @@ TEST(AccessRun, WorkedExampleWithGroupsAndTheStandard) {
 }
 
 // The long group table gives the same groups as wide columns; its mistakes name the line.
+// The snapping summary: the middle distance (mean of the two middle ones for an even count), the largest,
+// and the places strictly further than the threshold.
+TEST(AccessRun, SnappingSummaryByHand) {
+  const SnapSummary odd = summarise_snapping({40.0, 5.0, 250.0, 12.0, 200.0}, 200.0);
+  EXPECT_EQ(odd.count, 5U);
+  EXPECT_EQ(odd.median_m, 40.0);
+  EXPECT_EQ(odd.max_m, 250.0);
+  EXPECT_EQ(odd.beyond, 1U);  // 200 m is at the threshold, not beyond it
+  const SnapSummary even = summarise_snapping({3.0, 1.0, 10.0, 7.0}, 5.0);
+  EXPECT_EQ(even.median_m, 5.0);
+  EXPECT_EQ(even.beyond, 2U);
+  EXPECT_EQ(summarise_snapping({}, 5.0).count, 0U);
+}
+
 TEST(AccessRun, LongGroupTableEqualsWideColumns) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_access");
   auto wide = example_request(scratch);
   wide.measures = {"cumulative=10min"};
   auto long_form = wide;
@@ -139,7 +134,7 @@ TEST(AccessRun, LongGroupTableEqualsWideColumns) {
 }
 
 TEST(AccessRun, BadInputIsAClearError) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_access");
   const auto expect_error = [&](AccessRequest request, const std::string& needle) {
     const Error error = error_of([&] { (void)run_access(request); });
     EXPECT_NE(std::string(error.what()).find(needle), std::string::npos) << error.what();
@@ -196,7 +191,7 @@ TEST(AccessRun, BadInputIsAClearError) {
 // covers 20 of B's 300 (B is 8 min away, A 20); X (10) covers 10 of A's 100. Groups are covered in
 // proportion to their share of each zone.
 TEST(AccessRun, CoverageByFacilityZoneAndGroup) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_access");
   auto request = example_request(scratch);
   request.measures = {"coverage=30min", "coverage=30min,order=file"};
   const AccessResult result = run_access(request);
@@ -219,7 +214,7 @@ TEST(AccessRun, CoverageByFacilityZoneAndGroup) {
 
 // AccessMod's order by a field of the facility table: a priority column, ascending (1 first) or not.
 TEST(AccessRun, CoverageOrderedByAColumnOfTheFacilitiesFile) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_access");
   auto request = example_request(scratch);
   request.facilities.file = scratch.write("priority.csv", "id,windows,priority\nX,10,2\nY,20,1\nZ,0,3\n");
   request.measures = {"coverage=30min,order=column:priority-asc", "coverage=30min,order=column:priority"};
@@ -242,7 +237,7 @@ TEST(AccessRun, CoverageOrderedByAColumnOfTheFacilitiesFile) {
 }
 
 TEST(AccessRun, NoAccessAsMissingInsteadOfZero) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_access");
   auto request = example_request(scratch);
   request.measures = {"cumulative=6min", "2sfca=linear:6min", "closest"};
   auto zero = run_access(request);
@@ -266,7 +261,7 @@ TEST(AccessRun, NoAccessAsMissingInsteadOfZero) {
 // textbook index is 2 Σ s (a − μ)(R − ½)/μ = 0.0775862…; with the ranks centred on their unweighted mean
 // 3/8 and access uncentred, 2 Σ s a (R − 3/8)/μ = 0.3275862…: the two differ by 2 (½ − 3/8) = 0.25.
 TEST(AccessRun, ConcentrationIndexForms) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_access");
   auto request = example_request(scratch);
   request.measures = {"closest"};
   const auto textbook = run_access(request);
@@ -284,7 +279,7 @@ TEST(AccessRun, ConcentrationIndexForms) {
 }
 
 TEST(AccessRun, RaamAndItsParameters) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_access");
   auto request = example_request(scratch);
   request.measures = {"raam=10min,rho=2,max_cycles=500,initial_step=0.5,min_step=0.01,half_life=20"};
   const auto result = run_access(request);
@@ -309,7 +304,7 @@ TEST(AccessRun, RaamAndItsParameters) {
 }
 
 TEST(AccessRun, BadMeasureOptionsNameTheFieldAndTheFix) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_access");
   auto request = example_request(scratch);
   const auto message = [&](const std::string& measure) {
     request.measures = {measure};
@@ -367,16 +362,7 @@ const Direct& bho_direct() {
 }
 
 AccessRequest bho_request() {
-  AccessRequest request;
-  request.zones.file = kBho + "/hexagons.csv";
-  request.zones.id_column = "idx";
-  request.zones.income_column = "income_per_capita";
-  request.facilities.file = kBho + "/hexagons.csv";
-  request.facilities.id_column = "idx";
-  request.facilities.capacity_column = "jobs";
-  request.costs.matrix = kBho + "/ttm_full.csv.gz";
-  request.costs.unit = io::CostUnit::Minutes;
-  return request;
+  return test::bho_request("jobs");
 }
 
 TEST(AccessRun, BeloHorizonteMatchesTheFormulasTranscribedDirectly) {
@@ -431,7 +417,7 @@ TEST(AccessRun, BeloHorizonteMatchesTheFormulasTranscribedDirectly) {
 // capacity over the population of the zones that reach it (Ipea's "custom decay" check, on five
 // hexagons of its test). The matrix's 5.8-minute self-trips are within a 5.8-minute cutoff.
 TEST(AccessRun, UniformWeightsGiveOneRatioAndCutoffsIncludeTheirBoundary) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_access");
   const std::vector<std::string> selected{"827", "833", "839", "845", "326"};
   std::string matrix = "from_idx,to_idx,travel_time\n";
   for (const auto& [from, to, time] : bho_direct().pairs) {

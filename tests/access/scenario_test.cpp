@@ -1,6 +1,7 @@
 // Scenarios: "digital by default" hurts the groups the policy paper names (older, rural) on the worked
 // example, and assisted sites bring them back; the TOML reader names line and column of every mistake.
 
+#include "access_test_support.hpp"
 #include "test_support.hpp"
 
 #include "access/access_run.hpp"
@@ -17,12 +18,10 @@ namespace {
 
 using test_support::error_of;
 
+// The files of the worked examples, removed at exit.
 std::string write(const std::string& name, const std::string& text) {
-  const auto path =
-      (std::filesystem::temp_directory_path() / fmt::format("equalis_scenario_{}_{}", ::getpid(), name))
-          .string();
-  std::ofstream(path) << text;
-  return path;
+  static const test::Scratch scratch("equalis_scenario");
+  return scratch.write(name, text);
 }
 
 // Zone A (100 people: 60 aged 60+, 20 rural) 5 min from office X and 3 min from site T; zone B (300: 30

@@ -3,9 +3,11 @@
 
 #include "access/straight_line.hpp"
 
+#include "access_test_support.hpp"
 #include "test_support.hpp"
 
 #include "access/access_run.hpp"
+#include "access/measures.hpp"
 #include "network/graph.hpp"
 
 #include <fmt/format.h>
@@ -24,27 +26,8 @@
 namespace equalis::access {
 namespace {
 
+using test::Scratch;
 using test_support::error_of;
-
-class Scratch {
- public:
-  Scratch() : dir_(std::filesystem::temp_directory_path() / fmt::format("equalis_straight_{}", ::getpid())) {
-    std::filesystem::create_directories(dir_);
-  }
-  ~Scratch() { std::filesystem::remove_all(dir_); }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  Scratch(Scratch&&) = delete;
-  Scratch& operator=(Scratch&&) = delete;
-  std::string write(const std::string& name, const std::string& text) const {
-    const auto path = (dir_ / name).string();
-    std::ofstream(path) << text;
-    return path;
-  }
-
- private:
-  std::filesystem::path dir_;
-};
 
 TEST(StraightLine, SpeedsAreReadWithTheirUnit) {
   EXPECT_DOUBLE_EQ(parse_speed("4.5km/h", "straight_line"), 1.25);
@@ -123,6 +106,91 @@ TEST(StraightLine, TheTreeFindsExactlyThePairsWithinTheReach) {
   EXPECT_EQ(within, expected);
 }
 
+// The cost to the n-th closest from the k-nearest pairs equals the one from every pair: random places,
+// random capacities (some 0: sites a scenario closes, which must not count), n from a fraction of one
+// site to more than the reach holds, with and without a reach of other measures.
+TEST(StraightLine, ClosestFromTheNearestSitesEqualsEveryPair) {
+  std::mt19937 random(11);
+  std::uniform_real_distribution<double> lon(-44.1, -43.8);
+  std::uniform_real_distribution<double> lat(-20.1, -19.8);
+  std::uniform_int_distribution<int> seats(0, 4);
+  for (int round = 0; round < 6; ++round) {
+    std::vector<network::Place> origins;
+    std::vector<network::Place> sites;
+    std::vector<double> capacity;
+    for (int i = 0; i < 400; ++i) origins.push_back({fmt::format("z{}", i), lon(random), lat(random)});
+    const int site_count = 5 + 40 * round;
+    for (int i = 0; i < site_count; ++i) {
+      sites.push_back({fmt::format("s{}", i), lon(random), lat(random)});
+      capacity.push_back(seats(random));
+    }
+    if (round == 1) origins.push_back({"on_a_site", sites[0].lon, sites[0].lat});
+    const double speed = 5.0 / 3.6;
+    const auto closest_of = [&](const io::LongMatrix& matrix, double n) {
+      const CostRows rows = make_cost_rows(origins.size(), matrix.origin, matrix.destination, matrix.cost,
+                                           io::CostUnit::Seconds, "test");
+      std::vector<double> counted = capacity;  // the rows' sites are those of the only set
+      return cost_to_closest(rows, counted, n);
+    };
+    const auto every =
+        straight_line_matrix(origins, {sites}, speed, 1.3, std::numeric_limits<double>::infinity());
+    for (const double n : {0.5, 1.0, 3.0, 12.0}) {
+      for (const double reach : {0.0, 600.0}) {
+        const auto nearest = straight_line_matrix(origins, {sites}, speed, 1.3, reach, null_progress(),
+                                                  ClosestNeed{n, capacity});
+        EXPECT_EQ(closest_of(nearest, n), closest_of(every, n)) << "round " << round << ", n " << n;
+        if (round >= 3) {
+          EXPECT_LT(nearest.size(), every.size() / 4) << "round " << round << ", n " << n;
+        }
+      }
+    }
+  }
+}
+
+// Through run_access: `closest` with a cutoff measure gives the same values as with a measure that needs
+// every pair (gravity with an exponential decay), and the zones' nearest costs too.
+TEST(StraightLine, RunAccessClosestWithoutEveryPair) {
+  const Scratch scratch("equalis_straight");
+  std::mt19937 random(5);
+  std::uniform_real_distribution<double> coordinate(0.0, 0.2);
+  std::uniform_int_distribution<int> seats(1, 3);
+  std::string zones = "id,population,lon,lat\n";
+  std::string sites = "id,capacity,lon,lat\n";
+  for (int i = 0; i < 300; ++i)
+    zones += fmt::format("z{},{},{},{}\n", i, 10 + i, coordinate(random), coordinate(random));
+  for (int i = 0; i < 60; ++i)
+    sites += fmt::format("s{},{},{},{}\n", i, seats(random), coordinate(random), coordinate(random));
+  AccessRequest request;
+  request.zones.file = scratch.write("random_zones.csv", zones);
+  request.facilities.file = scratch.write("random_sites.csv", sites);
+  request.costs.straight_line = "4.5km/h";
+  request.costs.detour = 1.3;
+  request.measures = {"closest", "closest=5", "cumulative=20min"};
+  // A scenario closing ten sites and opening one: its closest needs sites beyond the baseline's nearest.
+  std::string closed;
+  for (int i = 0; i < 10; ++i) closed += fmt::format("{}\"s{}\"", i == 0 ? "" : ", ", i);
+  request.scenarios_file = scratch.write(
+      "random.toml",
+      fmt::format("[[scenario]]\nname = \"fewer\"\nclose_facilities = [{}]\n"
+                  "open_facilities = [{{ id = \"new\", capacity = 2, lon = 0.1, lat = 0.1 }}]\n",
+                  closed));
+  const AccessResult nearest = run_access(request);
+  request.measures.emplace_back("gravity=exponential:0.001");
+  const AccessResult every = run_access(request);
+  EXPECT_LT(nearest.join.pairs_kept, every.join.pairs_kept / 3);
+  EXPECT_EQ(every.join.pairs_kept, 300U * 60U);
+  for (std::size_t m = 0; m < 3; ++m) EXPECT_EQ(nearest.measures[m].values, every.measures[m].values) << m;
+  EXPECT_EQ(nearest.nearest, every.nearest);
+  ASSERT_EQ(nearest.scenarios.size(), 1U);
+  const GroupChange& fewer = nearest.scenarios[0].groups[0];
+  const GroupChange& fewer_every = every.scenarios[0].groups[0];
+  for (std::size_t m = 0; m < 3; ++m) {
+    EXPECT_EQ(fewer.mean_after[m], fewer_every.mean_after[m]) << m;
+    EXPECT_NE(fewer.mean_after[m], fewer.mean_before[m]) << m;
+  }
+  EXPECT_EQ(nearest.scenarios[0].zones_losing, every.scenarios[0].zones_losing);
+}
+
 AccessRequest example(const Scratch& scratch) {
   AccessRequest request;
   // A at the origin, B 0.1° east; the clinic X at 0.05° east (5 559.75 m from both), Y 0.15° east.
@@ -136,7 +204,7 @@ AccessRequest example(const Scratch& scratch) {
 }
 
 TEST(StraightLine, RunAccessCostsInSecondsAndNamesTheSource) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_straight");
   const AccessResult result = run_access(example(scratch));
   EXPECT_EQ(result.cost_source, "straight line (great circle) at 4.5 km/h, detour ×1.3");
   EXPECT_EQ(result.cost_unit, io::CostUnit::Seconds);
@@ -149,7 +217,7 @@ TEST(StraightLine, RunAccessCostsInSecondsAndNamesTheSource) {
 }
 
 TEST(StraightLine, BadRequestsAreClearErrors) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_straight");
   const auto expect_error = [&](const AccessRequest& request, const std::string& needle) {
     const Error error = error_of([&] { (void)run_access(request); });
     EXPECT_NE(std::string(error.what()).find(needle), std::string::npos) << error.what();
@@ -177,7 +245,7 @@ TEST(StraightLine, BadRequestsAreClearErrors) {
 // Population-weighted points: A's points at 0° (1 person) and 0.02° east (3 people), X at 0.05° east: A's
 // distance is (1 · 0.05° + 3 · 0.03°) / 4 = 0.035° = 3 891.83 m, 3 113.46 s at 1.25 m/s; B keeps its place.
 TEST(StraightLine, ZonePointsAverageTheirCostsByPopulation) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_straight");
   AccessRequest request = example(scratch);
   request.costs.detour = 1.0;
   request.zones.points = scratch.write("points.csv", "zone,lon,lat,population\nA,0,0,1\nA,0.02,0,3\n");
@@ -199,7 +267,7 @@ TEST(StraightLine, ZonePointsAverageTheirCostsByPopulation) {
 }
 
 TEST(StraightLine, ZonePointErrorsNameTheLine) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_straight");
   const auto expect_error = [&](const AccessRequest& request, const std::string& needle) {
     const Error error = error_of([&] { (void)run_access(request); });
     EXPECT_NE(std::string(error.what()).find(needle), std::string::npos) << error.what();

@@ -3,6 +3,7 @@
 // falls outside, points), reprojection to WGS84, and Belo Horizonte's hexagons as a GeoPackage giving the
 // same access as the CSV.
 
+#include "access_test_support.hpp"
 #include "test_support.hpp"
 
 #include "access/access_run.hpp"
@@ -26,30 +27,9 @@
 namespace equalis::access {
 namespace {
 
+using test::kBho;
+using test::Scratch;
 using test_support::error_of;
-
-const std::string kBho = std::string(EQUALIS_TEST_DATA_DIR) + "/bho";
-
-class Scratch {
- public:
-  Scratch() : dir_(std::filesystem::temp_directory_path() / fmt::format("equalis_zones_{}", ::getpid())) {
-    std::filesystem::create_directories(dir_);
-  }
-  ~Scratch() { std::filesystem::remove_all(dir_); }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  Scratch(Scratch&&) = delete;
-  Scratch& operator=(Scratch&&) = delete;
-  std::string write(const std::string& name, const std::string& text) const {
-    const auto path = (dir_ / name).string();
-    std::ofstream(path) << text;
-    return path;
-  }
-  [[nodiscard]] std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
- private:
-  std::filesystem::path dir_;
-};
 
 std::string feature(const std::string& properties, const std::string& geometry) {
   return fmt::format(R"({{"type":"Feature","properties":{{{}}},"geometry":{}}})", properties, geometry);
@@ -71,7 +51,7 @@ const char* const kTwoSquares =
     R"([[[12,0],[14,0],[14,2],[12,2],[12,0]]]]})";
 
 TEST(VectorZones, PlacesAreCentroidsPointsOnTheSurfaceOrPoints) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_zones");
   ZoneSpec spec;
   spec.file = scratch.write("zones.geojson",
                             collection({feature(R"("id":"u","population":10,"pop_60plus":4)", kHorseshoe),
@@ -121,7 +101,7 @@ TEST(VectorZones, PointOnSurfaceOfAPolygonWithAHole) {
 }
 
 TEST(VectorZones, TheCsvChecksNameTheFeature) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_zones");
   const auto expect_error = [&](const std::string& name, const std::vector<std::string>& features,
                                 const std::string& needle, const std::string& fix) {
     ZoneSpec spec;
@@ -218,22 +198,14 @@ std::string bho_geopackage(const Scratch& scratch, int epsg) {
 }
 
 AccessRequest bho_request() {
-  AccessRequest request;
-  request.zones.file = kBho + "/hexagons.csv";
-  request.zones.id_column = "idx";
-  request.zones.income_column = "income_per_capita";
-  request.facilities.file = kBho + "/hexagons.csv";
-  request.facilities.id_column = "idx";
-  request.facilities.capacity_column = "schools";
-  request.costs.matrix = kBho + "/ttm_full.csv.gz";
-  request.costs.unit = io::CostUnit::Minutes;
+  AccessRequest request = test::bho_request("schools");
   request.measures = {"cumulative=30min", "2sfca=gaussian:60min", "closest"};
   request.standard = "30min";
   return request;
 }
 
 TEST(VectorZones, BeloHorizonteGeoPackageGivesTheSameAccessAsTheCsv) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_zones");
   const std::string gpkg = bho_geopackage(scratch, 4326);
   ASSERT_FALSE(gpkg.empty()) << "GDAL could not write the GeoPackage";
   const AccessResult from_csv = run_access(bho_request());
@@ -264,7 +236,7 @@ TEST(VectorZones, BeloHorizonteGeoPackageGivesTheSameAccessAsTheCsv) {
 }
 
 TEST(VectorZones, AProjectedLayerIsReprojectedAndSaysSo) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_zones");
   const std::string projected = bho_geopackage(scratch, 31983);
   const std::string lonlat = bho_geopackage(scratch, 4326);
   ASSERT_FALSE(projected.empty() || lonlat.empty());
@@ -305,7 +277,7 @@ TEST(VectorZones, AProjectedLayerIsReprojectedAndSaysSo) {
 }
 
 TEST(VectorZones, ALayerIsNamedWhenTheFileHasSeveral) {
-  const Scratch scratch;
+  const Scratch scratch("equalis_zones");
   const std::string gpkg = bho_geopackage(scratch, 4326);
   ASSERT_FALSE(gpkg.empty());
   {
@@ -325,7 +297,7 @@ TEST(VectorZones, ALayerIsNamedWhenTheFileHasSeveral) {
 
 TEST(VectorZones, StraightLineCostsFromTheHexagonsGeoJson) {
   // The hexagons file itself has no population: a GeoJSON written here gives each of three hexagons one.
-  const Scratch scratch;
+  const Scratch scratch("equalis_zones");
   const io::VectorLayer hexagons = io::read_features(kBho + "/hexagons.geojson");
   ASSERT_EQ(hexagons.size(), 898U);
   std::vector<std::string> features;

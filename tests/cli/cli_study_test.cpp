@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 
 namespace equalis::cli_test {
 namespace {
@@ -81,6 +82,40 @@ TEST(CliRun, RegionsStudyRunsTheSectionsWithoutAMap) {
   }
   EXPECT_FALSE(report["sections"].contains("access"));
   EXPECT_FALSE(fs::exists(out.path / "zones.geojson"));
+}
+
+// Routed costs are cached with their snapping: a second run reads them back and reports the same numbers.
+TEST(CliRun, RoutedTravelCostsAreReusedFromTheCache) {
+  const auto dir = fs::temp_directory_path() / fmt::format("equalis_run_graph_{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const auto graph = (dir / "monaco.eqg").string();
+  auto r = run(fmt::format("network build --osm {} --profile walk -o {}", data("osm/monaco.osm.pbf"), graph));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  std::ofstream(dir / "zones.csv")
+      << "id,population,old,lon,lat\nZ1,1000,300,7.42,43.7313\nZ2,800,100,7.412,43.73\n"
+         "Z3,500,200,7.43,43.74\n";
+  std::ofstream(dir / "offices.csv") << "id,capacity,lon,lat\nH1,10,7.419,43.733\nH2,5,7.426,43.738\n";
+  std::ofstream(dir / "study.toml") << "[zones]\nfile = \"zones.csv\"\ngroups = [\"old\"]\n[facilities]\n"
+                                       "file = \"offices.csv\"\n[costs]\ngraph = \"monaco.eqg\"\n";
+  const auto command = fmt::format("run {} --output {} --cache-dir {}", (dir / "study.toml").string(),
+                                   (dir / "out").string(), (dir / "cache").string());
+  r = run(command);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.out.find("from the cache"), std::string::npos) << r.out;
+  const auto first = nlohmann::json::parse(read_text((dir / "out/report.json").string()));
+  r = run(command);
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("(travel costs from the cache)"), std::string::npos) << r.out;
+  const auto second = nlohmann::json::parse(read_text((dir / "out/report.json").string()));
+  EXPECT_EQ(second["sections"], first["sections"]);
+  EXPECT_TRUE(first["sections"]["access"]["inputs"]["costs"].contains("snapping"))
+      << first["sections"]["access"]["inputs"];
+  // --no-cache recomputes.
+  r = run(command + " --no-cache");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.out.find("from the cache"), std::string::npos) << r.out;
+  fs::remove_all(dir);
 }
 
 TEST(CliRun, ABrokenStudyListsEveryProblemAndWritesNothing) {
