@@ -3,6 +3,7 @@
 // step hurts those without devices and helps nobody), the catalogue's and the abilities' checks, and the
 // whole run from files.
 
+#include "journeys/journeys_reference.hpp"
 #include "journeys/journeys_run.hpp"
 #include "test_support.hpp"
 
@@ -11,6 +12,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -315,6 +318,120 @@ TEST(Journeys, AgreesWithADirectEnumerationOnRandomInstances) {
         EXPECT_NEAR(cell.visits, visits / done, 1e-7) << instance << " zone " << z;
         EXPECT_NEAR(cell.minutes, minutes / done, 1e-6) << instance << " zone " << z;
         EXPECT_NEAR(cell.money, money / done, 1e-7) << instance << " zone " << z;
+      }
+    }
+  }
+}
+
+// The engine reduces the requirement combinations to usability profiles and picks each zone's options from
+// them (docs/PERFORMANCE.md); the engine as it was before (tests/journeys/journeys_reference.cpp, every
+// combination evaluated per zone order) must give the same cells, totals and reasons on random instances:
+// several groups and matters, rules on matters and steps, every channel, every choice rule, 0/1 and
+// uncertain figures and place channels, travel times with ties.
+TEST(Journeys, ProfilesAgreeWithTheFormerEngineOnRandomInstances) {
+  Rng rng(2026);
+  const std::array<Channel, 6> kinds{Channel::InPerson, Channel::Terminal, Channel::Online,
+                                     Channel::Phone,    Channel::Assisted, Channel::Outreach};
+  const std::array<ChoiceRule, 3> choices{ChoiceRule::Cheapest, ChoiceRule::PreferOnline,
+                                          ChoiceRule::PreferOffline};
+  const std::array<const char*, 5> rules{"", "r0 or r1", "r2", "not r3", "r1 and r0"};
+  const auto close = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b)); };
+  for (int instance = 0; instance < 200; ++instance) {
+    Catalogue catalogue;
+    catalogue.source = "random";
+    for (const char* id : {"r0", "r1", "r2", "r3", "r4"}) catalogue.requirements.push_back({id, id});
+    const std::size_t matters = 1 + rng.uniform_index(3);
+    for (std::size_t m = 0; m < matters; ++m) {
+      Matter matter;
+      matter.id = fmt::format("m{}", m);
+      matter.rule = rules[rng.uniform_index(rules.size())];
+      const std::size_t steps = 1 + rng.uniform_index(5);
+      for (std::size_t s = 0; s < steps; ++s) {
+        Step step;
+        step.id = fmt::format("s{}", s);
+        if (rng.uniform_index(4) == 0) step.rule = rules[rng.uniform_index(rules.size())];
+        const std::size_t options = 1 + rng.uniform_index(5);
+        for (std::size_t o = 0; o < options; ++o) {
+          ChannelOption option;
+          option.channel = kinds[rng.uniform_index(kinds.size())];
+          for (std::size_t r = 0; r < 5; ++r) {
+            if (rng.uniform_index(4) == 0) option.needs.push_back(r);
+          }
+          option.minutes = static_cast<double>(rng.uniform_index(20));
+          option.money = static_cast<double>(rng.uniform_index(3));
+          step.channels.push_back(option);
+        }
+        matter.steps.push_back(step);
+      }
+      catalogue.matters.push_back(matter);
+    }
+    GroupAbilities abilities;
+    abilities.file = "random";
+    JourneyInputs in;
+    const std::size_t groups = 1 + rng.uniform_index(3);
+    for (std::size_t g = 0; g < groups; ++g) {
+      const std::string name = g == 0 ? "all" : fmt::format("g{}", g);
+      in.groups.push_back(name);
+      abilities.groups.push_back(name);
+      abilities.figures.emplace_back();
+      for (std::size_t r = 0; r < 5; ++r) {
+        const std::size_t draw = rng.uniform_index(5);
+        const double p = draw == 0 ? 0.0 : draw == 1 ? 1.0 : 0.05 + 0.9 * rng.uniform01();
+        abilities.figures.back().push_back({p, "", false, true});
+      }
+      in.people.emplace_back();
+    }
+    const std::size_t zones = 1 + rng.uniform_index(12);
+    for (std::size_t z = 0; z < zones; ++z) {
+      in.zone_ids.push_back(fmt::format("z{}", z));
+      for (auto& people : in.people) people.push_back(static_cast<double>(rng.uniform_index(200)));
+      std::array<double, access::kChannelCount> available{};
+      std::array<double, access::kChannelCount> travel{};
+      for (std::size_t c = 0; c < access::kChannelCount; ++c) {
+        const std::size_t draw = rng.uniform_index(4);
+        available[c] = draw == 0 ? 0.0 : draw == 1 ? rng.uniform01() : 1.0;
+        travel[c] = static_cast<double>(rng.uniform_index(8));
+      }
+      in.place.available.push_back(available);
+      in.place.travel_minutes.push_back(travel);
+    }
+    JourneyOptions options;
+    options.choice = choices[rng.uniform_index(choices.size())];
+    const JourneyResult fast = evaluate_journeys(catalogue, abilities, in, options);
+    const JourneyResult slow = reference::evaluate_journeys_reference(catalogue, abilities, in, options);
+    ASSERT_EQ(fast.matters.size(), slow.matters.size());
+    EXPECT_EQ(fast.illustrative, slow.illustrative);
+    for (std::size_t m = 0; m < fast.matters.size(); ++m) {
+      const MatterResult& a = fast.matters[m];
+      const MatterResult& b = slow.matters[m];
+      ASSERT_EQ(a.reasons.size(), b.reasons.size()) << instance;
+      for (std::size_t k = 0; k < a.reasons.size(); ++k) EXPECT_EQ(a.reasons[k].text, b.reasons[k].text);
+      EXPECT_TRUE(close(a.at_most_one_visit, b.at_most_one_visit)) << instance;
+      for (std::size_t z = 0; z < zones; ++z) {
+        for (std::size_t g = 0; g < groups; ++g) {
+          const JourneyCell& x = a.cells[z][g];
+          const JourneyCell& y = b.cells[z][g];
+          const std::string where = fmt::format("instance {} matter {} zone {} group {}", instance, m, z, g);
+          EXPECT_TRUE(close(x.eligible, y.eligible)) << where;
+          EXPECT_TRUE(close(x.completion, y.completion)) << where;
+          EXPECT_TRUE(close(x.visits, y.visits)) << where << ": " << x.visits << " vs " << y.visits;
+          EXPECT_TRUE(close(x.more_than_one, y.more_than_one)) << where;
+          EXPECT_TRUE(close(x.minutes, y.minutes)) << where << ": " << x.minutes << " vs " << y.minutes;
+          EXPECT_TRUE(close(x.money, y.money)) << where;
+          EXPECT_EQ(x.main_reason, y.main_reason) << where;
+        }
+      }
+      for (std::size_t g = 0; g < groups; ++g) {
+        const MatterGroup& x = a.groups[g];
+        const MatterGroup& y = b.groups[g];
+        EXPECT_TRUE(close(x.people, y.people) && close(x.eligible, y.eligible) &&
+                    close(x.completing, y.completing) && close(x.visits, y.visits) &&
+                    close(x.more_than_one, y.more_than_one) && close(x.minutes, y.minutes) &&
+                    close(x.money, y.money))
+            << instance << " matter " << m << " group " << g;
+        ASSERT_EQ(x.failing_by_reason.size(), y.failing_by_reason.size());
+        for (std::size_t k = 0; k < x.failing_by_reason.size(); ++k)
+          EXPECT_TRUE(close(x.failing_by_reason[k], y.failing_by_reason[k])) << instance << " reason " << k;
       }
     }
   }
