@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <map>
 #include <memory>
@@ -164,35 +165,22 @@ class MatterEvaluator {
   [[nodiscard]] std::size_t reason_count() const { return book_.size(); }
 
   // The order in which a person in a zone with these travel times tries each step's options, written to
-  // `out` step after step (`order`: scratch); buffers are reused because this runs once per zone.
-  void rank(const std::array<double, kChannelCount>& travel, ChoiceRule choice, Ranking& out,
-            std::vector<std::uint8_t>& order) const {
-    out.clear();
-    for (const Step& step : matter_.steps) {
-      order.resize(step.channels.size());
-      std::iota(order.begin(), order.end(), std::uint8_t{0});
-      const auto preference = [&](const ChannelOption& option) {
-        if (choice == ChoiceRule::PreferOnline) {
-          if (option.channel == Channel::Online) return 0;
-          if (option.channel == Channel::Phone) return 1;
-        } else if (choice == ChoiceRule::PreferOffline && option.channel == Channel::InPerson) {
-          return 0;
-        }
-        return 2;
-      };
-      std::stable_sort(order.begin(), order.end(), [&](std::uint8_t a, std::uint8_t b) {
-        const ChannelOption& x = step.channels[a];
-        const ChannelOption& y = step.channels[b];
-        const int px = preference(x);
-        const int py = preference(y);
-        if (px != py) return px < py;
-        if (px < 2) return false;  // preferred channels keep the catalogue's order
-        const double tx = time_of(x, travel);
-        const double ty = time_of(y, travel);
-        if (tx != ty) return tx < ty;
-        return x.money < y.money;
-      });
-      out.insert(out.end(), order.begin(), order.end());
+  // `out` step after step. A stable insertion sort in place: steps have a handful of options, and this runs
+  // once per zone and matter (no allocation once `out` has grown).
+  void rank(const std::array<double, kChannelCount>& travel, ChoiceRule choice, Ranking& out) const {
+    out.resize(option_count_);
+    for (std::size_t s = 0; s < matter_.steps.size(); ++s) {
+      const Step& step = matter_.steps[s];
+      std::uint8_t* order = out.data() + step_offset_[s];
+      const std::size_t n = step.channels.size();
+      for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint8_t>(i);
+      for (std::size_t i = 1; i < n; ++i) {
+        const std::uint8_t moving = order[i];
+        std::size_t j = i;
+        for (; j > 0 && tried_before(step.channels[moving], step.channels[order[j - 1]], travel, choice); --j)
+          order[j] = order[j - 1];
+        order[j] = moving;
+      }
     }
   }
 
@@ -238,6 +226,29 @@ class MatterEvaluator {
                         const std::array<std::uint8_t, kChannelCount>& present) {
     if (present[index(option.channel)] == 0) return false;
     return std::all_of(option.needs.begin(), option.needs.end(), [&](std::size_t r) { return met[r] != 0; });
+  }
+
+  // Whether the choice rule tries `x` strictly before `y` (the catalogue's order breaks ties).
+  static bool tried_before(const ChannelOption& x, const ChannelOption& y,
+                           const std::array<double, kChannelCount>& travel, ChoiceRule choice) {
+    const int px = preference(x, choice);
+    const int py = preference(y, choice);
+    if (px != py) return px < py;
+    if (px < 2) return false;  // preferred channels keep the catalogue's order
+    const double tx = time_of(x, travel);
+    const double ty = time_of(y, travel);
+    if (tx != ty) return tx < ty;
+    return x.money < y.money;
+  }
+
+  static int preference(const ChannelOption& option, ChoiceRule choice) {
+    if (choice == ChoiceRule::PreferOnline) {
+      if (option.channel == Channel::Online) return 0;
+      if (option.channel == Channel::Phone) return 1;
+    } else if (choice == ChoiceRule::PreferOffline && option.channel == Channel::InPerson) {
+      return 0;
+    }
+    return 2;
   }
 
   static double time_of(const ChannelOption& option, const std::array<double, kChannelCount>& travel) {
@@ -291,7 +302,7 @@ struct MaskProfiles {
   std::size_t profile_count = 0;
   std::vector<std::size_t> set_offset;          // [step]: the step's first usable set in `sets`
   std::vector<std::vector<std::uint8_t>> sets;  // distinct usable-option flags, step after step
-  std::vector<std::uint32_t> profile_sets;      // [profile × steps + step]: the step's set (step-local)
+  std::vector<std::uint32_t> profile_sets;      // [profile × steps + step]: the step's set in `sets`
   std::vector<double> probability;              // [profile × groups + group]
   std::vector<double> eligible;                 // [group]
   std::vector<double> completion;               // [group]
@@ -386,6 +397,10 @@ MaskProfiles build_profiles(const MatterEvaluator& evaluator,
     out.sets.resize(out.sets.size() + set_of[s].size());
     for (const auto& [flags, at] : set_of[s]) out.sets[out.set_offset[s] + at] = flags;
   }
+  for (std::size_t p = 0; p < out.profile_count; ++p) {
+    for (std::size_t s = 0; s < steps; ++s)
+      out.profile_sets[p * steps + s] += static_cast<std::uint32_t>(out.set_offset[s]);
+  }
   return out;
 }
 
@@ -396,35 +411,36 @@ struct PlaceMask {
   std::uint32_t profiles = 0;  // index of the mask's profiles among the distinct masks
 };
 
-std::vector<PlaceMask> place_masks(const MatterEvaluator& evaluator,
-                                   const std::array<double, kChannelCount>& available) {
-  std::vector<PlaceMask> masks(1);
+// Appends the zone's masks to `masks` (the order of the former engine: channel by channel, each mask
+// split into present, then absent).
+void append_place_masks(const MatterEvaluator& evaluator, const std::array<double, kChannelCount>& available,
+                        std::vector<PlaceMask>& masks) {
+  const std::size_t first = masks.size();
+  masks.emplace_back();
   for (std::size_t c = 0; c < kChannelCount; ++c) {
     if (!evaluator.channel_used(c)) continue;
     const double p = available[c];
     if (p >= 1.0) {
-      for (auto& m : masks) m.present[c] = 1;
+      for (std::size_t m = first; m < masks.size(); ++m) masks[m].present[c] = 1;
     } else if (p > 0.0) {
-      std::vector<PlaceMask> both;
-      for (const auto& m : masks) {
-        PlaceMask with = m;
+      const std::size_t count = masks.size() - first;
+      masks.resize(first + 2 * count);
+      for (std::size_t m = count; m-- > 0;) {  // from the back, so no mask is overwritten before it is read
+        PlaceMask with = masks[first + m];
+        PlaceMask without = with;
         with.present[c] = 1;
         with.probability *= p;
-        PlaceMask without = m;
         without.probability *= 1.0 - p;
-        both.push_back(with);
-        both.push_back(without);
+        masks[first + 2 * m] = with;
+        masks[first + 2 * m + 1] = without;
       }
-      masks = std::move(both);
     }
   }
-  return masks;
 }
 
 // Per-thread buffers for the zones of one matter.
 struct ZoneScratch {
   Ranking ranking;
-  std::vector<std::uint8_t> order;
   std::vector<std::uint32_t> choice;   // per usable set of a mask: the option taken
   std::vector<double> sums;            // [field × groups + group]
   std::vector<double> failing;         // per reason, for one group
@@ -440,7 +456,7 @@ void evaluate_zone(const MatterEvaluator& evaluator, const std::vector<MaskProfi
   const Matter& matter = evaluator.matter();
   const std::size_t steps = evaluator.step_count();
   const std::size_t groups = cells.size();
-  evaluator.rank(travel, choice, scratch.ranking, scratch.order);
+  evaluator.rank(travel, choice, scratch.ranking);
   scratch.sums.assign(kFieldCount * groups, 0.0);
   double* sums = scratch.sums.data();
   for (const PlaceMask& mask : masks) {
@@ -468,7 +484,7 @@ void evaluate_zone(const MatterEvaluator& evaluator, const std::vector<MaskProfi
       std::size_t previous_trip = kChannelCount;  // the kind of site of the previous step's trip
       const std::uint32_t* set = mp.profile_sets.data() + p * steps;
       for (std::size_t s = 0; s < steps; ++s) {
-        const ChannelOption& option = matter.steps[s].channels[scratch.choice[mp.set_offset[s] + set[s]]];
+        const ChannelOption& option = matter.steps[s].channels[scratch.choice[set[s]]];
         const std::size_t c = index(option.channel);
         if (is_trip(option.channel)) {
           if (previous_trip != c) {  // consecutive steps at the same kind of site: one trip
@@ -586,6 +602,97 @@ void check_inputs(const JourneyInputs& in) {
   }
 }
 
+// One matter over every zone and group; `parallel`: its loops may run on several threads.
+MatterResult evaluate_matter(const Matter& matter, const Catalogue& catalogue,
+                             const std::vector<std::vector<double>>& requirement_p,
+                             const JourneyInputs& inputs, const JourneyOptions& options, bool parallel) {
+  const std::size_t zones = inputs.zone_ids.size();
+  const std::size_t groups = inputs.groups.size();
+  MatterEvaluator evaluator(matter, catalogue);
+  // 1. Each zone's place masks (flat, zone after zone); distinct masks get their profiles once.
+  std::map<std::array<std::uint8_t, kChannelCount>, std::uint32_t> profiles_of;
+  std::vector<std::array<std::uint8_t, kChannelCount>> distinct;
+  std::vector<PlaceMask> masks;
+  std::vector<std::size_t> mask_offset(zones + 1, 0);
+  for (std::size_t z = 0; z < zones; ++z) {
+    append_place_masks(evaluator, inputs.place.available[z], masks);
+    for (std::size_t m = mask_offset[z]; m < masks.size(); ++m) {
+      const auto [at, inserted] =
+          profiles_of.emplace(masks[m].present, static_cast<std::uint32_t>(distinct.size()));
+      if (inserted) distinct.push_back(masks[m].present);
+      masks[m].profiles = at->second;
+    }
+    mask_offset[z + 1] = masks.size();
+  }
+  // 2. Per distinct mask, the requirement combinations enumerated into profiles (in parallel).
+  std::vector<MaskProfiles> profiles(distinct.size());
+  const auto build = [&](std::size_t k) {
+    profiles[k] = build_profiles(evaluator, requirement_p, distinct[k], matter.id);
+  };
+  in_parallel_if(parallel && enumeration_work(evaluator, requirement_p) * distinct.size() >= kParallelWork,
+                 distinct.size(), build);
+  // 3. Per zone, every group's cell (in parallel over blocks of zones; each cell is written by one thread
+  //    and its sums run in a fixed order, so the results do not depend on the threads).
+  MatterResult out;
+  out.id = matter.id;
+  out.name = matter.name;
+  out.cells.assign(zones, std::vector<JourneyCell>(groups));
+  out.groups.assign(groups, MatterGroup{});
+  constexpr std::size_t kBlock = 64;
+  const std::size_t blocks = (zones + kBlock - 1) / kBlock;
+  in_parallel_if(parallel && blocks > 1, blocks, [&](std::size_t block) {
+    ZoneScratch scratch;
+    for (std::size_t z = block * kBlock; z < std::min(zones, (block + 1) * kBlock); ++z) {
+      const std::span<const PlaceMask> zone_masks(masks.data() + mask_offset[z],
+                                                  mask_offset[z + 1] - mask_offset[z]);
+      evaluate_zone(evaluator, profiles, zone_masks, inputs.place.travel_minutes[z], options.choice,
+                    out.cells[z], scratch);
+    }
+  });
+  // 4. Group totals, in zone order (deterministic sums); reasons through the masks' weights.
+  std::vector<std::vector<double>> weight(groups, std::vector<double>(distinct.size(), 0.0));  // people × p
+  double completers = 0.0;
+  double one_visit = 0.0;
+  for (std::size_t z = 0; z < zones; ++z) {
+    for (std::size_t g = 0; g < groups; ++g) {
+      const JourneyCell& cell = out.cells[z][g];
+      const double people = inputs.people[g][z];
+      MatterGroup& sum = out.groups[g];
+      const double done = people * cell.completion;
+      sum.people += people;
+      sum.eligible += people * cell.eligible;
+      sum.completing += done;
+      sum.visits += done * cell.visits;
+      sum.more_than_one += done * cell.more_than_one;
+      sum.minutes += done * cell.minutes;
+      sum.money += done * cell.money;
+      for (std::size_t m = mask_offset[z]; m < mask_offset[z + 1]; ++m)
+        weight[g][masks[m].profiles] += people * masks[m].probability;
+      if (g == 0) {
+        completers += done;
+        one_visit += done * (1.0 - cell.more_than_one);
+      }
+    }
+  }
+  for (std::size_t g = 0; g < groups; ++g) {
+    MatterGroup& sum = out.groups[g];
+    sum.failing_by_reason.assign(evaluator.reason_count(), 0.0);
+    for (std::size_t k = 0; k < distinct.size(); ++k) {
+      for (const auto& [reason, probability] : profiles[k].failing[g])
+        sum.failing_by_reason[reason] += weight[g][k] * probability;
+    }
+    if (sum.completing > 0.0) {
+      sum.visits /= sum.completing;
+      sum.more_than_one /= sum.completing;
+      sum.minutes /= sum.completing;
+      sum.money /= sum.completing;
+    }
+  }
+  out.at_most_one_visit = completers > 0.0 ? one_visit / completers : 0.0;
+  out.reasons = evaluator.take_reasons();
+  return out;
+}
+
 }  // namespace
 
 JourneyResult evaluate_journeys(const Catalogue& catalogue, const GroupAbilities& abilities,
@@ -596,7 +703,6 @@ JourneyResult evaluate_journeys(const Catalogue& catalogue, const GroupAbilities
   result.assumption =
       "a person meets each requirement independently with the group's probability, and finds each channel "
       "with the zone's probability; shared requirements make the steps of a matter dependent (enumerated)";
-  const std::size_t zones = inputs.zone_ids.size();
   const std::size_t groups = inputs.groups.size();
   // Per group, the probability of every requirement (a requirement nobody uses is not asked for).
   std::vector<std::vector<double>> requirement_p(groups,
@@ -616,92 +722,34 @@ JourneyResult evaluate_journeys(const Catalogue& catalogue, const GroupAbilities
       }
     }
   }
-  ProgressTask task(progress, "journeys", catalogue.matters.size());
-  for (const auto& matter : catalogue.matters) {
-    MatterEvaluator evaluator(matter, catalogue);
-    // 1. Each zone's place masks (flat, zone after zone); distinct masks get their profiles once.
-    std::map<std::array<std::uint8_t, kChannelCount>, std::uint32_t> profiles_of;
-    std::vector<std::array<std::uint8_t, kChannelCount>> distinct;
-    std::vector<PlaceMask> masks;
-    std::vector<std::size_t> mask_offset(zones + 1, 0);
-    for (std::size_t z = 0; z < zones; ++z) {
-      for (PlaceMask& mask : place_masks(evaluator, inputs.place.available[z])) {
-        const auto [at, inserted] =
-            profiles_of.emplace(mask.present, static_cast<std::uint32_t>(distinct.size()));
-        if (inserted) distinct.push_back(mask.present);
-        mask.profiles = at->second;
-        masks.push_back(mask);
+  // Many matters: one matter per thread at a time (one OpenMP region for the whole call, which matters on a
+  // loaded machine); few: each matter's zones in parallel. Either way every number is summed in the same
+  // order, and the first failing matter in catalogue order gives the error.
+  const std::size_t matters = catalogue.matters.size();
+  result.matters.resize(matters);
+  ProgressTask task(progress, "journeys", matters);
+  if (matters >= 2 * static_cast<std::size_t>(std::max(1, worker_count()))) {
+    std::vector<std::exception_ptr> errors(matters);
+    parallel_for(matters, [&](std::size_t m) {
+      if (task.stopped()) return;
+      try {
+        result.matters[m] =
+            evaluate_matter(catalogue.matters[m], catalogue, requirement_p, inputs, options, false);
+      } catch (...) {
+        errors[m] = std::current_exception();
       }
-      mask_offset[z + 1] = masks.size();
-    }
-    // 2. Per distinct mask, the requirement combinations enumerated into profiles (in parallel).
-    std::vector<MaskProfiles> profiles(distinct.size());
-    const auto build = [&](std::size_t k) {
-      profiles[k] = build_profiles(evaluator, requirement_p, distinct[k], matter.id);
-    };
-    in_parallel_if(enumeration_work(evaluator, requirement_p) * distinct.size() >= kParallelWork,
-                   distinct.size(), build);
-    // 3. Per zone, every group's cell (in parallel over blocks of zones; each cell is written by one thread
-    //    and its sums run in a fixed order, so the results do not depend on the threads).
-    MatterResult out;
-    out.id = matter.id;
-    out.name = matter.name;
-    out.cells.assign(zones, std::vector<JourneyCell>(groups));
-    out.groups.assign(groups, MatterGroup{});
-    constexpr std::size_t kBlock = 64;
-    const std::size_t blocks = (zones + kBlock - 1) / kBlock;
-    in_parallel_if(blocks > 1, blocks, [&](std::size_t block) {
-      ZoneScratch scratch;
-      for (std::size_t z = block * kBlock; z < std::min(zones, (block + 1) * kBlock); ++z) {
-        const std::span<const PlaceMask> zone_masks(masks.data() + mask_offset[z],
-                                                    mask_offset[z + 1] - mask_offset[z]);
-        evaluate_zone(evaluator, profiles, zone_masks, inputs.place.travel_minutes[z], options.choice,
-                      out.cells[z], scratch);
-      }
+      task.tick();
     });
-    // 4. Group totals, in zone order (deterministic sums); reasons through the masks' weights.
-    std::vector<std::vector<double>> weight(groups, std::vector<double>(distinct.size(), 0.0));  // people × p
-    double completers = 0.0;
-    double one_visit = 0.0;
-    for (std::size_t z = 0; z < zones; ++z) {
-      for (std::size_t g = 0; g < groups; ++g) {
-        const JourneyCell& cell = out.cells[z][g];
-        const double people = inputs.people[g][z];
-        MatterGroup& sum = out.groups[g];
-        const double done = people * cell.completion;
-        sum.people += people;
-        sum.eligible += people * cell.eligible;
-        sum.completing += done;
-        sum.visits += done * cell.visits;
-        sum.more_than_one += done * cell.more_than_one;
-        sum.minutes += done * cell.minutes;
-        sum.money += done * cell.money;
-        for (std::size_t m = mask_offset[z]; m < mask_offset[z + 1]; ++m)
-          weight[g][masks[m].profiles] += people * masks[m].probability;
-        if (g == 0) {
-          completers += done;
-          one_visit += done * (1.0 - cell.more_than_one);
-        }
-      }
+    task.throw_if_stopped();
+    for (const auto& error : errors) {
+      if (error) std::rethrow_exception(error);
     }
-    for (std::size_t g = 0; g < groups; ++g) {
-      MatterGroup& sum = out.groups[g];
-      sum.failing_by_reason.assign(evaluator.reason_count(), 0.0);
-      for (std::size_t k = 0; k < distinct.size(); ++k) {
-        for (const auto& [reason, probability] : profiles[k].failing[g])
-          sum.failing_by_reason[reason] += weight[g][k] * probability;
-      }
-      if (sum.completing > 0.0) {
-        sum.visits /= sum.completing;
-        sum.more_than_one /= sum.completing;
-        sum.minutes /= sum.completing;
-        sum.money /= sum.completing;
-      }
+  } else {
+    for (std::size_t m = 0; m < matters; ++m) {
+      result.matters[m] =
+          evaluate_matter(catalogue.matters[m], catalogue, requirement_p, inputs, options, true);
+      if (!task.tick()) task.throw_if_stopped();
     }
-    out.at_most_one_visit = completers > 0.0 ? one_visit / completers : 0.0;
-    out.reasons = evaluator.take_reasons();
-    result.matters.push_back(std::move(out));
-    if (!task.tick()) task.throw_if_stopped();
   }
   std::sort(result.illustrative.begin(), result.illustrative.end());
   result.illustrative.erase(std::unique(result.illustrative.begin(), result.illustrative.end()),
