@@ -1,5 +1,7 @@
 #include "journeys/catalogue.hpp"
 
+#include "journeys/problems.hpp"
+
 #include "audit/rules.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
@@ -25,58 +27,6 @@ std::size_t Catalogue::requirement_index(const std::string& id) const {
 }
 
 namespace {
-
-struct ChannelSpelling {
-  std::string_view name;
-  access::Channel channel;
-};
-constexpr std::array<ChannelSpelling, 6> kChannels{{{"in-person", access::Channel::InPerson},
-                                                    {"terminal", access::Channel::Terminal},
-                                                    {"online", access::Channel::Online},
-                                                    {"phone", access::Channel::Phone},
-                                                    {"assisted", access::Channel::Assisted},
-                                                    {"outreach", access::Channel::Outreach}}};
-
-// Collects every problem with its place, so that a user fixes the catalogue in one round.
-class Problems {
- public:
-  explicit Problems(std::string source) : source_(std::move(source)) {}
-
-  void add(const toml::node& node, std::string message, std::string fix) {
-    const auto& where = node.source();
-    add(static_cast<std::size_t>(where.begin.line), static_cast<std::size_t>(where.begin.column),
-        std::move(message), std::move(fix));
-  }
-  void add(std::size_t line, std::size_t column, std::string message, std::string fix) {
-    items_.push_back({line, column, std::move(message), std::move(fix)});
-  }
-
-  void throw_if_any() const {
-    if (items_.empty()) return;
-    const Item& first = items_.front();
-    if (items_.size() == 1) {
-      throw Error(ErrorCode::InvalidInput, first.message, first.fix,
-                  SourceLocation{source_, first.line, first.column});
-    }
-    std::string message = fmt::format("{} problems in the catalogue:", items_.size());
-    for (const auto& item : items_) {
-      message +=
-          fmt::format("\n  {}:{}:{}: {} (fix: {})", source_, item.line, item.column, item.message, item.fix);
-    }
-    throw Error(ErrorCode::InvalidInput, message, "fix each place listed",
-                SourceLocation{source_, first.line, first.column});
-  }
-
- private:
-  struct Item {
-    std::size_t line;
-    std::size_t column;
-    std::string message;
-    std::string fix;
-  };
-  std::string source_;
-  std::vector<Item> items_;
-};
 
 class Reader {
  public:
@@ -307,7 +257,7 @@ Catalogue parse_catalogue(const std::string& text, const std::string& source) {
   }
   Catalogue catalogue;
   catalogue.source = source;
-  Problems problems(source);
+  Problems problems(source, "the catalogue");
   Reader reader(catalogue, problems);
   // Requirements first: matters refer to them wherever they sit in the file.
   if (const auto* requirements = root.get("requirements")) reader.requirements(*requirements);

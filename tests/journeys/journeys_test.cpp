@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace equalis::journeys {
@@ -483,6 +484,152 @@ TEST(Journeys, AbilitiesAreCheckedRowByRow) {
   EXPECT_NE(std::string(missing.what()).find("smartphone"), std::string::npos) << missing.what();
 }
 
+// Journey scenarios (scenario.hpp) on the worked example with three groups: everyone (the example's
+// figures), people without devices or skills, and people with everything.
+struct ScenarioFixture {
+  Catalogue catalogue = parse_catalogue(kCatalogue, "catalogue.toml");
+  GroupAbilities abilities = read_abilities(
+      write("scenario_abilities.csv",
+            "group,requirement,probability\nall,smartphone,0.5\nall,e_id,0.4\nall,local_hukou,0.9\n"
+            "offline,smartphone,0\noffline,e_id,0.4\noffline,local_hukou,0.9\n"
+            "connected,smartphone,1\nconnected,e_id,1\nconnected,local_hukou,0.9\n"),
+      catalogue);
+  JourneyInputs inputs = [] {
+    JourneyInputs in = two_zones();
+    in.groups = {"all", "offline", "connected"};
+    in.people = {{100.0, 100.0}, {40.0, 60.0}, {60.0, 40.0}};
+    for (auto& available : in.place.available) available[static_cast<std::size_t>(Channel::Phone)] = 1.0;
+    return in;
+  }();
+  JourneyResult baseline = evaluate_journeys(catalogue, abilities, inputs);
+
+  std::vector<ScenarioOutcome> run(const std::string& toml) const {
+    const auto scenarios = parse_journey_scenarios(toml, "scenarios.toml");
+    check_journey_scenarios(scenarios, catalogue, "scenarios.toml");
+    return evaluate_scenarios(scenarios, catalogue, abilities, inputs, baseline);
+  }
+};
+
+const ScenarioChange& change_of(const ScenarioOutcome& outcome, const std::string& group) {
+  for (const auto& change : outcome.changes) {
+    if (change.group == group) return change;
+  }
+  throw std::runtime_error("no change for group " + group);
+}
+
+TEST(JourneyScenarios, OnlineOnlyHurtsThoseWithoutDevicesAndHelpsNobody) {
+  const ScenarioFixture f;
+  const auto outcomes = f.run(R"([[scenario]]
+name = "online only"
+online_only = ["allowance"]
+)");
+  ASSERT_EQ(outcomes.size(), 1U);
+  ASSERT_EQ(outcomes[0].changes.size(), 3U);
+  for (const auto& change : outcomes[0].changes)
+    EXPECT_LE(change.completion_after, change.completion_before + 1e-12) << change.group;
+  EXPECT_NEAR(change_of(outcomes[0], "offline").completion_after, 0.0, 1e-12);
+  EXPECT_TRUE(change_of(outcomes[0], "offline").loses);
+  EXPECT_TRUE(change_of(outcomes[0], "all").loses);
+  // Those with a phone and an e-ID finish as before, now without a trip: they do not lose.
+  const ScenarioChange& connected = change_of(outcomes[0], "connected");
+  EXPECT_NEAR(connected.completion_after, connected.completion_before, 1e-12);
+  EXPECT_NEAR(connected.visits_after, 0.0, 1e-12);
+  EXPECT_FALSE(connected.loses);
+}
+
+TEST(JourneyScenarios, RemovingARequirementNeverLowersCompletion) {
+  const ScenarioFixture f;
+  const auto outcomes = f.run(R"([[scenario]]
+name = "no e-ID"
+remove_requirement = ["e_id"]
+[[scenario]]
+name = "no e-ID to apply"
+remove_requirement = [{ requirement = "e_id", within = "allowance.apply" }]
+)");
+  ASSERT_EQ(outcomes.size(), 2U);
+  for (const auto& outcome : outcomes) {
+    for (const auto& change : outcome.changes) {
+      EXPECT_GE(change.completion_after, change.completion_before - 1e-12) << outcome.name << change.group;
+      EXPECT_FALSE(change.completion_after < change.completion_before - 1e-12);
+    }
+    // Zone B has no office: without the e-ID, everyone eligible with a phone finishes online.
+    EXPECT_GT(change_of(outcome, "all").completion_after, change_of(outcome, "all").completion_before);
+  }
+}
+
+TEST(JourneyScenarios, RelaxingARuleChangesOnlyTheGroupsItExcluded) {
+  const ScenarioFixture f;
+  const auto outcomes = f.run(R"([[scenario]]
+name = "no registration rule"
+relax_rule = ["allowance"]
+)");
+  ASSERT_EQ(outcomes.size(), 1U);
+  for (const auto& change : outcomes[0].changes) {
+    // The rule excluded a tenth of every group; those people now fail or finish like the rest.
+    EXPECT_NEAR(change.completion_after, change.completion_before / 0.9, 1e-12) << change.group;
+    EXPECT_NEAR(change.visits_after, change.visits_before, 1e-12) << change.group;
+    EXPECT_FALSE(change.loses);
+  }
+  // A rule everybody meets excludes nobody: relaxing it changes nothing.
+  ScenarioFixture all_local;
+  all_local.abilities = read_abilities(
+      write("local_abilities.csv",
+            "group,requirement,probability\nall,smartphone,0.5\nall,e_id,0.4\nall,local_hukou,1\n"),
+      all_local.catalogue);
+  all_local.inputs = two_zones();
+  all_local.baseline = evaluate_journeys(all_local.catalogue, all_local.abilities, all_local.inputs);
+  for (const auto& change :
+       all_local.run("[[scenario]]\nname = \"r\"\nrelax_rule = [\"allowance\"]\n")[0].changes)
+    EXPECT_NEAR(change.completion_after, change.completion_before, 1e-15);
+}
+
+TEST(JourneyScenarios, AddedChannelsAndClosedChannels) {
+  const ScenarioFixture f;
+  const auto outcomes = f.run(R"([[scenario]]
+name = "phone line"
+add_channel = [{ step = "allowance.apply", channel = "phone", requires = [], minutes = 20 },
+               { step = "allowance.receive", channel = "phone", minutes = 5 }]
+[[scenario]]
+name = "offices closed"
+close_channels = ["in-person"]
+)");
+  ASSERT_EQ(outcomes.size(), 2U);
+  // The phone is everywhere: every eligible person finishes.
+  EXPECT_NEAR(change_of(outcomes[0], "offline").completion_after, 0.9, 1e-12);
+  EXPECT_FALSE(change_of(outcomes[0], "offline").loses);
+  // Without offices, zone A is like zone B: those without a phone and an e-ID fail.
+  EXPECT_NEAR(change_of(outcomes[1], "all").completion_after, 0.18, 1e-12);
+  EXPECT_TRUE(change_of(outcomes[1], "all").loses);
+}
+
+TEST(JourneyScenarios, ProblemsAreReportedAtOnceWithTheirPlaces) {
+  const Catalogue catalogue = parse_catalogue(kCatalogue, "catalogue.toml");
+  const auto scenarios = parse_journey_scenarios(R"([[scenario]]
+name = "typos"
+online_only = ["alowance"]
+add_channel = [{ step = "allowance.aply", channel = "fax", requires = ["smartfone"] }]
+remove_requirement = ["e_ib"]
+relax_rule = ["allowance.apply"]
+close_channels = ["in person"]
+)",
+                                                 "s.toml");
+  const Error error = error_of([&] { check_journey_scenarios(scenarios, catalogue, "s.toml"); });
+  const std::string text = error.what();
+  EXPECT_NE(text.find("7 problems in the scenarios"), std::string::npos) << text;
+  EXPECT_NE(text.find("s.toml:3:16: online_only: 'alowance'"), std::string::npos) << text;
+  EXPECT_NE(text.find("did you mean 'allowance'"), std::string::npos) << text;
+  EXPECT_NE(text.find("did you mean 'allowance.apply'"), std::string::npos) << text;
+  EXPECT_NE(text.find("'fax' is no channel"), std::string::npos) << text;
+  EXPECT_NE(text.find("unknown requirement 'smartfone'"), std::string::npos) << text;
+  EXPECT_NE(text.find("did you mean 'e_id'"), std::string::npos) << text;
+  EXPECT_NE(text.find("'allowance.apply' has no rule"), std::string::npos) << text;
+  EXPECT_NE(text.find("'in person' is no channel"), std::string::npos) << text;
+  const Error keys =
+      error_of([] { (void)parse_journey_scenarios("[[scenario]]\nonline = [\"m\"]\n", "k.toml"); });
+  EXPECT_NE(std::string(keys.what()).find("unknown scenario key 'online'"), std::string::npos) << keys.what();
+  EXPECT_NE(std::string(keys.what()).find("a scenario without a name"), std::string::npos) << keys.what();
+}
+
 // The whole run from files: the access module finds the office within the standard for A, not for B.
 TEST(Journeys, RunFromFilesUsesTheAccessModule) {
   JourneyRequest request;
@@ -503,6 +650,24 @@ TEST(Journeys, RunFromFilesUsesTheAccessModule) {
   EXPECT_NEAR(m.cells[0][0].minutes, 0.2 * 15 + 0.3 * 55 + 0.5 * 70, 1e-9);  // 600 s = 10 min each way
   EXPECT_NEAR(m.cells[1][0].completion, 0.18, 1e-12);
   EXPECT_NEAR(m.cells[1][1].completion, 0.9 * 0.3 * 0.4, 1e-12);  // older: fewer phones
+  // Scenarios from a file and in memory, reported in that order.
+  request.scenarios =
+      write("scenarios.toml", "[[scenario]]\nname = \"online\"\nonline_only = [\"allowance\"]\n");
+  JourneyScenario relaxed;
+  relaxed.name = "no rule";
+  relaxed.relax_rule.push_back({"allowance", 0, 0});
+  request.scenario_list = {relaxed};
+  const JourneyRunResult with = run_journeys(request);
+  ASSERT_EQ(with.scenarios.size(), 2U);
+  EXPECT_EQ(with.scenarios[0].name, "online");
+  EXPECT_EQ(with.scenarios[1].changes[0].group, "all");
+  EXPECT_NEAR(with.scenarios[1].changes[0].completion_after, (90.0 + 18.0) / 0.9 / 200.0, 1e-12);
+  relaxed.relax_rule[0].text = "allowanse";
+  request.scenario_list = {relaxed};
+  const Error unknown = error_of([&] { (void)run_journeys(request); });
+  EXPECT_NE(std::string(unknown.what()).find("`scenario_list`: relax_rule: 'allowanse'"), std::string::npos)
+      << unknown.what();
+  request.scenario_list.clear();
   request.access.costs.unit = io::CostUnit::Given;
   const Error error = error_of([&] { (void)run_journeys(request); });
   EXPECT_NE(std::string(error.what()).find("`cost_unit`"), std::string::npos) << error.what();
