@@ -424,8 +424,11 @@ std::vector<ScenarioOutcome> evaluate_scenarios(const std::vector<JourneyScenari
         change.completion_after = share(b.completing, b.people);
         change.visits_before = a.visits;
         change.visits_after = b.visits;
-        change.loses = change.completion_after < change.completion_before - kTolerance ||
-                       change.visits_after > change.visits_before + kTolerance;
+        // More trips on average among finishers is a loss only where nobody was added to them: people who
+        // now finish and travel raise the mean without anyone's journey getting longer.
+        const bool fewer = change.completion_after < change.completion_before - kTolerance;
+        const bool more = change.completion_after > change.completion_before + kTolerance;
+        change.loses = fewer || (!more && change.visits_after > change.visits_before + kTolerance);
         outcome.changes.push_back(std::move(change));
       }
     }

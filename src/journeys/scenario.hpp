@@ -69,7 +69,8 @@ Catalogue apply_scenario(const JourneyScenario& scenario, const Catalogue& catal
 JourneyInputs apply_scenario(const JourneyScenario& scenario, const JourneyInputs& inputs);
 
 // Per matter × group: the baseline and the scenario's completion (share of the group's people) and mean
-// trips of those who finish; `loses`: lower completion or more trips.
+// trips of those who finish; `loses`: lower completion, or more trips with no more people finishing (when
+// more finish, the newcomers' trips raise the mean without anyone's journey getting longer).
 struct ScenarioChange {
   std::string matter;
   std::string group;
