@@ -449,6 +449,59 @@ struct ZoneScratch {
 
 enum Field : std::size_t { kEligible, kCompletion, kVisits, kMoreThanOne, kMinutes, kMoney, kFieldCount };
 
+// The largest failure of a zone and group (the first reason on a tie, reason 0 when nobody fails): the
+// masks' failures mixed by their probabilities, summed in mask order like the former engine, so that ties
+// fall the same way. Through a scratch vector indexed by reason, left zero for the next call.
+std::uint32_t main_reason(const std::vector<MaskProfiles>& profiles, std::span<const PlaceMask> masks,
+                          std::size_t g, ZoneScratch& scratch) {
+  for (const PlaceMask& mask : masks) {
+    for (const auto& [reason, probability] : profiles[mask.profiles].failing[g]) {
+      if (scratch.failing[reason] == 0.0) scratch.touched.push_back(reason);
+      scratch.failing[reason] += mask.probability * probability;
+    }
+  }
+  std::uint32_t largest = 0;
+  double most = 0.0;
+  for (const std::uint32_t reason : scratch.touched) {
+    const double value = scratch.failing[reason];
+    if (value > most || (value == most && reason < largest)) {
+      largest = reason;
+      most = value;
+    }
+    scratch.failing[reason] = 0.0;
+  }
+  scratch.touched.clear();
+  return largest;
+}
+
+// The same for one or two masks (most zones): their failure lists, sorted by reason, walked together.
+std::uint32_t main_reason_of_two(const std::vector<MaskProfiles>& profiles, std::span<const PlaceMask> masks,
+                                 std::size_t g) {
+  using Failures = std::vector<std::pair<std::uint32_t, double>>;
+  static const Failures kNone;
+  const Failures& a = profiles[masks[0].profiles].failing[g];
+  const Failures& b = masks.size() > 1 ? profiles[masks[1].profiles].failing[g] : kNone;
+  const double pa = masks[0].probability;
+  const double pb = masks.size() > 1 ? masks[1].probability : 0.0;
+  std::uint32_t largest = 0;
+  double most = 0.0;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() || j < b.size()) {
+    const bool take_a = j == b.size() || (i < a.size() && a[i].first <= b[j].first);
+    const bool take_b = i == a.size() || (j < b.size() && b[j].first <= a[i].first);
+    const std::uint32_t reason = take_a ? a[i].first : b[j].first;
+    double value = 0.0;
+    if (take_a) value += pa * a[i++].second;
+    if (take_b) value += pb * b[j++].second;
+    if (value > most) {  // reasons come in increasing order: the first of equal values stays
+      largest = reason;
+      most = value;
+    }
+  }
+  return largest;
+}
+
 // One zone's cells of a matter: each place mask's profiles walked with the zone's option order and travel.
 void evaluate_zone(const MatterEvaluator& evaluator, const std::vector<MaskProfiles>& profiles,
                    std::span<const PlaceMask> masks, const std::array<double, kChannelCount>& travel,
@@ -528,26 +581,8 @@ void evaluate_zone(const MatterEvaluator& evaluator, const std::vector<MaskProfi
       cell.minutes /= cell.completion;
       cell.money /= cell.completion;
     }
-    // The largest failure (the first reason on a tie, reason 0 when nobody fails), from the reasons the
-    // masks name; the scratch is left zero for the next group.
-    for (const PlaceMask& mask : masks) {
-      for (const auto& [reason, probability] : profiles[mask.profiles].failing[g]) {
-        if (scratch.failing[reason] == 0.0) scratch.touched.push_back(reason);
-        scratch.failing[reason] += mask.probability * probability;
-      }
-    }
-    std::uint32_t largest = 0;
-    double most = 0.0;
-    for (const std::uint32_t reason : scratch.touched) {
-      const double value = scratch.failing[reason];
-      if (value > most || (value == most && reason < largest)) {
-        largest = reason;
-        most = value;
-      }
-      scratch.failing[reason] = 0.0;
-    }
-    scratch.touched.clear();
-    cell.main_reason = largest;
+    cell.main_reason =
+        masks.size() <= 2 ? main_reason_of_two(profiles, masks, g) : main_reason(profiles, masks, g, scratch);
     cells[g] = cell;
   }
 }
