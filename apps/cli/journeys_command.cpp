@@ -109,6 +109,10 @@ void add_journeys_command(CLI::App& app, Context& context) {
                   "How people pick a channel per step: cheapest (least time, then money), prefer-online, "
                   "prefer-offline")
       ->check(CLI::IsMember({"cheapest", "prefer-online", "prefer-offline"}));
+  cmd->add_option("--scenarios", args->request.scenarios,
+                  "Journey scenarios (TOML: online_only, add_channel, remove_requirement, relax_rule, "
+                  "close_channels), each compared with the baseline per matter and group")
+      ->check(input_file());
   cmd->add_option("--summary-output", args->summary_output,
                   "Also write per matter and group the totals and the people per reason as a CSV");
   add_output_options(*cmd, context);

@@ -13,6 +13,7 @@ class Problems {
   // `source` names the file in messages; `what` names it in the summary line ("the catalogue").
   Problems(std::string source, std::string what) : source_(std::move(source)), what_(std::move(what)) {}
 
+  // Line 0: a problem without a place (data given in memory, not read from a file).
   void add(std::size_t line, std::size_t column, std::string message, std::string fix);
   [[nodiscard]] bool empty() const noexcept { return items_.empty(); }
   [[nodiscard]] std::size_t size() const noexcept { return items_.size(); }

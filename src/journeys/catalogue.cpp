@@ -1,10 +1,11 @@
 #include "journeys/catalogue.hpp"
 
+#include "journeys/problems.hpp"
+
 #include "audit/rules.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/input_file.hpp"
-#include "core/problems.hpp"
 
 #include <fmt/format.h>
 
@@ -26,29 +27,6 @@ std::size_t Catalogue::requirement_index(const std::string& id) const {
 }
 
 namespace {
-
-struct ChannelSpelling {
-  std::string_view name;
-  access::Channel channel;
-};
-constexpr std::array<ChannelSpelling, 6> kChannels{{{"in-person", access::Channel::InPerson},
-                                                    {"terminal", access::Channel::Terminal},
-                                                    {"online", access::Channel::Online},
-                                                    {"phone", access::Channel::Phone},
-                                                    {"assisted", access::Channel::Assisted},
-                                                    {"outreach", access::Channel::Outreach}}};
-
-// Every problem at its TOML node's place (core/problems.hpp reports them together).
-class Problems : public equalis::Problems {
- public:
-  explicit Problems(std::string source) : equalis::Problems(std::move(source), "the catalogue") {}
-  using equalis::Problems::add;
-  void add(const toml::node& node, std::string message, std::string fix) {
-    const auto& where = node.source();
-    add(static_cast<std::size_t>(where.begin.line), static_cast<std::size_t>(where.begin.column),
-        std::move(message), std::move(fix));
-  }
-};
 
 class Reader {
  public:
@@ -279,7 +257,7 @@ Catalogue parse_catalogue(const std::string& text, const std::string& source) {
   }
   Catalogue catalogue;
   catalogue.source = source;
-  Problems problems(source);
+  Problems problems(source, "the catalogue");
   Reader reader(catalogue, problems);
   // Requirements first: matters refer to them wherever they sit in the file.
   if (const auto* requirements = root.get("requirements")) reader.requirements(*requirements);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <map>
 #include <memory>
@@ -98,19 +99,16 @@ class ReasonBook {
   std::map<std::string, std::uint32_t> index_;
 };
 
-// What one combination of requirements met and channels present gives for a matter.
-struct Outcome {
+// What one combination of requirements met and channels present gives for a matter, whatever the order
+// in which the options are tried: eligibility, completion and the reason of a failure do not depend on it.
+struct Verdict {
   bool eligible = true;
   bool done = false;
   std::uint32_t reason = 0;  // when not done
-  double visits = 0.0;
-  double step_minutes = 0.0;  // the steps' own time, travel excluded
-  double money = 0.0;
-  std::array<double, kChannelCount> trips{};  // trips per kind of site (travel is added per zone)
 };
 
 // The options of every step in the order a person tries them (the choice rule applied to one zone's
-// travel times); zones with the same order share their results.
+// travel times), step after step.
 using Ranking = std::vector<std::uint8_t>;
 
 class MatterEvaluator {
@@ -130,6 +128,8 @@ class MatterEvaluator {
     mark_rule(rules_.matter.get());
     for (std::size_t s = 0; s < matter.steps.size(); ++s) {
       mark_rule(rules_.steps[s].get());
+      step_offset_.push_back(option_count_);
+      option_count_ += matter.steps[s].channels.size();
       for (const auto& option : matter.steps[s].channels) {
         for (const std::size_t r : option.needs) used[r] = 1;
         channels_used_[index(option.channel)] = 1;
@@ -156,51 +156,43 @@ class MatterEvaluator {
     }
   }
 
+  [[nodiscard]] const Matter& matter() const { return matter_; }
+  [[nodiscard]] std::size_t step_count() const { return matter_.steps.size(); }
+  [[nodiscard]] std::size_t step_offset(std::size_t s) const { return step_offset_[s]; }
   [[nodiscard]] const std::vector<std::size_t>& requirements_used() const { return requirements_used_; }
   [[nodiscard]] bool channel_used(std::size_t c) const { return channels_used_[c] != 0; }
   std::vector<Reason> take_reasons() { return book_.take(); }
   [[nodiscard]] std::size_t reason_count() const { return book_.size(); }
 
-  // The order in which a person in a zone with these travel times tries each step's options.
-  [[nodiscard]] Ranking rank(const std::array<double, kChannelCount>& travel, ChoiceRule choice) const {
-    Ranking out;
-    std::vector<std::uint8_t> order;
-    for (const Step& step : matter_.steps) {
-      order.resize(step.channels.size());
-      std::iota(order.begin(), order.end(), std::uint8_t{0});
-      const auto preference = [&](const ChannelOption& option) {
-        if (choice == ChoiceRule::PreferOnline) {
-          if (option.channel == Channel::Online) return 0;
-          if (option.channel == Channel::Phone) return 1;
-        } else if (choice == ChoiceRule::PreferOffline && option.channel == Channel::InPerson) {
-          return 0;
-        }
-        return 2;
-      };
-      std::stable_sort(order.begin(), order.end(), [&](std::uint8_t a, std::uint8_t b) {
-        const ChannelOption& x = step.channels[a];
-        const ChannelOption& y = step.channels[b];
-        const int px = preference(x);
-        const int py = preference(y);
-        if (px != py) return px < py;
-        if (px < 2) return false;  // preferred channels keep the catalogue's order
-        const double tx = time_of(x, travel);
-        const double ty = time_of(y, travel);
-        if (tx != ty) return tx < ty;
-        return x.money < y.money;
-      });
-      out.insert(out.end(), order.begin(), order.end());
+  // The order in which a person in a zone with these travel times tries each step's options, written to
+  // `out` step after step. A stable insertion sort in place: steps have a handful of options, and this runs
+  // once per zone and matter (no allocation once `out` has grown).
+  void rank(const std::array<double, kChannelCount>& travel, ChoiceRule choice, Ranking& out) const {
+    out.resize(option_count_);
+    for (std::size_t s = 0; s < matter_.steps.size(); ++s) {
+      const Step& step = matter_.steps[s];
+      std::uint8_t* order = out.data() + step_offset_[s];
+      const std::size_t n = step.channels.size();
+      for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint8_t>(i);
+      for (std::size_t i = 1; i < n; ++i) {
+        const std::uint8_t moving = order[i];
+        std::size_t j = i;
+        for (; j > 0 && tried_before(step.channels[moving], step.channels[order[j - 1]], travel, choice); --j)
+          order[j] = order[j - 1];
+        order[j] = moving;
+      }
     }
-    return out;
   }
 
   // `met[r]`: requirement r met (catalogue index); `present[c]`: channel c there. `fields`: scratch of
-  // one string view per requirement (the rules read "1" or "0").
-  Outcome evaluate(const std::vector<std::uint8_t>& met,
-                   const std::array<std::uint8_t, kChannelCount>& present, const Ranking& ranking,
-                   std::vector<std::string_view>& fields) const {
+  // one string view per requirement (the rules read "1" or "0"). `usable[s][o]` is set to whether option
+  // o of step s is usable (up to the first step that fails; when the matter is done, for every step).
+  Verdict classify(const std::vector<std::uint8_t>& met,
+                   const std::array<std::uint8_t, kChannelCount>& present,
+                   std::vector<std::string_view>& fields,
+                   std::vector<std::vector<std::uint8_t>>& usable) const {
     for (const std::size_t r : requirements_used_) fields[r] = met[r] != 0 ? "1" : "0";
-    Outcome out;
+    Verdict out;
     const auto passes = [&](const std::unique_ptr<audit::Rule>& rule) {
       return !rule || rule->evaluate(fields) == audit::Truth::True;
     };
@@ -209,41 +201,20 @@ class MatterEvaluator {
       out.eligible = false;
       failure = matter_rule_reason_;
     }
-    // The kind of site of the previous step's trip (kChannelCount: the previous step made none).
-    std::size_t previous_trip = kChannelCount;
-    std::size_t offset = 0;
     for (std::size_t s = 0; s < matter_.steps.size(); ++s) {
       const Step& step = matter_.steps[s];
-      const std::span<const std::uint8_t> order(ranking.data() + offset, step.channels.size());
-      offset += step.channels.size();
       if (!passes(rules_.steps[s])) {
         out.eligible = false;
         if (!failure) failure = step_rule_reason_[s];
       }
       if (failure) continue;  // the first failure is the reason; eligibility still reads every rule
-      const ChannelOption* chosen = nullptr;
-      for (const std::uint8_t o : order) {
-        if (usable(step.channels[o], met, present)) {
-          chosen = &step.channels[o];
-          break;
-        }
+      bool any = false;
+      usable[s].resize(step.channels.size());
+      for (std::size_t o = 0; o < step.channels.size(); ++o) {
+        usable[s][o] = is_usable(step.channels[o], met, present) ? 1 : 0;
+        any = any || usable[s][o] != 0;
       }
-      if (chosen == nullptr) {
-        failure = closest_miss(s, met, present);
-        continue;
-      }
-      const std::size_t c = index(chosen->channel);
-      if (is_trip(chosen->channel)) {
-        if (previous_trip != c) {  // consecutive steps at the same kind of site: one trip
-          out.visits += 1.0;
-          out.trips[c] += 1.0;
-        }
-        previous_trip = c;
-      } else {
-        previous_trip = kChannelCount;
-      }
-      out.step_minutes += chosen->minutes;
-      out.money += chosen->money;
+      if (!any) failure = closest_miss(s, met, present);
     }
     out.done = !failure;
     if (failure) out.reason = *failure;
@@ -251,10 +222,33 @@ class MatterEvaluator {
   }
 
  private:
-  static bool usable(const ChannelOption& option, const std::vector<std::uint8_t>& met,
-                     const std::array<std::uint8_t, kChannelCount>& present) {
+  static bool is_usable(const ChannelOption& option, const std::vector<std::uint8_t>& met,
+                        const std::array<std::uint8_t, kChannelCount>& present) {
     if (present[index(option.channel)] == 0) return false;
     return std::all_of(option.needs.begin(), option.needs.end(), [&](std::size_t r) { return met[r] != 0; });
+  }
+
+  // Whether the choice rule tries `x` strictly before `y` (the catalogue's order breaks ties).
+  static bool tried_before(const ChannelOption& x, const ChannelOption& y,
+                           const std::array<double, kChannelCount>& travel, ChoiceRule choice) {
+    const int px = preference(x, choice);
+    const int py = preference(y, choice);
+    if (px != py) return px < py;
+    if (px < 2) return false;  // preferred channels keep the catalogue's order
+    const double tx = time_of(x, travel);
+    const double ty = time_of(y, travel);
+    if (tx != ty) return tx < ty;
+    return x.money < y.money;
+  }
+
+  static int preference(const ChannelOption& option, ChoiceRule choice) {
+    if (choice == ChoiceRule::PreferOnline) {
+      if (option.channel == Channel::Online) return 0;
+      if (option.channel == Channel::Phone) return 1;
+    } else if (choice == ChoiceRule::PreferOffline && option.channel == Channel::InPerson) {
+      return 0;
+    }
+    return 2;
   }
 
   static double time_of(const ChannelOption& option, const std::array<double, kChannelCount>& travel) {
@@ -290,29 +284,37 @@ class MatterEvaluator {
   ReasonBook book_;
   std::vector<std::size_t> requirements_used_;
   std::array<std::uint8_t, kChannelCount> channels_used_{};
+  std::vector<std::size_t> step_offset_;  // first entry of each step in a Ranking
+  std::size_t option_count_ = 0;
   std::uint32_t matter_rule_reason_ = 0;
   std::vector<std::uint32_t> step_rule_reason_;
   std::vector<std::vector<std::uint32_t>> place_reason_;                     // [step][option]
   std::vector<std::vector<std::vector<std::uint32_t>>> requirement_reason_;  // [step][option][need]
 };
 
-// What a group gets from a matter where the place channels are fixed (present or not) and the options are
-// tried in one order: every sum weighted by the probability of the requirement combination.
-struct Stats {
-  double eligible = 0.0;
-  double completion = 0.0;
-  double visits = 0.0;
-  double more_than_one = 0.0;
-  double step_minutes = 0.0;
-  double money = 0.0;
-  std::array<double, kChannelCount> trips{};
-  std::vector<double> failing;  // per reason
+// "Usability profiles" (docs/PERFORMANCE.md, "Journeys") of a matter where the place channels are fixed
+// (present or not): every combination of requirements that completes the matter, reduced to which options
+// of each step are usable; combinations with the same usable options at every step are one profile, their
+// probabilities summed per group. Completion, eligibility and the reasons of failure do not depend on the
+// order in which a zone tries the options, so they are kept per group here once; a zone only has to pick
+// each step's option from a profile (a lookup per distinct usable set) and add its travel.
+struct MaskProfiles {
+  std::size_t profile_count = 0;
+  std::vector<std::size_t> set_offset;          // [step]: the step's first usable set in `sets`
+  std::vector<std::vector<std::uint8_t>> sets;  // distinct usable-option flags, step after step
+  std::vector<std::uint32_t> profile_sets;      // [profile × steps + step]: the step's set in `sets`
+  std::vector<double> probability;              // [profile × groups + group]
+  std::vector<double> eligible;                 // [group]
+  std::vector<double> completion;               // [group]
+  std::vector<std::vector<std::pair<std::uint32_t, double>>> failing;  // [group]: (reason, probability > 0)
 };
 
-Stats group_stats(const MatterEvaluator& evaluator, const std::vector<double>& requirement_p,
-                  const std::array<std::uint8_t, kChannelCount>& present, const Ranking& ranking,
-                  const std::string& matter_id) {
-  std::vector<std::uint8_t> met(requirement_p.size(), 0);
+// The requirements of a matter a group meets for sure (p = 1) and the uncertain ones (0 < p < 1), which
+// are enumerated; throws when there are too many.
+std::vector<std::size_t> uncertain_requirements(const MatterEvaluator& evaluator,
+                                                const std::vector<double>& requirement_p,
+                                                std::vector<std::uint8_t>& met,
+                                                const std::string& matter_id) {
   std::vector<std::size_t> uncertain;
   for (const std::size_t r : evaluator.requirements_used()) {
     if (requirement_p[r] >= 1.0)
@@ -326,63 +328,289 @@ Stats group_stats(const MatterEvaluator& evaluator, const std::vector<double>& r
                             uncertain.size(), kMaxUncertain),
                 "split the matter, or give 0/1 figures for requirements that everyone (or no one) meets");
   }
-  Stats stats;
-  stats.failing.assign(evaluator.reason_count(), 0.0);
-  std::vector<std::string_view> fields(requirement_p.size(), "0");
-  const std::uint64_t combinations = std::uint64_t{1} << uncertain.size();
-  for (std::uint64_t mask = 0; mask < combinations; ++mask) {
-    double probability = 1.0;
-    for (std::size_t u = 0; u < uncertain.size(); ++u) {
-      const bool on = ((mask >> u) & 1U) != 0;
-      probability *= on ? requirement_p[uncertain[u]] : 1.0 - requirement_p[uncertain[u]];
-      met[uncertain[u]] = on ? 1 : 0;
+  return uncertain;
+}
+
+// Orders usable-option flags (written out: GCC 12 warns about the memcmp of the library's comparison).
+struct FlagsLess {
+  bool operator()(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b) const {
+    if (a.size() != b.size()) return a.size() < b.size();
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (a[i] != b[i]) return a[i] < b[i];
     }
-    const Outcome outcome = evaluator.evaluate(met, present, ranking, fields);
-    if (outcome.eligible) stats.eligible += probability;
-    if (!outcome.done) {
-      stats.failing[outcome.reason] += probability;
-      continue;
-    }
-    stats.completion += probability;
-    stats.visits += probability * outcome.visits;
-    stats.more_than_one += outcome.visits > 1.0 ? probability : 0.0;
-    stats.step_minutes += probability * outcome.step_minutes;
-    stats.money += probability * outcome.money;
-    for (std::size_t c = 0; c < kChannelCount; ++c) stats.trips[c] += probability * outcome.trips[c];
+    return false;
   }
-  return stats;
+};
+
+MaskProfiles build_profiles(const MatterEvaluator& evaluator,
+                            const std::vector<std::vector<double>>& requirement_p,
+                            const std::array<std::uint8_t, kChannelCount>& present,
+                            const std::string& matter_id) {
+  const std::size_t steps = evaluator.step_count();
+  const std::size_t groups = requirement_p.size();
+  MaskProfiles out;
+  out.eligible.assign(groups, 0.0);
+  out.completion.assign(groups, 0.0);
+  out.failing.resize(groups);
+  std::vector<std::map<std::vector<std::uint8_t>, std::uint32_t, FlagsLess>> set_of(steps);
+  std::map<std::vector<std::uint32_t>, std::uint32_t> profile_of;
+  std::vector<std::vector<std::uint8_t>> usable(steps);
+  std::vector<std::uint32_t> key(steps);
+  std::vector<double> failing(evaluator.reason_count());
+  for (std::size_t g = 0; g < groups; ++g) {
+    std::vector<std::uint8_t> met(requirement_p[g].size(), 0);
+    const std::vector<std::size_t> uncertain =
+        uncertain_requirements(evaluator, requirement_p[g], met, matter_id);
+    std::vector<std::string_view> fields(requirement_p[g].size(), "0");
+    std::fill(failing.begin(), failing.end(), 0.0);
+    const std::uint64_t combinations = std::uint64_t{1} << uncertain.size();
+    for (std::uint64_t mask = 0; mask < combinations; ++mask) {
+      double probability = 1.0;
+      for (std::size_t u = 0; u < uncertain.size(); ++u) {
+        const bool on = ((mask >> u) & 1U) != 0;
+        probability *= on ? requirement_p[g][uncertain[u]] : 1.0 - requirement_p[g][uncertain[u]];
+        met[uncertain[u]] = on ? 1 : 0;
+      }
+      const Verdict verdict = evaluator.classify(met, present, fields, usable);
+      if (verdict.eligible) out.eligible[g] += probability;
+      if (!verdict.done) {
+        failing[verdict.reason] += probability;
+        continue;
+      }
+      out.completion[g] += probability;
+      for (std::size_t s = 0; s < steps; ++s)
+        key[s] = set_of[s].emplace(usable[s], static_cast<std::uint32_t>(set_of[s].size())).first->second;
+      const auto [at, inserted] = profile_of.emplace(key, static_cast<std::uint32_t>(out.profile_count));
+      if (inserted) {
+        ++out.profile_count;
+        out.profile_sets.insert(out.profile_sets.end(), key.begin(), key.end());
+        out.probability.resize(out.profile_count * groups, 0.0);
+      }
+      out.probability[at->second * groups + g] += probability;
+    }
+    for (std::size_t k = 0; k < failing.size(); ++k) {
+      if (failing[k] != 0.0) out.failing[g].emplace_back(static_cast<std::uint32_t>(k), failing[k]);
+    }
+  }
+  for (std::size_t s = 0; s < steps; ++s) {
+    out.set_offset.push_back(out.sets.size());
+    out.sets.resize(out.sets.size() + set_of[s].size());
+    for (const auto& [flags, at] : set_of[s]) out.sets[out.set_offset[s] + at] = flags;
+  }
+  for (std::size_t p = 0; p < out.profile_count; ++p) {
+    for (std::size_t s = 0; s < steps; ++s)
+      out.profile_sets[p * steps + s] += static_cast<std::uint32_t>(out.set_offset[s]);
+  }
+  return out;
 }
 
 // A zone's place channels as weighted masks: each uncertain channel (0 < p < 1) present or not.
 struct PlaceMask {
   std::array<std::uint8_t, kChannelCount> present{};
   double probability = 1.0;
-  std::uint32_t stats_key = 0;  // index of (mask, ranking) among the distinct ones
+  std::uint32_t profiles = 0;  // index of the mask's profiles among the distinct masks
 };
 
-std::vector<PlaceMask> place_masks(const MatterEvaluator& evaluator,
-                                   const std::array<double, kChannelCount>& available) {
-  std::vector<PlaceMask> masks(1);
+// Appends the zone's masks to `masks` (the order of the former engine: channel by channel, each mask
+// split into present, then absent).
+void append_place_masks(const MatterEvaluator& evaluator, const std::array<double, kChannelCount>& available,
+                        std::vector<PlaceMask>& masks) {
+  const std::size_t first = masks.size();
+  masks.emplace_back();
   for (std::size_t c = 0; c < kChannelCount; ++c) {
     if (!evaluator.channel_used(c)) continue;
     const double p = available[c];
     if (p >= 1.0) {
-      for (auto& m : masks) m.present[c] = 1;
+      for (std::size_t m = first; m < masks.size(); ++m) masks[m].present[c] = 1;
     } else if (p > 0.0) {
-      std::vector<PlaceMask> both;
-      for (const auto& m : masks) {
-        PlaceMask with = m;
+      const std::size_t count = masks.size() - first;
+      masks.resize(first + 2 * count);
+      for (std::size_t m = count; m-- > 0;) {  // from the back, so no mask is overwritten before it is read
+        PlaceMask with = masks[first + m];
+        PlaceMask without = with;
         with.present[c] = 1;
         with.probability *= p;
-        PlaceMask without = m;
         without.probability *= 1.0 - p;
-        both.push_back(with);
-        both.push_back(without);
+        masks[first + 2 * m] = with;
+        masks[first + 2 * m + 1] = without;
       }
-      masks = std::move(both);
     }
   }
-  return masks;
+}
+
+// Per-thread buffers for the zones of one matter.
+struct ZoneScratch {
+  Ranking ranking;
+  std::vector<std::uint32_t> choice;   // per usable set of a mask: the option taken
+  std::vector<double> sums;            // [field × groups + group]
+  std::vector<double> failing;         // per reason, for one group
+  std::vector<std::uint32_t> touched;  // reasons with a failure, for one group
+};
+
+enum Field : std::size_t { kEligible, kCompletion, kVisits, kMoreThanOne, kMinutes, kMoney, kFieldCount };
+
+// The largest failure of a zone and group (the first reason on a tie, reason 0 when nobody fails): the
+// masks' failures mixed by their probabilities, summed in mask order like the former engine, so that ties
+// fall the same way. Through a scratch vector indexed by reason, left zero for the next call.
+std::uint32_t main_reason(const std::vector<MaskProfiles>& profiles, std::span<const PlaceMask> masks,
+                          std::size_t g, ZoneScratch& scratch) {
+  for (const PlaceMask& mask : masks) {
+    for (const auto& [reason, probability] : profiles[mask.profiles].failing[g]) {
+      if (scratch.failing[reason] == 0.0) scratch.touched.push_back(reason);
+      scratch.failing[reason] += mask.probability * probability;
+    }
+  }
+  std::uint32_t largest = 0;
+  double most = 0.0;
+  for (const std::uint32_t reason : scratch.touched) {
+    const double value = scratch.failing[reason];
+    if (value > most || (value == most && reason < largest)) {
+      largest = reason;
+      most = value;
+    }
+    scratch.failing[reason] = 0.0;
+  }
+  scratch.touched.clear();
+  return largest;
+}
+
+// The same for one or two masks (most zones): their failure lists, sorted by reason, walked together.
+std::uint32_t main_reason_of_two(const std::vector<MaskProfiles>& profiles, std::span<const PlaceMask> masks,
+                                 std::size_t g) {
+  using Failures = std::vector<std::pair<std::uint32_t, double>>;
+  static const Failures kNone;
+  const Failures& a = profiles[masks[0].profiles].failing[g];
+  const Failures& b = masks.size() > 1 ? profiles[masks[1].profiles].failing[g] : kNone;
+  const double pa = masks[0].probability;
+  const double pb = masks.size() > 1 ? masks[1].probability : 0.0;
+  std::uint32_t largest = 0;
+  double most = 0.0;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() || j < b.size()) {
+    const bool take_a = j == b.size() || (i < a.size() && a[i].first <= b[j].first);
+    const bool take_b = i == a.size() || (j < b.size() && b[j].first <= a[i].first);
+    const std::uint32_t reason = take_a ? a[i].first : b[j].first;
+    double value = 0.0;
+    if (take_a) value += pa * a[i++].second;
+    if (take_b) value += pb * b[j++].second;
+    if (value > most) {  // reasons come in increasing order: the first of equal values stays
+      largest = reason;
+      most = value;
+    }
+  }
+  return largest;
+}
+
+// One zone's cells of a matter: each place mask's profiles walked with the zone's option order and travel.
+void evaluate_zone(const MatterEvaluator& evaluator, const std::vector<MaskProfiles>& profiles,
+                   std::span<const PlaceMask> masks, const std::array<double, kChannelCount>& travel,
+                   ChoiceRule choice, std::vector<JourneyCell>& cells, ZoneScratch& scratch) {
+  const Matter& matter = evaluator.matter();
+  const std::size_t steps = evaluator.step_count();
+  const std::size_t groups = cells.size();
+  evaluator.rank(travel, choice, scratch.ranking);
+  scratch.sums.assign(kFieldCount * groups, 0.0);
+  double* sums = scratch.sums.data();
+  for (const PlaceMask& mask : masks) {
+    const MaskProfiles& mp = profiles[mask.profiles];
+    const double pm = mask.probability;
+    // The option each distinct usable set leads to: the first usable one in the zone's order.
+    scratch.choice.resize(mp.sets.size());
+    for (std::size_t s = 0; s < steps; ++s) {
+      const std::size_t options = matter.steps[s].channels.size();
+      const std::uint8_t* order = scratch.ranking.data() + evaluator.step_offset(s);
+      const std::size_t end = s + 1 < steps ? mp.set_offset[s + 1] : mp.sets.size();
+      for (std::size_t k = mp.set_offset[s]; k < end; ++k) {
+        for (std::size_t i = 0; i < options; ++i) {
+          if (mp.sets[k][order[i]] != 0) {
+            scratch.choice[k] = order[i];
+            break;
+          }
+        }
+      }
+    }
+    for (std::size_t p = 0; p < mp.profile_count; ++p) {
+      double visits = 0.0;
+      double minutes = 0.0;
+      double money = 0.0;
+      std::size_t previous_trip = kChannelCount;  // the kind of site of the previous step's trip
+      const std::uint32_t* set = mp.profile_sets.data() + p * steps;
+      for (std::size_t s = 0; s < steps; ++s) {
+        const ChannelOption& option = matter.steps[s].channels[scratch.choice[set[s]]];
+        const std::size_t c = index(option.channel);
+        if (is_trip(option.channel)) {
+          if (previous_trip != c) {  // consecutive steps at the same kind of site: one trip
+            visits += 1.0;
+            minutes += 2.0 * travel[c];
+          }
+          previous_trip = c;
+        } else {
+          previous_trip = kChannelCount;
+        }
+        minutes += option.minutes;
+        money += option.money;
+      }
+      const double more_than_one = visits > 1.0 ? 1.0 : 0.0;
+      const double* weight = mp.probability.data() + p * groups;
+      for (std::size_t g = 0; g < groups; ++g) {
+        const double w = pm * weight[g];
+        sums[kVisits * groups + g] += w * visits;
+        sums[kMoreThanOne * groups + g] += w * more_than_one;
+        sums[kMinutes * groups + g] += w * minutes;
+        sums[kMoney * groups + g] += w * money;
+      }
+    }
+    for (std::size_t g = 0; g < groups; ++g) {
+      sums[kEligible * groups + g] += pm * mp.eligible[g];
+      sums[kCompletion * groups + g] += pm * mp.completion[g];
+    }
+  }
+  scratch.failing.resize(evaluator.reason_count(), 0.0);
+  for (std::size_t g = 0; g < groups; ++g) {
+    JourneyCell cell;
+    cell.eligible = sums[kEligible * groups + g];
+    cell.completion = sums[kCompletion * groups + g];
+    cell.visits = sums[kVisits * groups + g];
+    cell.more_than_one = sums[kMoreThanOne * groups + g];
+    cell.minutes = sums[kMinutes * groups + g];
+    cell.money = sums[kMoney * groups + g];
+    if (cell.completion > 0.0) {
+      cell.visits /= cell.completion;
+      cell.more_than_one /= cell.completion;
+      cell.minutes /= cell.completion;
+      cell.money /= cell.completion;
+    }
+    cell.main_reason =
+        masks.size() <= 2 ? main_reason_of_two(profiles, masks, g) : main_reason(profiles, masks, g, scratch);
+    cells[g] = cell;
+  }
+}
+
+// Below this many requirement combinations (over the distinct place masks and groups), or with a single
+// block of zones, the loops run on the calling thread: an OpenMP region costs more than the work, and far
+// more when the machine is loaded.
+constexpr std::size_t kParallelWork = std::size_t{1} << 14;
+
+template <typename Body>
+void in_parallel_if(bool worth_it, std::size_t count, const Body& body) {
+  if (worth_it) {
+    parallel_for(count, body);
+  } else {
+    for (std::size_t i = 0; i < count; ++i) body(i);
+  }
+}
+
+// The requirement combinations one place mask costs to enumerate, summed over the groups.
+std::size_t enumeration_work(const MatterEvaluator& evaluator,
+                             const std::vector<std::vector<double>>& requirement_p) {
+  std::size_t work = 0;
+  for (const auto& p : requirement_p) {
+    std::size_t uncertain = 0;
+    for (const std::size_t r : evaluator.requirements_used()) uncertain += p[r] > 0.0 && p[r] < 1.0 ? 1U : 0U;
+    work += std::size_t{1} << std::min(uncertain, kMaxUncertain + 1);
+  }
+  return work;
 }
 
 void check_inputs(const JourneyInputs& in) {
@@ -409,6 +637,97 @@ void check_inputs(const JourneyInputs& in) {
   }
 }
 
+// One matter over every zone and group; `parallel`: its loops may run on several threads.
+MatterResult evaluate_matter(const Matter& matter, const Catalogue& catalogue,
+                             const std::vector<std::vector<double>>& requirement_p,
+                             const JourneyInputs& inputs, const JourneyOptions& options, bool parallel) {
+  const std::size_t zones = inputs.zone_ids.size();
+  const std::size_t groups = inputs.groups.size();
+  MatterEvaluator evaluator(matter, catalogue);
+  // 1. Each zone's place masks (flat, zone after zone); distinct masks get their profiles once.
+  std::map<std::array<std::uint8_t, kChannelCount>, std::uint32_t> profiles_of;
+  std::vector<std::array<std::uint8_t, kChannelCount>> distinct;
+  std::vector<PlaceMask> masks;
+  std::vector<std::size_t> mask_offset(zones + 1, 0);
+  for (std::size_t z = 0; z < zones; ++z) {
+    append_place_masks(evaluator, inputs.place.available[z], masks);
+    for (std::size_t m = mask_offset[z]; m < masks.size(); ++m) {
+      const auto [at, inserted] =
+          profiles_of.emplace(masks[m].present, static_cast<std::uint32_t>(distinct.size()));
+      if (inserted) distinct.push_back(masks[m].present);
+      masks[m].profiles = at->second;
+    }
+    mask_offset[z + 1] = masks.size();
+  }
+  // 2. Per distinct mask, the requirement combinations enumerated into profiles (in parallel).
+  std::vector<MaskProfiles> profiles(distinct.size());
+  const auto build = [&](std::size_t k) {
+    profiles[k] = build_profiles(evaluator, requirement_p, distinct[k], matter.id);
+  };
+  in_parallel_if(parallel && enumeration_work(evaluator, requirement_p) * distinct.size() >= kParallelWork,
+                 distinct.size(), build);
+  // 3. Per zone, every group's cell (in parallel over blocks of zones; each cell is written by one thread
+  //    and its sums run in a fixed order, so the results do not depend on the threads).
+  MatterResult out;
+  out.id = matter.id;
+  out.name = matter.name;
+  out.cells.assign(zones, std::vector<JourneyCell>(groups));
+  out.groups.assign(groups, MatterGroup{});
+  constexpr std::size_t kBlock = 64;
+  const std::size_t blocks = (zones + kBlock - 1) / kBlock;
+  in_parallel_if(parallel && blocks > 1, blocks, [&](std::size_t block) {
+    ZoneScratch scratch;
+    for (std::size_t z = block * kBlock; z < std::min(zones, (block + 1) * kBlock); ++z) {
+      const std::span<const PlaceMask> zone_masks(masks.data() + mask_offset[z],
+                                                  mask_offset[z + 1] - mask_offset[z]);
+      evaluate_zone(evaluator, profiles, zone_masks, inputs.place.travel_minutes[z], options.choice,
+                    out.cells[z], scratch);
+    }
+  });
+  // 4. Group totals, in zone order (deterministic sums); reasons through the masks' weights.
+  std::vector<std::vector<double>> weight(groups, std::vector<double>(distinct.size(), 0.0));  // people × p
+  double completers = 0.0;
+  double one_visit = 0.0;
+  for (std::size_t z = 0; z < zones; ++z) {
+    for (std::size_t g = 0; g < groups; ++g) {
+      const JourneyCell& cell = out.cells[z][g];
+      const double people = inputs.people[g][z];
+      MatterGroup& sum = out.groups[g];
+      const double done = people * cell.completion;
+      sum.people += people;
+      sum.eligible += people * cell.eligible;
+      sum.completing += done;
+      sum.visits += done * cell.visits;
+      sum.more_than_one += done * cell.more_than_one;
+      sum.minutes += done * cell.minutes;
+      sum.money += done * cell.money;
+      for (std::size_t m = mask_offset[z]; m < mask_offset[z + 1]; ++m)
+        weight[g][masks[m].profiles] += people * masks[m].probability;
+      if (g == 0) {
+        completers += done;
+        one_visit += done * (1.0 - cell.more_than_one);
+      }
+    }
+  }
+  for (std::size_t g = 0; g < groups; ++g) {
+    MatterGroup& sum = out.groups[g];
+    sum.failing_by_reason.assign(evaluator.reason_count(), 0.0);
+    for (std::size_t k = 0; k < distinct.size(); ++k) {
+      for (const auto& [reason, probability] : profiles[k].failing[g])
+        sum.failing_by_reason[reason] += weight[g][k] * probability;
+    }
+    if (sum.completing > 0.0) {
+      sum.visits /= sum.completing;
+      sum.more_than_one /= sum.completing;
+      sum.minutes /= sum.completing;
+      sum.money /= sum.completing;
+    }
+  }
+  out.at_most_one_visit = completers > 0.0 ? one_visit / completers : 0.0;
+  out.reasons = evaluator.take_reasons();
+  return out;
+}
+
 }  // namespace
 
 JourneyResult evaluate_journeys(const Catalogue& catalogue, const GroupAbilities& abilities,
@@ -419,7 +738,6 @@ JourneyResult evaluate_journeys(const Catalogue& catalogue, const GroupAbilities
   result.assumption =
       "a person meets each requirement independently with the group's probability, and finds each channel "
       "with the zone's probability; shared requirements make the steps of a matter dependent (enumerated)";
-  const std::size_t zones = inputs.zone_ids.size();
   const std::size_t groups = inputs.groups.size();
   // Per group, the probability of every requirement (a requirement nobody uses is not asked for).
   std::vector<std::vector<double>> requirement_p(groups,
@@ -439,111 +757,34 @@ JourneyResult evaluate_journeys(const Catalogue& catalogue, const GroupAbilities
       }
     }
   }
-  ProgressTask task(progress, "journeys", catalogue.matters.size());
-  for (const auto& matter : catalogue.matters) {
-    MatterEvaluator evaluator(matter, catalogue);
-    // 1. Each zone's order of options and its place masks; distinct (mask, order) pairs are evaluated once.
-    std::map<std::pair<std::array<std::uint8_t, kChannelCount>, Ranking>, std::uint32_t> key_of;
-    std::vector<std::pair<std::array<std::uint8_t, kChannelCount>, Ranking>> keys;
-    std::vector<std::vector<PlaceMask>> masks(zones);
-    for (std::size_t z = 0; z < zones; ++z) {
-      const Ranking ranking = evaluator.rank(inputs.place.travel_minutes[z], options.choice);
-      masks[z] = place_masks(evaluator, inputs.place.available[z]);
-      for (auto& mask : masks[z]) {
-        auto key = std::make_pair(mask.present, ranking);
-        const auto [at, inserted] = key_of.emplace(key, static_cast<std::uint32_t>(keys.size()));
-        if (inserted) keys.push_back(std::move(key));
-        mask.stats_key = at->second;
+  // Many matters: one matter per thread at a time (one OpenMP region for the whole call, which matters on a
+  // loaded machine); few: each matter's zones in parallel. Either way every number is summed in the same
+  // order, and the first failing matter in catalogue order gives the error.
+  const std::size_t matters = catalogue.matters.size();
+  result.matters.resize(matters);
+  ProgressTask task(progress, "journeys", matters);
+  if (matters >= 2 * static_cast<std::size_t>(std::max(1, worker_count()))) {
+    std::vector<std::exception_ptr> errors(matters);
+    parallel_for(matters, [&](std::size_t m) {
+      if (task.stopped()) return;
+      try {
+        result.matters[m] =
+            evaluate_matter(catalogue.matters[m], catalogue, requirement_p, inputs, options, false);
+      } catch (...) {
+        errors[m] = std::current_exception();
       }
-    }
-    // 2. Per group and distinct key, the requirement combinations enumerated (in parallel).
-    std::vector<Stats> stats(groups * keys.size());
-    parallel_for(stats.size(), [&](std::size_t i) {
-      const std::size_t g = i / keys.size();
-      const auto& key = keys[i % keys.size()];
-      stats[i] = group_stats(evaluator, requirement_p[g], key.first, key.second, matter.id);
+      task.tick();
     });
-    // 3. Per zone and group: the masks mixed by their probability, travel added per trip.
-    MatterResult out;
-    out.id = matter.id;
-    out.name = matter.name;
-    out.cells.assign(zones, std::vector<JourneyCell>(groups));
-    out.groups.assign(groups, MatterGroup{});
-    std::vector<std::vector<double>> weight(groups,
-                                            std::vector<double>(keys.size(), 0.0));  // people × p(mask)
-    parallel_for(zones, [&](std::size_t z) {
-      std::vector<double> failing(evaluator.reason_count());
-      for (std::size_t g = 0; g < groups; ++g) {
-        JourneyCell cell;
-        std::fill(failing.begin(), failing.end(), 0.0);
-        for (const auto& mask : masks[z]) {
-          const Stats& s = stats[g * keys.size() + mask.stats_key];
-          const double p = mask.probability;
-          double travel = 0.0;
-          for (std::size_t c = 0; c < kChannelCount; ++c)
-            travel += s.trips[c] * 2.0 * inputs.place.travel_minutes[z][c];
-          cell.eligible += p * s.eligible;
-          cell.completion += p * s.completion;
-          cell.visits += p * s.visits;
-          cell.more_than_one += p * s.more_than_one;
-          cell.minutes += p * (s.step_minutes + travel);
-          cell.money += p * s.money;
-          for (std::size_t k = 0; k < failing.size(); ++k) failing[k] += p * s.failing[k];
-        }
-        if (cell.completion > 0.0) {
-          cell.visits /= cell.completion;
-          cell.more_than_one /= cell.completion;
-          cell.minutes /= cell.completion;
-          cell.money /= cell.completion;
-        }
-        const auto largest = std::max_element(failing.begin(), failing.end());
-        if (largest != failing.end())
-          cell.main_reason = static_cast<std::uint32_t>(largest - failing.begin());
-        out.cells[z][g] = cell;
-      }
-    });
-    // 4. Group totals, in zone order (deterministic sums); reasons through the keys' weights.
-    double completers = 0.0;
-    double one_visit = 0.0;
-    for (std::size_t z = 0; z < zones; ++z) {
-      for (std::size_t g = 0; g < groups; ++g) {
-        const JourneyCell& cell = out.cells[z][g];
-        const double people = inputs.people[g][z];
-        MatterGroup& sum = out.groups[g];
-        const double done = people * cell.completion;
-        sum.people += people;
-        sum.eligible += people * cell.eligible;
-        sum.completing += done;
-        sum.visits += done * cell.visits;
-        sum.more_than_one += done * cell.more_than_one;
-        sum.minutes += done * cell.minutes;
-        sum.money += done * cell.money;
-        for (const auto& mask : masks[z]) weight[g][mask.stats_key] += people * mask.probability;
-        if (g == 0) {
-          completers += done;
-          one_visit += done * (1.0 - cell.more_than_one);
-        }
-      }
+    task.throw_if_stopped();
+    for (const auto& error : errors) {
+      if (error) std::rethrow_exception(error);
     }
-    for (std::size_t g = 0; g < groups; ++g) {
-      MatterGroup& sum = out.groups[g];
-      sum.failing_by_reason.assign(evaluator.reason_count(), 0.0);
-      for (std::size_t k = 0; k < keys.size(); ++k) {
-        const Stats& s = stats[g * keys.size() + k];
-        for (std::size_t r = 0; r < s.failing.size(); ++r)
-          sum.failing_by_reason[r] += weight[g][k] * s.failing[r];
-      }
-      if (sum.completing > 0.0) {
-        sum.visits /= sum.completing;
-        sum.more_than_one /= sum.completing;
-        sum.minutes /= sum.completing;
-        sum.money /= sum.completing;
-      }
+  } else {
+    for (std::size_t m = 0; m < matters; ++m) {
+      result.matters[m] =
+          evaluate_matter(catalogue.matters[m], catalogue, requirement_p, inputs, options, true);
+      if (!task.tick()) task.throw_if_stopped();
     }
-    out.at_most_one_visit = completers > 0.0 ? one_visit / completers : 0.0;
-    out.reasons = evaluator.take_reasons();
-    result.matters.push_back(std::move(out));
-    if (!task.tick()) task.throw_if_stopped();
   }
   std::sort(result.illustrative.begin(), result.illustrative.end());
   result.illustrative.erase(std::unique(result.illustrative.begin(), result.illustrative.end()),

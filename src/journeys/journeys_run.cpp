@@ -78,11 +78,21 @@ JourneyRunResult run_journeys(const JourneyRequest& request, ProgressSink& progr
   JourneyRunResult result;
   result.catalogue = read_catalogue(request.catalogue);
   result.abilities = read_abilities(request.abilities, result.catalogue);
+  // Scenarios are checked before the long part: a misspelt step fails at once.
+  std::vector<JourneyScenario> scenarios;
+  if (!request.scenarios.empty()) {
+    scenarios = read_journey_scenarios(request.scenarios);
+    check_journey_scenarios(scenarios, result.catalogue, request.scenarios);
+  }
+  check_journey_scenarios(request.scenario_list, result.catalogue, "`scenario_list`");
+  scenarios.insert(scenarios.end(), request.scenario_list.begin(), request.scenario_list.end());
   const access::AccessRequest access = access_request(request);
   (void)minutes_per_unit(access.costs.graph.empty() ? access.costs.unit : io::CostUnit::Seconds);
   result.access = access::run_access(access, progress);
-  result.journeys = evaluate_journeys(result.catalogue, result.abilities, inputs_of(result.access),
-                                      request.options, progress);
+  const JourneyInputs inputs = inputs_of(result.access);
+  result.journeys = evaluate_journeys(result.catalogue, result.abilities, inputs, request.options, progress);
+  result.scenarios = evaluate_scenarios(scenarios, result.catalogue, result.abilities, inputs,
+                                        result.journeys, request.options, progress);
   return result;
 }
 

@@ -6,6 +6,7 @@
 #include "journeys/abilities.hpp"
 #include "journeys/catalogue.hpp"
 #include "journeys/journeys.hpp"
+#include "journeys/scenario.hpp"
 
 #include "access/access_run.hpp"
 
@@ -21,6 +22,10 @@ struct JourneyRequest {
   std::string catalogue;  // TOML, see catalogue.hpp
   std::string abilities;  // CSV group,requirement,probability[,source][,illustrative]
   JourneyOptions options;
+  // Journey scenarios, each compared with the baseline (scenario.hpp): a TOML file, and/or given in memory;
+  // the file's come first.
+  std::string scenarios;
+  std::vector<JourneyScenario> scenario_list;
 };
 
 struct JourneyRunResult {
@@ -28,6 +33,7 @@ struct JourneyRunResult {
   Catalogue catalogue;
   GroupAbilities abilities;
   JourneyResult journeys;
+  std::vector<ScenarioOutcome> scenarios;
 };
 
 JourneyRunResult run_journeys(const JourneyRequest& request, ProgressSink& progress = null_progress());

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace equalis::report {
@@ -41,6 +42,47 @@ json reasons_json(const journeys::MatterResult& matter, const journeys::MatterGr
                    {"channel", reason.channel.empty() ? json(nullptr) : json(reason.channel)},
                    {"people", group.failing_by_reason[k]},
                    {"share_of_group", share(group.failing_by_reason[k], group.people)}});
+  }
+  return out;
+}
+
+json scenarios_json(const std::vector<journeys::ScenarioOutcome>& scenarios) {
+  json out = json::array();
+  for (const auto& scenario : scenarios) {
+    json changes = json::array();
+    for (const auto& change : scenario.changes) {
+      changes.push_back({{"matter", change.matter},
+                         {"group", change.group},
+                         {"completion_before", change.completion_before},
+                         {"completion_after", change.completion_after},
+                         {"completion_change", change.completion_after - change.completion_before},
+                         {"visits_before", change.visits_before},
+                         {"visits_after", change.visits_after},
+                         {"visits_change", change.visits_after - change.visits_before},
+                         {"loses", change.loses}});
+    }
+    out.push_back({{"name", scenario.name}, {"changes", std::move(changes)}});
+  }
+  return out;
+}
+
+// Per scenario the matter × group pairs that change, the losers marked.
+std::string scenarios_text(const std::vector<journeys::ScenarioOutcome>& scenarios) {
+  std::string out;
+  for (const auto& scenario : scenarios) {
+    out += fmt::format("\nscenario '{}' (against the baseline):\n", scenario.name);
+    std::size_t shown = 0;
+    for (const auto& change : scenario.changes) {
+      const double completion = change.completion_after - change.completion_before;
+      const double visits = change.visits_after - change.visits_before;
+      if (std::abs(completion) < 5e-4 && std::abs(visits) < 5e-3) continue;
+      out += fmt::format(
+          "  {:<24} {:<20} finish {:>5.1f}% -> {:>5.1f}% ({:+.1f} pts), trips {:.2f} -> {:.2f}{}\n",
+          change.matter, change.group, 100.0 * change.completion_before, 100.0 * change.completion_after,
+          100.0 * completion, change.visits_before, change.visits_after, change.loses ? "  LOSES" : "");
+      ++shown;
+    }
+    if (shown == 0) out += "  no matter or group changes\n";
   }
   return out;
 }
@@ -86,6 +128,7 @@ json to_json(const journeys::JourneyRequest& request, const journeys::JourneyRun
                        {"groups", std::move(groups)}});
   }
   out["matters"] = std::move(matters);
+  if (!result.scenarios.empty()) out["scenarios"] = scenarios_json(result.scenarios);
   out["warnings"] = access.warnings;
   return out;
 }
@@ -182,6 +225,7 @@ std::string to_text(const journeys::JourneyRequest& request, const journeys::Jou
       if (!line.empty()) out += fmt::format("  why {} fail: {}\n", groups[g], line);
     }
   }
+  out += scenarios_text(result.scenarios);
   for (const auto& warning : result.access.warnings) out += fmt::format("warning: {}\n", warning);
   return out;
 }

@@ -279,7 +279,7 @@ const std::map<std::string, std::vector<std::string>>& known_keys() {
       {"channels",
        {"in_person", "online", "phone", "terminals", "assisted", "outreach", "outreach_reach",
         "digital_profiles", "joint_abilities"}},
-      {"journeys", {"catalogue", "abilities", "choice"}},
+      {"journeys", {"catalogue", "abilities", "choice", "scenarios"}},
       {"inequality",
        {"file", "values", "weight", "group", "by", "rank_by", "missing", "indices", "bootstrap",
         "permutations", "seed", "confidence"}},
@@ -502,6 +502,7 @@ class StudyReader {
     journeys::JourneyRequest request;
     if (auto file = s.file("catalogue", study_.inputs)) request.catalogue = *file;
     if (auto file = s.file("abilities", study_.inputs)) request.abilities = *file;
+    if (auto file = s.file("scenarios", study_.inputs)) request.scenarios = *file;
     const auto choice =
         s.choice("choice", {"cheapest", "prefer-online", "prefer-offline"}).value_or("cheapest");
     if (choice == "prefer-online") request.options.choice = journeys::ChoiceRule::PreferOnline;

@@ -1,5 +1,6 @@
 // `equalis journeys` as a user runs it: the "One Network for All Matters" example on two zones, the JSON,
-// the CSV and the summary written together, and a broken catalogue reported at once with exit status 2.
+// the CSV and the summary written together, a broken catalogue reported at once with exit status 2, and
+// the example's scenarios (and a misspelt one).
 
 #include "cli_run.hpp"
 
@@ -84,6 +85,40 @@ TEST(CliJourneys, ABrokenCatalogueIsReportedAtOnceAndNothingIsWritten) {
   EXPECT_EQ(read_text(out), "previous\n");
   std::filesystem::remove(catalogue);
   std::filesystem::remove(out);
+}
+
+TEST(CliJourneys, ScenariosAreComparedWithTheBaseline) {
+  const Files files;
+  auto r =
+      run(files.command(fmt::format("--scenarios {} --format json", example("one_network_scenarios.toml"))));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  ASSERT_EQ(json["scenarios"].size(), 5U);
+  const auto& online = json["scenarios"][0];
+  EXPECT_EQ(online["name"], "allowance online only");
+  bool older_lose = false;
+  for (const auto& change : online["changes"]) {
+    if (change["matter"] != "elderly_allowance") {
+      EXPECT_NEAR(change["completion_change"].get<double>(), 0.0, 1e-12) << change;
+      continue;
+    }
+    EXPECT_LE(change["completion_change"].get<double>(), 1e-12) << change;  // raises it for nobody
+    if (change["group"] == "pop_60plus") older_lose = change["loses"].get<bool>();
+  }
+  EXPECT_TRUE(older_lose);
+  r = run(files.command(fmt::format("--scenarios {} --format text", example("one_network_scenarios.toml"))));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("scenario 'digital by default'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("LOSES"), std::string::npos) << r.out;
+  const auto bad = write_temp("j_bad_scenarios.toml",
+                              "[[scenario]]\nname = \"x\"\nonline_only = [\"elderly_allowanse\"]\n"
+                              "close_channels = [\"fax\"]\n");
+  r = run(files.command(fmt::format("--scenarios {}", bad)));
+  EXPECT_EQ(r.exit_status, 2) << r.err;
+  EXPECT_NE(r.err.find("2 problems in the scenarios"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(":3:16: online_only: 'elderly_allowanse'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(":4:19: 'fax' is no channel"), std::string::npos) << r.err;
+  std::filesystem::remove(bad);
 }
 
 }  // namespace

@@ -55,6 +55,15 @@ TEST(CliRun, BeloHorizonteStudyWritesTheWholeReportFolder) {
   };
   EXPECT_GT(excluded_after(0, "income_q1"), excluded_after(0, "income_q5"));
   EXPECT_LT(excluded_after(1, "all"), excluded_after(0, "all"));
+  // Journey scenarios: applying online only lowers the poorest fifth's completion more than the richest's.
+  const auto& journey = report["sections"]["journeys"]["scenarios"][0]["changes"];
+  const auto change = [&](const std::string& group) {
+    for (const auto& c : journey)
+      if (c["group"] == group) return c["completion_change"].get<double>();
+    return 0.0;
+  };
+  EXPECT_LT(change("income_q1"), change("income_q5"));
+  EXPECT_LT(change("income_q5"), 0.0);
   // The Rawlsian plan is no worse for its worst-off group than the efficient plan.
   const auto& plan = report["sections"]["plan"];
   const auto worst = [](const nlohmann::json& groups) {
@@ -65,7 +74,7 @@ TEST(CliRun, BeloHorizonteStudyWritesTheWholeReportFolder) {
   EXPECT_LE(worst(plan["fair"]["result"]["groups"]), worst(plan["efficient"]["result"]["groups"]) + 1e-9);
   EXPECT_EQ(plan["price_of_fairness"].size(), 4U);
   // Recipe: the study file and every input, hashed.
-  EXPECT_EQ(report["recipe"]["inputs"].size(), 11U);  // hexagons.csv twice: zones and facilities
+  EXPECT_EQ(report["recipe"]["inputs"].size(), 12U);  // hexagons.csv twice: zones and facilities
   for (const char* file : {"zones.geojson", "tables/access_zones.csv", "tables/journeys_summary.csv",
                            "tables/plan_rawls.csv", "tables/price_of_fairness.csv"}) {
     EXPECT_TRUE(fs::exists(out.path / file)) << file;

@@ -3,6 +3,7 @@
 // step hurts those without devices and helps nobody), the catalogue's and the abilities' checks, and the
 // whole run from files.
 
+#include "journeys/journeys_reference.hpp"
 #include "journeys/journeys_run.hpp"
 #include "test_support.hpp"
 
@@ -11,9 +12,12 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace equalis::journeys {
@@ -320,6 +324,121 @@ TEST(Journeys, AgreesWithADirectEnumerationOnRandomInstances) {
   }
 }
 
+// The engine reduces the requirement combinations to usability profiles and picks each zone's options from
+// them (docs/PERFORMANCE.md); the engine as it was before (tests/journeys/journeys_reference.cpp, every
+// combination evaluated per zone order) must give the same cells, totals and reasons on random instances:
+// several groups and matters, rules on matters and steps, every channel, every choice rule, 0/1 and
+// uncertain figures and place channels, travel times with ties.
+TEST(Journeys, ProfilesAgreeWithTheFormerEngineOnRandomInstances) {
+  Rng rng(2026);
+  const std::array<Channel, 6> kinds{Channel::InPerson, Channel::Terminal, Channel::Online,
+                                     Channel::Phone,    Channel::Assisted, Channel::Outreach};
+  const std::array<ChoiceRule, 3> choices{ChoiceRule::Cheapest, ChoiceRule::PreferOnline,
+                                          ChoiceRule::PreferOffline};
+  const std::array<const char*, 5> rules{"", "r0 or r1", "r2", "not r3", "r1 and r0"};
+  const auto close = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b)); };
+  for (int instance = 0; instance < 200; ++instance) {
+    Catalogue catalogue;
+    catalogue.source = "random";
+    for (const char* id : {"r0", "r1", "r2", "r3", "r4"}) catalogue.requirements.push_back({id, id});
+    // Up to 8 matters: with many, the engine runs one matter per thread; with few, the zones in parallel.
+    const std::size_t matters = 1 + rng.uniform_index(instance % 2 == 0 ? 3 : 8);
+    for (std::size_t m = 0; m < matters; ++m) {
+      Matter matter;
+      matter.id = fmt::format("m{}", m);
+      matter.rule = rules[rng.uniform_index(rules.size())];
+      const std::size_t steps = 1 + rng.uniform_index(5);
+      for (std::size_t s = 0; s < steps; ++s) {
+        Step step;
+        step.id = fmt::format("s{}", s);
+        if (rng.uniform_index(4) == 0) step.rule = rules[rng.uniform_index(rules.size())];
+        const std::size_t options = 1 + rng.uniform_index(5);
+        for (std::size_t o = 0; o < options; ++o) {
+          ChannelOption option;
+          option.channel = kinds[rng.uniform_index(kinds.size())];
+          for (std::size_t r = 0; r < 5; ++r) {
+            if (rng.uniform_index(4) == 0) option.needs.push_back(r);
+          }
+          option.minutes = static_cast<double>(rng.uniform_index(20));
+          option.money = static_cast<double>(rng.uniform_index(3));
+          step.channels.push_back(option);
+        }
+        matter.steps.push_back(step);
+      }
+      catalogue.matters.push_back(matter);
+    }
+    GroupAbilities abilities;
+    abilities.file = "random";
+    JourneyInputs in;
+    const std::size_t groups = 1 + rng.uniform_index(3);
+    for (std::size_t g = 0; g < groups; ++g) {
+      const std::string name = g == 0 ? "all" : fmt::format("g{}", g);
+      in.groups.push_back(name);
+      abilities.groups.push_back(name);
+      abilities.figures.emplace_back();
+      for (std::size_t r = 0; r < 5; ++r) {
+        const std::size_t draw = rng.uniform_index(5);
+        const double p = draw == 0 ? 0.0 : draw == 1 ? 1.0 : 0.05 + 0.9 * rng.uniform01();
+        abilities.figures.back().push_back({p, "", false, true});
+      }
+      in.people.emplace_back();
+    }
+    const std::size_t zones = 1 + rng.uniform_index(12);
+    for (std::size_t z = 0; z < zones; ++z) {
+      in.zone_ids.push_back(fmt::format("z{}", z));
+      for (auto& people : in.people) people.push_back(static_cast<double>(rng.uniform_index(200)));
+      std::array<double, access::kChannelCount> available{};
+      std::array<double, access::kChannelCount> travel{};
+      for (std::size_t c = 0; c < access::kChannelCount; ++c) {
+        const std::size_t draw = rng.uniform_index(4);
+        available[c] = draw == 0 ? 0.0 : draw == 1 ? rng.uniform01() : 1.0;
+        travel[c] = static_cast<double>(rng.uniform_index(8));
+      }
+      in.place.available.push_back(available);
+      in.place.travel_minutes.push_back(travel);
+    }
+    JourneyOptions options;
+    options.choice = choices[rng.uniform_index(choices.size())];
+    const JourneyResult fast = evaluate_journeys(catalogue, abilities, in, options);
+    const JourneyResult slow = reference::evaluate_journeys_reference(catalogue, abilities, in, options);
+    ASSERT_EQ(fast.matters.size(), slow.matters.size());
+    EXPECT_EQ(fast.illustrative, slow.illustrative);
+    for (std::size_t m = 0; m < fast.matters.size(); ++m) {
+      const MatterResult& a = fast.matters[m];
+      const MatterResult& b = slow.matters[m];
+      ASSERT_EQ(a.reasons.size(), b.reasons.size()) << instance;
+      for (std::size_t k = 0; k < a.reasons.size(); ++k) EXPECT_EQ(a.reasons[k].text, b.reasons[k].text);
+      EXPECT_TRUE(close(a.at_most_one_visit, b.at_most_one_visit)) << instance;
+      for (std::size_t z = 0; z < zones; ++z) {
+        for (std::size_t g = 0; g < groups; ++g) {
+          const JourneyCell& x = a.cells[z][g];
+          const JourneyCell& y = b.cells[z][g];
+          const std::string where = fmt::format("instance {} matter {} zone {} group {}", instance, m, z, g);
+          EXPECT_TRUE(close(x.eligible, y.eligible)) << where;
+          EXPECT_TRUE(close(x.completion, y.completion)) << where;
+          EXPECT_TRUE(close(x.visits, y.visits)) << where << ": " << x.visits << " vs " << y.visits;
+          EXPECT_TRUE(close(x.more_than_one, y.more_than_one)) << where;
+          EXPECT_TRUE(close(x.minutes, y.minutes)) << where << ": " << x.minutes << " vs " << y.minutes;
+          EXPECT_TRUE(close(x.money, y.money)) << where;
+          EXPECT_EQ(x.main_reason, y.main_reason) << where;
+        }
+      }
+      for (std::size_t g = 0; g < groups; ++g) {
+        const MatterGroup& x = a.groups[g];
+        const MatterGroup& y = b.groups[g];
+        EXPECT_TRUE(close(x.people, y.people) && close(x.eligible, y.eligible) &&
+                    close(x.completing, y.completing) && close(x.visits, y.visits) &&
+                    close(x.more_than_one, y.more_than_one) && close(x.minutes, y.minutes) &&
+                    close(x.money, y.money))
+            << instance << " matter " << m << " group " << g;
+        ASSERT_EQ(x.failing_by_reason.size(), y.failing_by_reason.size());
+        for (std::size_t k = 0; k < x.failing_by_reason.size(); ++k)
+          EXPECT_TRUE(close(x.failing_by_reason[k], y.failing_by_reason[k])) << instance << " reason " << k;
+      }
+    }
+  }
+}
+
 TEST(Journeys, CatalogueProblemsAreAllReportedAtOnce) {
   const Error error = error_of([] {
     (void)parse_catalogue(R"([requirements]
@@ -365,6 +484,152 @@ TEST(Journeys, AbilitiesAreCheckedRowByRow) {
   EXPECT_NE(std::string(missing.what()).find("smartphone"), std::string::npos) << missing.what();
 }
 
+// Journey scenarios (scenario.hpp) on the worked example with three groups: everyone (the example's
+// figures), people without devices or skills, and people with everything.
+struct ScenarioFixture {
+  Catalogue catalogue = parse_catalogue(kCatalogue, "catalogue.toml");
+  GroupAbilities abilities = read_abilities(
+      write("scenario_abilities.csv",
+            "group,requirement,probability\nall,smartphone,0.5\nall,e_id,0.4\nall,local_hukou,0.9\n"
+            "offline,smartphone,0\noffline,e_id,0.4\noffline,local_hukou,0.9\n"
+            "connected,smartphone,1\nconnected,e_id,1\nconnected,local_hukou,0.9\n"),
+      catalogue);
+  JourneyInputs inputs = [] {
+    JourneyInputs in = two_zones();
+    in.groups = {"all", "offline", "connected"};
+    in.people = {{100.0, 100.0}, {40.0, 60.0}, {60.0, 40.0}};
+    for (auto& available : in.place.available) available[static_cast<std::size_t>(Channel::Phone)] = 1.0;
+    return in;
+  }();
+  JourneyResult baseline = evaluate_journeys(catalogue, abilities, inputs);
+
+  std::vector<ScenarioOutcome> run(const std::string& toml) const {
+    const auto scenarios = parse_journey_scenarios(toml, "scenarios.toml");
+    check_journey_scenarios(scenarios, catalogue, "scenarios.toml");
+    return evaluate_scenarios(scenarios, catalogue, abilities, inputs, baseline);
+  }
+};
+
+const ScenarioChange& change_of(const ScenarioOutcome& outcome, const std::string& group) {
+  for (const auto& change : outcome.changes) {
+    if (change.group == group) return change;
+  }
+  throw std::runtime_error("no change for group " + group);
+}
+
+TEST(JourneyScenarios, OnlineOnlyHurtsThoseWithoutDevicesAndHelpsNobody) {
+  const ScenarioFixture f;
+  const auto outcomes = f.run(R"([[scenario]]
+name = "online only"
+online_only = ["allowance"]
+)");
+  ASSERT_EQ(outcomes.size(), 1U);
+  ASSERT_EQ(outcomes[0].changes.size(), 3U);
+  for (const auto& change : outcomes[0].changes)
+    EXPECT_LE(change.completion_after, change.completion_before + 1e-12) << change.group;
+  EXPECT_NEAR(change_of(outcomes[0], "offline").completion_after, 0.0, 1e-12);
+  EXPECT_TRUE(change_of(outcomes[0], "offline").loses);
+  EXPECT_TRUE(change_of(outcomes[0], "all").loses);
+  // Those with a phone and an e-ID finish as before, now without a trip: they do not lose.
+  const ScenarioChange& connected = change_of(outcomes[0], "connected");
+  EXPECT_NEAR(connected.completion_after, connected.completion_before, 1e-12);
+  EXPECT_NEAR(connected.visits_after, 0.0, 1e-12);
+  EXPECT_FALSE(connected.loses);
+}
+
+TEST(JourneyScenarios, RemovingARequirementNeverLowersCompletion) {
+  const ScenarioFixture f;
+  const auto outcomes = f.run(R"([[scenario]]
+name = "no e-ID"
+remove_requirement = ["e_id"]
+[[scenario]]
+name = "no e-ID to apply"
+remove_requirement = [{ requirement = "e_id", within = "allowance.apply" }]
+)");
+  ASSERT_EQ(outcomes.size(), 2U);
+  for (const auto& outcome : outcomes) {
+    for (const auto& change : outcome.changes) {
+      EXPECT_GE(change.completion_after, change.completion_before - 1e-12) << outcome.name << change.group;
+      EXPECT_FALSE(change.completion_after < change.completion_before - 1e-12);
+    }
+    // Zone B has no office: without the e-ID, everyone eligible with a phone finishes online.
+    EXPECT_GT(change_of(outcome, "all").completion_after, change_of(outcome, "all").completion_before);
+  }
+}
+
+TEST(JourneyScenarios, RelaxingARuleChangesOnlyTheGroupsItExcluded) {
+  const ScenarioFixture f;
+  const auto outcomes = f.run(R"([[scenario]]
+name = "no registration rule"
+relax_rule = ["allowance"]
+)");
+  ASSERT_EQ(outcomes.size(), 1U);
+  for (const auto& change : outcomes[0].changes) {
+    // The rule excluded a tenth of every group; those people now fail or finish like the rest.
+    EXPECT_NEAR(change.completion_after, change.completion_before / 0.9, 1e-12) << change.group;
+    EXPECT_NEAR(change.visits_after, change.visits_before, 1e-12) << change.group;
+    EXPECT_FALSE(change.loses);
+  }
+  // A rule everybody meets excludes nobody: relaxing it changes nothing.
+  ScenarioFixture all_local;
+  all_local.abilities = read_abilities(
+      write("local_abilities.csv",
+            "group,requirement,probability\nall,smartphone,0.5\nall,e_id,0.4\nall,local_hukou,1\n"),
+      all_local.catalogue);
+  all_local.inputs = two_zones();
+  all_local.baseline = evaluate_journeys(all_local.catalogue, all_local.abilities, all_local.inputs);
+  for (const auto& change :
+       all_local.run("[[scenario]]\nname = \"r\"\nrelax_rule = [\"allowance\"]\n")[0].changes)
+    EXPECT_NEAR(change.completion_after, change.completion_before, 1e-15);
+}
+
+TEST(JourneyScenarios, AddedChannelsAndClosedChannels) {
+  const ScenarioFixture f;
+  const auto outcomes = f.run(R"([[scenario]]
+name = "phone line"
+add_channel = [{ step = "allowance.apply", channel = "phone", requires = [], minutes = 20 },
+               { step = "allowance.receive", channel = "phone", minutes = 5 }]
+[[scenario]]
+name = "offices closed"
+close_channels = ["in-person"]
+)");
+  ASSERT_EQ(outcomes.size(), 2U);
+  // The phone is everywhere: every eligible person finishes; nobody loses (more finish).
+  EXPECT_NEAR(change_of(outcomes[0], "offline").completion_after, 0.9, 1e-12);
+  for (const auto& change : outcomes[0].changes) EXPECT_FALSE(change.loses) << change.group;
+  // Without offices, zone A is like zone B: those without a phone and an e-ID fail.
+  EXPECT_NEAR(change_of(outcomes[1], "all").completion_after, 0.18, 1e-12);
+  EXPECT_TRUE(change_of(outcomes[1], "all").loses);
+}
+
+TEST(JourneyScenarios, ProblemsAreReportedAtOnceWithTheirPlaces) {
+  const Catalogue catalogue = parse_catalogue(kCatalogue, "catalogue.toml");
+  const auto scenarios = parse_journey_scenarios(R"([[scenario]]
+name = "typos"
+online_only = ["alowance"]
+add_channel = [{ step = "allowance.aply", channel = "fax", requires = ["smartfone"] }]
+remove_requirement = ["e_ib"]
+relax_rule = ["allowance.apply"]
+close_channels = ["in person"]
+)",
+                                                 "s.toml");
+  const Error error = error_of([&] { check_journey_scenarios(scenarios, catalogue, "s.toml"); });
+  const std::string text = error.what();
+  EXPECT_NE(text.find("7 problems in the scenarios"), std::string::npos) << text;
+  EXPECT_NE(text.find("s.toml:3:16: online_only: 'alowance'"), std::string::npos) << text;
+  EXPECT_NE(text.find("did you mean 'allowance'"), std::string::npos) << text;
+  EXPECT_NE(text.find("did you mean 'allowance.apply'"), std::string::npos) << text;
+  EXPECT_NE(text.find("'fax' is no channel"), std::string::npos) << text;
+  EXPECT_NE(text.find("unknown requirement 'smartfone'"), std::string::npos) << text;
+  EXPECT_NE(text.find("did you mean 'e_id'"), std::string::npos) << text;
+  EXPECT_NE(text.find("'allowance.apply' has no rule"), std::string::npos) << text;
+  EXPECT_NE(text.find("'in person' is no channel"), std::string::npos) << text;
+  const Error keys =
+      error_of([] { (void)parse_journey_scenarios("[[scenario]]\nonline = [\"m\"]\n", "k.toml"); });
+  EXPECT_NE(std::string(keys.what()).find("unknown scenario key 'online'"), std::string::npos) << keys.what();
+  EXPECT_NE(std::string(keys.what()).find("a scenario without a name"), std::string::npos) << keys.what();
+}
+
 // The whole run from files: the access module finds the office within the standard for A, not for B.
 TEST(Journeys, RunFromFilesUsesTheAccessModule) {
   JourneyRequest request;
@@ -385,6 +650,24 @@ TEST(Journeys, RunFromFilesUsesTheAccessModule) {
   EXPECT_NEAR(m.cells[0][0].minutes, 0.2 * 15 + 0.3 * 55 + 0.5 * 70, 1e-9);  // 600 s = 10 min each way
   EXPECT_NEAR(m.cells[1][0].completion, 0.18, 1e-12);
   EXPECT_NEAR(m.cells[1][1].completion, 0.9 * 0.3 * 0.4, 1e-12);  // older: fewer phones
+  // Scenarios from a file and in memory, reported in that order.
+  request.scenarios =
+      write("scenarios.toml", "[[scenario]]\nname = \"online\"\nonline_only = [\"allowance\"]\n");
+  JourneyScenario relaxed;
+  relaxed.name = "no rule";
+  relaxed.relax_rule.push_back({"allowance", 0, 0});
+  request.scenario_list = {relaxed};
+  const JourneyRunResult with = run_journeys(request);
+  ASSERT_EQ(with.scenarios.size(), 2U);
+  EXPECT_EQ(with.scenarios[0].name, "online");
+  EXPECT_EQ(with.scenarios[1].changes[0].group, "all");
+  EXPECT_NEAR(with.scenarios[1].changes[0].completion_after, (90.0 + 18.0) / 0.9 / 200.0, 1e-12);
+  relaxed.relax_rule[0].text = "allowanse";
+  request.scenario_list = {relaxed};
+  const Error unknown = error_of([&] { (void)run_journeys(request); });
+  EXPECT_NE(std::string(unknown.what()).find("`scenario_list`: relax_rule: 'allowanse'"), std::string::npos)
+      << unknown.what();
+  request.scenario_list.clear();
   request.access.costs.unit = io::CostUnit::Given;
   const Error error = error_of([&] { (void)run_journeys(request); });
   EXPECT_NE(std::string(error.what()).find("`cost_unit`"), std::string::npos) << error.what();
