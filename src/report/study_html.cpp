@@ -448,7 +448,8 @@ std::vector<svg::MapMarker> facility_markers(const Page& page) {
 }
 
 std::string map_figure(const Page& page, const json& features, const MapLayer& layer,
-                       const std::vector<svg::MapMarker>& markers) {
+                       const std::vector<svg::MapMarker>& markers,
+                       const std::vector<svg::MarkerLayer>& extra_layers = {}) {
   std::vector<double> present;
   for (const auto& v : layer.values)
     if (v) present.push_back(*v);
@@ -458,8 +459,9 @@ std::string map_figure(const Page& page, const json& features, const MapLayer& l
   for (std::size_t k = 0; k <= map.breaks.size(); ++k)
     map.legend_labels.push_back(class_label(page, k, map.breaks, layer.share));
   map.no_value_label = page.t("no_value");
-  map.markers = markers;
-  if (!markers.empty()) map.marker_label = page.t("facilities");
+  if (!markers.empty())
+    map.marker_layers.push_back({markers, page.t("facilities"), svg::MarkerShape::Circle});
+  for (const auto& extra : extra_layers) map.marker_layers.push_back(extra);
   map.low_is_good = layer.low_is_good;
   // Per class: zones and people, the map's data table.
   std::vector<double> zones(map.breaks.size() + 1, 0.0);
@@ -712,7 +714,7 @@ std::string describe_changes(const Page& page, const json& changes) {
     } catch (const std::out_of_range&) {
       label = key;
     }
-    out += "<li>" + esc(label) + ": " + esc(shown) + "</li>";
+    out += "<li>" + esc(label) + (page.lang() == Language::Zh ? "：" : ": ") + esc(shown) + "</li>";
   }
   return out + "</ul>";
 }
@@ -806,6 +808,20 @@ Section journeys_section(const Page& page, const json& journeys) {
         reasons_group = &g;
     }
     s.body += figure(page, svg::bar_chart(chart), table);
+    {
+      // Trips per person (a trip is a visit to an office, terminal or helper; online steps need none).
+      const std::string trips_title = page.say("trips_title", fmt::arg("matter", name));
+      svg::BarChart trips{trips_title, {}, {}, 0.0};
+      Table trips_table{
+          {page.t("group"), page.t("visits"), page.t("more_than_one_visit")}, {false, true, true}, {}, {}};
+      for (const auto& g : member(matter, "groups")) {
+        const double visits = number_or_nan(g, "visits_mean");
+        trips.rows.push_back({page.name(text(g, "group")), {visits}, {page.value(visits)}});
+        trips_table.rows.push_back({page.name(text(g, "group")), page.value(visits),
+                                    page.pct(number_or_nan(g, "share_more_than_one_visit"))});
+      }
+      s.body += "<h4>" + esc(trips_title) + "</h4>" + figure(page, svg::bar_chart(trips), trips_table);
+    }
     if (reasons_group != nullptr && !member(*reasons_group, "reasons").empty()) {
       const std::string reasons_title = page.t("reasons") + " — " + page.name(text(*reasons_group, "group"));
       svg::BarChart bars{reasons_title, {}, {}, 0.0};
@@ -919,7 +935,53 @@ Section composite_section(const Page& page, const json& composite) {
 // ---------------------------------------------------------------------------------------------------------
 // Plan
 
-Section plan_section(const Page& page, const json& plan) {
+// The new sites of the efficient and the fair plan on the zones (coloured by the access study's first cost
+// measure when there is one), when the plan section says where its sites are (`plan.sites`: [{id, lon,
+// lat}]).
+std::string plan_map(const Page& page, const json& plan, const json& efficient, const json& fair,
+                     const json& access, const json& geojson) {
+  const json& features = member(geojson, "features");
+  const json& where = member(plan, "sites");
+  if (!features.is_array() || features.empty() || !where.is_array()) return {};
+  std::map<std::string, std::pair<double, double>> located;
+  for (const auto& site : where) {
+    const auto lon = number(site, "lon");
+    const auto lat = number(site, "lat");
+    if (lon && lat) located[text(site, "id")] = {*lon, *lat};
+  }
+  auto new_sites = [&](const json& result) {
+    std::vector<svg::MapMarker> points;
+    const json& existing = member(result, "existing_sites");
+    for (const auto& id : member(result, "open_sites")) {
+      const std::string name = id.is_string() ? id.get<std::string>() : id.dump();
+      if (existing.is_array() && std::find(existing.begin(), existing.end(), id) != existing.end()) continue;
+      const auto it = located.find(name);
+      if (it != located.end()) points.push_back({it->second.first, it->second.second, name});
+    }
+    return points;
+  };
+  std::vector<svg::MarkerLayer> layers;
+  if (efficient.is_object())
+    layers.push_back({new_sites(efficient), page.t("efficient_new_sites"), svg::MarkerShape::Square, 6.0});
+  if (fair.is_object())
+    layers.push_back({new_sites(fair), page.t("fair_new_sites"), svg::MarkerShape::Diamond, 6.0});
+  if (std::all_of(layers.begin(), layers.end(), [](const auto& l) { return l.points.empty(); })) return {};
+  MapLayer layer{page.t("plan_map_title"), {}, true, false};
+  std::string cost_key;
+  for (const auto& m : member(access, "measures")) {
+    if (access_measure_is_cost(m)) {
+      cost_key = text(m, "key");
+      layer.title += " — " + page.measure_name(m);
+      break;
+    }
+  }
+  for (const auto& feature : features)
+    layer.values.push_back(cost_key.empty() ? std::nullopt
+                                            : number(member(feature, "properties"), cost_key.c_str()));
+  return map_figure(page, features, layer, {}, layers);  // the facilities are on the access maps
+}
+
+Section plan_section(const Page& page, const json& plan, const json& access, const json& geojson) {
   Section s{"plan", page.t("sec_plan"), {}};
   s.body += paragraph(esc(page.t("plan_intro")));
   const json& efficient = member(member(plan, "efficient"), "result");
@@ -972,6 +1034,7 @@ Section plan_section(const Page& page, const json& plan) {
     s.body +=
         "<h3>" + esc(page.t("plan_groups_title")) + "</h3>" + figure(page, svg::bar_chart(chart), table);
   }
+  s.body += plan_map(page, plan, efficient, fair, access, geojson);
   const json& curve = member(plan, "price_of_fairness");
   if (curve.is_array() && !curve.empty()) {
     svg::LineChart chart{
@@ -1026,13 +1089,31 @@ Section audit_section(const Page& page, const json& audit) {
       chart.rows.push_back({page.name(group), {selection}, {page.pct(selection)}});
       const bool four_fifths = member(member(g, "four_fifths"), "flag").is_boolean() &&
                                member(member(g, "four_fifths"), "flag").get<bool>();
-      for (const auto& [metric, d] : member(g, "disparities").items()) {
+      const json& disparities = member(g, "disparities");
+      std::vector<std::string> metrics;  // selection rate first, then the error rates, then any other
+      for (const char* known : {"selection_rate", "tpr", "fpr", "fnr", "ppv"})
+        if (disparities.contains(known)) metrics.emplace_back(known);
+      for (const auto& item : disparities.items())
+        if (std::find(metrics.begin(), metrics.end(), item.key()) == metrics.end())
+          metrics.push_back(item.key());
+      for (const auto& metric : metrics) {
+        const json& d = disparities[metric];
         const json& rate = member(rates, metric.c_str());
         const json& wilson = member(rate, "wilson");
         const json& newcombe = member(d, "newcombe");
         auto interval = [&](const json& pair) {
           return pair.is_array() && pair.size() == 2 && pair[0].is_number() && pair[1].is_number()
                      ? page.pct(pair[0].get<double>()) + " – " + page.pct(pair[1].get<double>())
+                     : std::string("–");
+        };
+        // A difference of two rates in percentage points.
+        auto points = [&](double v) {
+          return std::isfinite(v) ? format_number(v * 100.0, 1, page.lang()) + page.t("pp")
+                                  : std::string("–");
+        };
+        auto points_interval = [&](const json& pair) {
+          return pair.is_array() && pair.size() == 2 && pair[0].is_number() && pair[1].is_number()
+                     ? points(pair[0].get<double>()) + " – " + points(pair[1].get<double>())
                      : std::string("–");
         };
         std::vector<std::string> flags;
@@ -1042,8 +1123,8 @@ Section audit_section(const Page& page, const json& audit) {
         const bool is_reference = member(g, "reference").is_boolean() && member(g, "reference").get<bool>();
         table.rows.push_back({page.name(group) + (is_reference ? " (" + page.t("reference") + ")" : ""),
                               metric_name(page, metric), page.pct(number_or_nan(rate, "value")),
-                              interval(wilson), page.pct(number_or_nan(d, "difference")), interval(newcombe),
-                              page.value(number_or_nan(d, "ratio")),
+                              interval(wilson), points(number_or_nan(d, "difference")),
+                              points_interval(newcombe), page.value(number_or_nan(d, "ratio")),
                               flags.empty() ? "" : "⚑ " + fmt::format("{}", fmt::join(flags, ", "))});
       }
     }
@@ -1114,7 +1195,7 @@ nav li{break-inside:avoid;margin:.15rem 0}
 .findings li{margin:.4rem 0}
 .note{color:var(--muted)}
 figure{margin:1rem 0}
-svg.chart{width:100%;height:auto;display:block;max-width:100%}
+svg.chart{width:100%;height:auto;display:block;max-width:44rem}
 svg .t{font-size:13px;fill:#1a1a1a}
 svg .grid{stroke:#e0e0e0}
 svg .axis{stroke:#4d4d4d}
@@ -1189,7 +1270,8 @@ std::string render_study_html(const nlohmann::json& report, const nlohmann::json
     parts.push_back(convergence_section(page, sections["convergence"]));
   if (member(sections, "composite").is_object())
     parts.push_back(composite_section(page, sections["composite"]));
-  if (member(sections, "plan").is_object()) parts.push_back(plan_section(page, sections["plan"]));
+  if (member(sections, "plan").is_object())
+    parts.push_back(plan_section(page, sections["plan"], access, zones_geojson));
   if (member(sections, "audit").is_object()) parts.push_back(audit_section(page, sections["audit"]));
   parts.push_back(recipe_section(page, report));
   parts.erase(std::remove_if(parts.begin(), parts.end(), [](const Section& s) { return s.body.empty(); }),

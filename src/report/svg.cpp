@@ -103,6 +103,34 @@ constexpr const char* kNoValueFill = "#f0f0f0";
 const std::array<const char*, 4> kSeriesColours{"#3b528b", "#21908d", "#b8860b", "#6a3d9a"};
 const std::array<const char*, 4> kSeriesDashes{"", "6 3", "2 3", "8 3 2 3"};
 
+// The width of a text at the charts' 13 px: ~7.3 px a Latin character, 13 px a CJK one (a guess, the
+// charts leave slack for it).
+double text_width(std::string_view text) {
+  double w = 0.0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c & 0xC0) == 0x80) continue;                 // a continuation byte
+    w += c >= 0xE3 ? 13.0 : (c >= 0x80 ? 8.0 : 7.3);  // E3+ lead bytes: CJK and beyond
+  }
+  return w;
+}
+
+// The text cut at a code-point boundary with "…" so that it fits `max_width`.
+std::string fit_text(const std::string& text, double max_width) {
+  if (text_width(text) <= max_width) return text;
+  std::size_t end = 0;
+  double w = 0.0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    w += c >= 0xE3 ? 13.0 : (c >= 0x80 ? 8.0 : 7.3);
+    if (w > max_width - 10.0) break;
+    i += len;
+    end = std::min(i, text.size());
+  }
+  return text.substr(0, end) + "…";
+}
+
 }  // namespace
 
 std::string escape(std::string_view text) {
@@ -143,10 +171,18 @@ std::string text_colour_on(std::size_t index, std::size_t classes) {
 }
 
 std::string bar_chart(const BarChart& chart) {
-  const double label_width = 190.0;
-  const double value_width = 90.0;
+  // Room for the longest label on the left and the longest value text on the right; labels longer than
+  // 60 % of the chart are cut with an ellipsis (the data table has them whole).
   const double width = 640.0;
-  const double bar_area = width - label_width - value_width;
+  double longest_label = 40.0;
+  double longest_value = 30.0;
+  for (const auto& row : chart.rows) {
+    longest_label = std::max(longest_label, text_width(row.label));
+    for (const auto& v : row.value_texts) longest_value = std::max(longest_value, text_width(v));
+  }
+  const double label_width = std::min(longest_label, width * 0.6) + 12.0;
+  const double value_width = longest_value + 8.0;
+  const double bar_area = std::max(60.0, width - label_width - value_width);
   const std::size_t per_row = std::max<std::size_t>(1, chart.series.size());
   const double bar_height = 16.0;
   const double row_height = bar_height * static_cast<double>(per_row) + 10.0;
@@ -167,14 +203,15 @@ std::string bar_chart(const BarChart& chart) {
                          kSeriesColours[s % kSeriesColours.size()]);
       out +=
           fmt::format("<text x=\"{}\" y=\"14\" class=\"t\">{}</text>", num(x + 16), escape(chart.series[s]));
-      x += 24.0 + 8.0 * static_cast<double>(chart.series[s].size());
+      x += 28.0 + text_width(chart.series[s]);
     }
   }
   for (std::size_t r = 0; r < chart.rows.size(); ++r) {
     const auto& row = chart.rows[r];
     const double top = legend_height + row_height * static_cast<double>(r) + 4.0;
-    out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"t\" text-anchor=\"end\">{}</text>",
-                       num(label_width - 8), num(top + row_height / 2.0), escape(row.label));
+    out +=
+        fmt::format("<text x=\"{}\" y=\"{}\" class=\"t\" text-anchor=\"end\">{}</text>", num(label_width - 8),
+                    num(top + row_height / 2.0), escape(fit_text(row.label, width * 0.6)));
     for (std::size_t s = 0; s < row.values.size(); ++s) {
       const double v = std::isfinite(row.values[s]) ? std::max(0.0, row.values[s]) : 0.0;
       const double w = bar_area * std::min(1.0, v / scale);
@@ -349,6 +386,27 @@ std::string geometry_path(const json& geometry, const Projection& p) {
   return d;
 }
 
+// A marker centred on (x, y): white with a black outline, so it shows on every class colour.
+std::string marker(MarkerShape shape, double x, double y, double r, const std::string& escaped_title) {
+  const std::string title = escaped_title.empty() ? std::string() : "<title>" + escaped_title + "</title>";
+  const char* style = "fill=\"#ffffff\" stroke=\"#000000\" stroke-width=\"1.5\"";
+  switch (shape) {
+    case MarkerShape::Square:
+      return fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {}>{}</rect>", num(x - r),
+                         num(y - r), num(2 * r), num(2 * r), style, title);
+    case MarkerShape::Diamond:
+      return fmt::format(
+          "<path d=\"M{} {}L{} {}L{} {}L{} {}Z\" fill=\"#000000\" stroke=\"#ffffff\" "
+          "stroke-width=\"1\">{}</path>",
+          num(x), num(y - r * 1.4), num(x + r * 1.4), num(y), num(x), num(y + r * 1.4), num(x - r * 1.4),
+          num(y), title);
+    case MarkerShape::Circle:
+      break;
+  }
+  return fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"{}\" {}>{}</circle>", num(x), num(y), num(r), style,
+                     title);
+}
+
 std::size_t class_of(double value, const std::vector<double>& breaks) {
   std::size_t k = 0;
   while (k < breaks.size() && value > breaks[k]) ++k;
@@ -380,7 +438,8 @@ std::string choropleth(const Choropleth& map) {
     if (zone.geometry != nullptr && zone.geometry->is_object() && zone.geometry->contains("coordinates"))
       for_each_position((*zone.geometry)["coordinates"], [&](double lon, double lat) { box.add(lon, lat); });
   }
-  for (const auto& m : map.markers) box.add(m.lon, m.lat);
+  for (const auto& layer : map.marker_layers)
+    for (const auto& m : layer.points) box.add(m.lon, m.lat);
   if (box.empty()) return {};
   Projection p;
   p.lon0 = box.min_lon;
@@ -398,8 +457,7 @@ std::string choropleth(const Choropleth& map) {
   const double pad = 8.0;
   const std::size_t classes = map.breaks.size() + 1;
   const double legend_row = 20.0;
-  const double legend_height =
-      legend_row * static_cast<double>(classes + 1 + (map.marker_label.empty() ? 0 : 1)) + 8.0;
+  const double legend_height = legend_row * static_cast<double>(classes + 1 + map.marker_layers.size()) + 8.0;
   const double height = map_height + 2 * pad + legend_height;
   std::string out = open_svg(width + 2 * pad, height, map.title);
   out += fmt::format("<g transform=\"translate({} {})\" stroke=\"#ffffff\" stroke-width=\"0.3\">", num(pad),
@@ -426,13 +484,9 @@ std::string choropleth(const Choropleth& map) {
     out += fmt::format("<path d=\"{}\" fill=\"{}\"><title>{}</title></path>", d, fill, escape(zone.label));
   }
   out += "</g>";
-  for (const auto& m : map.markers) {
-    out += fmt::format(
-        "<circle cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"#ffffff\" stroke=\"#000000\" "
-        "stroke-width=\"1.5\"><title>{}</title>"
-        "</circle>",
-        num(pad + p.x(m.lon)), num(pad + p.y(m.lat)), escape(m.label));
-  }
+  for (const auto& layer : map.marker_layers)
+    for (const auto& m : layer.points)
+      out += marker(layer.shape, pad + p.x(m.lon), pad + p.y(m.lat), layer.radius, escape(m.label));
   double y = pad + map_height + 16.0;
   for (std::size_t k = 0; k < classes; ++k) {
     out += fmt::format(
@@ -451,12 +505,11 @@ std::string choropleth(const Choropleth& map) {
   out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"t\">{}</text>", num(pad + 24), num(y + 12),
                      escape(map.no_value_label));
   y += legend_row;
-  if (!map.marker_label.empty()) {
-    out += fmt::format(
-        "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"#ffffff\" stroke=\"#000000\" stroke-width=\"1.5\"/>",
-        num(pad + 8), num(y + 7));
+  for (const auto& layer : map.marker_layers) {
+    out += marker(layer.shape, pad + 8, y + 7, 4.5, {});
     out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"t\">{}</text>", num(pad + 24), num(y + 12),
-                       escape(map.marker_label));
+                       escape(layer.label));
+    y += legend_row;
   }
   out += "</svg>";
   return out;

@@ -63,15 +63,22 @@ struct MapMarker {
   double lat = 0.0;
   std::string label;
 };
+// Points on a map, told apart by shape (not only colour): facilities, sites of one plan, of another.
+enum class MarkerShape { Circle, Square, Diamond };
+struct MarkerLayer {
+  std::vector<MapMarker> points;
+  std::string label;
+  MarkerShape shape = MarkerShape::Circle;
+  double radius = 3.5;  // in the map's 600-unit-wide frame
+};
 struct Choropleth {
   std::string title;
   std::vector<MapZone> zones;
   std::vector<double> breaks;              // upper bounds of the classes but the last (ascending)
   std::vector<std::string> legend_labels;  // one per class
   std::string no_value_label;
-  std::vector<MapMarker> markers;
-  std::string marker_label;  // legend entry of the markers (empty: no markers)
-  bool low_is_good = false;  // reverse the palette so that the dark class is the worse one
+  std::vector<MarkerLayer> marker_layers;  // drawn in order, each with its legend entry
+  bool low_is_good = false;                // reverse the palette so that the dark class is the worse one
 };
 std::string choropleth(const Choropleth& map);
 

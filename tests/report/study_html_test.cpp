@@ -233,6 +233,8 @@ TEST(StudyHtml, FixtureHasEverySectionAndComputedFindings) {
   EXPECT_THAT(html, HasSubstr("<html lang=\"en\">"));
   EXPECT_THAT(html, HasSubstr("have no usable channel within 30 min"));
   EXPECT_THAT(html, HasSubstr("Lower income (deciles 1–4)"));  // the study's group labels
+  EXPECT_THAT(html, HasSubstr("New sites, fair plan"));        // the plan's sites on a map (plan.sites)
+  EXPECT_THAT(html, HasSubstr("Trips per person: "));
   // A data table behind every chart: as many <details> as charts, at least.
   EXPECT_GE(count(html, "<details>"), count(html, "<svg "));
   EXPECT_GE(count(html, "<svg "), 20U);

@@ -78,6 +78,7 @@ python3 - "$work" "$out" <<'PY'
 import csv, json, sys
 work, out = sys.argv[1], sys.argv[2]
 load = lambda name: json.load(open(f"{work}/{name}"))
+candidates = {row["to_id"] for row in csv.DictReader(open("tests/data/bho/matrix.csv"))}
 pof = []
 for a in ("0.5", "2", "10"):
     r = load(f"kp_{a}.json")["result"]
@@ -108,7 +109,10 @@ report = {
   "sections": {
     "access": load("access.json"), "journeys": load("journeys.json"), "convergence": load("convergence.json"),
     "inequality": load("inequality.json"), "composite": load("composite.json"),
-    "plan": {"efficient": load("efficient.json"), "fair": load("fair.json"), "price_of_fairness": pof},
+    "plan": {"efficient": load("efficient.json"), "fair": load("fair.json"), "price_of_fairness": pof,
+             # where the candidate sites are: h<idx> is hexagon idx (tests/data/bho/SOURCE.md)
+             "sites": [{"id": "h" + r["idx"], "lon": float(r["lon"]), "lat": float(r["lat"])}
+                       for r in csv.DictReader(open("tests/data/bho/hexagons.csv")) if "h" + r["idx"] in candidates]},
     "audit": load("audit.json")}}
 text = json.dumps(report, separators=(",", ":"), ensure_ascii=False).replace(work + "/", "")
 open(f"{out}/bho_report.json", "w").write(text + "\n")
