@@ -1196,6 +1196,7 @@ nav li{break-inside:avoid;margin:.15rem 0}
 .note{color:var(--muted)}
 figure{margin:1rem 0}
 svg.chart{width:100%;height:auto;display:block;max-width:44rem}
+svg.chart.bars,svg.chart.lines{max-width:34rem}
 svg .t{font-size:13px;fill:#1a1a1a}
 svg .grid{stroke:#e0e0e0}
 svg .axis{stroke:#4d4d4d}

@@ -171,23 +171,20 @@ std::string text_colour_on(std::size_t index, std::size_t classes) {
 }
 
 std::string bar_chart(const BarChart& chart) {
-  // Room for the longest label on the left and the longest value text on the right; labels longer than
-  // 60 % of the chart are cut with an ellipsis (the data table has them whole).
-  const double width = 640.0;
-  double longest_label = 40.0;
+  // Narrow on purpose (a phone shows it at nearly its own size): each row's label on a line of its own
+  // above its bars, so that long labels keep the whole width; labels longer than the chart are cut with an
+  // ellipsis (the data table has them whole). The bars leave room for the longest value text.
+  const double width = 440.0;
   double longest_value = 30.0;
-  for (const auto& row : chart.rows) {
-    longest_label = std::max(longest_label, text_width(row.label));
+  for (const auto& row : chart.rows)
     for (const auto& v : row.value_texts) longest_value = std::max(longest_value, text_width(v));
-  }
-  const double label_width = std::min(longest_label, width * 0.6) + 12.0;
-  const double value_width = longest_value + 8.0;
-  const double bar_area = std::max(60.0, width - label_width - value_width);
+  const double bar_area = std::max(120.0, width - longest_value - 8.0);
   const std::size_t per_row = std::max<std::size_t>(1, chart.series.size());
+  const double label_height = 17.0;
   const double bar_height = 16.0;
-  const double row_height = bar_height * static_cast<double>(per_row) + 10.0;
+  const double row_height = label_height + bar_height * static_cast<double>(per_row) + 8.0;
   const double legend_height = chart.series.size() > 1 ? 24.0 : 0.0;
-  const double height = legend_height + row_height * static_cast<double>(chart.rows.size()) + 6.0;
+  const double height = legend_height + row_height * static_cast<double>(chart.rows.size()) + 4.0;
   double scale = chart.scale_max;
   if (scale <= 0.0) {
     for (const auto& row : chart.rows)
@@ -196,8 +193,9 @@ std::string bar_chart(const BarChart& chart) {
   }
   if (scale <= 0.0) scale = 1.0;
   std::string out = open_svg(width, height, chart.title);
+  out.insert(out.find("class=\"chart\"") + 12, " bars");
   if (chart.series.size() > 1) {
-    double x = label_width;
+    double x = 0.0;
     for (std::size_t s = 0; s < chart.series.size(); ++s) {
       out += fmt::format("<rect x=\"{}\" y=\"4\" width=\"12\" height=\"12\" fill=\"{}\"/>", num(x),
                          kSeriesColours[s % kSeriesColours.size()]);
@@ -208,19 +206,18 @@ std::string bar_chart(const BarChart& chart) {
   }
   for (std::size_t r = 0; r < chart.rows.size(); ++r) {
     const auto& row = chart.rows[r];
-    const double top = legend_height + row_height * static_cast<double>(r) + 4.0;
-    out +=
-        fmt::format("<text x=\"{}\" y=\"{}\" class=\"t\" text-anchor=\"end\">{}</text>", num(label_width - 8),
-                    num(top + row_height / 2.0), escape(fit_text(row.label, width * 0.6)));
+    const double top = legend_height + row_height * static_cast<double>(r) + 2.0;
+    out += fmt::format("<text x=\"0\" y=\"{}\" class=\"t\">{}</text>", num(top + 13.0),
+                       escape(fit_text(row.label, width)));
     for (std::size_t s = 0; s < row.values.size(); ++s) {
       const double v = std::isfinite(row.values[s]) ? std::max(0.0, row.values[s]) : 0.0;
       const double w = bar_area * std::min(1.0, v / scale);
-      const double y = top + bar_height * static_cast<double>(s);
-      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>", num(label_width),
-                         num(y), num(w), num(bar_height - 2.0), kSeriesColours[s % kSeriesColours.size()]);
+      const double y = top + label_height + bar_height * static_cast<double>(s);
+      out += fmt::format("<rect x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>", num(y), num(w),
+                         num(bar_height - 2.0), kSeriesColours[s % kSeriesColours.size()]);
       const std::string text = s < row.value_texts.size() ? row.value_texts[s] : std::string();
-      out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"t\">{}</text>", num(label_width + w + 4.0),
-                         num(y + bar_height - 5.0), escape(text));
+      out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"t\">{}</text>", num(w + 4.0),
+                         num(y + bar_height - 4.0), escape(text));
     }
   }
   out += "</svg>";
@@ -228,8 +225,8 @@ std::string bar_chart(const BarChart& chart) {
 }
 
 std::string line_chart(const LineChart& chart) {
-  const double width = 640.0;
-  const double height = chart.equal_axes_unit ? 420.0 : 320.0;
+  const double width = 480.0;  // about a phone's width: its text stays near its size there
+  const double height = chart.equal_axes_unit ? 440.0 : 300.0;
   const double left = 64.0;
   const double right = 16.0;
   const double top = 16.0 + 18.0 * static_cast<double>(chart.series.size());
@@ -269,6 +266,7 @@ std::string line_chart(const LineChart& chart) {
   auto py = [&](double y) { return top + plot_h * (1.0 - (y - y_low) / (y_high - y_low)); };
 
   std::string out = open_svg(width, height, chart.title);
+  out.insert(out.find("class=\"chart\"") + 12, " lines");
   for (double t : y_ticks) {
     out += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" class=\"grid\"/>", num(left),
                        num(left + plot_w), num(py(t)), num(py(t)));
