@@ -1,6 +1,16 @@
 #!/usr/bin/env bash
 # Installs every build and test dependency of equalis from Debian 12 packages. Idempotent; run as root.
+#   scripts/setup.sh               what the build, the unit tests and the demo need
+#   scripts/setup.sh --test-tools  also the tools of the slower tests: headless Chromium and a CJK font for
+#                                  the study report's browser test (scripts/test.sh asks for them)
 set -euo pipefail
+test_tools=0
+for arg in "$@"; do
+  case "$arg" in
+    --test-tools) test_tools=1 ;;
+    *) echo "setup: unknown option $arg (known: --test-tools)" >&2; exit 2 ;;
+  esac
+done
 packages=(
   build-essential cmake ninja-build pkg-config clang libomp-dev clang-format clang-tidy
   libcli11-dev nlohmann-json3-dev libfmt-dev libfast-float-dev
@@ -9,6 +19,7 @@ packages=(
   libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev
   coinor-libcbc-dev libtomlplusplus-dev
 )
+if [ "$test_tools" -eq 1 ]; then packages+=(chromium fonts-wqy-microhei); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -10,10 +10,14 @@ with open("tests/data/bho/hexagons.csv", newline="") as f, \
         open("examples/bho/groups.csv", "w", newline="") as out:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["zone", "group", "population"])
+    rows = []
     for row in csv.DictReader(f):
         people = int(row["population"])
         if people == 0:
             continue
         decile = row["income_decile"]
         group = names[(int(decile) + 1) // 2] if decile not in ("", "NA") else "income_unknown"
-        writer.writerow([row["idx"], group, people])
+        rows.append([row["idx"], group, people])
+    # Grouped poorest first: the groups appear in the reports in the order of their first row.
+    rows.sort(key=lambda r: (r[1], int(r[0])))
+    writer.writerows(rows)

@@ -22,9 +22,9 @@ namespace equalis::study {
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& study_sections() {
-  static const std::vector<std::string> sections{"study",       "zones",     "facilities", "costs",
-                                                 "access",      "channels",  "journeys",   "inequality",
-                                                 "convergence", "composite", "plan",       "audit"};
+  static const std::vector<std::string> sections{
+      "study",    "labels",     "zones",       "facilities", "costs", "access", "channels",
+      "journeys", "inequality", "convergence", "composite",  "plan",  "audit"};
   return sections;
 }
 
@@ -289,7 +289,7 @@ const std::map<std::string, std::vector<std::string>>& known_keys() {
       {"composite", {"file", "indicators", "id", "normalize", "weighting", "weights", "method", "missing"}},
       {"plan",
        {"matrix", "demand", "from", "to", "cost", "demand_id", "weight", "group", "unit", "p", "radius",
-        "existing", "focus_groups", "aversions", "time_limit", "gap", "seed"}},
+        "existing", "focus_groups", "aversions", "time_limit", "gap", "seed", "site_locations"}},
       {"audit",
        {"decisions", "groups", "decision", "score", "threshold", "label", "count", "reference", "min_cell",
         "bootstrap", "seed", "alpha", "favourable", "rule", "intersections"}},
@@ -324,6 +324,7 @@ class StudyReader {
       }
     }
     with("study", root, [&](Section& s) { header(s); });
+    if (const auto* table = root.get_as<toml::table>("labels")) labels(*table);
     with("zones", root, [&](Section& s) { zones(s); });
     with("facilities", root, [&](Section& s) { facilities(s); });
     with("costs", root, [&](Section& s) { costs(s); });
@@ -382,6 +383,33 @@ class StudyReader {
     study_.description = s.text("description").value_or("");
     study_.description_zh = s.text("description_zh").value_or("");
     study_.language = s.choice("language", {"en", "zh"}).value_or("en");
+  }
+
+  // [labels]: any id, each with an English and/or a Chinese name, e.g.
+  // income_q1 = { en = "Poorest fifth", zh = "最贫困的五分之一" }.
+  void labels(const toml::table& table) {
+    for (const auto& [key, value] : table) {
+      Label label{std::string(key.str()), {}, {}};
+      const auto* names = value.as_table();
+      bool ok = names != nullptr;
+      if (ok) {
+        for (const auto& [language, name] : *names) {
+          const auto* text = name.as_string();
+          if (text == nullptr || (language != "en" && language != "zh")) {
+            ok = false;
+            break;
+          }
+          (language == "en" ? label.en : label.zh) = text->get();
+        }
+      }
+      if (!ok) {
+        problems_.add(line_of(value), column_of(value),
+                      fmt::format("labels.{} must be a table of en and zh names", excerpt(label.id)),
+                      R"(write e.g. income_q1 = { en = "Poorest fifth", zh = "最贫困的五分之一" })");
+        continue;
+      }
+      study_.labels.push_back(std::move(label));
+    }
   }
 
   access::AccessRequest& access_request() {
@@ -602,6 +630,7 @@ class StudyReader {
     request.radius = s.number("radius", 0.0, 1e12);
     request.existing = s.texts("existing").value_or(std::vector<std::string>{});
     plan.focus_groups = s.texts("focus_groups").value_or(std::vector<std::string>{});
+    if (auto file = s.file("site_locations", study_.inputs)) plan.site_locations = *file;
     if (auto aversions = s.numbers("aversions")) {
       plan.aversions = *aversions;
     } else {

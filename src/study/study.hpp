@@ -39,6 +39,14 @@ struct PlanStudy {
   plan::PlanRequest efficient;                        // model p-median; the fair plans copy its inputs
   std::vector<std::string> focus_groups;              // the Rawlsian plan's groups (empty: every group)
   std::vector<double> aversions{0.5, 1.0, 2.0, 4.0};  // the price-of-fairness curve
+  std::string site_locations;  // optional CSV id,lon,lat of the candidate sites: the report maps the plans
+};
+
+// How the report names a group or another id, in each language.
+struct Label {
+  std::string id;
+  std::string en;
+  std::string zh;
 };
 
 struct Study {
@@ -59,6 +67,7 @@ struct Study {
   std::optional<PlanStudy> plan;
   std::optional<audit::AuditMetricsRequest> audit;
 
+  std::vector<Label> labels;  // [labels]: display names of groups and other ids
   std::vector<InputFile> inputs;
   std::vector<DefaultApplied> defaults;
 };

@@ -74,11 +74,31 @@ TEST(CliRun, BeloHorizonteStudyWritesTheWholeReportFolder) {
   EXPECT_LE(worst(plan["fair"]["result"]["groups"]), worst(plan["efficient"]["result"]["groups"]) + 1e-9);
   EXPECT_EQ(plan["price_of_fairness"].size(), 4U);
   // Recipe: the study file and every input, hashed.
-  EXPECT_EQ(report["recipe"]["inputs"].size(), 12U);  // hexagons.csv twice: zones and facilities
+  EXPECT_EQ(report["recipe"]["inputs"].size(), 13U);  // hexagons.csv twice: zones and facilities
+  // The report a planner reads: one self-contained page with the computed findings first.
+  const std::string html = read_text((out.path / "report.html").string());
+  EXPECT_NE(html.find("<html lang=\"en\""), std::string::npos);
+  EXPECT_NE(html.find("Poorest fifth"), std::string::npos);  // the study's labels
+  EXPECT_EQ(html.find("src=\"http"), std::string::npos);
+  EXPECT_LT(html.size(), 5U << 20U);
+  EXPECT_GE(report["findings"].size(), 3U);
+  EXPECT_EQ(report["sections"]["plan"]["sites"].size(), 50U);
+  EXPECT_GT(report["facilities"].size(), 100U);  // 158 hexagons with schools, placed from the zones file
   for (const char* file : {"zones.geojson", "tables/access_zones.csv", "tables/journeys_summary.csv",
                            "tables/plan_rawls.csv", "tables/price_of_fairness.csv"}) {
     EXPECT_TRUE(fs::exists(out.path / file)) << file;
   }
+}
+
+TEST(CliRun, TheReportSpeaksChineseWhenAsked) {
+  const OutputFolder out;
+  const auto r =
+      run(fmt::format("run {} --output {} --lang zh", example("bho/study.toml"), out.path.string()));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const std::string html = read_text((out.path / "report.html").string());
+  EXPECT_NE(html.find("<html lang=\"zh"), std::string::npos);
+  EXPECT_NE(html.find("收入最低的五分之一"), std::string::npos);
+  EXPECT_EQ(html.find("Poorest fifth"), std::string::npos);
 }
 
 TEST(CliRun, RegionsStudyRunsTheSectionsWithoutAMap) {
