@@ -13,4 +13,4 @@ bin=build/release/apps/cli/equalis
 mkdir -p build/demo
 "$bin" run examples/bho/study.toml --output build/demo/bho-report
 "$bin" run examples/regions/study.toml --output build/demo/regions-report
-echo "demo: reports in build/demo/bho-report/ and build/demo/regions-report/ (report.json, tables/, zones.geojson)"
+echo "demo: open build/demo/bho-report/report.html and build/demo/regions-report/report.html in a browser (machine-readable: report.json, tables/, zones.geojson)"

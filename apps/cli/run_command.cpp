@@ -74,7 +74,7 @@ void run_study_command(RunArgs& args, Context& context) {
                            stage.cache == "reused" ? "  (travel costs from the cache)" : "");
   }
   for (const auto& warning : result.warnings) summary += fmt::format("  warning: {}\n", warning);
-  summary += fmt::format("report: {}/report.json\n", output);
+  summary += fmt::format("report: {}/report.html (data: report.json, tables/)\n", output);
   std::fputs(summary.c_str(), stdout);
 }
 

@@ -6,13 +6,21 @@
 #   - the key sections are in the rendered DOM,
 #   - at 375 px wide nothing is wider than the screen (no horizontal scrolling),
 #   - it prints to a PDF, and screenshots at 375 × 800 and 1280 × 900 are saved.
-# Usage: study_report_browser_test.sh RENDERER FIXTURE_DIR OUT_DIR
+# Usage: study_report_browser_test.sh RENDERER FIXTURE_DIR OUT_DIR          (the fixture report)
+#        study_report_browser_test.sh --study EQUALIS STUDY.toml OUT_DIR SECTION…  (a study run as a user
+#        runs it: `equalis run STUDY --lang en|zh`, then the same checks on its report.html)
 # Chromium: `scripts/setup.sh --test-tools` installs it. Missing, the test fails (never a silent skip);
 # configure with -DEQUALIS_BROWSER_TESTS=OFF to leave it out on purpose.
 set -euo pipefail
-renderer=$1
-fixtures=$2
+mode=fixture
+if [ "$1" = "--study" ]; then
+  mode=study
+  shift
+fi
+renderer=$1  # the fixture renderer, or the equalis binary with --study
+fixtures=$2  # the fixture folder, or the study file with --study
 out=$3
+shift 3
 mkdir -p "$out"
 
 browser=""
@@ -37,10 +45,16 @@ run_browser() {  # run_browser LOG ARGS… — headless, isolated profile, no ne
 }
 
 sections=(summary access maps channels lorenz decomposition scenarios journeys convergence composite plan audit recipe)
+if [ "$mode" = study ]; then sections=("$@"); fi
 
 for lang in en zh; do
   html="$out/report_$lang.html"
-  "$renderer" "$fixtures/bho_report.json" "$fixtures/bho_zones.geojson" "$html" "$lang"
+  if [ "$mode" = study ]; then
+    "$renderer" run "$fixtures" --output "$out/run_$lang" --lang "$lang" --no-cache >/dev/null
+    cp "$out/run_$lang/report.html" "$html"
+  else
+    "$renderer" "$fixtures/bho_report.json" "$fixtures/bho_zones.geojson" "$html" "$lang"
+  fi
   size=$(stat -c %s "$html")
   echo "report_$lang.html: $size bytes"
   [ "$size" -lt 5000000 ] || fail "report_$lang.html is $size bytes (limit 5 MB)"
