@@ -87,7 +87,9 @@ JourneyRunResult run_journeys(const JourneyRequest& request, ProgressSink& progr
   check_journey_scenarios(request.scenario_list, result.catalogue, "`scenario_list`");
   scenarios.insert(scenarios.end(), request.scenario_list.begin(), request.scenario_list.end());
   const access::AccessRequest access = access_request(request);
-  (void)minutes_per_unit(access.costs.graph.empty() ? access.costs.unit : io::CostUnit::Seconds);
+  // Checked before the costs are read; a graph and straight lines give seconds.
+  const bool from_places = !access.costs.graph.empty() || !access.costs.straight_line.empty();
+  (void)minutes_per_unit(from_places ? io::CostUnit::Seconds : access.costs.unit);
   result.access = access::run_access(access, progress);
   const JourneyInputs inputs = inputs_of(result.access);
   result.journeys = evaluate_journeys(result.catalogue, result.abilities, inputs, request.options, progress);

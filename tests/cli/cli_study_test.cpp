@@ -90,6 +90,25 @@ TEST(CliRun, BeloHorizonteStudyWritesTheWholeReportFolder) {
   }
 }
 
+// A real place with straight-line travel and the "One Network for All Matters" journeys (seconds from the
+// straight lines are travel times the journeys add up).
+TEST(CliRun, GuizhouStudyRunsAccessAndJourneysOnStraightLines) {
+  const OutputFolder out;
+  const auto r =
+      run(fmt::format("run {} --output {}", example("access/guizhou/study.toml"), out.path.string()));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto report = out.report();
+  EXPECT_TRUE(report["sections"].contains("access"));
+  const auto& journeys = report["sections"]["journeys"];
+  EXPECT_EQ(journeys["matters"].size(), 4U);
+  EXPECT_EQ(journeys["scenarios"].size(), 5U);
+  bool rural_excluded_most = false;
+  for (const auto& finding : report["findings"]) {
+    if (finding["id"] == "no_usable_channel") rural_excluded_most = finding["group"] == "pop_rural";
+  }
+  EXPECT_TRUE(rural_excluded_most) << report["findings"];
+}
+
 TEST(CliRun, TheReportSpeaksChineseWhenAsked) {
   const OutputFolder out;
   const auto r =
