@@ -101,7 +101,7 @@ class Section {
       problem(node, fmt::format("{}: '{}' is a directory", where(key), excerpt(resolved)), "name a file");
       return std::nullopt;
     }
-    inputs.push_back({fmt::format("{}.{}", name_, key), resolved});
+    inputs.push_back({fmt::format("{}.{}", name_, key), resolved, line_of(node), column_of(node)});
     files_[key] = resolved;
     return resolved;
   }
@@ -338,6 +338,41 @@ class StudyReader {
     with("audit", root, [&](Section& s) { audit(s); });
     check_access_inputs(root);
     check_columns();
+    if (problems_.empty()) check_inputs();
+  }
+
+  // The small inputs read now, each by its own module's reader, so that a repeated id, a group file
+  // naming zones that do not exist, a broken catalogue or an abilities table for unknown requirements is
+  // found before the heavy work (the matrix, the routing) — every file's problem at once.
+  void check_inputs() {
+    const auto attempt = [&](const std::string& role, const std::function<void()>& read) {
+      try {
+        read();
+      } catch (const Error& error) {
+        const auto input = std::find_if(study_.inputs.begin(), study_.inputs.end(),
+                                        [&](const InputFile& file) { return file.role == role; });
+        problems_.add(input == study_.inputs.end() ? 1 : input->line,
+                      input == study_.inputs.end() ? 1 : input->column,
+                      fmt::format("{}: {}", role, error.what()), "fix the file at the place named");
+      }
+    };
+    if (study_.access) {
+      const auto& request = *study_.access;
+      attempt("zones.file", [&] { (void)access::read_zones(request.zones); });
+      attempt("facilities.file", [&] { (void)access::read_facilities(request.facilities); });
+    }
+    if (study_.journeys && !study_.journeys->catalogue.empty() && !study_.journeys->abilities.empty()) {
+      attempt("journeys.catalogue", [&] {
+        const auto catalogue = journeys::read_catalogue(study_.journeys->catalogue);
+        attempt("journeys.abilities",
+                [&] { (void)journeys::read_abilities(study_.journeys->abilities, catalogue); });
+      });
+    }
+    if (study_.plan && !study_.plan->efficient.demand.empty()) {
+      attempt("plan.demand", [&] {
+        (void)plan::read_demand_csv(study_.plan->efficient.demand, study_.plan->efficient.spec);
+      });
+    }
   }
 
   // Every column a key names must be in its file's header: a misspelt column is found now, with the

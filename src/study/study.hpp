@@ -24,6 +24,8 @@ namespace equalis::study {
 struct InputFile {
   std::string role;
   std::string path;
+  std::size_t line = 0;  // where the study names it
+  std::size_t column = 0;
 };
 
 // A default the study relied on, echoed in the report so that a reader knows what was assumed.

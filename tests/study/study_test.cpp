@@ -151,6 +151,21 @@ TEST(StudyFile, ColumnsMissingFromTheirFilesAreFoundBeforeAnyWork) {
       HasSubstr("plan.weight: no column 'popluation' in zones.csv (fix: did you mean 'population'?)"));
 }
 
+TEST(StudyFile, IdsThatDisagreeAcrossFilesAreFoundBeforeAnyWork) {
+  const Scratch scratch;
+  scratch.write("groups.csv", "zone,group,population\nA,old,10\nQ,old,5\n");
+  scratch.write("demand.csv", "id,population,group\nA,1,x\nA,2,y\n");
+  std::string text = kAccessStudy;
+  text.replace(text.find("groups = [\"old\"]"), 16, "groups_file = \"groups.csv\"");
+  text += "\n[plan]\nmatrix = \"matrix.csv\"\ndemand = \"demand.csv\"\ngroup = \"group\"\np = 1\n";
+  const std::string message = error_of(text, scratch.path("study.toml"));
+  EXPECT_THAT(message, HasSubstr("2 problems in the study"));
+  EXPECT_THAT(message, HasSubstr("zones.file: "));
+  EXPECT_THAT(message, HasSubstr("'Q'"));
+  EXPECT_THAT(message, HasSubstr("plan.demand: "));
+  EXPECT_THAT(message, HasSubstr("demand.csv:3"));
+}
+
 TEST(StudyFile, RefusesWrongTypesAndTomlThatDoesNotParse) {
   const Scratch scratch;
   EXPECT_THAT(error_of("[study]\ntitle = 3\n", scratch.path("s.toml")),
