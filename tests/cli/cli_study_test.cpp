@@ -6,8 +6,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
 
 namespace equalis::cli_test {
 namespace {
@@ -163,6 +170,58 @@ TEST(CliRun, RoutedTravelCostsAreReusedFromTheCache) {
   r = run(command + " --no-cache");
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(r.out.find("from the cache"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
+
+// Ctrl-C in the middle of a long stage: the run stops promptly with the cancelled status and writes no
+// folder (a plan on 400 × 400 points whose fair objective would run its whole 60 s time limit).
+TEST(CliRun, CtrlCStopsTheRunAndWritesNothing) {
+  const auto dir = fs::temp_directory_path() / fmt::format("equalis_run_sigint_{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  constexpr int kPoints = 400;
+  std::string matrix = "from_id,to_id,cost\n";
+  std::string demand = "id,population,group\n";
+  for (int i = 0; i < kPoints; ++i) {
+    const int xi = i * 7919 % 1000;
+    const int yi = i * 104729 % 997;
+    for (int j = 0; j < kPoints; ++j) {
+      const int dx = xi - j * 7919 % 1000;
+      const int dy = yi - j * 104729 % 997;
+      matrix += fmt::format("{},{},{}\n", i, j, static_cast<int>(std::sqrt(dx * dx + dy * dy)));
+    }
+    demand += fmt::format("{},{},g{}\n", i, 1 + i % 7, i % 5);
+  }
+  std::ofstream(dir / "matrix.csv") << matrix;
+  std::ofstream(dir / "demand.csv") << demand;
+  std::ofstream(dir / "study.toml")
+      << "[plan]\nmatrix = \"matrix.csv\"\ndemand = \"demand.csv\"\ngroup = \"group\"\n"
+         "p = 20\ntime_limit = 60\n";
+  const std::string study = (dir / "study.toml").string();
+  const std::string output = (dir / "out").string();
+  std::vector<std::string> arguments{EQUALIS_BINARY, "run", study, "--output", output};
+  std::vector<char*> argv;
+  for (auto& argument : arguments) argv.push_back(argument.data());
+  argv.push_back(nullptr);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::execv(argv[0], argv.data());
+    std::_Exit(127);
+  }
+  ASSERT_GT(child, 0);
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  const auto sent = std::chrono::steady_clock::now();
+  ::kill(child, SIGINT);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_LT(seconds, 10.0);
+  EXPECT_FALSE(fs::exists(output));
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    EXPECT_EQ(entry.path().filename().string().find(".out.tmp"), std::string::npos) << entry.path();
+  }
   fs::remove_all(dir);
 }
 
