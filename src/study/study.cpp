@@ -58,6 +58,12 @@ class Section {
   ~Section() = default;
 
   [[nodiscard]] bool has(const std::string& key) const { return table_.get(key) != nullptr; }
+  // Where a key's value is written (line, column), if it is.
+  [[nodiscard]] std::optional<std::pair<std::size_t, std::size_t>> place(const std::string& key) const {
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) return std::nullopt;
+    return std::pair{line_of(*node), column_of(*node)};
+  }
   [[nodiscard]] std::size_t line() const { return line_of(table_); }
 
   std::optional<std::string> text(const std::string& key) {
@@ -370,7 +376,17 @@ class StudyReader {
     }
     if (study_.plan && !study_.plan->efficient.demand.empty()) {
       attempt("plan.demand", [&] {
-        (void)plan::read_demand_csv(study_.plan->efficient.demand, study_.plan->efficient.spec);
+        const auto demand = plan::read_demand_csv(study_.plan->efficient.demand, study_.plan->efficient.spec);
+        for (const auto& group : study_.plan->focus_groups) {
+          const auto& labels = demand.group_labels;
+          if (std::find(labels.begin(), labels.end(), group) != labels.end()) continue;
+          const std::string near = nearest_name(group, labels);
+          problems_.add(focus_place_.first, focus_place_.second,
+                        fmt::format("plan.focus_groups: no group '{}' in the demand file", excerpt(group)),
+                        near.empty() ? fmt::format("its groups are: {}",
+                                                   excerpt(fmt::format("{}", fmt::join(labels, ", "))))
+                                     : fmt::format("did you mean '{}'?", near));
+        }
       });
     }
   }
@@ -665,6 +681,7 @@ class StudyReader {
     request.radius = s.number("radius", 0.0, 1e12);
     request.existing = s.texts("existing").value_or(std::vector<std::string>{});
     plan.focus_groups = s.texts("focus_groups").value_or(std::vector<std::string>{});
+    if (const auto place = s.place("focus_groups")) focus_place_ = *place;
     if (auto file = s.file("site_locations", study_.inputs)) plan.site_locations = *file;
     if (auto aversions = s.numbers("aversions")) {
       plan.aversions = *aversions;
@@ -759,6 +776,7 @@ class StudyReader {
   Study& study_;
   Problems& problems_;
   std::vector<ColumnRef> columns_;
+  std::pair<std::size_t, std::size_t> focus_place_{1, 1};  // where plan.focus_groups is written
 };
 
 }  // namespace

@@ -158,12 +158,19 @@ TEST(StudyFile, IdsThatDisagreeAcrossFilesAreFoundBeforeAnyWork) {
   std::string text = kAccessStudy;
   text.replace(text.find("groups = [\"old\"]"), 16, "groups_file = \"groups.csv\"");
   text += "\n[plan]\nmatrix = \"matrix.csv\"\ndemand = \"demand.csv\"\ngroup = \"group\"\np = 1\n";
-  const std::string message = error_of(text, scratch.path("study.toml"));
+  std::string message = error_of(text, scratch.path("study.toml"));
   EXPECT_THAT(message, HasSubstr("2 problems in the study"));
   EXPECT_THAT(message, HasSubstr("zones.file: "));
   EXPECT_THAT(message, HasSubstr("'Q'"));
   EXPECT_THAT(message, HasSubstr("plan.demand: "));
   EXPECT_THAT(message, HasSubstr("demand.csv:3"));
+  // A focus group the demand file does not have.
+  scratch.write("demand.csv", "id,population,group\nA,1,low\nB,2,high\n");
+  scratch.write("groups.csv", "zone,group,population\nA,old,10\n");
+  text += "focus_groups = [\"lwo\"]\n";
+  message = error_of(text, scratch.path("study.toml"));
+  EXPECT_THAT(message,
+              HasSubstr("plan.focus_groups: no group 'lwo' in the demand file (fix: did you mean 'low'?)"));
 }
 
 TEST(StudyFile, RefusesWrongTypesAndTomlThatDoesNotParse) {
