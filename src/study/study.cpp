@@ -278,7 +278,8 @@ const std::map<std::string, std::vector<std::string>>& known_keys() {
         "polygons", "polygon_id"}},
       {"facilities", {"file", "id", "capacity"}},
       {"costs",
-       {"matrix", "from", "to", "cost", "unit", "graph", "max_snap", "snap", "straight_line", "detour"}},
+       {"matrix", "from", "to", "cost", "unit", "graph", "max_snap", "snap", "snap_threshold",
+        "straight_line", "detour"}},
       {"access",
        {"measures", "decay", "alpha", "standard", "poverty_lines", "no_access", "concentration",
         "scenarios"}},
@@ -505,6 +506,7 @@ class StudyReader {
     if (auto file = s.file("graph", study_.inputs)) costs.graph = *file;
     if (auto snap = s.number("max_snap", 0.0, 1e7)) costs.max_snap_m = *snap;
     costs.snap = s.choice("snap", {"segment", "node"}).value_or("segment");
+    if (auto threshold = s.number("snap_threshold", 0.0, 1e7)) costs.snap_threshold_m = *threshold;
     costs.straight_line = s.text("straight_line").value_or("");
     if (auto detour = s.number("detour", 1.0, 100.0)) costs.detour = *detour;
     s.columns_in("matrix", {"from", "to", "cost"}, columns_);

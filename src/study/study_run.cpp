@@ -7,10 +7,54 @@
 
 #include <algorithm>
 #include <functional>
+#include <string_view>
+#include <unordered_map>
 
 namespace equalis::study {
 
 namespace {
+
+// A module's request field as the study file spells it: `cost_unit` in an access message is the study's
+// costs.unit, `time_limit` in a plan message its plan.time_limit. Fields without an entry are the stage's
+// section and the field ("audit.min_cell").
+std::string study_key_of(const std::string& stage, std::string_view field) {
+  static const std::unordered_map<std::string_view, std::string_view> kAccess{
+      {"cost_unit", "costs.unit"},
+      {"matrix", "costs.matrix"},
+      {"graph", "costs.graph"},
+      {"straight_line", "costs.straight_line"},
+      {"detour", "costs.detour"},
+      {"snap", "costs.snap"},
+      {"max_snap", "costs.max_snap"},
+      {"snap_threshold", "costs.snap_threshold"},
+      {"digital_profiles", "channels.digital_profiles"},
+      {"joint_abilities", "channels.joint_abilities"},
+      {"outreach_reach", "channels.outreach_reach"},
+      {"terminals", "channels.terminals"},
+      {"assisted", "channels.assisted"},
+      {"outreach", "channels.outreach"},
+      {"zone_polygons", "zones.polygons"},
+      {"polygon_id", "zones.polygon_id"},
+      {"scenarios", "access.scenarios"},
+  };
+  static const std::unordered_map<std::string_view, std::string_view> kOthers{
+      {"target_gap", "plan.gap"},        {"value_columns", "values"},
+      {"time_column", "time"},           {"id_column", "id"},
+      {"weight_column", "weight"},       {"group_column", "group"},
+      {"from_time", "convergence.from"}, {"to_time", "convergence.to"},
+  };
+  if (stage == "access" || stage == "journeys") {
+    if (const auto found = kAccess.find(field); found != kAccess.end()) return std::string(found->second);
+    if (stage == "journeys" && (field == "catalogue" || field == "abilities" || field == "scenario_list"))
+      return fmt::format("journeys.{}", field);
+    return fmt::format("access.{}", field);
+  }
+  if (const auto found = kOthers.find(field); found != kOthers.end()) {
+    const std::string_view key = found->second;
+    return key.find('.') == std::string_view::npos ? fmt::format("{}.{}", stage, key) : std::string(key);
+  }
+  return fmt::format("{}.{}", stage, field);
+}
 
 // Runs one stage: says which on the sink, times it, and names the stage in any error it throws (the
 // module's message names its own fields; the stage tells a study user which section to look at).
@@ -23,7 +67,9 @@ void stage(const std::string& name, std::size_t index, std::size_t count, Progre
     work();
   } catch (const Error& error) {
     if (error.code() == ErrorCode::Cancelled) throw;
-    throw Error(error.code(), fmt::format("[{}] {}", name, error.message()), error.fix(), error.where());
+    const auto spell = [&](std::string_view field) { return study_key_of(name, field); };
+    throw Error(error.code(), fmt::format("[{}] {}", name, respell_fields(error.message(), spell)),
+                respell_fields(error.fix(), spell), error.where());
   }
   result.timings.push_back({name, seconds_since(start), {}});
 }

@@ -216,6 +216,9 @@ TEST(StudyRun, AStageErrorNamesTheStage) {
     FAIL() << "expected an error";
   } catch (const Error& error) {
     EXPECT_THAT(error.message(), HasSubstr("[access]"));
+    // The module's field is spelt as the study file's key, not as a command-line flag.
+    EXPECT_THAT(error.what(), HasSubstr("access.measures"));
+    EXPECT_THAT(error.what(), ::testing::Not(HasSubstr("`")));
   }
 }
 
