@@ -20,7 +20,8 @@ namespace j = equalis::journeys;
 j::Catalogue catalogue(std::size_t matters, equalis::Rng& rng) {
   j::Catalogue out;
   out.source = "synthetic";
-  for (std::size_t r = 0; r < 10; ++r) out.requirements.push_back({fmt::format("r{}", r), ""});
+  for (std::size_t r = 0; r < 10; ++r)
+    out.requirements.push_back({fmt::format("r{}", r), "", std::nullopt, 0.0, 0.0});
   const std::array<Channel, 6> kinds{Channel::InPerson, Channel::Terminal, Channel::Online,
                                      Channel::Phone,    Channel::Assisted, Channel::Outreach};
   for (std::size_t m = 0; m < matters; ++m) {

@@ -397,6 +397,9 @@ JourneyInputs apply_scenario(const JourneyScenario& scenario, const JourneyInput
   for (const Named& name : scenario.close_channels) {
     const auto c = static_cast<std::size_t>(*channel_named(name.text));
     for (auto& available : out.place.available) available[c] = 0.0;
+    if (c == static_cast<std::size_t>(Channel::InPerson)) {  // every office kind too
+      for (auto& offices : out.place.office_available) std::fill(offices.begin(), offices.end(), 0.0);
+    }
   }
   return out;
 }

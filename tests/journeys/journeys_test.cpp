@@ -209,7 +209,8 @@ TEST(Journeys, AgreesWithADirectEnumerationOnRandomInstances) {
   for (int instance = 0; instance < 25; ++instance) {
     Catalogue catalogue;
     catalogue.source = "random";
-    for (const char* id : {"r0", "r1", "r2"}) catalogue.requirements.push_back({id, id});
+    for (const char* id : {"r0", "r1", "r2"})
+      catalogue.requirements.push_back({id, id, std::nullopt, 0.0, 0.0});
     Matter matter;
     matter.id = "m";
     matter.rule = instance % 3 == 0 ? "r0 or r1" : "";
@@ -340,7 +341,8 @@ TEST(Journeys, ProfilesAgreeWithTheFormerEngineOnRandomInstances) {
   for (int instance = 0; instance < 200; ++instance) {
     Catalogue catalogue;
     catalogue.source = "random";
-    for (const char* id : {"r0", "r1", "r2", "r3", "r4"}) catalogue.requirements.push_back({id, id});
+    for (const char* id : {"r0", "r1", "r2", "r3", "r4"})
+      catalogue.requirements.push_back({id, id, std::nullopt, 0.0, 0.0});
     // Up to 8 matters: with many, the engine runs one matter per thread; with few, the zones in parallel.
     const std::size_t matters = 1 + rng.uniform_index(instance % 2 == 0 ? 3 : 8);
     for (std::size_t m = 0; m < matters; ++m) {
