@@ -343,6 +343,17 @@ TEST(Journeys, ProfilesAgreeWithTheFormerEngineOnRandomInstances) {
     catalogue.source = "random";
     for (const char* id : {"r0", "r1", "r2", "r3", "r4"})
       catalogue.requirements.push_back({id, id, std::nullopt, 0.0, 0.0});
+    // From instance 100 on, two office kinds: some in-person options at them, r3 and r4 paper proofs that
+    // they issue (fetched with a trip when missing, blocking when their office is out of reach).
+    const bool offices = instance >= 100;
+    if (offices) {
+      catalogue.offices = {{"police", "", 0, 0}, {"civil", "", 0, 0}};
+      catalogue.requirements[3].issued_by = 0;
+      catalogue.requirements[3].minutes = 7.0;
+      catalogue.requirements[3].money = 1.0;
+      catalogue.requirements[4].issued_by = 1;
+      catalogue.requirements[4].minutes = 3.0;
+    }
     // Up to 8 matters: with many, the engine runs one matter per thread; with few, the zones in parallel.
     const std::size_t matters = 1 + rng.uniform_index(instance % 2 == 0 ? 3 : 8);
     for (std::size_t m = 0; m < matters; ++m) {
@@ -363,6 +374,8 @@ TEST(Journeys, ProfilesAgreeWithTheFormerEngineOnRandomInstances) {
           }
           option.minutes = static_cast<double>(rng.uniform_index(20));
           option.money = static_cast<double>(rng.uniform_index(3));
+          if (offices && option.channel == Channel::InPerson && rng.uniform_index(3) != 0)
+            option.office = rng.uniform_index(2);
           step.channels.push_back(option);
         }
         matter.steps.push_back(step);
@@ -398,6 +411,15 @@ TEST(Journeys, ProfilesAgreeWithTheFormerEngineOnRandomInstances) {
       }
       in.place.available.push_back(available);
       in.place.travel_minutes.push_back(travel);
+      if (offices) {
+        in.place.office_available.emplace_back();
+        in.place.office_travel_minutes.emplace_back();
+        for (std::size_t k = 0; k < 2; ++k) {
+          const std::size_t draw = rng.uniform_index(4);
+          in.place.office_available.back().push_back(draw == 0 ? 0.0 : draw == 1 ? rng.uniform01() : 1.0);
+          in.place.office_travel_minutes.back().push_back(static_cast<double>(rng.uniform_index(8)));
+        }
+      }
     }
     JourneyOptions options;
     options.choice = choices[rng.uniform_index(choices.size())];
@@ -439,6 +461,152 @@ TEST(Journeys, ProfilesAgreeWithTheFormerEngineOnRandomInstances) {
       }
     }
   }
+}
+
+// Office kinds: a transfer of household registration done at the police station (steps a and b, one trip),
+// then at the civil-affairs office (c), then at the police again (d: another trip). By hand, in zone A
+// (police 10 min away, civil affairs 15): 3 trips, 10 + 5 + 20 + 8 = 43 min at the desks plus travel
+// 2 × 10 + 2 × 15 + 2 × 10 = 70, so 113 min. Zone B has no civil-affairs office in reach: nobody finishes,
+// all for "no civil office where they live for step 'c'".
+TEST(Journeys, OfficeKindsMakeTheirOwnTrips) {
+  const Catalogue catalogue = parse_catalogue(R"(
+[offices]
+police = "the police station"
+civil = "the civil-affairs office"
+[requirements]
+smartphone = "a smartphone"
+[[matter]]
+id = "transfer"
+  [[matter.step]]
+  id = "a"
+  channels = [{ channel = "in-person", office = "police", minutes = 10 }]
+  [[matter.step]]
+  id = "b"
+  channels = [{ channel = "in-person", office = "police", minutes = 5 }]
+  [[matter.step]]
+  id = "c"
+  channels = [{ channel = "in-person", office = "civil", minutes = 20 }]
+  [[matter.step]]
+  id = "d"
+  channels = [{ channel = "in-person", office = "police", minutes = 8, money = 3 }]
+)",
+                                              "kinds.toml");
+  ASSERT_EQ(catalogue.offices.size(), 2U);
+  EXPECT_EQ(catalogue.offices[1].id, "civil");
+  EXPECT_EQ(catalogue.offices[1].line, 4U);
+  GroupAbilities abilities;
+  abilities.file = "none";
+  abilities.groups = {"all"};
+  abilities.figures.assign(1, std::vector<AbilityFigure>(1, AbilityFigure{1.0, "", false, true}));
+  JourneyInputs in = two_zones();
+  // The in-person channel of --facilities is 10 min away but no step uses it.
+  in.place.office_available = {{1.0, 1.0}, {1.0, 0.0}};
+  in.place.office_travel_minutes = {{10.0, 15.0}, {10.0, 0.0}};
+  const JourneyResult result = evaluate_journeys(catalogue, abilities, in);
+  const MatterResult& m = result.matters[0];
+  EXPECT_NEAR(m.cells[0][0].completion, 1.0, 1e-12);
+  EXPECT_NEAR(m.cells[0][0].visits, 3.0, 1e-12);
+  EXPECT_NEAR(m.cells[0][0].more_than_one, 1.0, 1e-12);
+  EXPECT_NEAR(m.cells[0][0].minutes, 113.0, 1e-9);
+  EXPECT_NEAR(m.cells[0][0].money, 3.0, 1e-12);
+  EXPECT_NEAR(m.cells[1][0].completion, 0.0, 1e-12);
+  EXPECT_NEAR(reason_people(m, 0, "no civil office where they live for step 'c'"), 100.0, 1e-9);
+  const auto civil =
+      std::find_if(m.reasons.begin(), m.reasons.end(), [](const Reason& r) { return r.office == "civil"; });
+  ASSERT_NE(civil, m.reasons.end());
+  EXPECT_EQ(civil->kind, "place");
+  // The inputs must carry one row per office kind.
+  in.place.office_available.clear();
+  const Error error = error_of([&] { (void)evaluate_journeys(catalogue, abilities, in); });
+  EXPECT_NE(std::string(error.what()).find("2 office kinds"), std::string::npos) << error.what();
+}
+
+// A paper proof issued by the police: enrolment online (smartphone and the certificate, 10 min) or at the
+// school office (the certificate, 30 min; 10 min away); fetching the certificate takes 20 min and 5 yuan
+// at the police station, 15 min away. Smartphone 0.5, certificate held 0.4, independent. By hand, zone A
+// (police in reach):
+//   phone, certificate (0.2): online, 0 trips, 10 min;
+//   phone, no certificate (0.3): nothing usable as they are, so they fetch it: online after one trip to the
+//     police, 10 + 20 + 2 × 15 = 60 min, 5 yuan;
+//   no phone, certificate (0.2): the school office, 1 trip, 30 + 2 × 10 = 50 min;
+//   neither (0.3): the police then the school office, 2 trips, 50 + 20 + 30 = 100 min, 5 yuan.
+//   All finish: trips 0.3 + 0.2 + 0.6 = 1.1, more than one 0.3, minutes 2 + 18 + 10 + 30 = 60, money 3.
+// Zone B (no police in reach): the 0.4 holding it finish (trips (0 + 0.2) / 0.4 = 0.5, minutes
+// (2 + 10) / 0.4 = 30); the 0.6 without fail at "proof 'certificate' from police out of reach", for the
+// online channel (phone: online lacks one thing, listed first) 0.3 and for the in-person channel 0.3.
+TEST(Journeys, ProofsAreFetchedWithAnExtraTripOrBlock) {
+  const Catalogue catalogue = parse_catalogue(R"(
+[offices]
+police = "the police station"
+[requirements]
+smartphone = "a smartphone"
+certificate = { description = "a household certificate", issued_by = "police", minutes = 20, money = 5 }
+[[matter]]
+id = "enrol"
+  [[matter.step]]
+  id = "apply"
+  channels = [
+    { channel = "online", requires = ["smartphone", "certificate"], minutes = 10 },
+    { channel = "in-person", requires = ["certificate"], minutes = 30 },
+  ]
+)",
+                                              "proofs.toml");
+  ASSERT_TRUE(catalogue.requirements[1].issued_by.has_value());
+  const GroupAbilities abilities =
+      read_abilities(write("proof_abilities.csv",
+                           "group,requirement,probability\nall,smartphone,0.5\nall,certificate,0.4\n"),
+                     catalogue);
+  JourneyInputs in = two_zones();
+  in.place.available[1][static_cast<std::size_t>(Channel::InPerson)] = 1.0;  // the school office everywhere
+  in.place.office_available = {{1.0}, {0.0}};
+  in.place.office_travel_minutes = {{15.0}, {0.0}};
+  const JourneyResult result = evaluate_journeys(catalogue, abilities, in);
+  const MatterResult& m = result.matters[0];
+  const JourneyCell& a = m.cells[0][0];
+  EXPECT_NEAR(a.completion, 1.0, 1e-12);
+  EXPECT_NEAR(a.visits, 1.1, 1e-12);
+  EXPECT_NEAR(a.more_than_one, 0.3, 1e-12);
+  EXPECT_NEAR(a.minutes, 60.0, 1e-9);
+  EXPECT_NEAR(a.money, 3.0, 1e-12);
+  const JourneyCell& b = m.cells[1][0];
+  EXPECT_NEAR(b.completion, 0.4, 1e-12);
+  EXPECT_NEAR(b.visits, 0.5, 1e-12);
+  EXPECT_NEAR(b.minutes, 30.0, 1e-9);
+  EXPECT_NEAR(reason_people(m, 0, "proof 'certificate' from police out of reach for step 'apply' (online)"),
+              30.0, 1e-9);
+  EXPECT_NEAR(
+      reason_people(m, 0, "proof 'certificate' from police out of reach for step 'apply' (in-person)"), 30.0,
+      1e-9);
+  EXPECT_NEAR(m.groups[0].people - m.groups[0].completing, 60.0, 1e-9);
+  // The same numbers from the former engine, extended alike.
+  const JourneyResult slow = reference::evaluate_journeys_reference(catalogue, abilities, in);
+  EXPECT_NEAR(slow.matters[0].cells[0][0].minutes, 60.0, 1e-9);
+  EXPECT_NEAR(slow.matters[0].cells[1][0].visits, 0.5, 1e-12);
+}
+
+TEST(Journeys, OfficeKindProblemsAreAllReportedAtOnce) {
+  const Error error = error_of([] {
+    (void)parse_catalogue(R"([offices]
+police = "the police station"
+[requirements]
+certificate = { description = "a certificate", issued_by = "polise" }
+permit = { description = "a permit", issued_at = "police" }
+[[matter]]
+id = "m"
+  [[matter.step]]
+  id = "a"
+  channels = [{ channel = "in-person", office = "civil_affairs" }, { channel = "online", office = "police" }]
+)",
+                          "kinds.toml");
+  });
+  const std::string text = error.what();
+  EXPECT_NE(text.find("kinds.toml:4:"), std::string::npos) << text;
+  EXPECT_NE(text.find("unknown office kind 'polise'"), std::string::npos) << text;
+  EXPECT_NE(text.find("did you mean 'police'"), std::string::npos) << text;
+  EXPECT_NE(text.find("unknown requirement key 'issued_at'"), std::string::npos) << text;
+  EXPECT_NE(text.find("unknown office kind 'civil_affairs'"), std::string::npos) << text;
+  EXPECT_NE(text.find("only an in-person channel is at an office kind"), std::string::npos) << text;
+  EXPECT_NE(text.find("kinds.toml:10:"), std::string::npos) << text;
 }
 
 TEST(Journeys, CatalogueProblemsAreAllReportedAtOnce) {
