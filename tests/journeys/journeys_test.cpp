@@ -801,6 +801,53 @@ close_channels = ["in person"]
 }
 
 // The whole run from files: the access module finds the office within the standard for A, not for B.
+// Each office kind gets its own access run over the same costs: police station P is 5 min from A and 40 min
+// from B (beyond the 30 min standard). Transfer: apply at the office X (A: 10 min away, 15 min at the desk),
+// then stamp at the police (10 min): zone A, 2 trips, 15 + 20 + 10 + 10 = 55 min; zone B: nobody, "no
+// police office where they live".
+TEST(Journeys, OfficeKindsThroughTheRun) {
+  JourneyRequest request;
+  request.access.zones.file = write("kind_zones.csv", "id,population\nA,100\nB,100\n");
+  request.access.facilities.file = write("kind_offices.csv", "id,capacity\nX,5\n");
+  request.access.costs.matrix = write("kind_matrix.csv", "from,to,cost\nA,X,10\nB,X,10\nA,P,5\nB,P,40\n");
+  request.access.costs.unit = io::CostUnit::Minutes;
+  request.access.standard = "30min";
+  request.catalogue = write("kind_catalogue.toml", R"([offices]
+police = "the police station"
+[requirements]
+smartphone = "a smartphone"
+[[matter]]
+id = "transfer"
+  [[matter.step]]
+  id = "apply"
+  channels = [{ channel = "in-person", minutes = 15 }]
+  [[matter.step]]
+  id = "stamp"
+  channels = [{ channel = "in-person", office = "police", minutes = 10 }]
+)");
+  request.abilities = write("kind_abilities.csv", "group,requirement,probability\nall,smartphone,0.5\n");
+  // Without the police's file: the kind is named at its line in the catalogue.
+  const Error missing = error_of([&] { (void)run_journeys(request); });
+  EXPECT_NE(std::string(missing.what()).find("kind_catalogue.toml:2:"), std::string::npos) << missing.what();
+  EXPECT_NE(std::string(missing.what()).find("office kind 'police' has no facilities file"),
+            std::string::npos)
+      << missing.what();
+  // A misspelt kind and the missing one, together.
+  request.offices = {{"polise", "x.csv"}};
+  const Error both = error_of([&] { (void)run_journeys(request); });
+  EXPECT_NE(std::string(both.what()).find("did you mean 'police'"), std::string::npos) << both.what();
+  EXPECT_NE(std::string(both.what()).find("has no facilities file"), std::string::npos) << both.what();
+  request.offices = {{"police", write("kind_police.csv", "id\nP\n")}};
+  const JourneyRunResult result = run_journeys(request);
+  ASSERT_EQ(result.office_access.size(), 1U);
+  const MatterResult& m = result.journeys.matters[0];
+  EXPECT_NEAR(m.cells[0][0].completion, 1.0, 1e-12);
+  EXPECT_NEAR(m.cells[0][0].visits, 2.0, 1e-12);
+  EXPECT_NEAR(m.cells[0][0].minutes, 55.0, 1e-9);
+  EXPECT_NEAR(m.cells[1][0].completion, 0.0, 1e-12);
+  EXPECT_NEAR(reason_people(m, 0, "no police office where they live for step 'stamp'"), 100.0, 1e-9);
+}
+
 TEST(Journeys, RunFromFilesUsesTheAccessModule) {
   JourneyRequest request;
   request.access.zones.file = write("zones.csv", "id,population,pop_60plus\nA,100,30\nB,100,50\n");
