@@ -37,6 +37,7 @@ struct AddedChannel {
   std::vector<Named> needs;  // the requirements, written `requires` in the file
   double minutes = 0.0;
   double money = 0.0;
+  Named office;  // in person at this office kind of the catalogue (empty: the channel's own sites)
 };
 
 struct RemovedRequirement {

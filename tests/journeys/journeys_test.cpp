@@ -521,6 +521,38 @@ id = "transfer"
   EXPECT_NE(std::string(error.what()).find("2 office kinds"), std::string::npos) << error.what();
 }
 
+// Enrolment with a household certificate the police issue (ProofsAreFetchedWithAnExtraTripOrBlock).
+const char* kProofCatalogue = R"(
+[offices]
+police = "the police station"
+[requirements]
+smartphone = "a smartphone"
+certificate = { description = "a household certificate", issued_by = "police", minutes = 20, money = 5 }
+[[matter]]
+id = "enrol"
+  [[matter.step]]
+  id = "apply"
+  channels = [
+    { channel = "online", requires = ["smartphone", "certificate"], minutes = 10 },
+    { channel = "in-person", requires = ["certificate"], minutes = 30 },
+  ]
+)";
+
+GroupAbilities proof_abilities(const Catalogue& catalogue) {
+  return read_abilities(write("proof_abilities.csv",
+                              "group,requirement,probability\nall,smartphone,0.5\nall,certificate,0.4\n"),
+                        catalogue);
+}
+
+// Zone A: the school office 10 min away, the police 15; zone B: the school office, no police in reach.
+JourneyInputs proof_inputs() {
+  JourneyInputs in = two_zones();
+  in.place.available[1][static_cast<std::size_t>(Channel::InPerson)] = 1.0;
+  in.place.office_available = {{1.0}, {0.0}};
+  in.place.office_travel_minutes = {{15.0}, {0.0}};
+  return in;
+}
+
 // A paper proof issued by the police: enrolment online (smartphone and the certificate, 10 min) or at the
 // school office (the certificate, 30 min; 10 min away); fetching the certificate takes 20 min and 5 yuan
 // at the police station, 15 min away. Smartphone 0.5, certificate held 0.4, independent. By hand, zone A
@@ -535,31 +567,10 @@ id = "transfer"
 // (2 + 10) / 0.4 = 30); the 0.6 without fail at "proof 'certificate' from police out of reach", for the
 // online channel (phone: online lacks one thing, listed first) 0.3 and for the in-person channel 0.3.
 TEST(Journeys, ProofsAreFetchedWithAnExtraTripOrBlock) {
-  const Catalogue catalogue = parse_catalogue(R"(
-[offices]
-police = "the police station"
-[requirements]
-smartphone = "a smartphone"
-certificate = { description = "a household certificate", issued_by = "police", minutes = 20, money = 5 }
-[[matter]]
-id = "enrol"
-  [[matter.step]]
-  id = "apply"
-  channels = [
-    { channel = "online", requires = ["smartphone", "certificate"], minutes = 10 },
-    { channel = "in-person", requires = ["certificate"], minutes = 30 },
-  ]
-)",
-                                              "proofs.toml");
+  const Catalogue catalogue = parse_catalogue(kProofCatalogue, "proofs.toml");
   ASSERT_TRUE(catalogue.requirements[1].issued_by.has_value());
-  const GroupAbilities abilities =
-      read_abilities(write("proof_abilities.csv",
-                           "group,requirement,probability\nall,smartphone,0.5\nall,certificate,0.4\n"),
-                     catalogue);
-  JourneyInputs in = two_zones();
-  in.place.available[1][static_cast<std::size_t>(Channel::InPerson)] = 1.0;  // the school office everywhere
-  in.place.office_available = {{1.0}, {0.0}};
-  in.place.office_travel_minutes = {{15.0}, {0.0}};
+  const GroupAbilities abilities = proof_abilities(catalogue);
+  const JourneyInputs in = proof_inputs();
   const JourneyResult result = evaluate_journeys(catalogue, abilities, in);
   const MatterResult& m = result.matters[0];
   const JourneyCell& a = m.cells[0][0];
@@ -770,6 +781,52 @@ close_channels = ["in-person"]
   // Without offices, zone A is like zone B: those without a phone and an e-ID fail.
   EXPECT_NEAR(change_of(outcomes[1], "all").completion_after, 0.18, 1e-12);
   EXPECT_TRUE(change_of(outcomes[1], "all").loses);
+}
+
+// Scenarios on proofs and office kinds (the enrolment above). "Data run instead of people run": the school
+// office fetches the certificate itself (remove_requirement), so in zone B (no police in reach) everyone
+// finishes: from (100 + 40) / 200 to 1. "A police desk": the apply step can also be done in person at the
+// police (office = "police", 25 min, no certificate needed); worked out by hand below.
+TEST(JourneyScenarios, ProofsAndOfficeKinds) {
+  const Catalogue catalogue = parse_catalogue(kProofCatalogue, "proofs.toml");
+  const GroupAbilities abilities = proof_abilities(catalogue);
+  const JourneyInputs in = proof_inputs();
+  const JourneyResult baseline = evaluate_journeys(catalogue, abilities, in);
+  const auto scenarios = parse_journey_scenarios(R"([[scenario]]
+name = "data run"
+remove_requirement = ["certificate"]
+[[scenario]]
+name = "police desk"
+add_channel = [{ step = "enrol.apply", channel = "in-person", office = "police", minutes = 25 }]
+)",
+                                                 "s.toml");
+  check_journey_scenarios(scenarios, catalogue, "s.toml");
+  const auto outcomes = evaluate_scenarios(scenarios, catalogue, abilities, in, baseline);
+  ASSERT_EQ(outcomes.size(), 2U);
+  EXPECT_NEAR(outcomes[0].changes[0].completion_before, 0.7, 1e-12);
+  EXPECT_NEAR(outcomes[0].changes[0].completion_after, 1.0, 1e-12);
+  EXPECT_FALSE(outcomes[0].changes[0].loses);
+  // Police desk, zone A: phone and certificate (0.2) online, 10 min, no trip; phone only (0.3): the desk is
+  // usable as they are (25 + 2 × 15 = 55 min, 1 trip), taken before fetching anything; certificate only
+  // (0.2): the school office (50 min) before the desk (55), 1 trip; neither (0.3): the desk, 1 trip. So 0.8
+  // trips in A; zone B is unchanged (40 finish, 0.5 trips): the mean over both, (80 + 20) / 140.
+  const Catalogue with_desk = apply_scenario(scenarios[1], catalogue);
+  const JourneyResult desk = evaluate_journeys(with_desk, abilities, in);
+  EXPECT_NEAR(desk.matters[0].cells[0][0].visits, 0.8, 1e-12);
+  EXPECT_NEAR(desk.matters[0].cells[0][0].minutes, 0.2 * 10 + 0.3 * 55 + 0.2 * 50 + 0.3 * 55, 1e-9);
+  EXPECT_NEAR(desk.matters[0].cells[1][0].completion, 0.4, 1e-12);
+  EXPECT_NEAR(outcomes[1].changes[0].visits_after, (80.0 + 20.0) / 140.0, 1e-12);
+  // An unknown office kind, and one on a channel that is not in person: both at their places.
+  const auto bad = parse_journey_scenarios(R"([[scenario]]
+name = "bad"
+add_channel = [{ step = "enrol.apply", channel = "online", office = "polise" }]
+)",
+                                           "bad.toml");
+  const Error error = error_of([&] { check_journey_scenarios(bad, catalogue, "bad.toml"); });
+  const std::string text = error.what();
+  EXPECT_NE(text.find("only an in-person channel is at an office kind"), std::string::npos) << text;
+  EXPECT_NE(text.find("did you mean 'police'"), std::string::npos) << text;
+  EXPECT_NE(text.find("bad.toml:3:"), std::string::npos) << text;
 }
 
 TEST(JourneyScenarios, ProblemsAreReportedAtOnceWithTheirPlaces) {
