@@ -12,6 +12,7 @@
 //   [[scenario]]
 //   name = "counter help and no paper proof"
 //   add_channel = [{ step = "elderly_allowance.apply", channel = "assisted", requires = [], minutes = 30 }]
+//   # an added in-person channel may be at an office kind of the catalogue: office = "police"
 //   remove_requirement = [{ requirement = "residence_proof" }]   # within = "matter" or "m.s" limits it
 //   relax_rule = ["elderly_allowance"]                            # drop the rule of a matter or a step
 //   close_channels = ["in-person"]                                # nowhere any more
