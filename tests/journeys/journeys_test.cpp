@@ -618,6 +618,33 @@ id = "m"
   EXPECT_NE(text.find("unknown office kind 'civil_affairs'"), std::string::npos) << text;
   EXPECT_NE(text.find("only an in-person channel is at an office kind"), std::string::npos) << text;
   EXPECT_NE(text.find("kinds.toml:10:"), std::string::npos) << text;
+  // More office kinds than the engine's places hold, and more proofs in a matter than a usability holds.
+  std::string many = "[offices]\n";
+  for (int k = 0; k < 11; ++k) many += fmt::format("k{} = \"an office\"\n", k);
+  const Error kinds =
+      error_of([&] { (void)parse_catalogue(many + "[[matter]]\nid = \"m\"\n", "many.toml"); });
+  EXPECT_NE(std::string(kinds.what()).find("11 office kinds (at most 10)"), std::string::npos)
+      << kinds.what();
+  std::string proofs = "[offices]\npolice = \"the police\"\n[requirements]\n";
+  std::string needs;
+  for (int r = 0; r < 16; ++r) {
+    proofs += fmt::format("p{} = {{ description = \"a proof\", issued_by = \"police\" }}\n", r);
+    needs += fmt::format("{}\"p{}\"", r == 0 ? "" : ", ", r);
+  }
+  const Catalogue catalogue = parse_catalogue(
+      proofs + fmt::format("[[matter]]\nid = \"m\"\n[[matter.step]]\nid = \"a\"\nchannels = [{{ channel = "
+                           "\"online\", requires = [{}] }}]\n",
+                           needs),
+      "proofs.toml");
+  GroupAbilities abilities;
+  abilities.file = "none";
+  abilities.groups = {"all"};
+  abilities.figures.assign(1, std::vector<AbilityFigure>(16, AbilityFigure{1.0, "", false, true}));
+  JourneyInputs in = two_zones();
+  in.place.office_available = {{1.0}, {1.0}};
+  in.place.office_travel_minutes = {{1.0}, {1.0}};
+  const Error limit = error_of([&] { (void)evaluate_journeys(catalogue, abilities, in); });
+  EXPECT_NE(std::string(limit.what()).find("more than 15 proofs"), std::string::npos) << limit.what();
 }
 
 TEST(Journeys, CatalogueProblemsAreAllReportedAtOnce) {
