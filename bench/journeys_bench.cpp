@@ -1,7 +1,8 @@
 // Journeys speed goal (docs/PERFORMANCE.md): 10 000 zones × 10 groups × 50 matters × 6 steps × 4 channels
 // in under 1 s. Synthetic catalogue (10 requirements, two to three per channel, a rule on a third of the
 // matters), groups with random abilities, zones with an office, terminal or assisted site within reach or
-// not, coverage between 0.7 and 1, and random travel times.
+// not, coverage between 0.7 and 1, and random travel times. The third argument 1 adds two office kinds (the
+// in-person options of every other matter at one of them) and makes r8 and r9 paper proofs they issue.
 // Usage: journeys_bench [--benchmark_… flags]
 
 #include "journeys/journeys.hpp"
@@ -17,10 +18,17 @@ using equalis::access::Channel;
 using equalis::access::kChannelCount;
 namespace j = equalis::journeys;
 
-j::Catalogue catalogue(std::size_t matters, equalis::Rng& rng) {
+j::Catalogue catalogue(std::size_t matters, bool offices, equalis::Rng& rng) {
   j::Catalogue out;
   out.source = "synthetic";
-  for (std::size_t r = 0; r < 10; ++r) out.requirements.push_back({fmt::format("r{}", r), ""});
+  for (std::size_t r = 0; r < 10; ++r)
+    out.requirements.push_back({fmt::format("r{}", r), "", std::nullopt, 0.0, 0.0});
+  if (offices) {
+    out.offices = {{"police", "", 0, 0}, {"civil", "", 0, 0}};
+    out.requirements[8].issued_by = 0;
+    out.requirements[8].minutes = 20.0;
+    out.requirements[9].issued_by = 1;
+  }
   const std::array<Channel, 6> kinds{Channel::InPerson, Channel::Terminal, Channel::Online,
                                      Channel::Phone,    Channel::Assisted, Channel::Outreach};
   for (std::size_t m = 0; m < matters; ++m) {
@@ -44,6 +52,7 @@ j::Catalogue catalogue(std::size_t matters, equalis::Rng& rng) {
         }
         option.minutes = static_cast<double>(5 + rng.uniform_index(40));
         option.money = static_cast<double>(rng.uniform_index(3));
+        if (offices && m % 2 == 0 && option.channel == Channel::InPerson) option.office = (m / 2) % 2;
         step.channels.push_back(option);
       }
       matter.steps.push_back(step);
@@ -57,7 +66,8 @@ void BM_Journeys(benchmark::State& state) {
   const auto zones = static_cast<std::size_t>(state.range(0));
   const auto matters = static_cast<std::size_t>(state.range(1));
   equalis::Rng rng(42);
-  const j::Catalogue cat = catalogue(matters, rng);
+  const bool offices = state.range(2) != 0;
+  const j::Catalogue cat = catalogue(matters, offices, rng);
   j::GroupAbilities abilities;
   abilities.file = "synthetic";
   j::JourneyInputs in;
@@ -83,6 +93,12 @@ void BM_Journeys(benchmark::State& state) {
     available[static_cast<std::size_t>(Channel::Phone)] = 1.0;
     in.place.available.push_back(available);
     in.place.travel_minutes.push_back(travel);
+    if (offices) {
+      in.place.office_available.push_back(
+          {rng.uniform_index(3) == 0 ? 0.0 : 1.0, rng.uniform_index(3) == 0 ? 0.0 : 1.0});
+      in.place.office_travel_minutes.push_back(
+          {static_cast<double>(rng.uniform_index(60)), static_cast<double>(rng.uniform_index(60))});
+    }
   }
   for (auto _ : state) {
     const auto result = j::evaluate_journeys(cat, abilities, in);
@@ -90,7 +106,12 @@ void BM_Journeys(benchmark::State& state) {
   }
   state.counters["cells"] = static_cast<double>(zones * 10 * matters);
 }
-BENCHMARK(BM_Journeys)->Args({1000, 50})->Args({10000, 50})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Journeys)
+    ->Args({1000, 50, 0})
+    ->Args({10000, 50, 0})
+    ->Args({10000, 50, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

@@ -21,6 +21,7 @@ std::string flag_of_field(std::string_view field) {
       {"id_column", "--id"},
       {"indicators", "--indicator"},
       {"measures", "--measure"},
+      {"offices", "--office"},
       {"poverty_lines", "--poverty-line"},
       {"target_gap", "--gap"},
       {"time_column", "--by"},

@@ -10,6 +10,8 @@
 #include "core/error.hpp"
 #include "report/journeys_report.hpp"
 
+#include <fmt/format.h>
+
 #include <memory>
 
 namespace equalis::cli {
@@ -22,7 +24,23 @@ struct JourneyArgs {
   std::string choice = "cheapest";
   std::string summary_output;
   access::ChannelOffer sites;
+  std::vector<std::string> offices;  // KIND=FILE
 };
+
+// --office KIND=FILE, one per office kind of the catalogue.
+std::vector<journeys::OfficeFile> offices_of(const std::vector<std::string>& flags) {
+  std::vector<journeys::OfficeFile> out;
+  for (const std::string& flag : flags) {
+    const auto equals = flag.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw Error(
+          ErrorCode::InvalidInput, fmt::format("--office '{}' is not KIND=FILE", excerpt(flag)),
+          "write e.g. --office police=police_stations.csv (the kind as the catalogue's [offices] names it)");
+    }
+    out.push_back({flag.substr(0, equals), flag.substr(equals + 1)});
+  }
+  return out;
+}
 
 io::CostUnit unit_of(const std::string& name) {
   if (name == "seconds") return io::CostUnit::Seconds;
@@ -46,6 +64,7 @@ void run_journeys_command(JourneyArgs& args, Context& context) {
                 "give the bases of the home visits with --outreach FILE");
   }
   request.access.channels = args.sites;
+  request.offices = offices_of(args.offices);
   refuse_input_as_output(args.summary_output);
   const auto result = journeys::run_journeys(request, context.progress);
   const auto renderers = report::renderers(request, result);
@@ -97,6 +116,11 @@ void add_journeys_command(CLI::App& app, Context& context) {
   cmd->add_option(
       "--coverage", access.zones.coverage_column,
       "Zone column: share of the zone with network coverage, 0 to 1 (online needs it; default 1)");
+  cmd->add_option("--office", args->offices,
+                  "The sites of an office kind the catalogue declares under [offices], as KIND=FILE "
+                  "(a CSV like --facilities); once per kind")
+      ->expected(1)
+      ->take_all();
   cmd->add_option("--terminals", args->sites.terminals, "Self-service terminal sites (CSV id)")
       ->check(input_file());
   cmd->add_option("--assisted", args->sites.assisted, "Sites with assisted help (CSV id)")

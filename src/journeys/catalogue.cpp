@@ -26,6 +26,13 @@ std::size_t Catalogue::requirement_index(const std::string& id) const {
   return requirements.size();
 }
 
+std::size_t Catalogue::office_index(const std::string& id) const {
+  for (std::size_t k = 0; k < offices.size(); ++k) {
+    if (offices[k].id == id) return k;
+  }
+  return offices.size();
+}
+
 namespace {
 
 class Reader {
@@ -50,23 +57,84 @@ class Reader {
     return value;
   }
 
+  // The entries of a table in the order of the file (a TOML table iterates its keys sorted).
+  static std::vector<std::pair<const toml::key*, const toml::node*>> in_file_order(const toml::table& table) {
+    std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+    for (const auto& [key, value] : table) entries.emplace_back(&key, &value);
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+      const auto& x = a.second->source().begin;
+      const auto& y = b.second->source().begin;
+      return x.line != y.line ? x.line < y.line : x.column < y.column;
+    });
+    return entries;
+  }
+
+  void offices(const toml::node& node) {
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+      problems_.add(node, "offices must be a table", R"(write [offices] then police = "the police station")");
+      return;
+    }
+    for (const auto& [key, value] : in_file_order(*table)) {
+      const auto description = text(*value, "an office kind's description");
+      const auto& where = value->source().begin;
+      catalogue_.offices.push_back({std::string(key->str()), description.value_or(""),
+                                    static_cast<std::size_t>(where.line),
+                                    static_cast<std::size_t>(where.column)});
+    }
+    if (catalogue_.offices.size() > kMaxOfficeKinds) {
+      problems_.add(node,
+                    fmt::format("{} office kinds (at most {})", catalogue_.offices.size(), kMaxOfficeKinds),
+                    "merge office kinds that share their sites");
+    }
+  }
+
+  // An office kind named by `node` (a channel's office, a proof's issuer); nullopt (and a problem) if
+  // unknown.
+  std::optional<std::size_t> office(const toml::node& node) {
+    const auto id = text(node, "an office kind");
+    if (!id) return std::nullopt;
+    const std::size_t k = catalogue_.office_index(*id);
+    if (k < catalogue_.offices.size()) return k;
+    const std::string near = nearest_name(*id, office_ids());
+    problems_.add(node, fmt::format("unknown office kind '{}'", excerpt(*id)),
+                  near.empty() ? R"(declare it under [offices], e.g. police = "the police station")"
+                               : fmt::format("did you mean '{}'? or declare it under [offices]", near));
+    return std::nullopt;
+  }
+
   void requirements(const toml::node& node) {
     const auto* table = node.as_table();
     if (table == nullptr) {
       problems_.add(node, "requirements must be a table", R"(write [requirements] then e_id = "an e-ID")");
       return;
     }
-    // In the order of the file (a TOML table iterates its keys sorted).
-    std::vector<std::pair<const toml::key*, const toml::node*>> entries;
-    for (const auto& [key, value] : *table) entries.emplace_back(&key, &value);
-    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-      const auto& x = a.second->source().begin;
-      const auto& y = b.second->source().begin;
-      return x.line != y.line ? x.line < y.line : x.column < y.column;
-    });
-    for (const auto& [key, value] : entries) {
-      const auto description = text(*value, "a requirement's description");
-      catalogue_.requirements.push_back({std::string(key->str()), description.value_or("")});
+    for (const auto& [key, value] : in_file_order(*table)) {
+      Requirement requirement{std::string(key->str()), "", std::nullopt, 0.0, 0.0};
+      if (const auto* proof = value->as_table()) {
+        proof_details(*proof, requirement);
+      } else {
+        requirement.description = text(*value, "a requirement's description").value_or("");
+      }
+      catalogue_.requirements.push_back(std::move(requirement));
+    }
+  }
+
+  // `{ description = "…", issued_by = "police", minutes = 20, money = 0 }`: a paper proof an office issues.
+  void proof_details(const toml::table& table, Requirement& requirement) {
+    for (const auto& [key, value] : table) {
+      if (key == "description") {
+        requirement.description = text(value, "a requirement's description").value_or("");
+      } else if (key == "issued_by") {
+        requirement.issued_by = office(value);
+      } else if (key == "minutes") {
+        requirement.minutes = amount(value, "minutes").value_or(0.0);
+      } else if (key == "money") {
+        requirement.money = amount(value, "money").value_or(0.0);
+      } else {
+        problems_.add(value, fmt::format("unknown requirement key '{}'", excerpt(key.str())),
+                      "a requirement has description, issued_by, minutes, money");
+      }
     }
   }
 
@@ -102,6 +170,7 @@ class Reader {
     ChannelOption option;
     option.line = static_cast<std::size_t>(node.source().begin.line);
     bool named = false;
+    const toml::node* office_node = nullptr;
     for (const auto& [key, value] : *table) {
       if (key == "channel") {
         const auto name = text(value, "channel");
@@ -140,13 +209,21 @@ class Reader {
         option.minutes = amount(value, "minutes").value_or(0.0);
       } else if (key == "money") {
         option.money = amount(value, "money").value_or(0.0);
+      } else if (key == "office") {
+        office_node = &value;
+        option.office = office(value);
       } else {
         problems_.add(value, fmt::format("unknown channel key '{}'", excerpt(key.str())),
-                      "a channel has channel, requires, minutes, money");
+                      "a channel has channel, requires, minutes, money, office");
       }
     }
     if (!named)
       problems_.add(node, "a channel without its kind", R"(write channel = "in-person" (or online, …))");
+    if (office_node != nullptr && named && option.channel != access::Channel::InPerson) {
+      problems_.add(*office_node, "only an in-person channel is at an office kind",
+                    R"(write { channel = "in-person", office = "…" }, or drop office)");
+      option.office.reset();
+    }
     step.channels.push_back(std::move(option));
   }
 
@@ -233,6 +310,11 @@ class Reader {
   }
 
  private:
+  std::vector<std::string> office_ids() const {
+    std::vector<std::string> ids;
+    for (const auto& o : catalogue_.offices) ids.push_back(o.id);
+    return ids;
+  }
   std::vector<std::string> requirement_ids() const {
     std::vector<std::string> ids;
     for (const auto& r : catalogue_.requirements) ids.push_back(r.id);
@@ -259,13 +341,14 @@ Catalogue parse_catalogue(const std::string& text, const std::string& source) {
   catalogue.source = source;
   Problems problems(source, "the catalogue");
   Reader reader(catalogue, problems);
-  // Requirements first: matters refer to them wherever they sit in the file.
+  // Offices, then requirements first: proofs and matters refer to them wherever they sit in the file.
+  if (const auto* offices = root.get("offices")) reader.offices(*offices);
   if (const auto* requirements = root.get("requirements")) reader.requirements(*requirements);
   for (const auto& [key, value] : root) {
-    if (key == "requirements") continue;
+    if (key == "requirements" || key == "offices") continue;
     if (key != "matter") {
       problems.add(value, fmt::format("unknown top-level key '{}'", excerpt(key.str())),
-                   "a catalogue has [requirements] and [[matter]] tables");
+                   "a catalogue has [offices], [requirements] and [[matter]] tables");
       continue;
     }
     const auto* list = value.as_array();

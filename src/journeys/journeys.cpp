@@ -25,6 +25,13 @@ using access::Channel;
 using access::kChannelCount;
 
 constexpr std::size_t kMaxUncertain = 20;
+// A step option's usability is 0 (unusable), 1 (usable as the person is) or 1 | proofs << 1: usable once
+// the person has fetched these paper proofs (bits over the matter's proofs) from their offices.
+using Usability = std::uint16_t;
+constexpr std::size_t kMaxProofs = 15;
+
+template <typename T>
+using PerPlace = std::array<T, kPlaceSlots>;  // per channel, then per office kind
 
 constexpr std::size_t index(Channel channel) {
   return static_cast<std::size_t>(channel);
@@ -73,15 +80,25 @@ class ReasonBook {
   std::uint32_t rule(const std::string& step) {
     return add({step.empty() ? "not eligible under the matter's rule"
                              : fmt::format("not eligible under the rule of step '{}'", step),
-                "rule", step, "", ""});
+                "rule", step, "", "", ""});
   }
   std::uint32_t requirement(const std::string& step, const std::string& requirement, Channel channel) {
     return add({fmt::format("lacks '{}' for step '{}' ({})", requirement, step, spelled(channel)),
-                "requirement", step, requirement, std::string(spelled(channel))});
+                "requirement", step, requirement, std::string(spelled(channel)), ""});
   }
-  std::uint32_t place(const std::string& step, Channel channel) {
+  std::uint32_t place(const std::string& step, Channel channel, const std::string& office) {
+    if (!office.empty()) {
+      return add({fmt::format("no {} office where they live for step '{}'", office, step), "place", step, "",
+                  std::string(spelled(channel)), office});
+    }
     return add({fmt::format("no {} channel where they live for step '{}'", spelled(channel), step), "place",
-                step, "", std::string(spelled(channel))});
+                step, "", std::string(spelled(channel)), ""});
+  }
+  std::uint32_t proof(const std::string& step, const std::string& requirement, const std::string& office,
+                      Channel channel) {
+    return add({fmt::format("proof '{}' from {} out of reach for step '{}' ({})", requirement, office, step,
+                            spelled(channel)),
+                "proof", step, requirement, std::string(spelled(channel)), office});
   }
   std::vector<Reason> take() { return std::move(reasons_); }
   [[nodiscard]] std::size_t size() const { return reasons_.size(); }
@@ -113,7 +130,8 @@ using Ranking = std::vector<std::uint8_t>;
 
 class MatterEvaluator {
  public:
-  MatterEvaluator(const Matter& matter, const Catalogue& catalogue) : matter_(matter) {
+  MatterEvaluator(const Matter& matter, const Catalogue& catalogue)
+      : matter_(matter), catalogue_(catalogue), proof_bit_(catalogue.requirements.size(), 0) {
     std::vector<std::string> header;
     for (const auto& r : catalogue.requirements) header.push_back(r.id);
     rules_.matter = bind_rule(matter.rule, header, catalogue.source);
@@ -131,8 +149,14 @@ class MatterEvaluator {
       step_offset_.push_back(option_count_);
       option_count_ += matter.steps[s].channels.size();
       for (const auto& option : matter.steps[s].channels) {
-        for (const std::size_t r : option.needs) used[r] = 1;
-        channels_used_[index(option.channel)] = 1;
+        channels_used_[place_slot(option)] = 1;
+        for (const std::size_t r : option.needs) {
+          used[r] = 1;
+          const auto issuer = catalogue.requirements[r].issued_by;
+          if (!issuer) continue;
+          channels_used_[kChannelCount + *issuer] = 1;  // where the proof is fetched
+          if (proof_bit_[r] == 0) add_proof(r, matter.id);
+        }
       }
     }
     for (std::size_t r = 0; r < used.size(); ++r) {
@@ -146,11 +170,15 @@ class MatterEvaluator {
       place_reason_.emplace_back();
       requirement_reason_.emplace_back();
       for (const auto& option : step.channels) {
-        place_reason_.back().push_back(book_.place(step.id, option.channel));
+        place_reason_.back().push_back(
+            book_.place(step.id, option.channel, option.office ? catalogue.offices[*option.office].id : ""));
         requirement_reason_.back().emplace_back();
         for (const std::size_t r : option.needs) {
+          const Requirement& need = catalogue.requirements[r];
           requirement_reason_.back().back().push_back(
-              book_.requirement(step.id, catalogue.requirements[r].id, option.channel));
+              need.issued_by
+                  ? book_.proof(step.id, need.id, catalogue.offices[*need.issued_by].id, option.channel)
+                  : book_.requirement(step.id, need.id, option.channel));
         }
       }
     }
@@ -167,7 +195,7 @@ class MatterEvaluator {
   // The order in which a person in a zone with these travel times tries each step's options, written to
   // `out` step after step. A stable insertion sort in place: steps have a handful of options, and this runs
   // once per zone and matter (no allocation once `out` has grown).
-  void rank(const std::array<double, kChannelCount>& travel, ChoiceRule choice, Ranking& out) const {
+  void rank(const PerPlace<double>& travel, ChoiceRule choice, Ranking& out) const {
     out.resize(option_count_);
     for (std::size_t s = 0; s < matter_.steps.size(); ++s) {
       const Step& step = matter_.steps[s];
@@ -187,10 +215,8 @@ class MatterEvaluator {
   // `met[r]`: requirement r met (catalogue index); `present[c]`: channel c there. `fields`: scratch of
   // one string view per requirement (the rules read "1" or "0"). `usable[s][o]` is set to whether option
   // o of step s is usable (up to the first step that fails; when the matter is done, for every step).
-  Verdict classify(const std::vector<std::uint8_t>& met,
-                   const std::array<std::uint8_t, kChannelCount>& present,
-                   std::vector<std::string_view>& fields,
-                   std::vector<std::vector<std::uint8_t>>& usable) const {
+  Verdict classify(const std::vector<std::uint8_t>& met, const PerPlace<std::uint8_t>& present,
+                   std::vector<std::string_view>& fields, std::vector<std::vector<Usability>>& usable) const {
     for (const std::size_t r : requirements_used_) fields[r] = met[r] != 0 ? "1" : "0";
     Verdict out;
     const auto passes = [&](const std::unique_ptr<audit::Rule>& rule) {
@@ -211,7 +237,7 @@ class MatterEvaluator {
       bool any = false;
       usable[s].resize(step.channels.size());
       for (std::size_t o = 0; o < step.channels.size(); ++o) {
-        usable[s][o] = is_usable(step.channels[o], met, present) ? 1 : 0;
+        usable[s][o] = usability(step.channels[o], met, present);
         any = any || usable[s][o] != 0;
       }
       if (!any) failure = closest_miss(s, met, present);
@@ -221,16 +247,60 @@ class MatterEvaluator {
     return out;
   }
 
+ public:
+  // The fetched proofs of a Usability: their minutes and money, and one trip per office they come from
+  // (a separate trip, before the steps).
+  void add_fetching(Usability usability, const PerPlace<double>& travel, double& visits, double& minutes,
+                    double& money) const {
+    std::uint32_t offices = 0;
+    for (std::size_t b = 0; b < proofs_.size(); ++b) {
+      if (((usability >> (b + 1)) & 1U) == 0) continue;
+      const Requirement& proof = catalogue_.requirements[proofs_[b]];
+      minutes += proof.minutes;
+      money += proof.money;
+      offices |= 1U << *proof.issued_by;
+    }
+    for (std::size_t k = 0; k < kMaxOfficeKinds; ++k) {
+      if (((offices >> k) & 1U) == 0) continue;
+      visits += 1.0;
+      minutes += 2.0 * travel[kChannelCount + k];
+    }
+  }
+
  private:
-  static bool is_usable(const ChannelOption& option, const std::vector<std::uint8_t>& met,
-                        const std::array<std::uint8_t, kChannelCount>& present) {
-    if (present[index(option.channel)] == 0) return false;
-    return std::all_of(option.needs.begin(), option.needs.end(), [&](std::size_t r) { return met[r] != 0; });
+  void add_proof(std::size_t r, const std::string& matter_id) {
+    if (proofs_.size() == kMaxProofs) {
+      throw Error(
+          ErrorCode::InvalidInput,
+          fmt::format("matter '{}' needs more than {} proofs issued by offices", matter_id, kMaxProofs),
+          "split the matter");
+    }
+    proofs_.push_back(r);
+    proof_bit_[r] = static_cast<Usability>(1U << proofs_.size());  // bit b + 1 for proof b
+  }
+
+  // Whether the person can take `option`: the place is there and every requirement is met, or is a proof
+  // whose office is within reach (then fetched first).
+  Usability usability(const ChannelOption& option, const std::vector<std::uint8_t>& met,
+                      const PerPlace<std::uint8_t>& present) const {
+    if (present[place_slot(option)] == 0) return 0;
+    Usability out = 1;
+    for (const std::size_t r : option.needs) {
+      if (met[r] != 0) continue;
+      if (!fetchable(r, present)) return 0;
+      out |= proof_bit_[r];
+    }
+    return out;
+  }
+
+  [[nodiscard]] bool fetchable(std::size_t r, const PerPlace<std::uint8_t>& present) const {
+    const auto issuer = catalogue_.requirements[r].issued_by;
+    return issuer && present[kChannelCount + *issuer] != 0;
   }
 
   // Whether the choice rule tries `x` strictly before `y` (the catalogue's order breaks ties).
-  static bool tried_before(const ChannelOption& x, const ChannelOption& y,
-                           const std::array<double, kChannelCount>& travel, ChoiceRule choice) {
+  static bool tried_before(const ChannelOption& x, const ChannelOption& y, const PerPlace<double>& travel,
+                           ChoiceRule choice) {
     const int px = preference(x, choice);
     const int py = preference(y, choice);
     if (px != py) return px < py;
@@ -251,39 +321,44 @@ class MatterEvaluator {
     return 2;
   }
 
-  static double time_of(const ChannelOption& option, const std::array<double, kChannelCount>& travel) {
-    return option.minutes + (is_trip(option.channel) ? 2.0 * travel[index(option.channel)] : 0.0);
+  static double time_of(const ChannelOption& option, const PerPlace<double>& travel) {
+    return option.minutes + (is_trip(option.channel) ? 2.0 * travel[place_slot(option)] : 0.0);
   }
 
   // The channel that came closest (fewest things missing; the first listed on a tie) and the first thing
-  // it lacked: the channel's absence where the person lives, else its first unmet requirement.
+  // it lacked: the channel's absence where the person lives, else its first unmet requirement (a proof
+  // counts as met when its office is within reach: it is fetched).
   std::uint32_t closest_miss(std::size_t s, const std::vector<std::uint8_t>& met,
-                             const std::array<std::uint8_t, kChannelCount>& present) const {
+                             const PerPlace<std::uint8_t>& present) const {
     const Step& step = matter_.steps[s];
+    const auto lacks = [&](std::size_t r) { return met[r] == 0 && !fetchable(r, present); };
     std::size_t closest = 0;
     std::size_t fewest = std::numeric_limits<std::size_t>::max();
     for (std::size_t o = 0; o < step.channels.size(); ++o) {
       const ChannelOption& option = step.channels[o];
-      std::size_t missing = present[index(option.channel)] == 0 ? 1U : 0U;
-      for (const std::size_t r : option.needs) missing += met[r] == 0 ? 1U : 0U;
+      std::size_t missing = present[place_slot(option)] == 0 ? 1U : 0U;
+      for (const std::size_t r : option.needs) missing += lacks(r) ? 1U : 0U;
       if (missing < fewest) {
         closest = o;
         fewest = missing;
       }
     }
     const ChannelOption& option = step.channels[closest];
-    if (present[index(option.channel)] == 0) return place_reason_[s][closest];
+    if (present[place_slot(option)] == 0) return place_reason_[s][closest];
     for (std::size_t k = 0; k < option.needs.size(); ++k) {
-      if (met[option.needs[k]] == 0) return requirement_reason_[s][closest][k];
+      if (lacks(option.needs[k])) return requirement_reason_[s][closest][k];
     }
     return place_reason_[s][closest];  // not reached: an unusable channel misses something
   }
 
   const Matter& matter_;
+  const Catalogue& catalogue_;
   BoundRules rules_;
   ReasonBook book_;
   std::vector<std::size_t> requirements_used_;
-  std::array<std::uint8_t, kChannelCount> channels_used_{};
+  PerPlace<std::uint8_t> channels_used_{};
+  std::vector<std::size_t> proofs_;       // the proofs (issued by an office) the matter's channels need
+  std::vector<Usability> proof_bit_;      // per requirement of the catalogue: its bit in a Usability, or 0
   std::vector<std::size_t> step_offset_;  // first entry of each step in a Ranking
   std::size_t option_count_ = 0;
   std::uint32_t matter_rule_reason_ = 0;
@@ -300,12 +375,12 @@ class MatterEvaluator {
 // each step's option from a profile (a lookup per distinct usable set) and add its travel.
 struct MaskProfiles {
   std::size_t profile_count = 0;
-  std::vector<std::size_t> set_offset;          // [step]: the step's first usable set in `sets`
-  std::vector<std::vector<std::uint8_t>> sets;  // distinct usable-option flags, step after step
-  std::vector<std::uint32_t> profile_sets;      // [profile × steps + step]: the step's set in `sets`
-  std::vector<double> probability;              // [profile × groups + group]
-  std::vector<double> eligible;                 // [group]
-  std::vector<double> completion;               // [group]
+  std::vector<std::size_t> set_offset;       // [step]: the step's first usable set in `sets`
+  std::vector<std::vector<Usability>> sets;  // distinct usable-option flags, step after step
+  std::vector<std::uint32_t> profile_sets;   // [profile × steps + step]: the step's set in `sets`
+  std::vector<double> probability;           // [profile × groups + group]
+  std::vector<double> eligible;              // [group]
+  std::vector<double> completion;            // [group]
   std::vector<std::vector<std::pair<std::uint32_t, double>>> failing;  // [group]: (reason, probability > 0)
 };
 
@@ -333,7 +408,7 @@ std::vector<std::size_t> uncertain_requirements(const MatterEvaluator& evaluator
 
 // Orders usable-option flags (written out: GCC 12 warns about the memcmp of the library's comparison).
 struct FlagsLess {
-  bool operator()(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b) const {
+  bool operator()(const std::vector<Usability>& a, const std::vector<Usability>& b) const {
     if (a.size() != b.size()) return a.size() < b.size();
     for (std::size_t i = 0; i < a.size(); ++i) {
       if (a[i] != b[i]) return a[i] < b[i];
@@ -344,17 +419,16 @@ struct FlagsLess {
 
 MaskProfiles build_profiles(const MatterEvaluator& evaluator,
                             const std::vector<std::vector<double>>& requirement_p,
-                            const std::array<std::uint8_t, kChannelCount>& present,
-                            const std::string& matter_id) {
+                            const PerPlace<std::uint8_t>& present, const std::string& matter_id) {
   const std::size_t steps = evaluator.step_count();
   const std::size_t groups = requirement_p.size();
   MaskProfiles out;
   out.eligible.assign(groups, 0.0);
   out.completion.assign(groups, 0.0);
   out.failing.resize(groups);
-  std::vector<std::map<std::vector<std::uint8_t>, std::uint32_t, FlagsLess>> set_of(steps);
+  std::vector<std::map<std::vector<Usability>, std::uint32_t, FlagsLess>> set_of(steps);
   std::map<std::vector<std::uint32_t>, std::uint32_t> profile_of;
-  std::vector<std::vector<std::uint8_t>> usable(steps);
+  std::vector<std::vector<Usability>> usable(steps);
   std::vector<std::uint32_t> key(steps);
   std::vector<double> failing(evaluator.reason_count());
   for (std::size_t g = 0; g < groups; ++g) {
@@ -406,18 +480,18 @@ MaskProfiles build_profiles(const MatterEvaluator& evaluator,
 
 // A zone's place channels as weighted masks: each uncertain channel (0 < p < 1) present or not.
 struct PlaceMask {
-  std::array<std::uint8_t, kChannelCount> present{};
+  PerPlace<std::uint8_t> present{};
   double probability = 1.0;
   std::uint32_t profiles = 0;  // index of the mask's profiles among the distinct masks
 };
 
 // Appends the zone's masks to `masks` (the order of the former engine: channel by channel, each mask
 // split into present, then absent).
-void append_place_masks(const MatterEvaluator& evaluator, const std::array<double, kChannelCount>& available,
+void append_place_masks(const MatterEvaluator& evaluator, const PerPlace<double>& available,
                         std::vector<PlaceMask>& masks) {
   const std::size_t first = masks.size();
   masks.emplace_back();
-  for (std::size_t c = 0; c < kChannelCount; ++c) {
+  for (std::size_t c = 0; c < kPlaceSlots; ++c) {
     if (!evaluator.channel_used(c)) continue;
     const double p = available[c];
     if (p >= 1.0) {
@@ -442,6 +516,7 @@ void append_place_masks(const MatterEvaluator& evaluator, const std::array<doubl
 struct ZoneScratch {
   Ranking ranking;
   std::vector<std::uint32_t> choice;   // per usable set of a mask: the option taken
+  std::vector<Usability> fetch;        // per usable set of a mask: the proofs that option fetches (<< 1)
   std::vector<double> sums;            // [field × groups + group]
   std::vector<double> failing;         // per reason, for one group
   std::vector<std::uint32_t> touched;  // reasons with a failure, for one group
@@ -504,8 +579,8 @@ std::uint32_t main_reason_of_two(const std::vector<MaskProfiles>& profiles, std:
 
 // One zone's cells of a matter: each place mask's profiles walked with the zone's option order and travel.
 void evaluate_zone(const MatterEvaluator& evaluator, const std::vector<MaskProfiles>& profiles,
-                   std::span<const PlaceMask> masks, const std::array<double, kChannelCount>& travel,
-                   ChoiceRule choice, std::vector<JourneyCell>& cells, ZoneScratch& scratch) {
+                   std::span<const PlaceMask> masks, const PerPlace<double>& travel, ChoiceRule choice,
+                   std::vector<JourneyCell>& cells, ZoneScratch& scratch) {
   const Matter& matter = evaluator.matter();
   const std::size_t steps = evaluator.step_count();
   const std::size_t groups = cells.size();
@@ -516,41 +591,50 @@ void evaluate_zone(const MatterEvaluator& evaluator, const std::vector<MaskProfi
     const MaskProfiles& mp = profiles[mask.profiles];
     const double pm = mask.probability;
     // The option each distinct usable set leads to: the first usable one in the zone's order.
+    // An option usable only after fetching a proof is taken when nothing else of the step is usable.
     scratch.choice.resize(mp.sets.size());
+    scratch.fetch.resize(mp.sets.size());
     for (std::size_t s = 0; s < steps; ++s) {
       const std::size_t options = matter.steps[s].channels.size();
       const std::uint8_t* order = scratch.ranking.data() + evaluator.step_offset(s);
       const std::size_t end = s + 1 < steps ? mp.set_offset[s + 1] : mp.sets.size();
       for (std::size_t k = mp.set_offset[s]; k < end; ++k) {
-        for (std::size_t i = 0; i < options; ++i) {
-          if (mp.sets[k][order[i]] != 0) {
-            scratch.choice[k] = order[i];
-            break;
-          }
+        const std::vector<Usability>& set = mp.sets[k];
+        std::size_t taken = options;
+        for (std::size_t i = 0; i < options && taken == options; ++i) {
+          if (set[order[i]] == 1) taken = i;
         }
+        for (std::size_t i = 0; i < options && taken == options; ++i) {
+          if (set[order[i]] != 0) taken = i;
+        }
+        scratch.choice[k] = order[taken];
+        scratch.fetch[k] = static_cast<Usability>(set[order[taken]] & ~Usability{1});
       }
     }
     for (std::size_t p = 0; p < mp.profile_count; ++p) {
       double visits = 0.0;
       double minutes = 0.0;
       double money = 0.0;
-      std::size_t previous_trip = kChannelCount;  // the kind of site of the previous step's trip
+      std::size_t previous_trip = kPlaceSlots;  // the kind of site of the previous step's trip
+      Usability fetched = 0;
       const std::uint32_t* set = mp.profile_sets.data() + p * steps;
       for (std::size_t s = 0; s < steps; ++s) {
         const ChannelOption& option = matter.steps[s].channels[scratch.choice[set[s]]];
-        const std::size_t c = index(option.channel);
+        fetched |= scratch.fetch[set[s]];
+        const std::size_t c = place_slot(option);
         if (is_trip(option.channel)) {
-          if (previous_trip != c) {  // consecutive steps at the same kind of site: one trip
+          if (previous_trip != c) {  // consecutive steps at the same kind of site (or office): one trip
             visits += 1.0;
             minutes += 2.0 * travel[c];
           }
           previous_trip = c;
         } else {
-          previous_trip = kChannelCount;
+          previous_trip = kPlaceSlots;
         }
         minutes += option.minutes;
         money += option.money;
       }
+      if (fetched != 0) evaluator.add_fetching(fetched, travel, visits, minutes, money);
       const double more_than_one = visits > 1.0 ? 1.0 : 0.0;
       const double* weight = mp.probability.data() + p * groups;
       for (std::size_t g = 0; g < groups; ++g) {
@@ -613,8 +697,14 @@ std::size_t enumeration_work(const MatterEvaluator& evaluator,
   return work;
 }
 
-void check_inputs(const JourneyInputs& in) {
+void check_inputs(const JourneyInputs& in, std::size_t office_kinds) {
   const std::size_t zones = in.zone_ids.size();
+  const auto rows_fit = [&](const std::vector<std::vector<double>>& rows) {
+    return office_kinds == 0 ? rows.empty()
+                             : rows.size() == zones &&
+                                   std::all_of(rows.begin(), rows.end(),
+                                               [&](const auto& row) { return row.size() == office_kinds; });
+  };
   const bool consistent = in.place.available.size() == zones && in.place.travel_minutes.size() == zones &&
                           in.people.size() == in.groups.size() && !in.groups.empty() &&
                           std::all_of(in.people.begin(), in.people.end(),
@@ -623,34 +713,66 @@ void check_inputs(const JourneyInputs& in) {
     throw Error(ErrorCode::InvalidInput, "journey inputs: zones, groups and place channels disagree in size",
                 "give one place row and one population per zone and group");
   }
-  for (std::size_t z = 0; z < zones; ++z) {
-    for (std::size_t c = 0; c < kChannelCount; ++c) {
-      const double p = in.place.available[z][c];
-      const double t = in.place.travel_minutes[z][c];
-      if (!(p >= 0.0 && p <= 1.0) || !(t >= 0.0 && std::isfinite(t))) {
-        throw Error(ErrorCode::InvalidInput,
-                    fmt::format("zone '{}': the {} channel has probability {} and travel {} min",
-                                excerpt(in.zone_ids[z]), spelled(static_cast<Channel>(c)), p, t),
-                    "give probabilities in [0, 1] and finite travel times ≥ 0");
-      }
-    }
+  if (!rows_fit(in.place.office_available) || !rows_fit(in.place.office_travel_minutes)) {
+    throw Error(
+        ErrorCode::InvalidInput,
+        fmt::format("journey inputs: the catalogue has {} office kinds, the place rows do not", office_kinds),
+        "give each zone one availability and one travel time per office kind of the catalogue");
   }
+  const auto check = [&](std::size_t z, std::string_view what, double p, double t) {
+    if (!(p >= 0.0 && p <= 1.0) || !(t >= 0.0 && std::isfinite(t))) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("zone '{}': the {} channel has probability {} and travel {} min",
+                              excerpt(in.zone_ids[z]), what, p, t),
+                  "give probabilities in [0, 1] and finite travel times ≥ 0");
+    }
+  };
+  for (std::size_t z = 0; z < zones; ++z) {
+    for (std::size_t c = 0; c < kChannelCount; ++c)
+      check(z, spelled(static_cast<Channel>(c)), in.place.available[z][c], in.place.travel_minutes[z][c]);
+    for (std::size_t k = 0; k < office_kinds; ++k)
+      check(z, "office", in.place.office_available[z][k], in.place.office_travel_minutes[z][k]);
+  }
+}
+
+// Each zone's channels and office kinds in one fixed array (absent slots 0).
+struct ZonePlaces {
+  std::vector<PerPlace<double>> available;
+  std::vector<PerPlace<double>> travel;
+};
+
+ZonePlaces zone_places(const JourneyInputs& in) {
+  const std::size_t zones = in.zone_ids.size();
+  ZonePlaces out;
+  out.available.assign(zones, PerPlace<double>{});
+  out.travel.assign(zones, PerPlace<double>{});
+  for (std::size_t z = 0; z < zones; ++z) {
+    std::copy(in.place.available[z].begin(), in.place.available[z].end(), out.available[z].begin());
+    std::copy(in.place.travel_minutes[z].begin(), in.place.travel_minutes[z].end(), out.travel[z].begin());
+    if (in.place.office_available.empty()) continue;
+    std::copy(in.place.office_available[z].begin(), in.place.office_available[z].end(),
+              out.available[z].begin() + kChannelCount);
+    std::copy(in.place.office_travel_minutes[z].begin(), in.place.office_travel_minutes[z].end(),
+              out.travel[z].begin() + kChannelCount);
+  }
+  return out;
 }
 
 // One matter over every zone and group; `parallel`: its loops may run on several threads.
 MatterResult evaluate_matter(const Matter& matter, const Catalogue& catalogue,
                              const std::vector<std::vector<double>>& requirement_p,
-                             const JourneyInputs& inputs, const JourneyOptions& options, bool parallel) {
+                             const JourneyInputs& inputs, const ZonePlaces& places,
+                             const JourneyOptions& options, bool parallel) {
   const std::size_t zones = inputs.zone_ids.size();
   const std::size_t groups = inputs.groups.size();
   MatterEvaluator evaluator(matter, catalogue);
   // 1. Each zone's place masks (flat, zone after zone); distinct masks get their profiles once.
-  std::map<std::array<std::uint8_t, kChannelCount>, std::uint32_t> profiles_of;
-  std::vector<std::array<std::uint8_t, kChannelCount>> distinct;
+  std::map<PerPlace<std::uint8_t>, std::uint32_t> profiles_of;
+  std::vector<PerPlace<std::uint8_t>> distinct;
   std::vector<PlaceMask> masks;
   std::vector<std::size_t> mask_offset(zones + 1, 0);
   for (std::size_t z = 0; z < zones; ++z) {
-    append_place_masks(evaluator, inputs.place.available[z], masks);
+    append_place_masks(evaluator, places.available[z], masks);
     for (std::size_t m = mask_offset[z]; m < masks.size(); ++m) {
       const auto [at, inserted] =
           profiles_of.emplace(masks[m].present, static_cast<std::uint32_t>(distinct.size()));
@@ -680,8 +802,7 @@ MatterResult evaluate_matter(const Matter& matter, const Catalogue& catalogue,
     for (std::size_t z = block * kBlock; z < std::min(zones, (block + 1) * kBlock); ++z) {
       const std::span<const PlaceMask> zone_masks(masks.data() + mask_offset[z],
                                                   mask_offset[z + 1] - mask_offset[z]);
-      evaluate_zone(evaluator, profiles, zone_masks, inputs.place.travel_minutes[z], options.choice,
-                    out.cells[z], scratch);
+      evaluate_zone(evaluator, profiles, zone_masks, places.travel[z], options.choice, out.cells[z], scratch);
     }
   });
   // 4. Group totals, in zone order (deterministic sums); reasons through the masks' weights.
@@ -733,7 +854,8 @@ MatterResult evaluate_matter(const Matter& matter, const Catalogue& catalogue,
 JourneyResult evaluate_journeys(const Catalogue& catalogue, const GroupAbilities& abilities,
                                 const JourneyInputs& inputs, const JourneyOptions& options,
                                 ProgressSink& progress) {
-  check_inputs(inputs);
+  check_inputs(inputs, catalogue.offices.size());
+  const ZonePlaces places = zone_places(inputs);
   JourneyResult result;
   result.assumption =
       "a person meets each requirement independently with the group's probability, and finds each channel "
@@ -769,7 +891,7 @@ JourneyResult evaluate_journeys(const Catalogue& catalogue, const GroupAbilities
       if (task.stopped()) return;
       try {
         result.matters[m] =
-            evaluate_matter(catalogue.matters[m], catalogue, requirement_p, inputs, options, false);
+            evaluate_matter(catalogue.matters[m], catalogue, requirement_p, inputs, places, options, false);
       } catch (...) {
         errors[m] = std::current_exception();
       }
@@ -782,7 +904,7 @@ JourneyResult evaluate_journeys(const Catalogue& catalogue, const GroupAbilities
   } else {
     for (std::size_t m = 0; m < matters; ++m) {
       result.matters[m] =
-          evaluate_matter(catalogue.matters[m], catalogue, requirement_p, inputs, options, true);
+          evaluate_matter(catalogue.matters[m], catalogue, requirement_p, inputs, places, options, true);
       if (!task.tick()) task.throw_if_stopped();
     }
   }

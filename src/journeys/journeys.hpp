@@ -30,9 +30,13 @@ enum class ChoiceRule : std::uint8_t {
 // What the place offers, per zone: the probability that each channel is there for a person living in
 // the zone (1 or 0 for a site within the standard, the coverage share for online, the served share of
 // rationed help) and the one-way travel time to its nearest site in minutes (0 where nobody travels).
+// The office kinds of the catalogue (Catalogue::offices) come in their own rows, [zone][kind] (empty when
+// the catalogue declares none): whether one is within the standard and the one-way minutes to the nearest.
 struct PlaceChannels {
   std::vector<std::array<double, access::kChannelCount>> available;
   std::vector<std::array<double, access::kChannelCount>> travel_minutes;
+  std::vector<std::vector<double>> office_available;
+  std::vector<std::vector<double>> office_travel_minutes;
 };
 
 struct JourneyInputs {
@@ -65,6 +69,7 @@ struct Reason {
   std::string step;  // empty for the matter's rule
   std::string requirement;
   std::string channel;
+  std::string office;  // the office kind of an in-person channel, or the issuer of a proof out of reach
 };
 
 // One matter × group over the zones (people-weighted).

@@ -1,6 +1,8 @@
 #include "journeys/journeys_run.hpp"
 
+#include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/problems.hpp"
 
 #include <fmt/format.h>
 
@@ -72,11 +74,76 @@ JourneyInputs inputs_of(const access::AccessResult& access) {
   return in;
 }
 
+// Every office kind of the catalogue has exactly one file, and every file names a kind of the catalogue:
+// each problem at once (a kind without a file at its line in the catalogue).
+std::vector<std::string> office_files(const Catalogue& catalogue, const std::vector<OfficeFile>& given) {
+  Problems problems(catalogue.source, "the office kinds");
+  std::vector<std::string> files(catalogue.offices.size());
+  std::vector<std::string> kinds;
+  for (const auto& office : catalogue.offices) kinds.push_back(office.id);
+  for (const OfficeFile& file : given) {
+    const std::size_t k = catalogue.office_index(file.kind);
+    if (k == catalogue.offices.size()) {
+      const std::string near = nearest_name(file.kind, kinds);
+      problems.add(0, 0,
+                   fmt::format("`offices`: '{}' is no office kind of the catalogue", excerpt(file.kind)),
+                   near.empty() ? "declare it under [offices] in the catalogue"
+                                : fmt::format("did you mean '{}'? or declare it under [offices]", near));
+    } else if (!files[k].empty()) {
+      problems.add(0, 0, fmt::format("`offices`: office kind '{}' is given twice", file.kind),
+                   "give each office kind one facilities file");
+    } else if (file.facilities.empty()) {
+      problems.add(0, 0, fmt::format("`offices`: office kind '{}' without a file", file.kind),
+                   "give its facilities CSV, e.g. police=police_stations.csv");
+    } else {
+      files[k] = file.facilities;
+    }
+  }
+  for (std::size_t k = 0; k < catalogue.offices.size(); ++k) {
+    const OfficeKind& office = catalogue.offices[k];
+    if (files[k].empty() && catalogue.office_index(office.id) == k) {
+      problems.add(office.line, office.column,
+                   fmt::format("office kind '{}' has no facilities file", office.id),
+                   fmt::format("give `offices` an entry {}=FILE: its sites, one row each", office.id));
+    }
+  }
+  problems.throw_if_any();
+  return files;
+}
+
+// The access run for one office kind: its sites as the in-person channel, nothing else offered.
+access::AccessRequest office_request(const access::AccessRequest& base, const std::string& file) {
+  access::AccessRequest out = base;
+  out.facilities.file = file;
+  out.facilities.capacity_column.clear();
+  out.facilities.capacity_optional = true;
+  access::ChannelOffer offer;
+  offer.in_person = true;
+  offer.online = true;
+  offer.phone = true;
+  out.channels = offer;
+  return out;
+}
+
+// Each office kind's availability (within the standard) and one-way minutes, per zone.
+void add_office_kind(const access::AccessResult& office, JourneyInputs& in) {
+  const auto c = static_cast<std::size_t>(Channel::InPerson);
+  const access::ChannelResult& channels = *office.channels;
+  const double scale = minutes_per_unit(office.cost_unit);
+  const auto& nearest = channels.nearest_site[c];
+  for (std::size_t z = 0; z < in.zone_ids.size(); ++z) {
+    in.place.office_available[z].push_back(channels.cells[z][0].usable[c]);
+    const double cost = nearest.empty() ? 0.0 : nearest[z];
+    in.place.office_travel_minutes[z].push_back(std::isfinite(cost) ? cost * scale : 0.0);
+  }
+}
+
 }  // namespace
 
 JourneyRunResult run_journeys(const JourneyRequest& request, ProgressSink& progress) {
   JourneyRunResult result;
   result.catalogue = read_catalogue(request.catalogue);
+  const std::vector<std::string> offices = office_files(result.catalogue, request.offices);
   result.abilities = read_abilities(request.abilities, result.catalogue);
   // Scenarios are checked before the long part: a misspelt step fails at once.
   std::vector<JourneyScenario> scenarios;
@@ -91,7 +158,15 @@ JourneyRunResult run_journeys(const JourneyRequest& request, ProgressSink& progr
   const bool from_places = !access.costs.graph.empty() || !access.costs.straight_line.empty();
   (void)minutes_per_unit(from_places ? io::CostUnit::Seconds : access.costs.unit);
   result.access = access::run_access(access, progress);
-  const JourneyInputs inputs = inputs_of(result.access);
+  JourneyInputs inputs = inputs_of(result.access);
+  if (!offices.empty()) {
+    inputs.place.office_available.assign(inputs.zone_ids.size(), {});
+    inputs.place.office_travel_minutes.assign(inputs.zone_ids.size(), {});
+  }
+  for (const std::string& file : offices) {
+    result.office_access.push_back(access::run_access(office_request(access, file), progress));
+    add_office_kind(result.office_access.back(), inputs);
+  }
   result.journeys = evaluate_journeys(result.catalogue, result.abilities, inputs, request.options, progress);
   result.scenarios = evaluate_scenarios(scenarios, result.catalogue, result.abilities, inputs,
                                         result.journeys, request.options, progress);

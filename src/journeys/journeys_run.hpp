@@ -14,6 +14,13 @@
 
 namespace equalis::journeys {
 
+// The sites of one office kind of the catalogue ([offices]): a facilities CSV read like `facilities` (ids,
+// lon/lat with a graph; no capacity needed), reached over the same costs and within the same standard.
+struct OfficeFile {
+  std::string kind;
+  std::string facilities;
+};
+
 struct JourneyRequest {
   // Zones with their groups, offices (`facilities`), costs (a time: minutes, seconds or a graph), the
   // `standard` within which a site counts, and the sites of the other channels (`channels`: terminals,
@@ -21,6 +28,8 @@ struct JourneyRequest {
   access::AccessRequest access;
   std::string catalogue;  // TOML, see catalogue.hpp
   std::string abilities;  // CSV group,requirement,probability[,source][,illustrative]
+  // One file per office kind the catalogue declares (every kind needs one; the CLI's --office KIND=FILE).
+  std::vector<OfficeFile> offices;
   JourneyOptions options;
   // Journey scenarios, each compared with the baseline (scenario.hpp): a TOML file, and/or given in memory;
   // the file's come first.
@@ -30,6 +39,7 @@ struct JourneyRequest {
 
 struct JourneyRunResult {
   access::AccessResult access;
+  std::vector<access::AccessResult> office_access;  // per office kind of the catalogue, its own access run
   Catalogue catalogue;
   GroupAbilities abilities;
   JourneyResult journeys;

@@ -80,9 +80,11 @@ class ScenarioReader {
         added.minutes = amount(value, "minutes").value_or(0.0);
       } else if (key == "money") {
         added.money = amount(value, "money").value_or(0.0);
+      } else if (key == "office") {
+        added.office = text(value, "office").value_or(Named{});
       } else {
         problems_.add(value, fmt::format("unknown add_channel key '{}'", excerpt(key.str())),
-                      "add_channel has step, channel, requires, minutes, money");
+                      "add_channel has step, channel, requires, minutes, money, office");
       }
     }
     if (added.step.text.empty() || added.channel.text.empty()) {
@@ -238,6 +240,21 @@ class Checker {
     return false;
   }
 
+  // An added channel's office kind: declared in the catalogue, on an in-person channel.
+  void office(const Named& name, std::optional<Channel> channel) {
+    if (channel && *channel != Channel::InPerson) {
+      add(name, "add_channel: only an in-person channel is at an office kind",
+          R"(write channel = "in-person", or drop office)");
+    }
+    if (catalogue_.office_index(name.text) < catalogue_.offices.size()) return;
+    std::vector<std::string> ids;
+    for (const auto& o : catalogue_.offices) ids.push_back(o.id);
+    const std::string near = nearest_name(name.text, ids);
+    add(name, fmt::format("add_channel: unknown office kind '{}'", excerpt(name.text)),
+        near.empty() ? "name an office kind of the catalogue's [offices]"
+                     : fmt::format("did you mean '{}'?", near));
+  }
+
   void scenario(const JourneyScenario& scenario) {
     for (const Named& target : scenario.online_only) {
       const auto found = place(target, "online_only", false);
@@ -264,8 +281,9 @@ class Checker {
     }
     for (const AddedChannel& added : scenario.add_channel) {
       (void)place(added.step, "add_channel", true);
-      (void)channel(added.channel);
+      const auto kind = channel(added.channel);
       for (const Named& r : added.needs) (void)requirement(r);
+      if (!added.office.text.empty()) office(added.office, kind);
     }
     for (const RemovedRequirement& removed : scenario.remove_requirement) {
       (void)requirement(removed.requirement);
@@ -371,6 +389,7 @@ Catalogue apply_scenario(const JourneyScenario& scenario, const Catalogue& catal
     option.minutes = added.minutes;
     option.money = added.money;
     option.line = added.step.line;
+    if (!added.office.text.empty()) option.office = out.office_index(added.office.text);
     out.matters[place.matter].steps[*place.step].channels.push_back(std::move(option));
   }
   for (const Named& target : scenario.online_only) {
@@ -397,6 +416,9 @@ JourneyInputs apply_scenario(const JourneyScenario& scenario, const JourneyInput
   for (const Named& name : scenario.close_channels) {
     const auto c = static_cast<std::size_t>(*channel_named(name.text));
     for (auto& available : out.place.available) available[c] = 0.0;
+    if (c == static_cast<std::size_t>(Channel::InPerson)) {  // every office kind too
+      for (auto& offices : out.place.office_available) std::fill(offices.begin(), offices.end(), 0.0);
+    }
   }
   return out;
 }

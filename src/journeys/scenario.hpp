@@ -12,6 +12,7 @@
 //   [[scenario]]
 //   name = "counter help and no paper proof"
 //   add_channel = [{ step = "elderly_allowance.apply", channel = "assisted", requires = [], minutes = 30 }]
+//   # an added in-person channel may be at an office kind of the catalogue: office = "police"
 //   remove_requirement = [{ requirement = "residence_proof" }]   # within = "matter" or "m.s" limits it
 //   relax_rule = ["elderly_allowance"]                            # drop the rule of a matter or a step
 //   close_channels = ["in-person"]                                # nowhere any more
@@ -37,6 +38,7 @@ struct AddedChannel {
   std::vector<Named> needs;  // the requirements, written `requires` in the file
   double minutes = 0.0;
   double money = 0.0;
+  Named office;  // in person at this office kind of the catalogue (empty: the channel's own sites)
 };
 
 struct RemovedRequirement {

@@ -40,6 +40,7 @@ json reasons_json(const journeys::MatterResult& matter, const journeys::MatterGr
                    {"step", reason.step.empty() ? json(nullptr) : json(reason.step)},
                    {"requirement", reason.requirement.empty() ? json(nullptr) : json(reason.requirement)},
                    {"channel", reason.channel.empty() ? json(nullptr) : json(reason.channel)},
+                   {"office", reason.office.empty() ? json(nullptr) : json(reason.office)},
                    {"people", group.failing_by_reason[k]},
                    {"share_of_group", share(group.failing_by_reason[k], group.people)}});
   }
@@ -93,12 +94,25 @@ json to_json(const journeys::JourneyRequest& request, const journeys::JourneyRun
   const auto& access = result.access;
   json out = envelope("journeys", access.zones.source, access.zones.size());
   json requirements = json::array();
-  for (const auto& r : result.catalogue.requirements)
-    requirements.push_back({{"id", r.id}, {"description", r.description}});
+  const auto& kinds = result.catalogue.offices;
+  for (const auto& r : result.catalogue.requirements) {
+    json requirement = {{"id", r.id}, {"description", r.description}};
+    if (r.issued_by) requirement["issued_by"] = kinds[*r.issued_by].id;
+    requirements.push_back(std::move(requirement));
+  }
+  json office_kinds = json::array();
+  for (std::size_t k = 0; k < kinds.size() && k < result.office_access.size(); ++k) {
+    const auto& sites = result.office_access[k].facilities;
+    office_kinds.push_back({{"kind", kinds[k].id},
+                            {"description", kinds[k].description},
+                            {"file", sites.source},
+                            {"count", sites.size()}});
+  }
   out["inputs"] = {
       {"zones",
        {{"file", access.zones.source}, {"count", access.zones.size()}, {"groups", access.zones.group_names}}},
       {"offices", {{"file", access.facilities.source}, {"count", access.facilities.size()}}},
+      {"office_kinds", std::move(office_kinds)},
       {"costs", {{"source", access.cost_source}, {"unit", io::cost_unit_name(access.cost_unit)}}},
       {"catalogue", {{"file", result.catalogue.source}, {"requirements", std::move(requirements)}}},
       {"abilities", {{"file", result.abilities.file}, {"illustrative", result.journeys.illustrative}}}};

@@ -29,6 +29,9 @@ using access::kChannelCount;
 
 constexpr std::size_t kMaxUncertain = 20;
 
+template <typename T>
+using PerPlace = std::array<T, kPlaceSlots>;  // per channel, then per office kind
+
 constexpr std::size_t index(Channel channel) {
   return static_cast<std::size_t>(channel);
 }
@@ -76,15 +79,25 @@ class ReasonBook {
   std::uint32_t rule(const std::string& step) {
     return add({step.empty() ? "not eligible under the matter's rule"
                              : fmt::format("not eligible under the rule of step '{}'", step),
-                "rule", step, "", ""});
+                "rule", step, "", "", ""});
   }
   std::uint32_t requirement(const std::string& step, const std::string& requirement, Channel channel) {
     return add({fmt::format("lacks '{}' for step '{}' ({})", requirement, step, spelled(channel)),
-                "requirement", step, requirement, std::string(spelled(channel))});
+                "requirement", step, requirement, std::string(spelled(channel)), ""});
   }
-  std::uint32_t place(const std::string& step, Channel channel) {
+  std::uint32_t place(const std::string& step, Channel channel, const std::string& office) {
+    if (!office.empty()) {
+      return add({fmt::format("no {} office where they live for step '{}'", office, step), "place", step, "",
+                  std::string(spelled(channel)), office});
+    }
     return add({fmt::format("no {} channel where they live for step '{}'", spelled(channel), step), "place",
-                step, "", std::string(spelled(channel))});
+                step, "", std::string(spelled(channel)), ""});
+  }
+  std::uint32_t proof(const std::string& step, const std::string& requirement, const std::string& office,
+                      Channel channel) {
+    return add({fmt::format("proof '{}' from {} out of reach for step '{}' ({})", requirement, office, step,
+                            spelled(channel)),
+                "proof", step, requirement, std::string(spelled(channel)), office});
   }
   std::vector<Reason> take() { return std::move(reasons_); }
   [[nodiscard]] std::size_t size() const { return reasons_.size(); }
@@ -110,7 +123,7 @@ struct Outcome {
   double visits = 0.0;
   double step_minutes = 0.0;  // the steps' own time, travel excluded
   double money = 0.0;
-  std::array<double, kChannelCount> trips{};  // trips per kind of site (travel is added per zone)
+  PerPlace<double> trips{};  // trips per kind of site (travel is added per zone)
 };
 
 // The options of every step in the order a person tries them (the choice rule applied to one zone's
@@ -119,7 +132,7 @@ using Ranking = std::vector<std::uint8_t>;
 
 class MatterEvaluator {
  public:
-  MatterEvaluator(const Matter& matter, const Catalogue& catalogue) : matter_(matter) {
+  MatterEvaluator(const Matter& matter, const Catalogue& catalogue) : matter_(matter), catalogue_(catalogue) {
     std::vector<std::string> header;
     for (const auto& r : catalogue.requirements) header.push_back(r.id);
     rules_.matter = bind_rule(matter.rule, header, catalogue.source);
@@ -135,8 +148,12 @@ class MatterEvaluator {
     for (std::size_t s = 0; s < matter.steps.size(); ++s) {
       mark_rule(rules_.steps[s].get());
       for (const auto& option : matter.steps[s].channels) {
-        for (const std::size_t r : option.needs) used[r] = 1;
-        channels_used_[index(option.channel)] = 1;
+        channels_used_[place_slot(option)] = 1;
+        for (const std::size_t r : option.needs) {
+          used[r] = 1;
+          const auto issuer = catalogue.requirements[r].issued_by;
+          if (issuer) channels_used_[kChannelCount + *issuer] = 1;
+        }
       }
     }
     for (std::size_t r = 0; r < used.size(); ++r) {
@@ -150,11 +167,15 @@ class MatterEvaluator {
       place_reason_.emplace_back();
       requirement_reason_.emplace_back();
       for (const auto& option : step.channels) {
-        place_reason_.back().push_back(book_.place(step.id, option.channel));
+        place_reason_.back().push_back(
+            book_.place(step.id, option.channel, option.office ? catalogue.offices[*option.office].id : ""));
         requirement_reason_.back().emplace_back();
         for (const std::size_t r : option.needs) {
+          const Requirement& need = catalogue.requirements[r];
           requirement_reason_.back().back().push_back(
-              book_.requirement(step.id, catalogue.requirements[r].id, option.channel));
+              need.issued_by
+                  ? book_.proof(step.id, need.id, catalogue.offices[*need.issued_by].id, option.channel)
+                  : book_.requirement(step.id, need.id, option.channel));
         }
       }
     }
@@ -166,7 +187,7 @@ class MatterEvaluator {
   [[nodiscard]] std::size_t reason_count() const { return book_.size(); }
 
   // The order in which a person in a zone with these travel times tries each step's options.
-  [[nodiscard]] Ranking rank(const std::array<double, kChannelCount>& travel, ChoiceRule choice) const {
+  [[nodiscard]] Ranking rank(const PerPlace<double>& travel, ChoiceRule choice) const {
     Ranking out;
     std::vector<std::uint8_t> order;
     for (const Step& step : matter_.steps) {
@@ -200,9 +221,10 @@ class MatterEvaluator {
 
   // `met[r]`: requirement r met (catalogue index); `present[c]`: channel c there. `fields`: scratch of
   // one string view per requirement (the rules read "1" or "0").
-  Outcome evaluate(const std::vector<std::uint8_t>& met,
-                   const std::array<std::uint8_t, kChannelCount>& present, const Ranking& ranking,
-                   std::vector<std::string_view>& fields) const {
+  // A person who lacks a proof fetches it from its office (within reach) when no option of a step is usable
+  // without it: one trip per office, before the steps.
+  Outcome evaluate(const std::vector<std::uint8_t>& met, const PerPlace<std::uint8_t>& present,
+                   const Ranking& ranking, std::vector<std::string_view>& fields) const {
     for (const std::size_t r : requirements_used_) fields[r] = met[r] != 0 ? "1" : "0";
     Outcome out;
     const auto passes = [&](const std::unique_ptr<audit::Rule>& rule) {
@@ -214,8 +236,9 @@ class MatterEvaluator {
       failure = matter_rule_reason_;
     }
     // The kind of site of the previous step's trip (kChannelCount: the previous step made none).
-    std::size_t previous_trip = kChannelCount;
+    std::size_t previous_trip = kPlaceSlots;
     std::size_t offset = 0;
+    std::vector<std::uint8_t> fetched(met.size(), 0);
     for (std::size_t s = 0; s < matter_.steps.size(); ++s) {
       const Step& step = matter_.steps[s];
       const std::span<const std::uint8_t> order(ranking.data() + offset, step.channels.size());
@@ -226,17 +249,18 @@ class MatterEvaluator {
       }
       if (failure) continue;  // the first failure is the reason; eligibility still reads every rule
       const ChannelOption* chosen = nullptr;
-      for (const std::uint8_t o : order) {
-        if (usable(step.channels[o], met, present)) {
-          chosen = &step.channels[o];
-          break;
+      for (const bool fetching : {false, true}) {
+        for (const std::uint8_t o : order) {
+          if (chosen == nullptr && usable(step.channels[o], met, present, fetching))
+            chosen = &step.channels[o];
         }
       }
       if (chosen == nullptr) {
         failure = closest_miss(s, met, present);
         continue;
       }
-      const std::size_t c = index(chosen->channel);
+      for (const std::size_t r : chosen->needs) fetched[r] = fetched[r] != 0 || met[r] == 0 ? 1 : 0;
+      const std::size_t c = place_slot(*chosen);
       if (is_trip(chosen->channel)) {
         if (previous_trip != c) {  // consecutive steps at the same kind of site: one trip
           out.visits += 1.0;
@@ -244,10 +268,24 @@ class MatterEvaluator {
         }
         previous_trip = c;
       } else {
-        previous_trip = kChannelCount;
+        previous_trip = kPlaceSlots;
       }
       out.step_minutes += chosen->minutes;
       out.money += chosen->money;
+    }
+    if (!failure) {
+      PerPlace<std::uint8_t> offices{};
+      for (std::size_t r = 0; r < fetched.size(); ++r) {
+        if (fetched[r] == 0) continue;
+        const Requirement& proof = catalogue_.requirements[r];
+        out.step_minutes += proof.minutes;
+        out.money += proof.money;
+        offices[kChannelCount + *proof.issued_by] = 1;
+      }
+      for (std::size_t c = 0; c < kPlaceSlots; ++c) {
+        out.visits += offices[c];
+        out.trips[c] += offices[c];
+      }
     }
     out.done = !failure;
     if (failure) out.reason = *failure;
@@ -255,45 +293,54 @@ class MatterEvaluator {
   }
 
  private:
-  static bool usable(const ChannelOption& option, const std::vector<std::uint8_t>& met,
-                     const std::array<std::uint8_t, kChannelCount>& present) {
-    if (present[index(option.channel)] == 0) return false;
-    return std::all_of(option.needs.begin(), option.needs.end(), [&](std::size_t r) { return met[r] != 0; });
+  // Usable with what the person holds, or (`fetching`) also with proofs fetched from offices in reach.
+  bool usable(const ChannelOption& option, const std::vector<std::uint8_t>& met,
+              const PerPlace<std::uint8_t>& present, bool fetching) const {
+    if (present[place_slot(option)] == 0) return false;
+    return std::all_of(option.needs.begin(), option.needs.end(),
+                       [&](std::size_t r) { return met[r] != 0 || (fetching && fetchable(r, present)); });
   }
 
-  static double time_of(const ChannelOption& option, const std::array<double, kChannelCount>& travel) {
-    return option.minutes + (is_trip(option.channel) ? 2.0 * travel[index(option.channel)] : 0.0);
+  [[nodiscard]] bool fetchable(std::size_t r, const PerPlace<std::uint8_t>& present) const {
+    const auto issuer = catalogue_.requirements[r].issued_by;
+    return issuer && present[kChannelCount + *issuer] != 0;
+  }
+
+  static double time_of(const ChannelOption& option, const PerPlace<double>& travel) {
+    return option.minutes + (is_trip(option.channel) ? 2.0 * travel[place_slot(option)] : 0.0);
   }
 
   // The channel that came closest (fewest things missing; the first listed on a tie) and the first thing
   // it lacked: the channel's absence where the person lives, else its first unmet requirement.
   std::uint32_t closest_miss(std::size_t s, const std::vector<std::uint8_t>& met,
-                             const std::array<std::uint8_t, kChannelCount>& present) const {
+                             const PerPlace<std::uint8_t>& present) const {
     const Step& step = matter_.steps[s];
+    const auto lacks = [&](std::size_t r) { return met[r] == 0 && !fetchable(r, present); };
     std::size_t closest = 0;
     std::size_t fewest = std::numeric_limits<std::size_t>::max();
     for (std::size_t o = 0; o < step.channels.size(); ++o) {
       const ChannelOption& option = step.channels[o];
-      std::size_t missing = present[index(option.channel)] == 0 ? 1U : 0U;
-      for (const std::size_t r : option.needs) missing += met[r] == 0 ? 1U : 0U;
+      std::size_t missing = present[place_slot(option)] == 0 ? 1U : 0U;
+      for (const std::size_t r : option.needs) missing += lacks(r) ? 1U : 0U;
       if (missing < fewest) {
         closest = o;
         fewest = missing;
       }
     }
     const ChannelOption& option = step.channels[closest];
-    if (present[index(option.channel)] == 0) return place_reason_[s][closest];
+    if (present[place_slot(option)] == 0) return place_reason_[s][closest];
     for (std::size_t k = 0; k < option.needs.size(); ++k) {
-      if (met[option.needs[k]] == 0) return requirement_reason_[s][closest][k];
+      if (lacks(option.needs[k])) return requirement_reason_[s][closest][k];
     }
     return place_reason_[s][closest];  // not reached: an unusable channel misses something
   }
 
   const Matter& matter_;
+  const Catalogue& catalogue_;
   BoundRules rules_;
   ReasonBook book_;
   std::vector<std::size_t> requirements_used_;
-  std::array<std::uint8_t, kChannelCount> channels_used_{};
+  PerPlace<std::uint8_t> channels_used_{};
   std::uint32_t matter_rule_reason_ = 0;
   std::vector<std::uint32_t> step_rule_reason_;
   std::vector<std::vector<std::uint32_t>> place_reason_;                     // [step][option]
@@ -309,12 +356,12 @@ struct Stats {
   double more_than_one = 0.0;
   double step_minutes = 0.0;
   double money = 0.0;
-  std::array<double, kChannelCount> trips{};
+  PerPlace<double> trips{};
   std::vector<double> failing;  // per reason
 };
 
 Stats group_stats(const MatterEvaluator& evaluator, const std::vector<double>& requirement_p,
-                  const std::array<std::uint8_t, kChannelCount>& present, const Ranking& ranking,
+                  const PerPlace<std::uint8_t>& present, const Ranking& ranking,
                   const std::string& matter_id) {
   std::vector<std::uint8_t> met(requirement_p.size(), 0);
   std::vector<std::size_t> uncertain;
@@ -352,22 +399,21 @@ Stats group_stats(const MatterEvaluator& evaluator, const std::vector<double>& r
     stats.more_than_one += outcome.visits > 1.0 ? probability : 0.0;
     stats.step_minutes += probability * outcome.step_minutes;
     stats.money += probability * outcome.money;
-    for (std::size_t c = 0; c < kChannelCount; ++c) stats.trips[c] += probability * outcome.trips[c];
+    for (std::size_t c = 0; c < kPlaceSlots; ++c) stats.trips[c] += probability * outcome.trips[c];
   }
   return stats;
 }
 
 // A zone's place channels as weighted masks: each uncertain channel (0 < p < 1) present or not.
 struct PlaceMask {
-  std::array<std::uint8_t, kChannelCount> present{};
+  PerPlace<std::uint8_t> present{};
   double probability = 1.0;
   std::uint32_t stats_key = 0;  // index of (mask, ranking) among the distinct ones
 };
 
-std::vector<PlaceMask> place_masks(const MatterEvaluator& evaluator,
-                                   const std::array<double, kChannelCount>& available) {
+std::vector<PlaceMask> place_masks(const MatterEvaluator& evaluator, const PerPlace<double>& available) {
   std::vector<PlaceMask> masks(1);
-  for (std::size_t c = 0; c < kChannelCount; ++c) {
+  for (std::size_t c = 0; c < kPlaceSlots; ++c) {
     if (!evaluator.channel_used(c)) continue;
     const double p = available[c];
     if (p >= 1.0) {
@@ -387,6 +433,21 @@ std::vector<PlaceMask> place_masks(const MatterEvaluator& evaluator,
     }
   }
   return masks;
+}
+
+// A zone's channels, then its office kinds, in one array.
+PerPlace<double> joined(const std::array<double, kChannelCount>& channels,
+                        const std::vector<std::vector<double>>& offices, std::size_t z) {
+  PerPlace<double> out{};
+  std::copy(channels.begin(), channels.end(), out.begin());
+  if (!offices.empty()) std::copy(offices[z].begin(), offices[z].end(), out.begin() + kChannelCount);
+  return out;
+}
+PerPlace<double> available_of(const JourneyInputs& in, std::size_t z) {
+  return joined(in.place.available[z], in.place.office_available, z);
+}
+PerPlace<double> travel_of(const JourneyInputs& in, std::size_t z) {
+  return joined(in.place.travel_minutes[z], in.place.office_travel_minutes, z);
 }
 
 void check_inputs(const JourneyInputs& in) {
@@ -447,12 +508,12 @@ JourneyResult evaluate_journeys_reference(const Catalogue& catalogue, const Grou
   for (const auto& matter : catalogue.matters) {
     MatterEvaluator evaluator(matter, catalogue);
     // 1. Each zone's order of options and its place masks; distinct (mask, order) pairs are evaluated once.
-    std::map<std::pair<std::array<std::uint8_t, kChannelCount>, Ranking>, std::uint32_t> key_of;
-    std::vector<std::pair<std::array<std::uint8_t, kChannelCount>, Ranking>> keys;
+    std::map<std::pair<PerPlace<std::uint8_t>, Ranking>, std::uint32_t> key_of;
+    std::vector<std::pair<PerPlace<std::uint8_t>, Ranking>> keys;
     std::vector<std::vector<PlaceMask>> masks(zones);
     for (std::size_t z = 0; z < zones; ++z) {
-      const Ranking ranking = evaluator.rank(inputs.place.travel_minutes[z], options.choice);
-      masks[z] = place_masks(evaluator, inputs.place.available[z]);
+      const Ranking ranking = evaluator.rank(travel_of(inputs, z), options.choice);
+      masks[z] = place_masks(evaluator, available_of(inputs, z));
       for (auto& mask : masks[z]) {
         auto key = std::make_pair(mask.present, ranking);
         const auto [at, inserted] = key_of.emplace(key, static_cast<std::uint32_t>(keys.size()));
@@ -487,8 +548,8 @@ JourneyResult evaluate_journeys_reference(const Catalogue& catalogue, const Grou
           const Stats& s = stats[g * keys.size() + mask.stats_key];
           const double p = mask.probability;
           double travel = 0.0;
-          for (std::size_t c = 0; c < kChannelCount; ++c)
-            travel += s.trips[c] * 2.0 * inputs.place.travel_minutes[z][c];
+          const PerPlace<double> minutes = travel_of(inputs, z);
+          for (std::size_t c = 0; c < kPlaceSlots; ++c) travel += s.trips[c] * 2.0 * minutes[c];
           cell.eligible += p * s.eligible;
           cell.completion += p * s.completion;
           cell.visits += p * s.visits;

@@ -209,7 +209,8 @@ TEST(Journeys, AgreesWithADirectEnumerationOnRandomInstances) {
   for (int instance = 0; instance < 25; ++instance) {
     Catalogue catalogue;
     catalogue.source = "random";
-    for (const char* id : {"r0", "r1", "r2"}) catalogue.requirements.push_back({id, id});
+    for (const char* id : {"r0", "r1", "r2"})
+      catalogue.requirements.push_back({id, id, std::nullopt, 0.0, 0.0});
     Matter matter;
     matter.id = "m";
     matter.rule = instance % 3 == 0 ? "r0 or r1" : "";
@@ -340,7 +341,19 @@ TEST(Journeys, ProfilesAgreeWithTheFormerEngineOnRandomInstances) {
   for (int instance = 0; instance < 200; ++instance) {
     Catalogue catalogue;
     catalogue.source = "random";
-    for (const char* id : {"r0", "r1", "r2", "r3", "r4"}) catalogue.requirements.push_back({id, id});
+    for (const char* id : {"r0", "r1", "r2", "r3", "r4"})
+      catalogue.requirements.push_back({id, id, std::nullopt, 0.0, 0.0});
+    // From instance 100 on, two office kinds: some in-person options at them, r3 and r4 paper proofs that
+    // they issue (fetched with a trip when missing, blocking when their office is out of reach).
+    const bool offices = instance >= 100;
+    if (offices) {
+      catalogue.offices = {{"police", "", 0, 0}, {"civil", "", 0, 0}};
+      catalogue.requirements[3].issued_by = 0;
+      catalogue.requirements[3].minutes = 7.0;
+      catalogue.requirements[3].money = 1.0;
+      catalogue.requirements[4].issued_by = 1;
+      catalogue.requirements[4].minutes = 3.0;
+    }
     // Up to 8 matters: with many, the engine runs one matter per thread; with few, the zones in parallel.
     const std::size_t matters = 1 + rng.uniform_index(instance % 2 == 0 ? 3 : 8);
     for (std::size_t m = 0; m < matters; ++m) {
@@ -361,6 +374,8 @@ TEST(Journeys, ProfilesAgreeWithTheFormerEngineOnRandomInstances) {
           }
           option.minutes = static_cast<double>(rng.uniform_index(20));
           option.money = static_cast<double>(rng.uniform_index(3));
+          if (offices && option.channel == Channel::InPerson && rng.uniform_index(3) != 0)
+            option.office = rng.uniform_index(2);
           step.channels.push_back(option);
         }
         matter.steps.push_back(step);
@@ -396,6 +411,15 @@ TEST(Journeys, ProfilesAgreeWithTheFormerEngineOnRandomInstances) {
       }
       in.place.available.push_back(available);
       in.place.travel_minutes.push_back(travel);
+      if (offices) {
+        in.place.office_available.emplace_back();
+        in.place.office_travel_minutes.emplace_back();
+        for (std::size_t k = 0; k < 2; ++k) {
+          const std::size_t draw = rng.uniform_index(4);
+          in.place.office_available.back().push_back(draw == 0 ? 0.0 : draw == 1 ? rng.uniform01() : 1.0);
+          in.place.office_travel_minutes.back().push_back(static_cast<double>(rng.uniform_index(8)));
+        }
+      }
     }
     JourneyOptions options;
     options.choice = choices[rng.uniform_index(choices.size())];
@@ -437,6 +461,190 @@ TEST(Journeys, ProfilesAgreeWithTheFormerEngineOnRandomInstances) {
       }
     }
   }
+}
+
+// Office kinds: a transfer of household registration done at the police station (steps a and b, one trip),
+// then at the civil-affairs office (c), then at the police again (d: another trip). By hand, in zone A
+// (police 10 min away, civil affairs 15): 3 trips, 10 + 5 + 20 + 8 = 43 min at the desks plus travel
+// 2 × 10 + 2 × 15 + 2 × 10 = 70, so 113 min. Zone B has no civil-affairs office in reach: nobody finishes,
+// all for "no civil office where they live for step 'c'".
+TEST(Journeys, OfficeKindsMakeTheirOwnTrips) {
+  const Catalogue catalogue = parse_catalogue(R"(
+[offices]
+police = "the police station"
+civil = "the civil-affairs office"
+[requirements]
+smartphone = "a smartphone"
+[[matter]]
+id = "transfer"
+  [[matter.step]]
+  id = "a"
+  channels = [{ channel = "in-person", office = "police", minutes = 10 }]
+  [[matter.step]]
+  id = "b"
+  channels = [{ channel = "in-person", office = "police", minutes = 5 }]
+  [[matter.step]]
+  id = "c"
+  channels = [{ channel = "in-person", office = "civil", minutes = 20 }]
+  [[matter.step]]
+  id = "d"
+  channels = [{ channel = "in-person", office = "police", minutes = 8, money = 3 }]
+)",
+                                              "kinds.toml");
+  ASSERT_EQ(catalogue.offices.size(), 2U);
+  EXPECT_EQ(catalogue.offices[1].id, "civil");
+  EXPECT_EQ(catalogue.offices[1].line, 4U);
+  GroupAbilities abilities;
+  abilities.file = "none";
+  abilities.groups = {"all"};
+  abilities.figures.assign(1, std::vector<AbilityFigure>(1, AbilityFigure{1.0, "", false, true}));
+  JourneyInputs in = two_zones();
+  // The in-person channel of --facilities is 10 min away but no step uses it.
+  in.place.office_available = {{1.0, 1.0}, {1.0, 0.0}};
+  in.place.office_travel_minutes = {{10.0, 15.0}, {10.0, 0.0}};
+  const JourneyResult result = evaluate_journeys(catalogue, abilities, in);
+  const MatterResult& m = result.matters[0];
+  EXPECT_NEAR(m.cells[0][0].completion, 1.0, 1e-12);
+  EXPECT_NEAR(m.cells[0][0].visits, 3.0, 1e-12);
+  EXPECT_NEAR(m.cells[0][0].more_than_one, 1.0, 1e-12);
+  EXPECT_NEAR(m.cells[0][0].minutes, 113.0, 1e-9);
+  EXPECT_NEAR(m.cells[0][0].money, 3.0, 1e-12);
+  EXPECT_NEAR(m.cells[1][0].completion, 0.0, 1e-12);
+  EXPECT_NEAR(reason_people(m, 0, "no civil office where they live for step 'c'"), 100.0, 1e-9);
+  const auto civil =
+      std::find_if(m.reasons.begin(), m.reasons.end(), [](const Reason& r) { return r.office == "civil"; });
+  ASSERT_NE(civil, m.reasons.end());
+  EXPECT_EQ(civil->kind, "place");
+  // The inputs must carry one row per office kind.
+  in.place.office_available.clear();
+  const Error error = error_of([&] { (void)evaluate_journeys(catalogue, abilities, in); });
+  EXPECT_NE(std::string(error.what()).find("2 office kinds"), std::string::npos) << error.what();
+}
+
+// Enrolment with a household certificate the police issue (ProofsAreFetchedWithAnExtraTripOrBlock).
+const char* kProofCatalogue = R"(
+[offices]
+police = "the police station"
+[requirements]
+smartphone = "a smartphone"
+certificate = { description = "a household certificate", issued_by = "police", minutes = 20, money = 5 }
+[[matter]]
+id = "enrol"
+  [[matter.step]]
+  id = "apply"
+  channels = [
+    { channel = "online", requires = ["smartphone", "certificate"], minutes = 10 },
+    { channel = "in-person", requires = ["certificate"], minutes = 30 },
+  ]
+)";
+
+GroupAbilities proof_abilities(const Catalogue& catalogue) {
+  return read_abilities(write("proof_abilities.csv",
+                              "group,requirement,probability\nall,smartphone,0.5\nall,certificate,0.4\n"),
+                        catalogue);
+}
+
+// Zone A: the school office 10 min away, the police 15; zone B: the school office, no police in reach.
+JourneyInputs proof_inputs() {
+  JourneyInputs in = two_zones();
+  in.place.available[1][static_cast<std::size_t>(Channel::InPerson)] = 1.0;
+  in.place.office_available = {{1.0}, {0.0}};
+  in.place.office_travel_minutes = {{15.0}, {0.0}};
+  return in;
+}
+
+// A paper proof issued by the police: enrolment online (smartphone and the certificate, 10 min) or at the
+// school office (the certificate, 30 min; 10 min away); fetching the certificate takes 20 min and 5 yuan
+// at the police station, 15 min away. Smartphone 0.5, certificate held 0.4, independent. By hand, zone A
+// (police in reach):
+//   phone, certificate (0.2): online, 0 trips, 10 min;
+//   phone, no certificate (0.3): nothing usable as they are, so they fetch it: online after one trip to the
+//     police, 10 + 20 + 2 × 15 = 60 min, 5 yuan;
+//   no phone, certificate (0.2): the school office, 1 trip, 30 + 2 × 10 = 50 min;
+//   neither (0.3): the police then the school office, 2 trips, 50 + 20 + 30 = 100 min, 5 yuan.
+//   All finish: trips 0.3 + 0.2 + 0.6 = 1.1, more than one 0.3, minutes 2 + 18 + 10 + 30 = 60, money 3.
+// Zone B (no police in reach): the 0.4 holding it finish (trips (0 + 0.2) / 0.4 = 0.5, minutes
+// (2 + 10) / 0.4 = 30); the 0.6 without fail at "proof 'certificate' from police out of reach", for the
+// online channel (phone: online lacks one thing, listed first) 0.3 and for the in-person channel 0.3.
+TEST(Journeys, ProofsAreFetchedWithAnExtraTripOrBlock) {
+  const Catalogue catalogue = parse_catalogue(kProofCatalogue, "proofs.toml");
+  ASSERT_TRUE(catalogue.requirements[1].issued_by.has_value());
+  const GroupAbilities abilities = proof_abilities(catalogue);
+  const JourneyInputs in = proof_inputs();
+  const JourneyResult result = evaluate_journeys(catalogue, abilities, in);
+  const MatterResult& m = result.matters[0];
+  const JourneyCell& a = m.cells[0][0];
+  EXPECT_NEAR(a.completion, 1.0, 1e-12);
+  EXPECT_NEAR(a.visits, 1.1, 1e-12);
+  EXPECT_NEAR(a.more_than_one, 0.3, 1e-12);
+  EXPECT_NEAR(a.minutes, 60.0, 1e-9);
+  EXPECT_NEAR(a.money, 3.0, 1e-12);
+  const JourneyCell& b = m.cells[1][0];
+  EXPECT_NEAR(b.completion, 0.4, 1e-12);
+  EXPECT_NEAR(b.visits, 0.5, 1e-12);
+  EXPECT_NEAR(b.minutes, 30.0, 1e-9);
+  EXPECT_NEAR(reason_people(m, 0, "proof 'certificate' from police out of reach for step 'apply' (online)"),
+              30.0, 1e-9);
+  EXPECT_NEAR(
+      reason_people(m, 0, "proof 'certificate' from police out of reach for step 'apply' (in-person)"), 30.0,
+      1e-9);
+  EXPECT_NEAR(m.groups[0].people - m.groups[0].completing, 60.0, 1e-9);
+  // The same numbers from the former engine, extended alike.
+  const JourneyResult slow = reference::evaluate_journeys_reference(catalogue, abilities, in);
+  EXPECT_NEAR(slow.matters[0].cells[0][0].minutes, 60.0, 1e-9);
+  EXPECT_NEAR(slow.matters[0].cells[1][0].visits, 0.5, 1e-12);
+}
+
+TEST(Journeys, OfficeKindProblemsAreAllReportedAtOnce) {
+  const Error error = error_of([] {
+    (void)parse_catalogue(R"([offices]
+police = "the police station"
+[requirements]
+certificate = { description = "a certificate", issued_by = "polise" }
+permit = { description = "a permit", issued_at = "police" }
+[[matter]]
+id = "m"
+  [[matter.step]]
+  id = "a"
+  channels = [{ channel = "in-person", office = "civil_affairs" }, { channel = "online", office = "police" }]
+)",
+                          "kinds.toml");
+  });
+  const std::string text = error.what();
+  EXPECT_NE(text.find("kinds.toml:4:"), std::string::npos) << text;
+  EXPECT_NE(text.find("unknown office kind 'polise'"), std::string::npos) << text;
+  EXPECT_NE(text.find("did you mean 'police'"), std::string::npos) << text;
+  EXPECT_NE(text.find("unknown requirement key 'issued_at'"), std::string::npos) << text;
+  EXPECT_NE(text.find("unknown office kind 'civil_affairs'"), std::string::npos) << text;
+  EXPECT_NE(text.find("only an in-person channel is at an office kind"), std::string::npos) << text;
+  EXPECT_NE(text.find("kinds.toml:10:"), std::string::npos) << text;
+  // More office kinds than the engine's places hold, and more proofs in a matter than a usability holds.
+  std::string many = "[offices]\n";
+  for (int k = 0; k < 11; ++k) many += fmt::format("k{} = \"an office\"\n", k);
+  const Error kinds =
+      error_of([&] { (void)parse_catalogue(many + "[[matter]]\nid = \"m\"\n", "many.toml"); });
+  EXPECT_NE(std::string(kinds.what()).find("11 office kinds (at most 10)"), std::string::npos)
+      << kinds.what();
+  std::string proofs = "[offices]\npolice = \"the police\"\n[requirements]\n";
+  std::string needs;
+  for (int r = 0; r < 16; ++r) {
+    proofs += fmt::format("p{} = {{ description = \"a proof\", issued_by = \"police\" }}\n", r);
+    needs += fmt::format("{}\"p{}\"", r == 0 ? "" : ", ", r);
+  }
+  const Catalogue catalogue = parse_catalogue(
+      proofs + fmt::format("[[matter]]\nid = \"m\"\n[[matter.step]]\nid = \"a\"\nchannels = [{{ channel = "
+                           "\"online\", requires = [{}] }}]\n",
+                           needs),
+      "proofs.toml");
+  GroupAbilities abilities;
+  abilities.file = "none";
+  abilities.groups = {"all"};
+  abilities.figures.assign(1, std::vector<AbilityFigure>(16, AbilityFigure{1.0, "", false, true}));
+  JourneyInputs in = two_zones();
+  in.place.office_available = {{1.0}, {1.0}};
+  in.place.office_travel_minutes = {{1.0}, {1.0}};
+  const Error limit = error_of([&] { (void)evaluate_journeys(catalogue, abilities, in); });
+  EXPECT_NE(std::string(limit.what()).find("more than 15 proofs"), std::string::npos) << limit.what();
 }
 
 TEST(Journeys, CatalogueProblemsAreAllReportedAtOnce) {
@@ -578,8 +786,8 @@ relax_rule = ["allowance"]
       all_local.catalogue);
   all_local.inputs = two_zones();
   all_local.baseline = evaluate_journeys(all_local.catalogue, all_local.abilities, all_local.inputs);
-  for (const auto& change :
-       all_local.run("[[scenario]]\nname = \"r\"\nrelax_rule = [\"allowance\"]\n")[0].changes)
+  const auto relaxed = all_local.run("[[scenario]]\nname = \"r\"\nrelax_rule = [\"allowance\"]\n");
+  for (const auto& change : relaxed[0].changes)
     EXPECT_NEAR(change.completion_after, change.completion_before, 1e-15);
 }
 
@@ -600,6 +808,52 @@ close_channels = ["in-person"]
   // Without offices, zone A is like zone B: those without a phone and an e-ID fail.
   EXPECT_NEAR(change_of(outcomes[1], "all").completion_after, 0.18, 1e-12);
   EXPECT_TRUE(change_of(outcomes[1], "all").loses);
+}
+
+// Scenarios on proofs and office kinds (the enrolment above). "Data run instead of people run": the school
+// office fetches the certificate itself (remove_requirement), so in zone B (no police in reach) everyone
+// finishes: from (100 + 40) / 200 to 1. "A police desk": the apply step can also be done in person at the
+// police (office = "police", 25 min, no certificate needed); worked out by hand below.
+TEST(JourneyScenarios, ProofsAndOfficeKinds) {
+  const Catalogue catalogue = parse_catalogue(kProofCatalogue, "proofs.toml");
+  const GroupAbilities abilities = proof_abilities(catalogue);
+  const JourneyInputs in = proof_inputs();
+  const JourneyResult baseline = evaluate_journeys(catalogue, abilities, in);
+  const auto scenarios = parse_journey_scenarios(R"([[scenario]]
+name = "data run"
+remove_requirement = ["certificate"]
+[[scenario]]
+name = "police desk"
+add_channel = [{ step = "enrol.apply", channel = "in-person", office = "police", minutes = 25 }]
+)",
+                                                 "s.toml");
+  check_journey_scenarios(scenarios, catalogue, "s.toml");
+  const auto outcomes = evaluate_scenarios(scenarios, catalogue, abilities, in, baseline);
+  ASSERT_EQ(outcomes.size(), 2U);
+  EXPECT_NEAR(outcomes[0].changes[0].completion_before, 0.7, 1e-12);
+  EXPECT_NEAR(outcomes[0].changes[0].completion_after, 1.0, 1e-12);
+  EXPECT_FALSE(outcomes[0].changes[0].loses);
+  // Police desk, zone A: phone and certificate (0.2) online, 10 min, no trip; phone only (0.3): the desk is
+  // usable as they are (25 + 2 × 15 = 55 min, 1 trip), taken before fetching anything; certificate only
+  // (0.2): the school office (50 min) before the desk (55), 1 trip; neither (0.3): the desk, 1 trip. So 0.8
+  // trips in A; zone B is unchanged (40 finish, 0.5 trips): the mean over both, (80 + 20) / 140.
+  const Catalogue with_desk = apply_scenario(scenarios[1], catalogue);
+  const JourneyResult desk = evaluate_journeys(with_desk, abilities, in);
+  EXPECT_NEAR(desk.matters[0].cells[0][0].visits, 0.8, 1e-12);
+  EXPECT_NEAR(desk.matters[0].cells[0][0].minutes, 0.2 * 10 + 0.3 * 55 + 0.2 * 50 + 0.3 * 55, 1e-9);
+  EXPECT_NEAR(desk.matters[0].cells[1][0].completion, 0.4, 1e-12);
+  EXPECT_NEAR(outcomes[1].changes[0].visits_after, (80.0 + 20.0) / 140.0, 1e-12);
+  // An unknown office kind, and one on a channel that is not in person: both at their places.
+  const auto bad = parse_journey_scenarios(R"([[scenario]]
+name = "bad"
+add_channel = [{ step = "enrol.apply", channel = "online", office = "polise" }]
+)",
+                                           "bad.toml");
+  const Error error = error_of([&] { check_journey_scenarios(bad, catalogue, "bad.toml"); });
+  const std::string text = error.what();
+  EXPECT_NE(text.find("only an in-person channel is at an office kind"), std::string::npos) << text;
+  EXPECT_NE(text.find("did you mean 'police'"), std::string::npos) << text;
+  EXPECT_NE(text.find("bad.toml:3:"), std::string::npos) << text;
 }
 
 TEST(JourneyScenarios, ProblemsAreReportedAtOnceWithTheirPlaces) {
@@ -631,6 +885,53 @@ close_channels = ["in person"]
 }
 
 // The whole run from files: the access module finds the office within the standard for A, not for B.
+// Each office kind gets its own access run over the same costs: police station P is 5 min from A and 40 min
+// from B (beyond the 30 min standard). Transfer: apply at the office X (A: 10 min away, 15 min at the desk),
+// then stamp at the police (10 min): zone A, 2 trips, 15 + 20 + 10 + 10 = 55 min; zone B: nobody, "no
+// police office where they live".
+TEST(Journeys, OfficeKindsThroughTheRun) {
+  JourneyRequest request;
+  request.access.zones.file = write("kind_zones.csv", "id,population\nA,100\nB,100\n");
+  request.access.facilities.file = write("kind_offices.csv", "id,capacity\nX,5\n");
+  request.access.costs.matrix = write("kind_matrix.csv", "from,to,cost\nA,X,10\nB,X,10\nA,P,5\nB,P,40\n");
+  request.access.costs.unit = io::CostUnit::Minutes;
+  request.access.standard = "30min";
+  request.catalogue = write("kind_catalogue.toml", R"([offices]
+police = "the police station"
+[requirements]
+smartphone = "a smartphone"
+[[matter]]
+id = "transfer"
+  [[matter.step]]
+  id = "apply"
+  channels = [{ channel = "in-person", minutes = 15 }]
+  [[matter.step]]
+  id = "stamp"
+  channels = [{ channel = "in-person", office = "police", minutes = 10 }]
+)");
+  request.abilities = write("kind_abilities.csv", "group,requirement,probability\nall,smartphone,0.5\n");
+  // Without the police's file: the kind is named at its line in the catalogue.
+  const Error missing = error_of([&] { (void)run_journeys(request); });
+  EXPECT_NE(std::string(missing.what()).find("kind_catalogue.toml:2:"), std::string::npos) << missing.what();
+  EXPECT_NE(std::string(missing.what()).find("office kind 'police' has no facilities file"),
+            std::string::npos)
+      << missing.what();
+  // A misspelt kind and the missing one, together.
+  request.offices = {{"polise", "x.csv"}};
+  const Error both = error_of([&] { (void)run_journeys(request); });
+  EXPECT_NE(std::string(both.what()).find("did you mean 'police'"), std::string::npos) << both.what();
+  EXPECT_NE(std::string(both.what()).find("has no facilities file"), std::string::npos) << both.what();
+  request.offices = {{"police", write("kind_police.csv", "id\nP\n")}};
+  const JourneyRunResult result = run_journeys(request);
+  ASSERT_EQ(result.office_access.size(), 1U);
+  const MatterResult& m = result.journeys.matters[0];
+  EXPECT_NEAR(m.cells[0][0].completion, 1.0, 1e-12);
+  EXPECT_NEAR(m.cells[0][0].visits, 2.0, 1e-12);
+  EXPECT_NEAR(m.cells[0][0].minutes, 55.0, 1e-9);
+  EXPECT_NEAR(m.cells[1][0].completion, 0.0, 1e-12);
+  EXPECT_NEAR(reason_people(m, 0, "no police office where they live for step 'stamp'"), 100.0, 1e-9);
+}
+
 TEST(Journeys, RunFromFilesUsesTheAccessModule) {
   JourneyRequest request;
   request.access.zones.file = write("zones.csv", "id,population,pop_60plus\nA,100,30\nB,100,50\n");
