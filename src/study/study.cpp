@@ -136,6 +136,41 @@ class Section {
     }
   }
 
+  // A table of names to files, e.g. offices = { police = "police.csv" }: each file checked as `file` does.
+  std::vector<std::pair<std::string, std::string>> named_files(const std::string& key,
+                                                               std::vector<InputFile>& inputs) {
+    std::vector<std::pair<std::string, std::string>> out;
+    const toml::node* node = use(key);
+    if (node == nullptr) return out;
+    const auto* table = node->as_table();
+    if (table == nullptr) {
+      problem(*node, fmt::format("{} must be a table of names and files", where(key)),
+              R"(write e.g. offices = { police = "police_stations.csv" })");
+      return out;
+    }
+    for (const auto& [name, value] : *table) {
+      const auto* text = value.as_string();
+      if (text == nullptr || text->get().empty()) {
+        problem(value, fmt::format("{}.{} must name a file", where(key), excerpt(name.str())),
+                "write the file's path in double quotes");
+        continue;
+      }
+      fs::path path(text->get());
+      if (path.is_relative()) path = fs::path(study_.directory) / path;
+      const std::string resolved = path.lexically_normal().string();
+      std::error_code error;
+      if (!fs::is_regular_file(resolved, error)) {
+        problem(value, fmt::format("{}.{}: no file '{}'", where(key), excerpt(name.str()), excerpt(resolved)),
+                "check the name; paths are relative to the study file");
+        continue;
+      }
+      inputs.push_back(
+          {fmt::format("{}.{}.{}", name_, key, name.str()), resolved, line_of(value), column_of(value)});
+      out.emplace_back(std::string(name.str()), resolved);
+    }
+    return out;
+  }
+
   std::optional<double> number(const std::string& key, double min, double max) {
     const toml::node* node = use(key);
     if (node == nullptr) return std::nullopt;
@@ -286,7 +321,7 @@ const std::map<std::string, std::vector<std::string>>& known_keys() {
       {"channels",
        {"in_person", "online", "phone", "terminals", "assisted", "outreach", "outreach_reach",
         "digital_profiles", "joint_abilities"}},
-      {"journeys", {"catalogue", "abilities", "choice", "scenarios"}},
+      {"journeys", {"catalogue", "abilities", "choice", "scenarios", "offices"}},
       {"inequality",
        {"file", "values", "weight", "group", "by", "rank_by", "missing", "indices", "bootstrap",
         "permutations", "seed", "confidence"}},
@@ -584,6 +619,8 @@ class StudyReader {
     if (auto file = s.file("catalogue", study_.inputs)) request.catalogue = *file;
     if (auto file = s.file("abilities", study_.inputs)) request.abilities = *file;
     if (auto file = s.file("scenarios", study_.inputs)) request.scenarios = *file;
+    for (auto& [kind, file] : s.named_files("offices", study_.inputs))
+      request.offices.push_back({kind, file});
     const auto choice =
         s.choice("choice", {"cheapest", "prefer-online", "prefer-offline"}).value_or("cheapest");
     if (choice == "prefer-online") request.options.choice = journeys::ChoiceRule::PreferOnline;

@@ -116,6 +116,38 @@ TEST(CliRun, GuizhouStudyRunsAccessAndJourneysOnStraightLines) {
   EXPECT_TRUE(rural_excluded_most) << report["findings"];
 }
 
+// Office kinds in a study ([journeys] offices) give the same journeys as `equalis journeys --office`.
+TEST(CliRun, JourneysWithOfficeKindsEqualTheJourneysCommand) {
+  const auto dir = fs::temp_directory_path() / fmt::format("equalis_run_offices_{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "zones.csv") << "id,population,pop_60plus,pop_rural\nA,1000,200,0\nB,800,200,800\n";
+  std::ofstream(dir / "clinics.csv") << "id,capacity\nX,5\n";
+  std::ofstream(dir / "hospitals.csv") << "id\nH\n";
+  std::ofstream(dir / "matrix.csv") << "from,to,cost\nA,X,10\nB,X,50\nA,H,20\nB,H,60\n";
+  std::ofstream(dir / "study.toml") << fmt::format(
+      "[zones]\nfile = \"zones.csv\"\ngroups = [\"pop_60plus\", \"pop_rural\"]\n[facilities]\nfile = "
+      "\"clinics.csv\"\n[costs]\nmatrix = \"matrix.csv\"\nunit = \"minutes\"\n[access]\nstandard = "
+      "\"30min\"\nmeasures = [\"closest\"]\n[journeys]\ncatalogue = \"{}\"\nabilities = \"{}\"\n"
+      "offices = {{ partner_hospital = \"hospitals.csv\" }}\n",
+      example("journeys/telemedicine_catalogue.toml"), example("journeys/telemedicine_abilities_cn.csv"));
+  auto r = run(
+      fmt::format("run {} --output {} --no-cache", (dir / "study.toml").string(), (dir / "out").string()));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto report = nlohmann::json::parse(read_text((dir / "out/report.json").string()));
+  r =
+      run(fmt::format("journeys {} --facilities {} --matrix {} --cost-unit minutes --standard 30min "
+                      "--group-columns pop_60plus,pop_rural --catalogue {} --abilities {} --office "
+                      "partner_hospital={} --format json",
+                      (dir / "zones.csv").string(), (dir / "clinics.csv").string(),
+                      (dir / "matrix.csv").string(), example("journeys/telemedicine_catalogue.toml"),
+                      example("journeys/telemedicine_abilities_cn.csv"), (dir / "hospitals.csv").string()));
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  const auto direct = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["sections"]["journeys"]["matters"], direct["matters"]);
+  fs::remove_all(dir);
+}
+
 TEST(CliRun, TheReportSpeaksChineseWhenAsked) {
   const OutputFolder out;
   const auto r =
