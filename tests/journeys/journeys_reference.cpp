@@ -32,10 +32,6 @@ constexpr std::size_t kMaxUncertain = 20;
 template <typename T>
 using PerPlace = std::array<T, kPlaceSlots>;  // per channel, then per office kind
 
-constexpr std::size_t index(Channel channel) {
-  return static_cast<std::size_t>(channel);
-}
-
 // A trip is made to a site: in person, a terminal, an assisted site. Outreach comes to the person.
 constexpr bool is_trip(Channel channel) {
   return channel == Channel::InPerson || channel == Channel::Terminal || channel == Channel::Assisted;
