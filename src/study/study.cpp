@@ -411,6 +411,7 @@ class StudyReader {
       });
     }
     if (study_.plan && !study_.plan->efficient.demand.empty()) {
+      const std::size_t problems_before = problems_.size();
       attempt("plan.demand", [&] {
         const auto demand = plan::read_demand_csv(study_.plan->efficient.demand, study_.plan->efficient.spec);
         for (const auto& group : study_.plan->focus_groups) {
@@ -424,6 +425,15 @@ class StudyReader {
                                      : fmt::format("did you mean '{}'?", near));
         }
       });
+      // The plan's matrix (clients × candidates, far smaller than a travel-time matrix of a city) is read
+      // now too: an existing site that is no candidate is found before access and journeys run.
+      const auto& efficient = study_.plan->efficient;
+      if (!efficient.matrix.empty() && problems_.size() == problems_before) {
+        attempt("plan.matrix", [&] {
+          const auto instance = plan::read_matrix_csv(efficient.matrix, efficient.demand, efficient.spec);
+          if (!efficient.existing.empty()) (void)plan::find_candidates(instance, efficient.existing);
+        });
+      }
     }
   }
 

@@ -171,6 +171,11 @@ TEST(StudyFile, IdsThatDisagreeAcrossFilesAreFoundBeforeAnyWork) {
   message = error_of(text, scratch.path("study.toml"));
   EXPECT_THAT(message,
               HasSubstr("plan.focus_groups: no group 'lwo' in the demand file (fix: did you mean 'low'?)"));
+  // An existing site that is no candidate of the plan's matrix.
+  text.replace(text.find("focus_groups = [\"lwo\"]"), 22, "existing = [\"Z\"]");
+  message = error_of(text, scratch.path("study.toml"));
+  EXPECT_THAT(message, HasSubstr("plan.matrix: "));
+  EXPECT_THAT(message, HasSubstr("'Z'"));
 }
 
 TEST(StudyFile, RefusesWrongTypesAndTomlThatDoesNotParse) {
