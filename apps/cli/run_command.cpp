@@ -67,14 +67,7 @@ void run_study_command(RunArgs& args, Context& context) {
     options.cache_directory = args.cache_directory.empty() ? user_cache_directory() : args.cache_directory;
   const study::StudyResult result = study::run_study(study, context.progress, options);
   write_folder_atomically(output, report::study_files(study, result), report::kStudyMarker);
-  std::string summary = fmt::format("equalis run: {} — {} stage(s)\n",
-                                    study.title.empty() ? study.file : study.title, result.timings.size());
-  for (const auto& stage : result.timings) {
-    summary += fmt::format("  {:<12} {:8.2f} s{}\n", stage.stage, stage.seconds,
-                           stage.cache == "reused" ? "  (travel costs from the cache)" : "");
-  }
-  for (const auto& warning : result.warnings) summary += fmt::format("  warning: {}\n", warning);
-  summary += fmt::format("report: {}/report.html (data: report.json, tables/)\n", output);
+  const std::string summary = report::study_summary_text(study, result, output);
   std::fputs(summary.c_str(), stdout);
 }
 

@@ -1,5 +1,6 @@
 #include "report/study_html.hpp"
 
+#include "report/detail/json_read.hpp"
 #include "report/svg.hpp"
 
 #include <fmt/format.h>
@@ -20,19 +21,8 @@ namespace {
 
 using nlohmann::json;
 
-const json& member(const json& object, const char* key) {
-  static const json null_json;
-  if (!object.is_object()) return null_json;
-  const auto it = object.find(key);
-  return it == object.end() ? null_json : *it;
-}
-
-std::optional<double> number(const json& object, const char* key) {
-  const json& v = member(object, key);
-  if (!v.is_number()) return std::nullopt;
-  const double d = v.get<double>();
-  return std::isfinite(d) ? std::optional<double>(d) : std::nullopt;
-}
+using detail::member;
+using detail::number;
 
 double number_or_nan(const json& object, const char* key) {
   return number(object, key).value_or(std::numeric_limits<double>::quiet_NaN());

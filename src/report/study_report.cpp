@@ -196,6 +196,19 @@ Json study_json(const study::Study& study, const study::StudyResult& result) {
   return report;
 }
 
+std::string study_summary_text(const study::Study& study, const study::StudyResult& result,
+                               const std::string& output) {
+  std::string summary = fmt::format("equalis run: {} — {} stage(s)\n",
+                                    study.title.empty() ? study.file : study.title, result.timings.size());
+  for (const auto& stage : result.timings) {
+    summary += fmt::format("  {:<12} {:8.2f} s{}\n", stage.stage, stage.seconds,
+                           stage.cache == "reused" ? "  (travel costs from the cache)" : "");
+  }
+  for (const auto& warning : result.warnings) summary += fmt::format("  warning: {}\n", warning);
+  summary += fmt::format("report: {}/report.html (data: report.json, tables/)\n", output);
+  return summary;
+}
+
 std::vector<FileContent> study_files(const study::Study& study, const study::StudyResult& result) {
   std::vector<FileContent> files;
   const Json report = study_json(study, result);

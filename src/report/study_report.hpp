@@ -20,6 +20,11 @@ nlohmann::ordered_json study_json(const study::Study& study, const study::StudyR
 // Every file of the output folder, paths relative to it: report.json first (the folder's marker).
 std::vector<FileContent> study_files(const study::Study& study, const study::StudyResult& result);
 
+// What a run did, for a terminal: the study, each stage's time (and whether travel costs came from the
+// cache), the warnings, and where the report is (`output`, the folder written).
+std::string study_summary_text(const study::Study& study, const study::StudyResult& result,
+                               const std::string& output);
+
 // The file whose presence marks a folder as a study output (write_folder_atomically's marker).
 inline constexpr const char* kStudyMarker = "report.json";
 
