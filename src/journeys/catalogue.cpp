@@ -46,15 +46,7 @@ class Reader {
   }
 
   std::optional<double> amount(const toml::node& node, const char* what) {
-    double value = std::nan("");
-    if (const auto* integer = node.as_integer()) value = static_cast<double>(integer->get());
-    if (const auto* real = node.as_floating_point()) value = real->get();
-    if (!(std::isfinite(value) && value >= 0.0)) {
-      problems_.add(node, fmt::format("{} must be a number ≥ 0", what),
-                    "write e.g. 15 (minutes) or 0 (money)");
-      return std::nullopt;
-    }
-    return value;
+    return problems_.amount(node, what);
   }
 
   // The entries of a table in the order of the file (a TOML table iterates its keys sorted).

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,18 @@ class Problems : public equalis::Problems {
     const auto& where = node.source();
     add(static_cast<std::size_t>(where.begin.line), static_cast<std::size_t>(where.begin.column),
         std::move(message), std::move(fix));
+  }
+
+  // A number ≥ 0 (minutes, money); anything else is a problem at the node and nothing is returned.
+  std::optional<double> amount(const toml::node& node, const char* what) {
+    double value = std::nan("");
+    if (const auto* integer = node.as_integer()) value = static_cast<double>(integer->get());
+    if (const auto* real = node.as_floating_point()) value = real->get();
+    if (!(std::isfinite(value) && value >= 0.0)) {
+      add(node, fmt::format("{} must be a number ≥ 0", what), "write e.g. 15 (minutes) or 0 (money)");
+      return std::nullopt;
+    }
+    return value;
   }
 };
 

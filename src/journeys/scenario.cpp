@@ -50,15 +50,7 @@ class ScenarioReader {
   }
 
   std::optional<double> amount(const toml::node& node, const char* what) {
-    double value = std::nan("");
-    if (const auto* integer = node.as_integer()) value = static_cast<double>(integer->get());
-    if (const auto* real = node.as_floating_point()) value = real->get();
-    if (!(std::isfinite(value) && value >= 0.0)) {
-      problems_.add(node, fmt::format("{} must be a number ≥ 0", what),
-                    "write e.g. 15 (minutes) or 0 (money)");
-      return std::nullopt;
-    }
-    return value;
+    return problems_.amount(node, what);
   }
 
   void added_channel(const toml::node& node, JourneyScenario& scenario) {
