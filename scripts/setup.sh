@@ -2,7 +2,8 @@
 # Installs every build and test dependency of equalis from Debian 12 packages. Idempotent; run as root.
 #   scripts/setup.sh               what the build, the unit tests and the demo need
 #   scripts/setup.sh --test-tools  also the tools of the slower tests: headless Chromium and a CJK font for
-#                                  the study report's browser test (scripts/test.sh asks for them)
+#                                  the study report's browser test, pytest, matplotlib and tqdm for the
+#                                  Python package's tests (scripts/test.sh asks for them)
 set -euo pipefail
 test_tools=0
 for arg in "$@"; do
@@ -18,8 +19,11 @@ packages=(
   libeigen3-dev libnanoflann-dev libgdal-dev
   libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev
   coinor-libcbc-dev libtomlplusplus-dev
+  python3-dev pybind11-dev python3-numpy python3-pandas
 )
-if [ "$test_tools" -eq 1 ]; then packages+=(chromium fonts-wqy-microhei); fi
+if [ "$test_tools" -eq 1 ]; then
+  packages+=(chromium fonts-wqy-microhei python3-pytest python3-matplotlib python3-tqdm)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -29,42 +29,19 @@ struct RunArgs {
   bool no_cache = false;
 };
 
-// $XDG_CACHE_HOME/equalis, else ~/.cache/equalis; none when neither is known.
-std::string user_cache_directory() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0')
-    return (std::filesystem::path(xdg) / "equalis").string();
-  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0')
-    return (std::filesystem::path(home) / ".cache" / "equalis").string();
-  return {};
-}
-
 std::string default_output(const std::string& study) {
   return std::filesystem::path(study).stem().string() + "-report";
-}
-
-// The inputs the study reads must not be overwritten by its output folder.
-void refuse_output_over_inputs(const study::Study& study, const std::string& output) {
-  std::error_code error;
-  const auto folder = std::filesystem::weakly_canonical(output, error);
-  for (const auto& input : study.inputs) {
-    const auto path = std::filesystem::weakly_canonical(input.path, error);
-    const auto [end, _] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
-    if (end == folder.end()) {
-      throw Error(ErrorCode::InvalidInput,
-                  fmt::format("the output folder {} holds the study's input {}", output, input.path),
-                  "name another folder with --output: the run replaces the whole folder");
-    }
-  }
 }
 
 void run_study_command(RunArgs& args, Context& context) {
   study::Study study = study::read_study(args.study);
   if (!args.language.empty()) study.language = args.language;
   const std::string output = args.output.empty() ? default_output(args.study) : args.output;
-  refuse_output_over_inputs(study, output);
+  study::refuse_output_over_inputs(study, output, "--output");
   study::RunOptions options;
   if (!args.no_cache)
-    options.cache_directory = args.cache_directory.empty() ? user_cache_directory() : args.cache_directory;
+    options.cache_directory =
+        args.cache_directory.empty() ? study::user_cache_directory() : args.cache_directory;
   const study::StudyResult result = study::run_study(study, context.progress, options);
   write_folder_atomically(output, report::study_files(study, result), report::kStudyMarker);
   const std::string summary = report::study_summary_text(study, result, output);

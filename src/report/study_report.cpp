@@ -205,7 +205,8 @@ std::string study_summary_text(const study::Study& study, const study::StudyResu
                            stage.cache == "reused" ? "  (travel costs from the cache)" : "");
   }
   for (const auto& warning : result.warnings) summary += fmt::format("  warning: {}\n", warning);
-  summary += fmt::format("report: {}/report.html (data: report.json, tables/)\n", output);
+  if (!output.empty())
+    summary += fmt::format("report: {}/report.html (data: report.json, tables/)\n", output);
   return summary;
 }
 

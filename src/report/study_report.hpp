@@ -21,7 +21,7 @@ nlohmann::ordered_json study_json(const study::Study& study, const study::StudyR
 std::vector<FileContent> study_files(const study::Study& study, const study::StudyResult& result);
 
 // What a run did, for a terminal: the study, each stage's time (and whether travel costs came from the
-// cache), the warnings, and where the report is (`output`, the folder written).
+// cache), the warnings, and where the report is (`output`, the folder written; empty when none was).
 std::string study_summary_text(const study::Study& study, const study::StudyResult& result,
                                const std::string& output);
 

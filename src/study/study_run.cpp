@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <string_view>
 #include <unordered_map>
@@ -133,6 +135,30 @@ std::vector<std::string> stages_of(const Study& study) {
   if (study.plan) stages.emplace_back("plan");
   if (study.audit) stages.emplace_back("audit");
   return stages;
+}
+
+std::string user_cache_directory() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0')
+    return (std::filesystem::path(xdg) / "equalis").string();
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0')
+    return (std::filesystem::path(home) / ".cache" / "equalis").string();
+  return {};
+}
+
+void refuse_output_over_inputs(const Study& study, const std::string& output,
+                               const std::string& output_field) {
+  std::error_code error;
+  const auto folder = std::filesystem::weakly_canonical(output, error);
+  for (const auto& input : study.inputs) {
+    const auto path = std::filesystem::weakly_canonical(input.path, error);
+    const auto [end, _] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
+    if (end == folder.end()) {
+      throw Error(
+          ErrorCode::InvalidInput,
+          fmt::format("the output folder {} holds the study's input {}", output, input.path),
+          fmt::format("name another folder with {}: the run replaces the whole folder", output_field));
+    }
+  }
 }
 
 StudyResult run_study(const Study& study, ProgressSink& progress, const RunOptions& options) {

@@ -58,6 +58,15 @@ struct StudyResult {
 // The stages the study will run, in order (for progress: "stage 2/5: journeys").
 std::vector<std::string> stages_of(const Study& study);
 
+// The user's folder of cached intermediates: $XDG_CACHE_HOME/equalis, else ~/.cache/equalis; empty when
+// neither is known.
+std::string user_cache_directory();
+
+// Throws Error(InvalidInput) when `output` is or holds one of the study's inputs: a run replaces its whole
+// output folder. `output_field` names the front end's spelling of the output (a flag, an argument).
+void refuse_output_over_inputs(const Study& study, const std::string& output,
+                               const std::string& output_field);
+
 // Runs every stage. Throws the first stage's Error (with the stage named in its message) or
 // Error(Cancelled) when the sink asks to stop between or within stages.
 StudyResult run_study(const Study& study, ProgressSink& progress = null_progress(),

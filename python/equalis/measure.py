@@ -1,0 +1,137 @@
+"""How unequal is it: inequality indices and decompositions, convergence, spatial autocorrelation and
+composite indices (docs/measure.md, docs/cli.md). Each function takes a pandas DataFrame or a CSV path and
+the options of the matching `equalis measure` command, named as its request fields."""
+
+from ._call import Inputs, call
+from .result import Result
+
+
+class InequalityResult(Result):
+    """`to_frame()`: one row per indicator (and period), one column per index (gini, ge(1) = Theil T, …);
+    `statistics()`: every statistic of `equalis measure inequality --format csv` (decompositions per
+    group, intervals) as a long table; `.json["results"]` the JSON document's results."""
+
+    def statistics(self):
+        """The CSV form's result rows: indicator, period, statistic, group, value, lower, upper, …"""
+        frame = super().to_frame("indices")
+        return frame[frame["indicator"].notna()].reset_index(drop=True)
+
+    def to_frame(self, table=None):
+        if table is not None:
+            return super().to_frame(table)
+        frame = self.statistics()
+        # Whole-sample indices only: "atkinson(0.5)" is one, "ge(0).between" and "…group[x]…" are not.
+        top_level = ~frame["statistic"].str.replace(r"\(.*?\)", "", regex=True).str.contains(".", regex=False)
+        frame = frame[frame["group"].isna() & top_level]
+        frame = frame.assign(period=frame["period"].fillna(""), value=frame["value"].astype(float))
+        wide = frame.pivot(index=["indicator", "period"], columns="statistic", values="value")
+        wide = wide[list(dict.fromkeys(frame["statistic"]))]  # the CSV's order, not alphabetical
+        wide.columns.name = None
+        return wide.reset_index()
+
+
+class ConvergenceResult(Result):
+    """σ- and β-convergence and the distribution dynamics: see `.json` and `str()`."""
+
+
+class SpatialResult(Result):
+    """Moran's I per value column (`.json`), and with local=True the LISA table per unit (`to_frame()`)."""
+
+
+class CompositeResult(Result):
+    """One score and rank per unit (`to_frame()`), weights in `.json`."""
+
+
+def inequality(data, value, *, weight=None, group=None, by=None, rank_by=None, indices=None, ge_alpha=None,
+               atkinson_epsilon=None, gini_small_sample=None, bootstrap=None, confidence=None, stratified=None,
+               permutations=None, seed=None, missing=None, allow_singleton_groups=None, delimiter=None,
+               progress=None):
+    """Gini, GE(α) (Theil T and L), Atkinson, dispersion and quantile ratios of `value`, with the
+    between/within decomposition and Dagum's Gini decomposition by `group`.
+
+    data       -- DataFrame or CSV path, one row per unit (region, county, …)
+    value      -- indicator column, or a list of them (one result each)
+    weight     -- population weight column; group -- group column (urban/rural, east/central/west)
+    by         -- period column (long form): one result per period
+    rank_by    -- ranking column for the concentration index
+    indices    -- families: gini, ge, atkinson, dispersion, ratios, decomposition, dagum (default all)
+    bootstrap  -- replicates for percentile intervals; permutations -- test of the between share
+    missing    -- "error" (default) or "drop"
+    """
+    with Inputs() as inputs:
+        fields = dict(file=inputs.path(data, "data"), value=_names(value), weight=weight, group=group, by=by,
+                      rank_by=rank_by, indices=_names(indices), ge_alpha=_numbers(ge_alpha),
+                      atkinson_epsilon=_numbers(atkinson_epsilon), gini_small_sample=gini_small_sample,
+                      bootstrap=bootstrap, confidence=confidence, stratified=stratified,
+                      permutations=permutations, seed=seed, missing=missing,
+                      allow_singleton_groups=allow_singleton_groups, delimiter=delimiter)
+        return call("measure_inequality", fields, progress, inputs, InequalityResult)
+
+
+def convergence(data, value=None, *, times=None, time=None, id=None, weight=None, group=None, covariates=None,
+                beta=None, density=None, from_time=None, to_time=None, bandwidth=None, grid_points=None,
+                relative=None, missing=None, delimiter=None, progress=None):
+    """σ- and β-convergence (unconditional and conditional) and the distribution's dynamics of a panel.
+
+    Wide form: `value` lists one column per period (times from the names' trailing numbers, or `times`).
+    Long form: one `value` column with `time` and `id` columns.
+    """
+    with Inputs() as inputs:
+        fields = dict(file=inputs.path(data, "data"), value=_names(value), times=_numbers(times), time=time,
+                      id=id, weight=weight, group=group, covariates=_names(covariates), beta=beta,
+                      density=density, from_time=from_time, to_time=to_time,
+                      bandwidth=None if bandwidth is None else str(bandwidth), grid_points=grid_points,
+                      relative=relative, missing=missing, delimiter=delimiter)
+        return call("measure_convergence", fields, progress, inputs, ConvergenceResult)
+
+
+def spatial(data, value, *, id, source=None, edges=None, edge_from=None, edge_to=None, edge_weight=None,
+            edge_index=None, undirected=None, polygons=None, layer=None, polygon_id=None, contiguity=None,
+            knn=None, distance_band=None, x=None, y=None, geographic=None, transform=None, permutations=None,
+            seed=None, local=None, alpha=None, lisa_variance=None, missing=None, delimiter=None, progress=None):
+    """Global Moran's I (and LISA with local=True) of `value` under spatial weights from one source:
+    an edge list (`edges`, a DataFrame or CSV), polygons (`polygons`, any file GDAL reads: contiguity),
+    `knn` nearest neighbours or a `distance_band` over the `x`/`y` columns."""
+    if source is None:
+        source = ("polygons" if polygons is not None else "knn" if knn else
+                  "distance_band" if distance_band else "edges")
+    with Inputs() as inputs:
+        fields = dict(file=inputs.path(data, "data"), value=_names(value), id=id, source=source,
+                      edges=inputs.path(edges, "edges"), edge_from=edge_from, edge_to=edge_to,
+                      edge_weight=edge_weight, edge_index=edge_index, undirected=undirected,
+                      polygons=None if polygons is None else str(polygons), layer=layer, polygon_id=polygon_id,
+                      contiguity=contiguity, knn=knn, distance_band=distance_band, x=x, y=y,
+                      geographic=geographic, transform=transform, permutations=permutations, seed=seed,
+                      local=local, alpha=alpha, lisa_variance=lisa_variance, missing=missing,
+                      delimiter=delimiter)
+        return call("measure_spatial", fields, progress, inputs, SpatialResult)
+
+
+def composite(data, indicators, *, id=None, normalize=None, weighting=None, weights=None, method=None,
+              tie_tolerance=None, show_normalized=None, missing=None, delimiter=None, progress=None):
+    """A composite equalization score per unit from several indicators: normalise, weight (equal,
+    entropy, CRITIC, or explicit `weights`), aggregate by weighted sum or TOPSIS, rank.
+
+    indicators -- columns; "COL" or "COL:+" means more is better, "COL:-" less is better
+    """
+    if weights is not None and weighting is None:
+        weighting = "explicit"
+    with Inputs() as inputs:
+        fields = dict(file=inputs.path(data, "data"), indicators=_names(indicators), id=id, normalize=normalize,
+                      weighting=weighting, weights=_numbers(weights), method=method, tie_tolerance=tie_tolerance,
+                      show_normalized=show_normalized, missing=missing, delimiter=delimiter)
+        return call("measure_composite", fields, progress, inputs, CompositeResult)
+
+
+def _names(value):
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else [str(item) for item in value]
+
+
+def _numbers(value):
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return [float(value)]
+    return [float(item) for item in value]

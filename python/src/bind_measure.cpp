@@ -1,0 +1,186 @@
+// equalis.measure: inequality, convergence, spatial autocorrelation and composite indices, each a
+// measure::*Request filled from the Python layer's fields and rendered by the CLI's own report code.
+
+#include "binding.hpp"
+
+#include "measure/composite_run.hpp"
+#include "measure/convergence_run.hpp"
+#include "measure/inequality_run.hpp"
+#include "measure/spatial_run.hpp"
+#include "report/composite_json.hpp"
+#include "report/convergence_json.hpp"
+#include "report/measure_json.hpp"
+#include "report/spatial_json.hpp"
+
+namespace equalis::python {
+namespace {
+
+const std::vector<std::pair<std::string, MissingPolicy>> kMissing{{"error", MissingPolicy::Error},
+                                                                  {"drop", MissingPolicy::Drop}};
+
+measure::InequalityRequest inequality_request(const py::dict& fields) {
+  measure::InequalityRequest request;
+  Fields in(fields, "measure.inequality");
+  in.get("file", request.file);
+  auto& columns = request.columns;
+  in.get("value", columns.value_columns);
+  in.get("weight", columns.weight_column);
+  in.get("group", columns.group_column);
+  in.get("by", columns.by_column);
+  in.get("rank_by", columns.rank_by_column);
+  in.choice("missing", columns.missing, kMissing);
+  in.get("allow_singleton_groups", columns.allow_singleton_groups);
+  in.get("indices", request.indices);
+  auto& options = request.options;
+  in.get("ge_alpha", options.indices.ge_alphas);
+  in.get("atkinson_epsilon", options.indices.atkinson_epsilons);
+  in.get("gini_small_sample", options.gini_small_sample);
+  in.get("bootstrap", options.inference.bootstrap_replicates);
+  in.get("confidence", options.inference.confidence_level);
+  in.get("stratified", options.inference.stratified);
+  in.get("permutations", options.inference.permutations);
+  in.get("seed", options.inference.seed);
+  in.character("delimiter", request.delimiter);
+  in.finish();
+  return request;
+}
+
+measure::ConvergenceRequest convergence_request(const py::dict& fields) {
+  measure::ConvergenceRequest request;
+  Fields in(fields, "measure.convergence");
+  in.get("file", request.file);
+  auto& panel = request.panel;
+  in.get("value", panel.value_columns);
+  in.get("times", panel.times);
+  in.get("time", panel.time_column);
+  in.get("id", panel.id_column);
+  in.get("weight", panel.weight_column);
+  in.get("group", panel.group_column);
+  in.get("covariates", panel.covariate_columns);
+  in.choice("missing", panel.missing, kMissing);
+  auto& options = request.options;
+  in.get("beta", options.beta);
+  in.get("density", options.density);
+  in.get("from_time", options.from_time);
+  in.get("to_time", options.to_time);
+  in.get("grid_points", options.density_options.grid_points);
+  in.get("relative", options.density_options.relative_to_mean);
+  in.get("bandwidth", request.bandwidth);
+  in.character("delimiter", request.delimiter);
+  in.finish();
+  return request;
+}
+
+measure::SpatialRequest spatial_request(const py::dict& fields) {
+  measure::SpatialRequest request;
+  Fields in(fields, "measure.spatial");
+  in.get("file", request.file);
+  in.get("value", request.value);
+  in.get("id", request.id);
+  in.choice("source", request.source,
+            std::vector<std::pair<std::string, measure::WeightsSource>>{
+                {"edges", measure::WeightsSource::Edges},
+                {"polygons", measure::WeightsSource::Polygons},
+                {"knn", measure::WeightsSource::Knn},
+                {"distance_band", measure::WeightsSource::DistanceBand}});
+  in.get("edges", request.edges);
+  in.get("edge_from", request.edge_from);
+  in.get("edge_to", request.edge_to);
+  in.get("edge_weight", request.edge_weight);
+  in.get("edge_index", request.edge_index);
+  in.get("undirected", request.undirected);
+  in.get("polygons", request.polygons);
+  in.get("layer", request.layer);
+  in.get("polygon_id", request.polygon_id);
+  in.get("contiguity", request.contiguity);
+  in.get("knn", request.knn);
+  in.get("distance_band", request.distance_band);
+  in.get("x", request.x);
+  in.get("y", request.y);
+  in.get("geographic", request.geographic);
+  in.get("transform", request.transform);
+  in.get("permutations", request.permutations);
+  in.get("seed", request.seed);
+  in.get("local", request.local);
+  in.get("alpha", request.alpha);
+  in.get("lisa_variance", request.lisa_variance);
+  in.get("missing", request.missing);
+  in.character("delimiter", request.delimiter);
+  in.finish();
+  return request;
+}
+
+measure::CompositeRequest composite_request(const py::dict& fields) {
+  measure::CompositeRequest request;
+  Fields in(fields, "measure.composite");
+  in.get("file", request.file);
+  // "COL" or "COL:+" (more is better), "COL:-" (less is better), as on the command line.
+  std::vector<std::string> specs;
+  in.get("indicators", specs);
+  for (auto& spec : specs) {
+    auto direction = measure::Direction::Benefit;
+    if (spec.size() > 2 && (spec.ends_with(":+") || spec.ends_with(":-"))) {
+      if (spec.back() == '-') direction = measure::Direction::Cost;
+      spec.resize(spec.size() - 2);
+    }
+    request.indicators.push_back({std::move(spec), direction});
+  }
+  in.get("id", request.id);
+  in.get("normalize", request.normalize);
+  in.get("weighting", request.weighting);
+  in.get("weights", request.weights);
+  in.get("method", request.method);
+  in.get("tie_tolerance", request.tie_tolerance);
+  in.get("show_normalized", request.show_normalized);
+  in.get("missing", request.missing);
+  in.character("delimiter", request.delimiter);
+  in.finish();
+  return request;
+}
+
+}  // namespace
+
+void bind_measure(py::module_& module) {
+  module.def(
+      "measure_inequality",
+      [](const py::dict& fields, const py::object& progress) {
+        const auto request = inequality_request(fields);
+        return run_engine(progress, [&](ProgressSink& sink) {
+          const auto result = measure::run_inequality(request, sink);
+          return render_all(report::renderers(request, result), "indices");
+        });
+      },
+      py::arg("fields"), py::arg("progress") = py::none());
+  module.def(
+      "measure_convergence",
+      [](const py::dict& fields, const py::object& progress) {
+        const auto request = convergence_request(fields);
+        return run_engine(progress, [&](ProgressSink& sink) {
+          const auto result = measure::run_convergence(request, sink);
+          return render_all(report::renderers(request, result));
+        });
+      },
+      py::arg("fields"), py::arg("progress") = py::none());
+  module.def(
+      "measure_spatial",
+      [](const py::dict& fields, const py::object& progress) {
+        const auto request = spatial_request(fields);
+        return run_engine(progress, [&](ProgressSink& sink) {
+          const auto result = measure::run_spatial(request, sink);
+          return render_all(report::renderers(request, result), "units");
+        });
+      },
+      py::arg("fields"), py::arg("progress") = py::none());
+  module.def(
+      "measure_composite",
+      [](const py::dict& fields, const py::object& progress) {
+        const auto request = composite_request(fields);
+        return run_engine(progress, [&](ProgressSink& sink) {
+          const auto result = measure::run_composite(request, sink);
+          return render_all(report::renderers(request, result), "units");
+        });
+      },
+      py::arg("fields"), py::arg("progress") = py::none());
+}
+
+}  // namespace equalis::python
