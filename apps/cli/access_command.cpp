@@ -32,45 +32,6 @@ struct AccessArgs {
   std::string concentration = "textbook";
 };
 
-// --channels names what the service offers; terminal and assisted need their site files.
-std::optional<access::ChannelOffer> channel_offer(const AccessArgs& args) {
-  if (args.channels.empty()) {
-    if (!args.terminals.empty() || !args.assisted.empty() || !args.outreach.empty() ||
-        !args.request.digital_profiles.empty() || !args.outreach_reach.empty() ||
-        !args.joint_abilities.empty()) {
-      throw Error(ErrorCode::InvalidInput,
-                  "--terminals, --assisted, --outreach, --outreach-reach, --joint-abilities and "
-                  "--digital-profiles need --channels",
-                  "say which channels the service offers, e.g. --channels in-person,online,assisted");
-    }
-    return std::nullopt;
-  }
-  access::ChannelOffer offer;
-  const auto has = [&](const char* name) {
-    return std::find(args.channels.begin(), args.channels.end(), name) != args.channels.end();
-  };
-  offer.in_person = has("in-person");
-  offer.online = has("online");
-  offer.phone = has("phone");
-  if (has("terminal") != !args.terminals.empty() || has("assisted") != !args.assisted.empty() ||
-      has("outreach") != !args.outreach.empty()) {
-    throw Error(ErrorCode::InvalidInput,
-                "the terminal, assisted and outreach channels go with their site files",
-                "give --channels terminal with --terminals FILE, --channels assisted with --assisted FILE, "
-                "--channels outreach with --outreach FILE");
-  }
-  if (!args.outreach_reach.empty() && args.outreach.empty()) {
-    throw Error(ErrorCode::InvalidInput, "--outreach-reach without outreach bases",
-                "give the bases of the home visits with --outreach FILE (and --channels …,outreach)");
-  }
-  offer.terminals = args.terminals;
-  offer.assisted = args.assisted;
-  offer.outreach = args.outreach;
-  offer.outreach_reach = args.outreach_reach;
-  offer.joint_abilities = args.joint_abilities;
-  return offer;
-}
-
 io::CostUnit cost_unit_of(const std::string& name) {
   if (name == "seconds") return io::CostUnit::Seconds;
   if (name == "minutes") return io::CostUnit::Minutes;
@@ -84,7 +45,14 @@ void run_access_command(AccessArgs& args, Context& context) {
   args.request.concentration = args.concentration == "unweighted-rank-mean"
                                    ? access::ConcentrationForm::UnweightedRankMean
                                    : access::ConcentrationForm::Textbook;
-  args.request.channels = channel_offer(args);
+  access::ChannelOffer sites;
+  sites.terminals = args.terminals;
+  sites.assisted = args.assisted;
+  sites.outreach = args.outreach;
+  sites.outreach_reach = args.outreach_reach;
+  sites.joint_abilities = args.joint_abilities;
+  args.request.channels =
+      access::channel_offer_of(args.channels, sites, !args.request.digital_profiles.empty());
   refuse_input_as_output(args.summary_output);
   refuse_input_as_output(args.geojson);
   const access::AccessResult result = access::run_access(args.request, context.progress);

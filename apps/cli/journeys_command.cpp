@@ -59,10 +59,6 @@ void run_journeys_command(JourneyArgs& args, Context& context) {
   auto& request = args.request;
   request.access.costs.unit = unit_of(args.cost_unit);
   request.options.choice = choice_of(args.choice);
-  if (!args.sites.outreach_reach.empty() && args.sites.outreach.empty()) {
-    throw Error(ErrorCode::InvalidInput, "--outreach-reach without outreach bases",
-                "give the bases of the home visits with --outreach FILE");
-  }
   request.access.channels = args.sites;
   request.offices = offices_of(args.offices);
   refuse_input_as_output(args.summary_output);

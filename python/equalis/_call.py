@@ -36,11 +36,14 @@ class Inputs:
             return None
         if isinstance(data, (str, os.PathLike)):
             return os.fspath(data)
-        frame = _as_frame(data, argument)
         if self._folder is None:
             self._folder = tempfile.mkdtemp(prefix="equalis-")
-        path = os.path.join(self._folder, f"{argument}.csv")
-        frame.to_csv(path, index=False, float_format="%.17g")
+        if type(data).__name__ == "GeoDataFrame":  # polygons and points: as GeoJSON, which GDAL reads
+            path = os.path.join(self._folder, f"{argument}.geojson")
+            data.to_file(path, driver="GeoJSON")
+        else:
+            path = os.path.join(self._folder, f"{argument}.csv")
+            _as_frame(data, argument).to_csv(path, index=False, float_format="%.17g")
         self.names[path] = f"data frame `{argument}`"
         return path
 

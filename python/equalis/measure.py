@@ -42,8 +42,8 @@ class CompositeResult(Result):
     """One score and rank per unit (`to_frame()`), weights in `.json`."""
 
 
-def inequality(data, value, *, weight=None, group=None, by=None, rank_by=None, indices=None, ge_alpha=None,
-               atkinson_epsilon=None, gini_small_sample=None, bootstrap=None, confidence=None, stratified=None,
+def inequality(data, value, *, weight=None, group=None, by=None, rank_by=None, indices=None, ge_alphas=None,
+               atkinson_epsilons=None, gini_small_sample=None, bootstrap=None, confidence=None, stratified=None,
                permutations=None, seed=None, missing=None, allow_singleton_groups=None, delimiter=None,
                progress=None):
     """Gini, GE(α) (Theil T and L), Atkinson, dispersion and quantile ratios of `value`, with the
@@ -60,28 +60,30 @@ def inequality(data, value, *, weight=None, group=None, by=None, rank_by=None, i
     """
     with Inputs() as inputs:
         fields = dict(file=inputs.path(data, "data"), value=_names(value), weight=weight, group=group, by=by,
-                      rank_by=rank_by, indices=_names(indices), ge_alpha=_numbers(ge_alpha),
-                      atkinson_epsilon=_numbers(atkinson_epsilon), gini_small_sample=gini_small_sample,
+                      rank_by=rank_by, indices=_names(indices), ge_alphas=_numbers(ge_alphas),
+                      atkinson_epsilons=_numbers(atkinson_epsilons), gini_small_sample=gini_small_sample,
                       bootstrap=bootstrap, confidence=confidence, stratified=stratified,
                       permutations=permutations, seed=seed, missing=missing,
                       allow_singleton_groups=allow_singleton_groups, delimiter=delimiter)
         return call("measure_inequality", fields, progress, inputs, InequalityResult)
 
 
-def convergence(data, value=None, *, times=None, time=None, id=None, weight=None, group=None, covariates=None,
-                beta=None, density=None, from_time=None, to_time=None, bandwidth=None, grid_points=None,
-                relative=None, missing=None, delimiter=None, progress=None):
+def convergence(data, value=None, *, times=None, by=None, id=None, weight=None, group=None, covariates=None,
+                from_time=None, to_time=None, bandwidth=None, grid=None, density=None, missing=None,
+                delimiter=None, progress=None):
     """σ- and β-convergence (unconditional and conditional) and the distribution's dynamics of a panel.
 
     Wide form: `value` lists one column per period (times from the names' trailing numbers, or `times`).
-    Long form: one `value` column with `time` and `id` columns.
+    Long form: one `value` column with a time column (`by`) and an `id` column.
+    from_time, to_time -- the β window (default: first and last period); grid -- density grid points;
+    density=False skips the distribution dynamics; bandwidth -- "silverman", "scott" or a number
     """
     with Inputs() as inputs:
-        fields = dict(file=inputs.path(data, "data"), value=_names(value), times=_numbers(times), time=time,
-                      id=id, weight=weight, group=group, covariates=_names(covariates), beta=beta,
-                      density=density, from_time=from_time, to_time=to_time,
-                      bandwidth=None if bandwidth is None else str(bandwidth), grid_points=grid_points,
-                      relative=relative, missing=missing, delimiter=delimiter)
+        fields = dict(file=inputs.path(data, "data"), value=_names(value), times=_numbers(times), by=by,
+                      id=id, weight=weight, group=group, covariates=_names(covariates), density=density,
+                      from_time=from_time, to_time=to_time,
+                      bandwidth=None if bandwidth is None else str(bandwidth), grid=grid, missing=missing,
+                      delimiter=delimiter)
         return call("measure_convergence", fields, progress, inputs, ConvergenceResult)
 
 
@@ -107,18 +109,20 @@ def spatial(data, value, *, id, source=None, edges=None, edge_from=None, edge_to
         return call("measure_spatial", fields, progress, inputs, SpatialResult)
 
 
-def composite(data, indicators, *, id=None, normalize=None, weighting=None, weights=None, method=None,
+def composite(data, indicators, *, id=None, normalize=None, weights=None, method=None,
               tie_tolerance=None, show_normalized=None, missing=None, delimiter=None, progress=None):
     """A composite equalization score per unit from several indicators: normalise, weight (equal,
-    entropy, CRITIC, or explicit `weights`), aggregate by weighted sum or TOPSIS, rank.
+    entropy, CRITIC, or explicit), aggregate by weighted sum or TOPSIS, rank.
 
     indicators -- columns; "COL" or "COL:+" means more is better, "COL:-" less is better
+    weights    -- "equal", "entropy" (default), "critic", or one number per indicator (renormalised)
+    method     -- "weighted-sum" (default) or "topsis"; normalize -- "minmax", "zscore" or "none"
     """
-    if weights is not None and weighting is None:
-        weighting = "explicit"
+    if weights is not None and not isinstance(weights, str):
+        weights = _numbers(weights)
     with Inputs() as inputs:
         fields = dict(file=inputs.path(data, "data"), indicators=_names(indicators), id=id, normalize=normalize,
-                      weighting=weighting, weights=_numbers(weights), method=method, tie_tolerance=tie_tolerance,
+                      weights=weights, method=method, tie_tolerance=tie_tolerance,
                       show_normalized=show_normalized, missing=missing, delimiter=delimiter)
         return call("measure_composite", fields, progress, inputs, CompositeResult)
 

@@ -32,8 +32,8 @@ measure::InequalityRequest inequality_request(const py::dict& fields) {
   in.get("allow_singleton_groups", columns.allow_singleton_groups);
   in.get("indices", request.indices);
   auto& options = request.options;
-  in.get("ge_alpha", options.indices.ge_alphas);
-  in.get("atkinson_epsilon", options.indices.atkinson_epsilons);
+  in.get("ge_alphas", options.indices.ge_alphas);
+  in.get("atkinson_epsilons", options.indices.atkinson_epsilons);
   in.get("gini_small_sample", options.gini_small_sample);
   in.get("bootstrap", options.inference.bootstrap_replicates);
   in.get("confidence", options.inference.confidence_level);
@@ -52,19 +52,17 @@ measure::ConvergenceRequest convergence_request(const py::dict& fields) {
   auto& panel = request.panel;
   in.get("value", panel.value_columns);
   in.get("times", panel.times);
-  in.get("time", panel.time_column);
+  in.get("by", panel.time_column);
   in.get("id", panel.id_column);
   in.get("weight", panel.weight_column);
   in.get("group", panel.group_column);
   in.get("covariates", panel.covariate_columns);
   in.choice("missing", panel.missing, kMissing);
   auto& options = request.options;
-  in.get("beta", options.beta);
   in.get("density", options.density);
   in.get("from_time", options.from_time);
   in.get("to_time", options.to_time);
-  in.get("grid_points", options.density_options.grid_points);
-  in.get("relative", options.density_options.relative_to_mean);
+  in.get("grid", options.density_options.grid_points);
   in.get("bandwidth", request.bandwidth);
   in.character("delimiter", request.delimiter);
   in.finish();
@@ -127,8 +125,13 @@ measure::CompositeRequest composite_request(const py::dict& fields) {
   }
   in.get("id", request.id);
   in.get("normalize", request.normalize);
-  in.get("weighting", request.weighting);
-  in.get("weights", request.weights);
+  // equal, entropy, critic, or one weight per indicator (as --weights).
+  if (const py::object weights = in.raw("weights"); py::isinstance<py::str>(weights)) {
+    request.weighting = weights.cast<std::string>();
+  } else if (!weights.is_none()) {
+    request.weighting = "explicit";
+    in.convert("weights", weights, request.weights);
+  }
   in.get("method", request.method);
   in.get("tie_tolerance", request.tie_tolerance);
   in.get("show_normalized", request.show_normalized);

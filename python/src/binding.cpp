@@ -39,10 +39,10 @@ void Fields::finish() const {
   }
 }
 
-void Fields::throw_wrong_type(const char* name, const py::object& value) {
-  const auto type = py::str(py::type::of(value).attr("__name__")).cast<std::string>();
-  throw Error(ErrorCode::InvalidInput, fmt::format("`{}` cannot be a {}", name, type),
-              "see the function's docstring for the field's type");
+void Fields::throw_wrong_type(const char* name, const py::object& value, const char* expected) {
+  const auto shown = py::repr(value).cast<std::string>();
+  throw Error(ErrorCode::InvalidInput, fmt::format("`{}` cannot be {}", name, excerpt(shown)),
+              fmt::format("give {}", expected));
 }
 
 void Fields::throw_unknown_choice(const char* name, const std::string& text,

@@ -16,6 +16,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -32,12 +33,17 @@ class Fields {
   // Error(InvalidInput) naming the field.
   template <class T>
   void get(const char* name, T& out) {
-    const py::object value = take(name);
+    convert(name, take(name), out);
+  }
+  // The field as given (None when absent), for a field that takes several types.
+  py::object raw(const char* name) { return take(name); }
+  template <class T>
+  void convert(const char* name, const py::object& value, T& out) {
     if (value.is_none()) return;
     try {
       out = value.cast<T>();
     } catch (const py::cast_error&) {
-      throw_wrong_type(name, value);
+      throw_wrong_type(name, value, expected<T>());
     }
   }
   // A string field mapped onto an enum through its spellings.
@@ -61,7 +67,29 @@ class Fields {
 
  private:
   py::object take(const char* name);
-  [[noreturn]] static void throw_wrong_type(const char* name, const py::object& value);
+  [[noreturn]] static void throw_wrong_type(const char* name, const py::object& value, const char* expected);
+  // What a field of type T takes, in a user's words.
+  template <class T>
+  static const char* expected() {
+    if constexpr (std::is_same_v<T, bool>)
+      return "True or False";
+    else if constexpr (std::is_unsigned_v<T>)
+      return "a whole number ≥ 0";
+    else if constexpr (std::is_integral_v<T>)
+      return "a whole number";
+    else if constexpr (std::is_floating_point_v<T>)
+      return "a number";
+    else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::optional<std::string>>)
+      return "a string";
+    else if constexpr (std::is_same_v<T, std::vector<std::string>>)
+      return "a list of strings";
+    else if constexpr (std::is_same_v<T, std::vector<double>>)
+      return "a list of numbers";
+    else if constexpr (std::is_same_v<T, std::optional<double>>)
+      return "a number";
+    else
+      return "another type";
+  }
   [[noreturn]] static void throw_unknown_choice(const char* name, const std::string& text,
                                                 const std::vector<std::string>& known);
   template <class Enum>

@@ -5,6 +5,9 @@
 #include "binding.hpp"
 
 #include "core/error.hpp"
+#include "core/field_names.hpp"
+
+#include <fmt/format.h>
 
 namespace equalis::python {
 namespace {
@@ -29,7 +32,18 @@ const char* exception_class(ErrorCode code) {
   return "Error";
 }
 
-void raise_as_python(const Error& error) {
+// Library messages name request fields in backticks; Python shows its keyword argument there.
+// The command line's option, except that a list is named in the plural (ge_alphas=[0, 1] for repeated
+// --ge-alpha) and `from` is a reserved word.
+std::string python_spelling(std::string_view field) {
+  const std::string option = option_of_field(field);
+  if (field == "from_time" || field == "to_time" || option + "s" == field) return fmt::format("`{}`", field);
+  return fmt::format("`{}`", option);
+}
+
+void raise_as_python(const Error& original) {
+  const Error error(original.code(), respell_fields(original.message(), python_spelling),
+                    respell_fields(original.fix(), python_spelling), original.where());
   const py::module_ errors = py::module_::import("equalis.errors");
   const py::object type = errors.attr(exception_class(error.code()));
   py::object file = py::none();

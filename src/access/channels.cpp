@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -450,6 +451,47 @@ ChannelResult channel_access(const Zones& zones, const ChannelInputs& in) {
   result.outreach_bases = in.outreach.sites;
   result.outreach_reach = in.outreach.reach;
   return result;
+}
+
+std::optional<ChannelOffer> channel_offer_of(const std::vector<std::string>& channels,
+                                             const ChannelOffer& sites, bool digital_profiles_given) {
+  if (channels.empty()) {
+    if (!sites.terminals.empty() || !sites.assisted.empty() || !sites.outreach.empty() ||
+        digital_profiles_given || !sites.outreach_reach.empty() || !sites.joint_abilities.empty()) {
+      throw Error(ErrorCode::InvalidInput,
+                  "`terminals`, `assisted`, `outreach`, `outreach_reach`, `joint_abilities` and "
+                  "`digital_profiles` need `channels`",
+                  "say which channels the service offers, e.g. `channels` in-person,online,assisted");
+    }
+    return std::nullopt;
+  }
+  static constexpr std::array<std::string_view, 6> kChannels{"in-person", "online",   "phone",
+                                                             "terminal",  "assisted", "outreach"};
+  for (const auto& name : channels) {
+    if (std::find(kChannels.begin(), kChannels.end(), name) == kChannels.end()) {
+      throw Error(ErrorCode::InvalidInput, fmt::format("unknown channel '{}' in `channels`", name),
+                  fmt::format("choose among {}", fmt::join(kChannels, ", ")));
+    }
+  }
+  const auto has = [&](const char* name) {
+    return std::find(channels.begin(), channels.end(), name) != channels.end();
+  };
+  ChannelOffer offer = sites;
+  offer.in_person = has("in-person");
+  offer.online = has("online");
+  offer.phone = has("phone");
+  if (has("terminal") != !sites.terminals.empty() || has("assisted") != !sites.assisted.empty() ||
+      has("outreach") != !sites.outreach.empty()) {
+    throw Error(ErrorCode::InvalidInput,
+                "the terminal, assisted and outreach channels go with their site files",
+                "give `channels` terminal with `terminals` FILE, `channels` assisted with `assisted` FILE, "
+                "`channels` outreach with `outreach` FILE");
+  }
+  if (!sites.outreach_reach.empty() && sites.outreach.empty()) {
+    throw Error(ErrorCode::InvalidInput, "`outreach_reach` without outreach bases",
+                "give the bases of the home visits with `outreach` FILE (and `channels` …,outreach)");
+  }
+  return offer;
 }
 
 }  // namespace equalis::access

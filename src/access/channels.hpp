@@ -90,6 +90,13 @@ struct ChannelOffer {
   std::string joint_abilities;
 };
 
+// The offer as a front end states it: the channels' names (in-person, online, phone, terminal, assisted,
+// outreach) and, in `sites`, the site files of those that need them. nullopt when no channel is named
+// (then no site file may be given). Throws Error(InvalidInput) naming `channels` when names and files
+// disagree.
+std::optional<ChannelOffer> channel_offer_of(const std::vector<std::string>& channels,
+                                             const ChannelOffer& sites, bool digital_profiles_given);
+
 // The sites of a help channel (assisted, outreach) as the zones reach them.
 struct HelpSites {
   CostRows rows;                 // zone → site pairs (site indices into `capacity`)

@@ -141,6 +141,11 @@ void add_office_kind(const access::AccessResult& office, JourneyInputs& in) {
 }  // namespace
 
 JourneyRunResult run_journeys(const JourneyRequest& request, ProgressSink& progress) {
+  if (const auto& sites = request.access.channels;
+      sites && !sites->outreach_reach.empty() && sites->outreach.empty()) {
+    throw Error(ErrorCode::InvalidInput, "`outreach_reach` without outreach bases",
+                "give the bases of the home visits with `outreach` FILE");
+  }
   JourneyRunResult result;
   result.catalogue = read_catalogue(request.catalogue);
   const std::vector<std::string> offices = office_files(result.catalogue, request.offices);
