@@ -78,11 +78,11 @@ def _renamed(value, inputs):
     return value
 
 
-def call(function, fields, progress, inputs, kind):
-    """Runs `_equalis.<function>(fields)`; returns a `kind` (a Result class)."""
+def call(function, fields, progress, inputs, kind, **extra):
+    """Runs `_equalis.<function>(fields, progress, **extra)`; returns a `kind` (a Result class)."""
     fields = {key: value for key, value in fields.items() if value is not None}
     try:
-        raw = getattr(_equalis, function)(fields, _progress.resolve(progress))
+        raw = getattr(_equalis, function)(fields, _progress.resolve(progress), **extra)
     except Error as error:
         if not inputs.names:
             raise

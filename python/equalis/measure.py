@@ -58,14 +58,16 @@ def inequality(data, value, *, weight=None, group=None, by=None, rank_by=None, i
     bootstrap  -- replicates for percentile intervals; permutations -- test of the between share
     missing    -- "error" (default) or "drop"
     """
+    frame = _frame_columns(data, numeric=[*_names(value), weight, rank_by], category=[group, by])
     with Inputs() as inputs:
-        fields = dict(file=inputs.path(data, "data"), value=_names(value), weight=weight, group=group, by=by,
+        fields = dict(file=None if frame else inputs.path(data, "data"), value=_names(value), weight=weight,
+                      group=group, by=by,
                       rank_by=rank_by, indices=_names(indices), ge_alphas=_numbers(ge_alphas),
                       atkinson_epsilons=_numbers(atkinson_epsilons), gini_small_sample=gini_small_sample,
                       bootstrap=bootstrap, confidence=confidence, stratified=stratified,
                       permutations=permutations, seed=seed, missing=missing,
                       allow_singleton_groups=allow_singleton_groups, delimiter=delimiter)
-        return call("measure_inequality", fields, progress, inputs, InequalityResult)
+        return call("measure_inequality", fields, progress, inputs, InequalityResult, frame=frame)
 
 
 def convergence(data, value=None, *, times=None, by=None, id=None, weight=None, group=None, covariates=None,
@@ -125,6 +127,45 @@ def composite(data, indicators, *, id=None, normalize=None, weights=None, method
                       weights=weights, method=method, tie_tolerance=tie_tolerance,
                       show_normalized=show_normalized, missing=missing, delimiter=delimiter)
         return call("measure_composite", fields, progress, inputs, CompositeResult)
+
+
+def _frame_columns(data, numeric, category):
+    """A DataFrame's columns handed over in memory: numeric ones as float64 arrays (a view, not a copy,
+    when the column already is float64), categories as codes and labels. None when the data is not a
+    DataFrame, lacks a column or holds a non-numeric value column: it then crosses as a file, whose
+    reader names the column or cell at fault."""
+    try:
+        import numpy as np  # noqa: PLC0415
+        import pandas as pd  # noqa: PLC0415
+    except ImportError:
+        return None
+    if not isinstance(data, pd.DataFrame):
+        return None
+    frame = data
+    wanted = [name for name in numeric + category if name is not None]
+    if frame.index.name in wanted or any(name in wanted for name in frame.index.names if name):
+        frame = frame.reset_index()
+    columns = list(frame.columns)
+    if any(columns.count(name) != 1 for name in wanted):
+        return None
+    numbers = []
+    for name in (name for name in numeric if name is not None):
+        column = frame[name]
+        if not (pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_complex_dtype(column.dtype)):
+            return None
+        numbers.append((name, np.ascontiguousarray(column.to_numpy(dtype=np.float64, na_value=np.nan))))
+    categories = []
+    for name in (name for name in category if name is not None):
+        codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+        categories.append((name, np.ascontiguousarray(codes, dtype=np.int64), [_label(value) for value in uniques]))
+    return {"source": "data frame `data`", "rows": len(frame), "numeric": numbers, "category": categories}
+
+
+def _label(value):
+    """A group label as the CSV form would spell it: 2.0 is "2", as "%.17g" writes it."""
+    if isinstance(value, float):
+        return "%.17g" % value
+    return str(value)
 
 
 def _names(value):

@@ -3,6 +3,7 @@
 
 #include "binding.hpp"
 
+#include "core/csv_columns.hpp"
 #include "measure/composite_run.hpp"
 #include "measure/convergence_run.hpp"
 #include "measure/inequality_run.hpp"
@@ -11,6 +12,15 @@
 #include "report/convergence_json.hpp"
 #include "report/measure_json.hpp"
 #include "report/spatial_json.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <pybind11/numpy.h>
+#include <tuple>
 
 namespace equalis::python {
 namespace {
@@ -141,19 +151,103 @@ measure::CompositeRequest composite_request(const py::dict& fields) {
   return request;
 }
 
+// A data frame's columns as the Python layer hands them over: numeric ones as contiguous float64 arrays
+// (NaN = missing), categories as int64 codes (-1 = missing) with their labels.
+struct FrameColumns {
+  std::string source;
+  std::size_t rows = 0;
+  std::vector<std::pair<std::string, py::array_t<double, py::array::c_style>>> numeric;
+  std::vector<
+      std::tuple<std::string, py::array_t<std::int64_t, py::array::c_style>, std::vector<std::string>>>
+      category;
+};
+
+NumericColumn numeric_column(const std::string& name, const double* values, std::size_t rows,
+                             const std::string& source) {
+  NumericColumn column{name, std::vector<double>(rows), std::vector<std::uint8_t>(rows)};
+  for (std::size_t i = 0; i < rows; ++i) {
+    const double value = values[i];
+    if (std::isinf(value)) {
+      throw Error(ErrorCode::InvalidInput, fmt::format("an infinite value in column '{}'", name),
+                  "replace it by a finite number, or by NaN to mark it missing",
+                  SourceLocation{fmt::format("{}, row {} (from 0)", source, i)});
+    }
+    const bool valid = !std::isnan(value);
+    column.values[i] = valid ? value : 0.0;
+    column.valid[i] = valid ? 1 : 0;
+  }
+  return column;
+}
+
+CategoryColumn category_column(const std::string& name, const std::int64_t* codes, std::size_t rows,
+                               std::vector<std::string> labels) {
+  CategoryColumn column{name, std::vector<std::uint32_t>(rows), std::move(labels),
+                        std::vector<std::uint8_t>(rows)};
+  for (std::size_t i = 0; i < rows; ++i) {
+    const bool valid = codes[i] >= 0 && static_cast<std::size_t>(codes[i]) < column.labels.size();
+    column.codes[i] = valid ? static_cast<std::uint32_t>(codes[i]) : 0U;
+    column.valid[i] = valid ? 1 : 0;
+  }
+  return column;
+}
+
+// Typed columns from the arrays (one pass each; the arrays are only read, the GIL need not be held).
+std::shared_ptr<const ColumnTable> table_of(const FrameColumns& frame) {
+  std::vector<NumericColumn> numeric;
+  for (const auto& [name, array] : frame.numeric) {
+    if (static_cast<std::size_t>(array.size()) != frame.rows)
+      throw Error(ErrorCode::InvalidInput, fmt::format("column '{}' is not as long as the table", name));
+    numeric.push_back(numeric_column(name, array.data(), frame.rows, frame.source));
+  }
+  std::vector<CategoryColumn> category;
+  for (const auto& [name, codes, labels] : frame.category) {
+    if (static_cast<std::size_t>(codes.size()) != frame.rows)
+      throw Error(ErrorCode::InvalidInput, fmt::format("column '{}' is not as long as the table", name));
+    category.push_back(category_column(name, codes.data(), frame.rows, labels));
+  }
+  return std::make_shared<const ColumnTable>(
+      ColumnTable::from_columns(frame.source, frame.rows, std::move(numeric), std::move(category)));
+}
+
+FrameColumns frame_columns(const py::dict& frame) {
+  FrameColumns columns;
+  columns.source = frame["source"].cast<std::string>();
+  columns.rows = frame["rows"].cast<std::size_t>();
+  for (const auto& item : frame["numeric"].cast<py::list>()) {
+    const auto entry = item.cast<py::tuple>();
+    columns.numeric.emplace_back(entry[0].cast<std::string>(),
+                                 entry[1].cast<py::array_t<double, py::array::c_style>>());
+  }
+  for (const auto& item : frame["category"].cast<py::list>()) {
+    const auto entry = item.cast<py::tuple>();
+    columns.category.emplace_back(entry[0].cast<std::string>(),
+                                  entry[1].cast<py::array_t<std::int64_t, py::array::c_style>>(),
+                                  entry[2].cast<std::vector<std::string>>());
+  }
+  return columns;
+}
+
 }  // namespace
 
 void bind_measure(py::module_& module) {
+  // `frame`: a data frame's columns in memory (see FrameColumns), read instead of `file`.
   module.def(
       "measure_inequality",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = inequality_request(fields);
+      [](const py::dict& fields, const py::object& progress, const py::object& frame) {
+        auto request = inequality_request(fields);
+        std::optional<FrameColumns> columns;
+        if (!frame.is_none()) {
+          columns = frame_columns(frame.cast<py::dict>());
+          request.file = columns->source;
+        }
         return run_engine(progress, [&](ProgressSink& sink) {
+          if (columns) request.table = table_of(*columns);
           const auto result = measure::run_inequality(request, sink);
+          request.table.reset();  // measured: the typed copy of the columns is no longer needed
           return render_all(report::renderers(request, result), "indices");
         });
       },
-      py::arg("fields"), py::arg("progress") = py::none());
+      py::arg("fields"), py::arg("progress") = py::none(), py::arg("frame") = py::none());
   module.def(
       "measure_convergence",
       [](const py::dict& fields, const py::object& progress) {

@@ -63,8 +63,10 @@ PythonProgress::~PythonProgress() {
   callback_ = py::object();
 }
 
-void PythonProgress::call(const char* event) {
+// Every member is touched with the GIL held: engines report from several threads at once.
+void PythonProgress::call(const char* event, const std::function<void()>& record) {
   py::gil_scoped_acquire gil;
+  record();
   if (pending_) return;
   if (!callback_.is_none()) {
     try {
@@ -78,20 +80,19 @@ void PythonProgress::call(const char* event) {
 }
 
 void PythonProgress::begin(std::string_view task, std::uint64_t total_steps) {
-  task_ = std::string(task);
-  total_ = total_steps;
-  done_ = 0;
-  call("begin");
+  call("begin", [&] {
+    task_ = std::string(task);
+    total_ = total_steps;
+    done_ = 0;
+  });
 }
 
 void PythonProgress::update(std::uint64_t steps_done) {
-  done_ = steps_done;
-  call("update");
+  call("update", [&] { done_ = std::max(done_, steps_done); });
 }
 
 void PythonProgress::end() {
-  done_ = total_;
-  call("end");
+  call("end", [&] { done_ = total_; });
 }
 
 void PythonProgress::log(LogLevel level, std::string_view message) {

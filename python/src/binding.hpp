@@ -128,7 +128,7 @@ class PythonProgress final : public ProgressSink {
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> take_log();
 
  private:
-  void call(const char* event);
+  void call(const char* event, const std::function<void()>& record);
   void check_signals() const;  // with the GIL held
 
   py::object callback_;

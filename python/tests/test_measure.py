@@ -131,3 +131,57 @@ def test_a_bad_option_value_says_what_is_allowed(mexico):
 def test_errors_are_value_errors_too(mexico):
     with pytest.raises(ValueError):
         equalis.measure.inequality(mexico, value="nope")
+
+
+def test_a_data_frame_crosses_in_memory_not_as_a_file(mexico, monkeypatch):
+    def no_file(*_args):
+        raise AssertionError("the data frame was written to a file")
+
+    monkeypatch.setattr(equalis._call.Inputs, "path", no_file)
+    result = equalis.measure.inequality(mexico, value="pcgdp1940", weight="pcgdp2000", group="hanson98")
+    assert result.json["input"] == {"file": "data frame `data`", "rows": 32}
+
+
+def test_missing_values_in_memory_are_dropped_as_from_a_file(tmp_path):
+    frame = pd.DataFrame({"v": [1.0, None, 3.0, 7.0, 2.0], "g": ["a", "a", None, "b", "b"]})
+    path = tmp_path / "m.csv"
+    frame.to_csv(path, index=False)
+    in_memory = equalis.measure.inequality(frame, value="v", group="g", missing="drop", allow_singleton_groups=True)
+    from_file = equalis.measure.inequality(path, value="v", group="g", missing="drop", allow_singleton_groups=True)
+    assert in_memory.json["results"] == from_file.json["results"]
+    assert in_memory.json["results"][0]["rows_dropped"] == 2
+    with pytest.raises(equalis.InputError) as caught:
+        equalis.measure.inequality(frame, value="v")
+    assert "row 1" in str(caught.value)
+
+
+def test_an_infinite_value_is_refused_with_its_row():
+    frame = pd.DataFrame({"v": [1.0, 2.0, float("inf")]})
+    with pytest.raises(equalis.InputError) as caught:
+        equalis.measure.inequality(frame, value="v")
+    assert "row 2" in str(caught.value)
+
+
+def test_a_text_value_column_is_reported_at_its_cell():
+    frame = pd.DataFrame({"v": ["1", "2", "three"]})
+    with pytest.raises(equalis.ParseError) as caught:
+        equalis.measure.inequality(frame, value="v")
+    assert caught.value.line == 4  # the header is line 1 of the file the frame crossed as
+
+
+def test_progress_reaches_a_callable(mexico):
+    events = []
+    equalis.measure.inequality(mexico, value="pcgdp1940", group="hanson98", bootstrap=200,
+                               progress=lambda *event: events.append(event))
+    kinds = [event[0] for event in events]
+    assert "begin" in kinds and "end" in kinds
+    assert all(isinstance(event[1], str) and event[2] <= max(event[3], event[2]) for event in events)
+
+
+def test_an_exception_in_the_callback_stops_the_work_and_is_raised(mexico):
+    def interrupt(event, task, done, total):
+        if event == "update":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        equalis.measure.inequality(mexico, value="pcgdp1940", bootstrap=100000, progress=interrupt)

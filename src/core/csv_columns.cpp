@@ -165,6 +165,25 @@ ColumnTable ColumnTable::read_file(const std::string& path, const std::vector<Wa
   return read(std::move(bytes), path, wanted, options, progress);
 }
 
+ColumnTable ColumnTable::from_columns(std::string source, std::size_t rows,
+                                      std::vector<NumericColumn> numeric,
+                                      std::vector<CategoryColumn> category) {
+  ColumnTable table;
+  table.source_ = std::move(source);
+  table.rows_ = rows;
+  for (const auto& column : numeric) {
+    EQ_ASSERT(column.values.size() == rows && column.valid.size() == rows);
+    table.header_.push_back(column.name);
+  }
+  for (const auto& column : category) {
+    EQ_ASSERT(column.codes.size() == rows && column.valid.size() == rows);
+    table.header_.push_back(column.name);
+  }
+  table.numeric_ = std::move(numeric);
+  table.category_ = std::move(category);
+  return table;
+}
+
 std::vector<std::string> ColumnTable::read_header(const std::string& path, const CsvOptions& options) {
   // Reading no column parses every row's structure; only the header is needed, so read the first line.
   const MappedFile file(path);
@@ -440,7 +459,7 @@ std::size_t ColumnTable::column_index(std::string_view name) const {
   throw Error(ErrorCode::InvalidInput, fmt::format("no column named '{}'", name),
               suggestion.empty() ? "use one of the header's column names"
                                  : fmt::format("did you mean '{}'?", suggestion),
-              SourceLocation{source_, 1, 0});
+              SourceLocation{source_, bytes_ ? 1U : 0U, 0});  // line 1: the header of a file
 }
 
 const NumericColumn& ColumnTable::numeric(std::string_view name) const {
@@ -492,6 +511,8 @@ std::size_t ColumnTable::row_offset(std::size_t row_idx) const {
 }
 
 SourceLocation ColumnTable::location(std::size_t row_idx, std::string_view column) const {
+  if (!bytes_)
+    return SourceLocation{fmt::format("{}, row {} (from 0), column '{}'", source_, row_idx, column)};
   const std::string_view text = bytes_->text();
   const std::size_t record = row_offset(row_idx);
   CsvScanner scanner(text, options_, quotes_);

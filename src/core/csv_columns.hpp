@@ -36,6 +36,11 @@ class ColumnTable {
   static ColumnTable parse(std::string text, std::string source_name, const std::vector<WantedColumn>& wanted,
                            const CsvOptions& options = {});
 
+  // A table already in memory (a data frame handed over by a binding): its typed columns, all of `rows`
+  // rows. `source` names it in messages, and a cell's location is its row position (from 0) and column.
+  static ColumnTable from_columns(std::string source, std::size_t rows, std::vector<NumericColumn> numeric,
+                                  std::vector<CategoryColumn> category);
+
   ColumnTable(const ColumnTable&) = delete;
   ColumnTable& operator=(const ColumnTable&) = delete;
   ColumnTable(ColumnTable&&) noexcept = default;

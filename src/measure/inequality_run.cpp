@@ -59,7 +59,10 @@ InequalityResult run_inequality(const InequalityRequest& request, ProgressSink& 
   csv_options.delimiter = request.delimiter;
   InequalityResult result;
   std::vector<PreparedIndicator> prepared;
-  {
+  if (request.table) {
+    result.rows = request.table->row_count();
+    prepared = prepare_indicators(*request.table, request.columns, requirements_of(options));
+  } else {
     // Only the columns the indicators need, typed while the file is read; freed once the indicators are
     // prepared (10 M rows: ~230 MB).
     const ColumnTable table =
@@ -67,9 +70,10 @@ InequalityResult run_inequality(const InequalityRequest& request, ProgressSink& 
     result.rows = table.row_count();
     prepared = prepare_indicators(table, request.columns, requirements_of(options));
   }
+  const std::string& source = request.table ? request.table->source() : request.file;
   for (auto& indicator : prepared) {
     result.indicators.push_back({indicator.indicator, indicator.period, indicator.rows_dropped,
-                                 measure_indicator(request.file, indicator, options, progress)});
+                                 measure_indicator(source, indicator, options, progress)});
     indicator.data = {};  // measured: its copy of the data is no longer needed
     indicator.rows = {};
   }

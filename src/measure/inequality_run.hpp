@@ -7,6 +7,7 @@
 #include "measure/table_input.hpp"
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,7 +15,9 @@
 namespace equalis::measure {
 
 struct InequalityRequest {
-  std::string file;    // CSV, one row per unit (and period, in long form)
+  std::string file;  // CSV, one row per unit (and period, in long form) …
+  // … or the table in memory (a binding's data frame, read with no CSV in between); `file` is then unused.
+  std::shared_ptr<const ColumnTable> table;
   ColumnSpec columns;  // value, weight, group, by, rank_by columns; missing policy
   // Index families to compute: gini, ge, atkinson, dispersion, ratios, decomposition, dagum. They select
   // options.indices (a family left out is off, whatever options says).
