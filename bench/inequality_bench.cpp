@@ -1,17 +1,21 @@
 // Speed goals of the measure engine (issue: measure engine, section 4). Inputs are synthetic and seeded.
 //   weighted Gini + Theil T/L decomposition, 31 groups, 10 M rows: < 0.5 s together
 //   1000 bootstrap replicates of a weighted Gini on 100 k rows: < 2 s
+//   the facade from a table in memory (the Python package's path): the reference of python_inequality.py
 
 #include "core/random.hpp"
 #include "measure/decomposition.hpp"
 #include "measure/inequality.hpp"
+#include "measure/inequality_run.hpp"
 #include "measure/profile.hpp"
 #include "measure/sample.hpp"
+#include "report/measure_json.hpp"
 
 #include <benchmark/benchmark.h>
 
 #include <array>
 #include <cmath>
+#include <memory>
 #include <vector>
 
 namespace {
@@ -58,6 +62,33 @@ void BM_GiniAndTheilDecomposition(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 BENCHMARK(BM_GiniAndTheilDecomposition)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+
+// The same job through the facade, from a table in memory, rendered as JSON: what equalis.measure.inequality
+// asks of the library for a DataFrame (docs/python.md), so bench/python_inequality.py can compare.
+void BM_RunInequalityInMemory(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  Synthetic data = synthetic(n, 31, 1);
+  std::vector<NumericColumn> numeric;
+  numeric.push_back({"value", std::move(data.values), std::vector<std::uint8_t>(n, 1)});
+  numeric.push_back({"pop", std::move(data.weights), std::vector<std::uint8_t>(n, 1)});
+  std::vector<CategoryColumn> category;
+  category.push_back({"region", std::move(data.groups), data.names, std::vector<std::uint8_t>(n, 1)});
+  measure::InequalityRequest request;
+  request.file = "memory";
+  request.table = std::make_shared<const ColumnTable>(
+      ColumnTable::from_columns("memory", n, std::move(numeric), std::move(category)));
+  request.columns.value_columns = {"value"};
+  request.columns.weight_column = "pop";
+  request.columns.group_column = "region";
+  request.indices = {"gini", "ge", "decomposition"};
+  request.options.indices.ge_alphas = {0.0, 1.0};
+  for (auto _ : state) {
+    const auto result = measure::run_inequality(request);
+    benchmark::DoNotOptimize(report::render(report::Format::Json, report::renderers(request, result)).size());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK(BM_RunInequalityInMemory)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
 
 // The parts on their own: sorting, and the Theil T + L decomposition (which needs no sorting).
 void BM_SortOrder(benchmark::State& state) {
