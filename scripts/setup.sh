@@ -2,8 +2,8 @@
 # Installs every build and test dependency of equalis from Debian 12 packages. Idempotent; run as root.
 #   scripts/setup.sh               what the build, the unit tests and the demo need
 #   scripts/setup.sh --test-tools  also the tools of the slower tests: headless Chromium and a CJK font for
-#                                  the study report's browser test, pytest, matplotlib and tqdm for the
-#                                  Python package's tests (scripts/test.sh asks for them)
+#                                  the study report's browser test, pytest, matplotlib, tqdm and geopandas
+#                                  for the Python package's tests (scripts/test.sh asks for them)
 set -euo pipefail
 test_tools=0
 for arg in "$@"; do
@@ -22,7 +22,7 @@ packages=(
   python3-dev pybind11-dev python3-numpy python3-pandas
 )
 if [ "$test_tools" -eq 1 ]; then
-  packages+=(chromium fonts-wqy-microhei python3-pytest python3-matplotlib python3-tqdm)
+  packages+=(chromium fonts-wqy-microhei python3-pytest python3-matplotlib python3-tqdm python3-geopandas)
 fi
 missing=()
 for p in "${packages[@]}"; do

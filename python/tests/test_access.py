@@ -120,3 +120,24 @@ def test_a_bad_choice_rule_lists_the_rules(tmp_path):
                                   JOURNEYS / "one_network_abilities_cn.csv", facilities=files["offices"],
                                   matrix=files["matrix"], cost_unit="minutes", choice="prefer-onlin")
     assert "prefer-online" in caught.value.fix
+
+
+def test_zones_come_back_as_a_geodataframe_with_geopandas():
+    geopandas = pytest.importorskip("geopandas")
+    hexagons = BHO / "hexagons.csv"
+    result = equalis.access.access(hexagons, hexagons, **_bho_access(zone_polygons=BHO / "hexagons.geojson",
+                                                                     polygon_id="id"))
+    zones = result.geo()
+    assert isinstance(zones, geopandas.GeoDataFrame)
+    assert len(zones) == len(pd.read_csv(hexagons))
+    assert zones.geometry.notna().all()
+
+
+def test_a_geodataframe_of_zones_crosses_with_its_polygons():
+    geopandas = pytest.importorskip("geopandas")
+    polygons = geopandas.read_file(BHO / "hexagons.geojson")
+    attributes = pd.read_csv(BHO / "hexagons.csv", dtype={"id": str})
+    zones = polygons[["id", "geometry"]].merge(attributes, on="id")
+    result = equalis.access.access(zones, BHO / "hexagons.csv", **_bho_access())
+    from_file = equalis.access.access(BHO / "hexagons.csv", BHO / "hexagons.csv", **_bho_access())
+    assert result.json["measures"] == from_file.json["measures"]

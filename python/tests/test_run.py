@@ -49,3 +49,10 @@ def test_output_over_an_input_is_refused(tmp_path):
     with pytest.raises(equalis.InputError) as caught:
         equalis.run(EXAMPLES / "regions" / "study.toml", EXAMPLES)
     assert "`output`" in caught.value.fix
+
+
+def test_study_zones_are_a_geodataframe_with_geopandas():
+    geopandas = pytest.importorskip("geopandas")
+    report = equalis.run(EXAMPLES / "bho" / "study.toml", cache=False)
+    assert isinstance(report.zones, geopandas.GeoDataFrame)
+    assert len(report.zones) == len(pd.read_csv(EXAMPLES.parent / "tests" / "data" / "bho" / "hexagons.csv"))
