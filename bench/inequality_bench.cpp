@@ -15,7 +15,6 @@
 
 #include <array>
 #include <cmath>
-#include <memory>
 #include <vector>
 
 namespace {
@@ -75,15 +74,16 @@ void BM_RunInequalityInMemory(benchmark::State& state) {
   category.push_back({"region", std::move(data.groups), data.names, std::vector<std::uint8_t>(n, 1)});
   measure::InequalityRequest request;
   request.file = "memory";
-  request.table = std::make_shared<const ColumnTable>(
-      ColumnTable::from_columns("memory", n, std::move(numeric), std::move(category)));
   request.columns.value_columns = {"value"};
   request.columns.weight_column = "pop";
   request.columns.group_column = "region";
   request.indices = {"gini", "ge", "decomposition"};
   request.options.indices.ge_alphas = {0.0, 1.0};
   for (auto _ : state) {
-    const auto result = measure::run_inequality(request);
+    state.PauseTiming();  // the binding's typed copy of the frame's columns is timed on the Python side
+    ColumnTable table = ColumnTable::from_columns("memory", n, numeric, category);
+    state.ResumeTiming();
+    const auto result = measure::run_inequality(request, std::move(table));
     benchmark::DoNotOptimize(report::render(report::Format::Json, report::renderers(request, result)).size());
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));

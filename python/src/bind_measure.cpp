@@ -192,7 +192,7 @@ CategoryColumn category_column(const std::string& name, const std::int64_t* code
 }
 
 // Typed columns from the arrays (one pass each; the arrays are only read, the GIL need not be held).
-std::shared_ptr<const ColumnTable> table_of(const FrameColumns& frame) {
+ColumnTable table_of(const FrameColumns& frame) {
   std::vector<NumericColumn> numeric;
   for (const auto& [name, array] : frame.numeric) {
     if (static_cast<std::size_t>(array.size()) != frame.rows)
@@ -205,8 +205,7 @@ std::shared_ptr<const ColumnTable> table_of(const FrameColumns& frame) {
       throw Error(ErrorCode::InvalidInput, fmt::format("column '{}' is not as long as the table", name));
     category.push_back(category_column(name, codes.data(), frame.rows, labels));
   }
-  return std::make_shared<const ColumnTable>(
-      ColumnTable::from_columns(frame.source, frame.rows, std::move(numeric), std::move(category)));
+  return ColumnTable::from_columns(frame.source, frame.rows, std::move(numeric), std::move(category));
 }
 
 FrameColumns frame_columns(const py::dict& frame) {
@@ -241,9 +240,8 @@ void bind_measure(py::module_& module) {
           request.file = columns->source;
         }
         return run_engine(progress, [&](ProgressSink& sink) {
-          if (columns) request.table = table_of(*columns);
-          const auto result = measure::run_inequality(request, sink);
-          request.table.reset();  // measured: the typed copy of the columns is no longer needed
+          const auto result = columns ? measure::run_inequality(request, table_of(*columns), sink)
+                                      : measure::run_inequality(request, sink);
           return render_all(report::renderers(request, result), "indices");
         });
       },

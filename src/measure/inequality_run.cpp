@@ -52,25 +52,13 @@ InequalityProfile measure_indicator(const std::string& file, const PreparedIndic
 
 }  // namespace
 
-InequalityResult run_inequality(const InequalityRequest& request, ProgressSink& progress) {
-  const MeasureOptions options = selected_options(request);
-  validate(options.inference);  // before the file is read
-  CsvOptions csv_options;
-  csv_options.delimiter = request.delimiter;
+namespace {
+
+InequalityResult measure_prepared(std::vector<PreparedIndicator> prepared, std::size_t rows,
+                                  const std::string& source, const MeasureOptions& options,
+                                  ProgressSink& progress) {
   InequalityResult result;
-  std::vector<PreparedIndicator> prepared;
-  if (request.table) {
-    result.rows = request.table->row_count();
-    prepared = prepare_indicators(*request.table, request.columns, requirements_of(options));
-  } else {
-    // Only the columns the indicators need, typed while the file is read; freed once the indicators are
-    // prepared (10 M rows: ~230 MB).
-    const ColumnTable table =
-        ColumnTable::read_file(request.file, wanted_columns(request.columns), csv_options, progress);
-    result.rows = table.row_count();
-    prepared = prepare_indicators(table, request.columns, requirements_of(options));
-  }
-  const std::string& source = request.table ? request.table->source() : request.file;
+  result.rows = rows;
   for (auto& indicator : prepared) {
     result.indicators.push_back({indicator.indicator, indicator.period, indicator.rows_dropped,
                                  measure_indicator(source, indicator, options, progress)});
@@ -78,6 +66,38 @@ InequalityResult run_inequality(const InequalityRequest& request, ProgressSink& 
     indicator.rows = {};
   }
   return result;
+}
+
+}  // namespace
+
+InequalityResult run_inequality(const InequalityRequest& request, ProgressSink& progress) {
+  const MeasureOptions options = selected_options(request);
+  validate(options.inference);  // before the file is read
+  CsvOptions csv_options;
+  csv_options.delimiter = request.delimiter;
+  std::vector<PreparedIndicator> prepared;
+  std::size_t rows = 0;
+  {
+    // Only the columns the indicators need, typed while the file is read; freed once the indicators are
+    // prepared (10 M rows: ~230 MB).
+    const ColumnTable table =
+        ColumnTable::read_file(request.file, wanted_columns(request.columns), csv_options, progress);
+    rows = table.row_count();
+    prepared = prepare_indicators(table, request.columns, requirements_of(options));
+  }
+  return measure_prepared(std::move(prepared), rows, request.file, options, progress);
+}
+
+InequalityResult run_inequality(const InequalityRequest& request, ColumnTable table, ProgressSink& progress) {
+  const MeasureOptions options = selected_options(request);
+  validate(options.inference);
+  const std::size_t rows = table.row_count();
+  std::vector<PreparedIndicator> prepared =
+      prepare_indicators(table, request.columns, requirements_of(options));
+  const std::string source = table.source();
+  table =
+      ColumnTable::from_columns(source, 0, {}, {});  // freed before the long part, as a file's columns are
+  return measure_prepared(std::move(prepared), rows, source, options, progress);
 }
 
 }  // namespace equalis::measure

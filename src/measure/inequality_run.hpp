@@ -7,7 +7,6 @@
 #include "measure/table_input.hpp"
 
 #include <cstddef>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,9 +14,7 @@
 namespace equalis::measure {
 
 struct InequalityRequest {
-  std::string file;  // CSV, one row per unit (and period, in long form) …
-  // … or the table in memory (a binding's data frame, read with no CSV in between); `file` is then unused.
-  std::shared_ptr<const ColumnTable> table;
+  std::string file;    // CSV, one row per unit (and period, in long form)
   ColumnSpec columns;  // value, weight, group, by, rank_by columns; missing policy
   // Index families to compute: gini, ge, atkinson, dispersion, ratios, decomposition, dagum. They select
   // options.indices (a family left out is off, whatever options says).
@@ -42,5 +39,9 @@ struct InequalityResult {
 
 // Throws Error(InvalidInput/Parse) at the first offending cell or for an unknown index family.
 InequalityResult run_inequality(const InequalityRequest& request, ProgressSink& progress = null_progress());
+// The same from a table already in memory (a binding's data frame, no CSV in between): `request.file` is
+// not read; the table names the source, and is freed as soon as the indicators are prepared.
+InequalityResult run_inequality(const InequalityRequest& request, ColumnTable table,
+                                ProgressSink& progress = null_progress());
 
 }  // namespace equalis::measure
