@@ -8,6 +8,7 @@ equalis.network.build) with `demand` (id, lon, lat, weight, group) and `sites` (
 cannot be had raises InfeasibleError or UnsupportedError, whose `.result` holds the report."""
 
 import os
+import warnings
 
 from ._call import Inputs, call
 from .errors import InfeasibleError, UnsupportedError
@@ -136,7 +137,15 @@ def _plan(model, options, **model_options):
             fields["existing"] = _names(fields["existing"])
         fields.update(model_options)
         fields["model"] = model
-        return _checked(call("plan", fields, progress, inputs, PlanResult))
+        caught = []
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                result = call("plan", fields, progress, inputs, PlanResult)
+        finally:
+            for warning in caught:  # pointed at the caller of pmedian() & co., not at this module
+                warnings.warn(warning.message, warning.category, stacklevel=3)
+        return _checked(result)
 
 
 def _checked(result):

@@ -13,7 +13,11 @@ namespace {
 
 plan::PlanRequest plan_request(const py::dict& fields) {
   plan::PlanRequest request;
-  Fields in(fields, "plan");
+  // Messages name the Python function: plan.pmedian(), plan.fair(), …
+  std::string function = "plan";
+  if (fields.contains("model") && py::isinstance<py::str>(fields["model"]))
+    function += "." + py::str(fields["model"]).cast<std::string>();
+  Fields in(fields, function);
   in.choice("model", request.model,
             std::vector<std::pair<std::string, plan::PlanModel>>{{"pmedian", plan::PlanModel::PMedian},
                                                                  {"pcenter", plan::PlanModel::PCenter},
