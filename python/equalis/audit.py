@@ -4,6 +4,8 @@ function takes a pandas DataFrame or a CSV path and the options of the matching 
 named as its flags with underscores (`--min-cell` is `min_cell`)."""
 
 from ._call import Inputs, call
+from ._values import names as _names
+from ._values import seconds as _seconds
 from .result import Result
 
 
@@ -163,7 +165,7 @@ def monitor(data, group, *, decision=None, score=None, threshold=None, positive=
     sliding window that is large and supported) and clearances, as `equalis audit monitor` prints them.
 
     window_count   -- the last N decisions (default 10000; 0 = off); window_seconds -- the last S
-                      seconds (needs `time`, event times in seconds)
+                      seconds, or a timedelta (needs `time`, event times in seconds)
     gap_threshold  -- alert on |rate(group) - rate(rest)| at least this (0.1), significant at `alpha`
     state          -- state file, restored at start and saved atomically (every `save_every` decisions)
     follow         -- keep reading as the file grows, until Ctrl-C (the state is saved)
@@ -172,17 +174,11 @@ def monitor(data, group, *, decision=None, score=None, threshold=None, positive=
         fields = dict(file=inputs.path(data, "data"), group=_names(group), decision=decision, score=score,
                       threshold=threshold, positive=_names(positive), negative=_names(negative), time=time,
                       window_count=window_count,
-                      window_seconds=None if window_seconds is None else float(window_seconds),
+                      window_seconds=_seconds(window_seconds),
                       gap_threshold=gap_threshold, alpha=alpha, min_group=min_group, min_cell=min_cell,
                       state=None if state is None else str(state), save_every=save_every, follow=follow,
                       input_format=input_format, delimiter=delimiter)
         return call("audit_monitor", fields, progress, inputs, MonitorResult)
-
-
-def _names(value):
-    if value is None:
-        return None
-    return [value] if isinstance(value, str) else [str(item) for item in value]
 
 
 def _widen(frame):

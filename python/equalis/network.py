@@ -13,6 +13,7 @@ import shutil
 import tempfile
 
 from ._call import Inputs, call
+from ._values import seconds as _seconds
 from .result import Result
 
 
@@ -58,20 +59,20 @@ class Network:
         """Travel times in seconds from every origin to every destination.
 
         origins, destinations -- DataFrames or CSV paths with columns id, lon, lat (WGS84)
-        max_time  -- seconds: longer trips count as unreachable; max_snap -- metres from a point to the graph
+        max_time  -- seconds (or a timedelta): longer trips count as unreachable; max_snap -- metres to the graph
         snap      -- "node" (nearest graph node, default) or "segment" (nearest point of the nearest road)
         """
         with Inputs() as inputs:
             fields = dict(graph=self.path, origins=inputs.path(origins, "origins"),
-                          destinations=inputs.path(destinations, "destinations"), max_time=_float(max_time),
+                          destinations=inputs.path(destinations, "destinations"), max_time=_seconds(max_time),
                           max_snap=_float(max_snap), snap=snap, keep_unreachable=keep_unreachable)
             return call("network_matrix", fields, progress, inputs, MatrixResult)
 
     def isochrone(self, lon, lat, max_time, *, max_snap=None, outline=None, buffer=None, progress=None):
-        """What is reachable from (lon, lat) within `max_time` seconds; `outline` "network" (the reachable
+        """What is reachable from (lon, lat) within `max_time` seconds (or a timedelta); `outline` "network" (the reachable
         roads buffered by `buffer` metres, default) or "hull"."""
         with Inputs() as inputs:
-            fields = dict(graph=self.path, lon=float(lon), lat=float(lat), max_time=float(max_time),
+            fields = dict(graph=self.path, lon=float(lon), lat=float(lat), max_time=_seconds(max_time),
                           max_snap=_float(max_snap), outline=outline, buffer=_float(buffer))
             return call("network_isochrone", fields, progress, inputs, IsochroneResult)
 

@@ -11,6 +11,8 @@ import os
 import warnings
 
 from ._call import Inputs, call
+from ._values import names as _names
+from ._values import seconds as _seconds
 from .errors import InfeasibleError, UnsupportedError
 from .result import Result
 
@@ -107,7 +109,7 @@ def budget(regions, budget, *, objective=None, id_col=None, value_col=None, popu
         fields = dict(regions=inputs.path(regions, "regions"), budget=None if budget is None else float(budget),
                       objective=objective, id_col=id_col, value_col=value_col, population_col=population_col,
                       unit_cost_col=unit_cost_col, cap_col=cap_col, committed_col=committed_col,
-                      time_limit=time_limit)
+                      time_limit=_seconds(time_limit))
         return _checked(call("plan_budget", fields, progress, inputs, BudgetResult))
 
 
@@ -119,7 +121,7 @@ def _plan(model, options, **model_options):
     cost_unit           -- "seconds", "minutes", "metres" or "given" (the file's own unit)
     from_col, to_col, cost_col, id_col, weight_col, unweighted, groups, drop_missing_group -- columns
     existing            -- candidate ids that stay open
-    seed, time_limit (seconds), target_gap -- the search
+    seed, time_limit, target_gap -- the search (durations: seconds, or a datetime.timedelta)
     site_costs, site_id_col, site_cost_col, budget -- opening costs and their budget
     """
     progress = options.pop("progress", None)
@@ -135,6 +137,9 @@ def _plan(model, options, **model_options):
                 fields[name] = os.fspath(fields[name])
         if "existing" in fields:
             fields["existing"] = _names(fields["existing"])
+        for name in ("max_time", "time_limit"):
+            if name in fields:
+                fields[name] = _seconds(fields[name])
         fields.update(model_options)
         fields["model"] = model
         caught = []
@@ -158,8 +163,3 @@ def _checked(result):
     error.result = result
     raise error
 
-
-def _names(value):
-    if value is None:
-        return None
-    return [value] if isinstance(value, str) else [str(item) for item in value]

@@ -1,6 +1,7 @@
 """equalis.network builds the CLI's graph and gives its travel times, from files or DataFrames, and fails as
 the CLI does. Uses the bundled Monaco extract."""
 
+import datetime
 import io
 import json
 
@@ -116,3 +117,19 @@ def test_a_point_off_the_map_and_a_missing_graph(built, tmp_path):
         equalis.network.load(tmp_path / "none.eqg")
     with pytest.raises(equalis.InputError):
         equalis.network.build(OSM, output=OSM)
+
+
+def test_a_plan_on_the_network_is_the_cli_document(built, tmp_path):
+    network, cli_graph, _ = built
+    schools = equalis.network.pois(OSM, "amenity=school")
+    schools_csv = tmp_path / "schools.csv"
+    cli("network", "pois", "--osm", OSM, "--tags", "amenity=school", "-o", schools_csv)
+    result = equalis.plan.pmedian(graph=network, demand=pd.read_csv(DEMAND), sites=schools.to_frame(), groups="band",
+                                  p=3, max_time=datetime.timedelta(minutes=10))
+    expected = cli_json("plan", "pmedian", "--graph", cli_graph, "--demand", DEMAND, "--sites", schools_csv,
+                        "--groups", "band", "--p", 3, "--max-time", "10min")
+    assert result.json["instance"] == expected["instance"]
+    assert result.json["options"] == {**expected["options"], "sites": "data frame `sites`"}
+    assert result.open_sites == expected["result"]["open_sites"]
+    assert result.json["result"]["objective"] == expected["result"]["objective"]
+    assert result.to_frame().to_dict("records") == expected["result"]["groups"]
