@@ -126,3 +126,10 @@ def test_a_bad_choice_lists_the_choices(decisions):
         equalis.audit.metrics(decisions, "region", decision="granted", favourable="unselected")
     assert "selected, not-selected" in caught.value.fix
 
+
+
+def test_a_level_out_of_range_is_refused_by_name(decisions):
+    with pytest.raises(equalis.InputError, match="`coverage`"):
+        equalis.audit.representation(decisions, "region", CENSUS, reference_value="population", coverage=5)
+    with pytest.raises(equalis.InputError, match="`alpha`"):
+        equalis.audit.rules(decisions, RULE, "region", alpha=2)
