@@ -40,6 +40,12 @@ void Fields::finish() const {
 }
 
 void Fields::throw_wrong_type(const char* name, const py::object& value) {
+  // A negative int fails only the cast to a count (p, bootstrap, min_cell): say so, not "cannot be a int".
+  if (py::isinstance<py::int_>(value) && !py::isinstance<py::bool_>(value) && value < py::int_(0)) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("`{}` cannot be negative ({})", name, py::str(value).cast<std::string>()),
+                "give a whole number ≥ 0");
+  }
   const auto type = py::str(py::type::of(value).attr("__name__")).cast<std::string>();
   throw Error(ErrorCode::InvalidInput, fmt::format("`{}` cannot be a {}", name, type),
               "see the function's docstring for the field's type");

@@ -134,3 +134,8 @@ def test_a_warning_points_at_the_caller():
     with pytest.warns(UserWarning, match="existing") as record:
         equalis.plan.pmedian(matrix=MATRIX, demand=DEMAND, p=2, groups="income_group")
     assert record[0].filename == __file__
+
+
+def test_a_negative_count_is_named():
+    with pytest.raises(equalis.InputError, match="`p` cannot be negative"):
+        equalis.plan.pmedian(orlib=ORLIB, p=-1)
