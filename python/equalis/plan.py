@@ -5,7 +5,19 @@ as the command's flags with underscores (`--time-limit` is `time_limit`, `--gap`
 The costs come from exactly one source: `orlib` (an OR-Library p-median file), `matrix` (a long CSV
 from, to, cost, or a DataFrame) with an optional `demand` table, or `graph` (a road network from
 equalis.network.build) with `demand` (id, lon, lat, weight, group) and `sites` (id, lon, lat). A plan that
-cannot be had raises InfeasibleError or UnsupportedError, whose `.result` holds the report."""
+cannot be had raises InfeasibleError or UnsupportedError, whose `.result` holds the report.
+
+Options every model takes (keywords):
+    orlib, matrix, demand, graph, sites -- the cost source (DataFrames or paths; orlib and graph paths,
+                          graph also a Network)
+    max_time, max_snap -- graph: pairs farther than max_time are unreachable; snap limit (metres)
+    cost_unit          -- "seconds", "minutes", "metres" or "given" (the file's own unit)
+    from_col, to_col, cost_col, id_col, weight_col, unweighted, groups, drop_missing_group -- columns
+    existing           -- candidate ids that stay open (a list)
+    seed, time_limit, target_gap -- the search (durations: seconds, or a datetime.timedelta)
+    site_costs, site_id_col, site_cost_col, budget -- opening costs (DataFrame or CSV) and their budget
+    progress           -- a callable(event, task, done, total), or True for a progress bar
+"""
 
 import os
 import warnings
@@ -61,7 +73,7 @@ def pmedian(*, p=None, exact=None, capacity=None, capacity_col=None, single_sour
             **options):
     """Minimises the demand-weighted cost with `p` new sites (a bound and the gap; `exact` solves the
     MIP with CBC). `capacity` (a DataFrame or CSV of id, capacity) limits what a site can serve. The
-    cost source and the shared options: see the module's docstring and _plan()."""
+    cost source and the options every model takes: see help(equalis.plan)."""
     return _plan("pmedian", options, p=p, exact=exact, capacity=capacity, capacity_col=capacity_col,
                  single_source=single_source, mip_max_pairs=mip_max_pairs)
 
@@ -114,16 +126,7 @@ def budget(regions, budget, *, objective=None, id_col=None, value_col=None, popu
 
 
 def _plan(model, options, **model_options):
-    """Runs `model` with the cost source and options shared by every model:
-
-    orlib, matrix, demand, graph, sites -- the cost source (DataFrames or paths; orlib and graph paths)
-    max_time, max_snap  -- graph: pairs farther than max_time seconds are unreachable; snap limit (m)
-    cost_unit           -- "seconds", "minutes", "metres" or "given" (the file's own unit)
-    from_col, to_col, cost_col, id_col, weight_col, unweighted, groups, drop_missing_group -- columns
-    existing            -- candidate ids that stay open
-    seed, time_limit, target_gap -- the search (durations: seconds, or a datetime.timedelta)
-    site_costs, site_id_col, site_cost_col, budget -- opening costs and their budget
-    """
+    """Runs `model` with `options` (those every model takes, see the module) and its own."""
     progress = options.pop("progress", None)
     with Inputs() as inputs:
         fields = dict(options)  # an unknown name reaches the engine, which names the nearest known one
