@@ -9,7 +9,7 @@ Each module mirrors a family of the command line (`equalis measure …`, `equali
 same numbers: the functions call the same engines and read back the same JSON and CSV.
 """
 
-from . import access, errors, journeys, measure
+from . import access, audit, errors, journeys, measure, network, plan
 from ._equalis import __version__
 from .errors import (Cancelled, Error, FileError, InfeasibleError, InputError, InternalError, ParseError,
                      UnsupportedError)
@@ -17,4 +17,5 @@ from .result import Result
 from .study import StudyReport, run
 
 __all__ = ["Cancelled", "Error", "FileError", "InfeasibleError", "InputError", "InternalError", "ParseError",
-           "Result", "StudyReport", "UnsupportedError", "__version__", "access", "errors", "journeys", "measure", "run"]
+           "Result", "StudyReport", "UnsupportedError", "__version__", "access", "audit", "errors", "journeys",
+           "measure", "network", "plan", "run"]

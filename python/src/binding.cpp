@@ -40,6 +40,12 @@ void Fields::finish() const {
 }
 
 void Fields::throw_wrong_type(const char* name, const py::object& value, const char* expected) {
+  // A negative int fails only the cast to a count (p, bootstrap, min_cell): say so.
+  if (py::isinstance<py::int_>(value) && !py::isinstance<py::bool_>(value) && value < py::int_(0)) {
+    throw Error(ErrorCode::InvalidInput,
+                fmt::format("`{}` cannot be negative ({})", name, py::str(value).cast<std::string>()),
+                fmt::format("give {}", expected));
+  }
   const auto shown = py::repr(value).cast<std::string>();
   throw Error(ErrorCode::InvalidInput, fmt::format("`{}` cannot be {}", name, excerpt(shown)),
               fmt::format("give {}", expected));

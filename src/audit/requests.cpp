@@ -223,7 +223,28 @@ AuditMetricsReport run_metrics(const AuditMetricsRequest& request, ProgressSink&
 
 // ---- rules -----------------------------------------------------------------------------------------
 
+namespace {
+
+// The command line checks these ranges itself; the library checks them for every other front end
+// (bindings, the study runner), which would otherwise get a quantile error or a silent nonsense flag.
+void check_alpha(double alpha) {
+  if (!(alpha > 0.0 && alpha < 1.0)) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("`alpha` {} is not in (0, 1)", alpha),
+                "give the significance level, e.g. 0.05 for 95% intervals");
+  }
+}
+
+void check_coverage(double coverage) {
+  if (!(coverage > 0.0 && coverage <= 1.0)) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("`coverage` {} is not in (0, 1]", coverage),
+                "give the ratio of shares below which a group is under-covered, e.g. 0.8");
+  }
+}
+
+}  // namespace
+
 RulesReport run_rules(const RulesRequest& request, ProgressSink& /*progress*/) {
+  check_alpha(request.alpha);
   // Parse the rule before reading the file, so a typo fails fast with its column.
   Rule rule = Rule::parse(request.rule);
   CsvOptions csv_options;
@@ -293,6 +314,8 @@ std::vector<std::pair<std::string, double>> reference_shares(const CsvTable& ref
 }  // namespace
 
 RepresentationReport run_representation(const RepresentationRequest& request, ProgressSink& /*progress*/) {
+  check_alpha(request.alpha);
+  check_coverage(request.coverage);
   CsvOptions csv_options;
   csv_options.delimiter = request.delimiter;
   const CsvTable data = CsvTable::read_file(request.file, csv_options);

@@ -99,6 +99,36 @@ TEST(AuditRequests, RepresentationMatchesTheGoldenReport) {
   EXPECT_NEAR(*east.coverage_ratio, 1.0453846153846154, 1e-12);
 }
 
+// Out-of-range levels were accepted (coverage 5 flagged every group; alpha 2 failed inside a quantile
+// without naming the field): the library refuses them by name, as the command line does.
+TEST(AuditRequests, RulesAndRepresentationRefuseLevelsOutOfRange) {
+  RulesRequest rules;
+  rules.file = kDecisions;
+  rules.rule = "has_e_id";
+  rules.group = {"region"};
+  rules.alpha = 2.0;
+  RepresentationRequest representation;
+  representation.file = kDecisions;
+  representation.group = "region";
+  representation.reference = kGoldenData + "census.csv";
+  representation.reference_value = "population";
+  representation.coverage = 5.0;
+  const auto expect_refused = [](const auto& run, const char* field) {
+    try {
+      run();
+      ADD_FAILURE() << "expected an error naming " << field;
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
+      EXPECT_NE(std::string(error.what()).find(field), std::string::npos) << error.what();
+    }
+  };
+  expect_refused([&] { (void)run_rules(rules, null_progress()); }, "`alpha`");
+  expect_refused([&] { (void)run_representation(representation, null_progress()); }, "`coverage`");
+  representation.coverage = 0.8;
+  representation.alpha = 0.0;
+  expect_refused([&] { (void)run_representation(representation, null_progress()); }, "`alpha`");
+}
+
 // As tests/golden/cases/audit_mitigate.case.
 TEST(AuditRequests, MitigateMatchesTheGoldenReport) {
   MitigateRequest request;
