@@ -153,7 +153,10 @@ def _frame_columns(data, numeric, category):
         column = frame[name]
         if not (pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_complex_dtype(column.dtype)):
             return None
-        numbers.append((name, np.ascontiguousarray(column.to_numpy(dtype=np.float64, na_value=np.nan))))
+        values = column.to_numpy()  # a view of a float64 column: no copy
+        if values.dtype != np.float64:
+            values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        numbers.append((name, np.ascontiguousarray(values)))
     categories = []
     for name in (name for name in category if name is not None):
         codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
