@@ -185,3 +185,25 @@ def test_an_exception_in_the_callback_stops_the_work_and_is_raised(mexico):
 
     with pytest.raises(KeyboardInterrupt):
         equalis.measure.inequality(mexico, value="pcgdp1940", bootstrap=100000, progress=interrupt)
+
+
+def test_float64_columns_cross_without_a_copy():
+    np = pytest.importorskip("numpy")
+    frame = pd.DataFrame({"v": np.linspace(1.0, 2.0, 1000), "w": np.ones(1000), "g": ["a", "b"] * 500})
+    crossing = equalis.measure._frame_columns(frame, numeric=["v", "w", None], category=["g", None])
+    arrays = dict(crossing["numeric"])
+    assert np.shares_memory(arrays["v"], frame["v"].to_numpy())
+    assert np.shares_memory(arrays["w"], frame["w"].to_numpy())
+    codes = crossing["category"][0][1]
+    assert codes.dtype == np.int64 and list(crossing["category"][0][2]) == ["a", "b"]
+
+
+def test_progress_true_draws_a_tqdm_bar(mexico, capsys):
+    pytest.importorskip("tqdm")
+    equalis.measure.inequality(mexico, value="pcgdp1940", bootstrap=200, progress=True)
+    assert "bootstrap" in capsys.readouterr().err
+
+
+def test_progress_none_is_silent_off_a_terminal(mexico, capsys):
+    equalis.measure.inequality(mexico, value="pcgdp1940", bootstrap=50)
+    assert capsys.readouterr().err == ""
