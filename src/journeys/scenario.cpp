@@ -134,6 +134,8 @@ class ScenarioReader {
         scenario.relax_rule = texts(value, "relax_rule");
       } else if (key == "close_channels") {
         scenario.close_channels = texts(value, "close_channels");
+      } else if (key == "close_offices") {
+        scenario.close_offices = texts(value, "close_offices");
       } else if (key == "add_channel" || key == "remove_requirement") {
         const auto* list = value.as_array();
         if (list == nullptr) {
@@ -149,7 +151,7 @@ class ScenarioReader {
       } else {
         problems_.add(value, fmt::format("unknown scenario key '{}'", excerpt(key.str())),
                       "a scenario has name, online_only, add_channel, remove_requirement, relax_rule, "
-                      "close_channels");
+                      "close_channels, close_offices");
       }
     }
     if (scenario.name.empty()) problems_.add(node, "a scenario without a name", R"(give it name = "…")");
@@ -238,11 +240,16 @@ class Checker {
       add(name, "add_channel: only an in-person channel is at an office kind",
           R"(write channel = "in-person", or drop office)");
     }
+    office_kind(name, "add_channel");
+  }
+
+  // An office kind declared in the catalogue's [offices].
+  void office_kind(const Named& name, const char* what) {
     if (catalogue_.office_index(name.text) < catalogue_.offices.size()) return;
     std::vector<std::string> ids;
     for (const auto& o : catalogue_.offices) ids.push_back(o.id);
     const std::string near = nearest_name(name.text, ids);
-    add(name, fmt::format("add_channel: unknown office kind '{}'", excerpt(name.text)),
+    add(name, fmt::format("{}: unknown office kind '{}'", what, excerpt(name.text)),
         near.empty() ? "name an office kind of the catalogue's [offices]"
                      : fmt::format("did you mean '{}'?", near));
   }
@@ -293,6 +300,7 @@ class Checker {
       }
     }
     for (const Named& name : scenario.close_channels) (void)channel(name);
+    for (const Named& name : scenario.close_offices) office_kind(name, "close_offices");
   }
 
  private:
@@ -403,7 +411,8 @@ Catalogue apply_scenario(const JourneyScenario& scenario, const Catalogue& catal
   return out;
 }
 
-JourneyInputs apply_scenario(const JourneyScenario& scenario, const JourneyInputs& inputs) {
+JourneyInputs apply_scenario(const JourneyScenario& scenario, const Catalogue& catalogue,
+                             const JourneyInputs& inputs) {
   JourneyInputs out = inputs;
   for (const Named& name : scenario.close_channels) {
     const auto c = static_cast<std::size_t>(*channel_named(name.text));
@@ -411,6 +420,11 @@ JourneyInputs apply_scenario(const JourneyScenario& scenario, const JourneyInput
     if (c == static_cast<std::size_t>(Channel::InPerson)) {  // every office kind too
       for (auto& offices : out.place.office_available) std::fill(offices.begin(), offices.end(), 0.0);
     }
+  }
+  for (const Named& name : scenario.close_offices) {
+    const std::size_t kind = catalogue.office_index(name.text);
+    for (auto& offices : out.place.office_available)
+      if (kind < offices.size()) offices[kind] = 0.0;
   }
   return out;
 }
@@ -423,8 +437,9 @@ std::vector<ScenarioOutcome> evaluate_scenarios(const std::vector<JourneyScenari
   const auto share = [](double part, double whole) { return whole > 0.0 ? part / whole : 0.0; };
   constexpr double kTolerance = 1e-12;  // sums in another order are no loss
   for (const JourneyScenario& scenario : scenarios) {
-    const JourneyResult after = evaluate_journeys(apply_scenario(scenario, catalogue), abilities,
-                                                  apply_scenario(scenario, inputs), options, progress);
+    const JourneyResult after =
+        evaluate_journeys(apply_scenario(scenario, catalogue), abilities,
+                          apply_scenario(scenario, catalogue, inputs), options, progress);
     ScenarioOutcome outcome;
     outcome.name = scenario.name;
     for (std::size_t m = 0; m < baseline.matters.size(); ++m) {

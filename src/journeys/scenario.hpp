@@ -16,6 +16,7 @@
 //   remove_requirement = [{ requirement = "residence_proof" }]   # within = "matter" or "m.s" limits it
 //   relax_rule = ["elderly_allowance"]                            # drop the rule of a matter or a step
 //   close_channels = ["in-person"]                                # nowhere any more
+//   close_offices = ["police"]               # one office kind of the catalogue's [offices] closed everywhere
 
 #include "journeys/catalogue.hpp"
 #include "journeys/journeys.hpp"
@@ -54,6 +55,7 @@ struct JourneyScenario {
   std::vector<RemovedRequirement> remove_requirement;
   std::vector<Named> relax_rule;      // a matter or "matter.step" whose rule is dropped
   std::vector<Named> close_channels;  // these channels are nowhere any more
+  std::vector<Named> close_offices;   // these office kinds of the catalogue are nowhere any more
 };
 
 // Parses the TOML; throws Error(Parse) for TOML that does not parse and Error(InvalidInput) with every
@@ -68,7 +70,8 @@ void check_journey_scenarios(const std::vector<JourneyScenario>& scenarios, cons
 
 // The catalogue and place channels a scenario leaves (checked scenarios only).
 Catalogue apply_scenario(const JourneyScenario& scenario, const Catalogue& catalogue);
-JourneyInputs apply_scenario(const JourneyScenario& scenario, const JourneyInputs& inputs);
+JourneyInputs apply_scenario(const JourneyScenario& scenario, const Catalogue& catalogue,
+                             const JourneyInputs& inputs);
 
 // Per matter × group: the baseline and the scenario's completion (share of the group's people) and mean
 // trips of those who finish; `loses`: lower completion, or more trips with no more people finishing (when

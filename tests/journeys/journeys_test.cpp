@@ -843,10 +843,19 @@ add_channel = [{ step = "enrol.apply", channel = "in-person", office = "police",
   EXPECT_NEAR(desk.matters[0].cells[0][0].minutes, 0.2 * 10 + 0.3 * 55 + 0.2 * 50 + 0.3 * 55, 1e-9);
   EXPECT_NEAR(desk.matters[0].cells[1][0].completion, 0.4, 1e-12);
   EXPECT_NEAR(outcomes[1].changes[0].visits_after, (80.0 + 20.0) / 140.0, 1e-12);
+  // The police closed: zone A is then like zone B — only those who hold the certificate finish (40 of
+  // 100 in each zone): from 140 / 200 to 80 / 200, and the group loses.
+  const auto closed = parse_journey_scenarios(
+      "[[scenario]]\nname = \"no police\"\nclose_offices = [\"police\"]\n", "closed.toml");
+  check_journey_scenarios(closed, catalogue, "closed.toml");
+  const auto without_police = evaluate_scenarios(closed, catalogue, abilities, in, baseline);
+  EXPECT_NEAR(without_police[0].changes[0].completion_after, 0.4, 1e-12);
+  EXPECT_TRUE(without_police[0].changes[0].loses);
   // An unknown office kind, and one on a channel that is not in person: both at their places.
   const auto bad = parse_journey_scenarios(R"([[scenario]]
 name = "bad"
 add_channel = [{ step = "enrol.apply", channel = "online", office = "polise" }]
+close_offices = ["polis"]
 )",
                                            "bad.toml");
   const Error error = error_of([&] { check_journey_scenarios(bad, catalogue, "bad.toml"); });
@@ -854,6 +863,8 @@ add_channel = [{ step = "enrol.apply", channel = "online", office = "polise" }]
   EXPECT_NE(text.find("only an in-person channel is at an office kind"), std::string::npos) << text;
   EXPECT_NE(text.find("did you mean 'police'"), std::string::npos) << text;
   EXPECT_NE(text.find("bad.toml:3:"), std::string::npos) << text;
+  EXPECT_NE(text.find("close_offices: unknown office kind 'polis'"), std::string::npos) << text;
+  EXPECT_NE(text.find("bad.toml:4:"), std::string::npos) << text;
 }
 
 TEST(JourneyScenarios, ProblemsAreReportedAtOnceWithTheirPlaces) {
