@@ -89,6 +89,11 @@ void add_journeys_command(CLI::App& app, Context& context) {
                   "CSV group,requirement,probability[,source][,illustrative]: who meets each requirement")
       ->required()
       ->check(input_file());
+  cmd->add_option(
+         "--joint-abilities", args->request.joint_abilities,
+         "CSV group,share,REQUIREMENT,…: shares of a group by the combination of requirements it meets "
+         "(0/1 columns), replacing independence among them")
+      ->check(input_file());
   cmd->add_option("--facilities", access.facilities.file, "Offices CSV: id and capacity (windows, staff…)")
       ->required()
       ->check(input_file());

@@ -21,12 +21,13 @@ def journeys(zones, catalogue, abilities, *, facilities=None, matrix=None, graph
              zone_layer=None, facility_id=None, capacity=None, from_column=None, to_column=None, cost=None,
              cost_unit=None, max_snap=None, snap=None, snap_threshold=None, straight_line=None, detour=None,
              offices=None, terminals=None, assisted=None, outreach=None, outreach_reach=None, choice=None,
-             scenarios=None, progress=None):
+             scenarios=None, joint_abilities=None, progress=None):
     """Completion, visits and reasons per zone × group × matter.
 
     zones      -- DataFrame or file with the groups' populations (or `groups`, a long table)
     catalogue  -- the service catalogue (TOML): matters, steps, channels, requirements, rules
     abilities  -- DataFrame or CSV: group, requirement, probability
+    joint_abilities -- DataFrame or CSV: group, share, one 0/1 column per requirement (met together)
     facilities -- the in-person offices; `offices` -- {kind: DataFrame or CSV} for other office kinds
     choice     -- "cheapest" (default), "prefer-online" or "prefer-offline"
     scenarios  -- TOML file of journey scenarios (online-only, add a channel, remove a proof, …)
@@ -37,7 +38,8 @@ def journeys(zones, catalogue, abilities, *, facilities=None, matrix=None, graph
             office_files = {kind: inputs.path(data, f"offices_{kind}") for kind, data in offices.items()}
         fields = dict(
             zones=inputs.path(zones, "zones"), catalogue=_path(catalogue),
-            abilities=inputs.path(abilities, "abilities"), facilities=inputs.path(facilities, "facilities"),
+            abilities=inputs.path(abilities, "abilities"),
+            joint_abilities=inputs.path(joint_abilities, "joint_abilities"), facilities=inputs.path(facilities, "facilities"),
             matrix=inputs.path(matrix, "matrix"), graph=_path(graph), standard=standard,
             groups=inputs.path(groups, "groups"), group_columns=_names(group_columns), zone_id=zone_id,
             population=population, income=income, coverage=coverage, zone_layer=zone_layer,

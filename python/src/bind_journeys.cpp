@@ -24,6 +24,7 @@ journeys::JourneyRequest journeys_request(const py::dict& fields) {
   request.access.channels = sites;
   in.get("catalogue", request.catalogue);
   in.get("abilities", request.abilities);
+  in.get("joint_abilities", request.joint_abilities);
   std::map<std::string, std::string> offices;  // kind -> facilities file
   in.get("offices", offices);
   for (auto& [kind, file] : offices) request.offices.push_back({kind, file});

@@ -141,3 +141,36 @@ def test_a_geodataframe_of_zones_crosses_with_its_polygons():
     result = equalis.access.access(zones, BHO / "hexagons.csv", **_bho_access())
     from_file = equalis.access.access(BHO / "hexagons.csv", BHO / "hexagons.csv", **_bho_access())
     assert result.json["measures"] == from_file.json["measures"]
+
+
+def test_journeys_with_joint_requirements_are_the_cli_document(tmp_path):
+    files = _journey_files(tmp_path)
+    # Among the elderly, e-ID and smartphone go together (marginals 0.52 and 0.5 kept roughly).
+    joint = pd.DataFrame({"group": ["pop_60plus"] * 3, "share": [0.5, 0.02, 0.48],
+                          "smartphone": [1, 1, 0], "e_id": [1, 0, 0]})
+    joint_csv = tmp_path / "joint.csv"
+    joint.to_csv(joint_csv, index=False)
+    common = dict(facilities=files["offices"], matrix=files["matrix"], cost_unit="minutes", standard="30min",
+                  group_columns=["pop_60plus", "pop_rural"])
+    result = equalis.journeys.journeys(files["zones"], JOURNEYS / "one_network_catalogue.toml",
+                                       JOURNEYS / "one_network_abilities_cn.csv", joint_abilities=joint, **common)
+    expected = cli_json("journeys", files["zones"], "--facilities", files["offices"], "--matrix", files["matrix"],
+                        "--cost-unit", "minutes", "--standard", "30min", "--group-columns", "pop_60plus,pop_rural",
+                        "--catalogue", JOURNEYS / "one_network_catalogue.toml", "--abilities",
+                        JOURNEYS / "one_network_abilities_cn.csv", "--joint-abilities", joint_csv)
+    for key in expected:
+        if key not in ("equalis", "input"):
+            assert _renamed_paths(result.json[key]) == _renamed_paths(expected[key]), key
+    independent = equalis.journeys.journeys(files["zones"], JOURNEYS / "one_network_catalogue.toml",
+                                            JOURNEYS / "one_network_abilities_cn.csv", **common)
+    assert not result.to_frame().equals(independent.to_frame())
+
+
+def _renamed_paths(value):
+    """The joint table's path differs (a data frame against a file): compare everything else."""
+    text = str(value)
+    for marker in ("data frame `joint_abilities`",):
+        text = text.replace(marker, "JOINT")
+    import re  # noqa: PLC0415
+
+    return re.sub(r"/\S*joint\.csv", "JOINT", text)

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace equalis::journeys {
 
@@ -106,6 +107,122 @@ GroupAbilities read_abilities(const std::string& path, const Catalogue& catalogu
     throw Error(ErrorCode::InvalidInput, fmt::format("{}: no row", path), "give at least the 'all' rows");
   }
   return abilities;
+}
+
+double JointRequirements::marginal(std::size_t column) const {
+  double sum = 0.0;
+  for (std::size_t row = 0; row < met.size(); ++row)
+    if (met[row][column] != 0) sum += share[row];
+  return sum;
+}
+
+std::size_t JointRequirements::column_of(std::size_t requirement) const {
+  return static_cast<std::size_t>(std::find(requirements.begin(), requirements.end(), requirement) -
+                                  requirements.begin());
+}
+
+const JointRequirements* GroupAbilities::joint_of(const std::string& group) const {
+  for (const char* name : {group.c_str(), "all"}) {
+    const auto at = std::find(joint_groups.begin(), joint_groups.end(), name);
+    if (at != joint_groups.end()) return &joint[static_cast<std::size_t>(at - joint_groups.begin())];
+  }
+  return nullptr;
+}
+
+namespace {
+
+// The requirement columns of a joint table: every column but group and share, each a requirement id.
+std::vector<std::size_t> joint_columns(const std::vector<std::string>& header, const Catalogue& catalogue,
+                                       const std::string& path) {
+  std::vector<std::string> known;
+  for (const auto& r : catalogue.requirements) known.push_back(r.id);
+  std::vector<std::size_t> columns;
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    if (header[c] == "group" || header[c] == "share") continue;
+    const std::size_t r = catalogue.requirement_index(header[c]);
+    if (r == catalogue.requirements.size()) {
+      const std::string near = nearest_name(header[c], known);
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("column '{}' is no requirement of the catalogue {}", excerpt(header[c]),
+                              catalogue.source),
+                  near.empty()
+                      ? "name each column after a requirement under [requirements] (besides group, share)"
+                      : fmt::format("did you mean '{}'?", near),
+                  SourceLocation{path, 1, c + 1});
+    }
+    columns.push_back(r);
+  }
+  if (columns.empty()) {
+    throw Error(ErrorCode::InvalidInput, "a joint table without requirement columns",
+                "write group,share,REQUIREMENT,… with one 0/1 column per requirement",
+                SourceLocation{path, 1});
+  }
+  return columns;
+}
+
+}  // namespace
+
+void read_joint_requirements(const std::string& path, const Catalogue& catalogue, GroupAbilities& abilities) {
+  const auto header = ColumnTable::read_header(path);
+  const std::vector<std::size_t> columns = joint_columns(header, catalogue, path);
+  std::vector<WantedColumn> wanted{{"group", ColumnKind::Category}, {"share", ColumnKind::Numeric}};
+  for (const std::size_t r : columns) wanted.push_back({catalogue.requirements[r].id, ColumnKind::Numeric});
+  const ColumnTable table = ColumnTable::read_file(path, wanted);
+  const CategoryColumn& group = table.category("group");
+  const NumericColumn& share = table.numeric("share");
+  abilities.joint_file = path;
+  for (std::size_t row = 0; row < table.row_count(); ++row) {
+    if (group.valid[row] == 0) {
+      throw Error(ErrorCode::InvalidInput, "missing group name",
+                  "name the group of every row ('all' for everyone)", table.location(row, "group"));
+    }
+    const double p = share.values[row];
+    if (share.valid[row] == 0 || !(p >= 0.0 && p <= 1.0)) {
+      throw Error(
+          ErrorCode::InvalidInput,
+          fmt::format("share is {}, not in [0, 1]", share.valid[row] == 0 ? "missing" : fmt::format("{}", p)),
+          "give the share of the group with this combination (0.25, not 25)", table.location(row, "share"));
+    }
+    std::vector<std::uint8_t> met;
+    for (const std::size_t r : columns) {
+      const std::string& id = catalogue.requirements[r].id;
+      const NumericColumn& cell = table.numeric(id);
+      if (cell.valid[row] == 0 || (cell.values[row] != 0.0 && cell.values[row] != 1.0)) {
+        throw Error(ErrorCode::InvalidInput, fmt::format("'{}' is not 0 or 1", id),
+                    "write 1 for people who meet the requirement, 0 for those who do not",
+                    table.location(row, id));
+      }
+      met.push_back(cell.values[row] != 0.0 ? 1 : 0);
+    }
+    const std::string name = group.labels[group.codes[row]];
+    auto at = std::find(abilities.joint_groups.begin(), abilities.joint_groups.end(), name);
+    if (at == abilities.joint_groups.end()) {
+      abilities.joint_groups.push_back(name);
+      abilities.joint.push_back({columns, {}, {}});
+      at = abilities.joint_groups.end() - 1;
+    }
+    JointRequirements& joint = abilities.joint[static_cast<std::size_t>(at - abilities.joint_groups.begin())];
+    if (std::find(joint.met.begin(), joint.met.end(), met) != joint.met.end()) {
+      throw Error(ErrorCode::InvalidInput,
+                  fmt::format("group '{}' has this combination twice", excerpt(name)),
+                  "give each combination of a group one row", table.location(row, "group"));
+    }
+    joint.met.push_back(std::move(met));
+    joint.share.push_back(p);
+  }
+  for (std::size_t g = 0; g < abilities.joint.size(); ++g) {
+    double sum = 0.0;
+    for (const double p : abilities.joint[g].share) sum += p;
+    if (std::abs(sum - 1.0) > 1e-6) {
+      throw Error(
+          ErrorCode::InvalidInput,
+          fmt::format("{}: the shares of group '{}' sum to {}, not 1", path, abilities.joint_groups[g], sum),
+          "give every combination of the group (those missing have share 0) with shares that sum to 1");
+    }
+  }
+  if (abilities.joint.empty()) {
+    throw Error(ErrorCode::InvalidInput, fmt::format("{}: no row", path), "give at least the 'all' rows");
+  }
 }
 
 }  // namespace equalis::journeys

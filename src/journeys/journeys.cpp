@@ -413,8 +413,27 @@ struct FlagsLess {
   }
 };
 
+constexpr std::size_t kIndependent = std::numeric_limits<std::size_t>::max();
+
+// The share of a group's joint table agreeing with `mask` on the uncertain requirements it covers
+// (`column[u]`: the table's column of uncertain requirement u, or kIndependent); the table's other
+// requirements are summed over.
+double joint_share(const JointRequirements& table, const std::vector<std::size_t>& column,
+                   std::uint64_t mask) {
+  double sum = 0.0;
+  for (std::size_t row = 0; row < table.met.size(); ++row) {
+    bool agrees = true;
+    for (std::size_t u = 0; u < column.size() && agrees; ++u) {
+      if (column[u] != kIndependent) agrees = table.met[row][column[u]] == ((mask >> u) & 1U);
+    }
+    if (agrees) sum += table.share[row];
+  }
+  return sum;
+}
+
 MaskProfiles build_profiles(const MatterEvaluator& evaluator,
                             const std::vector<std::vector<double>>& requirement_p,
+                            const std::vector<const JointRequirements*>& joint,
                             const PerPlace<std::uint8_t>& present, const std::string& matter_id) {
   const std::size_t steps = evaluator.step_count();
   const std::size_t groups = requirement_p.size();
@@ -433,14 +452,27 @@ MaskProfiles build_profiles(const MatterEvaluator& evaluator,
         uncertain_requirements(evaluator, requirement_p[g], met, matter_id);
     std::vector<std::string_view> fields(requirement_p[g].size(), "0");
     std::fill(failing.begin(), failing.end(), 0.0);
+    // Requirements in the group's joint table take their combinations' shares from it; the rest are
+    // independent.
+    std::vector<std::size_t> column(uncertain.size(), kIndependent);
+    bool any_joint = false;
+    if (joint[g] != nullptr) {
+      for (std::size_t u = 0; u < uncertain.size(); ++u) {
+        const std::size_t c = joint[g]->column_of(uncertain[u]);
+        if (c < joint[g]->requirements.size()) column[u] = c;
+        any_joint = any_joint || column[u] != kIndependent;
+      }
+    }
     const std::uint64_t combinations = std::uint64_t{1} << uncertain.size();
     for (std::uint64_t mask = 0; mask < combinations; ++mask) {
-      double probability = 1.0;
+      double probability = any_joint ? joint_share(*joint[g], column, mask) : 1.0;
       for (std::size_t u = 0; u < uncertain.size(); ++u) {
         const bool on = ((mask >> u) & 1U) != 0;
-        probability *= on ? requirement_p[g][uncertain[u]] : 1.0 - requirement_p[g][uncertain[u]];
+        if (column[u] == kIndependent)
+          probability *= on ? requirement_p[g][uncertain[u]] : 1.0 - requirement_p[g][uncertain[u]];
         met[uncertain[u]] = on ? 1 : 0;
       }
+      if (any_joint && probability == 0.0) continue;  // a combination nobody has (a joint table's zero row)
       const Verdict verdict = evaluator.classify(met, present, fields, usable);
       if (verdict.eligible) out.eligible[g] += probability;
       if (!verdict.done) {
@@ -757,8 +789,8 @@ ZonePlaces zone_places(const JourneyInputs& in) {
 // One matter over every zone and group; `parallel`: its loops may run on several threads.
 MatterResult evaluate_matter(const Matter& matter, const Catalogue& catalogue,
                              const std::vector<std::vector<double>>& requirement_p,
-                             const JourneyInputs& inputs, const ZonePlaces& places,
-                             const JourneyOptions& options, bool parallel) {
+                             const std::vector<const JointRequirements*>& joint, const JourneyInputs& inputs,
+                             const ZonePlaces& places, const JourneyOptions& options, bool parallel) {
   const std::size_t zones = inputs.zone_ids.size();
   const std::size_t groups = inputs.groups.size();
   MatterEvaluator evaluator(matter, catalogue);
@@ -780,7 +812,7 @@ MatterResult evaluate_matter(const Matter& matter, const Catalogue& catalogue,
   // 2. Per distinct mask, the requirement combinations enumerated into profiles (in parallel).
   std::vector<MaskProfiles> profiles(distinct.size());
   const auto build = [&](std::size_t k) {
-    profiles[k] = build_profiles(evaluator, requirement_p, distinct[k], matter.id);
+    profiles[k] = build_profiles(evaluator, requirement_p, joint, distinct[k], matter.id);
   };
   in_parallel_if(parallel && enumeration_work(evaluator, requirement_p) * distinct.size() >= kParallelWork,
                  distinct.size(), build);
@@ -856,6 +888,14 @@ JourneyResult evaluate_journeys(const Catalogue& catalogue, const GroupAbilities
   result.assumption =
       "a person meets each requirement independently with the group's probability, and finds each channel "
       "with the zone's probability; shared requirements make the steps of a matter dependent (enumerated)";
+  if (!abilities.joint_groups.empty()) {
+    result.assumption = fmt::format(
+        "requirements in a group's joint table ({}) are met together with the table's shares, the others "
+        "independently with the group's probability; each channel is found with the zone's probability; "
+        "shared "
+        "requirements make the steps of a matter dependent (enumerated)",
+        abilities.joint_file);
+  }
   const std::size_t groups = inputs.groups.size();
   // Per group, the probability of every requirement (a requirement nobody uses is not asked for).
   std::vector<std::vector<double>> requirement_p(groups,
@@ -865,9 +905,15 @@ JourneyResult evaluate_journeys(const Catalogue& catalogue, const GroupAbilities
     const MatterEvaluator probe(matter, catalogue);
     for (const std::size_t r : probe.requirements_used()) used[r] = 1;
   }
+  std::vector<const JointRequirements*> joint(groups, nullptr);  // per group: its joint table, if any
   for (std::size_t g = 0; g < groups; ++g) {
+    joint[g] = abilities.joint_of(inputs.groups[g]);
     for (std::size_t r = 0; r < used.size(); ++r) {
       if (used[r] == 0) continue;
+      if (joint[g] != nullptr && joint[g]->column_of(r) < joint[g]->requirements.size()) {
+        requirement_p[g][r] = joint[g]->marginal(joint[g]->column_of(r));
+        continue;
+      }
       const AbilityFigure& figure = abilities.of(inputs.groups[g], r, catalogue);
       requirement_p[g][r] = figure.probability;
       if (figure.illustrative) {
@@ -886,8 +932,8 @@ JourneyResult evaluate_journeys(const Catalogue& catalogue, const GroupAbilities
     parallel_for(matters, [&](std::size_t m) {
       if (task.stopped()) return;
       try {
-        result.matters[m] =
-            evaluate_matter(catalogue.matters[m], catalogue, requirement_p, inputs, places, options, false);
+        result.matters[m] = evaluate_matter(catalogue.matters[m], catalogue, requirement_p, joint, inputs,
+                                            places, options, false);
       } catch (...) {
         errors[m] = std::current_exception();
       }
@@ -899,8 +945,8 @@ JourneyResult evaluate_journeys(const Catalogue& catalogue, const GroupAbilities
     }
   } else {
     for (std::size_t m = 0; m < matters; ++m) {
-      result.matters[m] =
-          evaluate_matter(catalogue.matters[m], catalogue, requirement_p, inputs, places, options, true);
+      result.matters[m] = evaluate_matter(catalogue.matters[m], catalogue, requirement_p, joint, inputs,
+                                          places, options, true);
       if (!task.tick()) task.throw_if_stopped();
     }
   }

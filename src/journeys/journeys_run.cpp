@@ -150,6 +150,8 @@ JourneyRunResult run_journeys(const JourneyRequest& request, ProgressSink& progr
   result.catalogue = read_catalogue(request.catalogue);
   const std::vector<std::string> offices = office_files(result.catalogue, request.offices);
   result.abilities = read_abilities(request.abilities, result.catalogue);
+  if (!request.joint_abilities.empty())
+    read_joint_requirements(request.joint_abilities, result.catalogue, result.abilities);
   // Scenarios are checked before the long part: a misspelt step fails at once.
   std::vector<JourneyScenario> scenarios;
   if (!request.scenarios.empty()) {

@@ -28,6 +28,9 @@ struct JourneyRequest {
   access::AccessRequest access;
   std::string catalogue;  // TOML, see catalogue.hpp
   std::string abilities;  // CSV group,requirement,probability[,source][,illustrative]
+  // CSV group,share,REQUIREMENT,… (read_joint_requirements): requirements met jointly, replacing
+  // independence among a table's requirements for its group ("" = none).
+  std::string joint_abilities;
   // One file per office kind the catalogue declares (every kind needs one; the CLI's --office KIND=FILE).
   std::vector<OfficeFile> offices;
   JourneyOptions options;

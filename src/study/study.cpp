@@ -321,7 +321,7 @@ const std::map<std::string, std::vector<std::string>>& known_keys() {
       {"channels",
        {"in_person", "online", "phone", "terminals", "assisted", "outreach", "outreach_reach",
         "digital_profiles", "joint_abilities"}},
-      {"journeys", {"catalogue", "abilities", "choice", "scenarios", "offices"}},
+      {"journeys", {"catalogue", "abilities", "joint_abilities", "choice", "scenarios", "offices"}},
       {"inequality",
        {"file", "values", "weight", "group", "by", "rank_by", "missing", "indices", "bootstrap",
         "permutations", "seed", "confidence"}},
@@ -406,8 +406,14 @@ class StudyReader {
     if (study_.journeys && !study_.journeys->catalogue.empty() && !study_.journeys->abilities.empty()) {
       attempt("journeys.catalogue", [&] {
         const auto catalogue = journeys::read_catalogue(study_.journeys->catalogue);
-        attempt("journeys.abilities",
-                [&] { (void)journeys::read_abilities(study_.journeys->abilities, catalogue); });
+        attempt("journeys.abilities", [&] {
+          auto abilities = journeys::read_abilities(study_.journeys->abilities, catalogue);
+          if (!study_.journeys->joint_abilities.empty()) {
+            attempt("journeys.joint_abilities", [&] {
+              journeys::read_joint_requirements(study_.journeys->joint_abilities, catalogue, abilities);
+            });
+          }
+        });
       });
     }
     if (study_.plan && !study_.plan->efficient.demand.empty()) {
@@ -628,6 +634,7 @@ class StudyReader {
     journeys::JourneyRequest request;
     if (auto file = s.file("catalogue", study_.inputs)) request.catalogue = *file;
     if (auto file = s.file("abilities", study_.inputs)) request.abilities = *file;
+    if (auto file = s.file("joint_abilities", study_.inputs)) request.joint_abilities = *file;
     if (auto file = s.file("scenarios", study_.inputs)) request.scenarios = *file;
     for (auto& [kind, file] : s.named_files("offices", study_.inputs))
       request.offices.push_back({kind, file});

@@ -987,3 +987,64 @@ TEST(Journeys, RunFromFilesUsesTheAccessModule) {
 
 }  // namespace
 }  // namespace equalis::journeys
+
+namespace equalis::journeys {
+namespace {
+
+// Joint requirements, by hand: in zone B (no office) the allowance needs a smartphone and an e-ID online.
+// Independently 0.5 × 0.4 of the 90 % the rule admits finish: 0.18. Jointly, when every e-ID holder also
+// has a smartphone (shares 0.4 both, 0.1 smartphone only, 0.5 neither: the same marginals), 0.9 × 0.4 =
+// 0.36. Zone A (an office) does not depend on them: 0.9 either way.
+TEST(JointRequirements, ReplaceIndependenceAmongTheirRequirements) {
+  const Catalogue catalogue = parse_catalogue(kCatalogue, "catalogue.toml");
+  GroupAbilities abilities = read_abilities(abilities_file(), catalogue);
+  const JourneyResult independent = evaluate_journeys(catalogue, abilities, two_zones());
+  EXPECT_NEAR(independent.matters[0].cells[1][0].completion, 0.18, 1e-12);
+  read_joint_requirements(
+      write("joint.csv", "group,share,smartphone,e_id\nall,0.4,1,1\nall,0.1,1,0\nall,0.5,0,0\n"), catalogue,
+      abilities);
+  const JourneyResult joint = evaluate_journeys(catalogue, abilities, two_zones());
+  EXPECT_NEAR(joint.matters[0].cells[1][0].completion, 0.36, 1e-12);
+  EXPECT_NEAR(joint.matters[0].cells[0][0].completion, 0.9, 1e-12);
+  EXPECT_NE(joint.assumption.find("joint table"), std::string::npos);
+}
+
+// A joint table that is the product of the marginals gives the independent result, cell for cell; one that
+// covers a single requirement is that requirement's figure.
+TEST(JointRequirements, TheProductTableIsIndependence) {
+  const Catalogue catalogue = parse_catalogue(kCatalogue, "catalogue.toml");
+  const GroupAbilities plain = read_abilities(abilities_file(), catalogue);
+  const JourneyResult independent = evaluate_journeys(catalogue, plain, two_zones());
+  for (const char* table :
+       {"group,share,smartphone,e_id\nall,0.2,1,1\nall,0.3,1,0\nall,0.2,0,1\nall,0.3,0,0\n",
+        "group,share,e_id\nall,0.4,1\nall,0.6,0\n"}) {
+    GroupAbilities abilities = plain;
+    read_joint_requirements(write("product.csv", table), catalogue, abilities);
+    const JourneyResult joint = evaluate_journeys(catalogue, abilities, two_zones());
+    for (std::size_t z = 0; z < 2; ++z) {
+      const JourneyCell& a = independent.matters[0].cells[z][0];
+      const JourneyCell& b = joint.matters[0].cells[z][0];
+      EXPECT_NEAR(a.completion, b.completion, 1e-12) << table;
+      EXPECT_NEAR(a.visits, b.visits, 1e-12) << table;
+      EXPECT_NEAR(a.minutes, b.minutes, 1e-9) << table;
+    }
+  }
+}
+
+TEST(JointRequirements, BadTablesAreRefusedAtTheirPlace) {
+  const Catalogue catalogue = parse_catalogue(kCatalogue, "catalogue.toml");
+  const auto fails = [&](const std::string& text, const std::string& expected) {
+    GroupAbilities abilities = read_abilities(abilities_file(), catalogue);
+    const Error error =
+        error_of([&] { read_joint_requirements(write("bad_joint.csv", text), catalogue, abilities); });
+    EXPECT_NE(std::string(error.what()).find(expected), std::string::npos) << error.what();
+  };
+  fails("group,share,smartfone\nall,1,1\n", "did you mean 'smartphone'");
+  fails("group,share,smartphone\nall,0.5,1\nall,0.4,0\n", "sum to 0.9");
+  fails("group,share,smartphone\nall,0.5,2\nall,0.5,0\n", "bad_joint.csv:2:");
+  fails("group,share,smartphone\nall,50,1\nall,50,0\n", "not in [0, 1]");
+  fails("group,share,smartphone\nall,0.5,1\nall,0.5,1\n", "combination twice");
+}
+
+}  // namespace
+}  // namespace equalis::journeys
