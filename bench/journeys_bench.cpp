@@ -22,7 +22,7 @@ j::Catalogue catalogue(std::size_t matters, bool offices, equalis::Rng& rng) {
   j::Catalogue out;
   out.source = "synthetic";
   for (std::size_t r = 0; r < 10; ++r)
-    out.requirements.push_back({fmt::format("r{}", r), "", std::nullopt, 0.0, 0.0});
+    out.requirements.push_back({fmt::format("r{}", r), "", std::nullopt, 0.0, 0.0, {}});
   if (offices) {
     out.offices = {{"police", "", 0, 0}, {"civil", "", 0, 0}};
     out.requirements[8].issued_by = 0;

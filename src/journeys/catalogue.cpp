@@ -102,7 +102,7 @@ class Reader {
       return;
     }
     for (const auto& [key, value] : in_file_order(*table)) {
-      Requirement requirement{std::string(key->str()), "", std::nullopt, 0.0, 0.0};
+      Requirement requirement{std::string(key->str()), "", std::nullopt, 0.0, 0.0, {}};
       if (const auto* proof = value->as_table()) {
         proof_details(*proof, requirement);
       } else {
@@ -110,6 +110,34 @@ class Reader {
       }
       catalogue_.requirements.push_back(std::move(requirement));
     }
+    resolve_fetch_needs();
+  }
+
+  // A proof's own requirements name requirements declared anywhere under [requirements]: resolved once all
+  // are read. They must be plain requirements: a proof needing another proof is refused (no chains).
+  void resolve_fetch_needs() {
+    for (const auto& [node, owner] : pending_fetch_needs_) {
+      const auto id = text(*node, "a requirement");
+      if (!id) continue;
+      const std::size_t r = catalogue_.requirement_index(*id);
+      Requirement& proof = catalogue_.requirements[owner];
+      if (!proof.issued_by) continue;  // refused where it was read
+      if (r == catalogue_.requirements.size()) {
+        const std::string near = nearest_name(*id, requirement_ids());
+        problems_.add(
+            *node, fmt::format("proof '{}' requires an unknown requirement '{}'", proof.id, excerpt(*id)),
+            near.empty() ? "declare it under [requirements]" : fmt::format("did you mean '{}'?", near));
+      } else if (catalogue_.requirements[r].issued_by) {
+        problems_.add(
+            *node, fmt::format("proof '{}' requires '{}', itself a proof issued by an office", proof.id, *id),
+            "a proof's requirements are plain ones (a registration, an ID); fetch the other proof in "
+            "the step instead");
+      } else if (std::find(proof.fetch_needs.begin(), proof.fetch_needs.end(), r) ==
+                 proof.fetch_needs.end()) {
+        proof.fetch_needs.push_back(r);
+      }
+    }
+    pending_fetch_needs_.clear();
   }
 
   // `{ description = "…", issued_by = "police", minutes = 20, money = 0 }`: a paper proof an office issues.
@@ -123,10 +151,23 @@ class Reader {
         requirement.minutes = amount(value, "minutes").value_or(0.0);
       } else if (key == "money") {
         requirement.money = amount(value, "money").value_or(0.0);
+      } else if (key == "requires") {
+        const auto* list = value.as_array();
+        if (list == nullptr) {
+          problems_.add(value, "requires must be a list", R"(write requires = ["local_hukou"])");
+          continue;
+        }
+        for (const auto& item : *list)
+          pending_fetch_needs_.emplace_back(&item,
+                                            catalogue_.requirements.size());  // this requirement's index
       } else {
         problems_.add(value, fmt::format("unknown requirement key '{}'", excerpt(key.str())),
-                      "a requirement has description, issued_by, minutes, money");
+                      "a requirement has description, issued_by, minutes, money, requires");
       }
+    }
+    if (!requirement.issued_by && table.contains("requires")) {
+      problems_.add(*table.get("requires"), "only a proof issued by an office has requirements of its own",
+                    R"(add issued_by = "OFFICE", or put the requirement on the channels)");
     }
   }
 
@@ -314,6 +355,8 @@ class Reader {
   }
   Catalogue& catalogue_;
   Problems& problems_;
+  // A proof's `requires` entries (node, index of the proof), resolved after [requirements] is read.
+  std::vector<std::pair<const toml::node*, std::size_t>> pending_fetch_needs_;
 };
 
 }  // namespace

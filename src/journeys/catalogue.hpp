@@ -11,7 +11,9 @@
 //   [requirements]
 //   smartphone = "a smartphone with mobile internet"
 //   local_hukou = "local household registration"
-//   household_certificate = { description = "a household certificate", issued_by = "police", minutes = 20 }
+//   # requires: what the police ask before they issue it (optional; one line, as every TOML inline table)
+//   household_certificate = { description = "a household certificate", issued_by = "police", minutes = 20,
+//   requires = ["local_hukou"] }
 //
 //   [[matter]]
 //   id = "elderly_allowance"
@@ -55,6 +57,9 @@ struct Requirement {
   std::optional<std::size_t> issued_by;  // index into Catalogue::offices
   double minutes = 0.0;
   double money = 0.0;
+  // What the office asks before it issues the proof (`requires = ["local_hukou"]`): plain requirements
+  // (not proofs) a person must meet to obtain it.
+  std::vector<std::size_t> fetch_needs;
 };
 
 struct ChannelOption {

@@ -90,11 +90,18 @@ class ReasonBook {
     return add({fmt::format("no {} channel where they live for step '{}'", spelled(channel), step), "place",
                 step, "", std::string(spelled(channel)), ""});
   }
-  std::uint32_t proof(const std::string& step, const std::string& requirement, const std::string& office,
+  std::uint32_t proof(const std::string& step, const Requirement& proof, const Catalogue& catalogue,
                       Channel channel) {
-    return add({fmt::format("proof '{}' from {} out of reach for step '{}' ({})", requirement, office, step,
+    const std::string& office = catalogue.offices[*proof.issued_by].id;
+    std::string why = "out of reach";
+    if (!proof.fetch_needs.empty()) {  // the office may be near and still not issue it
+      std::vector<std::string> asked;
+      for (const std::size_t f : proof.fetch_needs) asked.push_back(catalogue.requirements[f].id);
+      why = fmt::format("out of reach or not issued (it asks for {})", fmt::join(asked, ", "));
+    }
+    return add({fmt::format("proof '{}' from {} {} for step '{}' ({})", proof.id, office, why, step,
                             spelled(channel)),
-                "proof", step, requirement, std::string(spelled(channel)), office});
+                "proof", step, proof.id, std::string(spelled(channel)), office});
   }
   std::vector<Reason> take() { return std::move(reasons_); }
   [[nodiscard]] std::size_t size() const { return reasons_.size(); }
@@ -151,6 +158,7 @@ class MatterEvaluator {
           const auto issuer = catalogue.requirements[r].issued_by;
           if (!issuer) continue;
           channels_used_[kChannelCount + *issuer] = 1;  // where the proof is fetched
+          for (const std::size_t f : catalogue.requirements[r].fetch_needs) used[f] = 1;  // asked there
           if (proof_bit_[r] == 0) add_proof(r, matter.id);
         }
       }
@@ -172,9 +180,8 @@ class MatterEvaluator {
         for (const std::size_t r : option.needs) {
           const Requirement& need = catalogue.requirements[r];
           requirement_reason_.back().back().push_back(
-              need.issued_by
-                  ? book_.proof(step.id, need.id, catalogue.offices[*need.issued_by].id, option.channel)
-                  : book_.requirement(step.id, need.id, option.channel));
+              need.issued_by ? book_.proof(step.id, need, catalogue, option.channel)
+                             : book_.requirement(step.id, need.id, option.channel));
         }
       }
     }
@@ -283,15 +290,20 @@ class MatterEvaluator {
     Usability out = 1;
     for (const std::size_t r : option.needs) {
       if (met[r] != 0) continue;
-      if (!fetchable(r, present)) return 0;
+      if (!fetchable(r, met, present)) return 0;
       out |= proof_bit_[r];
     }
     return out;
   }
 
-  [[nodiscard]] bool fetchable(std::size_t r, const PerPlace<std::uint8_t>& present) const {
-    const auto issuer = catalogue_.requirements[r].issued_by;
-    return issuer && present[kChannelCount + *issuer] != 0;
+  // A proof the person lacks can be fetched when its office is within reach and they meet what the office
+  // asks for it.
+  [[nodiscard]] bool fetchable(std::size_t r, const std::vector<std::uint8_t>& met,
+                               const PerPlace<std::uint8_t>& present) const {
+    const Requirement& proof = catalogue_.requirements[r];
+    if (!proof.issued_by || present[kChannelCount + *proof.issued_by] == 0) return false;
+    return std::all_of(proof.fetch_needs.begin(), proof.fetch_needs.end(),
+                       [&](std::size_t f) { return met[f] != 0; });
   }
 
   // Whether the choice rule tries `x` strictly before `y` (the catalogue's order breaks ties).
@@ -327,7 +339,7 @@ class MatterEvaluator {
   std::uint32_t closest_miss(std::size_t s, const std::vector<std::uint8_t>& met,
                              const PerPlace<std::uint8_t>& present) const {
     const Step& step = matter_.steps[s];
-    const auto lacks = [&](std::size_t r) { return met[r] == 0 && !fetchable(r, present); };
+    const auto lacks = [&](std::size_t r) { return met[r] == 0 && !fetchable(r, met, present); };
     std::size_t closest = 0;
     std::size_t fewest = std::numeric_limits<std::size_t>::max();
     for (std::size_t o = 0; o < step.channels.size(); ++o) {
