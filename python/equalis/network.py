@@ -35,6 +35,12 @@ class IsochroneResult(Result):
     def geojson(self):
         return json.loads(self._csv["outline.geojson"])
 
+    def geo(self):
+        """The outline: a GeoDataFrame when geopandas is installed, else the GeoJSON dict."""
+        from .access import geojson_of  # noqa: PLC0415
+
+        return geojson_of(self._csv["outline.geojson"])
+
 
 class PoisResult(Result):
     """`to_frame()` the points of interest (id, kind, name, lon, lat, …), as `equalis network pois`."""

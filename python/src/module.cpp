@@ -4,6 +4,7 @@
 
 #include "binding.hpp"
 
+#include "core/duration.hpp"
 #include "core/error.hpp"
 #include "core/field_names.hpp"
 
@@ -76,6 +77,10 @@ PYBIND11_MODULE(_equalis, module) {
       raise_as_python(error);
     }
   });
+  // Durations as the CLI and the study file read them ("600", "90s", "10min", "1h30min"): None if not one.
+  module.def(
+      "parse_duration", [](const std::string& text) { return equalis::parse_duration_seconds(text); },
+      py::arg("text"));
   bind_measure(module);
   bind_audit(module);
   bind_plan(module);

@@ -133,3 +133,21 @@ def test_a_plan_on_the_network_is_the_cli_document(built, tmp_path):
     assert result.open_sites == expected["result"]["open_sites"]
     assert result.json["result"]["objective"] == expected["result"]["objective"]
     assert result.to_frame().to_dict("records") == expected["result"]["groups"]
+
+
+def test_durations_are_read_as_the_cli_reads_them(built):
+    network, _, _ = built
+    in_seconds = network.isochrone(7.42, 43.7313, 600)
+    as_text = network.isochrone(7.42, 43.7313, "10min")
+    assert as_text.json["result"] == in_seconds.json["result"]
+    with pytest.raises(equalis.InputError) as caught:
+        network.isochrone(7.42, 43.7313, "10 minuets")
+    assert "10min" in caught.value.fix
+
+
+def test_an_isochrone_outline_is_a_geodataframe_with_geopandas(built):
+    geopandas = pytest.importorskip("geopandas")
+    network, _, _ = built
+    outline = network.isochrone(7.42, 43.7313, 600).geo()
+    assert isinstance(outline, geopandas.GeoDataFrame)
+    assert len(outline) >= 1 and outline.geometry.notna().all()
