@@ -14,16 +14,6 @@
 namespace equalis::python {
 namespace {
 
-// The forms a network result has (the matrix and the points of interest are CSV only, a build is JSON
-// only): render_all would refuse the missing ones.
-Rendered render_available(const report::Renderers& renderers, const char* table) {
-  Rendered rendered;
-  if (renderers.json) rendered.json = report::render(report::Format::Json, renderers);
-  if (renderers.text) rendered.text = report::render(report::Format::Text, renderers);
-  if (renderers.csv) rendered.tables.emplace_back(table, report::render(report::Format::Csv, renderers));
-  return rendered;
-}
-
 // As the CLI: writing the graph over one of the build's inputs would destroy it.
 void refuse_input_as_output(const std::string& output, const std::vector<std::string>& inputs) {
   for (const auto& input : inputs) {
@@ -104,7 +94,7 @@ void bind_network(py::module_& module) {
         const auto request = build_request(fields);
         return run_engine(progress, [&](ProgressSink& sink) {
           const auto result = network::run_build(request, sink);
-          return render_available(report::renderers(request, result), "build");
+          return render_all(report::renderers(request, result), "build");
         });
       },
       py::arg("fields"), py::arg("progress") = py::none());
@@ -114,7 +104,7 @@ void bind_network(py::module_& module) {
         const auto request = matrix_request(fields);
         return run_engine(progress, [&](ProgressSink& sink) {
           const auto result = network::run_matrix(request, sink);
-          return render_available(report::renderers(request, result), "matrix");
+          return render_all(report::renderers(request, result), "matrix");
         });
       },
       py::arg("fields"), py::arg("progress") = py::none());
@@ -124,7 +114,7 @@ void bind_network(py::module_& module) {
         const auto request = isochrone_request(fields);
         return run_engine(progress, [&](ProgressSink& sink) {
           const auto result = network::run_isochrone(request, sink);
-          Rendered rendered = render_available(report::renderers(request, result), "nodes");
+          Rendered rendered = render_all(report::renderers(request, result), "nodes");
           // The outline, as `--geojson` writes it (not a table: the Python layer reads it as GeoJSON).
           rendered.tables.emplace_back("outline.geojson",
                                        report::isochrone_geojson(request, result).dump(2) + "\n");
@@ -138,7 +128,7 @@ void bind_network(py::module_& module) {
         const auto request = pois_request(fields);
         return run_engine(progress, [&](ProgressSink& sink) {
           const auto result = network::run_pois(request, sink);
-          return render_available(report::renderers(request, result), "pois");
+          return render_all(report::renderers(request, result), "pois");
         });
       },
       py::arg("fields"), py::arg("progress") = py::none());

@@ -133,8 +133,8 @@ std::vector<std::pair<std::string, std::string>> PythonProgress::take_log() {
 
 Rendered render_all(const report::Renderers& renderers, const char* table) {
   Rendered rendered;
-  rendered.json = report::render(report::Format::Json, renderers);
-  rendered.text = report::render(report::Format::Text, renderers);
+  if (renderers.json) rendered.json = report::render(report::Format::Json, renderers);
+  if (renderers.text) rendered.text = report::render(report::Format::Text, renderers);
   if (renderers.csv) rendered.tables.emplace_back(table, report::render(report::Format::Csv, renderers));
   return rendered;
 }

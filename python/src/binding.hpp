@@ -147,7 +147,8 @@ struct Rendered {
   std::string text;
 };
 
-// The JSON and text forms, and the CSV form (as table `table`) when the family has one.
+// The forms the family has: JSON, text, and the CSV form as table `table` (a network matrix is CSV only,
+// a build JSON only).
 Rendered render_all(const report::Renderers& renderers, const char* table = "result");
 
 // Runs `work` with the GIL released and returns {"json", "tables", "text", "log"}; an equalis::Error
