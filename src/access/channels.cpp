@@ -399,6 +399,8 @@ Pass evaluate(const Zones& zones, const ChannelInputs& in, bool offices_open,
 ChannelResult channel_access(const Zones& zones, const ChannelInputs& in) {
   ChannelResult result;
   result.offer = in.offer;
+  result.assisted_sites_reached = in.assisted;
+  result.outreach_sites_reached = in.outreach;
   result.profiles = in.profiles;
   result.groups.push_back("all");
   for (const auto& name : zones.group_names) result.groups.push_back(name);

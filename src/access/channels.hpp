@@ -149,6 +149,9 @@ struct ChannelResult {
   std::vector<std::string> joint_groups;  // groups whose abilities come from the joint table
   HelpRationing assisted;                 // today
   HelpRationing outreach;
+  HelpSites assisted_sites_reached;  // the help sites and who reaches them: to ration on another need
+  HelpSites
+      outreach_sites_reached;  // (the journeys module rations on those who finish a matter only with help)
   HelpRationing assisted_offices_closed;  // if the offices closed
   HelpRationing outreach_offices_closed;
   // The offline queue: office capacity per person who must come in person, by 2SFCA (binary catchment at

@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace equalis::journeys {
 
@@ -138,6 +140,46 @@ void add_office_kind(const access::AccessResult& office, JourneyInputs& in) {
   }
 }
 
+// Help with a capacity serves those who need it for a journey: per zone, the people who finish a matter
+// only with this channel (completion with it everywhere it reaches, minus without it), summed over the
+// matters (each matter is a session of help), share the sites within their reach by a 2SFCA ratio capped
+// at 1 (access::ration_help, Luo & Wang 2003). The channel's availability in each zone becomes that served
+// share. Returns what was rationed.
+HelpRationed ration_on_journeys(access::Channel channel, const access::HelpSites& sites,
+                                const std::vector<double>& nearest, const Catalogue& catalogue,
+                                const GroupAbilities& abilities, const JourneyOptions& options,
+                                JourneyInputs& inputs, ProgressSink& progress) {
+  const auto c = static_cast<std::size_t>(channel);
+  const std::size_t zones = inputs.zone_ids.size();
+  JourneyInputs with = inputs;
+  JourneyInputs without = inputs;
+  for (std::size_t z = 0; z < zones; ++z) {
+    const bool reached = z < nearest.size() && nearest[z] <= sites.reach;
+    with.place.available[z][c] = reached ? 1.0 : 0.0;
+    without.place.available[z][c] = 0.0;
+  }
+  const JourneyResult a = evaluate_journeys(catalogue, abilities, with, options, progress);
+  const JourneyResult b = evaluate_journeys(catalogue, abilities, without, options, progress);
+  std::vector<double> need(zones, 0.0);
+  for (std::size_t m = 0; m < a.matters.size(); ++m) {
+    for (std::size_t z = 0; z < zones; ++z) {
+      const double gain = a.matters[m].cells[z][0].completion - b.matters[m].cells[z][0].completion;
+      need[z] += inputs.people[0][z] * std::max(0.0, gain);
+    }
+  }
+  const access::HelpRationing rationing = access::ration_help(sites, need);
+  HelpRationed out;
+  out.channel = std::string(access::channel_name(channel));
+  for (std::size_t z = 0; z < zones; ++z) {
+    inputs.place.available[z][c] = with.place.available[z][c] * rationing.served_share[z];
+    out.need += need[z];
+    out.served += need[z] * rationing.served_share[z];
+  }
+  for (std::size_t j = 0; j < rationing.capacity.size(); ++j)
+    if (rationing.demand[j] > 0.0) out.capacity += rationing.capacity[j];
+  return out;
+}
+
 }  // namespace
 
 JourneyRunResult run_journeys(const JourneyRequest& request, ProgressSink& progress) {
@@ -173,6 +215,16 @@ JourneyRunResult run_journeys(const JourneyRequest& request, ProgressSink& progr
   for (const std::string& file : offices) {
     result.office_access.push_back(access::run_access(office_request(access, file), progress));
     add_office_kind(result.office_access.back(), inputs);
+  }
+  const access::ChannelResult& channels = *result.access.channels;
+  const std::pair<access::Channel, const access::HelpSites*> help[] = {
+      {access::Channel::Assisted, &channels.assisted_sites_reached},
+      {access::Channel::Outreach, &channels.outreach_sites_reached}};
+  for (const auto& [channel, sites] : help) {  // assisted first: outreach serves those still left
+    if (!sites->offered() || sites->capacity.empty()) continue;
+    result.rationed.push_back(
+        ration_on_journeys(channel, *sites, channels.nearest_site[static_cast<std::size_t>(channel)],
+                           result.catalogue, result.abilities, request.options, inputs, progress));
   }
   result.journeys = evaluate_journeys(result.catalogue, result.abilities, inputs, request.options, progress);
   result.scenarios = evaluate_scenarios(scenarios, result.catalogue, result.abilities, inputs,

@@ -40,6 +40,14 @@ struct JourneyRequest {
   std::vector<JourneyScenario> scenario_list;
 };
 
+// A help channel with a capacity, rationed on the journeys' own need (run_journeys).
+struct HelpRationed {
+  std::string channel;    // "assisted" or "outreach"
+  double need = 0.0;      // people who finish a matter only with this help, summed over matters and zones
+  double capacity = 0.0;  // of the sites within someone's reach
+  double served = 0.0;    // of the need, served
+};
+
 struct JourneyRunResult {
   access::AccessResult access;
   std::vector<access::AccessResult> office_access;  // per office kind of the catalogue, its own access run
@@ -47,6 +55,7 @@ struct JourneyRunResult {
   GroupAbilities abilities;
   JourneyResult journeys;
   std::vector<ScenarioOutcome> scenarios;
+  std::vector<HelpRationed> rationed;  // per help channel with a capacity
 };
 
 JourneyRunResult run_journeys(const JourneyRequest& request, ProgressSink& progress = null_progress());

@@ -143,6 +143,16 @@ json to_json(const journeys::JourneyRequest& request, const journeys::JourneyRun
   }
   out["matters"] = std::move(matters);
   if (!result.scenarios.empty()) out["scenarios"] = scenarios_json(result.scenarios);
+  if (!result.rationed.empty()) {
+    json rationed = json::array();
+    for (const auto& help : result.rationed) {
+      rationed.push_back({{"channel", help.channel},
+                          {"need", help.need},
+                          {"capacity", help.capacity},
+                          {"served", help.served}});
+    }
+    out["help_rationed"] = std::move(rationed);
+  }
   out["warnings"] = access.warnings;
   return out;
 }
@@ -207,6 +217,11 @@ std::string to_text(const journeys::JourneyRequest& request, const journeys::Jou
       result.access.exclusion ? result.access.exclusion->standard : 0.0,
       io::cost_unit_name(result.access.cost_unit));
   out += fmt::format("assumption: {}\n", result.journeys.assumption);
+  for (const auto& help : result.rationed) {
+    out += fmt::format(
+        "{} help rationed: {:.0f} people finish a matter only with it, capacity {:.0f}, {:.0f} served\n",
+        help.channel, help.need, help.capacity, help.served);
+  }
   if (!result.journeys.illustrative.empty()) {
     out += fmt::format("illustrative figures (not published): {}\n",
                        fmt::join(result.journeys.illustrative, "; "));

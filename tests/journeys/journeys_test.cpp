@@ -1113,3 +1113,47 @@ id = "m"
 
 }  // namespace
 }  // namespace equalis::journeys
+
+namespace equalis::journeys {
+namespace {
+
+// Assisted help with a capacity, rationed on the journey's own need, by hand: 100 people in zone A, no
+// office within the standard, an assisted site 10 min away. Half have a smartphone and apply online; the
+// other half finish only with help: a need of 50. A site with capacity 20 serves 20 / 50 = 0.4 of them, so
+// 0.5 + 0.5 × 0.4 = 0.7 finish (1.0 with unlimited help, 0.5 without any).
+TEST(JourneyRun, HelpWithACapacityIsRationedOnThoseWhoNeedItForTheJourney) {
+  JourneyRequest request;
+  request.access.zones.file = write("help_zones.csv", "id,population\nA,100\n");
+  request.access.facilities.file = write("help_offices.csv", "id,capacity\nX,5\n");
+  request.access.costs.matrix = write("help_matrix.csv", "from,to,cost\nA,X,100\nA,S,10\n");
+  request.access.costs.unit = io::CostUnit::Minutes;
+  request.access.standard = "30min";
+  request.catalogue = write("help_catalogue.toml", R"([requirements]
+smartphone = "a smartphone"
+[[matter]]
+id = "claim"
+  [[matter.step]]
+  id = "apply"
+  channels = [{ channel = "online", requires = ["smartphone"], minutes = 10 },
+              { channel = "assisted", minutes = 30 }, { channel = "in-person", minutes = 20 }]
+)");
+  request.abilities = write("help_abilities.csv", "group,requirement,probability\nall,smartphone,0.5\n");
+  access::ChannelOffer sites;
+  sites.assisted = write("help_sites.csv", "id,capacity\nS,20\n");
+  request.access.channels = sites;
+  const JourneyRunResult rationed = run_journeys(request);
+  EXPECT_NEAR(rationed.journeys.matters[0].cells[0][0].completion, 0.7, 1e-12);
+  ASSERT_EQ(rationed.rationed.size(), 1U);
+  EXPECT_EQ(rationed.rationed[0].channel, "assisted");
+  EXPECT_NEAR(rationed.rationed[0].need, 50.0, 1e-9);
+  EXPECT_NEAR(rationed.rationed[0].capacity, 20.0, 1e-12);
+  EXPECT_NEAR(rationed.rationed[0].served, 20.0, 1e-9);
+  sites.assisted = write("help_sites_unlimited.csv", "id\nS\n");
+  request.access.channels = sites;
+  const JourneyRunResult unlimited = run_journeys(request);
+  EXPECT_NEAR(unlimited.journeys.matters[0].cells[0][0].completion, 1.0, 1e-12);
+  EXPECT_TRUE(unlimited.rationed.empty());
+}
+
+}  // namespace
+}  // namespace equalis::journeys
