@@ -165,7 +165,7 @@ def monitor(data, group, *, decision=None, score=None, threshold=None, positive=
     sliding window that is large and supported) and clearances, as `equalis audit monitor` prints them.
 
     window_count   -- the last N decisions (default 10000; 0 = off); window_seconds -- the last S
-                      seconds, or a timedelta (needs `time`, event times in seconds)
+                      seconds, a timedelta or "10min" (needs `time`, event times in seconds)
     gap_threshold  -- alert on |rate(group) - rate(rest)| at least this (0.1), significant at `alpha`
     state          -- state file, restored at start and saved atomically (every `save_every` decisions)
     follow         -- keep reading as the file grows, until Ctrl-C (the state is saved)

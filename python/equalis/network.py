@@ -65,7 +65,7 @@ class Network:
         """Travel times in seconds from every origin to every destination.
 
         origins, destinations -- DataFrames or CSV paths with columns id, lon, lat (WGS84)
-        max_time  -- seconds (or a timedelta): longer trips count as unreachable; max_snap -- metres to the graph
+        max_time  -- seconds (or a timedelta, or "10min"): longer trips count as unreachable; max_snap -- metres to the graph
         snap      -- "node" (nearest graph node, default) or "segment" (nearest point of the nearest road)
         """
         with Inputs() as inputs:
@@ -75,7 +75,7 @@ class Network:
             return call("network_matrix", fields, progress, inputs, MatrixResult)
 
     def isochrone(self, lon, lat, max_time, *, max_snap=None, outline=None, buffer=None, progress=None):
-        """What is reachable from (lon, lat) within `max_time` seconds (or a timedelta); `outline` "network" (the reachable
+        """What is reachable from (lon, lat) within `max_time` seconds (or a timedelta, or "10min"); `outline` "network" (the reachable
         roads buffered by `buffer` metres, default) or "hull"."""
         with Inputs() as inputs:
             fields = dict(graph=self.path, lon=float(lon), lat=float(lat), max_time=_seconds(max_time),

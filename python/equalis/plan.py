@@ -14,7 +14,7 @@ Options every model takes (keywords):
     cost_unit          -- "seconds", "minutes", "metres" or "given" (the file's own unit)
     from_col, to_col, cost_col, id_col, weight_col, unweighted, groups, drop_missing_group -- columns
     existing           -- candidate ids that stay open (a list)
-    seed, time_limit, target_gap -- the search (durations: seconds, or a datetime.timedelta)
+    seed, time_limit, target_gap -- the search (durations: seconds, a datetime.timedelta or "10min")
     site_costs, site_id_col, site_cost_col, budget -- opening costs (DataFrame or CSV) and their budget
     progress           -- a callable(event, task, done, total), or True for a progress bar
 """
