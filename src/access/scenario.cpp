@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/input_file.hpp"
+#include "io/detail/toml_parse.hpp"
 
 #include <fmt/format.h>
 
@@ -173,16 +174,7 @@ class Reader {
 }  // namespace
 
 std::vector<Scenario> parse_scenarios(const std::string& text, const std::string& source) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& error) {
-    const auto& where = error.source();
-    throw Error(ErrorCode::Parse, fmt::format("not valid TOML: {}", error.description()),
-                "check the TOML syntax at this place",
-                SourceLocation{source, static_cast<std::size_t>(where.begin.line),
-                               static_cast<std::size_t>(where.begin.column)});
-  }
+  const toml::table root = io::detail::parse_toml(text, source);
   const Reader reader(source);
   std::vector<Scenario> scenarios;
   for (const auto& [key, value] : root) {

@@ -5,6 +5,7 @@
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/input_file.hpp"
+#include "io/detail/toml_parse.hpp"
 
 #include <fmt/format.h>
 
@@ -318,16 +319,7 @@ void remove_need(ChannelOption& option, std::size_t requirement) {
 }  // namespace
 
 std::vector<JourneyScenario> parse_journey_scenarios(const std::string& text, const std::string& source) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& error) {
-    const auto& where = error.source();
-    throw Error(ErrorCode::Parse, fmt::format("not valid TOML: {}", error.description()),
-                "check the TOML syntax at this place",
-                SourceLocation{source, static_cast<std::size_t>(where.begin.line),
-                               static_cast<std::size_t>(where.begin.column)});
-  }
+  const toml::table root = io::detail::parse_toml(text, source);
   std::vector<JourneyScenario> out;
   Problems problems(source, "the scenarios");
   ScenarioReader reader(problems);

@@ -3,6 +3,7 @@
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/problems.hpp"
+#include "io/detail/toml_parse.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -838,16 +839,7 @@ class StudyReader {
 }  // namespace
 
 Study parse_study(const std::string& text, const std::string& path) {
-  toml::table root;
-  try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& error) {
-    const auto& where = error.source();
-    throw Error(ErrorCode::Parse, fmt::format("not valid TOML: {}", error.description()),
-                "check the TOML syntax at this place",
-                SourceLocation{path, static_cast<std::size_t>(where.begin.line),
-                               static_cast<std::size_t>(where.begin.column)});
-  }
+  const toml::table root = io::detail::parse_toml(text, path);
   Study study;
   study.file = path;
   study.directory = fs::path(path).parent_path().string();
