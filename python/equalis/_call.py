@@ -1,7 +1,8 @@
 """How every function reaches the engine: data frames are handed over as files the engine reads (written
-with every digit of every float, so the numbers are those of the same data read by the CLI), the call runs
-with the GIL released, and the result, the CLI's own JSON, CSV and text, becomes a Result. Messages and
-results name a data frame by its argument, never by the temporary file it crossed in."""
+with every digit of every float, so the numbers are those of the same data read by the CLI; only
+measure.inequality reads its frame in memory), the call runs with the GIL released, and the result, the
+CLI's own JSON, CSV and text, becomes a Result of the family's class. Messages and results name a data
+frame by its argument, never by the temporary file it crossed in."""
 
 import json
 import os
@@ -12,7 +13,6 @@ import warnings
 from . import _equalis
 from . import _progress
 from .errors import Error
-from .result import Result
 
 
 class Inputs:
