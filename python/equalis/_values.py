@@ -1,7 +1,11 @@
-"""Conversions of argument values shared by the modules: lists of names and durations."""
+"""Conversions of argument values shared by the modules: lists of names and floats, paths, durations,
+and GeoJSON read back."""
 
 import datetime
+import io
+import json
 import numbers
+import os
 
 
 def names(value):
@@ -9,6 +13,31 @@ def names(value):
     if value is None:
         return None
     return [value] if isinstance(value, str) else [str(item) for item in value]
+
+
+def floats(value):
+    """A list of floats from one number or an iterable of them (None stays None)."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return [float(value)]
+    return [float(item) for item in value]
+
+
+def path(value):
+    """A path as text from a str or os.PathLike (None stays None)."""
+    return None if value is None else os.fspath(value)
+
+
+def geojson(content):
+    """GeoJSON bytes as a GeoDataFrame when geopandas is installed, else as a dict (None stays None)."""
+    if content is None:
+        return None
+    try:
+        import geopandas  # noqa: PLC0415 (optional dependency)
+    except ImportError:
+        return json.loads(content)
+    return geopandas.read_file(io.BytesIO(content))
 
 
 def seconds(value):

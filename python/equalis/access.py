@@ -4,6 +4,9 @@ access through every channel (in person, online, phone, terminal, assisted, outr
 channel serves (docs/access.md). The options are those of `equalis access`."""
 
 from ._call import Inputs, call
+from ._values import geojson as _geojson
+from ._values import names as _names
+from ._values import path as _path
 from .result import Result
 
 
@@ -17,7 +20,7 @@ class AccessResult(Result):
 
     def geo(self):
         """The zones with their measures: a GeoDataFrame when geopandas is installed, else a GeoJSON dict."""
-        return geojson_of(self._csv.get("zones.geojson"))
+        return _geojson(self._csv.get("zones.geojson"))
 
     @property
     def table_names(self):
@@ -61,29 +64,3 @@ def access(zones, facilities, *, matrix=None, graph=None, straight_line=None, me
             digital_profiles=inputs.path(digital_profiles, "digital_profiles"), scenarios=_path(scenarios),
             zone_polygons=_path(zone_polygons), polygon_id=polygon_id, cost_cache=_path(cost_cache))
         return call("access", fields, progress, inputs, AccessResult)
-
-
-def geojson_of(content):
-    if content is None:
-        return None
-    import json  # noqa: PLC0415
-
-    try:
-        import geopandas  # noqa: PLC0415
-    except ImportError:
-        return json.loads(content)
-    import io  # noqa: PLC0415
-
-    return geopandas.read_file(io.BytesIO(content))
-
-
-def _path(value):
-    import os  # noqa: PLC0415
-
-    return None if value is None else os.fspath(value)
-
-
-def _names(value):
-    if value is None:
-        return None
-    return [value] if isinstance(value, str) else [str(item) for item in value]

@@ -3,7 +3,8 @@ in-person visits, at what time and cost, and which requirement or rule stops the
 The options are those of `equalis journeys`; zones, offices and costs are as in equalis.access."""
 
 from ._call import Inputs, call
-from .access import _names, _path
+from ._values import names as _names
+from ._values import path as _path
 from .result import Result
 
 

@@ -3,6 +3,8 @@ composite indices (docs/measure.md, docs/cli.md). Each function takes a pandas D
 the options of the matching `equalis measure` command, named as its request fields."""
 
 from ._call import Inputs, call
+from ._values import names as _names
+from ._values import floats as _numbers
 from .result import Result
 
 
@@ -169,17 +171,3 @@ def _label(value):
     if isinstance(value, float):
         return "%.17g" % value
     return str(value)
-
-
-def _names(value):
-    if value is None:
-        return None
-    return [value] if isinstance(value, str) else [str(item) for item in value]
-
-
-def _numbers(value):
-    if value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return [float(value)]
-    return [float(item) for item in value]

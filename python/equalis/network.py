@@ -13,6 +13,7 @@ import shutil
 import tempfile
 
 from ._call import Inputs, call
+from ._values import geojson as _geojson
 from ._values import seconds as _seconds
 from .result import Result
 
@@ -37,9 +38,7 @@ class IsochroneResult(Result):
 
     def geo(self):
         """The outline: a GeoDataFrame when geopandas is installed, else the GeoJSON dict."""
-        from .access import geojson_of  # noqa: PLC0415
-
-        return geojson_of(self._csv["outline.geojson"])
+        return _geojson(self._csv["outline.geojson"])
 
 
 class PoisResult(Result):

@@ -3,6 +3,8 @@
 import os
 
 from ._call import Inputs, call
+from ._values import geojson as _geojson
+from ._values import path as _path
 from .result import Result
 
 
@@ -18,18 +20,7 @@ class StudyReport(Result):
     @property
     def zones(self):
         """The zones with every per-zone measure: a GeoDataFrame with geopandas, else a dict (GeoJSON)."""
-        import json  # noqa: PLC0415
-
-        content = self._csv.get("zones.geojson")
-        if content is None:
-            return None
-        try:
-            import geopandas  # noqa: PLC0415
-        except ImportError:
-            return json.loads(content)
-        import io  # noqa: PLC0415
-
-        return geopandas.read_file(io.BytesIO(content))
+        return _geojson(self._csv.get("zones.geojson"))
 
     @property
     def table_names(self):
@@ -61,6 +52,6 @@ def run(study, output=None, *, lang=None, cache=True, cache_dir=None, progress=N
     cache     -- reuse cached travel costs (in cache_dir, default $XDG_CACHE_HOME/equalis)
     """
     with Inputs() as inputs:
-        fields = dict(study=os.fspath(study), output=None if output is None else os.fspath(output), lang=lang,
-                      cache=cache, cache_dir=None if cache_dir is None else os.fspath(cache_dir))
+        fields = dict(study=os.fspath(study), output=_path(output), lang=lang, cache=cache,
+                      cache_dir=_path(cache_dir))
         return call("run", fields, progress, inputs, StudyReport)

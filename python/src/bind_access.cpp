@@ -81,19 +81,13 @@ access::AccessRequest access_request(const py::dict& fields) {
 }  // namespace
 
 void bind_access(py::module_& module) {
-  module.def(
-      "access",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = access_request(fields);
-        return run_engine(progress, [&](ProgressSink& sink) {
-          const auto result = access::run_access(request, sink);
-          Rendered rendered = render_all(report::renderers(request, result), "zones");
-          rendered.tables.emplace_back("summary", report::summary_csv(result));
-          rendered.tables.emplace_back("zones.geojson", report::zones_geojson(result).dump());
-          return rendered;
-        });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
+  def_engine(module, "access", access_request, [](const auto& request, ProgressSink& sink) {
+    const auto result = access::run_access(request, sink);
+    Rendered rendered = render_all(report::renderers(request, result), "zones");
+    rendered.tables.emplace_back("summary", report::summary_csv(result));
+    rendered.tables.emplace_back("zones.geojson", report::zones_geojson(result).dump());
+    return rendered;
+  });
 }
 
 }  // namespace equalis::python

@@ -165,54 +165,24 @@ Rendered run_monitor_and_render(audit::MonitorRequest request, ProgressSink& pro
 }  // namespace
 
 void bind_audit(py::module_& module) {
-  module.def(
-      "audit_metrics",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = metrics_request(fields);
-        return run_engine(progress, [&](ProgressSink& sink) {
-          const auto report = audit::run_metrics(request, sink);
-          return render_all(report::metrics_renderers(request, report), "metrics");
-        });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
-  module.def(
-      "audit_rules",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = rules_request(fields);
-        return run_engine(progress, [&](ProgressSink& sink) {
-          const auto report = audit::run_rules(request, sink);
-          return render_all(report::rules_renderers(request, report), "rule_audit");
-        });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
-  module.def(
-      "audit_representation",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = representation_request(fields);
-        return run_engine(progress, [&](ProgressSink& sink) {
-          const auto report = audit::run_representation(request, sink);
-          return render_all(report::representation_renderers(request, report), "representation");
-        });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
-  module.def(
-      "audit_mitigate",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = mitigate_request(fields);
-        return run_engine(progress, [&](ProgressSink& sink) {
-          const auto report = audit::run_mitigate(request, sink);
-          return render_all(report::mitigate_renderers(request, report), "mitigation");
-        });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
-  module.def(
-      "audit_monitor",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = monitor_request(fields);
-        return run_engine(progress,
-                          [&](ProgressSink& sink) { return run_monitor_and_render(request, sink); });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
+  def_engine(module, "audit_metrics", metrics_request, [](const auto& request, ProgressSink& sink) {
+    const auto report = audit::run_metrics(request, sink);
+    return render_all(report::metrics_renderers(request, report), "metrics");
+  });
+  def_engine(module, "audit_rules", rules_request, [](const auto& request, ProgressSink& sink) {
+    const auto report = audit::run_rules(request, sink);
+    return render_all(report::rules_renderers(request, report), "rule_audit");
+  });
+  def_engine(module, "audit_representation", representation_request,
+             [](const auto& request, ProgressSink& sink) {
+               const auto report = audit::run_representation(request, sink);
+               return render_all(report::representation_renderers(request, report), "representation");
+             });
+  def_engine(module, "audit_mitigate", mitigate_request, [](const auto& request, ProgressSink& sink) {
+    const auto report = audit::run_mitigate(request, sink);
+    return render_all(report::mitigate_renderers(request, report), "mitigation");
+  });
+  def_engine(module, "audit_monitor", monitor_request, run_monitor_and_render);
 }
 
 }  // namespace equalis::python

@@ -41,18 +41,12 @@ journeys::JourneyRequest journeys_request(const py::dict& fields) {
 }  // namespace
 
 void bind_journeys(py::module_& module) {
-  module.def(
-      "journeys",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = journeys_request(fields);
-        return run_engine(progress, [&](ProgressSink& sink) {
-          const auto result = journeys::run_journeys(request, sink);
-          Rendered rendered = render_all(report::renderers(request, result), "zones");
-          rendered.tables.emplace_back("summary", report::journeys_summary_csv(result));
-          return rendered;
-        });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
+  def_engine(module, "journeys", journeys_request, [](const auto& request, ProgressSink& sink) {
+    const auto result = journeys::run_journeys(request, sink);
+    Rendered rendered = render_all(report::renderers(request, result), "zones");
+    rendered.tables.emplace_back("summary", report::journeys_summary_csv(result));
+    return rendered;
+  });
 }
 
 }  // namespace equalis::python

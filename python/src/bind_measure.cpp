@@ -246,36 +246,18 @@ void bind_measure(py::module_& module) {
         });
       },
       py::arg("fields"), py::arg("progress") = py::none(), py::arg("frame") = py::none());
-  module.def(
-      "measure_convergence",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = convergence_request(fields);
-        return run_engine(progress, [&](ProgressSink& sink) {
-          const auto result = measure::run_convergence(request, sink);
-          return render_all(report::renderers(request, result));
-        });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
-  module.def(
-      "measure_spatial",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = spatial_request(fields);
-        return run_engine(progress, [&](ProgressSink& sink) {
-          const auto result = measure::run_spatial(request, sink);
-          return render_all(report::renderers(request, result), "units");
-        });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
-  module.def(
-      "measure_composite",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = composite_request(fields);
-        return run_engine(progress, [&](ProgressSink& sink) {
-          const auto result = measure::run_composite(request, sink);
-          return render_all(report::renderers(request, result), "units");
-        });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
+  def_engine(module, "measure_convergence", convergence_request, [](const auto& request, ProgressSink& sink) {
+    const auto result = measure::run_convergence(request, sink);
+    return render_all(report::renderers(request, result));
+  });
+  def_engine(module, "measure_spatial", spatial_request, [](const auto& request, ProgressSink& sink) {
+    const auto result = measure::run_spatial(request, sink);
+    return render_all(report::renderers(request, result), "units");
+  });
+  def_engine(module, "measure_composite", composite_request, [](const auto& request, ProgressSink& sink) {
+    const auto result = measure::run_composite(request, sink);
+    return render_all(report::renderers(request, result), "units");
+  });
 }
 
 }  // namespace equalis::python

@@ -88,50 +88,26 @@ network::PoisRequest pois_request(const py::dict& fields) {
 }  // namespace
 
 void bind_network(py::module_& module) {
-  module.def(
-      "network_build",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = build_request(fields);
-        return run_engine(progress, [&](ProgressSink& sink) {
-          const auto result = network::run_build(request, sink);
-          return render_all(report::renderers(request, result), "build");
-        });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
-  module.def(
-      "network_matrix",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = matrix_request(fields);
-        return run_engine(progress, [&](ProgressSink& sink) {
-          const auto result = network::run_matrix(request, sink);
-          return render_all(report::renderers(request, result), "matrix");
-        });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
-  module.def(
-      "network_isochrone",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = isochrone_request(fields);
-        return run_engine(progress, [&](ProgressSink& sink) {
-          const auto result = network::run_isochrone(request, sink);
-          Rendered rendered = render_all(report::renderers(request, result), "nodes");
-          // The outline, as `--geojson` writes it (not a table: the Python layer reads it as GeoJSON).
-          rendered.tables.emplace_back("outline.geojson",
-                                       report::isochrone_geojson(request, result).dump(2) + "\n");
-          return rendered;
-        });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
-  module.def(
-      "network_pois",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = pois_request(fields);
-        return run_engine(progress, [&](ProgressSink& sink) {
-          const auto result = network::run_pois(request, sink);
-          return render_all(report::renderers(request, result), "pois");
-        });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
+  def_engine(module, "network_build", build_request, [](const auto& request, ProgressSink& sink) {
+    const auto result = network::run_build(request, sink);
+    return render_all(report::renderers(request, result), "build");
+  });
+  def_engine(module, "network_matrix", matrix_request, [](const auto& request, ProgressSink& sink) {
+    const auto result = network::run_matrix(request, sink);
+    return render_all(report::renderers(request, result), "matrix");
+  });
+  def_engine(module, "network_isochrone", isochrone_request, [](const auto& request, ProgressSink& sink) {
+    const auto result = network::run_isochrone(request, sink);
+    Rendered rendered = render_all(report::renderers(request, result), "nodes");
+    // The outline, as `--geojson` writes it (not a table: the Python layer reads it as GeoJSON).
+    rendered.tables.emplace_back("outline.geojson",
+                                 report::isochrone_geojson(request, result).dump(2) + "\n");
+    return rendered;
+  });
+  def_engine(module, "network_pois", pois_request, [](const auto& request, ProgressSink& sink) {
+    const auto result = network::run_pois(request, sink);
+    return render_all(report::renderers(request, result), "pois");
+  });
 }
 
 }  // namespace equalis::python

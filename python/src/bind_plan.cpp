@@ -101,26 +101,14 @@ plan::BudgetRequest budget_request(const py::dict& fields) {
 }  // namespace
 
 void bind_plan(py::module_& module) {
-  module.def(
-      "plan",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = plan_request(fields);
-        return run_engine(progress, [&](ProgressSink& sink) {
-          const auto result = plan::run_plan(request, sink);
-          return render_all(report::plan_renderers(request, result), "plan");
-        });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
-  module.def(
-      "plan_budget",
-      [](const py::dict& fields, const py::object& progress) {
-        const auto request = budget_request(fields);
-        return run_engine(progress, [&](ProgressSink& sink) {
-          const auto outcome = plan::run_budget(request, sink);
-          return render_all(report::budget_renderers(request, outcome), "budget");
-        });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
+  def_engine(module, "plan", plan_request, [](const auto& request, ProgressSink& sink) {
+    const auto result = plan::run_plan(request, sink);
+    return render_all(report::plan_renderers(request, result), "plan");
+  });
+  def_engine(module, "plan_budget", budget_request, [](const auto& request, ProgressSink& sink) {
+    const auto outcome = plan::run_budget(request, sink);
+    return render_all(report::budget_renderers(request, outcome), "budget");
+  });
 }
 
 }  // namespace equalis::python

@@ -63,13 +63,7 @@ Rendered run_and_render(const RunFields& run, ProgressSink& progress) {
 }  // namespace
 
 void bind_study(py::module_& module) {
-  module.def(
-      "run",
-      [](const py::dict& fields, const py::object& progress) {
-        const RunFields run = run_fields(fields);
-        return run_engine(progress, [&](ProgressSink& sink) { return run_and_render(run, sink); });
-      },
-      py::arg("fields"), py::arg("progress") = py::none());
+  def_engine(module, "run", run_fields, run_and_render);
 }
 
 }  // namespace equalis::python

@@ -156,6 +156,19 @@ Rendered render_all(const report::Renderers& renderers, const char* table = "res
 // callback exception that caused it.
 py::dict run_engine(const py::object& progress, const std::function<Rendered(ProgressSink&)>& work);
 
+// Registers `name(fields, progress=None)` on the module: `make_request(fields)` reads the request (with the
+// GIL held), then `work(request, sink)` runs the engine and renders its result (through run_engine).
+template <class MakeRequest, class Work>
+void def_engine(py::module_& module, const char* name, MakeRequest make_request, Work work) {
+  module.def(
+      name,
+      [make_request, work](const py::dict& fields, const py::object& progress) {
+        const auto request = make_request(fields);
+        return run_engine(progress, [&](ProgressSink& sink) { return work(request, sink); });
+      },
+      py::arg("fields"), py::arg("progress") = py::none());
+}
+
 // Registration of each family's functions on the extension module.
 void bind_measure(py::module_& module);
 void bind_audit(py::module_& module);

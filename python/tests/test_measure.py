@@ -82,12 +82,10 @@ def test_spatial_is_the_cli_document():
 
 
 def test_spatial_from_data_frames(mexico):
-    edges = pd.read_csv(TEST_DATA / "mexico" / "mexicojoin_queen_edges.csv")
-    # The edge list's endpoints are row numbers of the shapefile order, not of mexico.csv: knn instead.
+    # The bundled edge lists number the shapefile's rows, not mexico.csv's: knn weights on made-up points.
     coords = mexico.assign(x=range(len(mexico)), y=[float(i % 5) for i in range(len(mexico))])
     result = equalis.measure.spatial(coords, "pcgdp1940", id="State", x="x", y="y", knn=4)
     assert result.json["results"][0]["n"] == len(mexico)
-    assert len(edges) > 0
 
 
 def test_composite_is_the_cli_document():
@@ -99,7 +97,7 @@ def test_composite_is_the_cli_document():
         args += ["--indicator", indicator]
     assert result.json["result"] == cli_json(*args)["result"]
     frame = result.to_frame()
-    assert len(frame) == 193 or len(frame) > 150
+    assert len(frame) == len(pd.read_csv(data))
 
 
 def test_a_misspelt_column_says_did_you_mean(mexico):
@@ -175,7 +173,7 @@ def test_progress_reaches_a_callable(mexico):
                                progress=lambda *event: events.append(event))
     kinds = [event[0] for event in events]
     assert "begin" in kinds and "end" in kinds
-    assert all(isinstance(event[1], str) and event[2] <= max(event[3], event[2]) for event in events)
+    assert all(isinstance(event[1], str) and (event[3] == 0 or event[2] <= event[3]) for event in events)
 
 
 def test_an_exception_in_the_callback_stops_the_work_and_is_raised(mexico):
