@@ -16,8 +16,8 @@ using equalis::measure::SpatialWeights;
 
 constexpr std::size_t kSide = 316;
 
-std::vector<equalis::io::Point> cell_centres() {
-  std::vector<equalis::io::Point> centres;
+std::vector<equalis::geo::Point> cell_centres() {
+  std::vector<equalis::geo::Point> centres;
   for (std::size_t row = 0; row < kSide; ++row) {
     for (std::size_t col = 0; col < kSide; ++col) {
       centres.push_back({static_cast<double>(col) + 0.5, static_cast<double>(row) + 0.5});
@@ -26,13 +26,13 @@ std::vector<equalis::io::Point> cell_centres() {
   return centres;
 }
 
-std::vector<std::vector<equalis::io::Polygon>> cell_polygons() {
-  std::vector<std::vector<equalis::io::Polygon>> cells;
+std::vector<std::vector<equalis::geo::Polygon>> cell_polygons() {
+  std::vector<std::vector<equalis::geo::Polygon>> cells;
   for (const auto& centre : cell_centres()) {
     const double x = centre.x - 0.5;
     const double y = centre.y - 0.5;
-    cells.push_back(
-        {equalis::io::Polygon{{equalis::io::Ring{{x, y}, {x + 1, y}, {x + 1, y + 1}, {x, y + 1}, {x, y}}}}});
+    cells.push_back({equalis::geo::Polygon{
+        {equalis::geo::Ring{{x, y}, {x + 1, y}, {x + 1, y + 1}, {x, y + 1}, {x, y}}}}});
   }
   return cells;
 }

@@ -761,8 +761,8 @@ DigitalProfiles profiles_of(const AccessRequest& request) {
 }
 
 // Polygons per zone, by id; every coordinate must be WGS84 degrees (GeoJSON's only datum).
-std::vector<std::vector<io::Polygon>> polygons_of(const AccessRequest& request, const Zones& zones,
-                                                  std::vector<std::string>& warnings) {
+std::vector<std::vector<geo::Polygon>> polygons_of(const AccessRequest& request, const Zones& zones,
+                                                   std::vector<std::string>& warnings) {
   const io::VectorLayer layer = io::read_features_lonlat(request.zone_polygons);
   if (!layer.reprojected_from.empty()) {
     warnings.push_back(fmt::format("the zone polygons of {} were reprojected from {} to WGS84 lon/lat",
@@ -771,7 +771,7 @@ std::vector<std::vector<io::Polygon>> polygons_of(const AccessRequest& request, 
   const std::vector<std::string> ids = layer.column(request.polygon_id);
   std::unordered_map<std::string_view, std::size_t> zone_of;
   for (std::size_t z = 0; z < zones.size(); ++z) zone_of.emplace(zones.ids[z], z);
-  std::vector<std::vector<io::Polygon>> polygons(zones.size());
+  std::vector<std::vector<geo::Polygon>> polygons(zones.size());
   std::size_t unmatched = 0;
   for (std::size_t f = 0; f < layer.size(); ++f) {
     for (const auto& polygon : layer.features[f].polygons) {
@@ -1475,7 +1475,7 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
 
   // With polygons and costs from places (a graph, straight lines), zones without lon/lat are routed from
   // their polygons' centroids (or a point on the surface when the centroid falls outside).
-  std::vector<std::vector<io::Polygon>> polygons;
+  std::vector<std::vector<geo::Polygon>> polygons;
   std::vector<std::string> polygon_warnings;
   const bool costs_from_places = !request.costs.graph.empty() || !request.costs.straight_line.empty();
   // Zones placed by their polygons or points need no lon/lat columns.
@@ -1494,7 +1494,7 @@ AccessResult run_access(const AccessRequest& request_in, ProgressSink& progress)
     if (costs_from_places && in.zones.lon.empty()) {
       std::size_t on_surface = 0;
       for (std::size_t z = 0; z < in.zones.size(); ++z) {
-        const auto place = io::zone_point(polygons[z]);
+        const auto place = geo::zone_point(polygons[z]);
         if (!place) {
           throw Error(ErrorCode::InvalidInput,
                       fmt::format("zone '{}' has neither lon/lat nor a polygon to route from",

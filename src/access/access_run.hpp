@@ -210,9 +210,9 @@ struct AccessResult {
   std::optional<Exclusion> exclusion;
   bool groups_partition = false;  // the groups add up to every zone's population
   std::optional<ChannelResult> channels;
-  std::vector<ScenarioResult> scenarios;                // what-if comparisons, in the order given
-  std::vector<std::vector<io::Polygon>> zone_polygons;  // per zone (empty: none given), WGS84
-  std::optional<Snapping> snapping;                     // costs from a graph: how far places were moved
+  std::vector<ScenarioResult> scenarios;                 // what-if comparisons, in the order given
+  std::vector<std::vector<geo::Polygon>> zone_polygons;  // per zone (empty: none given), WGS84
+  std::optional<Snapping> snapping;                      // costs from a graph: how far places were moved
   std::string cost_cache_use;  // with a cost cache: "reused" or "stored" (else empty)
   std::vector<std::string> warnings;
 };

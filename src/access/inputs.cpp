@@ -3,6 +3,7 @@
 #include "access/straight_line.hpp"
 #include "core/csv_columns.hpp"
 #include "core/error.hpp"
+#include "core/unique_ids.hpp"
 #include "io/column_choice.hpp"
 
 #include <fmt/format.h>
@@ -22,25 +23,6 @@
 namespace equalis::access {
 
 namespace {
-
-// Checks that a category column read as ids has no repeated value: codes follow first appearance, so a
-// unique column has code == the count of distinct ids seen before it.
-void require_unique_ids(const ColumnTable& table, const CategoryColumn& ids, const std::string& column) {
-  std::uint32_t next = 0;
-  for (std::size_t row = 0; row < ids.size(); ++row) {
-    if (ids.valid[row] == 0) {
-      throw Error(ErrorCode::InvalidInput, fmt::format("missing id in column '{}'", column),
-                  "give every row an id", table.location(row, column));
-    }
-    if (ids.codes[row] != next) {
-      throw Error(ErrorCode::InvalidInput,
-                  fmt::format("the id '{}' appears twice in column '{}'", excerpt(ids.labels[ids.codes[row]]),
-                              column),
-                  "ids must be unique: merge or rename the rows", table.location(row, column));
-    }
-    ++next;
-  }
-}
 
 // A count of people or a capacity: present, finite and ≥ 0.
 double require_amount(const ColumnTable& table, const NumericColumn& column, std::size_t row,
@@ -206,8 +188,8 @@ Zones zones_from_table(const ZoneSpec& spec, const std::vector<std::string>& hea
   if (table.row_count() == 0) {
     throw Error(ErrorCode::InvalidInput, fmt::format("{}: no zones", spec.file), "give one row per zone");
   }
+  require_unique_ids(table, id, "the id", "ids must be unique: merge or rename the rows");
   const CategoryColumn& ids = table.category(id);
-  require_unique_ids(table, ids, id);
 
   Zones zones;
   zones.source = spec.file;
@@ -318,13 +300,13 @@ struct PlaceCounts {
   std::vector<std::string> surface_examples;
 };
 
-io::Point place_of(const io::VectorLayer& layer, std::size_t f, const std::string& id, PlaceCounts& counts,
-                   std::vector<std::uint8_t>& kinds) {
+geo::Point place_of(const io::VectorLayer& layer, std::size_t f, const std::string& id, PlaceCounts& counts,
+                    std::vector<std::uint8_t>& kinds) {
   const io::Feature& feature = layer.features[f];
   const std::string where = fmt::format("feature {} (fid {}, zone '{}')", f + 1, feature.fid, excerpt(id));
-  std::optional<io::Point> place;
+  std::optional<geo::Point> place;
   if (!feature.polygons.empty()) {
-    if (const auto point = io::zone_point(feature.polygons)) {
+    if (const auto point = geo::zone_point(feature.polygons)) {
       place = point->point;
       kinds.push_back(
           static_cast<std::uint8_t>(point->on_surface ? ZonePlace::PointOnSurface : ZonePlace::Centroid));
@@ -409,7 +391,7 @@ Zones read_vector_zones(const ZoneSpec& spec) {
   PlaceCounts counts;
   bool any_polygon = false;
   for (std::size_t f = 0; f < layer.size(); ++f) {
-    const io::Point place = place_of(layer, f, zones.ids[f], counts, zones.place);
+    const geo::Point place = place_of(layer, f, zones.ids[f], counts, zones.place);
     zones.lon.push_back(place.x);
     zones.lat.push_back(place.y);
     any_polygon = any_polygon || !layer.features[f].polygons.empty();
@@ -565,8 +547,8 @@ Facilities read_facilities(const FacilitySpec& spec, ProgressSink& progress) {
   if (!counted) wanted.push_back({capacity, ColumnKind::Numeric});
   const auto coordinates = coordinate_columns(spec.file, header, spec.coordinates, wanted);
   const ColumnTable table = ColumnTable::read_file(spec.file, wanted, options, progress);
+  require_unique_ids(table, id, "the id", "ids must be unique: merge or rename the rows");
   const CategoryColumn& ids = table.category(id);
-  require_unique_ids(table, ids, id);
   Facilities facilities;
   facilities.source = spec.file;
   facilities.capacity_column = counted ? std::string(kCountedSites) : capacity;

@@ -54,7 +54,7 @@ struct Zones {
   std::vector<double> lon;       // WGS84 degrees, when coordinates were asked for (always for a vector file)
   std::vector<double> lat;
   // A vector file's zones: their polygons (WGS84; empty for point zones), and how each place was found.
-  std::vector<std::vector<io::Polygon>> polygons;
+  std::vector<std::vector<geo::Polygon>> polygons;
   // What the places are, for the outputs, e.g. "898 polygon centroids (area-weighted) of hexagons.geojson"
   // with the points on the surface and any reprojection; "" for a CSV.
   std::string locations;

@@ -4,6 +4,8 @@
 // layer's own coordinates (no reprojection), and a representative point per feature.
 // This header does not include GDAL; only vector_file.cpp does.
 
+#include "core/geometry.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -13,19 +15,6 @@
 
 namespace equalis::io {
 
-struct Point {
-  double x = 0.0;  // layer units (degrees of longitude for lon/lat layers)
-  double y = 0.0;
-};
-
-// A ring as stored in the file: closed (first point == last point) for every source GDAL reads.
-using Ring = std::vector<Point>;
-
-// rings[0] is the exterior ring, the others are holes.
-struct Polygon {
-  std::vector<Ring> rings;
-};
-
 struct Feature {
   std::int64_t fid = 0;  // GDAL's feature id (shapefiles: 0-based record number)
   // Every field of the layer, formatted by GDAL as text; "" where the field is null or unset.
@@ -33,10 +22,10 @@ struct Feature {
   // Polygonal parts: a MultiPolygon (or a collection holding only surfaces) is flattened into its
   // polygons; curved surfaces are linearised. Empty for null geometries and for any geometry that holds
   // something other than surfaces (points, lines, mixed collections).
-  std::vector<Polygon> polygons;
+  std::vector<geo::Polygon> polygons;
   // Area-weighted centroid of the polygons; the point itself for points; GDAL's centroid for other
   // geometries. nullopt for a null or empty geometry.
-  std::optional<Point> centroid;
+  std::optional<geo::Point> centroid;
   std::string geometry_type;  // OGR's name, e.g. "Polygon", "Multi Polygon", "Point", "" when null
 };
 
@@ -56,7 +45,7 @@ struct VectorLayer {
   // naming the closest existing field if `field` does not exist.
   [[nodiscard]] std::vector<std::string> column(std::string_view field) const;
   // Each feature's polygons, in feature order (the input of contiguity weights).
-  [[nodiscard]] std::vector<std::vector<Polygon>> polygons() const;
+  [[nodiscard]] std::vector<std::vector<geo::Polygon>> polygons() const;
 };
 
 /// Reads every feature of one layer.
@@ -79,24 +68,5 @@ struct VectorLayer {
 /// Throws Error(InvalidInput) naming the first feature that is not a (multi)polygon, e.g. when
 /// contiguity is requested on a point layer.
 void require_polygons(const VectorLayer& layer);
-
-/// Area-weighted centroid of polygons with holes (shoelace formula). nullopt if the total area is zero.
-[[nodiscard]] std::optional<Point> polygon_centroid(const std::vector<Polygon>& polygons);
-
-/// True if `point` lies inside one of the polygons (even-odd rule over each polygon's rings, so holes are
-/// outside). Points exactly on an edge may go either way.
-[[nodiscard]] bool inside_polygons(const Point& point, const std::vector<Polygon>& polygons);
-
-/// A point certainly inside the largest polygon: the middle of the widest span that a horizontal line
-/// through the polygon's middle (nudged off every vertex) cuts out of it. nullopt if no polygon has area.
-[[nodiscard]] std::optional<Point> point_on_surface(const std::vector<Polygon>& polygons);
-
-/// Where a polygonal zone is, for routing: its area-weighted centroid, or, when that falls outside the
-/// polygons (a concave or crescent-shaped zone, a multipolygon's parts apart), a point on the surface.
-struct ZonePoint {
-  Point point;
-  bool on_surface = false;  // true: the centroid was outside and point_on_surface was taken
-};
-[[nodiscard]] std::optional<ZonePoint> zone_point(const std::vector<Polygon>& polygons);
 
 }  // namespace equalis::io

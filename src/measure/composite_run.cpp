@@ -3,13 +3,13 @@
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
+#include "core/unique_ids.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <numeric>
 #include <string_view>
-#include <unordered_map>
 
 namespace equalis::measure {
 
@@ -103,17 +103,9 @@ IndicatorMatrix read_matrix(const CompositeRequest& request, const CsvTable& tab
   }
   matrix.directions = result.directions;
   matrix.names = result.indicators;
-  std::unordered_map<std::string_view, std::size_t> first_row_of_id;
+  if (has_id)
+    require_unique_ids(table, id_index, "unit", "rank each unit once: remove or merge the repeated row");
   for (std::size_t row = 0; row < table.row_count(); ++row) {
-    if (has_id) {
-      const std::string_view id = table.cell(row, id_index);
-      if (const auto [seen, inserted] = first_row_of_id.emplace(id, row); !inserted) {
-        throw Error(ErrorCode::InvalidInput,
-                    fmt::format("unit '{}' has two rows (first on line {})", excerpt(id),
-                                table.row_location(seen->second).line),
-                    "rank each unit once: remove or merge the repeated row", table.location(row, id_index));
-      }
-    }
     bool complete = true;
     for (const auto& column : columns) {
       if (column.valid[row] != 0) continue;

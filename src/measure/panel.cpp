@@ -1,6 +1,7 @@
 #include "measure/panel.hpp"
 
 #include "core/error.hpp"
+#include "core/unique_ids.hpp"
 
 #include <fmt/format.h>
 
@@ -109,7 +110,10 @@ Panel read_wide(const CsvTable& table, const PanelSpec& spec) {
   if (weight) panel.weights.resize(order.size());
   std::vector<std::size_t> unit_rows;
   // Wide form: one row per unit, so an id seen twice is two rows for one unit (a merge gone wrong).
-  std::vector<std::size_t> first_row_of_id(ids ? ids->labels.size() : 0, table.row_count());
+  if (ids) {
+    require_unique_ids(table, table.column_index(*spec.id_column), "unit",
+                       "the wide form has one row per unit: remove or merge the repeated row");
+  }
   for (std::size_t row_idx = 0; row_idx < table.row_count(); ++row_idx) {
     bool complete = true;
     for (const auto& column : columns) complete = complete && column.valid[row_idx] != 0;
@@ -135,17 +139,6 @@ Panel read_wide(const CsvTable& table, const PanelSpec& spec) {
         }
         panel.weights[k].push_back(weight->values[row_idx]);
       }
-    }
-    if (ids && ids->valid[row_idx] != 0) {
-      std::size_t& first = first_row_of_id[ids->codes[row_idx]];
-      if (first != table.row_count()) {
-        throw Error(ErrorCode::InvalidInput,
-                    fmt::format("unit '{}' has two rows (first on line {})",
-                                excerpt(ids->labels[ids->codes[row_idx]]), table.row_location(first).line),
-                    "the wide form has one row per unit: remove or merge the repeated row",
-                    table.location(row_idx, table.column_index(*spec.id_column)));
-      }
-      first = row_idx;
     }
     panel.unit_ids.push_back(ids && ids->valid[row_idx] != 0 ? ids->labels[ids->codes[row_idx]]
                                                              : std::to_string(row_idx + 1));

@@ -3,6 +3,7 @@
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
+#include "core/unique_ids.hpp"
 #include "io/vector_file.hpp"
 #include "measure/resampling.hpp"
 
@@ -48,20 +49,14 @@ std::vector<std::string> read_ids(const CsvTable& table, const std::string& id_c
   const std::size_t column = table.column_index(id_column);
   std::vector<std::string> ids;
   ids.reserve(table.row_count());
-  std::unordered_map<std::string_view, std::size_t> first_row;
+  require_unique_ids(
+      table, column, fmt::format("column '{}': id", id_column),
+      "unit ids must be unique: pick an id column without repeats (or aggregate the rows first)");
   for (std::size_t row = 0; row < table.row_count(); ++row) {
     const std::string_view id = table.cell(row, column);
     if (id.empty()) {
       throw Error(ErrorCode::InvalidInput, fmt::format("empty id in column '{}'", id_column),
                   "give every unit an id: spatial weights are matched to units by id",
-                  table.location(row, column));
-    }
-    const auto [it, inserted] = first_row.emplace(id, row);
-    if (!inserted) {
-      throw Error(ErrorCode::InvalidInput,
-                  fmt::format("id '{}' in column '{}' is also on line {}", excerpt(id), id_column,
-                              table.row_location(it->second).line),
-                  "unit ids must be unique: pick an id column without repeats (or aggregate the rows first)",
                   table.location(row, column));
     }
     ids.emplace_back(id);
@@ -106,7 +101,7 @@ BaseWeights polygon_weights(const SpatialRequest& request, const CsvTable& table
                             ProgressSink& progress) {
   const io::VectorLayer layer = io::read_features(request.polygons, request.layer);
   io::require_polygons(layer);
-  std::vector<std::vector<io::Polygon>> units;
+  std::vector<std::vector<geo::Polygon>> units;
   std::size_t unmatched = 0;
   if (request.polygon_id.empty()) {
     if (layer.size() != table.row_count()) {

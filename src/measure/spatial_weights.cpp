@@ -552,7 +552,7 @@ SpatialWeights weights_from_edge_list(const CsvTable& table, std::string_view fr
 
 // ===== contiguity ========================================================================================
 
-SpatialWeights contiguity_from_polygons(std::span<const std::vector<io::Polygon>> units,
+SpatialWeights contiguity_from_polygons(std::span<const std::vector<geo::Polygon>> units,
                                         Contiguity contiguity, std::vector<std::string> ids) {
   const std::size_t n = units.size();
   check_unit_count(n);
@@ -561,10 +561,10 @@ SpatialWeights contiguity_from_polygons(std::span<const std::vector<io::Polygon>
   std::vector<SegmentKey> segments;
   for (std::size_t unit = 0; unit < n; ++unit) {
     const auto unit_idx = static_cast<std::uint32_t>(unit);
-    for (const io::Polygon& polygon : units[unit]) {
-      for (const io::Ring& ring : polygon.rings) {
+    for (const geo::Polygon& polygon : units[unit]) {
+      for (const geo::Ring& ring : polygon.rings) {
         for (std::size_t point_idx = 0; point_idx < ring.size(); ++point_idx) {
-          const io::Point& a = ring[point_idx];
+          const geo::Point& a = ring[point_idx];
           if (!std::isfinite(a.x) || !std::isfinite(a.y)) {
             throw Error(ErrorCode::InvalidInput,
                         fmt::format("unit '{}' has a polygon vertex with a non-finite coordinate", ids[unit]),
@@ -575,7 +575,7 @@ SpatialWeights contiguity_from_polygons(std::span<const std::vector<io::Polygon>
             continue;
           }
           if (point_idx + 1 == ring.size()) break;  // rings are closed: the last point repeats the first
-          const io::Point& b = ring[point_idx + 1];
+          const geo::Point& b = ring[point_idx + 1];
           std::pair<std::uint64_t, std::uint64_t> first{coordinate_key(a.x), coordinate_key(a.y)};
           std::pair<std::uint64_t, std::uint64_t> second{coordinate_key(b.x), coordinate_key(b.y)};
           if (first == second) continue;  // repeated vertex: no segment

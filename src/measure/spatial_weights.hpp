@@ -116,7 +116,7 @@ enum class Contiguity : std::uint8_t {
 /// shared borders in those files reuse bit-identical vertices. Data whose neighbours' borders were
 /// digitised separately (gaps, slivers, different vertex sets) need snapping or distance-based weights.
 /// A unit without polygons becomes an island. Throws Error(InvalidInput) for a non-finite coordinate.
-[[nodiscard]] SpatialWeights contiguity_from_polygons(std::span<const std::vector<io::Polygon>> units,
+[[nodiscard]] SpatialWeights contiguity_from_polygons(std::span<const std::vector<geo::Polygon>> units,
                                                       Contiguity contiguity,
                                                       std::vector<std::string> ids = {});
 

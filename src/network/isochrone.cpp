@@ -109,15 +109,15 @@ double twice_signed_area(const std::vector<double>& x, const std::vector<double>
   return sum;
 }
 
-// Rings in metres -> OutlinePolygon in degrees with RFC 7946 orientation; adds the planar area.
+// Rings in metres -> a polygon in degrees with RFC 7946 orientation; adds the planar area.
 struct PlanarRing {
   std::vector<double> x;
   std::vector<double> y;  // closed
 };
 
-OutlinePolygon to_outline_polygon(std::vector<PlanarRing> rings, const LocalProjection& projection,
-                                  double& area_m2) {
-  OutlinePolygon polygon;
+geo::Polygon to_outline_polygon(std::vector<PlanarRing> rings, const LocalProjection& projection,
+                                double& area_m2) {
+  geo::Polygon polygon;
   for (std::size_t r = 0; r < rings.size(); ++r) {
     PlanarRing& ring = rings[r];
     const double doubled = twice_signed_area(ring.x, ring.y, 0, ring.x.size());
@@ -128,7 +128,7 @@ OutlinePolygon to_outline_polygon(std::vector<PlanarRing> rings, const LocalProj
       std::reverse(ring.y.begin(), ring.y.end());
     }
     projection.to_degrees(ring.x, ring.y);
-    Ring out(ring.x.size());
+    geo::Ring out(ring.x.size());
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = {ring.x[i], ring.y[i]};
     if (!out.empty()) out.back() = out.front();  // exactly closed after the round trip
     polygon.rings.push_back(std::move(out));
@@ -339,8 +339,10 @@ IsochroneOutline hull_outline(const Graph& graph, NodeId origin, const std::vect
   std::vector<PlanarRing> rings;
   rings.push_back(std::move(ring));
   outline.polygons.push_back(to_outline_polygon(std::move(rings), projection, outline.area_m2));
-  outline.polygons.back().rings.front() = hull;  // the exact input points, not a projection round trip
-  outline.polygons.back().rings.front().push_back(hull.front());
+  geo::Ring& exterior = outline.polygons.back().rings.front();
+  exterior.clear();  // the exact input points, not a projection round trip
+  for (const auto& p : hull) exterior.push_back({p[0], p[1]});
+  exterior.push_back(exterior.front());
   return outline;
 }
 
@@ -418,12 +420,12 @@ Isochrone compute_isochrone(const Graph& graph, NodeId origin, TravelTimeMs max_
 
 bool outline_contains(const IsochroneOutline& outline, double lon, double lat) noexcept {
   bool inside = false;
-  for (const OutlinePolygon& polygon : outline.polygons) {
-    for (const Ring& ring : polygon.rings) {
+  for (const geo::Polygon& polygon : outline.polygons) {
+    for (const geo::Ring& ring : polygon.rings) {
       for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {  // crossing number
-        const auto& a = ring[i];
-        const auto& b = ring[j];
-        if ((a[1] > lat) != (b[1] > lat) && lon < (b[0] - a[0]) * (lat - a[1]) / (b[1] - a[1]) + a[0]) {
+        const geo::Point& a = ring[i];
+        const geo::Point& b = ring[j];
+        if ((a.y > lat) != (b.y > lat) && lon < (b.x - a.x) * (lat - a.y) / (b.y - a.y) + a.x) {
           inside = !inside;
         }
       }

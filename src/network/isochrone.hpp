@@ -5,6 +5,7 @@
 // GDAL/OGR, in an azimuthal equidistant projection centred on the origin). The convex hull of the
 // reachable nodes (Andrew 1979) stays available; it overstates the area where the network is sparse.
 
+#include "core/geometry.hpp"
 #include "network/graph.hpp"
 
 #include <array>
@@ -25,19 +26,13 @@ struct IsochroneOptions {
   double buffer_m = kDefaultIsochroneBufferM;  // metres, > 0 (NetworkBuffer only)
 };
 
-using Ring = std::vector<std::array<double, 2>>;  // (lon, lat) degrees, closed: front() == back()
-
-// One polygon: rings[0] is the exterior ring (counter-clockwise), the others are holes (clockwise),
-// the orientation of RFC 7946 (GeoJSON).
-struct OutlinePolygon {
-  std::vector<Ring> rings;
-};
-
 struct IsochroneOutline {
   OutlineMethod method = OutlineMethod::NetworkBuffer;
-  double buffer_m = 0.0;                 // 0 for the convex hull
-  std::vector<OutlinePolygon> polygons;  // empty: no area (hull of fewer than 3 distinct points)
-  double area_m2 = 0.0;                  // area in the local azimuthal equidistant projection
+  double buffer_m = 0.0;  // 0 for the convex hull
+  // (lon, lat) degrees; rings[0] of each is the exterior ring (counter-clockwise), the others are holes
+  // (clockwise), the orientation of RFC 7946 (GeoJSON). Empty: no area (hull of fewer than 3 points).
+  std::vector<geo::Polygon> polygons;
+  double area_m2 = 0.0;  // area in the local azimuthal equidistant projection
 };
 
 // A stretch of road reachable within the budget: from `from` along the arc towards `to`, the first

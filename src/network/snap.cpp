@@ -3,6 +3,7 @@
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
+#include "core/unique_ids.hpp"
 #include "network/sphere.hpp"
 
 #include <fmt/format.h>
@@ -15,7 +16,6 @@
 #include <limits>
 #include <numbers>
 #include <string_view>
-#include <unordered_map>
 
 namespace equalis::network {
 
@@ -300,18 +300,11 @@ std::vector<Place> read_places(const CsvTable& table) {
   }
   std::vector<Place> places;
   places.reserve(table.row_count());
-  std::unordered_map<std::string_view, std::size_t> first_row;
+  require_unique_ids(table, id_col, "id", "make ids unique: each row is one origin or destination");
   for (std::size_t row = 0; row < table.row_count(); ++row) {
     const std::string_view id = table.cell(row, id_col);
     if (id.empty()) {
       throw Error(ErrorCode::InvalidInput, "empty id", "give every place an id", table.location(row, id_col));
-    }
-    const auto [it, inserted] = first_row.try_emplace(id, row);
-    if (!inserted) {
-      throw Error(ErrorCode::InvalidInput,
-                  fmt::format("duplicate id '{}' (first at line {})", excerpt(id),
-                              table.row_location(it->second).line),
-                  "make ids unique: each row is one origin or destination", table.location(row, id_col));
     }
     const auto lon = parse_number(table.cell(row, lon_col));
     const auto lat = parse_number(table.cell(row, lat_col));

@@ -3,6 +3,7 @@
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/table.hpp"
+#include "core/unique_ids.hpp"
 #include "measure/inequality.hpp"
 #include "plan/detail/mip.hpp"
 
@@ -12,7 +13,6 @@
 #include <cmath>
 #include <numeric>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 
 namespace equalis::plan {
@@ -246,15 +246,9 @@ std::vector<BudgetRegion> read_budget_csv(const std::string& path, const BudgetC
   NumericColumn cap, committed;
   if (has_cap) cap = read_numeric_column(table, spec.cap_column);
   if (has_committed) committed = read_numeric_column(table, spec.committed_column);
+  require_unique_ids(table, id, "region", "give one row per region");
   std::vector<BudgetRegion> regions;
-  std::unordered_map<std::string_view, std::size_t> first_row;
   for (std::size_t row = 0; row < table.row_count(); ++row) {
-    if (const auto [it, inserted] = first_row.emplace(table.cell(row, id), row); !inserted) {
-      throw Error(ErrorCode::InvalidInput,
-                  fmt::format("region {} appears twice (first at line {})", it->first,
-                              table.row_location(it->second).line),
-                  "give one row per region", table.location(row, id));
-    }
     const auto require = [&](const NumericColumn& column, const std::string& name) {
       if (column.valid[row] == 0U) {
         throw Error(ErrorCode::InvalidInput,

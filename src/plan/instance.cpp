@@ -5,6 +5,7 @@
 #include "core/input_file.hpp"
 #include "core/parallel.hpp"
 #include "core/table.hpp"
+#include "core/unique_ids.hpp"
 #include "io/cost_matrix.hpp"
 
 #include <fmt/format.h>
@@ -365,8 +366,8 @@ PlanInstance read_demand_table(const CsvTable& demand, const MatrixCsvSpec& spec
   if (!spec.group_column.empty()) groups = read_category_column(demand, spec.group_column);
   std::optional<NumericColumn> weights;
   if (weight_col) weights = read_numeric_column(demand, demand.header()[*weight_col]);
+  require_unique_ids(demand, id_col, "client id", "make ids unique");
   std::unordered_map<std::string, std::uint32_t> label_index;
-  std::unordered_map<std::string_view, std::size_t> seen;
   for (std::size_t row = 0; row < demand.row_count(); ++row) {
     if (groups && groups->valid[row] == 0U) {
       if (spec.drop_missing_group) continue;
@@ -383,12 +384,6 @@ PlanInstance read_demand_table(const CsvTable& demand, const MatrixCsvSpec& spec
                   demand.location(row, *weight_col));
     }
     const std::string_view id = demand.cell(row, id_col);
-    if (const auto [it, inserted] = seen.emplace(id, row); !inserted) {
-      throw Error(ErrorCode::InvalidInput,
-                  fmt::format("client id '{}' appears twice (first at line {})", excerpt(id),
-                              demand.row_location(it->second).line),
-                  "make ids unique", demand.location(row, id_col));
-    }
     instance.client_ids.emplace_back(id);
     instance.demand.push_back(weights ? weights->values[row] : 1.0);
     if (groups) {
@@ -474,14 +469,8 @@ std::vector<double> read_site_values(const std::string& path, const std::string&
   for (std::size_t j = 0; j < instance.candidate_count(); ++j)
     candidate.emplace(instance.candidate_label(j), j);
   std::vector<double> values(instance.candidate_count(), std::numeric_limits<double>::quiet_NaN());
-  std::unordered_map<std::string_view, std::size_t> first_row;
+  require_unique_ids(table, id_index, "site", "give one row per site");
   for (std::size_t r = 0; r < table.row_count(); ++r) {
-    if (const auto [it, inserted] = first_row.emplace(table.cell(r, id_index), r); !inserted) {
-      throw Error(ErrorCode::InvalidInput,
-                  fmt::format("site '{}' appears twice (first at line {})", it->first,
-                              table.row_location(it->second).line),
-                  "give one row per site", table.location(r, id_index));
-    }
     const auto found = candidate.find(std::string(table.cell(r, id_index)));
     if (found == candidate.end()) continue;  // a site that is not a candidate of this instance
     const std::optional<double> value = parse_number(table.cell(r, value_index));

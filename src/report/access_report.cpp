@@ -1,6 +1,7 @@
 #include "report/access_report.hpp"
 
 #include "io/csv_writer.hpp"
+#include "report/detail/geojson.hpp"
 
 #include <fmt/format.h>
 
@@ -759,20 +760,11 @@ std::string to_text(const access::AccessRequest& request, const access::AccessRe
 
 namespace {
 
-json ring_json(const io::Ring& ring) {
-  json points = json::array();
-  for (const auto& point : ring) points.push_back(json::array({point.x, point.y}));
-  return points;
-}
-
 json zone_geometry(const access::AccessResult& result, std::size_t z) {
   if (!result.zone_polygons.empty() && !result.zone_polygons[z].empty()) {
     json polygons = json::array();
-    for (const auto& polygon : result.zone_polygons[z]) {
-      json rings = json::array();
-      for (const auto& ring : polygon.rings) rings.push_back(ring_json(ring));
-      polygons.push_back(std::move(rings));
-    }
+    for (const auto& polygon : result.zone_polygons[z])
+      polygons.push_back(detail::polygon_coordinates(polygon));
     return {{"type", "MultiPolygon"}, {"coordinates", std::move(polygons)}};
   }
   if (!result.zones.lon.empty()) {

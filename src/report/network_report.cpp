@@ -2,6 +2,7 @@
 
 #include "io/csv_writer.hpp"
 #include "io/matrix_file.hpp"
+#include "report/detail/geojson.hpp"
 #include "report/document.hpp"
 
 #include <fmt/format.h>
@@ -25,18 +26,6 @@ std::vector<std::string> ids_of(const std::vector<network::Place>& places) {
   return ids;
 }
 
-nlohmann::ordered_json ring_json(const network::Ring& ring) {
-  nlohmann::ordered_json out = nlohmann::ordered_json::array();
-  for (const auto& p : ring) out.push_back({p[0], p[1]});
-  return out;
-}
-
-nlohmann::ordered_json polygon_json(const network::OutlinePolygon& polygon) {
-  nlohmann::ordered_json out = nlohmann::ordered_json::array();
-  for (const network::Ring& ring : polygon.rings) out.push_back(ring_json(ring));
-  return out;
-}
-
 // GeoJSON Feature: a Polygon, a MultiPolygon when the outline falls apart, or a null geometry
 // when there is no area (a convex hull of fewer than three distinct points).
 nlohmann::ordered_json outline_feature(const network::Isochrone& iso, double max_time_s) {
@@ -50,10 +39,11 @@ nlohmann::ordered_json outline_feature(const network::Isochrone& iso, double max
     feature["properties"]["buffer_m"] = outline.buffer_m;
   feature["properties"]["area_m2"] = outline.area_m2;
   if (outline.polygons.size() == 1) {
-    feature["geometry"] = {{"type", "Polygon"}, {"coordinates", polygon_json(outline.polygons.front())}};
+    feature["geometry"] = {{"type", "Polygon"},
+                           {"coordinates", detail::polygon_coordinates(outline.polygons.front())}};
   } else if (outline.polygons.size() > 1) {
     nlohmann::ordered_json parts = nlohmann::ordered_json::array();
-    for (const auto& polygon : outline.polygons) parts.push_back(polygon_json(polygon));
+    for (const auto& polygon : outline.polygons) parts.push_back(detail::polygon_coordinates(polygon));
     feature["geometry"] = {{"type", "MultiPolygon"}, {"coordinates", parts}};
   } else {
     feature["geometry"] = nullptr;

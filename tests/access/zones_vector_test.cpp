@@ -65,9 +65,9 @@ TEST(VectorZones, PlacesAreCentroidsPointsOnTheSurfaceOrPoints) {
   EXPECT_EQ(zones.population, (std::vector<double>{10, 20, 5}));
   EXPECT_EQ(zones.group_people[0], (std::vector<double>{4, 5, 0}));
   // The horseshoe: a point inside one of its arms, not the centroid in the notch.
-  const io::Point u{zones.lon[0], zones.lat[0]};
-  EXPECT_TRUE(io::inside_polygons(u, zones.polygons[0]));
-  EXPECT_FALSE(io::inside_polygons(*io::polygon_centroid(zones.polygons[0]), zones.polygons[0]));
+  const geo::Point u{zones.lon[0], zones.lat[0]};
+  EXPECT_TRUE(geo::inside_polygons(u, zones.polygons[0]));
+  EXPECT_FALSE(geo::inside_polygons(*geo::polygon_centroid(zones.polygons[0]), zones.polygons[0]));
   // The two squares: (10.5 + 52) / 5 = 12.5, (0.5 + 4) / 5 = 0.9 — inside the larger square.
   EXPECT_NEAR(zones.lon[1], 12.5, 1e-12);
   EXPECT_NEAR(zones.lat[1], 0.9, 1e-12);
@@ -88,16 +88,16 @@ TEST(VectorZones, PlacesAreCentroidsPointsOnTheSurfaceOrPoints) {
 
 TEST(VectorZones, PointOnSurfaceOfAPolygonWithAHole) {
   // A square ring: the centroid (the middle) is in the hole.
-  const std::vector<io::Polygon> ring{
+  const std::vector<geo::Polygon> ring{
       {{{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}}, {{1, 1}, {3, 1}, {3, 3}, {1, 3}, {1, 1}}}}};
-  const auto place = io::zone_point(ring);
+  const auto place = geo::zone_point(ring);
   ASSERT_TRUE(place.has_value());
   EXPECT_TRUE(place->on_surface);
-  EXPECT_TRUE(io::inside_polygons(place->point, ring));
+  EXPECT_TRUE(geo::inside_polygons(place->point, ring));
   // A convex polygon keeps its centroid.
-  const std::vector<io::Polygon> square{{{{{0, 0}, {2, 0}, {2, 2}, {0, 2}, {0, 0}}}}};
-  EXPECT_FALSE(io::zone_point(square)->on_surface);
-  EXPECT_EQ(io::zone_point(square)->point.x, 1.0);
+  const std::vector<geo::Polygon> square{{{{{0, 0}, {2, 0}, {2, 2}, {0, 2}, {0, 0}}}}};
+  EXPECT_FALSE(geo::zone_point(square)->on_surface);
+  EXPECT_EQ(geo::zone_point(square)->point.x, 1.0);
 }
 
 TEST(VectorZones, TheCsvChecksNameTheFeature) {

@@ -170,7 +170,7 @@ TEST(CliNetwork, BadInputsFailCleanlyWithoutOutput) {
   RunResult r = run(fmt::format("network matrix --graph {} --origins {} --destinations {} -o {}",
                                 monaco_graph(), dup, dup, out));
   EXPECT_EQ(r.exit_status, 2);
-  EXPECT_NE(r.err.find(dup + ":4:1: duplicate id 'a'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(dup + ":4:1: id 'a' appears twice (first at line 2)"), std::string::npos) << r.err;
   // Origins outside the graph are named.
   const std::string sea = write("sea.csv", "id,lon,lat\nok,7.42,43.7313\nboat,7.42,43.60\n");
   r = run(fmt::format("network matrix --graph {} --origins {} --destinations {} -o {}", monaco_graph(), sea,

@@ -138,7 +138,7 @@ TEST(CliInputs, DuplicateUnitIdsAreRefused) {
         "measure convergence " + panel + " --id id --value y2000 --value y2010"}) {
     const RunResult r = run(command);
     EXPECT_EQ(r.exit_status, 2) << command << "\n" << r.err;
-    EXPECT_NE(r.err.find(":4:1: unit 'a' has two rows (first on line 2)"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(":4:1: unit 'a' appears twice (first at line 2)"), std::string::npos) << r.err;
   }
   for (const auto& p : {composite, panel}) std::filesystem::remove(p);
 }

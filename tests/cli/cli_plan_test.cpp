@@ -630,7 +630,7 @@ TEST(CliPlan, DuplicateIdsAndCapsBelowTheValueAreErrorsWithTheLine) {
       "plan_regions_dup.csv", "region,indicator,population,unit_cost\nA,10,100,2\nB,20,100,1\nA,5,1,1\n");
   const auto duplicate = run(fmt::format("plan budget --regions {} --budget 30", regions));
   EXPECT_EQ(duplicate.exit_status, 2) << duplicate.out;
-  EXPECT_NE(duplicate.err.find("region A appears twice (first at line 2)"), std::string::npos)
+  EXPECT_NE(duplicate.err.find("region 'A' appears twice (first at line 2)"), std::string::npos)
       << duplicate.err;
   EXPECT_NE(duplicate.err.find(regions + ":4:1"), std::string::npos) << duplicate.err;
   const std::string capped = write_temp(

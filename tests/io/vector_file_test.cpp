@@ -71,8 +71,8 @@ TEST(VectorFile, ReadsShapefileAttributesAndPolygons) {
     EXPECT_LT(feature.centroid->x, -86.0);
     EXPECT_GT(feature.centroid->y, 14.0);
     EXPECT_LT(feature.centroid->y, 33.0);
-    for (const Polygon& polygon : feature.polygons) {
-      for (const Ring& ring : polygon.rings) {
+    for (const geo::Polygon& polygon : feature.polygons) {
+      for (const geo::Ring& ring : polygon.rings) {
         ASSERT_GE(ring.size(), 4U);
         EXPECT_EQ(ring.front().x, ring.back().x);  // closed as stored
         EXPECT_EQ(ring.front().y, ring.back().y);
@@ -183,16 +183,6 @@ TEST(VectorFile, UnknownFieldNamesNearest) {
     EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
     EXPECT_NE(error.fix().find("NAME"), std::string::npos);
   }
-}
-
-TEST(VectorFile, PolygonCentroidOfDegenerateRingIsNullopt) {
-  const std::vector<Polygon> flat{Polygon{{Ring{{0, 0}, {1, 1}, {2, 2}, {0, 0}}}}};
-  EXPECT_FALSE(polygon_centroid(flat).has_value());
-  EXPECT_FALSE(polygon_centroid({}).has_value());
-  // Orientation does not matter: a clockwise triangle has the same centroid.
-  const std::vector<Polygon> clockwise{Polygon{{Ring{{0, 0}, {0, 3}, {3, 0}, {0, 0}}}}};
-  EXPECT_DOUBLE_EQ(polygon_centroid(clockwise)->x, 1.0);
-  EXPECT_DOUBLE_EQ(polygon_centroid(clockwise)->y, 1.0);
 }
 
 }  // namespace

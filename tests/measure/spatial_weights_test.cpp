@@ -34,14 +34,14 @@ std::vector<std::uint32_t> row(const SpatialWeights& w, std::size_t unit) {
           w.neighbors.begin() + static_cast<std::ptrdiff_t>(w.offsets[unit + 1])};
 }
 
-io::Polygon square(double x0, double y0, double side = 1.0) {
-  return io::Polygon{
-      {io::Ring{{x0, y0}, {x0 + side, y0}, {x0 + side, y0 + side}, {x0, y0 + side}, {x0, y0}}}};
+geo::Polygon square(double x0, double y0, double side = 1.0) {
+  return geo::Polygon{
+      {geo::Ring{{x0, y0}, {x0 + side, y0}, {x0 + side, y0 + side}, {x0, y0 + side}, {x0, y0}}}};
 }
 
 // rows x cols unit squares, numbered row-major.
-std::vector<std::vector<io::Polygon>> grid(std::size_t rows, std::size_t cols) {
-  std::vector<std::vector<io::Polygon>> units;
+std::vector<std::vector<geo::Polygon>> grid(std::size_t rows, std::size_t cols) {
+  std::vector<std::vector<geo::Polygon>> units;
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t c = 0; c < cols; ++c)
       units.push_back({square(static_cast<double>(c), static_cast<double>(r))});
@@ -56,7 +56,7 @@ void expect_contiguity_matches(const std::string& shapefile, const std::string& 
   const io::VectorLayer layer = io::read_features(shapefile);
   ASSERT_EQ(layer.size(), expected_units);
   io::require_polygons(layer);
-  const std::vector<std::vector<io::Polygon>> polygons = layer.polygons();
+  const std::vector<std::vector<geo::Polygon>> polygons = layer.polygons();
   const SpatialWeights built = contiguity_from_polygons(polygons, contiguity);
   const CsvTable table = CsvTable::read_file(edges);
   const std::vector<std::string> ids = index_ids(layer.size());
@@ -113,10 +113,10 @@ TEST(Contiguity, RookNeedsTheSameSegmentQueenOneVertex) {
   // A's top edge runs (0,1)-(2,1) in one segment; B (above) has a vertex at (1,1) on it: the border is
   // shared geometrically but not as a segment, so exact matching gives queen (vertices (0,1), (2,1))
   // but not rook — as libpysal's Rook does.
-  const io::Polygon a{{io::Ring{{0, 0}, {2, 0}, {2, 1}, {0, 1}, {0, 0}}}};
-  const io::Polygon b{{io::Ring{{0, 1}, {1, 1}, {2, 1}, {2, 2}, {0, 2}, {0, 1}}}};
-  const io::Polygon far = square(10, 10);
-  const std::vector<std::vector<io::Polygon>> units{{a}, {b}, {far}, {}};
+  const geo::Polygon a{{geo::Ring{{0, 0}, {2, 0}, {2, 1}, {0, 1}, {0, 0}}}};
+  const geo::Polygon b{{geo::Ring{{0, 1}, {1, 1}, {2, 1}, {2, 2}, {0, 2}, {0, 1}}}};
+  const geo::Polygon far = square(10, 10);
+  const std::vector<std::vector<geo::Polygon>> units{{a}, {b}, {far}, {}};
   const SpatialWeights queen = contiguity_from_polygons(units, Contiguity::Queen, {"a", "b", "far", "empty"});
   const SpatialWeights rook = contiguity_from_polygons(units, Contiguity::Rook);
   EXPECT_EQ(row(queen, 0), (std::vector<std::uint32_t>{1}));
@@ -127,16 +127,16 @@ TEST(Contiguity, RookNeedsTheSameSegmentQueenOneVertex) {
 
 TEST(Contiguity, NegativeZeroMatchesZeroAndMultipolygonPartsCount) {
   // Unit 0 has two parts; its second part touches unit 1 along x = -0.0 vs x = 0.0.
-  const io::Polygon left{{io::Ring{{-1, 5}, {-0.0, 5}, {-0.0, 6}, {-1, 6}, {-1, 5}}}};
-  const io::Polygon right = square(0, 5);
-  const std::vector<std::vector<io::Polygon>> units{{square(-5, -5), left}, {right}};
+  const geo::Polygon left{{geo::Ring{{-1, 5}, {-0.0, 5}, {-0.0, 6}, {-1, 6}, {-1, 5}}}};
+  const geo::Polygon right = square(0, 5);
+  const std::vector<std::vector<geo::Polygon>> units{{square(-5, -5), left}, {right}};
   const SpatialWeights rook = contiguity_from_polygons(units, Contiguity::Rook);
   EXPECT_EQ(rook.link_count(), 2U);
 }
 
 TEST(Contiguity, BadInput) {
-  const std::vector<std::vector<io::Polygon>> nan_units{
-      {io::Polygon{{io::Ring{{0, 0}, {std::nan(""), 1}, {0, 0}}}}}};
+  const std::vector<std::vector<geo::Polygon>> nan_units{
+      {geo::Polygon{{geo::Ring{{0, 0}, {std::nan(""), 1}, {0, 0}}}}}};
   EXPECT_EQ(error_of([&] { (void)contiguity_from_polygons(nan_units, Contiguity::Queen); }).code(),
             ErrorCode::InvalidInput);
   EXPECT_EQ(

@@ -113,11 +113,11 @@ TEST(Isochrone, NetworkOutlineExcludesTheGapThatTheHullCovers) {
   EXPECT_TRUE(contains_m(outline, kDiag - 590.0, kDiag));
   EXPECT_FALSE(contains_m(outline, kDiag - 610.0, kDiag));
   // Exterior counter-clockwise and closed (RFC 7946).
-  const Ring& ring = outline.polygons[0].rings[0];
+  const geo::Ring& ring = outline.polygons[0].rings[0];
   EXPECT_EQ(ring.front(), ring.back());
   double doubled = 0.0;
   for (std::size_t i = 0; i + 1 < ring.size(); ++i)
-    doubled += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
+    doubled += ring[i].x * ring[i + 1].y - ring[i + 1].x * ring[i].y;
   EXPECT_GT(doubled, 0.0);
 
   // With 350 s the top road is whole, 214 m from the gap point: still outside.
@@ -165,10 +165,10 @@ TEST(Isochrone, RingRoadLeavesAHole) {
   EXPECT_FALSE(contains_m(iso.outline, 500.0, 500.0));  // the middle of the block
   EXPECT_TRUE(contains_m(iso.outline, 500.0, 950.0));
   // The hole is clockwise (RFC 7946).
-  const Ring& hole = iso.outline.polygons[0].rings[1];
+  const geo::Ring& hole = iso.outline.polygons[0].rings[1];
   double doubled = 0.0;
   for (std::size_t i = 0; i + 1 < hole.size(); ++i)
-    doubled += hole[i][0] * hole[i + 1][1] - hole[i + 1][0] * hole[i][1];
+    doubled += hole[i].x * hole[i + 1].y - hole[i + 1].x * hole[i].y;
   EXPECT_LT(doubled, 0.0);
 }
 
@@ -219,11 +219,11 @@ TEST(Isochrone, MonacoReachableSetMatchesDijkstraAndBothOutlinesContainIt) {
   for (const NodeId v : iso.nodes) {
     ASSERT_TRUE(outline_contains(iso.outline, g.lon[v], g.lat[v])) << v;
     // Every reachable node lies inside or on the counter-clockwise hull.
-    const Ring& ring = hull.outline.polygons[0].rings[0];
+    const geo::Ring& ring = hull.outline.polygons[0].rings[0];
     for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
-      const auto& a = ring[i];
-      const auto& b = ring[i + 1];
-      ASSERT_GE((b[0] - a[0]) * (g.lat[v] - a[1]) - (b[1] - a[1]) * (g.lon[v] - a[0]), -1e-12);
+      const geo::Point& a = ring[i];
+      const geo::Point& b = ring[i + 1];
+      ASSERT_GE((b.x - a.x) * (g.lat[v] - a.y) - (b.y - a.y) * (g.lon[v] - a.x), -1e-12);
     }
   }
   // Plausible area: below the hull's (the sea and the hillside are not reachable), above the buffered
