@@ -1,6 +1,7 @@
 #include "core/csv_columns.hpp"
 
 #include "core/csv_scanner.hpp"
+#include "core/fresh_buffer.hpp"
 #include "core/gzip.hpp"
 #include "core/mapped_file.hpp"
 #include "core/parallel.hpp"
@@ -120,8 +121,6 @@ struct ColumnSlot {
   std::size_t output_idx;  // into numeric_ or category_
 };
 
-// Lines in `text` (a last line without a newline counts). Sixteen bytes at a time where SSE2 is there
-// (every x86-64): one compare and one mask per block.
 // Carriage returns not before a newline: the scanner ends a record at each one (an old Mac line end), so
 // they bound the row count as newlines do. Only a text that needs the full scan holds any.
 std::size_t count_bare_returns(std::string_view text) {
@@ -132,22 +131,48 @@ std::size_t count_bare_returns(std::string_view text) {
   return count;
 }
 
-std::size_t count_lines(std::string_view text) {
+// What one pass over a byte range of the body finds: its lines, and whether it holds a double quote, a
+// carriage return or a byte outside ASCII — each rare in big numeric files, and each then looked at
+// closely (the full scan, bare returns, UTF-8 validation). One pass instead of four.
+struct RangeScan {
   std::size_t lines = 0;
+  bool quote = false;
+  bool carriage_return = false;
+  bool non_ascii = false;
+};
+
+RangeScan scan_range(std::string_view text) {
+  RangeScan scan;
   std::size_t at = 0;
 #if defined(__SSE2__)
   const __m128i newline = _mm_set1_epi8('\n');
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i carriage_return = _mm_set1_epi8('\r');
+  __m128i seen_quote = _mm_setzero_si128();
+  __m128i seen_return = _mm_setzero_si128();
+  __m128i seen_high = _mm_setzero_si128();
   for (; at + 16 <= text.size(); at += 16) {
     const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at));
-    // Clear one set bit at a time: a block holds 0 or 1 newlines on most files, and the baseline x86-64
-    // target has no popcnt instruction (std::popcount would call libgcc).
     for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, newline))); mask != 0;
          mask &= mask - 1)
-      ++lines;
+      ++scan.lines;
+    seen_quote = _mm_or_si128(seen_quote, _mm_cmpeq_epi8(block, quote));
+    seen_return = _mm_or_si128(seen_return, _mm_cmpeq_epi8(block, carriage_return));
+    seen_high = _mm_or_si128(seen_high, block);  // the top bit of each byte: non-ASCII
   }
+  scan.quote = _mm_movemask_epi8(seen_quote) != 0;
+  scan.carriage_return = _mm_movemask_epi8(seen_return) != 0;
+  scan.non_ascii = _mm_movemask_epi8(seen_high) != 0;
 #endif
-  for (; at < text.size(); ++at) lines += text[at] == '\n' ? 1U : 0U;
-  return lines + (!text.empty() && text.back() != '\n' ? 1 : 0);
+  for (; at < text.size(); ++at) {
+    const char c = text[at];
+    scan.lines += c == '\n' ? 1U : 0U;
+    scan.quote = scan.quote || c == '"';
+    scan.carriage_return = scan.carriage_return || c == '\r';
+    scan.non_ascii = scan.non_ascii || static_cast<unsigned char>(c) >= 0x80U;
+  }
+  if (!text.empty() && text.back() != '\n') ++scan.lines;
+  return scan;
 }
 
 }  // namespace
@@ -223,7 +248,6 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
   std::size_t start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
   if (start >= text.size())
     fail({start, ErrorCode::Parse, "the file is empty", "give a CSV file with a header row"});
-  table.quotes_ = csv_needs_full_scan(text);
 
   // The header, checked as CsvTable checks it.
   std::vector<std::string_view> fields;
@@ -232,7 +256,7 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
     if (const auto bad = first_invalid_utf8(text.substr(0, header_end))) {
       fail({*bad, ErrorCode::Parse, invalid_utf8_message(text, *bad), std::string(kInvalidUtf8Fix)});
     }
-    CsvScanner scanner(text, options, table.quotes_);
+    CsvScanner scanner(text, options);  // quotes possible: the body's scan below has not run yet
     scanner.seek(start);
     try {
       scanner.next(fields);
@@ -272,11 +296,11 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
     }
   }
 
-  // Byte ranges of the body that start at a line start; several only when no field is quoted (a
-  // newline is then always a record end).
+  // Byte ranges of the body that start at a line start, read in parallel — unless the body holds a
+  // quote or a bare carriage return: a newline may then be inside a field, and one range reads it all.
   const std::string_view body = text.substr(start);
   std::size_t range_count = 1;
-  if (!table.quotes_ && body.size() >= 2 * kMinRangeBytes) {
+  if (body.size() >= 2 * kMinRangeBytes) {
     range_count =
         std::min<std::size_t>(static_cast<std::size_t>(worker_count()) * 4, body.size() / kMinRangeBytes);
   }
@@ -289,14 +313,27 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
   }
   bounds.push_back(text.size());
   range_count = bounds.size() - 1;
-  table.ranges_ = range_count;
 
   // Rows each range can hold at most (its line count), so every range writes in place.
-  std::vector<RangeOutcome> outcomes(range_count);
+  std::vector<RangeScan> scans(range_count);
   parallel_for(range_count, [&](std::size_t range_idx) {
-    const std::string_view range = text.substr(bounds[range_idx], bounds[range_idx + 1] - bounds[range_idx]);
-    outcomes[range_idx].rows = count_lines(range) + (table.quotes_ ? count_bare_returns(range) : 0);
+    scans[range_idx] = scan_range(text.substr(bounds[range_idx], bounds[range_idx + 1] - bounds[range_idx]));
   });
+  table.quotes_ = std::any_of(scans.begin(), scans.end(), [](const RangeScan& scan) { return scan.quote; });
+  for (std::size_t range_idx = 0; range_idx < range_count && !table.quotes_; ++range_idx) {
+    const std::string_view range = text.substr(bounds[range_idx], bounds[range_idx + 1] - bounds[range_idx]);
+    table.quotes_ = scans[range_idx].carriage_return && count_bare_returns(range) > 0;
+  }
+  if (table.quotes_) {
+    bounds = {start, text.size()};
+    range_count = 1;
+    scans = {scan_range(body)};
+    scans[0].lines += count_bare_returns(body);
+  }
+  table.ranges_ = range_count;
+  std::vector<RangeOutcome> outcomes(range_count);
+  for (std::size_t range_idx = 0; range_idx < range_count; ++range_idx)
+    outcomes[range_idx].rows = scans[range_idx].lines;
   std::size_t row_bound = 0;
   for (RangeOutcome& outcome : outcomes) {
     outcome.first_row = row_bound;
@@ -315,7 +352,8 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
     const std::size_t end = bounds[range_idx + 1];
     const std::size_t first_row = outcome.first_row;
     // Ranges start at line starts, so no UTF-8 sequence straddles two of them.
-    if (const auto bad = first_invalid_utf8(text.substr(bounds[range_idx], end - bounds[range_idx]))) {
+    const std::string_view range = text.substr(bounds[range_idx], end - bounds[range_idx]);
+    if (const auto bad = scans[range_idx].non_ascii ? first_invalid_utf8(range) : std::nullopt) {
       const std::size_t offset = bounds[range_idx] + *bad;
       outcome.failure = ParseFailure{offset, ErrorCode::Parse, invalid_utf8_message(text, offset),
                                      std::string(kInvalidUtf8Fix)};
@@ -443,12 +481,12 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
 
 void ColumnTable::resize_columns(std::size_t rows) {
   for (NumericColumn& column : numeric_) {
-    column.values.resize(rows);
-    column.valid.resize(rows);
+    resize_fresh(column.values, rows);
+    resize_fresh(column.valid, rows);
   }
   for (CategoryColumn& column : category_) {
-    column.codes.resize(rows);
-    column.valid.resize(rows);
+    resize_fresh(column.codes, rows);
+    resize_fresh(column.valid, rows);
   }
 }
 

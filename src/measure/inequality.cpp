@@ -1,6 +1,7 @@
 #include "measure/inequality.hpp"
 
 #include "core/error.hpp"
+#include "measure/chunked_sum.hpp"
 #include "measure/sample.hpp"
 
 #include <fmt/format.h>
@@ -53,23 +54,25 @@ void require_values_at_least(std::span<const double> values, std::span<const dou
 Moments moments(std::span<const double> values, std::span<const double> weights) {
   require_same_length(values, weights);
   Moments m;
-  double weighted_sum = 0.0;
-  for (std::size_t i = 0; i < values.size(); ++i) {
+  // Sums: total weight, weight², weighted values, units (counted exactly in a double below 2^53).
+  const auto sums = detail::chunked_sums<4>(values.size(), [&](std::size_t i, std::array<double, 4>& s) {
     const double w = weights[i];
-    if (w <= 0.0) continue;
-    m.total_weight += w;
-    m.weight_squares += w * w;
-    weighted_sum += w * values[i];
-    ++m.units;
-  }
+    if (w <= 0.0) return;
+    s[0] += w;
+    s[1] += w * w;
+    s[2] += w * values[i];
+    s[3] += 1.0;
+  });
+  m.total_weight = sums[0];
+  m.weight_squares = sums[1];
+  m.units = static_cast<std::size_t>(sums[3]);
   if (m.total_weight <= 0.0) return m;
-  m.mean = weighted_sum / m.total_weight;
-  double squares = 0.0;
-  for (std::size_t i = 0; i < values.size(); ++i) {
+  m.mean = sums[2] / m.total_weight;
+  const auto squares = detail::chunked_sums<1>(values.size(), [&](std::size_t i, std::array<double, 1>& s) {
     const double d = values[i] - m.mean;
-    squares += weights[i] * d * d;
-  }
-  m.variance = squares / m.total_weight;
+    s[0] += weights[i] * d * d;
+  });
+  m.variance = squares[0] / m.total_weight;
   return m;
 }
 
@@ -193,19 +196,18 @@ double generalized_entropy(std::span<const double> values, std::span<const doubl
   const Moments m = moments(values, weights);
   require_positive_mean(m, "GE(α)");
   require_values_at_least(values, weights, alpha <= 0.0, alpha == 0.0 ? "Theil L (GE(0))" : "GE(α)");
-  double sum = 0.0;
-  for (std::size_t i = 0; i < values.size(); ++i) {
+  double sum = detail::chunked_sums<1>(values.size(), [&](std::size_t i, std::array<double, 1>& s) {
     const double w = weights[i];
-    if (w <= 0.0) continue;
+    if (w <= 0.0) return;
     const double ratio = values[i] / m.mean;
     if (alpha == 1.0) {
-      if (ratio > 0.0) sum += w * ratio * std::log(ratio);
+      if (ratio > 0.0) s[0] += w * ratio * std::log(ratio);
     } else if (alpha == 0.0) {
-      sum -= w * std::log(ratio);
+      s[0] -= w * std::log(ratio);
     } else {
-      sum += w * (std::pow(ratio, alpha) - 1.0);
+      s[0] += w * (std::pow(ratio, alpha) - 1.0);
     }
-  }
+  })[0];
   sum /= m.total_weight;
   if (alpha != 0.0 && alpha != 1.0) sum /= alpha * (alpha - 1.0);
   return std::max(0.0, sum);
@@ -222,12 +224,12 @@ double atkinson(std::span<const double> values, std::span<const double> weights,
   if (epsilon == 0.0) return 0.0;
   require_values_at_least(values, weights, epsilon >= 1.0, "Atkinson with ε ≥ 1");
   double sum = 0.0;
-  for (std::size_t i = 0; i < values.size(); ++i) {
+  sum = detail::chunked_sums<1>(values.size(), [&](std::size_t i, std::array<double, 1>& s) {
     const double w = weights[i];
-    if (w <= 0.0) continue;
-    sum +=
+    if (w <= 0.0) return;
+    s[0] +=
         epsilon == 1.0 ? w * std::log(values[i] / m.mean) : w * std::pow(values[i] / m.mean, 1.0 - epsilon);
-  }
+  })[0];
   sum /= m.total_weight;
   const double equally_distributed_ratio =
       epsilon == 1.0 ? std::exp(sum) : std::pow(sum, 1.0 / (1.0 - epsilon));

@@ -1,6 +1,7 @@
 #include "measure/sample.hpp"
 
 #include "core/error.hpp"
+#include "core/fresh_buffer.hpp"
 
 #include <fmt/format.h>
 #include <omp.h>
@@ -85,8 +86,10 @@ std::vector<KeyedUnit> radix_sort_truncated(std::span<const double> values, unsi
   constexpr unsigned kTopBits = 11;
   constexpr std::size_t kBuckets = 1U << kTopBits;
   const std::size_t n = values.size();
-  std::vector<KeyedUnit> records(n);
-  std::vector<KeyedUnit> sorted(n);
+  std::vector<KeyedUnit> records;
+  std::vector<KeyedUnit> sorted;
+  resize_fresh(records, n);
+  resize_fresh(sorted, n);
   const int requested = std::max(1, std::min(omp_get_max_threads(), static_cast<int>(n / 65536) + 1));
   std::vector<std::uint32_t> counts;  // counts[thread * kBuckets + bucket]
   std::vector<std::uint32_t> bucket_start(kBuckets + 1, 0);
@@ -139,85 +142,113 @@ std::vector<KeyedUnit> radix_sort_truncated(std::span<const double> values, unsi
   return sorted;
 }
 
-// Exact stable order in O(n) expected time: radix-sort on the top 32 varying bits of the keys, then
-// order the rare runs of equal truncated keys by their full values (stable_sort keeps input order for
-// ties). Runs are short unless the values crowd into a 2^-32 sliver of their range.
-// Orders one run of equal truncated keys by the full keys, stably (equal values keep input order). Runs
-// are short — most often repeated values, such as data rounded to cents — and std::stable_sort would
-// allocate a buffer for each: a plain insertion sort is stable and allocation-free there.
-void order_run(std::vector<std::uint32_t>& order, std::size_t run_start, std::size_t run_end,
-               std::span<const double> values) {
-  const auto first = order.begin() + static_cast<std::ptrdiff_t>(run_start);
-  const auto last = order.begin() + static_cast<std::ptrdiff_t>(run_end);
-  if (run_end - run_start > 32) {
-    std::stable_sort(first, last, [&](std::uint32_t a, std::uint32_t b) {
-      return order_key(values[a]) < order_key(values[b]);
-    });
+// Units in ascending order of value: their positions in the input, and the values in that order.
+struct SortedUnits {
+  std::vector<std::uint32_t> order;
+  std::vector<double> values;
+};
+
+// A unit of a run of equal truncated keys, with its value read once.
+struct ValuedUnit {
+  double value;
+  std::uint32_t index;
+};
+
+// Orders one run of equal truncated keys by the full values, stably (equal values keep input order).
+// Runs are short — most often repeated values, such as data rounded to cents — and std::stable_sort
+// would allocate a buffer for each: a plain insertion sort is stable and allocation-free there.
+void order_run(std::span<ValuedUnit> run) {
+  const auto before = [](const ValuedUnit& a, const ValuedUnit& b) {
+    return order_key(a.value) < order_key(b.value);
+  };
+  if (run.size() > 32) {
+    std::stable_sort(run.begin(), run.end(), before);
     return;
   }
-  for (auto current = first + 1; current != last; ++current) {
-    const std::uint32_t unit = *current;
-    const auto key = order_key(values[unit]);
-    auto hole = current;
-    for (; hole != first && order_key(values[*(hole - 1)]) > key; --hole) *hole = *(hole - 1);
-    *hole = unit;
+  for (std::size_t current = 1; current < run.size(); ++current) {
+    const ValuedUnit unit = run[current];
+    std::size_t hole = current;
+    for (; hole > 0 && before(unit, run[hole - 1]); --hole) run[hole] = run[hole - 1];
+    run[hole] = unit;
   }
 }
 
-std::vector<std::uint32_t> radix_sort_order(std::span<const double> values) {
+// Exact stable order in O(n) expected time: radix-sort on the top 32 varying bits of the keys, then
+// order the runs of equal truncated keys by their full values (stable: ties keep input order). Each
+// unit's value is read once, in that last pass, and written out in order: the caller needs the sorted
+// values anyway, and the reads are random (the input is in file order), so one read instead of two.
+SortedUnits radix_sort_units(std::span<const double> values, bool with_values) {
   const std::uint64_t differing = differing_key_bits(values);
   const auto bits = static_cast<unsigned>(std::bit_width(differing));
   const unsigned key_shift = bits > 32 ? bits - 32 : 0;
   const std::vector<KeyedUnit> sorted =
       radix_sort_truncated(values, key_shift, static_cast<std::uint32_t>(differing >> key_shift));
   const std::size_t n = sorted.size();
-  std::vector<std::uint32_t> order(n);
-  const bool exact = key_shift == 0;  // the truncated key was the whole key
-  // Each thread orders the runs of equal truncated keys that start in its slice (a run may run past it).
+  SortedUnits out;
+  resize_fresh(out.order, n);
+  if (with_values) resize_fresh(out.values, n);
+  const bool exact = key_shift == 0;  // the truncated key was the whole key: every run is one value
+  // Each thread takes the runs that start in its slice (a run may run past it).
 #pragma omp parallel if (n > 100000)
   {
     const auto threads = static_cast<std::size_t>(omp_get_num_threads());
     const auto thread = static_cast<std::size_t>(omp_get_thread_num());
     const std::size_t begin = n * thread / threads;
     const std::size_t end = n * (thread + 1) / threads;
-    for (std::size_t i = begin; i < end; ++i) order[i] = sorted[i].index;
-#pragma omp barrier
+    const auto same_run = [&](std::size_t a, std::size_t b) {
+      return !exact && sorted[a].key == sorted[b].key;
+    };
     std::size_t run_start = begin;
-    while (!exact && run_start > 0 && run_start < n && sorted[run_start].key == sorted[run_start - 1].key)
-      ++run_start;
-    while (!exact && run_start < end) {
+    while (run_start > 0 && run_start < n && same_run(run_start, run_start - 1)) ++run_start;
+    std::vector<ValuedUnit> run;
+    constexpr std::size_t kAhead = 16;  // independent random reads: let several be in flight
+    while (run_start < end) {
       std::size_t run_end = run_start + 1;
-      while (run_end < n && sorted[run_end].key == sorted[run_start].key) ++run_end;
-      if (run_end - run_start > 1) order_run(order, run_start, run_end, values);
+      while (run_end < n && same_run(run_end, run_start)) ++run_end;
+      run.clear();
+      for (std::size_t i = run_start; i < run_end; ++i) {
+        if (i + kAhead < n) __builtin_prefetch(&values[sorted[i + kAhead].index]);
+        run.push_back({values[sorted[i].index], sorted[i].index});
+      }
+      if (run.size() > 1) order_run(run);
+      for (std::size_t k = 0; k < run.size(); ++k) {
+        out.order[run_start + k] = run[k].index;
+        if (with_values) out.values[run_start + k] = run[k].value;
+      }
       run_start = run_end;
     }
   }
-  return order;
+  return out;
+}
+
+// `with_values`: also the values in order (make_sample keeps them; sort_order does not need them).
+SortedUnits sort_units(std::span<const double> values, bool with_values) {
+  if (values.size() >= (1ULL << 32U)) {
+    throw Error(ErrorCode::Unsupported, "more than 4 294 967 295 units", "split the input into parts");
+  }
+  if (values.size() > 4096) return radix_sort_units(values, with_values);
+  SortedUnits out;
+  out.order.resize(values.size());
+  std::iota(out.order.begin(), out.order.end(), 0U);
+  std::stable_sort(out.order.begin(), out.order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return values[a] < values[b]; });
+  if (!with_values) return out;
+  out.values.reserve(values.size());
+  for (const std::uint32_t unit : out.order) out.values.push_back(values[unit]);
+  return out;
 }
 
 }  // namespace
 
 std::vector<std::uint32_t> sort_order(std::span<const double> values) {
-  if (values.size() >= (1ULL << 32U)) {
-    throw Error(ErrorCode::Unsupported, "more than 4 294 967 295 units", "split the input into parts");
-  }
-  if (values.size() > 4096) return radix_sort_order(values);
-  std::vector<std::uint32_t> order(values.size());
-  std::iota(order.begin(), order.end(), 0U);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::uint32_t a, std::uint32_t b) { return values[a] < values[b]; });
-  return order;
+  return sort_units(values, false).order;
 }
 
 namespace {
 
 // The indices sum terms up to max|y|·W² (the Gini sweep) and max|y|²·W (the variance). Past ~1e300
 // those sums overflow and an index would be computed from infinity: refuse, naming the magnitudes.
-void require_representable(std::span<const double> values, std::span<const double> weights) {
-  double max_abs = 0.0;
-  for (const double v : values) max_abs = std::max(max_abs, std::abs(v));
-  double total_weight = static_cast<double>(values.size());
-  if (!weights.empty()) total_weight = std::accumulate(weights.begin(), weights.end(), 0.0);
+void require_representable(double max_abs, double total_weight) {
   constexpr double kMaxLog10 = 300.0;
   const auto log10_of = [](double x) { return x > 0.0 ? std::log10(x) : -kMaxLog10; };
   const double log_value = log10_of(max_abs);
@@ -231,6 +262,24 @@ void require_representable(std::span<const double> values, std::span<const doubl
               "give weights in thousands or as shares");
 }
 
+// Throws for the first unit make_sample refuses (a value or weight that is not a finite number ≥ 0, a
+// group id out of range), in input order.
+void refuse_first_bad_unit(std::span<const double> values, std::span<const double> weights,
+                           std::span<const std::uint32_t> groups, std::size_t group_count) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!std::isfinite(values[i])) {
+      throw Error(ErrorCode::InvalidInput, fmt::format("value of unit {} is not finite", i + 1),
+                  "give finite numbers only");
+    }
+    if (!weights.empty() && (!std::isfinite(weights[i]) || weights[i] < 0.0)) {
+      throw Error(ErrorCode::InvalidInput, fmt::format("weight of unit {} is {}", i + 1, weights[i]),
+                  "weights are population counts or shares and must be zero or positive");
+    }
+    if (!groups.empty() && groups[i] >= group_count)
+      throw Error(ErrorCode::Internal, "group id out of range");
+  }
+}
+
 }  // namespace
 
 Sample make_sample(std::span<const double> values, std::span<const double> weights,
@@ -242,32 +291,50 @@ Sample make_sample(std::span<const double> values, std::span<const double> weigh
   }
   if (!groups.empty() && groups.size() != n)
     throw Error(ErrorCode::Internal, "groups and values differ in length");
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!std::isfinite(values[i])) {
-      throw Error(ErrorCode::InvalidInput, fmt::format("value of unit {} is not finite", i + 1),
-                  "give finite numbers only");
-    }
-    if (!weights.empty() && (!std::isfinite(weights[i]) || weights[i] < 0.0)) {
-      throw Error(ErrorCode::InvalidInput, fmt::format("weight of unit {} is {}", i + 1, weights[i]),
-                  "weights are population counts or shares and must be zero or positive");
-    }
-    if (!groups.empty() && groups[i] >= group_names.size()) {
-      throw Error(ErrorCode::Internal, "group id out of range");
-    }
+  // One parallel pass: whether some unit is refused (the serial search then names the first), and the
+  // magnitudes require_representable needs.
+  const bool weighted = !weights.empty();
+  const bool grouped = !groups.empty();
+  const std::size_t group_count = group_names.size();
+  const auto count = static_cast<long long>(n);
+  long long refused = 0;
+  double max_abs = 0.0;
+  double total_weight = 0.0;
+#pragma omp parallel for schedule(static) reduction(+ : refused, total_weight) reduction(max : max_abs) \
+    if (n > 100000)
+  for (long long k = 0; k < count; ++k) {
+    const auto i = static_cast<std::size_t>(k);
+    const double weight = weighted ? weights[i] : 1.0;
+    const bool accepted = std::isfinite(values[i]) && std::isfinite(weight) && weight >= 0.0 &&
+                          (!grouped || groups[i] < group_count);
+    refused += accepted ? 0 : 1;
+    max_abs = std::max(max_abs, std::abs(values[i]));
+    total_weight += weight;
   }
-  require_representable(values, weights);
+  if (refused > 0) refuse_first_bad_unit(values, weights, groups, group_count);
+  require_representable(max_abs, total_weight);
   Sample sample;
-  sample.input_index = sort_order(values);
-  sample.values.resize(n);
-  sample.weights.resize(n);
-  if (!groups.empty()) sample.groups.resize(n);
-    // Random reads: worth two threads on large inputs.
+  SortedUnits sorted = sort_units(values, true);
+  sample.input_index = std::move(sorted.order);
+  sample.values = std::move(sorted.values);
+  resize_fresh(sample.weights, n);
+  if (!weighted) std::fill(sample.weights.begin(), sample.weights.end(), 1.0);
+  if (grouped) resize_fresh(sample.groups, n);
+  // Random reads: worth two threads on large inputs, and a prefetch a few units ahead (the reads are
+  // independent, so the memory system can serve several at once).
+  constexpr std::size_t kAhead = 16;
+  if (weighted || grouped) {
 #pragma omp parallel for schedule(static) if (n > 100000)
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t source = sample.input_index[i];
-    sample.values[i] = values[source];
-    sample.weights[i] = weights.empty() ? 1.0 : weights[source];
-    if (!groups.empty()) sample.groups[i] = groups[source];
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + kAhead < n) {
+        const std::uint32_t ahead = sample.input_index[i + kAhead];
+        if (weighted) __builtin_prefetch(&weights[ahead]);
+        if (grouped) __builtin_prefetch(&groups[ahead]);
+      }
+      const std::uint32_t source = sample.input_index[i];
+      if (weighted) sample.weights[i] = weights[source];
+      if (grouped) sample.groups[i] = groups[source];
+    }
   }
   sample.group_names = std::move(group_names);
   return sample;

@@ -127,7 +127,7 @@ void check_group_sizes(const Table& table, const ColumnSpec& spec, const Prepare
   std::vector<std::size_t> first_row(prepared.data.group_names.size(), 0);
   for (std::size_t k = 0; k < prepared.data.groups.size(); ++k) {
     const std::uint32_t g = prepared.data.groups[k];
-    if (count[g]++ == 0) first_row[g] = prepared.rows[k];
+    if (count[g]++ == 0) first_row[g] = prepared.rows.empty() ? k : prepared.rows[k];
   }
   for (std::size_t g = 0; g < count.size(); ++g) {
     if (count[g] != 1) continue;
@@ -141,12 +141,12 @@ void check_group_sizes(const Table& table, const ColumnSpec& spec, const Prepare
 }
 
 // Keeps only the groups that occur in this indicator/period, renumbered densely, in first-appearance order.
-void compact_groups(PreparedIndicator& prepared, const CategoryColumn& group) {
-  std::vector<std::int64_t> new_id(group.labels.size(), -1);
+void compact_groups(PreparedIndicator& prepared, const std::vector<std::string>& labels) {
+  std::vector<std::int64_t> new_id(labels.size(), -1);
   for (auto& g : prepared.data.groups) {
     if (new_id[g] < 0) {
       new_id[g] = static_cast<std::int64_t>(prepared.data.group_names.size());
-      prepared.data.group_names.push_back(group.labels[g]);
+      prepared.data.group_names.push_back(labels[g]);
     }
     g = static_cast<std::uint32_t>(new_id[g]);
   }
@@ -165,15 +165,75 @@ ValueRequirements requirements_of(const MeasureOptions& options) {
 
 namespace {
 
+// True if the row-by-row pass below would take row `r` as it is: every cell present and no value it
+// refuses (keep in step with row_complete and check_cell_values).
+bool regular_row(const Columns& columns, const NumericColumn& value, std::size_t r,
+                 const ValueRequirements& requirements) {
+  if (value.valid[r] == 0 || value.values[r] < 0.0) return false;
+  if (requirements.strictly_positive && value.values[r] == 0.0) return false;
+  if (columns.weight && (columns.weight->valid[r] == 0 || columns.weight->values[r] < 0.0)) return false;
+  if (columns.group && columns.group->valid[r] == 0) return false;
+  if (columns.by && columns.by->valid[r] == 0) return false;
+  return !columns.rank_by || columns.rank_by->valid[r] != 0;
+}
+
+// Whether every row is a unit as it is (the common case on a big file): then the columns are the
+// indicator's data as they stand, taken in bulk instead of row by row. A parallel scan.
+bool all_rows_regular(const Columns& columns, const NumericColumn& value, std::size_t rows,
+                      const ValueRequirements& requirements) {
+  const auto n = static_cast<long long>(rows);
+  long long irregular = 0;
+#pragma omp parallel for schedule(static) reduction(+ : irregular) if (n > 100000)
+  for (long long r = 0; r < n; ++r)
+    irregular += regular_row(columns, value, static_cast<std::size_t>(r), requirements) ? 0 : 1;
+  return irregular == 0;
+}
+
+// One value column, no periods, every row a unit: the indicator is the columns themselves (moved out of
+// `owner` when given, else copied) and row k is unit k (`rows` left empty).
+template <typename Table>
+PreparedIndicator prepare_whole(const Table& table, const ColumnSpec& spec, const Columns& columns,
+                                ColumnTable* owner) {
+  PreparedIndicator prepared;
+  const NumericColumn& value = *columns.values.front();
+  prepared.indicator = value.name;
+  const auto numeric = [&](const NumericColumn& column) {
+    return owner != nullptr ? owner->take_numeric(column.name).values : column.values;
+  };
+  // A column named twice (value and weight) is copied: moving it out would empty the other use.
+  const bool shared =
+      (columns.weight && columns.weight->name == value.name) ||
+      (columns.rank_by && (columns.rank_by->name == value.name ||
+                           (columns.weight && columns.rank_by->name == columns.weight->name)));
+  if (shared) owner = nullptr;
+  if (columns.rank_by) prepared.data.rank_by = numeric(*columns.rank_by);
+  if (columns.weight) prepared.data.weights = numeric(*columns.weight);
+  prepared.data.values = numeric(value);
+  if (columns.group) {
+    CategoryColumn group = owner != nullptr ? owner->take_category(columns.group->name) : *columns.group;
+    prepared.data.groups = std::move(group.codes);
+    compact_groups(prepared, group.labels);
+  }
+  check_group_sizes(table, spec, prepared);
+  return prepared;
+}
+
 template <typename Table>
 std::vector<PreparedIndicator> prepare_from(const Table& table, const ColumnSpec& spec,
-                                            const ValueRequirements& requirements) {
+                                            const ValueRequirements& requirements,
+                                            ColumnTable* owner = nullptr) {
   if (table.row_count() == 0) {
     throw Error(ErrorCode::InvalidInput, fmt::format("'{}' has a header but no data rows", table.source()),
                 "add one row per region or unit");
   }
   const Columns columns = read_columns(table, spec);
   const std::size_t period_count = columns.by ? columns.by->labels.size() : 1;
+  if (columns.values.size() == 1 && !columns.by &&
+      all_rows_regular(columns, *columns.values.front(), table.row_count(), requirements)) {
+    std::vector<PreparedIndicator> result;
+    result.push_back(prepare_whole(table, spec, columns, owner));
+    return result;
+  }
   std::vector<PreparedIndicator> result;
   for (const NumericColumn* value_column : columns.values) {
     const NumericColumn& value = *value_column;
@@ -213,7 +273,7 @@ std::vector<PreparedIndicator> prepare_from(const Table& table, const ColumnSpec
                     "check the missing cells of the value, weight and group columns");
       }
       prepared.rows_dropped = dropped;  // counted over the whole table for this value column
-      if (columns.group) compact_groups(prepared, *columns.group);
+      if (columns.group) compact_groups(prepared, columns.group->labels);
       check_group_sizes(table, spec, prepared);
       result.push_back(std::move(prepared));
     }
@@ -231,6 +291,11 @@ std::vector<PreparedIndicator> prepare_indicators(const CsvTable& table, const C
 std::vector<PreparedIndicator> prepare_indicators(const ColumnTable& table, const ColumnSpec& spec,
                                                   const ValueRequirements& requirements) {
   return prepare_from(table, spec, requirements);
+}
+
+std::vector<PreparedIndicator> prepare_indicators(ColumnTable&& table, const ColumnSpec& spec,
+                                                  const ValueRequirements& requirements) {
+  return prepare_from(table, spec, requirements, &table);
 }
 
 std::vector<WantedColumn> wanted_columns(const ColumnSpec& spec) {

@@ -34,7 +34,7 @@ struct PreparedIndicator {
   std::string indicator;              // value column name
   std::optional<std::string> period;  // value of the by_column (long panel form)
   IndicatorData data;
-  std::vector<std::size_t> rows;  // table row of every unit, for messages and joins
+  std::vector<std::size_t> rows;  // table row of every unit, for messages; empty: row k is unit k
   std::size_t rows_dropped = 0;   // rows dropped for a missing cell (MissingPolicy::Drop)
 };
 
@@ -45,6 +45,11 @@ std::vector<PreparedIndicator> prepare_indicators(const CsvTable& table, const C
 // The same from columns read typed (ColumnTable::read_file with wanted_columns(spec)): the fast path for
 // big files, with the same checks and messages.
 std::vector<PreparedIndicator> prepare_indicators(const ColumnTable& table, const ColumnSpec& spec,
+                                                  const ValueRequirements& requirements);
+// The same, moving the columns out of `table` when they are the indicator as they stand (one value
+// column, no periods, every row complete and valid): no second copy of a big file's columns. `table`
+// keeps its header and can still locate cells, but those columns are left empty.
+std::vector<PreparedIndicator> prepare_indicators(ColumnTable&& table, const ColumnSpec& spec,
                                                   const ValueRequirements& requirements);
 // The columns prepare_indicators needs, with their kinds.
 std::vector<WantedColumn> wanted_columns(const ColumnSpec& spec);

@@ -117,6 +117,50 @@ std::optional<Error> error_of(const auto& read) {
   return std::nullopt;
 }
 
+// A big body is split into ranges only when one pass finds no quote and no bare carriage return in it;
+// one late quoted field (with a newline inside) or one late bare CR sends the whole body to one range.
+TEST(CsvColumns, ALateQuoteOrBareReturnInABigFileReadsInOneRange) {
+  std::string plain = "x,w,g\n";  // over 2 MB: several ranges unless something forbids them
+  for (int row = 0; row < 300'000; ++row) plain += fmt::format("{},{},r{}\n", row, row % 7, row % 5);
+  for (const std::string& tail : {std::string("1,2,\"two\nlines\"\n"), std::string("1,2,a\r3,4,b\n")}) {
+    const std::string text = plain + tail;
+    const std::string path = write_temp("columns_late.csv", text);
+    const ColumnTable table = ColumnTable::read_file(path, kWanted);
+    EXPECT_EQ(table.read_ranges(), 1U);
+    expect_same_columns(CsvTable::parse(text, path), table);
+    std::filesystem::remove(path);
+  }
+  // CRLF line ends are no reason to give up the ranges.
+  std::string crlf = plain;
+  for (std::size_t at = crlf.find('\n'); at != std::string::npos; at = crlf.find('\n', at + 2))
+    crlf.insert(at, "\r");
+  const std::string path = write_temp("columns_crlf.csv", crlf);
+  const ColumnTable table = ColumnTable::read_file(path, kWanted);
+  EXPECT_GT(table.read_ranges(), 1U);
+  expect_same_columns(CsvTable::parse(crlf, path), table);
+  std::filesystem::remove(path);
+}
+
+// UTF-8 is checked where the one pass saw a byte outside ASCII: a bad byte in a late range is named at
+// its line, and good non-ASCII labels read as CsvTable reads them.
+TEST(CsvColumns, InvalidUtf8InALateRangeIsNamed) {
+  std::string text = "x,w,g\n";
+  for (int row = 0; row < 150'000; ++row)
+    text += fmt::format("{},{},{}\n", row, row % 7, row % 2 ? "北部" : "r");
+  const std::string good = write_temp("columns_utf8.csv", text);
+  expect_same_columns(CsvTable::parse(text, good), ColumnTable::read_file(good, kWanted));
+  std::filesystem::remove(good);
+  text += "1,2,\xff\n";
+  const std::string bad = write_temp("columns_bad_utf8.csv", text);
+  const auto failure = error_of([&] { (void)ColumnTable::read_file(bad, kWanted); });
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_EQ(failure->code(), ErrorCode::Parse);
+  ASSERT_TRUE(failure->where().has_value());
+  EXPECT_EQ(failure->where()->line, 150'002U);
+  EXPECT_EQ(failure->where()->column, 5U);
+  std::filesystem::remove(bad);
+}
+
 TEST(CsvColumns, FailsAsCsvTableFails) {
   const std::vector<std::string> bad{
       "",

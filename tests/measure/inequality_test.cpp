@@ -7,6 +7,7 @@
 #include "core/random.hpp"
 
 #include <gtest/gtest.h>
+#include <omp.h>
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
@@ -104,6 +105,48 @@ TEST(Gini, ChunkedSweepEqualsSerialSweepOnLargeInput) {
     sorted_w.push_back(w[i]);
   }
   EXPECT_NEAR(gini_sorted(sorted_y, sorted_w), expected, 1e-12);
+}
+
+// Moments, GE and Atkinson sum in fixed chunks on large inputs: the same bits on one thread and on two,
+// and the plain serial sums to rounding.
+TEST(ChunkedSums, LargeInputIndicesDoNotDependOnTheThreadCount) {
+  Rng rng(9);
+  std::vector<double> y(200003);
+  std::vector<double> w(y.size());
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    y[i] = std::exp(4.0 * rng.uniform01());
+    w[i] = rng.uniform_index(7) == 0 ? 0.0 : static_cast<double>(1 + rng.uniform_index(50));
+  }
+  const auto all = [&] {
+    const Moments m = moments(y, w);
+    return std::vector<double>{m.total_weight,
+                               m.mean,
+                               m.variance,
+                               static_cast<double>(m.units),
+                               generalized_entropy(y, w, 0.0),
+                               generalized_entropy(y, w, 1.0),
+                               generalized_entropy(y, w, 2.0),
+                               atkinson(y, w, 1.0),
+                               atkinson(y, w, 0.5)};
+  };
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const std::vector<double> one = all();
+  omp_set_num_threads(2);
+  const std::vector<double> two = all();
+  omp_set_num_threads(before);
+  EXPECT_EQ(one, two);
+  double total = 0.0;
+  double sum = 0.0;
+  double theil = 0.0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    total += w[i];
+    sum += w[i] * y[i];
+  }
+  for (std::size_t i = 0; i < y.size(); ++i)
+    theil += w[i] * (y[i] / (sum / total)) * std::log(y[i] / (sum / total));
+  EXPECT_NEAR(one[1], sum / total, 1e-12 * sum / total);
+  EXPECT_NEAR(one[5], theil / total, 1e-12);
 }
 
 TEST(GeneralizedEntropy, HandWorkedExamples) {

@@ -7,7 +7,9 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace equalis::measure {
@@ -95,6 +97,55 @@ TEST(MakeSample, CarriesWeightsAndGroupsAlong) {
   EXPECT_EQ(sample.weights, (std::vector<double>{10, 20, 30}));
   EXPECT_EQ(sample.groups, (std::vector<std::uint32_t>{0, 1, 1}));
   EXPECT_EQ(sample.input_index, (std::vector<std::uint32_t>{1, 2, 0}));
+}
+
+// The sorted values come out of the sort itself (each read once); they must be the input gathered in
+// sort order, with weights and groups carried along, on a large input with ties (the radix path).
+TEST(MakeSample, LargeSampleIsTheInputGatheredInOrder) {
+  const auto values = awkward_values(250000, 5);
+  std::vector<double> weights(values.size());
+  std::vector<std::uint32_t> groups(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    weights[i] = static_cast<double>(i % 13);
+    groups[i] = static_cast<std::uint32_t>(i % 3);
+  }
+  const Sample sample = make_sample(values, weights, groups, {"a", "b", "c"});
+  const auto order = stable_reference(values);
+  ASSERT_EQ(sample.input_index, order);
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    ASSERT_EQ(std::bit_cast<std::uint64_t>(sample.values[k]), std::bit_cast<std::uint64_t>(values[order[k]]))
+        << k;
+    ASSERT_EQ(sample.weights[k], weights[order[k]]) << k;
+    ASSERT_EQ(sample.groups[k], groups[order[k]]) << k;
+  }
+  const Sample unweighted = make_sample(values);
+  EXPECT_TRUE(
+      std::all_of(unweighted.weights.begin(), unweighted.weights.end(), [](double w) { return w == 1.0; }));
+  EXPECT_TRUE(unweighted.groups.empty());
+}
+
+// The check runs in parallel; the message still names the first bad unit in input order.
+TEST(MakeSample, NamesTheFirstBadUnitOfALargeInput) {
+  std::vector<double> values(300000, 1.0);
+  std::vector<double> weights(values.size(), 1.0);
+  weights[250000] = -2.0;
+  values[280000] = std::nan("");
+  try {
+    (void)make_sample(values, weights);
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.message(), "weight of unit 250001 is -2");
+  }
+  values[100] = std::numeric_limits<double>::infinity();
+  try {
+    (void)make_sample(values, weights);
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.message(), "value of unit 101 is not finite");
+  }
+  // Magnitudes beyond the overflow guard are refused, not measured from infinity.
+  EXPECT_THROW((void)make_sample(std::vector<double>(200000, 1e200), std::vector<double>(200000, 1e60)),
+               Error);
 }
 
 TEST(MakeSample, RejectsNegativeWeightsAndEmptyInput) {
