@@ -83,17 +83,7 @@ std::vector<std::string>& given_input_files() {
 }
 
 void refuse_input_as_output(const std::string& output) {
-  if (output.empty() || output == "-") return;
-  for (const auto& input : given_input_files()) {
-    std::error_code error;
-    if (std::filesystem::equivalent(output, input, error)) {
-      throw Error(
-          ErrorCode::InvalidInput,
-          fmt::format("the output file '{}' is also an input ('{}'): writing it would destroy the input",
-                      output, input),
-          "write the result to another file");
-    }
-  }
+  refuse_output_over_inputs(output, given_input_files());
 }
 
 void add_output_options(CLI::App& command, Context& context, bool has_csv) {

@@ -6,7 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <sys/stat.h>
+#include <system_error>
 #include <unistd.h>
 
 namespace equalis {
@@ -31,6 +33,21 @@ void require_input_file(const std::string& path, std::string_view role) {
   if (::access(path.c_str(), R_OK) != 0) {
     throw Error(ErrorCode::Io, fmt::format("cannot read {}: {}", what, std::strerror(errno)),
                 "check the file's read permission");
+  }
+}
+
+void refuse_output_over_inputs(const std::string& output, std::span<const std::string> inputs) {
+  if (output.empty() || output == "-") return;
+  for (const std::string& input : inputs) {
+    if (input.empty() || input == "-") continue;
+    std::error_code error;  // a path that does not exist yet is no input
+    if (std::filesystem::equivalent(output, input, error)) {
+      throw Error(
+          ErrorCode::InvalidInput,
+          fmt::format("the output file '{}' is also an input ('{}'): writing it would destroy the input",
+                      output, input),
+          "write the result to another file");
+    }
   }
 }
 

@@ -205,9 +205,14 @@ SortedUnits radix_sort_units(std::span<const double> values, bool with_values) {
     while (run_start < end) {
       std::size_t run_end = run_start + 1;
       while (run_end < n && same_run(run_end, run_start)) ++run_end;
+      if (run_end - run_start == 1 && !with_values) {  // placed by its key alone: no need to read it
+        out.order[run_start] = sorted[run_start].index;
+        run_start = run_end;
+        continue;
+      }
       run.clear();
       for (std::size_t i = run_start; i < run_end; ++i) {
-        if (i + kAhead < n) __builtin_prefetch(&values[sorted[i + kAhead].index]);
+        if (with_values && i + kAhead < n) __builtin_prefetch(&values[sorted[i + kAhead].index]);
         run.push_back({values[sorted[i].index], sorted[i].index});
       }
       if (run.size() > 1) order_run(run);

@@ -1,6 +1,7 @@
 #include "network/run.hpp"
 
 #include "core/error.hpp"
+#include "core/input_file.hpp"
 #include "core/stopwatch.hpp"
 #include "network/graph_file.hpp"
 #include "network/network.hpp"
@@ -9,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 
 namespace equalis::network {
@@ -17,6 +19,7 @@ namespace {}  // namespace
 
 BuildResult run_build(const BuildRequest& request, ProgressSink& progress) {
   const auto start = std::chrono::steady_clock::now();
+  refuse_output_over_inputs(request.output, std::array{request.osm, request.speeds});
   Profile profile = profile_by_name(request.profile);
   if (!request.speeds.empty()) load_speed_table(request.speeds, profile);
   const BuiltNetwork built = build_network(request.osm, profile, progress);

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,27 @@ TEST_F(RunNetwork, BuildWritesTheGraphOfTheGoldenOutput) {
   EXPECT_EQ(build_.report.components.nodes_kept, 12373U);  // golden network_build.json: nodes
   EXPECT_EQ(build_.upward_arcs, 21178U);
   EXPECT_TRUE(std::filesystem::exists(graph_path_));
+}
+
+// A caller that names an input as the output (a server's request, a typo) gets an error before any
+// work, and the input is left as it was.
+TEST_F(RunNetwork, BuildRefusesToWriteOverItsInput) {
+  const std::string copy = testing::temp_path("run_speeds.csv");
+  std::ofstream(copy) << "highway,speed_kmh\nresidential,20\n";
+  BuildRequest request;
+  request.osm = testing::kMonaco;
+  request.speeds = copy;
+  request.output = copy;
+  const auto size = std::filesystem::file_size(copy);
+  try {
+    (void)run_build(request);
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
+    EXPECT_NE(error.message().find("is also an input"), std::string::npos) << error.message();
+  }
+  EXPECT_EQ(std::filesystem::file_size(copy), size);
+  std::filesystem::remove(copy);
 }
 
 TEST_F(RunNetwork, MatrixMatchesTheGoldenCsvAndRoundTripsThroughTheBinaryFile) {
