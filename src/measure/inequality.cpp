@@ -55,22 +55,35 @@ Moments moments(std::span<const double> values, std::span<const double> weights)
   require_same_length(values, weights);
   Moments m;
   // Sums: total weight, weight², weighted values, units (counted exactly in a double below 2^53).
-  const auto sums = detail::chunked_sums<4>(values.size(), [&](std::size_t i, std::array<double, 4>& s) {
-    const double w = weights[i];
-    if (w <= 0.0) return;
-    s[0] += w;
-    s[1] += w * w;
-    s[2] += w * values[i];
-    s[3] += 1.0;
+  const auto sums = detail::chunked_sums<4>(values.size(), [&](std::size_t begin, std::size_t end) {
+    double total = 0.0;
+    double squares = 0.0;
+    double weighted = 0.0;
+    double units = 0.0;
+    // Branch-free: units without weight (a third of them in a bootstrap replicate) add exact zeros,
+    // which leave every sum's bits as skipping them would, and no branch is mispredicted.
+    for (std::size_t i = begin; i < end; ++i) {
+      const bool counted = weights[i] > 0.0;
+      const double w = counted ? weights[i] : 0.0;
+      total += w;
+      squares += w * w;
+      weighted += w * values[i];
+      units += counted ? 1.0 : 0.0;
+    }
+    return std::array{total, squares, weighted, units};
   });
   m.total_weight = sums[0];
   m.weight_squares = sums[1];
   m.units = static_cast<std::size_t>(sums[3]);
   if (m.total_weight <= 0.0) return m;
   m.mean = sums[2] / m.total_weight;
-  const auto squares = detail::chunked_sums<1>(values.size(), [&](std::size_t i, std::array<double, 1>& s) {
-    const double d = values[i] - m.mean;
-    s[0] += weights[i] * d * d;
+  const auto squares = detail::chunked_sums<1>(values.size(), [&](std::size_t begin, std::size_t end) {
+    double sum = 0.0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const double d = values[i] - m.mean;
+      sum += weights[i] * d * d;
+    }
+    return std::array{sum};
   });
   m.variance = squares[0] / m.total_weight;
   return m;
@@ -196,17 +209,21 @@ double generalized_entropy(std::span<const double> values, std::span<const doubl
   const Moments m = moments(values, weights);
   require_positive_mean(m, "GE(α)");
   require_values_at_least(values, weights, alpha <= 0.0, alpha == 0.0 ? "Theil L (GE(0))" : "GE(α)");
-  double sum = detail::chunked_sums<1>(values.size(), [&](std::size_t i, std::array<double, 1>& s) {
-    const double w = weights[i];
-    if (w <= 0.0) return;
-    const double ratio = values[i] / m.mean;
-    if (alpha == 1.0) {
-      if (ratio > 0.0) s[0] += w * ratio * std::log(ratio);
-    } else if (alpha == 0.0) {
-      s[0] -= w * std::log(ratio);
-    } else {
-      s[0] += w * (std::pow(ratio, alpha) - 1.0);
+  double sum = detail::chunked_sums<1>(values.size(), [&](std::size_t begin, std::size_t end) {
+    double part = 0.0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const double w = weights[i];
+      if (w <= 0.0) continue;
+      const double ratio = values[i] / m.mean;
+      if (alpha == 1.0) {
+        if (ratio > 0.0) part += w * ratio * std::log(ratio);
+      } else if (alpha == 0.0) {
+        part -= w * std::log(ratio);
+      } else {
+        part += w * (std::pow(ratio, alpha) - 1.0);
+      }
     }
+    return std::array{part};
   })[0];
   sum /= m.total_weight;
   if (alpha != 0.0 && alpha != 1.0) sum /= alpha * (alpha - 1.0);
@@ -223,12 +240,15 @@ double atkinson(std::span<const double> values, std::span<const double> weights,
   require_positive_mean(m, "Atkinson");
   if (epsilon == 0.0) return 0.0;
   require_values_at_least(values, weights, epsilon >= 1.0, "Atkinson with ε ≥ 1");
-  double sum = 0.0;
-  sum = detail::chunked_sums<1>(values.size(), [&](std::size_t i, std::array<double, 1>& s) {
-    const double w = weights[i];
-    if (w <= 0.0) return;
-    s[0] +=
-        epsilon == 1.0 ? w * std::log(values[i] / m.mean) : w * std::pow(values[i] / m.mean, 1.0 - epsilon);
+  double sum = detail::chunked_sums<1>(values.size(), [&](std::size_t begin, std::size_t end) {
+    double part = 0.0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const double w = weights[i];
+      if (w <= 0.0) continue;
+      part +=
+          epsilon == 1.0 ? w * std::log(values[i] / m.mean) : w * std::pow(values[i] / m.mean, 1.0 - epsilon);
+    }
+    return std::array{part};
   })[0];
   sum /= m.total_weight;
   const double equally_distributed_ratio =
