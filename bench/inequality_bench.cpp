@@ -119,7 +119,7 @@ BENCHMARK(BM_TheilTandLDecomposition)->Arg(10'000'000)->Unit(benchmark::kMillise
 void BM_BootstrapWeightedGini(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const Synthetic data = synthetic(n, 1, 3);
-  measure::IndicatorData input{data.values, data.weights, {}, {}, {}};
+  measure::IndicatorData input{data.values, data.weights, {}, {}};
   measure::MeasureOptions options;
   options.indices.ge_alphas.clear();
   options.indices.atkinson_epsilons.clear();

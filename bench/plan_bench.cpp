@@ -126,8 +126,8 @@ void BM_BhoRawls(benchmark::State& state) {
   equalis::plan::GroupFairOptions options;
   options.p = 3;
   options.focus_groups = {
-      static_cast<std::uint32_t>(std::find(instance.group_labels.begin(), instance.group_labels.end(), "Q1") -
-                                 instance.group_labels.begin())};
+      static_cast<std::uint32_t>(std::find(instance.groups.names.begin(), instance.groups.names.end(), "Q1") -
+                                 instance.groups.names.begin())};
   for (auto _ : state) {
     const auto result = equalis::plan::solve_group_fair(instance, options);
     benchmark::DoNotOptimize(result.plan.objective);
@@ -160,9 +160,9 @@ BENCHMARK(BM_BhoGap)->Unit(benchmark::kMillisecond);
 void BM_OrlibRawlsTwoGroups(benchmark::State& state) {
   auto orlib = equalis::plan::read_orlib(fmt::format("{}/pmed6.txt", g_folder));
   auto& instance = orlib.instance;
-  instance.group_labels = {"first", "second"};
+  instance.groups.names = {"first", "second"};
   for (std::size_t i = 0; i < instance.client_count(); ++i) {
-    instance.group[i] = i < instance.client_count() / 2 ? 0 : 1;
+    instance.groups.codes[i] = i < instance.client_count() / 2 ? 0 : 1;
   }
   equalis::plan::GroupFairOptions options;
   options.p = orlib.p;

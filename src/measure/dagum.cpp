@@ -318,7 +318,7 @@ DagumDecomposition dagum_decomposition(const Sample& sample, ProgressSink& progr
     throw Error(ErrorCode::InvalidInput, "the Dagum decomposition needs units assigned to groups",
                 "give a group column (e.g. the region of each unit)");
   }
-  return dagum_decomposition_sorted(sample.values, sample.weights, sample.groups, sample.group_names,
+  return dagum_decomposition_sorted(sample.values, sample.weights, sample.groups.codes, sample.groups.names,
                                     progress);
 }
 

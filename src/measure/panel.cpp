@@ -64,13 +64,13 @@ void read_unit_attributes(const CsvTable& table, const PanelSpec& spec,
                           const std::vector<std::size_t>& unit_rows, Panel& panel) {
   if (spec.group_column) {
     const CategoryColumn group = read_category_column(table, *spec.group_column);
-    std::map<std::uint32_t, std::uint32_t> dense;
+    std::vector<std::uint32_t> codes;
+    codes.reserve(unit_rows.size());
     for (const std::size_t row_idx : unit_rows) {
       if (group.valid[row_idx] == 0) missing(table, row_idx, *spec.group_column);
-      auto [it, inserted] = dense.try_emplace(group.codes[row_idx], static_cast<std::uint32_t>(dense.size()));
-      if (inserted) panel.group_names.push_back(group.labels[group.codes[row_idx]]);
-      panel.groups.push_back(it->second);
+      codes.push_back(group.codes[row_idx]);
     }
+    panel.groups = dense_groups(std::move(codes), group.labels);
   }
   for (const auto& name : spec.covariate_columns) {
     const NumericColumn column = read_numeric_column(table, name);
@@ -284,8 +284,8 @@ ConvergenceReport analyze_convergence(const Panel& panel, const ConvergenceOptio
     report.beta_absolute = beta_convergence(panel.values[from], panel.values[to], years);
     if (!panel.groups.empty() || !panel.covariates.empty()) {
       BetaConditioning conditioning;
-      conditioning.groups = panel.groups;
-      conditioning.group_names = panel.group_names;
+      conditioning.groups = panel.groups.codes;
+      conditioning.group_names = panel.groups.names;
       conditioning.reference_group = options.reference_group;
       conditioning.covariates = panel.covariates;
       conditioning.covariate_names = panel.covariate_names;

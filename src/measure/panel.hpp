@@ -4,6 +4,7 @@
 // absolute and conditional β-convergence, and the distribution dynamics (kernel densities).
 
 #include "core/csv.hpp"
+#include "core/groups.hpp"
 #include "core/progress.hpp"
 #include "core/table.hpp"
 #include "measure/convergence.hpp"
@@ -31,11 +32,10 @@ struct PanelSpec {
 
 struct Panel {
   std::vector<std::string> unit_ids;
-  std::vector<double> times;                 // ascending
-  std::vector<std::vector<double>> values;   // values[period][unit]
-  std::vector<std::vector<double>> weights;  // same shape, or empty (unweighted)
-  std::vector<std::uint32_t> groups;         // per unit, or empty
-  std::vector<std::string> group_names;
+  std::vector<double> times;                    // ascending
+  std::vector<std::vector<double>> values;      // values[period][unit]
+  std::vector<std::vector<double>> weights;     // same shape, or empty (unweighted)
+  Groups groups;                                // per unit, or empty
   std::vector<std::vector<double>> covariates;  // covariates[k][unit]
   std::vector<std::string> covariate_names;
   std::size_t units_dropped = 0;  // under MissingPolicy::Drop

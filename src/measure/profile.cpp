@@ -28,7 +28,7 @@ bool all_positive(std::span<const double> values, std::span<const double> weight
 std::vector<GeDecomposition> decompose(const Sample& sample, std::span<const double> weights,
                                        const MeasureOptions& options) {
   if (!sample.has_groups() || !options.indices.decomposition) return {};
-  return ge_decompositions(sample.values, weights, sample.groups, sample.group_names,
+  return ge_decompositions(sample.values, weights, sample.groups.codes, sample.groups.names,
                            options.indices.ge_alphas);
 }
 
@@ -119,7 +119,7 @@ std::vector<PermutationResult> permutation_tests(const Sample& sample,
   parallel_for(permutations, [&](std::size_t permutation) {
     if (task.stopped()) return;
     thread_local std::vector<std::uint32_t> labels;
-    labels.assign(sample.groups.begin(), sample.groups.end());
+    labels.assign(sample.groups.codes.begin(), sample.groups.codes.end());
     Rng rng(options.seed, permutation);
     for (std::size_t i = labels.size(); i > 1; --i) std::swap(labels[i - 1], labels[rng.uniform_index(i)]);
     for (std::size_t k = 0; k < observed.size(); ++k) {
@@ -182,7 +182,7 @@ InequalityProfile measure_inequality(const IndicatorData& data, const MeasureOpt
     throw Error(ErrorCode::Internal, "rank_by and values differ in length");
   }
   validate(options.inference);
-  const Sample sample = make_sample(data.values, data.weights, data.groups, data.group_names);
+  const Sample sample = make_sample(data.values, data.weights, data.groups.codes, data.groups.names);
   std::vector<double> rank_by_sorted;
   if (!data.rank_by.empty()) {
     rank_by_sorted.resize(sample.size());
@@ -206,8 +206,9 @@ InequalityProfile measure_inequality(const IndicatorData& data, const MeasureOpt
       append_indices(compute_indices(sample, weights, rank_by_sorted, options), out);
       append_decompositions(decompose(sample, weights, options), out);
       if (wants_dagum(sample, options)) {
-        append_dagum(dagum_decomposition_sorted(sample.values, weights, sample.groups, sample.group_names),
-                     out);
+        append_dagum(
+            dagum_decomposition_sorted(sample.values, weights, sample.groups.codes, sample.groups.names),
+            out);
       }
       return out;
     };

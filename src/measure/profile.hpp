@@ -3,6 +3,7 @@
 // resampling inference, from plain data to a plain result struct. This is the facade that
 // `equalis measure inequality` and the study runner call.
 
+#include "core/groups.hpp"
 #include "core/progress.hpp"
 #include "measure/dagum.hpp"
 #include "measure/decomposition.hpp"
@@ -38,9 +39,8 @@ struct MeasureOptions {
 // Plain input: values, optional population weights, optional groups and ranking variable.
 struct IndicatorData {
   std::vector<double> values;
-  std::vector<double> weights;        // empty = every unit weighs 1
-  std::vector<std::uint32_t> groups;  // empty = no grouping
-  std::vector<std::string> group_names;
+  std::vector<double> weights;  // empty = every unit weighs 1
+  Groups groups;                // empty = no grouping
   std::vector<double> rank_by;  // empty = no concentration index
 };
 

@@ -36,7 +36,7 @@ ResamplingStrata make_strata(const Sample& sample, bool stratified) {
   if (!stratified || !sample.has_groups()) return strata;
   strata.members.resize(sample.group_count());
   for (std::size_t i = 0; i < sample.size(); ++i) {
-    strata.members[sample.groups[i]].push_back(static_cast<std::uint32_t>(i));
+    strata.members[sample.groups.codes[i]].push_back(static_cast<std::uint32_t>(i));
   }
   return strata;
 }

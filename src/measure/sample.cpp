@@ -324,7 +324,7 @@ Sample make_sample(std::span<const double> values, std::span<const double> weigh
   sample.values = std::move(sorted.values);
   resize_fresh(sample.weights, n);
   if (!weighted) std::fill(sample.weights.begin(), sample.weights.end(), 1.0);
-  if (grouped) resize_fresh(sample.groups, n);
+  if (grouped) resize_fresh(sample.groups.codes, n);
   // Random reads: worth two threads on large inputs, and a prefetch a few units ahead (the reads are
   // independent, so the memory system can serve several at once).
   constexpr std::size_t kAhead = 16;
@@ -338,10 +338,10 @@ Sample make_sample(std::span<const double> values, std::span<const double> weigh
       }
       const std::uint32_t source = sample.input_index[i];
       if (weighted) sample.weights[i] = weights[source];
-      if (grouped) sample.groups[i] = groups[source];
+      if (grouped) sample.groups.codes[i] = groups[source];
     }
   }
-  sample.group_names = std::move(group_names);
+  sample.groups.names = std::move(group_names);
   return sample;
 }
 

@@ -3,6 +3,8 @@
 // weight and (optionally) a group id. Sorting once up front lets the Gini family run in O(n) and lets
 // the bootstrap reuse the order by only changing weights.
 
+#include "core/groups.hpp"
+
 #include <cstdint>
 #include <span>
 #include <string>
@@ -13,15 +15,12 @@ namespace equalis::measure {
 struct Sample {
   std::vector<double> values;              // ascending
   std::vector<double> weights;             // >= 0, same order; 1 for every unit when unweighted
-  std::vector<std::uint32_t> groups;       // group id per unit, same order; empty when ungrouped
-  std::vector<std::string> group_names;    // group_names[id]
+  Groups groups;                           // group of each unit, same order; empty when ungrouped
   std::vector<std::uint32_t> input_index;  // position of each unit in the caller's input
 
   [[nodiscard]] std::size_t size() const noexcept { return values.size(); }
   [[nodiscard]] bool has_groups() const noexcept { return !groups.empty(); }
-  [[nodiscard]] std::uint32_t group_count() const noexcept {
-    return static_cast<std::uint32_t>(group_names.size());
-  }
+  [[nodiscard]] std::uint32_t group_count() const noexcept { return groups.count(); }
 };
 
 // Sorts the units by value. `weights` may be empty (all 1) and `groups` may be empty (no grouping).

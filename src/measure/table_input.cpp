@@ -123,32 +123,20 @@ void check_cell_values(const Table& table, const ColumnSpec& spec, const Columns
 template <typename Table>
 void check_group_sizes(const Table& table, const ColumnSpec& spec, const PreparedIndicator& prepared) {
   if (spec.allow_singleton_groups || prepared.data.groups.empty()) return;
-  std::vector<std::size_t> count(prepared.data.group_names.size(), 0);
-  std::vector<std::size_t> first_row(prepared.data.group_names.size(), 0);
+  std::vector<std::size_t> count(prepared.data.groups.count(), 0);
+  std::vector<std::size_t> first_row(prepared.data.groups.count(), 0);
   for (std::size_t k = 0; k < prepared.data.groups.size(); ++k) {
-    const std::uint32_t g = prepared.data.groups[k];
+    const std::uint32_t g = prepared.data.groups.codes[k];
     if (count[g]++ == 0) first_row[g] = prepared.rows.empty() ? k : prepared.rows[k];
   }
   for (std::size_t g = 0; g < count.size(); ++g) {
     if (count[g] != 1) continue;
     throw Error(ErrorCode::InvalidInput,
-                fmt::format("group '{}' of column '{}' has only one unit{}", prepared.data.group_names[g],
+                fmt::format("group '{}' of column '{}' has only one unit{}", prepared.data.groups.names[g],
                             *spec.group_column, prepared.period ? " in period " + *prepared.period : ""),
                 "a one-unit group has no within-group inequality: merge it with a related group, or set "
                 "`allow_singleton_groups` if it is intended",
                 cell_location(table, first_row[g], *spec.group_column));
-  }
-}
-
-// Keeps only the groups that occur in this indicator/period, renumbered densely, in first-appearance order.
-void compact_groups(PreparedIndicator& prepared, const std::vector<std::string>& labels) {
-  std::vector<std::int64_t> new_id(labels.size(), -1);
-  for (auto& g : prepared.data.groups) {
-    if (new_id[g] < 0) {
-      new_id[g] = static_cast<std::int64_t>(prepared.data.group_names.size());
-      prepared.data.group_names.push_back(labels[g]);
-    }
-    g = static_cast<std::uint32_t>(new_id[g]);
   }
 }
 
@@ -211,8 +199,7 @@ PreparedIndicator prepare_whole(const Table& table, const ColumnSpec& spec, cons
   prepared.data.values = numeric(value);
   if (columns.group) {
     CategoryColumn group = owner != nullptr ? owner->take_category(columns.group->name) : *columns.group;
-    prepared.data.groups = std::move(group.codes);
-    compact_groups(prepared, group.labels);
+    prepared.data.groups = dense_groups(std::move(group.codes), group.labels);
   }
   check_group_sizes(table, spec, prepared);
   return prepared;
@@ -247,7 +234,7 @@ std::vector<PreparedIndicator> prepare_from(const Table& table, const ColumnSpec
       const std::size_t rows = table.row_count();
       data.values.reserve(rows);
       if (columns.weight) data.weights.reserve(rows);
-      if (columns.group) data.groups.reserve(rows);
+      if (columns.group) data.groups.codes.reserve(rows);
       if (columns.rank_by) data.rank_by.reserve(rows);
       per_period[0].rows.reserve(rows);
     }
@@ -261,7 +248,7 @@ std::vector<PreparedIndicator> prepare_from(const Table& table, const ColumnSpec
       PreparedIndicator& target = per_period[columns.by ? columns.by->codes[row_idx] : 0];
       target.data.values.push_back(value.values[row_idx]);
       if (columns.weight) target.data.weights.push_back(columns.weight->values[row_idx]);
-      if (columns.group) target.data.groups.push_back(columns.group->codes[row_idx]);
+      if (columns.group) target.data.groups.codes.push_back(columns.group->codes[row_idx]);
       if (columns.rank_by) target.data.rank_by.push_back(columns.rank_by->values[row_idx]);
       target.rows.push_back(row_idx);
     }
@@ -273,7 +260,8 @@ std::vector<PreparedIndicator> prepare_from(const Table& table, const ColumnSpec
                     "check the missing cells of the value, weight and group columns");
       }
       prepared.rows_dropped = dropped;  // counted over the whole table for this value column
-      if (columns.group) compact_groups(prepared, columns.group->labels);
+      if (columns.group)
+        prepared.data.groups = dense_groups(std::move(prepared.data.groups.codes), columns.group->labels);
       check_group_sizes(table, spec, prepared);
       result.push_back(std::move(prepared));
     }

@@ -67,14 +67,13 @@ struct Active {
 
 Active active_clients(const PlanInstance& instance) {
   Active a;
-  a.group_demand.assign(instance.group_count(), 0.0);
   for (std::size_t i = 0; i < instance.client_count(); ++i) {
     if (instance.demand[i] <= 0.0) continue;
     a.client.push_back(i);
-    a.group.push_back(instance.group[i]);
+    a.group.push_back(instance.groups.codes[i]);
     a.weight.push_back(instance.demand[i]);
-    a.group_demand[instance.group[i]] += instance.demand[i];
   }
+  a.group_demand = group_totals(instance.groups, instance.demand);  // clients without demand add 0
   return a;
 }
 
@@ -670,8 +669,7 @@ double rawls_group_bound(const PlanInstance& instance, const Active& a, const Sc
                 sub.cost.values.begin() + static_cast<std::ptrdiff_t>(r * row.size()));
       sub.demand.push_back(instance.demand[rows[r]]);
     }
-    sub.group.assign(rows.size(), 0);
-    sub.group_labels = {"all"};
+    sub.groups = one_group(rows.size(), "all");
     sub.fixed_open = instance.fixed_open;
     PMedianOptions options = base;
     options.time_limit_seconds =

@@ -40,7 +40,7 @@ void PlanInstance::validate() const {
                 fmt::format("the instance has {} clients and {} candidate sites", n, m),
                 "give at least one client and one candidate site");
   }
-  if (demand.size() != n || group.size() != n) {
+  if (demand.size() != n || groups.size() != n || groups.names.empty()) {
     throw Error(ErrorCode::InvalidInput, "demand weights or group ids do not match the number of clients",
                 "give one weight and one group per client");
   }
@@ -49,7 +49,7 @@ void PlanInstance::validate() const {
       throw Error(ErrorCode::InvalidInput, fmt::format("client {} has demand {}", client_label(i), demand[i]),
                   "demand weights must be finite and ≥ 0");
     }
-    if (group[i] >= group_labels.size()) {
+    if (groups.codes[i] >= groups.count()) {
       throw Error(ErrorCode::InvalidInput, fmt::format("client {} has an unknown group id", client_label(i)));
     }
   }
@@ -73,8 +73,7 @@ PlanInstance make_instance(CostMatrix cost) {
   const std::size_t n = cost.clients;
   instance.cost = std::move(cost);
   instance.demand.assign(n, 1.0);
-  instance.group.assign(n, 0);
-  instance.group_labels = {"all"};
+  instance.groups = one_group(n, "all");
   return instance;
 }
 
@@ -367,7 +366,7 @@ PlanInstance read_demand_table(const CsvTable& demand, const MatrixCsvSpec& spec
   std::optional<NumericColumn> weights;
   if (weight_col) weights = read_numeric_column(demand, demand.header()[*weight_col]);
   require_unique_ids(demand, id_col, "client id", "make ids unique");
-  std::unordered_map<std::string, std::uint32_t> label_index;
+  std::vector<std::uint32_t> codes;  // each kept client's code in the group column
   for (std::size_t row = 0; row < demand.row_count(); ++row) {
     if (groups && groups->valid[row] == 0U) {
       if (spec.drop_missing_group) continue;
@@ -386,17 +385,11 @@ PlanInstance read_demand_table(const CsvTable& demand, const MatrixCsvSpec& spec
     const std::string_view id = demand.cell(row, id_col);
     instance.client_ids.emplace_back(id);
     instance.demand.push_back(weights ? weights->values[row] : 1.0);
-    if (groups) {
-      const std::string& label = groups->labels[groups->codes[row]];
-      const auto [it, inserted] =
-          label_index.emplace(label, static_cast<std::uint32_t>(instance.group_labels.size()));
-      if (inserted) instance.group_labels.push_back(label);
-      instance.group.push_back(it->second);
-    } else {
-      instance.group.push_back(0);
-    }
+    if (groups) codes.push_back(groups->codes[row]);
   }
-  if (!groups) instance.group_labels = {"all"};
+  // The groups of the clients kept (a client without a group may have been dropped), densely numbered.
+  instance.groups =
+      groups ? dense_groups(std::move(codes), groups->labels) : one_group(instance.client_ids.size(), "all");
   return instance;
 }
 
@@ -421,8 +414,7 @@ PlanInstance read_matrix_csv(const std::string& matrix_path, const std::optional
     for (std::size_t origin = 0; origin < client_of.size(); ++origin)
       client_of[origin] = static_cast<std::uint32_t>(origin);
     instance.demand.assign(instance.client_ids.size(), 1.0);
-    instance.group.assign(instance.client_ids.size(), 0);
-    instance.group_labels = {"all"};
+    instance.groups = one_group(instance.client_ids.size(), "all");
   }
   instance.name = matrix_path;
   instance.candidate_ids = matrix.destination_ids;

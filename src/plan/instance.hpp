@@ -5,6 +5,7 @@
 // long CSV matrices (from, to, cost) with an optional demand CSV (id, weight, group).
 
 #include "core/csv.hpp"
+#include "core/groups.hpp"
 #include "core/progress.hpp"
 #include "io/cost_matrix.hpp"
 
@@ -47,8 +48,7 @@ struct PlanInstance {
   std::string name;
   CostMatrix cost;
   std::vector<double> demand;              // weight per client (population), ≥ 0
-  std::vector<std::uint32_t> group;        // group id per client, index into group_labels
-  std::vector<std::string> group_labels;   // at least one ("all")
+  Groups groups;                           // group of each client; at least one group ("all")
   std::vector<std::string> client_ids;     // labels for output (may be empty: then 1-based numbers)
   std::vector<std::string> candidate_ids;  // labels for output (may be empty: then 1-based numbers)
   std::vector<std::uint32_t> fixed_open;   // existing facilities that stay open (candidate indices)
@@ -58,7 +58,7 @@ struct PlanInstance {
 
   [[nodiscard]] std::size_t client_count() const noexcept { return cost.clients; }
   [[nodiscard]] std::size_t candidate_count() const noexcept { return cost.candidates; }
-  [[nodiscard]] std::size_t group_count() const noexcept { return group_labels.size(); }
+  [[nodiscard]] std::size_t group_count() const noexcept { return groups.count(); }
   [[nodiscard]] std::string client_label(std::size_t client) const;
   [[nodiscard]] std::string candidate_label(std::size_t candidate) const;
   // Throws Error(InvalidInput) if sizes disagree, weights are negative or non-finite, costs negative/NaN,

@@ -210,12 +210,13 @@ void apply_sites(const PlanRequest& request, PlanInstance& instance) {
 std::vector<std::uint32_t> focus_group_ids(const PlanRequest& request, const PlanInstance& instance) {
   std::vector<std::uint32_t> ids;
   for (const std::string& label : request.focus_groups) {
-    const auto found = std::find(instance.group_labels.begin(), instance.group_labels.end(), label);
-    if (found == instance.group_labels.end()) {
+    const std::vector<std::string>& names = instance.groups.names;
+    const auto found = std::find(names.begin(), names.end(), label);
+    if (found == names.end()) {
       throw Error(ErrorCode::InvalidInput, fmt::format("`focus_groups`: no group '{}'", label),
-                  fmt::format("groups in the data: {}", fmt::join(instance.group_labels, ", ")));
+                  fmt::format("groups in the data: {}", fmt::join(names, ", ")));
     }
-    ids.push_back(static_cast<std::uint32_t>(found - instance.group_labels.begin()));
+    ids.push_back(static_cast<std::uint32_t>(found - names.begin()));
   }
   return ids;
 }

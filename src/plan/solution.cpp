@@ -79,9 +79,9 @@ std::vector<GroupOutcome> group_outcomes(const PlanInstance& instance, const Eva
   std::vector<GroupOutcome> groups(instance.group_count());
   std::vector<double> served(groups.size(), 0.0);
   std::vector<double> covered(groups.size(), 0.0);
-  for (std::size_t g = 0; g < groups.size(); ++g) groups[g].label = instance.group_labels[g];
+  for (std::size_t g = 0; g < groups.size(); ++g) groups[g].label = instance.groups.names[g];
   for (std::size_t i = 0; i < instance.client_count(); ++i) {
-    GroupOutcome& group = groups[instance.group[i]];
+    GroupOutcome& group = groups[instance.groups.codes[i]];
     const double w = instance.demand[i];
     group.demand += w;
     if (evaluation.assignment[i] == kNoSite) {
@@ -89,13 +89,13 @@ std::vector<GroupOutcome> group_outcomes(const PlanInstance& instance, const Eva
       continue;
     }
     const auto c = static_cast<double>(evaluation.assigned_cost[i]);
-    served[instance.group[i]] += w;
+    served[instance.groups.codes[i]] += w;
     group.mean_cost += w * c;
     if (w > 0.0) group.max_cost = std::max(group.max_cost, c);
     if (!evaluation.covered_share.empty()) {
-      covered[instance.group[i]] += w * evaluation.covered_share[i];
+      covered[instance.groups.codes[i]] += w * evaluation.covered_share[i];
     } else if (radius && c <= *radius) {
-      covered[instance.group[i]] += w;
+      covered[instance.groups.codes[i]] += w;
     }
   }
   for (std::size_t g = 0; g < groups.size(); ++g) {

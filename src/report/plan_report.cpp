@@ -255,7 +255,7 @@ json plan_json(const plan::PlanRequest& request, const plan::PlanResult& result)
   out["options"] = options_json(request, result);
   out["instance"] = {{"clients", result.instance.client_count()},
                      {"candidates", result.instance.candidate_count()},
-                     {"groups", result.instance.group_labels},
+                     {"groups", result.instance.groups.names},
                      {"weight_column", weight_column_json(result.instance)}};
   out["result"] = result_json(result);
   return out;
@@ -269,7 +269,7 @@ std::string plan_csv(const plan::PlanRequest& request, const plan::PlanResult& r
   for (std::size_t i = 0; i < instance.client_count(); ++i) {
     const std::string client = instance.client_label(i);
     const bool served = evaluation.assignment[i] != plan::kNoSite;
-    csv_row("client", client, "group", instance.group_labels[instance.group[i]], csv);
+    csv_row("client", client, "group", instance.groups.name_of(i), csv);
     csv_row("client", client, "demand", fmt::format("{}", instance.demand[i]), csv);
     csv_row("client", client, "site", served ? instance.candidate_label(evaluation.assignment[i]) : "", csv);
     csv_row("client", client, "cost", served ? fmt::format("{}", evaluation.assigned_cost[i]) : "", csv);

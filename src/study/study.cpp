@@ -422,7 +422,7 @@ class StudyReader {
       attempt("plan.demand", [&] {
         const auto demand = plan::read_demand_csv(study_.plan->efficient.demand, study_.plan->efficient.spec);
         for (const auto& group : study_.plan->focus_groups) {
-          const auto& labels = demand.group_labels;
+          const auto& labels = demand.groups.names;
           if (std::find(labels.begin(), labels.end(), group) != labels.end()) continue;
           const std::string near = nearest_name(group, labels);
           problems_.add(focus_place_.first, focus_place_.second,

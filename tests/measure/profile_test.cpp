@@ -88,9 +88,9 @@ TEST(Profile, PermutationTestOnRandomLabelsIsNotSignificant) {
   IndicatorData data;
   for (int i = 0; i < 40; ++i) {
     data.values.push_back(10.0 + i);
-    data.groups.push_back(static_cast<std::uint32_t>(i % 2));
+    data.groups.codes.push_back(static_cast<std::uint32_t>(i % 2));
   }
-  data.group_names = {"odd", "even"};
+  data.groups.names = {"odd", "even"};
   MeasureOptions options;
   options.inference.permutations = 499;
   const InequalityProfile p = measure_inequality(data, options);
@@ -98,7 +98,7 @@ TEST(Profile, PermutationTestOnRandomLabelsIsNotSignificant) {
 }
 
 TEST(Profile, ZeroValueWithTheilLIsAClearError) {
-  IndicatorData data{{0.0, 1.0, 2.0}, {}, {}, {}, {}};
+  IndicatorData data{{0.0, 1.0, 2.0}, {}, {}, {}};
   try {
     (void)measure_inequality(data, MeasureOptions{});
     FAIL();

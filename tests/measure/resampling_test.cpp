@@ -36,7 +36,7 @@ TEST(Bootstrap, StratifiedResampleKeepsEveryGroupSize) {
     std::vector<std::uint32_t> counts;
     draw_bootstrap_counts(sample.size(), strata, 1, replicate, counts);
     std::vector<std::uint32_t> per_group(3, 0);
-    for (std::size_t i = 0; i < counts.size(); ++i) per_group[sample.groups[i]] += counts[i];
+    for (std::size_t i = 0; i < counts.size(); ++i) per_group[sample.groups.codes[i]] += counts[i];
     EXPECT_EQ(per_group, (std::vector<std::uint32_t>{5, 7, 18}));
   }
 }

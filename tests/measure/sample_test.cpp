@@ -95,7 +95,8 @@ TEST(MakeSample, CarriesWeightsAndGroupsAlong) {
   const Sample sample = make_sample(values, weights, groups, {"a", "b"});
   EXPECT_EQ(sample.values, (std::vector<double>{1, 2, 3}));
   EXPECT_EQ(sample.weights, (std::vector<double>{10, 20, 30}));
-  EXPECT_EQ(sample.groups, (std::vector<std::uint32_t>{0, 1, 1}));
+  EXPECT_EQ(sample.groups.codes, (std::vector<std::uint32_t>{0, 1, 1}));
+  EXPECT_EQ(sample.groups.names, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(sample.input_index, (std::vector<std::uint32_t>{1, 2, 0}));
 }
 
@@ -116,7 +117,7 @@ TEST(MakeSample, LargeSampleIsTheInputGatheredInOrder) {
     ASSERT_EQ(std::bit_cast<std::uint64_t>(sample.values[k]), std::bit_cast<std::uint64_t>(values[order[k]]))
         << k;
     ASSERT_EQ(sample.weights[k], weights[order[k]]) << k;
-    ASSERT_EQ(sample.groups[k], groups[order[k]]) << k;
+    ASSERT_EQ(sample.groups.codes[k], groups[order[k]]) << k;
   }
   const Sample unweighted = make_sample(values);
   EXPECT_TRUE(

@@ -28,7 +28,6 @@ void expect_same(const PreparedIndicator& a, const PreparedIndicator& b) {
   EXPECT_EQ(a.data.values, b.data.values);
   EXPECT_EQ(a.data.weights, b.data.weights);
   EXPECT_EQ(a.data.groups, b.data.groups);
-  EXPECT_EQ(a.data.group_names, b.data.group_names);
   EXPECT_EQ(a.data.rank_by, b.data.rank_by);
   EXPECT_EQ(a.rows_dropped, b.rows_dropped);
 }
@@ -50,8 +49,8 @@ TEST(PrepareIndicators, TakingTheColumnsEqualsCopyingThem) {
   expect_same(by_cells[0], by_move[0]);
   expect_same(by_copy[0], by_move[0]);
   EXPECT_EQ(by_move[0].data.values, (std::vector<double>{3, 1, 4, 1.5, 9, 2}));
-  EXPECT_EQ(by_move[0].data.group_names, (std::vector<std::string>{"north", "south", "east"}));
-  EXPECT_EQ(by_move[0].data.groups, (std::vector<std::uint32_t>{0, 1, 0, 2, 1, 2}));
+  EXPECT_EQ(by_move[0].data.groups.names, (std::vector<std::string>{"north", "south", "east"}));
+  EXPECT_EQ(by_move[0].data.groups.codes, (std::vector<std::uint32_t>{0, 1, 0, 2, 1, 2}));
   EXPECT_TRUE(by_move[0].rows.empty());            // every row is a unit: row k is unit k
   EXPECT_TRUE(taken.numeric("y").values.empty());  // taken over, not copied
   EXPECT_EQ(copied.numeric("y").values.size(), 6U);

@@ -28,8 +28,8 @@ PlanInstance two_groups() {
     cost.at(3, j) = site_costs[j][1];
   }
   PlanInstance instance = make_instance(std::move(cost));
-  instance.group = {0, 0, 0, 1};
-  instance.group_labels = {"rich", "poor"};
+  instance.groups.codes = {0, 0, 0, 1};
+  instance.groups.names = {"rich", "poor"};
   instance.candidate_ids = {"A", "B", "C", "D"};
   return instance;
 }
@@ -63,8 +63,8 @@ TEST(GroupFair, RawlsCallsCbcOnlyForTheGapTheDualLeaves) {
   // optimum, so CBC (which used to spend the whole time limit, 68–120 s, on it) is not called.
   OrlibInstance orlib = read_orlib(test::orlib_path(6));
   PlanInstance& instance = orlib.instance;
-  instance.group_labels = {"first", "second"};
-  for (std::size_t i = 0; i < instance.client_count(); ++i) instance.group[i] = i < 100 ? 0 : 1;
+  instance.groups.names = {"first", "second"};
+  for (std::size_t i = 0; i < instance.client_count(); ++i) instance.groups.codes[i] = i < 100 ? 0 : 1;
   GroupFairOptions options = options_for(GroupObjective::Rawls);
   options.p = orlib.p;
   const GroupFairResult result = solve_group_fair(instance, options);
@@ -158,8 +158,8 @@ TEST(GroupFair, GapUsesTheNearestOpenSite) {
     for (std::size_t j = 0; j < 3; ++j) cost.at(i, j) = rows[i][j];
   }
   PlanInstance instance = make_instance(std::move(cost));
-  instance.group = {0, 0, 1};
-  instance.group_labels = {"rich", "poor"};
+  instance.groups.codes = {0, 0, 1};
+  instance.groups.names = {"rich", "poor"};
   GroupFairOptions options = options_for(GroupObjective::Gap);
   options.p = 2;
   options.cost_slack = 2.0;
@@ -201,10 +201,10 @@ PlanInstance random_grouped(Rng& rng, std::size_t n, std::size_t m) {
   CostMatrix cost(n, m);
   for (float& c : cost.values) c = static_cast<float>(1 + rng.uniform_index(20));
   PlanInstance instance = make_instance(std::move(cost));
-  instance.group_labels = {"a", "b", "c"};
-  instance.group.resize(n);
+  instance.groups.names = {"a", "b", "c"};
+  instance.groups.codes.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    instance.group[i] = static_cast<std::uint32_t>(i % 3);
+    instance.groups.codes[i] = static_cast<std::uint32_t>(i % 3);
     instance.demand[i] = static_cast<double>(1 + rng.uniform_index(5));
   }
   instance.site_cost.resize(m);
@@ -329,8 +329,8 @@ PlanInstance two_group_pmed1(std::size_t& p) {
   OrlibInstance orlib = read_orlib(test::orlib_path(1));
   p = orlib.p;
   PlanInstance instance = std::move(orlib.instance);
-  instance.group_labels = {"first", "second"};
-  for (std::size_t i = 0; i < instance.client_count(); ++i) instance.group[i] = i < 50 ? 0 : 1;
+  instance.groups.names = {"first", "second"};
+  for (std::size_t i = 0; i < instance.client_count(); ++i) instance.groups.codes[i] = i < 50 ? 0 : 1;
   return instance;
 }
 

@@ -144,8 +144,8 @@ TEST(MatrixCsv, LongMatrixWithDemandAndGroups) {
   EXPECT_EQ(instance.cost.at(1, 0), 2.0F);          // a repeated pair keeps its cheapest cost
   EXPECT_EQ(instance.cost.at(2, 1), kUnreachable);  // c is in no matrix row
   EXPECT_EQ(instance.demand, (std::vector<double>{10, 20, 5}));
-  EXPECT_EQ(instance.group_labels, (std::vector<std::string>{"rural", "urban"}));
-  EXPECT_EQ(instance.group, (std::vector<std::uint32_t>{0, 1, 0}));
+  EXPECT_EQ(instance.groups.names, (std::vector<std::string>{"rural", "urban"}));
+  EXPECT_EQ(instance.groups.codes, (std::vector<std::uint32_t>{0, 1, 0}));
   EXPECT_EQ(find_candidates(instance, {"s2"}), (std::vector<std::uint32_t>{1}));
   EXPECT_THROW((void)find_candidates(instance, {"s9"}), Error);
 }

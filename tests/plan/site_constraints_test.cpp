@@ -384,8 +384,8 @@ TEST(SiteCapacity, MaximalCoveringWithCapacities) {
   // Radius 1, p = 2 on the line (unit demand): uncapacitated {0 or 1} + {5 or 6} cover 4. Capacity 1 each:
   // 2. Sites 5 and 6 holding 2, the others 1: {5 or 6} covers both of its pair, plus one more: 3.
   PlanInstance instance = line_instance();
-  instance.group = {0, 0, 1, 1, 1};
-  instance.group_labels = {"west", "east"};
+  instance.groups.codes = {0, 0, 1, 1, 1};
+  instance.groups.names = {"west", "east"};
   ExactOptions options;
   instance.site_capacity = {1, 1, 1, 1, 1};
   EXPECT_DOUBLE_EQ(solve_mclp(instance, 2, 1.0, options).objective, 2.0);
