@@ -31,21 +31,21 @@ std::vector<FamilyLayout> make_layouts(const DecisionTable& table, bool intersec
     FamilyLayout layout;
     layout.attributes = {attribute_idx};
     // Groups in the order of the attribute's values; only values that occur in some cell.
-    std::vector<std::int64_t> group_of_value(table.labels[attribute_idx].size(), -1);
+    std::vector<std::int64_t> group_of_value(table.attributes[attribute_idx].names.size(), -1);
     layout.group_of_cell.resize(table.cell_count());
     for (std::size_t cell_idx = 0; cell_idx < table.cell_count(); ++cell_idx) {
-      const std::uint32_t code = table.cell_codes[cell_idx][attribute_idx];
+      const std::uint32_t code = table.attributes[attribute_idx].codes[cell_idx];
       if (group_of_value[code] < 0) group_of_value[code] = 0;
     }
     std::int64_t next = 0;
     for (std::size_t code = 0; code < group_of_value.size(); ++code) {
       if (group_of_value[code] < 0) continue;
       group_of_value[code] = next++;
-      layout.group_values.push_back({table.labels[attribute_idx][code]});
+      layout.group_values.push_back({table.attributes[attribute_idx].names[code]});
     }
     for (std::size_t cell_idx = 0; cell_idx < table.cell_count(); ++cell_idx) {
       layout.group_of_cell[cell_idx] =
-          static_cast<std::uint32_t>(group_of_value[table.cell_codes[cell_idx][attribute_idx]]);
+          static_cast<std::uint32_t>(group_of_value[table.attributes[attribute_idx].codes[cell_idx]]);
     }
     layouts.push_back(std::move(layout));
   }
@@ -58,7 +58,8 @@ std::vector<FamilyLayout> make_layouts(const DecisionTable& table, bool intersec
     for (std::size_t cell_idx = 0; cell_idx < table.cell_count(); ++cell_idx) {
       std::vector<std::string> values;
       for (std::size_t attribute_idx = 0; attribute_idx < attribute_count; ++attribute_idx) {
-        values.push_back(table.labels[attribute_idx][table.cell_codes[cell_idx][attribute_idx]]);
+        values.push_back(
+            table.attributes[attribute_idx].names[table.attributes[attribute_idx].codes[cell_idx]]);
       }
       layout.group_values.push_back(std::move(values));
     }

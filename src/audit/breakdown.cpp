@@ -92,7 +92,7 @@ void protect_bins(CalibrationResult& result, const DecisionTable& table,
       std::vector<std::vector<std::size_t>> parts(cells[attribute_idx].size());
       for (std::size_t cell_idx = 0; cell_idx < intersection.size(); ++cell_idx) {
         const std::int64_t group_idx =
-            group_of_code[attribute_idx][table.cell_codes[cell_idx][attribute_idx]];
+            group_of_code[attribute_idx][table.attributes[attribute_idx].codes[cell_idx]];
         if (group_idx >= 0) parts[static_cast<std::size_t>(group_idx)].push_back(intersection[cell_idx][bin]);
       }
       for (std::size_t group_idx = 0; group_idx < parts.size(); ++group_idx) {
@@ -178,11 +178,11 @@ CalibrationResult calibration_by_group(
   for (auto& bin : result.overall.bins) bin.suppressed = bin.n > 0 && bin.n < min_cell_size;
   std::vector<std::vector<std::int64_t>> group_of_code(table.group_columns.size());
   for (std::size_t attribute_idx = 0; attribute_idx < table.group_columns.size(); ++attribute_idx) {
-    std::vector<std::vector<CalibrationCounts>> sums(table.labels[attribute_idx].size(),
+    std::vector<std::vector<CalibrationCounts>> sums(table.attributes[attribute_idx].names.size(),
                                                      std::vector<CalibrationCounts>(bins));
-    std::vector<std::uint64_t> n(table.labels[attribute_idx].size(), 0);
+    std::vector<std::uint64_t> n(table.attributes[attribute_idx].names.size(), 0);
     for (std::size_t cell_idx = 0; cell_idx < table.cells.size(); ++cell_idx) {
-      const std::uint32_t code = table.cell_codes[cell_idx][attribute_idx];
+      const std::uint32_t code = table.attributes[attribute_idx].codes[cell_idx];
       add_cell(sums[code], cell_idx);
       n[code] += table.cells[cell_idx].n();
     }
@@ -192,7 +192,7 @@ CalibrationResult calibration_by_group(
     for (std::size_t code = 0; code < sums.size(); ++code) {
       if (n[code] == 0) continue;  // a value seen only on dropped rows
       group_of_code[attribute_idx][code] = static_cast<std::int64_t>(family.groups.size());
-      const std::string& name = table.labels[attribute_idx][code];
+      const std::string& name = table.attributes[attribute_idx].names[code];
       family.groups.push_back(summarize(name, sums[code], table.calibration_edges, min_cell_size, alpha,
                                         is_hidden(family.name, name)));
     }
@@ -231,11 +231,11 @@ DecisionTable period_table(const DecisionTable& table, std::size_t period_idx) {
   std::vector<ConfusionCounts> cells;
   for (std::size_t cell_idx = 0; cell_idx < counts.size(); ++cell_idx) {
     if (counts[cell_idx].n() == 0) continue;
-    codes.push_back(table.cell_codes[cell_idx]);
+    codes.push_back(table.codes_of(cell_idx));
     cells.push_back(counts[cell_idx]);
   }
-  return make_decision_table(table.group_columns, table.labels, std::move(codes), std::move(cells),
-                             table.has_label);
+  return make_decision_table(table.group_columns, table.attribute_values(), std::move(codes),
+                             std::move(cells), table.has_label);
 }
 
 void audit_period(PeriodAudit& period, const DecisionTable& sub, const AuditOptions& options,

@@ -179,8 +179,7 @@ class CellIndex {
  private:
   static constexpr std::uint32_t kNone = ~std::uint32_t{0};
   static void add_cell(const std::vector<std::uint32_t>& codes, DecisionTable& table) {
-    table.cell_codes.push_back(codes);
-    table.cells.emplace_back();
+    table.add_cell(codes);
   }
   std::vector<KeyIndex> levels_;
   std::vector<std::uint32_t> next_prefix_;
@@ -234,9 +233,29 @@ std::string DecisionTable::cell_name(std::size_t cell_idx) const {
   std::string name;
   for (std::size_t attribute_idx = 0; attribute_idx < group_columns.size(); ++attribute_idx) {
     if (attribute_idx > 0) name += " × ";
-    name += labels[attribute_idx][cell_codes[cell_idx][attribute_idx]];
+    name += attributes[attribute_idx].name_of(cell_idx);
   }
   return name;
+}
+
+std::vector<std::uint32_t> DecisionTable::codes_of(std::size_t cell_idx) const {
+  std::vector<std::uint32_t> codes;
+  codes.reserve(attributes.size());
+  for (const Groups& attribute : attributes) codes.push_back(attribute.codes[cell_idx]);
+  return codes;
+}
+
+std::vector<std::vector<std::string>> DecisionTable::attribute_values() const {
+  std::vector<std::vector<std::string>> values;
+  values.reserve(attributes.size());
+  for (const Groups& attribute : attributes) values.push_back(attribute.names);
+  return values;
+}
+
+void DecisionTable::add_cell(const std::vector<std::uint32_t>& codes) {
+  for (std::size_t attribute_idx = 0; attribute_idx < attributes.size(); ++attribute_idx)
+    attributes[attribute_idx].codes.push_back(codes[attribute_idx]);
+  cells.emplace_back();
 }
 
 DecisionTable make_decision_table(std::vector<std::string> group_columns,
@@ -262,8 +281,10 @@ DecisionTable make_decision_table(std::vector<std::string> group_columns,
   DecisionTable table;
   table.source = "(in memory)";
   table.group_columns = std::move(group_columns);
-  table.labels = std::move(labels);
-  table.cell_codes = std::move(cell_codes);
+  table.attributes.resize(labels.size());
+  for (std::size_t attribute_idx = 0; attribute_idx < labels.size(); ++attribute_idx)
+    table.attributes[attribute_idx].names = std::move(labels[attribute_idx]);
+  for (const auto& codes : cell_codes) table.add_cell(codes);
   table.cells = std::move(cells);
   table.has_label = has_label;
   for (const auto& cell : table.cells) table.rows_read += cell.n();
@@ -436,7 +457,7 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
   DecisionTable table;
   table.source = reader.source();
   table.group_columns = spec.group_columns;
-  table.labels.resize(group_idx.size());
+  table.attributes.resize(group_idx.size());
   table.has_label = has_label;
   std::size_t bins = spec.calibration_bins;
   table.calibration_bins = bins;
@@ -493,7 +514,8 @@ DecisionTable read_rows(Reader& reader, const DecisionLogSpec& spec, ProgressSin
         }
         cell = kMissingGroupLabel;
       }
-      codes[attribute_idx] = value_indices[attribute_idx].find_or_add(cell, table.labels[attribute_idx]);
+      codes[attribute_idx] =
+          value_indices[attribute_idx].find_or_add(cell, table.attributes[attribute_idx].names);
     }
     if (drop) {
       ++table.rows_dropped_missing_group;
@@ -692,10 +714,10 @@ class ChunkReader {
 // Adds `part` (a later byte range) to `into`: values and cells are matched by name, so first-appearance
 // order is the file's order when parts are merged in range order.
 void merge_table(DecisionTable& into, const DecisionTable& part) {
-  std::vector<std::vector<std::uint32_t>> code_map(part.labels.size());
-  for (std::size_t attribute_idx = 0; attribute_idx < part.labels.size(); ++attribute_idx) {
-    auto& labels = into.labels[attribute_idx];
-    for (const auto& label : part.labels[attribute_idx]) {
+  std::vector<std::vector<std::uint32_t>> code_map(part.attributes.size());
+  for (std::size_t attribute_idx = 0; attribute_idx < part.attributes.size(); ++attribute_idx) {
+    auto& labels = into.attributes[attribute_idx].names;
+    for (const auto& label : part.attributes[attribute_idx].names) {
       auto it = std::find(labels.begin(), labels.end(), label);
       if (it == labels.end()) {
         labels.push_back(label);
@@ -706,17 +728,16 @@ void merge_table(DecisionTable& into, const DecisionTable& part) {
   }
   std::map<std::vector<std::uint32_t>, std::size_t> cell_of;
   for (std::size_t cell_idx = 0; cell_idx < into.cells.size(); ++cell_idx)
-    cell_of[into.cell_codes[cell_idx]] = cell_idx;
+    cell_of[into.codes_of(cell_idx)] = cell_idx;
   const std::size_t bins = into.calibration_bins;
   std::vector<std::size_t> cell_map(part.cells.size());
   for (std::size_t cell_idx = 0; cell_idx < part.cells.size(); ++cell_idx) {
-    std::vector<std::uint32_t> codes = part.cell_codes[cell_idx];
+    std::vector<std::uint32_t> codes = part.codes_of(cell_idx);
     for (std::size_t attribute_idx = 0; attribute_idx < codes.size(); ++attribute_idx)
       codes[attribute_idx] = code_map[attribute_idx][codes[attribute_idx]];
     const auto [it, inserted] = cell_of.try_emplace(codes, into.cells.size());
     if (inserted) {
-      into.cell_codes.push_back(codes);
-      into.cells.emplace_back();
+      into.add_cell(codes);
       if (!part.rule_cells.empty()) into.rule_cells.emplace_back();
       if (bins > 0) into.calibration.resize(into.cells.size() * bins);
     }

@@ -4,6 +4,7 @@
 // the TP/FP/FN/TN count of its cell. Everything the audit reports is computed from these counts.
 
 #include "core/csv.hpp"
+#include "core/groups.hpp"
 #include "core/table.hpp"
 
 #include <array>
@@ -107,11 +108,12 @@ struct ConfusionCounts {
 
 // Confusion counts per non-empty intersection cell, in order of first appearance.
 struct DecisionTable {
-  std::string source;                            // file name
-  std::string sha256;                            // of the input bytes, when DecisionLogSpec::hash_input
-  std::vector<std::string> group_columns;        // attribute names
-  std::vector<std::vector<std::string>> labels;  // per attribute, its values in order of first appearance
-  std::vector<std::vector<std::uint32_t>> cell_codes;  // per cell, the value index of each attribute
+  std::string source;                      // file name
+  std::string sha256;                      // of the input bytes, when DecisionLogSpec::hash_input
+  std::vector<std::string> group_columns;  // attribute names
+  // Per attribute, the group of each cell (codes parallel to `cells`) among its values, named in order of
+  // first appearance: a cell is one group of every attribute at once.
+  std::vector<Groups> attributes;
   std::vector<ConfusionCounts> cells;
   bool has_label = false;
   std::uint64_t rows_read = 0;
@@ -141,6 +143,11 @@ struct DecisionTable {
   [[nodiscard]] ConfusionCounts total() const noexcept;
   // "value1 × value2 …" name of a cell.
   [[nodiscard]] std::string cell_name(std::size_t cell_idx) const;
+  // A cell's code in every attribute, and every attribute's values (the arguments of make_decision_table).
+  [[nodiscard]] std::vector<std::uint32_t> codes_of(std::size_t cell_idx) const;
+  [[nodiscard]] std::vector<std::vector<std::string>> attribute_values() const;
+  // Appends a cell with these codes (one per attribute) and no counts yet.
+  void add_cell(const std::vector<std::uint32_t>& codes);
 };
 
 // Reads a decision log file ("-" = stdin). Throws Error(Parse) with file:line:column on a bad cell
@@ -161,7 +168,8 @@ std::optional<PeriodKey> period_of(std::string_view cell, Period period);
 std::vector<double> score_quantile_edges(const std::string& path, const DecisionLogSpec& spec,
                                          std::size_t bins);
 
-// Builds a table from counts already aggregated (tests, other front ends). `cell_codes[i]` indexes `labels`.
+// Builds a table from counts already aggregated (tests, other front ends): `labels` per attribute, and per
+// cell its code in each attribute (`cell_codes[i][attribute]` indexes `labels[attribute]`).
 DecisionTable make_decision_table(std::vector<std::string> group_columns,
                                   std::vector<std::vector<std::string>> labels,
                                   std::vector<std::vector<std::uint32_t>> cell_codes,

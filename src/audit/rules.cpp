@@ -567,7 +567,7 @@ RuleAuditResult audit_rule_cells(const DecisionTable& table, const RuleAuditOpti
   for (std::size_t attribute_idx = 0; attribute_idx < table.group_columns.size(); ++attribute_idx) {
     RuleFamily family;
     family.attribute = table.group_columns[attribute_idx];
-    for (const auto& label : table.labels[attribute_idx]) {
+    for (const auto& label : table.attributes[attribute_idx].names) {
       RuleGroup group;
       group.name = label;
       family.groups.push_back(std::move(group));
@@ -584,7 +584,7 @@ RuleAuditResult audit_rule_cells(const DecisionTable& table, const RuleAuditOpti
     const RuleCounts& counts = table.rule_cells[cell_idx];
     add(result.overall, counts);
     for (std::size_t attribute_idx = 0; attribute_idx < table.group_columns.size(); ++attribute_idx) {
-      add(result.families[attribute_idx].groups[table.cell_codes[cell_idx][attribute_idx]], counts);
+      add(result.families[attribute_idx].groups[table.attributes[attribute_idx].codes[cell_idx]], counts);
     }
   }
   for (auto& family : result.families) {

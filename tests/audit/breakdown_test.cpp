@@ -414,8 +414,7 @@ DecisionLogSpec generated_spec(Rule* rule) {
 
 void expect_same_tables(const DecisionTable& a, const DecisionTable& b) {
   ASSERT_EQ(a.cell_count(), b.cell_count());
-  EXPECT_EQ(a.labels, b.labels);
-  EXPECT_EQ(a.cell_codes, b.cell_codes);
+  EXPECT_EQ(a.attributes, b.attributes);
   for (std::size_t cell_idx = 0; cell_idx < a.cell_count(); ++cell_idx) {
     EXPECT_EQ(a.cells[cell_idx].tp, b.cells[cell_idx].tp);
     EXPECT_EQ(a.cells[cell_idx].fp, b.cells[cell_idx].fp);
@@ -472,7 +471,7 @@ TEST(ParallelRead, QuotedFieldsFallBackToTheSequentialRead) {
   spec.parallel_min_bytes = 0;
   const DecisionTable table = read_decision_log(path, spec, null_progress());
   EXPECT_EQ(table.read_threads, 1U);
-  EXPECT_EQ(table.labels[1].size(), 3U);  // local, migrant and the quoted "mig\nrant"
+  EXPECT_EQ(table.attributes[1].names.size(), 3U);  // local, migrant and the quoted "mig\nrant"
 }
 
 TEST(ParallelRead, ErrorsInALaterRangeKeepTheirPosition) {
