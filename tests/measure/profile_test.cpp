@@ -14,7 +14,7 @@ namespace {
 
 IndicatorData mexico_data(const char* column) {
   const auto m = testing::mexico(column, "hanson98");
-  return {m.values, {}, m.groups, m.group_names, {}};
+  return {m.values, {}, Groups{m.groups, m.group_names}, {}};
 }
 
 const NamedInterval& interval(const BootstrapResult& result, const std::string& name) {
