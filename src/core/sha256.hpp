@@ -20,6 +20,11 @@ class Sha256 {
   [[nodiscard]] std::array<std::uint8_t, 32> digest() noexcept;
   [[nodiscard]] std::string hex_digest();
 
+  // The rounds run on the x86 SHA extensions where the processor has them (same digest, 5–6× faster).
+  // For tests: turn them off (or on again) for every hash computed afterwards in this process.
+  static void use_hardware_rounds(bool allowed) noexcept;
+  [[nodiscard]] static bool hardware_rounds_available() noexcept;
+
  private:
   void compress(const std::uint8_t* block) noexcept;
   std::array<std::uint32_t, 8> state_{};

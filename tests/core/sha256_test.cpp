@@ -44,4 +44,32 @@ TEST(Sha256, FiftyFiveAndFiftySixBytesPadCorrectly) {
 }
 
 }  // namespace
+// The hardware rounds (x86 SHA extensions, where the processor has them) and the plain rounds give the
+// same digest on every length around the block and padding boundaries and on long random inputs.
+TEST(Sha256, HardwareAndPlainRoundsAgree) {
+  if (!Sha256::hardware_rounds_available()) GTEST_SKIP() << "no SHA extensions on this processor";
+  std::string bytes;
+  std::uint64_t state = 88172645463325252ULL;
+  for (std::size_t i = 0; i < 5000; ++i) {
+    state ^= state << 13U;
+    state ^= state >> 7U;
+    state ^= state << 17U;
+    bytes.push_back(static_cast<char>(state & 0xFFU));
+  }
+  for (const std::size_t length :
+       {0UL, 1UL, 3UL, 55UL, 56UL, 63UL, 64UL, 65UL, 119UL, 120UL, 128UL, 1000UL, 5000UL}) {
+    const std::string_view text(bytes.data(), length);
+    Sha256::use_hardware_rounds(true);
+    const std::string hardware = sha256_hex(text);
+    Sha256::use_hardware_rounds(false);
+    const std::string plain = sha256_hex(text);
+    Sha256::use_hardware_rounds(true);
+    EXPECT_EQ(hardware, plain) << length;
+  }
+  Sha256::use_hardware_rounds(false);
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  Sha256::use_hardware_rounds(true);
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 }  // namespace equalis
