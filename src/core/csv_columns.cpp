@@ -327,11 +327,16 @@ ColumnTable ColumnTable::read(std::shared_ptr<Bytes> bytes, std::string source,
     const std::string_view range = text.substr(bounds[range_idx], bounds[range_idx + 1] - bounds[range_idx]);
     table.quotes_ = scans[range_idx].carriage_return && count_bare_returns(range) > 0;
   }
-  if (table.quotes_) {
+  if (table.quotes_) {  // one range: the ranges' scans add up (each but the last ends at a newline)
+    RangeScan whole;
+    for (const RangeScan& scan : scans) {
+      whole.lines += scan.lines;
+      whole.non_ascii = whole.non_ascii || scan.non_ascii;
+    }
+    whole.lines += count_bare_returns(body);
     bounds = {start, text.size()};
     range_count = 1;
-    scans = {scan_range(body)};
-    scans[0].lines += count_bare_returns(body);
+    scans = {whole};
   }
   table.ranges_ = range_count;
   std::vector<RangeOutcome> outcomes(range_count);

@@ -7,9 +7,6 @@
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 
-#include <algorithm>
-#include <cmath>
-#include <limits>
 #include <memory>
 #include <mutex>
 #include <utility>

@@ -1,5 +1,7 @@
 #include "core/unique_ids.hpp"
 
+#include "test_support.hpp"
+
 #include "core/error.hpp"
 
 #include <gtest/gtest.h>
@@ -9,19 +11,10 @@
 namespace equalis {
 namespace {
 
-Error repeat_error(const CsvTable& table) {
-  try {
-    require_unique_ids(table, 0, "site", "give one row per site");
-  } catch (const Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "expected a repeated-id error";
-  return Error(ErrorCode::Internal, "none");
-}
-
 TEST(UniqueIds, NamesTheRepeatAndTheLineOfTheFirst) {
   const CsvTable table = CsvTable::parse("id,v\ns1,1\ns2,2\n\"s1\",3\n", "sites.csv");
-  const Error error = repeat_error(table);
+  const Error error =
+      test_support::error_of([&] { require_unique_ids(table, 0, "site", "give one row per site"); });
   EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
   EXPECT_EQ(error.message(), "site 's1' appears twice (first at line 2)");
   EXPECT_EQ(error.where().value_or(SourceLocation{}).to_string(), "sites.csv:4:1");
@@ -39,22 +32,16 @@ TEST(UniqueIds, AcceptsDistinctIdsAndLeavesEmptyCellsToTheCaller) {
 TEST(UniqueIds, CategoryColumnNamesTheRepeatedCell) {
   const ColumnTable table =
       ColumnTable::parse("id,v\na,1\nb,2\na,3\n", "zones.csv", {{"id", ColumnKind::Category}});
-  try {
-    require_unique_ids(table, "id", "the id", "ids must be unique");
-    ADD_FAILURE() << "expected a repeated-id error";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.message(), "the id 'a' appears twice in column 'id'");
-    EXPECT_EQ(error.where().value_or(SourceLocation{}).to_string(), "zones.csv:4:1");
-  }
+  const Error repeated =
+      test_support::error_of([&] { require_unique_ids(table, "id", "the id", "ids must be unique"); });
+  EXPECT_EQ(repeated.message(), "the id 'a' appears twice in column 'id'");
+  EXPECT_EQ(repeated.where().value_or(SourceLocation{}).to_string(), "zones.csv:4:1");
   const ColumnTable missing =
       ColumnTable::parse("id,v\na,1\n,2\n", "zones.csv", {{"id", ColumnKind::Category}});
-  try {
-    require_unique_ids(missing, "id", "the id", "ids must be unique");
-    ADD_FAILURE() << "expected a missing-id error";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.message(), "missing id in column 'id'");
-    EXPECT_EQ(error.where().value_or(SourceLocation{}).to_string(), "zones.csv:3:1");
-  }
+  const Error absent =
+      test_support::error_of([&] { require_unique_ids(missing, "id", "the id", "ids must be unique"); });
+  EXPECT_EQ(absent.message(), "missing id in column 'id'");
+  EXPECT_EQ(absent.where().value_or(SourceLocation{}).to_string(), "zones.csv:3:1");
   const ColumnTable distinct =
       ColumnTable::parse("id\nx\ny\nz\n", "zones.csv", {{"id", ColumnKind::Category}});
   EXPECT_NO_THROW(require_unique_ids(distinct, "id", "the id", "fix"));

@@ -3,6 +3,8 @@
 
 #include "measure/table_input.hpp"
 
+#include "test_support.hpp"
+
 #include "core/csv.hpp"
 #include "core/csv_columns.hpp"
 #include "core/error.hpp"
@@ -80,12 +82,9 @@ TEST(PrepareIndicators, IrregularRowsTakeTheRowByRowPath) {
   // A zero where logs are wanted and a negative weight: named at their cells either way.
   const auto error_at = [&](const std::string& csv, ValueRequirements requirements) {
     ColumnTable bad = ColumnTable::parse(csv, "in.csv", wanted_columns(weighted_by_region()));
-    try {
-      (void)prepare_indicators(std::move(bad), weighted_by_region(), requirements);
-    } catch (const Error& error) {
-      return error.where().value_or(SourceLocation{}).to_string() + " " + error.message();
-    }
-    return std::string("no error");
+    const Error error = test_support::error_of(
+        [&] { (void)prepare_indicators(std::move(bad), weighted_by_region(), requirements); });
+    return error.where().value_or(SourceLocation{}).to_string() + " " + error.message();
   };
   EXPECT_EQ(error_at(kRegular + "0,1,east,8\n", {.strictly_positive = true}),
             "in.csv:8:1 zero value in column 'y'");
@@ -95,13 +94,10 @@ TEST(PrepareIndicators, IrregularRowsTakeTheRowByRowPath) {
 TEST(PrepareIndicators, ASingletonGroupIsNamedOnTheBulkPath) {
   ColumnTable table =
       ColumnTable::parse(kRegular + "5,1,west,9\n", "in.csv", wanted_columns(weighted_by_region()));
-  try {
-    (void)prepare_indicators(std::move(table), weighted_by_region(), {});
-    ADD_FAILURE() << "expected an error";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.where().value_or(SourceLocation{}).to_string(), "in.csv:8:5");
-    EXPECT_NE(error.message().find("group 'west'"), std::string::npos) << error.message();
-  }
+  const Error error =
+      test_support::error_of([&] { (void)prepare_indicators(std::move(table), weighted_by_region(), {}); });
+  EXPECT_EQ(error.where().value_or(SourceLocation{}).to_string(), "in.csv:8:5");
+  EXPECT_NE(error.message().find("group 'west'"), std::string::npos) << error.message();
 }
 
 }  // namespace

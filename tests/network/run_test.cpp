@@ -3,6 +3,8 @@
 
 #include "network/run.hpp"
 
+#include "test_support.hpp"
+
 #include "core/error.hpp"
 #include "io/matrix_file.hpp"
 #include "network/network_test_data.hpp"
@@ -54,13 +56,9 @@ TEST_F(RunNetwork, BuildRefusesToWriteOverItsInput) {
   request.speeds = copy;
   request.output = copy;
   const auto size = std::filesystem::file_size(copy);
-  try {
-    (void)run_build(request);
-    ADD_FAILURE() << "expected an error";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
-    EXPECT_NE(error.message().find("is also an input"), std::string::npos) << error.message();
-  }
+  const Error error = test_support::error_of([&] { (void)run_build(request); });
+  EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
+  EXPECT_NE(error.message().find("is also an input"), std::string::npos) << error.message();
   EXPECT_EQ(std::filesystem::file_size(copy), size);
   std::filesystem::remove(copy);
 }
